@@ -1,0 +1,70 @@
+# SENDplan — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STATIC := src/sendplan/web/static/govuk
+GOVUK := node_modules/govuk-frontend/dist/govuk
+export PIP_EXTRA_INDEX_URL :=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test test-fast bench lint format typecheck clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STATIC)/sendplan.css: node_modules/.installed frontend/sendplan.scss
+	mkdir -p $(STATIC)
+	npm run --silent build
+	cp $(GOVUK)/govuk-frontend.min.js $(STATIC)/
+	rm -rf $(STATIC)/assets && cp -r $(GOVUK)/assets $(STATIC)/assets
+	rm -rf $(STATIC)/assets/fonts
+
+install: $(VENV)/.installed $(STATIC)/sendplan.css ## Install Python and front-end dependencies, build the GOV.UK assets
+
+demo: install ## Migrate the SQLite database, build the demo partnership and serve it on 127.0.0.1:8000
+	$(BIN)/sendplan migrate --no-input
+	$(BIN)/sendplan demo
+	$(BIN)/sendplan runserver 127.0.0.1:8000
+
+serve: install ## Serve the existing database without rebuilding the demo
+	$(BIN)/sendplan runserver 127.0.0.1:8000
+
+test: install ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	SENDPLAN_ENV=test $(BIN)/python -m pytest
+
+test-fast: install ## The suite without the browser tests
+	SENDPLAN_ENV=test $(BIN)/python -m pytest -m "not browser"
+
+bench: install ## Print the benchmark figures (not pass/fail)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: install ## ruff, the import contract, migrations up to date
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	SENDPLAN_ENV=test $(BIN)/sendplan makemigrations --check --dry-run
+
+typecheck: install ## mypy (strict on the engine)
+	$(BIN)/mypy src
+
+format: install ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## Remove the virtualenv, node_modules and local data
+	rm -rf $(VENV) node_modules var $(STATIC)

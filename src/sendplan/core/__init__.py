@@ -1,0 +1,1 @@
+"""Small pieces every app shares: the tracked-model base and access errors."""

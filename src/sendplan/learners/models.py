@@ -1,0 +1,220 @@
+"""The shared record of each child or young person aged 0 to 25."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from sendplan.core.models import Tracked
+from sendplan.engine.codes import NEEDS
+
+NEED_CHOICES = list(NEEDS.items())
+
+
+class Learner(Tracked):
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        UNKNOWN = "U", "Not known"
+
+    upn = models.CharField("Unique pupil number", max_length=13, blank=True)
+    uln = models.CharField("Unique learner number", max_length=10, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    postcode = models.CharField(max_length=10, blank=True)
+    lsoa_code = models.CharField("LSOA", max_length=9, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    responsible_la = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="learners"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_reason = models.CharField(max_length=200, blank=True)
+    # Optimistic locking: a save must name the version it read.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["upn"], condition=~Q(upn=""), name="learner_unique_upn"),
+            models.UniqueConstraint(
+                fields=["nhs_number"], condition=~Q(nhs_number=""), name="learner_unique_nhs"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately no name: str() ends up in logs and admin messages.
+        return f"Learner {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self) -> str:
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}" if len(n) == 10 else n
+
+
+class Need(Tracked):
+    """A need on the learner's record, ranked: rank 1 is the primary need."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="needs")
+    code = models.CharField(max_length=4, choices=NEED_CHOICES)
+    rank = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["learner", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "rank"], name="need_unique_rank"),
+            models.UniqueConstraint(fields=["learner", "code"], name="need_unique_code"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="need_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} (rank {self.rank})"
+
+    @property
+    def is_primary(self) -> bool:
+        return self.rank == 1
+
+
+class Involvement(Tracked):
+    """Who is involved with the learner, for which organisation, why and since when.
+
+    An open involvement is what gives a practitioner, a SENCO or a parent access.
+    """
+
+    class Kind(models.TextChoices):
+        CASEWORKER = "caseworker", "EHC coordinator"
+        SETTING = "setting", "Setting (SENCO)"
+        HEALTH = "health", "Health"
+        SOCIAL_CARE = "social_care", "Social care"
+        EP = "ep", "Educational psychology"
+        PARENT = "parent", "Parent or carer"
+        YOUNG_PERSON = "young_person", "Young person"
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="involvements")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="involvements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="involvements",
+        help_text="The named person, where there is one",
+    )
+    reason = models.CharField(max_length=300)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="involvement_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_on"]), models.Index(fields=["organisation", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.organisation}"
+
+
+class Consent(Tracked):
+    class Purpose(models.TextChoices):
+        SHARE_HEALTH = "share_health", "Share the record with health"
+        SHARE_SOCIAL_CARE = "share_social_care", "Share the record with social care"
+        SHARE_SETTINGS = "share_settings", "Share the record with consulted settings"
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    given_by = models.CharField(max_length=100, help_text="Parent, carer or the young person")
+    given_on = models.DateField()
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["purpose", "-given_on"]
+
+    def __str__(self) -> str:
+        return self.get_purpose_display()
+
+
+class Placement(Tracked):
+    """Where the learner is educated, from a date until it ends. One open placement at a time."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="placements")
+    setting = models.ForeignKey(
+        "provision.Setting", on_delete=models.PROTECT, related_name="placements"
+    )
+    strand = models.ForeignKey(
+        "provision.ProvisionStrand",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="placements",
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    decided_by = models.CharField(max_length=100, blank=True, help_text="The named officer")
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner"], condition=Q(ended_on__isnull=True), name="placement_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="placement_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["setting", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"Placement at {self.setting}"
+
+
+class AuditEvent(models.Model):
+    """An append-only record of who read or exported what, and when.
+
+    No service updates or deletes these rows, and the admin shows them read-only.
+    """
+
+    class Action(models.TextChoices):
+        VIEW_RECORD = "view_record", "Viewed a learner's record"
+        SEARCH = "search", "Searched learners"
+        LIST = "list", "Listed learners"
+        EXPORT = "export", "Exported learner data"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    learner = models.ForeignKey(
+        Learner, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    # What was asked for, never who: e.g. "page 2", "40 results". No names or identifiers.
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,38 @@
+"""Writes to the learner record. Every function is keyword-only and atomic."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sendplan.accounts.models import User
+from sendplan.core.errors import StaleEdit
+from sendplan.learners.models import AuditEvent, Learner
+
+
+def audit_record(
+    *, user: User, action: str, learner: Learner | None = None, detail: str = ""
+) -> AuditEvent:
+    """Write an audit event. Callers pass no names or identifiers in ``detail``."""
+    return AuditEvent.objects.create(user=user, action=action, learner=learner, detail=detail[:200])
+
+
+@transaction.atomic
+def learner_update(
+    *, learner_id: int, expected_version: int, changed_by: User, **fields: object
+) -> Learner:
+    """Change a learner's details, refusing the save if someone else saved since it was read.
+
+    The row is locked while the version is compared, so two saves of the same version
+    cannot both succeed; the history table records every accepted change.
+    """
+    learner = Learner.objects.select_for_update().select_related("modified_by").get(pk=learner_id)
+    if learner.version != expected_version:
+        who = learner.modified_by.display_name if learner.modified_by else "someone else"
+        raise StaleEdit(changed_by=who, changed_at=learner.modified_at)
+    for name, value in fields.items():
+        setattr(learner, name, value)
+    learner.modified_by = changed_by
+    learner.version = expected_version + 1
+    learner.full_clean()
+    learner.save()
+    return learner

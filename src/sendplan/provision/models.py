@@ -1,0 +1,154 @@
+"""The register of settings and their provision strands (the places the area can use)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from sendplan.core.models import Tracked
+from sendplan.engine.codes import NEEDS
+
+NEED_CHOICES = list(NEEDS.items())
+
+#: National place funding per place (DfE high-needs operational guide), pounds a year.
+PLACE_FUNDING_SPECIAL = 10_000
+PLACE_FUNDING_UNIT = 6_000
+
+
+class Setting(Tracked):
+    """A school, college or other provider: a GIAS establishment or a UKRLP provider."""
+
+    class Kind(models.TextChoices):
+        # The kinds are those of SETTINGS.csv in CONTRACTS.md.
+        MAINSTREAM = "mainstream", "Mainstream"
+        RESOURCED = "resourced", "Mainstream with resourced provision or SEN unit"
+        SPECIAL = "special", "Special school (maintained, academy or free)"
+        INDEPENDENT = "independent", "Independent or non-maintained special school"
+        POST16 = "post16", "Post-16 provider"
+        OTHER = "other", "Other"
+
+    class Source(models.TextChoices):
+        GIAS = "gias", "Get Information about Schools"
+        LA_OPEN_DATA = "la_open_data", "Council open data"
+        ESTIMATE = "estimate", "Estimate from public web pages (not verified)"
+        ILLUSTRATIVE = "illustrative", "Illustrative entry (not a real setting)"
+        MANUAL = "manual", "Entered by the local authority"
+
+    urn = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    ukprn = models.PositiveIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    establishment_type = models.CharField(max_length=120, blank=True)
+    phase_of_education = models.CharField(max_length=60, blank=True)
+    min_age = models.PositiveSmallIntegerField()
+    max_age = models.PositiveSmallIntegerField()
+    street = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    la_code = models.CharField(max_length=10, blank=True, help_text="Old three-digit LA code")
+    la_name = models.CharField(max_length=100, blank=True)
+    in_area = models.BooleanField(default=True)
+    is_open = models.BooleanField(default=True)
+    ofsted_rating = models.CharField(max_length=60, blank=True)
+    school_capacity = models.PositiveIntegerField(null=True, blank=True)
+    pupils_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    source_note = models.CharField(max_length=300, blank=True)
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="setting",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age__lte=models.F("max_age")), name="setting_age_range_ordered"
+            ),
+            models.CheckConstraint(condition=Q(max_age__lte=25), name="setting_max_age_25"),
+        ]
+        indexes = [models.Index(fields=["kind", "in_area"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.source in {self.Source.ESTIMATE, self.Source.ILLUSTRATIVE}
+
+
+class ProvisionStrand(Tracked):
+    """A block of places in a setting, designated for some needs, with its cost per place."""
+
+    class Kind(models.TextChoices):
+        SPECIAL_SCHOOL = "special_school", "Special school places"
+        SEN_UNIT = "sen_unit", "SEN unit"
+        RESOURCED_PROVISION = "resourced_provision", "Resourced provision"
+        POST16 = "post16", "Post-16 places"
+        INDEPENDENT = "independent", "Independent or non-maintained special places"
+        MAINSTREAM = "mainstream", "Mainstream places with support"
+
+    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="strands")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    min_age = models.PositiveSmallIntegerField()
+    max_age = models.PositiveSmallIntegerField()
+    capacity = models.PositiveIntegerField(help_text="Places commissioned")
+    on_roll = models.PositiveIntegerField(default=0)
+    place_funding = models.PositiveIntegerField(default=0, help_text="Pounds per place a year")
+    top_up = models.PositiveIntegerField(default=0, help_text="Pounds per place a year")
+    annual_fee = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Independent fee, pounds per place a year"
+    )
+    cost_is_default = models.BooleanField(
+        default=True, help_text="True while the cost is a labelled default, not the LA's figure"
+    )
+    capacity_is_estimate = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["setting__name", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age__lte=models.F("max_age")), name="strand_age_range_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.setting}"
+
+    @property
+    def vacancies(self) -> int:
+        return max(self.capacity - self.on_roll, 0)
+
+    @property
+    def annual_cost_per_place(self) -> int:
+        if self.annual_fee is not None:
+            return self.annual_fee
+        return self.place_funding + self.top_up
+
+    @property
+    def need_codes(self) -> list[str]:
+        # Uses the prefetch cache when the selector prefetched designations.
+        return [d.need for d in self.designations.all()]
+
+
+class StrandDesignation(models.Model):
+    """One need a provision strand is designated for."""
+
+    strand = models.ForeignKey(ProvisionStrand, on_delete=models.CASCADE, related_name="designations")
+    need = models.CharField(max_length=4, choices=NEED_CHOICES)
+
+    class Meta:
+        ordering = ["need"]
+        constraints = [
+            models.UniqueConstraint(fields=["strand", "need"], name="designation_unique_need")
+        ]
+
+    def __str__(self) -> str:
+        return self.need

@@ -1,0 +1,77 @@
+"""The settings module refuses unsafe or mistyped configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from sendplan.env import envbool, envint
+
+GOOD_KEY = "k" * 50
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SENDPLAN_ENV", "DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import sendplan.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(SENDPLAN_ENV="production", DEBUG="false", ALLOWED_HOSTS="x.test")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = load_settings(
+        SENDPLAN_ENV="production", SECRET_KEY=GOOD_KEY, DEBUG="true", ALLOWED_HOSTS="x.test"
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_production_starts_with_a_key_debug_off_and_hosts():
+    result = load_settings(
+        SENDPLAN_ENV="production", SECRET_KEY=GOOD_KEY, DEBUG="false", ALLOWED_HOSTS="x.test"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_needs_no_variables():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+
+
+def test_unknown_environment_name_is_refused():
+    result = load_settings(SENDPLAN_ENV="prod")
+    assert "SENDPLAN_ENV must be development, test or production" in result.stderr
+
+
+@pytest.mark.parametrize("raw, expected", [("true", True), ("0", False), ("ON", True), ("", False)])
+def test_envbool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("SP_FLAG", raw)
+    assert envbool("SP_FLAG", not expected) is expected
+
+
+def test_envbool_refuses_a_typo(monkeypatch):
+    monkeypatch.setenv("SP_FLAG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="SP_FLAG must be one of"):
+        envbool("SP_FLAG", False)
+
+
+def test_envint_refuses_words_and_values_below_the_minimum(monkeypatch):
+    monkeypatch.setenv("SP_N", "five")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        envint("SP_N", 1)
+    monkeypatch.setenv("SP_N", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        envint("SP_N", 1, minimum=1)
