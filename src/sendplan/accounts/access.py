@@ -109,5 +109,5 @@ def standing_for(user: User) -> Standing:
             ),
             organisations=tuple({m.organisation_id: m.organisation for m in memberships}.values()),
         )
-    user._sendplan_standing = standing  # type: ignore[union-attr]
+    user._sendplan_standing = standing  # type: ignore[attr-defined]
     return standing

@@ -28,7 +28,7 @@ def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> Qu
     today = today or timezone.localdate()
     standing = standing_for(fetched_by)
     scopes = {s for role in standing.roles if (s := _scope(role)) is not None}
-    condition = Q(pk__in=[])
+    condition: Q = Q(pk__in=[])
     if Scope.ALL_IN_LA in scopes:
         condition |= Q(responsible_la_id__in=standing.la_ids)
     if Scope.SETTING in scopes and standing.setting_org_ids:
@@ -41,10 +41,10 @@ def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> Qu
             kind=Involvement.Kind.SETTING,
             organisation_id__in=standing.setting_org_ids,
         )
-        condition |= Exists(placed) | Exists(involved)
+        condition |= Q(Exists(placed)) | Q(Exists(involved))
     if Scope.INVOLVED in scopes:
         personal = Involvement.objects.filter(_open(today), learner=OuterRef("pk"), user=fetched_by)
-        condition |= Exists(personal)
+        condition |= Q(Exists(personal))
     return Learner.objects.filter(condition, archived_at__isnull=True)
 
 
