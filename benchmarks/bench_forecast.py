@@ -1,0 +1,71 @@
+"""Figures for issue 5: a full England forecast run, and the backtest table.
+
+Run: ``.venv/bin/python benchmarks/bench_forecast.py [SHARED_DATA_DIR]``
+
+1. Time and peak memory of the forecast for every LA, region and England: 24 age cells
+   (under 3, 3 ... 25), 13 needs, 10 years, 1,000 simulations, from the 2022 + 2025 releases.
+2. Rolling-origin backtest at every origin 2014-2024, horizons 1-3: MAPE over LAs, median
+   APE, England's absolute error and 80 % coverage, for the model and the naive forecasts;
+   pooled over all origins and over the EHC-plan-era origins 2019-2024.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import polars as pl
+
+from sendplan.engine.forecast import forecast_caseload
+from sendplan.engine.forecast_backtest import backtest
+from sendplan.engine.forecast_data import load_caseload
+
+
+def main() -> None:
+    default = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    shared = Path(
+        sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SENDPLAN_SHARED_DATA", default)
+    )
+    releases = [
+        shared / "dfe-ehcp-sen2" / "education-health-and-care-plans_2022.zip",
+        shared / "dfe-ehcp-sen2" / "education-health-and-care-plans_2025.zip",
+    ]
+    tracemalloc.start()
+    start = time.perf_counter()
+    history = load_caseload(releases)
+    loaded = time.perf_counter()
+    result = forecast_caseload(history=history, horizon=10, simulations=1000, seed=0)
+    done = time.perf_counter()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"England run: {len(history.las)} LAs, {len(history.regions)} regions, 10 years, "
+        f"1000 simulations, {result.table.height} rows"
+    )
+    print(
+        f"  load {loaded - start:.2f} s, forecast {done - loaded:.2f} s, "
+        f"total {done - start:.2f} s; peak traced memory {peak / 2**20:.0f} MiB, "
+        f"max RSS {rss:.0f} MiB"
+    )
+    print(f"  {result.message}")
+    bt = backtest(history=history, horizon=3, simulations=1000, seed=0)
+    cols = ["horizon", "method", "origins", "mape", "mdape", "england_abs_error", "coverage80"]
+    with pl.Config(tbl_rows=40, tbl_cols=10, tbl_width_chars=140, float_precision=2):
+        print("Backtest, origins 2014-2024 (pooled mean over origins):")
+        print(bt.summary.select(cols))
+        recent = (
+            bt.rows.filter(pl.col("origin") >= 2019)
+            .group_by("horizon", "method", maintain_order=True)
+            .agg(pl.len().alias("origins"), pl.col("mape").mean(), pl.col("coverage80").mean())
+        )
+        print("Backtest, origins 2019-2024:")
+        print(recent)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""EHC plan caseload forecast: LA totals from the pooled growth model, ages and needs from a
+cohort projection scaled to each simulated total.
+
+The cohort step moves every LA's plans one year of age forward with cohort change ratios
+(Hamilton-Perry): ``N(a, t+1) = r(a) * N(a-1, t)``, where ``r(a)`` is the LA's ratio from
+the last two published single-age years, shrunk toward England's. A ratio above 1 is net
+entry of new plans at that age, below 1 net ceasing (the drops at 16, 19 and 25 show up
+there; plans leave at 26). The projected age vector is then scaled to the path's total.
+When a population projection is given, ratios become per head of population and the
+population change moves the LA total as well. Needs are carried as age-specific shares.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from sendplan.engine.forecast_data import (
+    AGE_BANDS,
+    AGE_CELLS,
+    ENGLAND_CODE,
+    NEEDS,
+    CaseloadHistory,
+    ForecastInputError,
+)
+from sendplan.engine.forecast_model import GrowthFit, fit_growth, simulate_totals
+
+_SHRINK_PLANS = 20.0  # prior weight, in plans, of England's ratio or need share
+_MAX_NEED_CONCENTRATION = 400.0
+OUTPUT_COLUMNS = (
+    "area_code",
+    "area_name",
+    "census_year",
+    "age_band",
+    "need",
+    "ehcplans",
+    "lower80",
+    "upper80",
+)
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """``status`` 0 on success; ``table`` has :data:`OUTPUT_COLUMNS`; ``fit`` the model."""
+
+    status: int
+    message: str
+    table: pl.DataFrame
+    fit: GrowthFit | None
+
+
+def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.ndarray]:
+    """ONS SNPP persons by single age 0-25 -> {LA index: array (age cells, mid-years)}.
+
+    Columns ``AREA_CODE``, ``AGE_GROUP`` (0..25) and one column per mid-year; rows other
+    than persons' population are ignored. Returns arrays indexed by mid-year - 2000.
+
+    Examples
+    --------
+    >>> read_population("/no/such.csv", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sendplan.engine.forecast_data.ForecastInputError: /no/such.csv:1: -: file not found
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ForecastInputError([f"{path}:1: -: file not found"])
+    frame = pl.read_csv(
+        io.StringIO(path.read_bytes().decode("utf-8-sig")), infer_schema_length=0
+    ).with_row_index("_line", offset=2)
+    problems = [
+        f"{path}:1: {c}: required column missing"
+        for c in ("AREA_CODE", "AGE_GROUP")
+        if c not in frame.columns
+    ]
+    year_cols = [c for c in frame.columns if c.isdigit() and len(c) == 4]
+    if not year_cols:
+        problems.append(f"{path}:1: -: no year columns (e.g. 2025)")
+    if problems:
+        raise ForecastInputError(problems)
+    for column, value in (("COMPONENT", "Population"), ("SEX", "persons")):
+        if column in frame.columns:
+            frame = frame.filter(pl.col(column).str.to_lowercase() == value.lower())
+    index = {a.code: i for i, a in enumerate(history.las)}
+    out: dict[int, np.ndarray] = {}
+    for line, code, age, *values in frame.select(
+        "_line", "AREA_CODE", "AGE_GROUP", *year_cols
+    ).iter_rows():
+        if code not in index:
+            problems.append(f"{path}:{line}: AREA_CODE: unknown area {code!r}")
+            continue
+        if not (age or "").isdigit() or int(age) > 25:
+            problems.append(f"{path}:{line}: AGE_GROUP: {age!r} is not an age 0-25")
+            continue
+        grid = out.setdefault(index[code], np.full((26, 100), np.nan))
+        for column, value in zip(year_cols, values, strict=True):
+            try:
+                grid[int(age), int(column) - 2000] = float(value)
+            except (TypeError, ValueError):
+                problems.append(f"{path}:{line}: {column}: {value!r} is not a number")
+    if problems:
+        raise ForecastInputError(problems[:200])
+    # Into the release's age cells: ages 0-2 form "under 3".
+    return {i: np.vstack([g[:3].sum(axis=0), g[3:]]) for i, g in out.items()}
+
+
+def _age_start(history: CaseloadHistory) -> tuple[np.ndarray, np.ndarray]:
+    """Origin age vectors (L, cells) and cohort change ratios (L, cells)."""
+    ages, totals = history.ages, history.totals[:, -1]
+    published = ~np.isnan(ages).any(axis=2) & (np.nansum(ages, axis=2) > 0)
+    national_share = np.ones(len(AGE_CELLS)) / len(AGE_CELLS)
+    ratio_nat = np.ones(len(AGE_CELLS))
+    if published[:, -1].any():
+        last = np.where(published[:, -1:], ages[:, -1], 0.0).sum(axis=0)
+        national_share = last / last.sum()
+    start = np.where(published[:, -1:], ages[:, -1], totals[:, None] * national_share[None, :])
+    if ages.shape[1] < 2 or not (published[:, -1] & published[:, -2]).any():
+        # Without two single-age years, age shares are held at the origin's.
+        return start, np.ones_like(start)
+    both = published[:, -1] & published[:, -2]
+    now, before = ages[both, -1], ages[both, -2]
+    ratio_nat[0] = now[:, 0].sum() / max(before[:, 0].sum(), 1.0)
+    ratio_nat[1:] = now[:, 1:].sum(axis=0) / np.maximum(before[:, :-1].sum(axis=0), 1.0)
+    num = np.zeros_like(start)
+    den = np.zeros_like(start)
+    num[both] = now
+    den[both, 0] = before[:, 0]
+    den[both, 1:] = before[:, :-1]
+    # Empirical-Bayes mix: an LA's own ratio counts as much as its plans allow.
+    ratio = (num + _SHRINK_PLANS * ratio_nat) / (den + _SHRINK_PLANS)
+    return start, ratio
+
+
+def _cohort_step(ages: np.ndarray, ratio: np.ndarray, pop_ratio: np.ndarray | None) -> np.ndarray:
+    out = np.empty_like(ages)
+    out[..., 0] = ages[..., 0] * ratio[:, 0]
+    out[..., 1:] = ages[..., :-1] * ratio[:, 1:]
+    if pop_ratio is not None:
+        out *= pop_ratio
+    return out
+
+
+def _need_shares(history: CaseloadHistory) -> np.ndarray | None:
+    """Need shares by LA and age cell (L, cells, needs), shrunk toward England's."""
+    if history.needs is None:
+        return None
+    counts = history.needs
+    national = counts.sum(axis=0)
+    nat_share = national / np.maximum(national.sum(axis=1, keepdims=True), 1.0)
+    return (counts + _SHRINK_PLANS * nat_share) / (
+        counts.sum(axis=2, keepdims=True) + _SHRINK_PLANS
+    )
+
+
+def _population_ratios(
+    population: dict[int, np.ndarray], history: CaseloadHistory, horizon: int
+) -> np.ndarray:
+    """Per LA, year and age cell: the cohort's population change now over at the origin."""
+    n_la = len(history.las)
+    ratios = np.ones((horizon, n_la, len(AGE_CELLS)))
+    origin = int(history.years[-1])
+    for i, grid in population.items():
+        # The January census of year Y sits nearest the mid-year Y-1 estimate.
+        def pop(year: int, grid: np.ndarray = grid) -> np.ndarray:
+            return grid[:, year - 1 - 2000]
+
+        def change(year: int) -> np.ndarray:
+            now, before = pop(year), pop(year - 1)
+            r = np.empty(len(AGE_CELLS))
+            r[0] = now[0] / before[0]
+            r[1:] = now[1:] / before[:-1]
+            return r
+
+        base = change(origin)
+        for h in range(horizon):
+            ratios[h, i] = change(origin + 1 + h) / base
+    if np.isnan(ratios).any():
+        raise ForecastInputError(
+            [
+                f"population:1: -: projection does not cover mid-years {origin - 2}-{origin + horizon - 1}"
+            ]
+        )
+    return ratios
+
+
+def _summaries(
+    paths: np.ndarray, areas: list[tuple[str, str]], year: int, age_band: str, need: str
+) -> pl.DataFrame:
+    lower, upper = np.quantile(paths[1:], [0.1, 0.9], axis=0)
+    return pl.DataFrame(
+        {
+            "area_code": [a[0] for a in areas],
+            "area_name": [a[1] for a in areas],
+            "census_year": year,
+            "age_band": age_band,
+            "need": need,
+            "ehcplans": np.rint(paths[0]).astype(np.int64),
+            "lower80": np.rint(np.minimum(lower, paths[0])).astype(np.int64),
+            "upper80": np.rint(np.maximum(upper, paths[0])).astype(np.int64),
+        }
+    )
+
+
+def forecast_caseload(
+    *,
+    history: CaseloadHistory,
+    horizon: int,
+    simulations: int = 1000,
+    seed: int = 0,
+    population: dict[int, np.ndarray] | None = None,
+) -> ForecastResult:
+    """Forecast plans for every LA, region and England for ``horizon`` census years.
+
+    Examples
+    --------
+    >>> from sendplan.engine.forecast_data import Area
+    >>> years = np.arange(2016, 2026)
+    >>> totals = np.array([[100.0 * 1.1**k for k in range(10)]])
+    >>> las = (Area("E09000022", "208", "Lambeth", "la", "E12000007"),)
+    >>> h = CaseloadHistory(years, las, (), totals, np.full((1, 10, len(AGE_CELLS)), np.nan),
+    ...                     None, None, ())
+    >>> r = forecast_caseload(history=h, horizon=2, simulations=200, seed=1)
+    >>> rows = r.table.filter((pl.col("age_band") == "All") & (pl.col("need") == "All"))
+    >>> r.status, rows.filter(pl.col("area_code") == "E09000022")["census_year"].to_list()
+    (0, [2026, 2027])
+    """
+    if horizon < 1 or simulations < 10:
+        return ForecastResult(1, "horizon must be >= 1 and simulations >= 10", pl.DataFrame(), None)
+    rng = np.random.default_rng(seed)
+    fit = fit_growth(history.totals)
+    totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
+    start, ratio = _age_start(history)
+    pop = None if not population else _population_ratios(population, history, horizon)
+    shares = _need_shares(history)
+    n_la = len(history.las)
+    if shares is not None:
+        conc = np.minimum(fit.size, _MAX_NEED_CONCENTRATION)[:, None]
+        mix = shares.mean(axis=1)
+        # Uncertainty in each LA's need mix, drawn once per path (the point path has none).
+        draw = rng.gamma(np.maximum(conc * mix, 1e-3), size=(simulations, n_la, len(NEEDS)))
+        need_noise = draw / np.maximum(draw.sum(axis=2, keepdims=True), 1e-12) / mix
+        need_noise = np.concatenate([np.ones((1, n_la, len(NEEDS))), need_noise])
+    regions = list(history.regions)
+    member = np.array(
+        [[a.region_code == r.code for r in regions] for a in history.las], dtype=float
+    ).reshape(n_la, len(regions))
+    areas = [
+        (ENGLAND_CODE, "England"),
+        *((r.code, r.name) for r in regions),
+        *((a.code, a.name) for a in history.las),
+    ]
+
+    def roll_up(x: np.ndarray) -> np.ndarray:
+        """(S, L, ...) -> (S, 1 + R + L, ...): England, regions, then LAs."""
+        reg = np.einsum("sl...,lr->sr...", x, member)
+        return np.concatenate([x.sum(axis=1, keepdims=True), reg, x], axis=1)
+
+    frames = []
+    ages = np.broadcast_to(start, (simulations + 1, *start.shape)).copy()
+    for h in range(horizon):
+        year = int(history.years[-1]) + 1 + h
+        step = _cohort_step(ages, ratio, None if pop is None else pop[h])
+        total = totals[:, :, h]
+        if pop is not None:
+            plain = _cohort_step(ages, ratio, None).sum(axis=2)
+            total = total * step.sum(axis=2) / np.maximum(plain, 1e-9)
+        ages = step * (total / np.maximum(step.sum(axis=2), 1e-9))[..., None]
+        frames.append(_summaries(roll_up(total), areas, year, "All", "All"))
+        bands = np.stack([ages[..., lo:hi].sum(axis=2) for _, lo, hi in AGE_BANDS], axis=2)
+        rolled = roll_up(bands)
+        for b, (band, _, _) in enumerate(AGE_BANDS):
+            frames.append(_summaries(rolled[..., b], areas, year, band, "All"))
+        if shares is not None:
+            needs = np.einsum("slc,lcn->sln", ages, shares) * need_noise
+            needs *= (total / np.maximum(needs.sum(axis=2), 1e-9))[..., None]
+            rolled = roll_up(needs)
+            for k, need in enumerate(NEEDS):
+                frames.append(_summaries(rolled[..., k], areas, year, "All", need))
+    table = pl.concat(frames).sort("area_code", "census_year", "age_band", "need")
+    message = (
+        f"forecast {len(areas)} areas for {horizon} years from {int(history.years[-1])}; "
+        f"settings lambda={fit.lam} phi={fit.phi} rho={fit.rho} "
+        f"from {fit.cv_origins} rolling origins"
+    )
+    return ForecastResult(0, message, table.select(OUTPUT_COLUMNS), fit)

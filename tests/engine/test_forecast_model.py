@@ -1,0 +1,134 @@
+"""The forecast: shrinkage for small areas, no look-ahead, intervals, determinism, backtest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from sendplan.engine.forecast import forecast_caseload, read_population
+from sendplan.engine.forecast_backtest import backtest
+from sendplan.engine.forecast_data import load_caseload
+from sendplan.engine.forecast_model import fit_growth, simulate_totals
+from tests.engine.test_forecast_data import RELEASE_2022, RELEASE_2025, SHARED
+
+POPULATION = SHARED / "ons-snpp-2022-lambeth" / "lambeth_snpp2022_persons_age0-25.csv"
+
+
+def _all_rows(table: pl.DataFrame) -> pl.DataFrame:
+    return table.filter((pl.col("age_band") == "All") & (pl.col("need") == "All"))
+
+
+def test_small_la_with_erratic_history_grows_close_to_england() -> None:
+    rng = np.random.default_rng(3)
+    big = np.array([[1000.0 * 1.1**k for k in range(10)] for _ in range(30)])
+    big *= rng.lognormal(0, 0.02, big.shape)
+    tiny = np.array([[10.0, 25, 12, 30, 14, 33, 15, 20, 18, 26]])
+    fit = fit_growth(np.vstack([big, tiny]))
+    tiny_growth = fit.drift + fit.effect[-1]
+    # Its own last-year growth was +44 %; shrinkage keeps it near England's ~10 %.
+    assert abs(tiny_growth - fit.drift) < 0.05
+    assert 0.05 < fit.drift < 0.15
+
+
+def test_city_of_london_with_26_plans_gets_a_sane_forecast() -> None:
+    history = load_caseload([RELEASE_2022, RELEASE_2025])
+    result = forecast_caseload(history=history, horizon=3, simulations=300, seed=1)
+    city = _all_rows(result.table).filter(pl.col("area_code") == "E09000001")
+    assert city["ehcplans"].to_list()[0] in range(24, 36)
+    assert city["upper80"].max() < 3 * 26
+    assert city["lower80"].min() > 10
+
+
+def test_every_la_region_and_england_get_one_row_per_year() -> None:
+    history = load_caseload([RELEASE_2025])
+    result = forecast_caseload(history=history, horizon=2, simulations=100, seed=2)
+    rows = _all_rows(result.table)
+    assert rows.height == (153 + 9 + 1) * 2
+    england = rows.filter(pl.col("area_code") == "E92000001")
+    las = rows.filter(~pl.col("area_code").str.slice(0, 3).is_in(["E92", "E12"]))
+    la_sum = las.filter(pl.col("census_year") == 2026)["ehcplans"].sum()
+    assert abs(england["ehcplans"][0] - la_sum) <= 153 / 2  # each LA rounded on its own
+    assert (rows["lower80"] <= rows["ehcplans"]).all()
+    assert (rows["ehcplans"] <= rows["upper80"]).all()
+
+
+def test_forecast_for_2025_ignores_data_from_2025_on(tmp_path: Path) -> None:
+    full = load_caseload([RELEASE_2025])
+    # The same release with its 2024/25 rows removed, as a file.
+    import zipfile
+
+    with zipfile.ZipFile(RELEASE_2025) as archive:
+        text = archive.read("data/caseload.csv").decode("utf-8-sig").splitlines()
+    kept = [text[0], *(line for line in text[1:] if not line.startswith("202425"))]
+    truncated_file = tmp_path / "caseload.csv"
+    truncated_file.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    truncated = load_caseload([truncated_file])
+    a = forecast_caseload(history=full.until(2024), horizon=2, simulations=200, seed=5)
+    b = forecast_caseload(history=truncated, horizon=2, simulations=200, seed=5)
+    assert a.table["census_year"].min() == 2025
+    assert _all_rows(a.table).equals(_all_rows(b.table))
+
+
+def test_same_seed_gives_the_same_forecast_and_another_seed_differs() -> None:
+    history = load_caseload([RELEASE_2025])
+    a = forecast_caseload(history=history, horizon=3, simulations=200, seed=7).table
+    b = forecast_caseload(history=history, horizon=3, simulations=200, seed=7).table
+    c = forecast_caseload(history=history, horizon=3, simulations=200, seed=8).table
+    assert a.equals(b)
+    assert not a["upper80"].equals(c["upper80"])
+    assert a["ehcplans"].equals(c["ehcplans"])  # the point forecast is not random
+
+
+def test_simulated_intervals_cover_about_80_percent_of_data_from_the_model() -> None:
+    rng = np.random.default_rng(11)
+    n_la, years = 120, 14
+    size = rng.uniform(200, 5000, n_la)
+    drift = 0.08 + 0.02 * rng.standard_normal(n_la)[:, None]
+    growth = drift + rng.normal(0, 0.02, (n_la, years + 1)) + rng.normal(0, 0.01, years + 1)
+    totals = size[:, None] * np.exp(np.cumsum(growth, axis=1))
+    fit = fit_growth(totals[:, :years])
+    paths = simulate_totals(fit, horizon=1, simulations=500, rng=np.random.default_rng(1))
+    lower, upper = np.quantile(paths[1:, :, 0], [0.1, 0.9], axis=0)
+    inside = np.mean((totals[:, years] >= lower) & (totals[:, years] <= upper))
+    assert 0.6 <= inside <= 0.97
+
+
+def test_model_beats_every_naive_baseline_at_horizons_1_to_3_on_the_real_series() -> None:
+    history = load_caseload([RELEASE_2022, RELEASE_2025])
+    result = backtest(history=history, horizon=3, simulations=100, seed=0)
+    summary = result.summary
+    for h in (1, 2, 3):
+        rows = summary.filter(pl.col("horizon") == h)
+        model = rows.filter(pl.col("method") == "model")["mape"][0]
+        naive = rows.filter(pl.col("method") != "model")["mape"].min()
+        assert model < naive
+    coverage = summary.filter(pl.col("method") == "model")["coverage80"]
+    assert all(55 < c < 95 for c in coverage)
+
+
+def test_lambeth_population_projection_changes_only_lambeth() -> None:
+    history = load_caseload([RELEASE_2025])
+    population = read_population(POPULATION, history)
+    plain = forecast_caseload(history=history, horizon=5, simulations=100, seed=3)
+    with_pop = forecast_caseload(
+        history=history, horizon=5, simulations=100, seed=3, population=population
+    )
+    lam_a = _all_rows(plain.table).filter(pl.col("area_code") == "E09000022")["ehcplans"]
+    lam_b = _all_rows(with_pop.table).filter(pl.col("area_code") == "E09000022")["ehcplans"]
+    assert not lam_a.equals(lam_b)
+    assert abs(lam_b[-1] / lam_a[-1] - 1) < 0.15  # a population effect, not a new trend
+    other_a = _all_rows(plain.table).filter(pl.col("area_code") == "E09000028")["ehcplans"]
+    other_b = _all_rows(with_pop.table).filter(pl.col("area_code") == "E09000028")["ehcplans"]
+    assert other_a.equals(other_b)
+
+
+def test_breakdowns_by_age_band_and_need_roughly_add_up_to_the_total() -> None:
+    history = load_caseload([RELEASE_2025])
+    table = forecast_caseload(history=history, horizon=1, simulations=100, seed=4).table
+    lambeth = table.filter(pl.col("area_code") == "E09000022")
+    total = lambeth.filter((pl.col("age_band") == "All") & (pl.col("need") == "All"))["ehcplans"][0]
+    bands = lambeth.filter(pl.col("age_band") != "All")["ehcplans"].sum()
+    needs = lambeth.filter(pl.col("need") != "All")["ehcplans"].sum()
+    assert abs(bands - total) <= 5 and abs(needs - total) <= 13
