@@ -141,7 +141,9 @@ class ProvisionStrand(Tracked):
 class StrandDesignation(models.Model):
     """One need a provision strand is designated for."""
 
-    strand = models.ForeignKey(ProvisionStrand, on_delete=models.CASCADE, related_name="designations")
+    strand = models.ForeignKey(
+        ProvisionStrand, on_delete=models.CASCADE, related_name="designations"
+    )
     need = models.CharField(max_length=4, choices=NEED_CHOICES)
 
     class Meta:

@@ -6,106 +6,270 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Setting',
+            name="Setting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('urn', models.PositiveIntegerField(blank=True, null=True, unique=True)),
-                ('ukprn', models.PositiveIntegerField(blank=True, null=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('mainstream', 'Mainstream'), ('resourced', 'Mainstream with resourced provision or SEN unit'), ('special', 'Special school (maintained, academy or free)'), ('independent', 'Independent or non-maintained special school'), ('post16', 'Post-16 provider'), ('other', 'Other')], max_length=20)),
-                ('establishment_type', models.CharField(blank=True, max_length=120)),
-                ('phase_of_education', models.CharField(blank=True, max_length=60)),
-                ('min_age', models.PositiveSmallIntegerField()),
-                ('max_age', models.PositiveSmallIntegerField()),
-                ('street', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('la_code', models.CharField(blank=True, help_text='Old three-digit LA code', max_length=10)),
-                ('la_name', models.CharField(blank=True, max_length=100)),
-                ('in_area', models.BooleanField(default=True)),
-                ('is_open', models.BooleanField(default=True)),
-                ('ofsted_rating', models.CharField(blank=True, max_length=60)),
-                ('school_capacity', models.PositiveIntegerField(blank=True, null=True)),
-                ('pupils_on_roll', models.PositiveIntegerField(blank=True, null=True)),
-                ('source', models.CharField(choices=[('gias', 'Get Information about Schools'), ('la_open_data', 'Council open data'), ('estimate', 'Estimate from public web pages (not verified)'), ('illustrative', 'Illustrative entry (not a real setting)'), ('manual', 'Entered by the local authority')], default='manual', max_length=20)),
-                ('source_note', models.CharField(blank=True, max_length=300)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='setting', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("urn", models.PositiveIntegerField(blank=True, null=True, unique=True)),
+                ("ukprn", models.PositiveIntegerField(blank=True, null=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mainstream", "Mainstream"),
+                            ("resourced", "Mainstream with resourced provision or SEN unit"),
+                            ("special", "Special school (maintained, academy or free)"),
+                            ("independent", "Independent or non-maintained special school"),
+                            ("post16", "Post-16 provider"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("establishment_type", models.CharField(blank=True, max_length=120)),
+                ("phase_of_education", models.CharField(blank=True, max_length=60)),
+                ("min_age", models.PositiveSmallIntegerField()),
+                ("max_age", models.PositiveSmallIntegerField()),
+                ("street", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "la_code",
+                    models.CharField(
+                        blank=True, help_text="Old three-digit LA code", max_length=10
+                    ),
+                ),
+                ("la_name", models.CharField(blank=True, max_length=100)),
+                ("in_area", models.BooleanField(default=True)),
+                ("is_open", models.BooleanField(default=True)),
+                ("ofsted_rating", models.CharField(blank=True, max_length=60)),
+                ("school_capacity", models.PositiveIntegerField(blank=True, null=True)),
+                ("pupils_on_roll", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("gias", "Get Information about Schools"),
+                            ("la_open_data", "Council open data"),
+                            ("estimate", "Estimate from public web pages (not verified)"),
+                            ("illustrative", "Illustrative entry (not a real setting)"),
+                            ("manual", "Entered by the local authority"),
+                        ],
+                        default="manual",
+                        max_length=20,
+                    ),
+                ),
+                ("source_note", models.CharField(blank=True, max_length=300)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="setting",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ProvisionStrand',
+            name="ProvisionStrand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('special_school', 'Special school places'), ('sen_unit', 'SEN unit'), ('resourced_provision', 'Resourced provision'), ('post16', 'Post-16 places'), ('independent', 'Independent or non-maintained special places'), ('mainstream', 'Mainstream places with support')], max_length=30)),
-                ('min_age', models.PositiveSmallIntegerField()),
-                ('max_age', models.PositiveSmallIntegerField()),
-                ('capacity', models.PositiveIntegerField(help_text='Places commissioned')),
-                ('on_roll', models.PositiveIntegerField(default=0)),
-                ('place_funding', models.PositiveIntegerField(default=0, help_text='Pounds per place a year')),
-                ('top_up', models.PositiveIntegerField(default=0, help_text='Pounds per place a year')),
-                ('annual_fee', models.PositiveIntegerField(blank=True, help_text='Independent fee, pounds per place a year', null=True)),
-                ('cost_is_default', models.BooleanField(default=True, help_text="True while the cost is a labelled default, not the LA's figure")),
-                ('capacity_is_estimate', models.BooleanField(default=False)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strands', to='provision.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("special_school", "Special school places"),
+                            ("sen_unit", "SEN unit"),
+                            ("resourced_provision", "Resourced provision"),
+                            ("post16", "Post-16 places"),
+                            ("independent", "Independent or non-maintained special places"),
+                            ("mainstream", "Mainstream places with support"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("min_age", models.PositiveSmallIntegerField()),
+                ("max_age", models.PositiveSmallIntegerField()),
+                ("capacity", models.PositiveIntegerField(help_text="Places commissioned")),
+                ("on_roll", models.PositiveIntegerField(default=0)),
+                (
+                    "place_funding",
+                    models.PositiveIntegerField(default=0, help_text="Pounds per place a year"),
+                ),
+                (
+                    "top_up",
+                    models.PositiveIntegerField(default=0, help_text="Pounds per place a year"),
+                ),
+                (
+                    "annual_fee",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Independent fee, pounds per place a year", null=True
+                    ),
+                ),
+                (
+                    "cost_is_default",
+                    models.BooleanField(
+                        default=True,
+                        help_text="True while the cost is a labelled default, not the LA's figure",
+                    ),
+                ),
+                ("capacity_is_estimate", models.BooleanField(default=False)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="strands",
+                        to="provision.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['setting__name', 'kind'],
+                "ordering": ["setting__name", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='StrandDesignation',
+            name="StrandDesignation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('need', models.CharField(choices=[('SPLD', 'Specific learning difficulty'), ('MLD', 'Moderate learning difficulty'), ('SLD', 'Severe learning difficulty'), ('PMLD', 'Profound and multiple learning difficulty'), ('SEMH', 'Social, emotional and mental health'), ('SLCN', 'Speech, language and communication needs'), ('HI', 'Hearing impairment'), ('VI', 'Vision impairment'), ('MSI', 'Multi-sensory impairment'), ('PD', 'Physical disability'), ('ASD', 'Autistic spectrum disorder'), ('DS', 'Down syndrome'), ('OTH', 'Other difficulty or disability')], max_length=4)),
-                ('strand', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='designations', to='provision.provisionstrand')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("SPLD", "Specific learning difficulty"),
+                            ("MLD", "Moderate learning difficulty"),
+                            ("SLD", "Severe learning difficulty"),
+                            ("PMLD", "Profound and multiple learning difficulty"),
+                            ("SEMH", "Social, emotional and mental health"),
+                            ("SLCN", "Speech, language and communication needs"),
+                            ("HI", "Hearing impairment"),
+                            ("VI", "Vision impairment"),
+                            ("MSI", "Multi-sensory impairment"),
+                            ("PD", "Physical disability"),
+                            ("ASD", "Autistic spectrum disorder"),
+                            ("DS", "Down syndrome"),
+                            ("OTH", "Other difficulty or disability"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "strand",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="designations",
+                        to="provision.provisionstrand",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['need'],
+                "ordering": ["need"],
             },
         ),
         migrations.AddIndex(
-            model_name='setting',
-            index=models.Index(fields=['kind', 'in_area'], name='provision_s_kind_8cda55_idx'),
+            model_name="setting",
+            index=models.Index(fields=["kind", "in_area"], name="provision_s_kind_8cda55_idx"),
         ),
         migrations.AddConstraint(
-            model_name='setting',
-            constraint=models.CheckConstraint(condition=models.Q(('min_age__lte', models.F('max_age'))), name='setting_age_range_ordered'),
+            model_name="setting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_age__lte", models.F("max_age"))),
+                name="setting_age_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='setting',
-            constraint=models.CheckConstraint(condition=models.Q(('max_age__lte', 25)), name='setting_max_age_25'),
+            model_name="setting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_age__lte", 25)), name="setting_max_age_25"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provisionstrand',
-            constraint=models.CheckConstraint(condition=models.Q(('min_age__lte', models.F('max_age'))), name='strand_age_range_ordered'),
+            model_name="provisionstrand",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_age__lte", models.F("max_age"))),
+                name="strand_age_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stranddesignation',
-            constraint=models.UniqueConstraint(fields=('strand', 'need'), name='designation_unique_need'),
+            model_name="stranddesignation",
+            constraint=models.UniqueConstraint(
+                fields=("strand", "need"), name="designation_unique_need"
+            ),
         ),
     ]
