@@ -93,3 +93,34 @@ def test_backtest_mode_writes_one_row_per_origin_horizon_and_method(tmp_path: Pa
         "linear_trend_5y",
     }
     assert rows["origin"].min() == 2020 and rows["horizon"].max() == 3
+
+
+def test_breakdowns_out_writes_placement_types_in_a_separate_file(tmp_path: Path) -> None:
+    out, types = tmp_path / "forecast.csv", tmp_path / "placements.csv"
+    argv = ["--caseload", str(RELEASE_2025), "--horizon", "1", "--out", str(out)]
+    assert main([*argv, "--simulations", "50", "--breakdowns-out", str(types)]) == 0
+    assert pl.read_csv(out).columns[-3:] == ["ehcplans", "lower80", "upper80"]
+    assert "placement_type" not in pl.read_csv(out).columns
+    rows = pl.read_csv(types)
+    assert rows.columns[5] == "placement_type"
+    lambeth = rows.filter(pl.col("area_code") == "E09000022")
+    assert lambeth["placement_type"].to_list() == [
+        "mainstream",
+        "resourced",
+        "special",
+        "independent",
+        "post16",
+        "other",
+    ]
+
+
+def test_breakdowns_out_without_setting_columns_writes_a_header_and_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = write_release(tmp_path)
+    out, types = tmp_path / "forecast.csv", tmp_path / "placements.csv"
+    argv = ["--caseload", str(release), "--horizon", "1", "--out", str(out)]
+    assert main([*argv, "--simulations", "20", "--breakdowns-out", str(types)]) == 0
+    assert types.read_text().strip().split(",")[5] == "placement_type"
+    assert len(types.read_text().strip().splitlines()) == 1
+    assert "header only" in capsys.readouterr().err

@@ -132,3 +132,20 @@ def test_breakdowns_by_age_band_and_need_roughly_add_up_to_the_total() -> None:
     bands = lambeth.filter(pl.col("age_band") != "All")["ehcplans"].sum()
     needs = lambeth.filter(pl.col("need") != "All")["ehcplans"].sum()
     assert abs(bands - total) <= 5 and abs(needs - total) <= 13
+
+
+def test_intervals_widen_with_horizon_to_cover_about_80_percent_at_each_horizon() -> None:
+    rng = np.random.default_rng(0)
+    n_la, years = 150, 14
+    size = rng.uniform(300, 5000, n_la)
+    # Each LA's growth wanders as a random walk, so errors grow faster than the horizon.
+    growth = 0.08 + np.cumsum(rng.normal(0, 0.012, (n_la, years + 3)), axis=1)
+    totals = size[:, None] * np.exp(np.cumsum(growth, axis=1))
+    fit = fit_growth(totals[:, :years])
+    paths = simulate_totals(fit, horizon=3, simulations=400, rng=np.random.default_rng(1))
+    lower, upper = np.quantile(paths[1:], [0.1, 0.9], axis=0)
+    actual = totals[:, years:]
+    coverage = np.mean((actual >= lower) & (actual <= upper), axis=0)
+    assert len(fit.horizon_scale) == len(fit.nat_scale) == 3
+    assert all(0.7 <= c <= 0.95 for c in coverage)
+    assert np.all(np.diff(np.median(upper - lower, axis=0)) > 0)

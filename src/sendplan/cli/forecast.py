@@ -4,6 +4,13 @@ Forecast (the CONTRACTS.md invocation)::
 
     sendplan forecast --caseload RELEASE.zip [--caseload OLDER.zip] --horizon YEARS
                       --out FORECAST.csv [--population SNPP.csv] [--simulations N] [--seed N]
+                      [--breakdowns-out PLACEMENTS.csv]
+
+``--breakdowns-out`` writes the placement-type breakdown (see ADR 0103) to its own file, so
+FORECAST.csv keeps exactly the contract's columns: the same columns plus ``placement_type``
+(mainstream, resourced, special, independent, post16, other), with ``age_band`` and ``need``
+``All``. It needs a release with setting columns (the 2023-onwards ``caseload.csv``);
+without them the file holds the header only and a note says why.
 
 Backtest (refit at every past origin, score horizons 1..--horizon against naive forecasts)::
 
@@ -22,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from sendplan.engine.forecast import forecast_caseload, read_population
+from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload, read_population
 from sendplan.engine.forecast_backtest import backtest
 from sendplan.engine.forecast_data import ForecastInputError, load_caseload
 
@@ -47,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--simulations", type=int, default=1000, metavar="N", help="default 1000")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     p.add_argument(
+        "--breakdowns-out",
+        type=Path,
+        metavar="FILE",
+        help="also write forecasts by placement type (mainstream, resourced, special, "
+        "independent, post16, other) to this CSV, with a placement_type column",
+    )
+    p.add_argument(
         "--backtest",
         action="store_true",
         help="instead of forecasting, backtest at every past origin (horizons 1..YEARS, "
@@ -57,14 +71,24 @@ def _parser() -> argparse.ArgumentParser:
 
 def _write_atomic(frame: pl.DataFrame, out: Path) -> None:
     """Write to a temporary file beside ``out`` and rename, so no partial file remains."""
-    folder = out.parent if str(out.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
+    _write_all_atomic([(frame, out)])
+
+
+def _write_all_atomic(outputs: list[tuple[pl.DataFrame, Path]]) -> None:
+    """Write every file to a temporary beside it, then rename them all: no partial output."""
+    temps: list[tuple[str, Path]] = []
     try:
-        frame.write_csv(tmp)
-        os.replace(tmp, out)
+        for frame, out in outputs:
+            folder = out.parent if str(out.parent) else Path(".")
+            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+            os.close(fd)
+            temps.append((tmp, out))
+            frame.write_csv(tmp)
+        for tmp, out in temps:
+            os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -78,9 +102,10 @@ def main(argv: list[str]) -> int:
         parser.error("--horizon must be between 1 and 25")
     if args.simulations < 10:
         parser.error("--simulations must be at least 10")
-    if not args.out.parent.exists() and str(args.out.parent):
-        print(f"{args.out}:1: --out: folder does not exist", file=sys.stderr)
-        return 1
+    for option, out in (("--out", args.out), ("--breakdowns-out", args.breakdowns_out)):
+        if out is not None and str(out.parent) and not out.parent.exists():
+            print(f"{out}:1: {option}: folder does not exist", file=sys.stderr)
+            return 1
     try:
         history = load_caseload(args.caseload)
         population = read_population(args.population, history) if args.population else None
@@ -109,8 +134,19 @@ def main(argv: list[str]) -> int:
     if forecast.status != 0:
         print(f"-:1: -: {forecast.message}", file=sys.stderr)
         return 1
-    _write_atomic(forecast.table, args.out)
-    for note in history.notes:
+    outputs = [(forecast.table, args.out)]
+    notes = list(history.notes)
+    if args.breakdowns_out is not None:
+        placements = forecast.placements
+        if placements is None:
+            placements = pl.DataFrame(schema=dict.fromkeys(BREAKDOWN_COLUMNS, pl.String))
+            notes.append(
+                f"{args.breakdowns_out}: header only - no release given has the setting "
+                "columns (mainstream_total ...) that placement types come from"
+            )
+        outputs.append((placements, args.breakdowns_out))
+    _write_all_atomic(outputs)
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
     print(forecast.message)
     return 0

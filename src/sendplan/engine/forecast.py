@@ -28,6 +28,12 @@ from sendplan.engine.forecast_data import (
     ForecastInputError,
 )
 from sendplan.engine.forecast_model import GrowthFit, fit_growth, simulate_totals
+from sendplan.engine.forecast_placement import (
+    PLACEMENTS,
+    fit_placements,
+    placement_paths,
+    share_noise,
+)
 
 _SHRINK_PLANS = 20.0  # prior weight, in plans, of England's ratio or need share
 _MAX_NEED_CONCENTRATION = 400.0
@@ -41,16 +47,21 @@ OUTPUT_COLUMNS = (
     "lower80",
     "upper80",
 )
+# The optional placement-type breakdown (``sendplan forecast --breakdowns-out``).
+BREAKDOWN_COLUMNS = (*OUTPUT_COLUMNS[:5], "placement_type", *OUTPUT_COLUMNS[5:])
 
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """``status`` 0 on success; ``table`` has :data:`OUTPUT_COLUMNS`; ``fit`` the model."""
+    """``status`` 0 on success; ``table`` has :data:`OUTPUT_COLUMNS`; ``fit`` the model;
+    ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need ``All``, one row per
+    area, year and placement type) when the release carries setting columns, else None."""
 
     status: int
     message: str
     table: pl.DataFrame
     fit: GrowthFit | None
+    placements: pl.DataFrame | None = None
 
 
 def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.ndarray]:
@@ -187,6 +198,11 @@ def _population_ratios(
     return ratios
 
 
+def _per_la_matmul(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """(S, L, C) and (L, C, K) -> (S, L, K): each LA's vectors times its own matrix."""
+    return np.matmul(x.transpose(1, 0, 2), m).transpose(1, 0, 2)
+
+
 def _summaries(
     paths: np.ndarray, areas: list[tuple[str, str]], year: int, age_band: str, need: str
 ) -> pl.DataFrame:
@@ -256,9 +272,21 @@ def forecast_caseload(
 
     def roll_up(x: np.ndarray) -> np.ndarray:
         """(S, L, ...) -> (S, 1 + R + L, ...): England, regions, then LAs."""
-        reg = np.einsum("sl...,lr->sr...", x, member)
+        # tensordot goes through BLAS; einsum here was the slowest step of a full run.
+        reg = np.moveaxis(np.tensordot(x, member, axes=([1], [0])), -1, 1)
         return np.concatenate([x.sum(axis=1, keepdims=True), reg, x], axis=1)
 
+    placement_model = None
+    if history.placements is not None:
+        placement_model = fit_placements(
+            counts=history.placements,
+            by_age=history.placement_ages,
+            years=history.years,
+            n_cells=len(AGE_CELLS),
+        )
+    if placement_model is not None:
+        p_mix, p_drift = share_noise(placement_model, simulations=simulations, rng=rng)
+    p_frames = []
     frames = []
     ages = np.broadcast_to(start, (simulations + 1, *start.shape)).copy()
     for h in range(horizon):
@@ -275,15 +303,36 @@ def forecast_caseload(
         for b, (band, _, _) in enumerate(AGE_BANDS):
             frames.append(_summaries(rolled[..., b], areas, year, band, "All"))
         if shares is not None:
-            needs = np.einsum("slc,lcn->sln", ages, shares) * need_noise
+            needs = _per_la_matmul(ages, shares) * need_noise
             needs *= (total / np.maximum(needs.sum(axis=2), 1e-9))[..., None]
             rolled = roll_up(needs)
             for k, need in enumerate(NEEDS):
                 frames.append(_summaries(rolled[..., k], areas, year, "All", need))
+        if placement_model is not None:
+            by_type = placement_paths(
+                ages,
+                placement_model,
+                years_ahead=year - placement_model.year,
+                mix=p_mix,
+                drift=p_drift,
+            )
+            rolled = roll_up(by_type)
+            for k, kind in enumerate(PLACEMENTS):
+                p_frames.append(
+                    _summaries(rolled[..., k], areas, year, "All", "All").with_columns(
+                        placement_type=pl.lit(kind)
+                    )
+                )
     table = pl.concat(frames).sort("area_code", "census_year", "age_band", "need")
+    placements = None
+    if p_frames:
+        order = pl.col("placement_type").replace_strict(PLACEMENTS, list(range(len(PLACEMENTS))))
+        placements = (
+            pl.concat(p_frames).sort("area_code", "census_year", order).select(BREAKDOWN_COLUMNS)
+        )
     message = (
         f"forecast {len(areas)} areas for {horizon} years from {int(history.years[-1])}; "
         f"settings lambda={fit.lam} phi={fit.phi} rho={fit.rho} "
         f"from {fit.cv_origins} rolling origins"
     )
-    return ForecastResult(0, message, table.select(OUTPUT_COLUMNS), fit)
+    return ForecastResult(0, message, table.select(OUTPUT_COLUMNS), fit, placements)

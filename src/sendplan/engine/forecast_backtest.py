@@ -105,6 +105,10 @@ def backtest(
                 & (actual > 0)
             )
             inside = (actual >= lower[:, h]) & (actual <= upper[:, h])
+            # Interval (Winkler) score of the 80 % interval, in % of the actual: width plus
+            # 10 x any miss; lower is better and it rewards narrow *and* honest bands.
+            miss = np.maximum(lower[:, h] - actual, 0.0) + np.maximum(actual - upper[:, h], 0.0)
+            score = (upper[:, h] - lower[:, h] + miss / 0.1) / np.where(actual > 0, actual, 1.0)
             for method, f in forecasts.items():
                 ape = np.abs(f[ok, h] - actual[ok]) / actual[ok] * 100
                 nat_err = (f[ok, h].sum() - actual[ok].sum()) / actual[ok].sum() * 100
@@ -118,6 +122,9 @@ def backtest(
                         "mdape": float(np.nanmedian(ape)),
                         "england_error": float(nat_err),
                         "coverage80": float(inside[ok].mean() * 100) if method == "model" else None,
+                        "interval_score": (
+                            float(score[ok].mean() * 100) if method == "model" else None
+                        ),
                     }
                 )
     if not records:
@@ -134,6 +141,7 @@ def backtest(
             pl.col("mdape").mean(),
             pl.col("england_error").abs().mean().alias("england_abs_error"),
             pl.col("coverage80").mean(),
+            pl.col("interval_score").mean(),
         )
         .sort("horizon", pl.col("method").replace_strict(METHODS, list(range(len(METHODS)))))
     )

@@ -28,6 +28,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sendplan.engine.forecast_placement import (
+    PLACEMENTS,
+    has_placement_columns,
+    placement_counts,
+)
+
 # The cells of the age vector: DfE publishes "under 3" as one group, then single ages.
 AGE_CELLS: tuple[str, ...] = ("under 3", *(f"age {a}" for a in range(3, 26)))
 # DfE's published age bands, as index ranges into AGE_CELLS.
@@ -113,11 +119,15 @@ class CaseloadHistory:
     need_year: int | None
     notes: tuple[str, ...]
     backcast: np.ndarray | None = None
+    placements: np.ndarray | None = None
+    placement_ages: np.ndarray | None = None
+    placement_year: int | None = None
 
     def until(self, last_year: int) -> CaseloadHistory:
         """The same history without the census years after ``last_year``."""
         keep = self.years <= last_year
         needs = self.needs if (self.need_year or 0) <= last_year else None
+        by_age = self.placement_ages if (self.placement_year or 0) <= last_year else None
         return CaseloadHistory(
             self.years[keep],
             self.las,
@@ -128,6 +138,9 @@ class CaseloadHistory:
             self.need_year if needs is not None else None,
             self.notes,
             None if self.backcast is None else self.backcast[:, keep],
+            None if self.placements is None else self.placements[:, keep],
+            by_age,
+            self.placement_year if by_age is not None else None,
         )
 
 
@@ -270,7 +283,21 @@ def _parse_caseload(
     ages_t = _Table(table.label, frame.filter(is_age))
     totals = _common_rows(totals_t, _count_column(totals_t, "ehcplans", problems), known, problems)
     ages = _common_rows(ages_t, _count_column(ages_t, "ehcplans", problems), known, problems)
-    return totals, ages.with_columns(cell=ages_t.frame["breakdown"])
+    ages = ages.with_columns(cell=ages_t.frame["breakdown"])
+    if has_placement_columns(frame.columns):
+        # Setting columns present: the six placement groups ride along with each row.
+        totals = pl.concat(
+            [totals, _placement_frame(totals_t, totals["value"], problems)], how="horizontal"
+        )
+        ages = pl.concat(
+            [ages, _placement_frame(ages_t, ages["value"], problems)], how="horizontal"
+        )
+    return totals, ages
+
+
+def _placement_frame(table: _Table, total: pl.Series, problems: list[str]) -> pl.DataFrame:
+    frame = placement_counts(lambda c: _count_column(table, c, problems), total)
+    return frame.rename({p: f"p_{p}" for p in PLACEMENTS})
 
 
 def _parse_needs(
@@ -413,9 +440,53 @@ def _assemble(
     )
     ages = _age_array(sources, current, years)
     needs, need_year = _need_array(sources, current)
+    placements, by_age, placement_year = _placement_arrays(sources, current, years)
     return CaseloadHistory(
-        years, las, region_areas, totals, ages, needs, need_year, tuple(notes), backcast
+        years,
+        las,
+        region_areas,
+        totals,
+        ages,
+        needs,
+        need_year,
+        tuple(notes),
+        backcast,
+        placements,
+        by_age,
+        placement_year,
     )
+
+
+def _placement_arrays(
+    sources: list[tuple[str, int, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]],
+    current: list[str],
+    years: np.ndarray,
+) -> tuple[np.ndarray | None, np.ndarray | None, int | None]:
+    """Placement counts by LA and year, and by LA and age cell in the latest age year."""
+    columns = [f"p_{p}" for p in PLACEMENTS]
+    with_p = [s for s in sources if "p_other" in s[2].columns]
+    if not with_p:
+        return None, None, None
+    index = {d: i for i, d in enumerate(current)}
+    counts = np.full((len(current), len(years), len(PLACEMENTS)), np.nan)
+    for _label, _latest, rows_t, _ages, _needs in with_p:  # newer releases overwrite older
+        rows = rows_t.filter(pl.col("level") == "Local authority")
+        for dfe, year, *values in rows.select("dfe", "year", *columns).iter_rows():
+            if dfe in index:
+                counts[index[dfe], int(year) - int(years[0])] = np.array(values, dtype=float)
+    age_rows = with_p[-1][3].filter(pl.col("level") == "Local authority")
+    if age_rows.height == 0:
+        return counts, None, None
+    year = int(age_rows["year"].max())  # type: ignore[arg-type]
+    by_age = np.zeros((len(current), len(AGE_CELLS), len(PLACEMENTS)))
+    cell = {c: k for k, c in enumerate(AGE_CELLS)}
+    for dfe, name, *values in (
+        age_rows.filter(pl.col("year") == year).select("dfe", "cell", *columns).iter_rows()
+    ):
+        if dfe in index:
+            # A suppressed cell ('x') counts as no data and falls back to England's mix.
+            by_age[index[dfe], cell[name]] = np.nan_to_num(np.array(values, dtype=float))
+    return counts, by_age, year
 
 
 def _first_ref(merged: dict[tuple[str, int], tuple[float, str, int]], dfe: str) -> tuple[str, int]:

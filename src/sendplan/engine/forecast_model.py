@@ -52,6 +52,12 @@ class GrowthFit:
     nat_var: tuple[float, float]  # (drift uncertainty, yearly shock) variances
     la_var: tuple[float, float, float, float]  # coefficients of h2, h, h2/N, h/N
     cv_origins: int
+    # Multipliers of the simulated log deviations at horizons 1, 2, ... (the last one holds
+    # beyond), fitted so that 80 % of this history's own out-of-sample errors at that
+    # horizon fall inside the 80 % interval.
+    horizon_scale: tuple[float, ...] = (1.0,)
+    nat_scale: tuple[float, ...] = (1.0,)  # the same for England's part
+    nat_df: float = 0.0  # Student-t degrees of freedom of England's part; 0 = normal
 
     def point(self, horizon: int) -> np.ndarray:
         """Cumulative log growth, shape (LAs, horizon)."""
@@ -162,6 +168,9 @@ def fit_growth(totals: np.ndarray) -> GrowthFit:
     nat_var: tuple[float, float] = (0.02**2, 0.01**2)
     la_var: tuple[float, float, float, float] = (1e-4, 1e-4, 0.05, 0.05)
     errors = _cv_errors(totals, lam, phi, rho) if n_origins >= 2 else []
+    horizon_scale: tuple[float, ...] = (1.0,)
+    nat_scale: tuple[float, ...] = (1.0,)
+    nat_df = 0.0
     if errors:
         hs = np.array([e[0] for e in errors], dtype=float)
         nat = np.array([float(e[3][0]) for e in errors])
@@ -169,7 +178,7 @@ def fit_growth(totals: np.ndarray) -> GrowthFit:
         age = totals.shape[1] - 1 - np.array([e[3][1] for e in errors])
         wt = _ERROR_DECAY**age
         coef_n, _ = nnls(np.column_stack([hs**2, hs]) * np.sqrt(wt)[:, None], nat**2 * np.sqrt(wt))
-        nat_var = (float(coef_n[0]), float(coef_n[1]))
+        nat_var = (max(float(coef_n[0]), 1e-8), max(float(coef_n[1]), 1e-8))
         h_la = np.concatenate([np.full(e[1].size, e[0], dtype=float) for e in errors])
         r_la = np.concatenate([e[1] - float(e[3][0]) for e in errors])
         w_la = np.concatenate([np.full(e[1].size, w) for e, w in zip(errors, wt, strict=True)])
@@ -177,13 +186,9 @@ def fit_growth(totals: np.ndarray) -> GrowthFit:
         design = np.column_stack([h_la**2, h_la, h_la**2 / n_la, h_la / n_la])
         coef_l, _ = nnls(design * np.sqrt(w_la)[:, None], r_la**2 * np.sqrt(w_la))
         la_var = (float(coef_l[0]), float(coef_l[1]), float(coef_l[2]), float(coef_l[3]))
-        # Squared errors are dominated by a few large misses; rescale so that the 80 %
-        # interval held 80 % of this history's errors.
-        e_all = np.concatenate([e[1] for e in errors])
-        sd = np.sqrt(nat_var[0] * h_la**2 + nat_var[1] * h_la + design @ np.asarray(la_var))
-        k = _weighted_quantile(np.abs(e_all) / np.maximum(sd, 1e-9), w_la, 0.8) / _Z80
-        nat_var = (nat_var[0] * k**2, nat_var[1] * k**2)
-        la_var = (la_var[0] * k**2, la_var[1] * k**2, la_var[2] * k**2, la_var[3] * k**2)
+        sd_la = np.sqrt(np.maximum(design @ np.asarray(la_var), 1e-12))
+        horizon_scale = _la_scale(r_la, sd_la, h_la, w_la)
+        nat_scale, nat_df = _nat_scale(nat, hs, wt, nat_var)
     return GrowthFit(
         size=totals[:, -1].copy(),
         drift=drift,
@@ -194,7 +199,50 @@ def fit_growth(totals: np.ndarray) -> GrowthFit:
         nat_var=nat_var,
         la_var=la_var,
         cv_origins=n_origins,
+        horizon_scale=horizon_scale,
+        nat_scale=nat_scale,
+        nat_df=nat_df,
     )
+
+
+def _la_scale(
+    resid: np.ndarray, sd: np.ndarray, horizon: np.ndarray, weight: np.ndarray
+) -> tuple[float, ...]:
+    """Per-horizon factor on the LA part: 80 % of past LA residuals (England's error taken
+    out) fall inside +-1.28 scaled sd. Squared errors are dominated by a few large misses,
+    so the variance fit alone says little about the 80 % point."""
+    scale: list[float] = []
+    for h in range(1, _CV_HORIZONS + 1):
+        at = horizon == h
+        if not at.any():
+            break
+        ratio = np.abs(resid[at]) / np.maximum(sd[at], 1e-9)
+        scale.append(_weighted_quantile(ratio, weight[at], 0.8) / _Z80)
+    return tuple(scale) or (1.0,)
+
+
+def _nat_scale(
+    errors: np.ndarray, horizon: np.ndarray, weight: np.ndarray, nat_var: tuple[float, float]
+) -> tuple[tuple[float, ...], float]:
+    """Per-horizon factor on England's part, and the degrees of freedom of its spread.
+
+    England's past error at horizon h is one number per origin, so its variance is the
+    weighted mean square of those few numbers; the Student-t degrees of freedom (their
+    effective count) carry the uncertainty of that variance into the paths.
+    """
+    scale: list[float] = []
+    df = 0.0
+    for h in range(1, _CV_HORIZONS + 1):
+        at = horizon == h
+        if not at.any():
+            break
+        w = weight[at]
+        mean_square = float(np.sum(w * errors[at] ** 2) / np.sum(w))
+        model = nat_var[0] * h * h + nat_var[1] * h
+        scale.append(float(np.sqrt(mean_square / max(model, 1e-12))))
+        if h == 1:
+            df = float(np.sum(w) ** 2 / np.sum(w**2))
+    return tuple(scale) or (1.0,), df
 
 
 def simulate_totals(
@@ -216,7 +264,16 @@ def simulate_totals(
     shocks = rng.normal(0.0, np.sqrt(omega2), (simulations, 1, horizon))
     effect = rng.normal(0.0, 1.0, (simulations, n_la, 1)) * np.sqrt(a2 + c2 / size)[:, None]
     yearly = rng.normal(0.0, 1.0, (simulations, n_la, horizon)) * np.sqrt(a1 + c1 / size)[:, None]
-    noise = np.cumsum(drift + shocks + effect + yearly, axis=2)
+    steps = np.arange(horizon)
+    la_scale = np.asarray(fit.horizon_scale, dtype=float)
+    nat_scale = np.asarray(fit.nat_scale, dtype=float)
+    national = np.cumsum(drift + shocks, axis=2) * nat_scale[np.minimum(steps, nat_scale.size - 1)]
+    if fit.nat_df > 0:
+        # England's spread is itself estimated from a few past errors: Student-t paths.
+        df = max(fit.nat_df, 1.0)
+        national *= np.sqrt(df / rng.chisquare(df, (simulations, 1, 1)))
+    local = np.cumsum(effect + yearly, axis=2) * la_scale[np.minimum(steps, la_scale.size - 1)]
+    noise = national + local
     log_paths = np.log(size)[:, None] + fit.point(horizon) + noise
     # Count noise on top: the fitted LA terms are pooled over LAs of every size.
     paths = rng.poisson(np.exp(log_paths)).astype(float)
