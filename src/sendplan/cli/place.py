@@ -1,0 +1,439 @@
+"""``sendplan place``: optimise placements for an area from LEARNERS.csv and SETTINGS.csv.
+
+Reads both files completely and lists every problem as ``FILE:LINE: column: what is wrong``
+(LINE is the physical line in the file, the header being line 1) before exiting 1 with nothing
+written. Outputs go to temporary files in the target folder and are renamed at the very end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from sendplan.engine.placement import (
+    ALL_NEEDS,
+    NEED_CODES,
+    PlacementProblem,
+    PlacementResult,
+    place,
+)
+
+KINDS = ("mainstream", "resourced", "special", "independent", "post16", "other")
+LEARNER_COLUMNS = ("learner_id", "need", "age", "lat", "lon")
+SETTING_COLUMNS = (
+    "setting_id", "name", "lat", "lon", "min_age", "max_age", "needs", "places", "annual_cost",
+    "kind",
+)  # fmt: skip
+_NEED_INDEX = {code: i for i, code in enumerate(NEED_CODES)}
+
+
+class InvalidInput(Exception):
+    """Raised with the list of ``FILE:LINE: column: message`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Table:
+    """A CSV file read as text columns, with the physical line of each row."""
+
+    path: str
+    columns: dict[str, list[str]]
+    lines: list[int]
+    problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, order, text)
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.problems.append((line, len(self.problems), f"{self.path}:{line}: {column}: {message}"))
+
+    def messages(self) -> list[str]:
+        return [text for _, _, text in sorted(self.problems)]
+
+
+def read_table(path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Table:
+    """Read ``path`` keeping only the named columns (extra columns are ignored)."""
+    table = Table(path, {}, [])
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        table.error(1, "file", f"cannot be read ({exc.strerror})")
+        return table
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader, None)
+            if header is None:
+                table.error(1, "header", "the file is empty")
+                return table
+            names = [h.strip() for h in header]
+            missing = [c for c in required if c not in names]
+            for c in missing:
+                table.error(1, c, "required column is missing")
+            wanted = [c for c in (*required, *optional) if c in names]
+            index = [names.index(c) for c in wanted]
+            cols: list[list[str]] = [[] for _ in wanted]
+            lines: list[int] = []
+            last = reader.line_num
+            width = len(names)
+            for row in reader:
+                start, last = last + 1, reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank line
+                if len(row) < width:
+                    row = row + [""] * (width - len(row))
+                lines.append(start)
+                for col, i in zip(cols, index, strict=True):
+                    col.append(row[i].strip())
+        except (csv.Error, UnicodeDecodeError) as exc:
+            table.error(reader.line_num or 1, "file", f"is not valid UTF-8 CSV ({exc})")
+            return table
+    table.columns = dict(zip(wanted, cols, strict=True))
+    table.lines = lines
+    return table
+
+
+def _numbers(table: Table, column: str, *, whole: bool) -> np.ndarray:
+    """Parse a column; bad values are reported and become nan."""
+    if column not in table.columns:  # reported once as a missing column
+        return np.full(len(table.lines), np.nan)
+    text = table.columns[column]
+    try:
+        values = np.fromiter(map(float, text), dtype=float, count=len(text))
+        ok = np.isfinite(values)
+        if whole:
+            ok &= values == np.round(values)
+        if ok.all():
+            return values
+    except ValueError:
+        pass
+    out = np.full(len(text), np.nan)
+    what = "a whole number" if whole else "a number"
+    for i, raw in enumerate(text):
+        try:
+            v = float(raw)
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v) or (whole and v != round(v)):
+            table.error(
+                table.lines[i], column, "missing" if raw == "" else f"'{raw}' is not {what}"
+            )
+            continue
+        out[i] = v
+    return out
+
+
+def _check_range(table: Table, column: str, values: np.ndarray, lo: float, hi: float) -> None:
+    for i in np.flatnonzero((values < lo) | (values > hi)).tolist():
+        table.error(table.lines[i], column, f"{values[i]:g} is outside {lo:g} to {hi:g}")
+
+
+def _check_ids(table: Table, column: str) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    for i, value in enumerate(table.columns.get(column, [])):
+        if value == "":
+            table.error(table.lines[i], column, "missing")
+        elif value in seen:
+            first = table.lines[seen[value]]
+            table.error(table.lines[i], column, f"duplicate id '{value}' (first on line {first})")
+        else:
+            seen[value] = i
+    return seen
+
+
+def _coordinates(table: Table) -> tuple[np.ndarray, np.ndarray]:
+    lat = _numbers(table, "lat", whole=False)
+    lon = _numbers(table, "lon", whole=False)
+    _check_range(table, "lat", lat, -90, 90)
+    _check_range(table, "lon", lon, -180, 180)
+    return lat, lon
+
+
+def _ages(table: Table, column: str) -> np.ndarray:
+    ages = _numbers(table, column, whole=True)
+    _check_range(table, column, ages, 0, 25)
+    return ages
+
+
+def _unknown_need(code: str) -> str:
+    return f"unknown need code '{code}' (expected one of {' '.join(NEED_CODES)})"
+
+
+@dataclass
+class Settings:
+    ids: dict[str, int]
+    lat: np.ndarray
+    lon: np.ndarray
+    min_age: np.ndarray
+    max_age: np.ndarray
+    needs: np.ndarray
+    places: np.ndarray
+    annual_cost: np.ndarray
+
+
+def parse_settings(table: Table) -> Settings:
+    ids = _check_ids(table, "setting_id")
+    lat, lon = _coordinates(table)
+    lo, hi = _ages(table, "min_age"), _ages(table, "max_age")
+    for i in np.flatnonzero(lo > hi).tolist():
+        table.error(table.lines[i], "min_age", f"min_age {lo[i]:g} is above max_age {hi[i]:g}")
+    places = _numbers(table, "places", whole=True)
+    for i in np.flatnonzero(places < 0).tolist():
+        table.error(table.lines[i], "places", f"{places[i]:g} is negative")
+    cost = _numbers(table, "annual_cost", whole=False)
+    for i in np.flatnonzero(cost < 0).tolist():
+        table.error(table.lines[i], "annual_cost", f"{cost[i]:g} is negative")
+    masks = np.zeros(len(table.lines), dtype=np.int64)
+    cache: dict[str, int] = {}
+    for i, text in enumerate(table.columns.get("needs", [])):
+        if text in cache:
+            masks[i] = cache[text]
+            continue
+        if text.upper() == "ALL":
+            mask = ALL_NEEDS
+        else:
+            codes = [c.strip() for c in text.split(";") if c.strip()]
+            if not codes:
+                table.error(
+                    table.lines[i], "needs", "missing (give SEN2 codes separated by ';' or ALL)"
+                )
+            bad = [c for c in codes if c not in _NEED_INDEX]
+            for c in bad:
+                table.error(table.lines[i], "needs", _unknown_need(c))
+            if bad or not codes:
+                continue
+            mask = sum(1 << _NEED_INDEX[c] for c in set(codes))
+        cache[text] = mask
+        masks[i] = mask
+    for i, kind in enumerate(table.columns.get("kind", [])):
+        if kind not in KINDS:
+            table.error(
+                table.lines[i],
+                "kind",
+                f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})",
+            )
+    return Settings(ids, lat, lon, lo, hi, masks, places, cost)
+
+
+def load(learners_path: str, settings_path: str) -> tuple[list[str], list[str], PlacementProblem]:
+    """Read and validate both files; raise :class:`InvalidInput` listing every problem."""
+    st = read_table(settings_path, SETTING_COLUMNS)
+    settings = parse_settings(st) if st.columns else None
+    lt = read_table(learners_path, LEARNER_COLUMNS, ("preferred_setting",))
+    problems = st.messages()
+    learner_ids = lt.columns.get("learner_id", [])
+    _check_ids(lt, "learner_id")
+    need_text = lt.columns.get("need", [])
+    need = np.fromiter(
+        (_NEED_INDEX.get(c, -1) for c in need_text), dtype=np.int64, count=len(need_text)
+    )
+    for i in np.flatnonzero(need < 0).tolist():
+        raw = need_text[i]
+        lt.error(lt.lines[i], "need", "missing" if raw == "" else _unknown_need(raw))
+    age = _ages(lt, "age")
+    lat, lon = _coordinates(lt)
+    pref = np.full(len(lt.lines), -1, dtype=np.int64)
+    if "preferred_setting" in lt.columns and settings is not None:
+        for i, sid in enumerate(lt.columns["preferred_setting"]):
+            if sid == "":
+                continue
+            if sid not in settings.ids:
+                lt.error(
+                    lt.lines[i],
+                    "preferred_setting",
+                    f"'{sid}' is not a setting_id in {settings_path}",
+                )
+            else:
+                pref[i] = settings.ids[sid]
+    problems += lt.messages()
+    if problems or settings is None:
+        raise InvalidInput(problems)
+    problem = PlacementProblem(
+        need=need, age=age.astype(np.int64), lat=lat, lon=lon,
+        setting_lat=settings.lat, setting_lon=settings.lon,
+        min_age=settings.min_age.astype(np.int64), max_age=settings.max_age.astype(np.int64),
+        needs=settings.needs, places=settings.places.astype(np.int64),
+        annual_cost=settings.annual_cost, preferred=pref,
+    )  # fmt: skip
+    setting_ids = [""] * len(settings.ids)
+    for sid, i in settings.ids.items():
+        setting_ids[i] = sid
+    return learner_ids, setting_ids, problem
+
+
+def _write_atomic(path: Path, write: Callable[[TextIO], None]) -> Path:
+    """Write to a temporary file beside ``path``; the caller renames it when all is done."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def placements_csv(
+    fh: TextIO, learner_ids: list[str], setting_ids: list[str], r: PlacementResult
+) -> None:
+    """One row per learner in input order; empty setting, distance and cost when unplaced."""
+    w = csv.writer(fh, lineterminator="\n")
+    w.writerow(["learner_id", "setting_id", "distance_km", "annual_cost"])
+    names = np.array([*setting_ids, ""], dtype=object)
+    sid = names[r.assignment]  # -1 picks the trailing ""
+    placed = r.assignment >= 0
+    km = np.where(placed, np.char.mod("%.3f", np.nan_to_num(r.km)), "")
+    cost = np.where(placed, r.cost.astype(str), "")
+    w.writerows(zip(learner_ids, sid.tolist(), km.tolist(), cost.tolist(), strict=True))
+
+
+def summary_dict(r: PlacementResult) -> dict[str, object]:
+    return {
+        "status": r.status,
+        "objective": r.objective,
+        "placed": r.placed,
+        "unplaced": r.unplaced,
+        "total_place_cost": r.total_place_cost,
+        "total_travel_cost": r.total_travel_cost,
+        "shortfall": [{"need": n, "phase": p, "count": c} for n, p, c in r.shortfall],
+        "solve_seconds": round(r.solve_seconds, 3),
+    }
+
+
+def _non_negative(kind: Callable[[str], float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        if not math.isfinite(value) or value < 0:
+            raise argparse.ArgumentTypeError(f"'{text}' must be zero or more")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _tolerance(text: str) -> str:
+    body = text.strip().removesuffix("%")
+    try:
+        value = float(body)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not pounds or a percentage") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be zero or more")
+    return text.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sendplan place",
+        description="Optimise placements for an area: each learner to a suitable setting, "
+        "minimising placement and travel costs plus a price for every learner left unplaced.",
+        epilog="Exit status: 0 done, 1 invalid input (problems listed as FILE:LINE: column: "
+        "message, nothing written), 2 usage error.",
+    )
+    parser.add_argument("--learners", required=True, metavar="LEARNERS.csv")
+    parser.add_argument("--settings", required=True, metavar="SETTINGS.csv")
+    parser.add_argument("--out", required=True, metavar="PLACEMENTS.csv")
+    parser.add_argument("--summary", metavar="SUMMARY.json")
+    parser.add_argument(
+        "--cost-per-km",
+        type=_non_negative(float),
+        default=400.0,
+        help="pounds a year per km from home (default 400)",
+    )
+    parser.add_argument(
+        "--unplaced-cost",
+        type=_non_negative(int),
+        default=250_000,
+        help="pounds a year for each learner left unplaced (default 250000)",
+    )
+    parser.add_argument(
+        "--max-km",
+        type=_non_negative(float),
+        default=50.0,
+        help="farthest a learner may be placed from home (default 50)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=_non_negative(float),
+        metavar="SECONDS",
+        help="stop the exact solver after this long and report status "
+        "time_limit with a first-come-first-served allocation",
+    )
+    parser.add_argument(
+        "--honour-preferences",
+        action="store_true",
+        help="name each learner's preferred_setting unless it is unsuitable "
+        "(not eligible), would leave others worse placed or unplaced, or costs the "
+        "area more than --preference-tolerance a year above the best alternative",
+    )
+    parser.add_argument(
+        "--preference-tolerance",
+        type=_tolerance,
+        default="0",
+        metavar="POUNDS|PERCENT%",
+        help="extra yearly cost to the whole area (including knock-on moves of "
+        "other learners) accepted to honour one preference: pounds, or a "
+        "percentage of the preferred placement's cost (default 0: only "
+        "preferences that cost nothing extra)",
+    )
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for target in (args.out, args.summary):
+        if target and not (Path(target).parent or Path(".")).is_dir():
+            parser.error(f"the folder for {target} does not exist")
+    try:
+        learner_ids, setting_ids, problem = load(args.learners, args.settings)
+    except InvalidInput as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 1
+    result = place(
+        problem,
+        cost_per_km=args.cost_per_km,
+        unplaced_cost=int(args.unplaced_cost),
+        max_km=args.max_km,
+        time_limit=args.time_limit,
+        honour_preferences=args.honour_preferences,
+        preference_tolerance=args.preference_tolerance,
+    )
+    text = json.dumps(summary_dict(result), indent=2) + "\n"
+    pending: list[tuple[Path, Path]] = []
+    try:
+        out = Path(args.out)
+        pending.append(
+            (
+                out,
+                _write_atomic(out, lambda fh: placements_csv(fh, learner_ids, setting_ids, result)),
+            )
+        )
+        if args.summary:
+            summary = Path(args.summary)
+            pending.append(
+                (summary, _write_atomic(summary, lambda fh: print(text, end="", file=fh)))
+            )
+    except OSError as exc:
+        for _, tmp in pending:
+            tmp.unlink(missing_ok=True)
+        print(f"{exc.filename}: cannot write ({exc.strerror})", file=sys.stderr)
+        return 1
+    for final, tmp in pending:
+        os.replace(tmp, final)
+    return 0

@@ -1,0 +1,401 @@
+"""Build the Lambeth demo partnership into the database, and take it down again.
+
+Everything is computed in memory first (places, cohort, placements, relationships) from one
+seeded random generator, then written with ``bulk_create`` in a single transaction: a few
+dozen queries, whatever the number of learners.
+
+Which rows are the demo's: the Lambeth LA organisation (code E09000022) and every learner it is
+responsible for, with their needs, placements, involvements, consents, history and audit events;
+settings whose ``source_note`` starts with ``DEMO_NOTE``; users whose username starts with
+``demo.``; and the organisations only those rows use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Q
+
+from sendplan.accounts.models import Membership, Organisation, Role, User
+from sendplan.demo.calibration import LA_CODE, joint_counts
+from sendplan.demo.learners_data import (
+    CENSUS_DATE,
+    SyntheticLearner,
+    assign_upns,
+    make_cohort,
+    read_lsoas,
+    reference_date,
+)
+from sendplan.demo.people import DEMO_USERNAME_PREFIX, PARENT_ACCOUNTS, StaffSpec, staff_specs
+from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
+from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
+from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
+from sendplan.learners.models import AuditEvent, Consent, Involvement, Learner, Need, Placement
+from sendplan.learners.selectors import learners_visible_to
+from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
+
+DEFAULT_SEED = 20250116
+#: The one password of every demo account: long, and printed with the sign-ins.
+DEMO_PASSWORD = "lambeth-demo-partnership-synthetic-people-only"
+LA_NAME = "London Borough of Lambeth (demo)"
+SERVICE_ORGANISATIONS = {
+    "health": ("Lambeth children's community health services (demo)", Organisation.Kind.HEALTH),
+    "camhs": ("Lambeth child and adolescent mental health service (demo)",
+              Organisation.Kind.HEALTH),
+    "social_care": ("Lambeth children's social care (demo)", Organisation.Kind.SOCIAL_CARE),
+    "ep_service": ("Lambeth educational psychology service (demo)",
+                   Organisation.Kind.EP_SERVICE),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SignIn:
+    role: str
+    username: str
+    sees: str
+
+
+@dataclass
+class DemoSummary:
+    seed: int
+    as_at: dt.date
+    counts: dict[str, int] = field(default_factory=dict)
+    sign_ins: list[SignIn] = field(default_factory=list)
+    out_of_age_range: int = 0
+    seconds: float = 0.0
+    password: str = DEMO_PASSWORD
+
+
+def _demo_users() -> Q:
+    return Q(username__startswith=DEMO_USERNAME_PREFIX)
+
+
+def reset_demo() -> dict[str, int]:
+    """Delete every row the demo builds. Safe to run when there is no demo."""
+    removed: dict[str, int] = {}
+    la = Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY, code=LA_CODE).first()
+    demo_learners = Learner.objects.filter(responsible_la=la) if la else Learner.objects.none()
+    demo_settings = Setting.objects.filter(source_note__startswith=DEMO_NOTE)
+    organisation_ids = set(
+        Involvement.objects.filter(learner__in=demo_learners).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    organisation_ids |= set(
+        demo_settings.exclude(organisation=None).values_list("organisation_id", flat=True)
+    )
+    organisation_ids |= set(
+        Membership.objects.filter(user__in=User.objects.filter(_demo_users())).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    if la:
+        organisation_ids.add(la.pk)
+    # Audit events are append-only in the application; the demo's own go with the demo.
+    removed["audit events"] = AuditEvent.objects.filter(
+        Q(learner__in=demo_learners) | Q(user__in=User.objects.filter(_demo_users()))
+    ).delete()[0]
+    for name, model in (
+        ("needs", Need),
+        ("consents", Consent),
+        ("placements", Placement),
+        ("involvements", Involvement),
+    ):
+        removed[name] = model.objects.filter(learner__in=demo_learners).delete()[0]
+    removed["involvements"] += Involvement.objects.filter(
+        user__in=User.objects.filter(_demo_users())
+    ).delete()[0]
+    Learner.history.filter(id__in=demo_learners.values("pk")).delete()
+    # A raw delete: the history model would otherwise write a "deleted" row per learner.
+    removed["learners"] = demo_learners._raw_delete(demo_learners.db) if la else 0
+    removed["settings"] = demo_settings.delete()[1].get(Setting._meta.label, 0)
+    Membership.objects.filter(user__in=User.objects.filter(_demo_users())).delete()
+    removed["users"] = User.objects.filter(_demo_users()).delete()[1].get(User._meta.label, 0)
+    removed["organisations"] = (
+        Organisation.objects.filter(pk__in=organisation_ids)
+        .filter(memberships=None, involvements=None, learners=None, setting=None)
+        .delete()[0]
+    )
+    return removed
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    return Path(data_dir or django_settings.SHARED_DATA_DIR)
+
+
+@transaction.atomic
+def build_demo(
+    *, seed: int = DEFAULT_SEED, as_at: dt.date = CENSUS_DATE, data_dir: Path | None = None
+) -> DemoSummary:
+    """Replace the demo partnership with a fresh one built from ``seed``."""
+    started = time.perf_counter()
+    if getattr(django_settings, "PRODUCTION", False):
+        raise RuntimeError("The demo partnership is never built in production.")
+    folder = _data_dir(data_dir)
+    rng = np.random.default_rng(seed)
+    reference = reference_date(as_at)
+
+    # In memory: places, people, placements, relationships.
+    specs = setting_specs(folder, rng)
+    published, counts = joint_counts(folder)
+    learners = make_cohort(published, counts, rng=rng, as_at=as_at, lsoas=read_lsoas(folder))
+    slots = slots_for(specs)
+    placed, out_of_age = place_learners(learners, slots, rng)
+    showcase = choose_showcase(learners, placed, [s.establishment_type for s in specs], as_at)
+    _make_siblings(learners, showcase)
+    assign_upns(learners, _establishment_numbers(specs, placed), rng, reference)
+    staff = staff_specs(rng)
+    involvements, consents, family_of = plan_relationships(
+        learners, staff, showcase, as_at=as_at, rng=rng
+    )
+
+    # In the database.
+    summary = DemoSummary(seed=seed, as_at=as_at, out_of_age_range=out_of_age)
+    summary.counts["removed learners"] = reset_demo().get("learners", 0)
+    la = Organisation.objects.create(
+        name=LA_NAME, kind=Organisation.Kind.LOCAL_AUTHORITY, code=LA_CODE
+    )
+    orgs: dict[str, Organisation] = {"la": la}
+    services = [Organisation(name=n, kind=k) for n, k in SERVICE_ORGANISATIONS.values()]
+    setting_orgs = [Organisation(name=s.name, kind=Organisation.Kind.SETTING) for s in specs]
+    family_keys = sorted(set(family_of.values()), key=lambda k: int(k.split(":")[1]))
+    families = [
+        Organisation(name=f"{learners[int(k.split(':')[1])].family_name} family",
+                     kind=Organisation.Kind.FAMILY)
+        for k in family_keys
+    ]  # fmt: skip
+    Organisation.objects.bulk_create([*services, *setting_orgs, *families])
+    orgs.update(zip(SERVICE_ORGANISATIONS, services, strict=True))
+    orgs.update((f"setting:{i}", o) for i, o in enumerate(setting_orgs))
+    orgs.update(zip(family_keys, families, strict=True))
+
+    setting_rows, strand_rows = _write_settings(specs, setting_orgs, slots, rng)
+    young = learners[showcase.young_person]
+    users = _write_users(
+        staff, orgs, showcase, family_of, as_at, (young.given_name, young.family_name)
+    )
+    learner_rows = _write_learners(learners, la)
+    decided_by = {
+        p.learner: users[p.username].get_full_name()
+        for p in involvements
+        if p.kind == "caseworker" and p.username
+    }
+    Placement.objects.bulk_create(
+        Placement(
+            learner=learner_rows[i],
+            setting=setting_rows[slot.setting_index],
+            strand=strand_rows[(slot.setting_index, slot.strand_index)],
+            started_on=start_date(learners[i], slot.spec, reference, rng),
+            decided_by=decided_by.get(i, ""),
+        )
+        for i, slot in sorted(placed.items())
+    )
+    Involvement.objects.bulk_create(
+        Involvement(
+            learner=learner_rows[p.learner],
+            kind=p.kind,
+            organisation=orgs[p.organisation],
+            user=users[p.username] if p.username else None,
+            reason=p.reason,
+            started_on=p.started_on,
+        )
+        for p in involvements
+    )
+    Consent.objects.bulk_create(
+        Consent(learner=learner_rows[c.learner], purpose=c.purpose, given_by=c.given_by,
+                given_on=c.given_on)
+        for c in consents
+    )  # fmt: skip
+
+    summary.counts.update(
+        learners=len(learner_rows),
+        settings=len(setting_rows),
+        strands=len(strand_rows),
+        placements=len(placed),
+        involvements=len(involvements),
+        consents=len(consents),
+        users=len(users),
+        organisations=1 + len(services) + len(setting_orgs) + len(families),
+    )
+    summary.sign_ins = _sign_ins(users, setting_rows[showcase.senco_setting])
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _make_siblings(learners: list[SyntheticLearner], showcase: Showcase) -> None:
+    """The demo parent's two children share a family name and a home."""
+    child, sibling = learners[showcase.child], learners[showcase.sibling]
+    sibling.family_name = child.family_name
+    sibling.lsoa_code, sibling.latitude, sibling.longitude = (
+        child.lsoa_code,
+        child.latitude,
+        child.longitude + 0.00002,
+    )
+
+
+def _establishment_numbers(
+    specs: list[SettingSpec], placed: dict[int, StrandSlot]
+) -> dict[int, int]:
+    """DfE-style numbers for Lambeth schools (1xxx nursery, 2xxx primary, 4xxx secondary,
+    7xxx special), made up in list order: the 2012 file does not give them."""
+    numbers: dict[int, int] = {}
+    next_in_block = {"Nursery": 1001, "Primary": 2001, "Secondary": 4001}
+    for i, spec in enumerate(specs):
+        if spec.la_code != "208" or spec.source == "illustrative":
+            continue
+        block = "Special" if spec.kind == "special" else spec.phase
+        start = next_in_block.get(block, 7001)
+        numbers[i] = start
+        next_in_block[block] = start + 1
+    return {
+        learner: numbers[slot.setting_index]
+        for learner, slot in placed.items()
+        if slot.setting_index in numbers
+    }
+
+
+def _write_settings(
+    specs: list[SettingSpec],
+    organisations: list[Organisation],
+    slots: list[StrandSlot],
+    rng: np.random.Generator,
+) -> tuple[list[Setting], dict[tuple[int, int], ProvisionStrand]]:
+    rows = Setting.objects.bulk_create(
+        Setting(
+            urn=s.urn, name=s.name, kind=s.kind, establishment_type=s.establishment_type,
+            phase_of_education=s.phase, min_age=s.min_age, max_age=s.max_age, street=s.street,
+            town=s.town, postcode=s.postcode, latitude=s.latitude, longitude=s.longitude,
+            la_code=s.la_code, la_name=s.la_name, in_area=s.in_area, source=s.source,
+            source_note=s.source_note[:300], organisation=org,
+        )
+        for s, org in zip(specs, organisations, strict=True)
+    )  # fmt: skip
+    strands: dict[tuple[int, int], ProvisionStrand] = {}
+    for slot in slots:
+        spec = slot.spec
+        if spec.capacity is not None:
+            capacity = spec.capacity
+        elif slot.taken:
+            capacity = slot.taken + max(1, round(slot.taken * rng.uniform(0.03, 0.15)))
+        else:
+            capacity = int(rng.integers(4, 12))
+        strands[(slot.setting_index, slot.strand_index)] = ProvisionStrand(
+            setting=rows[slot.setting_index], kind=spec.kind, min_age=spec.min_age,
+            max_age=spec.max_age, capacity=capacity, on_roll=slot.taken,
+            place_funding=spec.place_funding, top_up=spec.top_up, annual_fee=spec.annual_fee,
+            cost_is_default=True, capacity_is_estimate=spec.capacity_is_estimate,
+            note=spec.note[:300],
+        )  # fmt: skip
+    ProvisionStrand.objects.bulk_create(strands.values())
+    StrandDesignation.objects.bulk_create(
+        StrandDesignation(strand=strands[(slot.setting_index, slot.strand_index)], need=need)
+        for slot in slots
+        for need in sorted(slot.spec.needs)
+    )
+    return rows, strands
+
+
+def _write_users(
+    staff: list[StaffSpec],
+    orgs: dict[str, Organisation],
+    showcase: Showcase,
+    family_of: dict[int, str],
+    as_at: dt.date,
+    young_person_name: tuple[str, str],
+) -> dict[str, User]:
+    """Staff, the SENCO, a few parents and the young person, all with the one demo password."""
+    password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
+    accounts: list[tuple[str, str, str, str, str, bool]] = [
+        (s.username, s.first_name, s.last_name, s.role, s.organisation, s.is_staff) for s in staff
+    ]
+    accounts.append(("demo.senco", "Morgan", "Ellis", Role.SETTING_STAFF,
+                     f"setting:{showcase.senco_setting}", False))  # fmt: skip
+    parent_of = [showcase.child, *showcase.other_parents][:PARENT_ACCOUNTS]
+    for number, child in enumerate(parent_of, start=1):
+        username = "demo.parent" if number == 1 else f"demo.parent{number:02d}"
+        first = ("Jordan", "Sam", "Alex", "Robin", "Charlie")[number - 1]
+        org = family_of[child]
+        accounts.append((username, first, orgs[org].name.removesuffix(" family"), Role.PARENT,
+                         org, False))  # fmt: skip
+    accounts.append(("demo.youngperson", *young_person_name, Role.YOUNG_PERSON,
+                     family_of[showcase.young_person], False))  # fmt: skip
+    users = User.objects.bulk_create(
+        User(username=u, first_name=f, last_name=last, email=f"{u}@demo.invalid",
+             password=password, is_staff=staff_flag, is_superuser=staff_flag)
+        for u, f, last, _, _, staff_flag in accounts
+    )  # fmt: skip
+    by_name = {u.username: u for u in users}
+    Membership.objects.bulk_create(
+        Membership(user=by_name[u], organisation=orgs[org], role=role,
+                   started_on=min(as_at, dt.date(2022, 9, 1)))
+        for u, _, _, role, org, _ in accounts
+    )  # fmt: skip
+    return by_name
+
+
+def _write_learners(learners: list[SyntheticLearner], la: Organisation) -> list[Learner]:
+    # Plain bulk_create: no initial history row per learner (the history starts at the
+    # first real edit), which keeps the build fast.
+    rows = Learner.objects.bulk_create(
+        [
+            Learner(
+                upn=x.upn, uln=x.uln, nhs_number=x.nhs_number, given_name=x.given_name,
+                family_name=x.family_name, date_of_birth=x.date_of_birth, sex=x.sex,
+                lsoa_code=x.lsoa_code, latitude=x.latitude, longitude=x.longitude,
+                responsible_la=la,
+            )
+            for x in learners
+        ],
+        batch_size=500,
+    )  # fmt: skip
+    Need.objects.bulk_create(
+        Need(learner=rows[x.index], code=code, rank=rank)
+        for x in learners
+        for rank, code in enumerate(x.needs, start=1)
+    )
+    return rows
+
+
+_ROLE_LABELS = (
+    ("demo.caseworker", "LA caseworker (EHC coordinator)"),
+    ("demo.commissioner", "LA SEND manager / commissioner"),
+    ("demo.senco", "SENCO"),
+    ("demo.health", "Health practitioner"),
+    ("demo.socialworker", "Social worker"),
+    ("demo.ep", "Educational psychologist"),
+    ("demo.parent", "Parent or carer"),
+    ("demo.youngperson", "Young person (16+)"),
+    ("demo.admin", "Administrator"),
+)
+
+
+def _sign_ins(users: dict[str, User], senco_setting: Setting) -> list[SignIn]:
+    rows = []
+    for username, label in _ROLE_LABELS:
+        user = users[username]
+        seen = learners_visible_to(fetched_by=user).count()
+        if username == "demo.senco":
+            sees = f"SENCO at {senco_setting.name}: {seen} learners"
+        elif username == "demo.youngperson":
+            sees = f"their own record ({seen} learner)"
+        elif username == "demo.parent":
+            sees = f"their own children: {seen} learners"
+        elif username in ("demo.commissioner", "demo.admin", "demo.caseworker"):
+            cases = (
+                f", {user.involvements.filter(kind=Involvement.Kind.CASEWORKER).count()} "
+                "as named coordinator"
+                if username == "demo.caseworker"
+                else ""
+            )
+            sees = f"every Lambeth learner: {seen}{cases}"
+        else:
+            sees = f"their caseload: {seen} learners"
+        rows.append(SignIn(label, username, sees))
+    return rows

@@ -1,0 +1,121 @@
+"""Solving the placement network with OR-Tools min-cost flow, under an optional time limit.
+
+OR-Tools' ``SimpleMinCostFlow.solve`` cannot be interrupted, so a time limit is honoured by
+solving in a forked child process that writes its flows into shared memory; when the limit
+passes the child is stopped and the caller falls back to a first-come-first-served allocation
+(feasible, not optimal) reported with status ``time_limit``.
+"""
+
+from __future__ import annotations
+
+import mmap
+import multiprocessing
+from dataclasses import dataclass
+
+import numpy as np
+
+from sendplan.engine.placement_model import IntArray
+
+OPTIMAL, TIME_LIMIT, INFEASIBLE = "optimal", "time_limit", "infeasible"
+
+
+@dataclass(frozen=True)
+class FlowNetwork:
+    """Transportation network: groups 0..G-1 supply ``supply``; settings G..G+S-1 take at most
+    ``capacity``; every group may also send learners to the sink (node G+S) at ``unplaced``."""
+
+    arc_group: IntArray
+    arc_setting: IntArray  # index 0..S-1 among the network's settings
+    arc_cost: IntArray
+    supply: IntArray
+    capacity: IntArray
+    unplaced: IntArray  # per group: cost of leaving one learner unplaced
+
+
+def _solve_here(net: FlowNetwork, out: np.ndarray | None = None) -> tuple[str, IntArray]:
+    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+    g, s = net.supply.size, net.capacity.size
+    sink = g + s
+    mcf = SimpleMinCostFlow()
+    # NodeIndex is int32 inside OR-Tools: passing int32 avoids a converted copy per array.
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        net.arc_group.astype(np.int32),
+        (net.arc_setting + g).astype(np.int32),
+        net.supply[net.arc_group],
+        net.arc_cost,
+    )
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.arange(g, g + s, dtype=np.int32),
+        np.full(s, sink, dtype=np.int32),
+        net.capacity,
+        np.zeros(s, dtype=np.int64),
+    )
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.arange(g, dtype=np.int32), np.full(g, sink, dtype=np.int32), net.supply, net.unplaced
+    )
+    supplies = np.zeros(g + s + 1, dtype=np.int64)
+    supplies[:g] = net.supply
+    supplies[sink] = -int(net.supply.sum())
+    mcf.set_nodes_supplies(np.arange(g + s + 1, dtype=np.int32), supplies)
+    status = mcf.solve()
+    if status != mcf.OPTIMAL:
+        return INFEASIBLE, np.zeros(net.arc_group.size, dtype=np.int64)
+    flows = mcf.flows(np.arange(net.arc_group.size, dtype=np.int32))
+    if out is not None:
+        out[1:] = flows
+        out[0] = 1
+    return OPTIMAL, flows
+
+
+def solve_network(net: FlowNetwork, *, time_left: float | None) -> tuple[str, IntArray | None]:
+    """Optimal flows on the group-to-setting arcs, or ``(TIME_LIMIT, None)``."""
+    if time_left is None:
+        return _solve_here(net)
+    if time_left <= 0:
+        return TIME_LIMIT, None
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: solve without a limit
+        return _solve_here(net)
+    n = net.arc_group.size
+    buf = mmap.mmap(-1, 8 * (n + 1))
+    shared = np.frombuffer(buf, dtype=np.int64)
+    shared[0] = 0
+    child = ctx.Process(target=_solve_here, args=(net, shared), daemon=True)
+    child.start()
+    child.join(time_left)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return TIME_LIMIT, None
+    if shared[0] != 1:
+        return INFEASIBLE, None
+    return OPTIMAL, shared[1:].copy()
+
+
+def first_come_first_served(net: FlowNetwork, order: IntArray) -> IntArray:
+    """Flows of a greedy allocation: groups in ``order`` take their cheapest open places.
+
+    Used when the time limit stops the exact solver; always feasible, usually far from optimal.
+    """
+    flows = np.zeros(net.arc_group.size, dtype=np.int64)
+    left = net.capacity.astype(np.int64).tolist()
+    start = np.searchsorted(net.arc_group, np.arange(net.supply.size + 1))
+    by_cost = np.lexsort((net.arc_cost, net.arc_group))  # cheapest first within each group
+    cost = net.arc_cost[by_cost].tolist()
+    sett = net.arc_setting[by_cost].tolist()
+    supply = net.supply.tolist()
+    unplaced = net.unplaced.tolist()
+    starts = start.tolist()
+    for g in order.tolist():
+        need = supply[g]
+        for k in range(starts[g], starts[g + 1]):
+            if need == 0 or cost[k] >= unplaced[g]:
+                break
+            take = min(need, left[sett[k]])
+            if take:
+                left[sett[k]] -= take
+                flows[by_cost[k]] = take
+                need -= take
+    return flows

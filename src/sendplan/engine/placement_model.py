@@ -1,0 +1,241 @@
+"""The placement network: learner groups, candidate arcs and their costs.
+
+Kept apart from the solver so explanations, what-if runs and the benchmark baseline can share
+the same eligibility and cost rules. Everything here is vectorised; the only Python loop runs
+over (need, age class) blocks, of which there are at most 13 x 27.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from sendplan.engine.geo import chord_for_km, haversine_km, unit_xyz
+
+NEED_CODES = (
+    "SPLD",
+    "MLD",
+    "SLD",
+    "PMLD",
+    "SEMH",
+    "SLCN",
+    "HI",
+    "VI",
+    "MSI",
+    "PD",
+    "ASD",
+    "DS",
+    "OTH",
+)
+ALL_NEEDS = (1 << len(NEED_CODES)) - 1
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Above this many learner-setting pairs in one block, a k-d tree beats the dense distance matrix.
+_DENSE_PAIRS = 2_000_000
+
+
+def round_pounds(x: npt.ArrayLike) -> IntArray:
+    """Round to the nearest pound, halves upwards (``floor(x + 0.5)``).
+
+    Examples
+    --------
+    >>> round_pounds([0.5, 1.5, 2.4999, 2.5]).tolist()
+    [1, 2, 2, 3]
+    """
+    return np.floor(np.asarray(x, dtype=float) + 0.5).astype(np.int64)
+
+
+def age_classes(min_age: IntArray, max_age: IntArray) -> IntArray:
+    """Break points splitting ages 0-25 into classes that every setting treats alike.
+
+    Eligibility by age only changes at some ``min_age`` or ``max_age + 1``, so two ages in the
+    same class are eligible for exactly the same settings. ``np.searchsorted(breaks, age,
+    side="right")`` gives the class of an age.
+
+    Examples
+    --------
+    >>> age_classes(np.array([5, 11]), np.array([10, 18])).tolist()
+    [5, 11, 19]
+    """
+    return np.unique(np.concatenate((min_age, max_age + 1)))
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Learners that are identical for the model, merged into one supply node each.
+
+    ``of_learner[i]`` is learner i's group; groups are sorted by (need, age class), so each
+    block of equal (need, age class) is a contiguous range ``block_start[b]:block_start[b+1]``.
+    ``members`` lists learners group by group (input order within a group), with group g's
+    members at ``members[member_start[g]:member_start[g] + count[g]]``.
+    """
+
+    of_learner: IntArray
+    count: IntArray
+    need: IntArray
+    age: IntArray
+    lat: FloatArray
+    lon: FloatArray
+    preferred: IntArray
+    members: IntArray
+    member_start: IntArray
+    block_start: IntArray
+
+
+def make_groups(
+    need: IntArray,
+    age: IntArray,
+    lat: FloatArray,
+    lon: FloatArray,
+    preferred: IntArray,
+    breaks: IntArray,
+    *,
+    by_preference: bool,
+) -> Groups:
+    """Merge learners with the same need, age class and home point (and preference if asked)."""
+    n = need.size
+    klass = np.searchsorted(breaks, age, side="right")
+    block_key = need.astype(np.int64) * 64 + klass
+    # + 0.0 turns -0.0 into 0.0 so the bit patterns of equal coordinates agree.
+    lat_bits = (lat + 0.0).view(np.int64)
+    lon_bits = (lon + 0.0).view(np.int64)
+    pref = preferred if by_preference else np.zeros(n, dtype=np.int64)
+    order = np.lexsort((np.arange(n), pref, lon_bits, lat_bits, block_key))
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Groups(
+            empty,
+            empty,
+            empty,
+            empty,
+            lat[:0],
+            lon[:0],
+            empty,
+            empty,
+            empty,
+            np.zeros(1, dtype=np.int64),
+        )
+    new = np.ones(n, dtype=bool)
+    for key in (block_key, lat_bits, lon_bits, pref):
+        k = key[order]
+        new[1:] &= k[1:] == k[:-1]
+    new = ~new
+    new[0] = True
+    gid_sorted = np.cumsum(new) - 1
+    of_learner = np.empty(n, dtype=np.int64)
+    of_learner[order] = gid_sorted
+    heads = order[new]
+    member_start = np.flatnonzero(new)
+    count = np.diff(np.append(member_start, n))
+    bk = block_key[heads]
+    block_start = np.flatnonzero(np.r_[True, bk[1:] != bk[:-1]])
+    return Groups(
+        of_learner=of_learner,
+        count=count,
+        need=need[heads].astype(np.int64),
+        age=age[heads].astype(np.int64),
+        lat=lat[heads],
+        lon=lon[heads],
+        preferred=preferred[heads].astype(np.int64) if by_preference else np.full(heads.size, -1),
+        members=order,
+        member_start=member_start,
+        block_start=np.append(block_start, heads.size),
+    )
+
+
+@dataclass(frozen=True)
+class Arcs:
+    """Eligible (group, setting) pairs with their distance and rounded cost, sorted by group."""
+
+    group: IntArray
+    setting: IntArray
+    km: FloatArray
+    cost: IntArray
+
+
+def eligible_settings(
+    need: int, age: int, setting_needs: IntArray, min_age: IntArray, max_age: IntArray
+) -> npt.NDArray[np.bool_]:
+    """Mask of settings designated for ``need`` (a code index) whose age range holds ``age``."""
+    return ((setting_needs >> need) & 1).astype(bool) & (min_age <= age) & (age <= max_age)
+
+
+def build_arcs(
+    groups: Groups,
+    *,
+    setting_lat: FloatArray,
+    setting_lon: FloatArray,
+    setting_needs: IntArray,
+    min_age: IntArray,
+    max_age: IntArray,
+    places: IntArray,
+    annual_cost: FloatArray,
+    cost_per_km: float,
+    max_km: float,
+    max_cost: int | None = None,
+) -> Arcs:
+    """All eligible arcs within ``max_km`` (cost < ``max_cost`` when given), grouped by group.
+
+    Settings with no places are left out: they can never take a learner.
+    """
+    out_g: list[IntArray] = []
+    out_s: list[IntArray] = []
+    out_d: list[FloatArray] = []
+    open_ = places > 0
+    s_xyz: FloatArray | None = None
+    bs = groups.block_start
+    for b in range(bs.size - 1):
+        lo, hi = int(bs[b]), int(bs[b + 1])
+        mask = open_ & eligible_settings(
+            int(groups.need[lo]), int(groups.age[lo]), setting_needs, min_age, max_age
+        )
+        cand = np.flatnonzero(mask)
+        if cand.size == 0:
+            continue
+        if (hi - lo) * cand.size <= _DENSE_PAIRS:
+            d = haversine_km(
+                groups.lat[lo:hi, None],
+                groups.lon[lo:hi, None],
+                setting_lat[None, cand],
+                setting_lon[None, cand],
+            )
+            gi, si = np.nonzero(d <= max_km)
+            out_g.append(gi + lo)
+            out_s.append(cand[si])
+            out_d.append(d[gi, si])
+        else:
+            from scipy.spatial import cKDTree  # only large instances pay for the import
+
+            if s_xyz is None:
+                s_xyz = unit_xyz(setting_lat, setting_lon)
+            g_xyz = unit_xyz(groups.lat[lo:hi], groups.lon[lo:hi])
+            # A hair of slack on the chord; the exact haversine test below decides.
+            radius = chord_for_km(max_km) * (1 + 1e-9) + 1e-12
+            pairs = cKDTree(g_xyz).sparse_distance_matrix(
+                cKDTree(s_xyz[cand]), radius, output_type="ndarray"
+            )
+            gi = pairs["i"].astype(np.int64)
+            sj = cand[pairs["j"]]
+            d = haversine_km(
+                groups.lat[lo + gi], groups.lon[lo + gi], setting_lat[sj], setting_lon[sj]
+            )
+            keep = d <= max_km
+            out_g.append(gi[keep] + lo)
+            out_s.append(sj[keep])
+            out_d.append(d[keep])
+    if not out_g:
+        e = np.zeros(0, dtype=np.int64)
+        return Arcs(e, e, np.zeros(0), e)
+    g = np.concatenate(out_g)
+    s = np.concatenate(out_s)
+    km = np.concatenate(out_d)
+    cost = round_pounds(annual_cost[s] + cost_per_km * km)
+    if max_cost is not None:
+        keep = cost < max_cost
+        g, s, km, cost = g[keep], s[keep], km[keep], cost[keep]
+    order = np.lexsort((s, g))
+    return Arcs(g[order], s[order], km[order], cost[order])
