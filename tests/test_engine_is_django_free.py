@@ -11,5 +11,7 @@ def test_engine_modules_import_without_django():
         "bad = sorted(n for n in sys.modules if n == 'django' or n.startswith('django.'))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

@@ -15,7 +15,9 @@ GOOD_KEY = "k" * 50
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SENDPLAN_ENV", "DEBUG", "SECRET_KEY"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SENDPLAN_ENV", "DEBUG", "SECRET_KEY"}
+    }
     return subprocess.run(
         [sys.executable, "-c", "import sendplan.settings"],
         env={**clean, **env},

@@ -6,7 +6,6 @@ turns on the production checks: a real secret key, DEBUG off, explicit hosts.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -28,7 +27,9 @@ PRODUCTION = ENVIRONMENT == "production"
 _DEV_SECRET = "insecure-development-key-never-use-in-production"
 SECRET_KEY = envstr("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 DEBUG = envbool("DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40:
@@ -38,7 +39,9 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production (DEBUG=false)")
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ALLOWED_HOSTS must list this service's host names in production")
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must list this service's host names in production"
+        )
 
 # Where the real public data lives (read-only, never copied into the repository).
 SHARED_DATA_DIR = Path(envstr("SENDPLAN_SHARED_DATA", str(REPO_DIR.parent / "shared" / "data")))
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "sendplan.provision",
     "sendplan.casework",
     "sendplan.planning",
+    "sendplan.sufficiency",
     "sendplan.web",
     "sendplan.demo",
 ]
@@ -125,7 +129,10 @@ if ENVIRONMENT == "test":
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,6 +150,14 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout must not restart the cool-off, or a colleague behind the same
+# council address could keep someone locked out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind a proxy, the client address comes from X-Forwarded-For set by that many proxies.
+AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0, minimum=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 AXES_LOCKOUT_CALLABLE = "sendplan.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("AXES_ENABLED", True)
@@ -191,6 +206,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise warns at start-up when STATIC_ROOT is missing; in development the finders serve.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "sendplan@localhost")
@@ -212,5 +230,8 @@ LOGGING = {
     },
 }
 
-if "PYTEST_CURRENT_TEST" in os.environ or ENVIRONMENT == "test":
-    AXES_ENABLED = envbool("AXES_ENABLED", True)
+# How "Run now" on the sufficiency pages starts a run: a detached subprocess, or "queue" to
+# leave it for a worker or cron job running `sendplan sufficiency-run`.
+SENDPLAN_SUFFICIENCY_LAUNCH = envstr("SENDPLAN_SUFFICIENCY_LAUNCH", "subprocess")
+if SENDPLAN_SUFFICIENCY_LAUNCH not in {"subprocess", "queue"}:
+    raise ImproperlyConfigured("SENDPLAN_SUFFICIENCY_LAUNCH must be subprocess or queue")

@@ -1,10 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+# The admin asks for a second factor even from staff already signed in to the service,
+# so it is no way round the service's own sign-in rules. django-otp documents swapping
+# the default site's class; it keeps every model the apps' admin.py registered.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "SENDplan administration"
+admin.site.site_title = "SENDplan administration"
 
 urlpatterns = [
     path("", include("sendplan.web.urls")),
     path("account/", include("sendplan.accounts.urls")),
     path("learners/", include("sendplan.learners.urls")),
     path("places/", include("sendplan.provision.urls")),
+    path("sufficiency/", include("sendplan.sufficiency.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "sendplan.web.views.permission_denied"
+handler404 = "sendplan.web.views.page_not_found"
+handler500 = "sendplan.web.views.server_error"

@@ -45,3 +45,25 @@ def test_only_the_caseworker_may_edit(cast):
 def test_outsider_gets_404(cast):
     with pytest.raises(Http404):
         learner_for_user(cast.other_health, cast.learner.pk)
+
+
+def test_setting_consulted_on_a_draft_sees_the_learner_until_the_case_closes(cast):
+    import datetime as dt
+
+    from sendplan.casework.models import Case, Consultation, Stage
+
+    other_setting = cast.other_senco.memberships.get().organisation.setting
+    assert visible(cast, cast.other_senco) == set()
+    case = Case.objects.create(
+        learner=cast.other_learner, received_on=dt.date(2026, 1, 5), source="parent",
+        caseworker=cast.caseworker, stage=Stage.CONSULTING,
+    )  # fmt: skip
+    Consultation.objects.create(
+        case=case, setting=other_setting, sent_on=dt.date(2026, 3, 2),
+        response_due_on=dt.date(2026, 3, 17),
+    )  # fmt: skip
+    assert visible(cast, cast.other_senco) == {cast.other_learner.pk}
+    Case.objects.filter(pk=case.pk).update(
+        stage=Stage.CLOSED, closed_on=dt.date(2026, 4, 1), closed_reason="Withdrawn by the family"
+    )
+    assert visible(cast, cast.other_senco) == set()

@@ -32,27 +32,44 @@ class FlowNetwork:
     unplaced: IntArray  # per group: cost of leaving one learner unplaced
 
 
-def _solve_here(net: FlowNetwork, out: np.ndarray | None = None) -> tuple[str, IntArray]:
+def restrict(net: FlowNetwork, idx: IntArray) -> FlowNetwork:
+    """The same network with only the arcs at positions ``idx`` (kept in order)."""
+    return FlowNetwork(
+        arc_group=net.arc_group[idx],
+        arc_setting=net.arc_setting[idx],
+        arc_cost=net.arc_cost[idx],
+        supply=net.supply,
+        capacity=net.capacity,
+        unplaced=net.unplaced,
+    )
+
+
+def _solve_plain(net: FlowNetwork) -> tuple[str, IntArray]:
+    """OR-Tools on every arc of ``net``."""
     from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
     g, s = net.supply.size, net.capacity.size
     sink = g + s
     mcf = SimpleMinCostFlow()
     # NodeIndex is int32 inside OR-Tools: passing int32 avoids a converted copy per array.
+    # An arc never carries more than its group's learners or its setting's places.
     mcf.add_arcs_with_capacity_and_unit_cost(
         net.arc_group.astype(np.int32),
         (net.arc_setting + g).astype(np.int32),
-        net.supply[net.arc_group],
-        net.arc_cost,
+        np.minimum(net.supply[net.arc_group], net.capacity[net.arc_setting]),
+        net.arc_cost.astype(np.int64, copy=False),
     )
     mcf.add_arcs_with_capacity_and_unit_cost(
         np.arange(g, g + s, dtype=np.int32),
         np.full(s, sink, dtype=np.int32),
-        net.capacity,
+        net.capacity.astype(np.int64, copy=False),
         np.zeros(s, dtype=np.int64),
     )
     mcf.add_arcs_with_capacity_and_unit_cost(
-        np.arange(g, dtype=np.int32), np.full(g, sink, dtype=np.int32), net.supply, net.unplaced
+        np.arange(g, dtype=np.int32),
+        np.full(g, sink, dtype=np.int32),
+        net.supply.astype(np.int64, copy=False),
+        net.unplaced.astype(np.int64, copy=False),
     )
     supplies = np.zeros(g + s + 1, dtype=np.int64)
     supplies[:g] = net.supply
@@ -61,28 +78,45 @@ def _solve_here(net: FlowNetwork, out: np.ndarray | None = None) -> tuple[str, I
     status = mcf.solve()
     if status != mcf.OPTIMAL:
         return INFEASIBLE, np.zeros(net.arc_group.size, dtype=np.int64)
-    flows = mcf.flows(np.arange(net.arc_group.size, dtype=np.int32))
-    if out is not None:
+    return OPTIMAL, mcf.flows(np.arange(net.arc_group.size, dtype=np.int32))
+
+
+def solve_exact(net: FlowNetwork) -> tuple[str, IntArray]:
+    """Optimal flows on every arc of ``net`` (arcs sorted by group, cheapest first).
+
+    Dense networks are solved on their cheapest arcs with exact pricing
+    (:mod:`sendplan.engine.placement_pricing`); sparse ones directly.
+    """
+    from sendplan.engine.placement_pricing import MIN_ARCS_PER_GROUP, solve_priced
+
+    if net.arc_group.size <= MIN_ARCS_PER_GROUP * net.supply.size:
+        return _solve_plain(net)
+    status, flows, _ = solve_priced(net, _solve_plain)
+    return status, flows
+
+
+def _solve_into(net: FlowNetwork, out: np.ndarray) -> None:
+    status, flows = solve_exact(net)
+    if status == OPTIMAL:
         out[1:] = flows
         out[0] = 1
-    return OPTIMAL, flows
 
 
 def solve_network(net: FlowNetwork, *, time_left: float | None) -> tuple[str, IntArray | None]:
     """Optimal flows on the group-to-setting arcs, or ``(TIME_LIMIT, None)``."""
     if time_left is None:
-        return _solve_here(net)
+        return solve_exact(net)
     if time_left <= 0:
         return TIME_LIMIT, None
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: solve without a limit
-        return _solve_here(net)
+        return solve_exact(net)
     n = net.arc_group.size
     buf = mmap.mmap(-1, 8 * (n + 1))
     shared = np.frombuffer(buf, dtype=np.int64)
     shared[0] = 0
-    child = ctx.Process(target=_solve_here, args=(net, shared), daemon=True)
+    child = ctx.Process(target=_solve_into, args=(net, shared), daemon=True)
     child.start()
     child.join(time_left)
     if child.is_alive():

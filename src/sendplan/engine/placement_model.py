@@ -149,7 +149,8 @@ def make_groups(
 
 @dataclass(frozen=True)
 class Arcs:
-    """Eligible (group, setting) pairs with their distance and rounded cost, sorted by group."""
+    """Eligible (group, setting) pairs with their distance and rounded cost, sorted by group
+    and, within a group, by cost then setting."""
 
     group: IntArray
     setting: IntArray
@@ -237,5 +238,6 @@ def build_arcs(
     if max_cost is not None:
         keep = cost < max_cost
         g, s, km, cost = g[keep], s[keep], km[keep], cost[keep]
-    order = np.lexsort((s, g))
+    # Cheapest first within each group: exact pricing starts from each group's cheapest arcs.
+    order = np.lexsort((s, cost, g))
     return Arcs(g[order], s[order], km[order], cost[order])

@@ -42,12 +42,19 @@ class Learner(Tracked):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["upn"], condition=~Q(upn=""), name="learner_unique_upn"),
+            models.UniqueConstraint(
+                fields=["upn"], condition=~Q(upn=""), name="learner_unique_upn"
+            ),
             models.UniqueConstraint(
                 fields=["nhs_number"], condition=~Q(nhs_number=""), name="learner_unique_nhs"
             ),
         ]
         indexes = [
+            # The list pages sort an LA's learners by name; this index serves that order.
+            models.Index(
+                fields=["responsible_la", "family_name", "given_name", "id"],
+                name="learner_la_name_order",
+            ),
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["date_of_birth"]),
         ]
@@ -130,7 +137,10 @@ class Involvement(Tracked):
                 name="involvement_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["user", "ended_on"]), models.Index(fields=["organisation", "ended_on"])]
+        indexes = [
+            models.Index(fields=["user", "ended_on"]),
+            models.Index(fields=["organisation", "ended_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.organisation}"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from sendplan.accounts.access import Scope, standing_for
+from sendplan.accounts.access import Scope, Standing, standing_for
 from sendplan.accounts.models import Role, User
 from sendplan.core.errors import Http404
 from sendplan.learners.models import Involvement, Learner, Need, Placement
@@ -24,7 +25,11 @@ def _open(today: dt.date) -> Q:
 
 
 def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> QuerySet[Learner]:
-    """Every learner the user may see right now (not archived)."""
+    """Every learner the user may see right now (not archived).
+
+    Relationship scopes are ``pk IN (subquery)`` filters rather than correlated EXISTS: both
+    databases evaluate them once, where OR-ed EXISTS made SQLite visit every learner.
+    """
     today = today or timezone.localdate()
     standing = standing_for(fetched_by)
     scopes = {s for role in standing.roles if (s := _scope(role)) is not None}
@@ -33,19 +38,34 @@ def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> Qu
         condition |= Q(responsible_la_id__in=standing.la_ids)
     if Scope.SETTING in scopes and standing.setting_org_ids:
         placed = Placement.objects.filter(
-            _open(today), learner=OuterRef("pk"), setting__organisation_id__in=standing.setting_org_ids
+            _open(today), setting__organisation_id__in=standing.setting_org_ids
         )
         involved = Involvement.objects.filter(
             _open(today),
-            learner=OuterRef("pk"),
             kind=Involvement.Kind.SETTING,
             organisation_id__in=standing.setting_org_ids,
         )
-        condition |= Q(Exists(placed)) | Q(Exists(involved))
+        condition |= (
+            Q(pk__in=placed.values("learner_id"))
+            | Q(pk__in=involved.values("learner_id"))
+            | Q(pk__in=_consulting(standing).values("case__learner_id"))
+        )
     if Scope.INVOLVED in scopes:
-        personal = Involvement.objects.filter(_open(today), learner=OuterRef("pk"), user=fetched_by)
-        condition |= Q(Exists(personal))
+        personal = Involvement.objects.filter(_open(today), user=fetched_by)
+        condition |= Q(pk__in=personal.values("learner_id"))
     return Learner.objects.filter(condition, archived_at__isnull=True)
+
+
+def _consulting(standing: Standing) -> QuerySet[Any]:
+    """Open cases whose draft plan is out to one of the user's settings for consultation."""
+    # Imported here: casework builds on learners, not the other way round.
+    from sendplan.casework.models import Consultation, Stage
+
+    return Consultation.objects.filter(
+        case__closed_on__isnull=True,
+        case__stage__in=[Stage.DRAFTING, Stage.CONSULTING],
+        setting__organisation_id__in=standing.setting_org_ids,
+    )
 
 
 def _scope(role: str) -> Scope | None:
@@ -71,10 +91,7 @@ def learner_for_user(user: User, pk: int) -> tuple[Learner, bool]:
     Not visible: 404, which says nothing about whether the learner exists.
     """
     learner = (
-        learners_visible_to(fetched_by=user)
-        .select_related("responsible_la")
-        .filter(pk=pk)
-        .first()
+        learners_visible_to(fetched_by=user).select_related("responsible_la").filter(pk=pk).first()
     )
     if learner is None:
         raise Http404("No learner found")
@@ -93,9 +110,7 @@ class LearnerQuery:
         return not self.text.strip() and self.date_of_birth is None
 
 
-def learner_list(
-    *, fetched_by: User, query: LearnerQuery | None = None
-) -> QuerySet[Learner]:
+def learner_list(*, fetched_by: User, query: LearnerQuery | None = None) -> QuerySet[Learner]:
     """Learners the user may see, matching the query, with what a list row shows.
 
     Text matches the start of a given or family name, the whole name, or a UPN exactly.
@@ -106,7 +121,9 @@ def learner_list(
         text = " ".join(query.text.split())
         if text:
             upn_like = text.replace(" ", "").upper()
-            match = Q(upn=upn_like) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
+            match = (
+                Q(upn=upn_like) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
+            )
             if " " in text:
                 first, _, rest = text.partition(" ")
                 match |= Q(given_name__istartswith=first, family_name__istartswith=rest)
@@ -142,6 +159,8 @@ def learner_record(*, learner: Learner) -> dict[str, object]:
         "current_involvements": [
             i for i in involvements if i.ended_on is None or i.ended_on >= today
         ],
-        "past_involvements": [i for i in involvements if i.ended_on is not None and i.ended_on < today],
+        "past_involvements": [
+            i for i in involvements if i.ended_on is not None and i.ended_on < today
+        ],
         "consents": list(learner.consents.order_by("purpose", "-given_on")),
     }

@@ -25,9 +25,11 @@ def learner_update(
     The row is locked while the version is compared, so two saves of the same version
     cannot both succeed; the history table records every accepted change.
     """
-    learner = Learner.objects.select_for_update().select_related("modified_by").get(pk=learner_id)
+    # Lock the row alone: FOR UPDATE cannot reach the nullable side of a join on PostgreSQL.
+    learner = Learner.objects.select_for_update().get(pk=learner_id)
     if learner.version != expected_version:
-        who = learner.modified_by.display_name if learner.modified_by else "someone else"
+        changer = User.objects.filter(pk=learner.modified_by_id).first()
+        who = changer.display_name if changer else "someone else"
         raise StaleEdit(changed_by=who, changed_at=learner.modified_at)
     for name, value in fields.items():
         setattr(learner, name, value)

@@ -1,0 +1,121 @@
+"""Requests for advice (Reg 6, Reg 8) and consultations with settings on the draft."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from sendplan.casework.models.sections import Section
+from sendplan.core.models import Tracked
+
+
+class AdviceRequest(Tracked):
+    class Kind(models.TextChoices):
+        EDUCATION = "education", "Educational advice"
+        HEALTH = "health", "Medical and health advice"
+        SOCIAL_CARE = "social_care", "Social care advice"
+        EP = "ep", "Psychological advice"
+        PFA = "pfa", "Preparing for adulthood (Year 9 and above)"
+        OTHER = "other", "Other advice"
+
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="advice_requests"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="advice_requests"
+    )
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advice_requests",
+    )
+    requested_on = models.DateField(help_text="The body's receipt of the request (Reg 8(1))")
+    due_on = models.DateField(help_text="From the legal clock: 6 weeks")
+    received_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(received_on__gte=F("requested_on")),
+                name="advice_received_after_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("requested_on")), name="advice_due_after_request"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practitioner", "received_on"]),
+            models.Index(fields=["organisation", "received_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for case {self.case_id}"
+
+
+class AdviceSection(Tracked):
+    """Advice text written for one section of the plan (health for C and G, and so on)."""
+
+    advice_request = models.ForeignKey(
+        AdviceRequest, on_delete=models.CASCADE, related_name="sections"
+    )
+    section = models.CharField(max_length=2, choices=Section.choices)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["section"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advice_request", "section"], name="advice_section_once"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="advice_section_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Section {self.section} advice"
+
+
+class Consultation(Tracked):
+    """A setting asked whether it can meet the learner's needs, as named in the draft."""
+
+    class Response(models.TextChoices):
+        CAN_MEET = "can_meet", "Can meet the needs"
+        CANNOT_MEET = "cannot_meet", "Cannot meet the needs"
+
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="consultations"
+    )
+    setting = models.ForeignKey(
+        "provision.Setting", on_delete=models.PROTECT, related_name="consultations"
+    )
+    sent_on = models.DateField()
+    response_due_on = models.DateField(help_text="From the legal clock: 15 days")
+    responded_on = models.DateField(null=True, blank=True)
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    reasons = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "setting"], name="consultation_once"),
+            models.CheckConstraint(
+                condition=Q(responded_on__isnull=True) | Q(responded_on__gte=F("sent_on")),
+                name="consultation_response_after_sending",
+            ),
+            models.CheckConstraint(
+                condition=Q(responded_on__isnull=True, response="")
+                | (Q(responded_on__isnull=False) & ~Q(response="")),
+                name="consultation_response_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consultation {self.pk} on case {self.case_id}"

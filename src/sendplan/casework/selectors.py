@@ -1,0 +1,375 @@
+"""Reads of casework, always on behalf of a user (``fetched_by``).
+
+Access follows the learner: a case, plan or review is visible to whoever may see the learner
+(``learners_visible_to``); advice requests are also visible to the body asked. Deadlines
+come from the legal clock in the engine (through ``casework.clock``); nothing here computes a
+statutory date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from sendplan.accounts.access import active_memberships_filter, standing_for
+from sendplan.accounts.models import Membership, User
+from sendplan.casework import clock
+from sendplan.casework.models import (
+    OPEN_STAGES,
+    TERMINAL_STAGES,
+    AdviceRequest,
+    Case,
+    CaseException,
+    Plan,
+    PlanVersion,
+    Review,
+    Stage,
+    TribunalOrder,
+)
+from sendplan.core.errors import Http404
+from sendplan.learners.selectors import learner_can_edit, learners_visible_to
+
+OPEN_STATUSES = ("overdue", "at_risk", "due_soon", "on_time")
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    """One deadline of a case, as a page shows it: due date, status and the law behind it."""
+
+    id: str
+    name: str
+    due: dt.date
+    status: str
+    basis: str
+    unconfirmed: bool
+    done: dt.date | None = None
+    excused: bool = False
+    why: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass
+class CaseWithDeadlines:
+    case: Case
+    deadlines: list[CaseDeadline]
+
+    @property
+    def open(self) -> list[CaseDeadline]:
+        return [d for d in self.deadlines if d.is_open]
+
+    @property
+    def next_deadline(self) -> CaseDeadline | None:
+        return self.open[0] if self.open else None
+
+
+@dataclass
+class WorkTray:
+    overdue: list[tuple[Case, CaseDeadline]] = field(default_factory=list)
+    at_risk: list[tuple[Case, CaseDeadline]] = field(default_factory=list)
+    due_this_week: list[tuple[Case, CaseDeadline]] = field(default_factory=list)
+
+
+def _case_queryset() -> QuerySet[Case]:
+    """Cases with everything their legal clock needs, in a fixed number of queries."""
+    return Case.objects.select_related("learner", "caseworker", "plan").prefetch_related(
+        Prefetch("advice_requests", queryset=AdviceRequest.objects.select_related("organisation")),
+        Prefetch(
+            "exceptions",
+            queryset=CaseException.objects.select_related("advice_request"),
+        ),
+        "consultations__setting",
+        Prefetch(
+            "appeals__orders",
+            queryset=TribunalOrder.objects.order_by("due_on"),
+        ),
+        Prefetch("plan__reviews", queryset=Review.objects.order_by("due_on", "id")),
+    )
+
+
+def _plan_of(case: Case) -> Plan | None:
+    try:
+        return case.plan
+    except Plan.DoesNotExist:
+        return None
+
+
+def _advice_body(advice: AdviceRequest) -> str:
+    return f"{advice.kind}-{advice.pk}"
+
+
+def case_events(case: Case) -> tuple[clock.CaseEvents, list[clock.ExceptionRecord]]:
+    """Adapt a case (with its prefetched rows) to the engine's events and exceptions."""
+    plan = _plan_of(case)
+    reviews = list(plan.reviews.all()) if plan is not None else []
+    held = [r for r in reviews if r.meeting_on is not None]
+    last = max(held, key=lambda r: r.meeting_on) if held else None  # type: ignore[arg-type,return-value]
+    upcoming = next((r for r in reviews if r.meeting_on is None and r.decided_on is None), None)
+    with_transfer = [r for r in reviews if r.transfer]
+    transfer = with_transfer[-1] if with_transfer else None
+    advice = tuple(
+        clock.EngineAdvice(body=_advice_body(a), requested=a.requested_on, received=a.received_on)
+        for a in case.advice_requests.all()
+    )
+    events = clock.CaseEvents(
+        request_received=case.received_on,
+        decision_to_assess_notified=case.decision_on,
+        assess=case.assess,
+        advice=advice,
+        draft_issued=case.draft_issued_on,
+        draft_comments_received=case.draft_comments_received_on,
+        not_to_issue_notified=case.not_to_issue_on,
+        plan_issued=case.final_issued_on,
+        review_meeting=last.meeting_on if last else None,
+        review_invitations_sent=upcoming.invitations_sent_on if upcoming else None,
+        review_report_circulated=last.report_received_on if last else None,
+        review_decision_notified=last.decided_on if last else None,
+        amendment_proposed=last.amendment_proposed_on if last else None,
+        amended_plan_issued=last.amended_plan_issued_on if last else None,
+        transfer=transfer.transfer if transfer else None,  # type: ignore[arg-type]
+        transfer_year=transfer.transfer_year if transfer else None,
+        transfer_date=transfer.transfer_date if transfer else None,
+        transfer_review_completed=(
+            (transfer.amended_plan_issued_on or transfer.decided_on) if transfer else None
+        ),
+        plan_ceased=plan.ceased_on if plan is not None else None,
+    )
+    exceptions = [
+        clock.ExceptionRecord(
+            key=x.key,
+            reason=x.reason,
+            evidence=x.evidence,
+            deadline=f"advice:{_advice_body(x.advice_request)}" if x.advice_request else None,
+        )
+        for x in case.exceptions.all()
+    ]
+    return events, exceptions
+
+
+def _simple_status(due: dt.date, done: dt.date | None, today: dt.date) -> str:
+    # For dates the engine does not track (orders, consultations): plain comparison only.
+    if done is not None:
+        return "met" if done <= due else "late"
+    if today > due:
+        return "overdue"
+    return "due_soon" if (due - today).days <= 7 else "on_time"
+
+
+def deadlines_for(case: Case, *, today: dt.date) -> list[CaseDeadline]:
+    """Every deadline of a prefetched case: the engine's clock plus consultations and orders."""
+    events, exceptions = case_events(case)
+    result = clock.case_clock(events=events, today=today, exceptions=exceptions)
+    names = {f"advice:{_advice_body(a)}": a for a in case.advice_requests.all()}
+    deadlines = [
+        CaseDeadline(
+            id=d.id,
+            name=(
+                f"{names[d.id].get_kind_display()} from {names[d.id].organisation.name}"
+                if d.id in names
+                else d.name
+            ),
+            due=d.due,
+            status=d.status,
+            basis=d.basis,
+            unconfirmed=d.unconfirmed,
+            done=d.done,
+            excused=d.excused,
+            why=d.why,
+        )
+        for d in (*result.open, *result.closed)
+        # The engine keeps "not to issue" open until a draft is sent; once the LA has started
+        # a plan it has decided to issue, so that limit no longer applies.
+        if not (d.id == "not_to_issue" and d.done is None and _plan_of(case) is not None)
+    ]
+    consult = clock.basis(clock.DRAFT_COMMENTS)
+    for c in case.consultations.all():
+        deadlines.append(
+            CaseDeadline(
+                id=f"consultation:{c.pk}",
+                name=f"Answer from {c.setting.name}",
+                due=c.response_due_on,
+                status=_simple_status(c.response_due_on, c.responded_on, today),
+                basis=consult.basis,
+                unconfirmed=consult.unconfirmed,
+                done=c.responded_on,
+            )
+        )
+    for appeal in case.appeals.all():
+        for order in appeal.orders.all():
+            rule = clock.basis(order.due_rule or "tribunal_order_compliance")
+            deadlines.append(
+                CaseDeadline(
+                    id=f"order:{order.pk}",
+                    name=f"Tribunal order: {order.get_kind_display()}",
+                    due=order.due_on,
+                    status=_simple_status(order.due_on, order.complied_on, today),
+                    basis=rule.basis,
+                    unconfirmed=rule.unconfirmed,
+                    done=order.complied_on,
+                )
+            )
+    rank = {s: i for i, s in enumerate((*OPEN_STATUSES, "met", "late", "ended"))}
+    deadlines.sort(key=lambda d: (rank.get(d.status, 9), d.due, d.id))
+    return deadlines
+
+
+def case_for_user(user: User, pk: int) -> tuple[Case, bool]:
+    """The case if the user may see its learner, and whether they may change it (else 404)."""
+    visible = learners_visible_to(fetched_by=user).filter(pk=OuterRef("learner_id"))
+    case = _case_queryset().filter(Exists(visible), pk=pk).first()
+    if case is None:
+        raise Http404("No case found")
+    can_edit = case.caseworker_id == user.pk or learner_can_edit(learner=case.learner, user=user)
+    return case, can_edit
+
+
+def case_with_deadlines(
+    *, fetched_by: User, case_id: int, today: dt.date | None = None
+) -> CaseWithDeadlines:
+    case, _ = case_for_user(fetched_by, case_id)
+    return CaseWithDeadlines(case, deadlines_for(case, today=today or timezone.localdate()))
+
+
+def cases_visible_to(*, fetched_by: User) -> QuerySet[Case]:
+    visible = learners_visible_to(fetched_by=fetched_by).filter(pk=OuterRef("learner_id"))
+    return Case.objects.filter(Exists(visible))
+
+
+def work_tray(*, fetched_by: User, today: dt.date | None = None) -> WorkTray:
+    """A caseworker's cases that are overdue, at risk or due this week (worst first).
+
+    "At risk" is the engine's rule: not yet late, but the step cannot lawfully be completed
+    in time from the stage reached. Query count does not grow with the caseload.
+    """
+    today = today or timezone.localdate()
+    cases = (
+        _case_queryset()
+        .filter(caseworker=fetched_by)
+        .exclude(stage__in=[*TERMINAL_STAGES, Stage.NOT_ASSESSING, Stage.NOT_ISSUING])
+        .filter(learner__in=learners_visible_to(fetched_by=fetched_by))
+    )
+    tray = WorkTray()
+    buckets = {"overdue": tray.overdue, "at_risk": tray.at_risk, "due_soon": tray.due_this_week}
+    for case in cases:
+        for deadline in deadlines_for(case, today=today):
+            bucket = buckets.get(deadline.status)
+            if bucket is not None:
+                bucket.append((case, deadline))
+    for bucket in buckets.values():
+        bucket.sort(key=lambda item: (item[1].due, item[0].pk))
+    return tray
+
+
+def advice_requests_for(
+    *, fetched_by: User, outstanding_only: bool = False
+) -> QuerySet[AdviceRequest]:
+    """The advice requests a contributor may see: addressed to them by name, or to their
+    organisation with nobody named. LA staff see those of their LA's learners.
+    """
+    standing = standing_for(fetched_by)
+    org_ids = Membership.objects.filter(active_memberships_filter(), user=fetched_by).values_list(
+        "organisation_id", flat=True
+    )
+    condition = Q(practitioner=fetched_by) | Q(
+        practitioner__isnull=True, organisation_id__in=list(org_ids)
+    )
+    if standing.is_la_staff:
+        condition |= Q(case__learner__responsible_la_id__in=standing.la_ids)
+    queryset = AdviceRequest.objects.filter(condition, case__learner__archived_at__isnull=True)
+    if outstanding_only:
+        queryset = queryset.filter(
+            received_on__isnull=True, case__stage__in=[s.value for s in OPEN_STAGES]
+        )
+    return (
+        queryset.select_related("case__learner", "organisation", "practitioner")
+        .prefetch_related("sections")
+        .order_by("received_on", "due_on", "id")
+    )
+
+
+def timeliness(*, fetched_by: User, today: dt.date | None = None) -> clock.TimelinessMeasure:
+    """The DfE 20-week measure for final plans issued in the 12 months to ``today``, with
+    and without the cases where a Reg 10(4) exception applied. LA staff only.
+    """
+    today = today or timezone.localdate()
+    if not standing_for(fetched_by).is_la_staff:
+        return clock.twenty_week_measure([])
+    since = today - dt.timedelta(days=365)
+    excepted = CaseException.objects.filter(case=OuterRef("pk"), advice_request__isnull=True)
+    rows = (
+        cases_visible_to(fetched_by=fetched_by)
+        .filter(final_issued_on__gt=since, final_issued_on__lte=today)
+        .annotate(has_exception=Exists(excepted))
+        .values_list("received_on", "final_issued_on", "has_exception")
+    )
+    return clock.twenty_week_measure(
+        (received, issued, excepted_case)
+        for received, issued, excepted_case in rows
+        if issued is not None
+    )
+
+
+def caseloads(*, fetched_by: User) -> list[tuple[User | None, int]]:
+    """Open cases per caseworker, for an LA manager's dashboard."""
+    if not standing_for(fetched_by).is_la_staff:
+        return []
+    counts = (
+        cases_visible_to(fetched_by=fetched_by)
+        .filter(stage__in=[s.value for s in OPEN_STAGES])
+        .values("caseworker")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    users = User.objects.in_bulk([c["caseworker"] for c in counts if c["caseworker"]])
+    return [(users.get(c["caseworker"]), c["n"]) for c in counts]
+
+
+def plan_version_detail(*, fetched_by: User, version_id: int) -> PlanVersion:
+    """One version with all its sections, for the plan page (404 if the learner is not
+    visible). Families and settings see issued versions and drafts out for comment only.
+    """
+    visible = learners_visible_to(fetched_by=fetched_by).filter(pk=OuterRef("plan__learner_id"))
+    queryset = PlanVersion.objects.filter(Exists(visible), pk=version_id)
+    if not standing_for(fetched_by).is_la_staff:
+        queryset = queryset.filter(
+            Q(status=PlanVersion.Status.ISSUED)
+            | Q(status=PlanVersion.Status.DRAFT, plan__case__stage=Stage.CONSULTING)
+        )
+    version = (
+        queryset.select_related("plan__learner", "placement_setting")
+        .prefetch_related(
+            "needs",
+            Prefetch("outcomes", queryset=_outcomes()),
+            "provision__outcomes",
+            "advice__organisation",
+        )
+        .first()
+    )
+    if version is None:
+        raise Http404("No plan found")
+    return version
+
+
+def _outcomes() -> QuerySet:  # type: ignore[type-arg]
+    from sendplan.casework.models import PlanOutcome
+
+    return PlanOutcome.objects.prefetch_related("needs")
+
+
+def transfer_planning(
+    learners: Iterable[object], *, on: dt.date | None = None
+) -> list[tuple[object, clock.TransferPlan]]:
+    """The next phase transfer for each learner (with ``date_of_birth``), soonest first."""
+    on = on or timezone.localdate()
+    plans = []
+    for learner in learners:
+        nxt = clock.next_phase_transfer(learner.date_of_birth, on=on)  # type: ignore[attr-defined]
+        if nxt is not None:
+            plans.append((learner, nxt))
+    return sorted(plans, key=lambda item: item[1].due)

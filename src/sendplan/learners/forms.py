@@ -1,0 +1,161 @@
+"""Forms for finding a learner and changing their details: parsing and shape checks only.
+
+Check digits come from ``sendplan.engine.identifiers`` so the pages, the imports and the
+command line give the same message for the same mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sendplan.engine.identifiers import nhs_number_problem, uln_problem, upn_problem
+from sendplan.learners.models import Learner
+from sendplan.learners.selectors import LearnerQuery
+from sendplan.web.forms import GovukDateField
+
+# The shape of a UK postcode (outward code, then inward code); not a check it exists.
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+_LSOA = re.compile(r"^[EW]01[0-9]{6}$")
+
+
+class LearnerSearchForm(forms.Form):
+    text = forms.CharField(required=False, max_length=100)
+    date_of_birth = GovukDateField(label_text="Date of birth", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            not self.errors
+            and not cleaned.get("text", "").strip()
+            and not cleaned.get("date_of_birth")
+        ):
+            self.add_error("text", "Enter a name, UPN or date of birth")
+        return cleaned
+
+    def to_query(self) -> LearnerQuery:
+        return LearnerQuery(
+            text=" ".join(self.cleaned_data["text"].split()),
+            date_of_birth=self.cleaned_data["date_of_birth"],
+        )
+
+
+def query_to_session(query: LearnerQuery) -> dict[str, str]:
+    """What the session keeps of a search (JSON-safe). Never put into a URL or a log."""
+    dob = query.date_of_birth.isoformat() if query.date_of_birth else ""
+    return {"text": query.text, "date_of_birth": dob}
+
+
+def query_from_session(stored: object) -> LearnerQuery | None:
+    if not isinstance(stored, dict):
+        return None
+    try:
+        dob = (
+            dt.date.fromisoformat(stored["date_of_birth"]) if stored.get("date_of_birth") else None
+        )
+        query = LearnerQuery(text=str(stored.get("text", "")), date_of_birth=dob)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None if query.is_empty else query
+
+
+class LearnerDetailsForm(forms.Form):
+    """The details a caseworker may change. Fields not listed here cannot be changed."""
+
+    given_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter the learner's given name"}
+    )
+    family_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter the learner's family name"}
+    )
+    date_of_birth = GovukDateField(label_text="Date of birth")
+    sex = forms.ChoiceField(
+        choices=Learner.Sex.choices, error_messages={"required": "Select the learner's sex"}
+    )
+    upn = forms.CharField(required=False, max_length=20)
+    uln = forms.CharField(required=False, max_length=20)
+    nhs_number = forms.CharField(required=False, max_length=20)
+    postcode = forms.CharField(required=False, max_length=10)
+    lsoa_code = forms.CharField(required=False, max_length=12)
+    # The version the user read: the save is refused if someone has saved since.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    FIELDS = (
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "upn",
+        "uln",
+        "nhs_number",
+        "postcode",
+        "lsoa_code",
+    )
+
+    @classmethod
+    def initial_for(cls, learner: Learner) -> dict[str, Any]:
+        initial = {name: getattr(learner, name) for name in cls.FIELDS}
+        initial["version"] = learner.version
+        return initial
+
+    def clean_upn(self) -> str:
+        value = self.cleaned_data["upn"].replace(" ", "").upper()
+        if value and (problem := upn_problem(value)):
+            raise ValidationError(problem)
+        return value
+
+    def clean_uln(self) -> str:
+        value = self.cleaned_data["uln"].replace(" ", "")
+        if value and (problem := uln_problem(value)):
+            raise ValidationError(problem)
+        return value
+
+    def clean_nhs_number(self) -> str:
+        value = self.cleaned_data["nhs_number"].replace(" ", "").replace("-", "")
+        if value and (problem := nhs_number_problem(value)):
+            raise ValidationError(problem)
+        return value
+
+    def clean_postcode(self) -> str:
+        value = " ".join(self.cleaned_data["postcode"].upper().split())
+        if not value:
+            return ""
+        if not _POSTCODE.match(value):
+            raise ValidationError("Enter a real postcode, like SW2 1RW")
+        compact = value.replace(" ", "")
+        return f"{compact[:-3]} {compact[-3:]}"
+
+    def clean_lsoa_code(self) -> str:
+        value = self.cleaned_data["lsoa_code"].strip().upper()
+        if value and not _LSOA.match(value):
+            raise ValidationError("Enter an LSOA code: E01 or W01 followed by 6 digits")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+#: Database constraints the service may report, and the field and words to show.
+CONSTRAINT_MESSAGES = {
+    "learner_unique_upn": ("upn", "This UPN is already on another learner's record"),
+    "learner_unique_nhs": ("nhs_number", "This NHS number is already on another learner's record"),
+}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError beside the fields it concerns."""
+    for name, messages in error.message_dict.items():
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+            continue
+        for message in messages:
+            known = next((v for k, v in CONSTRAINT_MESSAGES.items() if k in message), None)
+            if known:
+                form.add_error(known[0], known[1])
+            else:
+                form.add_error(None, message)

@@ -1,0 +1,165 @@
+"""Learner search, list, record and the caseworker's "Change details" page.
+
+Each view parses, calls a selector or service, and renders. Which learners a user sees
+is decided by ``learners.selectors``; every page that shows learners writes an audit
+event with counts only, never names or identifiers. URLs carry numeric ids and page
+numbers only: a search is posted and kept in the session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sendplan.accounts.models import User
+from sendplan.core.errors import PermissionDenied, StaleEdit
+from sendplan.learners.forms import (
+    LearnerDetailsForm,
+    LearnerSearchForm,
+    add_service_errors,
+    query_from_session,
+    query_to_session,
+)
+from sendplan.learners.models import AuditEvent, Learner
+from sendplan.learners.selectors import learner_for_user, learner_list, learner_record
+from sendplan.learners.services import audit_record, learner_update
+from sendplan.learners.templatetags.learner_tags import govuk_time
+from sendplan.web.access import has_a_role, requires_access
+from sendplan.web.forms import error_summary
+from sendplan.web.paging import page_links, paginate
+
+SESSION_QUERY = "learners.query"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def learner_search(request: HttpRequest) -> HttpResponse:
+    """GET: the list (of the search kept in the session, if any). POST: a new search."""
+    user = _user(request)
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(SESSION_QUERY, None)
+            return redirect("learners:list")
+        form = LearnerSearchForm(request.POST)
+        if form.is_valid():
+            request.session[SESSION_QUERY] = query_to_session(form.to_query())
+            return redirect("learners:list")
+        return render(request, "learners/list.html", {"form": form, "errors": error_summary(form)})
+
+    query = query_from_session(request.session.get(SESSION_QUERY))
+    page = paginate(request, learner_list(fetched_by=user, query=query))
+    count = page.paginator.count
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.SEARCH if query else AuditEvent.Action.LIST,
+        detail=f"page {page.number} of {page.paginator.num_pages}, {count} learners",
+    )
+    initial: dict[str, Any] = {}
+    if query:
+        initial = {"text": query.text, "date_of_birth": query.date_of_birth}
+    return render(
+        request,
+        "learners/list.html",
+        {
+            "form": LearnerSearchForm(initial=initial),
+            "query": query,
+            "page_obj": page,
+            "page_links": page_links(page),
+        },
+    )
+
+
+@requires_access(has_a_role)
+@require_GET
+def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    learner, can_edit = learner_for_user(user, pk)
+    record = learner_record(learner=learner)
+    audit_record(user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner)
+    return render(
+        request, "learners/record.html", {"learner": learner, "can_edit": can_edit, **record}
+    )
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    learner, can_edit = learner_for_user(user, pk)
+    if not can_edit:
+        raise PermissionDenied
+    if request.method == "GET":
+        audit_record(
+            user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner, detail="change form"
+        )
+        form = LearnerDetailsForm(initial=LearnerDetailsForm.initial_for(learner))
+        return _change_page(request, learner, form)
+
+    form = LearnerDetailsForm(request.POST)
+    if not form.is_valid():
+        return _change_page(request, learner, form)
+    try:
+        learner_update(
+            learner_id=learner.pk,
+            expected_version=form.cleaned_data["version"],
+            changed_by=user,
+            **form.changes(),
+        )
+    except StaleEdit as stale:
+        return _stale_page(request, pk, form, stale)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _change_page(request, learner, form)
+    messages.success(request, "The learner's details have been saved")
+    return redirect("learners:record", pk=learner.pk)
+
+
+def _change_page(
+    request: HttpRequest,
+    learner: Learner,
+    form: LearnerDetailsForm,
+    *,
+    stale: StaleEdit | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    errors = error_summary(form)
+    if stale is not None:
+        errors.insert(
+            0,
+            {
+                "href": "#saved-now",
+                "text": (
+                    f"This record was changed by {stale.changed_by} at "
+                    f"{govuk_time(stale.changed_at)}. Check what is saved now, then save "
+                    "again if your changes are still needed"
+                ),
+            },
+        )
+    return render(
+        request,
+        "learners/change.html",
+        {"learner": learner, "form": form, "errors": errors, "stale": stale},
+        status=status,
+    )
+
+
+def _stale_page(
+    request: HttpRequest, pk: int, form: LearnerDetailsForm, stale: StaleEdit
+) -> HttpResponse:
+    # Keep what the user typed, show what is saved now, and take the new version so that
+    # saving again is a deliberate choice to replace the other person's change.
+    learner, _ = learner_for_user(_user(request), pk)
+    data = request.POST.copy()
+    data["version"] = str(learner.version)
+    retry = LearnerDetailsForm(data)
+    retry.is_valid()
+    return _change_page(request, learner, retry, stale=stale, status=409)

@@ -1,0 +1,130 @@
+"""Reads of the register of places, always on behalf of a user (``fetched_by``).
+
+The register holds no personal data, but it is a working tool for professionals:
+families see their own child's plan instead, so a family-only user is refused (403).
+Every list and page returns settings with their strands and designations prefetched,
+in a fixed number of queries whatever the number of settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import User
+from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.engine.codes import PHASES
+from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
+
+NOT_FOR_FAMILIES = "The register of places is for professionals working with the partnership."
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """What a user narrowed the register to. Empty groups do not narrow anything.
+
+    Within a group the choices are alternatives (ASD or SLCN); groups combine (ASD and
+    secondary). Need, phase and vacancies must hold for the same strand: "ASD places for
+    secondary with a vacancy", not a school with ASD places for juniors and a vacancy in
+    its sixth form.
+    """
+
+    needs: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    has_vacancies: bool = False
+    areas: tuple[str, ...] = ()  # "in", "out"
+    kinds: tuple[str, ...] = ()
+    text: str = ""  # part of the name, or the whole URN
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.needs or self.phases or self.has_vacancies or self.areas or self.kinds or self.text
+        )
+
+
+#: Orders the register can be sorted in; the first is the default.
+ORDERS = ("name", "vacancies", "places")
+
+
+def check_register_access(user: User) -> None:
+    """Raise PermissionDenied unless the user may use the register of places."""
+    if not standing_for(user).can_see_register:
+        raise PermissionDenied(NOT_FOR_FAMILIES)
+
+
+def _overlaps_phases(phases: tuple[str, ...], prefix: str = "") -> Q:
+    """Age ranges that share at least one year with any of the phases."""
+    condition = Q(pk__in=[])
+    for phase in phases:
+        low, high = PHASES[phase]
+        condition |= Q(**{f"{prefix}min_age__lte": high, f"{prefix}max_age__gte": low})
+    return condition
+
+
+def _with_strands(queryset: QuerySet[Setting]) -> QuerySet[Setting]:
+    designations = Prefetch("designations", queryset=StrandDesignation.objects.order_by("need"))
+    strands = ProvisionStrand.objects.order_by("kind", "min_age", "pk").prefetch_related(
+        designations
+    )
+    return queryset.prefetch_related(Prefetch("strands", queryset=strands))
+
+
+def setting_list(
+    *, fetched_by: User, filters: RegisterFilter | None = None, order: str = "name"
+) -> QuerySet[Setting]:
+    """Open settings on the register, narrowed by the filters.
+
+    ``order`` is ``name`` (A to Z), ``vacancies`` or ``places`` (most first, then by name).
+    """
+    check_register_access(fetched_by)
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    filters = filters or RegisterFilter()
+    queryset = Setting.objects.filter(is_open=True)
+    text = " ".join(filters.text.split())
+    if text:
+        queryset = queryset.filter(Q(urn=int(text)) if text.isdigit() else Q(name__icontains=text))
+    if filters.kinds:
+        queryset = queryset.filter(kind__in=filters.kinds)
+    if set(filters.areas) == {"in"}:
+        queryset = queryset.filter(in_area=True)
+    elif set(filters.areas) == {"out"}:
+        queryset = queryset.filter(in_area=False)
+    if filters.phases:
+        queryset = queryset.filter(_overlaps_phases(filters.phases))
+    if filters.needs or filters.has_vacancies:
+        strands = ProvisionStrand.objects.filter(setting=OuterRef("pk"))
+        if filters.needs:
+            strands = strands.filter(
+                Exists(
+                    StrandDesignation.objects.filter(strand=OuterRef("pk"), need__in=filters.needs)
+                )
+            )
+        if filters.has_vacancies:
+            strands = strands.filter(on_roll__lt=F("capacity"))
+        if filters.phases:
+            strands = strands.filter(_overlaps_phases(filters.phases))
+        queryset = queryset.filter(Exists(strands))
+    if order == "vacancies":
+        vacancies = Greatest(F("strands__capacity") - F("strands__on_roll"), Value(0))
+        queryset = queryset.annotate(sort_key=Coalesce(Sum(vacancies), Value(0)))
+    elif order == "places":
+        queryset = queryset.annotate(sort_key=Coalesce(Sum("strands__capacity"), Value(0)))
+    ordering = ("name", "pk") if order == "name" else ("-sort_key", "name", "pk")
+    return _with_strands(queryset).order_by(*ordering)
+
+
+def setting_for_user(user: User, pk: int) -> Setting:
+    """One setting with its strands and designations, for a user who may use the register.
+
+    Closed settings stay readable here (placements may still point at them).
+    """
+    check_register_access(user)
+    setting = _with_strands(Setting.objects.filter(pk=pk)).first()
+    if setting is None:
+        raise Http404("No setting found")
+    return setting

@@ -1,0 +1,190 @@
+"""The register of places and a setting's page: parse, call a selector, render."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sendplan.accounts.models import User
+from sendplan.engine.codes import NEED_CODES
+from sendplan.provision.forms import RegisterFilterForm
+from sendplan.provision.models import Setting
+from sendplan.provision.selectors import ORDERS, setting_for_user, setting_list
+from sendplan.web.access import professional, requires_access
+from sendplan.web.paging import page_links
+
+PAGE_SIZE = 50
+FILTER_GROUPS = ("need", "phase", "area", "kind")
+
+
+def _user(request: HttpRequest) -> User:
+    # requires_access has sent anonymous visitors to sign in, so this is a signed-in User.
+    return cast(User, request.user)
+
+
+@requires_access(professional)
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterFilterForm(request.GET)
+    form.is_valid()  # a field with an error narrows nothing; the errors are shown
+    order = request.GET.get("sort", ORDERS[0])
+    order = order if order in ORDERS else ORDERS[0]
+    settings = setting_list(fetched_by=_user(request), filters=form.to_filter(), order=order)
+    page = Paginator(settings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "provision/register.html",
+        {
+            "form": form,
+            "errors": _errors(form),
+            "order": order,
+            "sort_links": {o: _sorted_by(request.GET, o) for o in ORDERS},
+            "groups": _checkbox_groups(form),
+            "chosen": _chosen_filters(form, request.GET),
+            "page": page,
+            "rows": [_row(found) for found in page.object_list],
+            "pagination": _pagination(page, request.GET),
+        },
+    )
+
+
+@requires_access(professional)
+@require_GET
+def setting(request: HttpRequest, pk: int) -> HttpResponse:
+    found = setting_for_user(_user(request), pk)
+    strands = list(found.strands.all())
+    return render(
+        request,
+        "provision/setting.html",
+        {
+            "setting": found,
+            "strands": strands,
+            "totals": {
+                "capacity": sum(s.capacity for s in strands),
+                "on_roll": sum(s.on_roll for s in strands),
+                "vacancies": sum(s.vacancies for s in strands),
+            },
+            "any_capacity_estimate": any(s.capacity_is_estimate for s in strands),
+            "any_cost_default": any(s.cost_is_default for s in strands),
+        },
+    )
+
+
+def _row(found: Setting) -> dict[str, Any]:
+    """One line of the register: totals over the prefetched strands, needs in SEN2 order."""
+    strands = list(found.strands.all())
+    codes = {d.need for strand in strands for d in strand.designations.all()}
+    return {
+        "setting": found,
+        "has_strands": bool(strands),
+        "needs": [code for code in NEED_CODES if code in codes],
+        "capacity": sum(s.capacity for s in strands),
+        "vacancies": sum(s.vacancies for s in strands),
+    }
+
+
+def _checkbox_groups(form: RegisterFilterForm) -> list[dict[str, Any]]:
+    """What the template needs to draw each checkbox group in GOV.UK markup."""
+    groups = []
+    for name in FILTER_GROUPS:
+        field = form[name]
+        chosen = set(form.data.getlist(name)) if hasattr(form.data, "getlist") else set()
+        groups.append(
+            {
+                "name": name,
+                "legend": field.label,
+                "error": " ".join(str(e) for e in field.errors),
+                "items": [
+                    {"value": value, "label": label, "checked": value in chosen}
+                    for value, label in field.field.choices  # type: ignore[attr-defined]
+                ],
+            }
+        )
+    return groups
+
+
+def _errors(form: RegisterFilterForm) -> list[dict[str, str]]:
+    """The error summary: each message links to its field (the first box of a group)."""
+    anchors = {"text": "#filter-text"}
+    return [
+        {"href": anchors.get(name, f"#filter-{name}-1"), "text": " ".join(str(e) for e in errors)}
+        for name, errors in form.errors.items()
+    ]
+
+
+def _sorted_by(query: QueryDict, order: str) -> str:
+    """The same filters in another order, back on page 1."""
+    params = query.copy()
+    params.pop("page", None)
+    params.pop("sort", None)
+    if order != ORDERS[0]:
+        params["sort"] = order
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _without(query: QueryDict, name: str, value: str | None = None) -> str:
+    """The query string with one filter value (or the whole field) removed, back on page 1."""
+    remaining = query.copy()
+    remaining.pop("page", None)
+    if value is None:
+        remaining.pop(name, None)
+    else:
+        remaining.setlist(name, [v for v in query.getlist(name) if v != value])
+    encoded = remaining.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _chosen_filters(form: RegisterFilterForm, query: QueryDict) -> list[dict[str, str]]:
+    """The filters in force, each with a link that removes it (MOJ "selected filters")."""
+    data = getattr(form, "cleaned_data", {})
+    chosen = []
+    if data.get("text"):
+        chosen.append(
+            {"group": "Name or URN", "label": data["text"], "remove_url": _without(query, "text")}
+        )
+    for name in FILTER_GROUPS:
+        labels = dict(form.fields[name].choices)  # type: ignore[attr-defined]
+        for value in data.get(name) or ():
+            chosen.append(
+                {
+                    "group": str(form.fields[name].label),
+                    "label": str(labels[value]),
+                    "remove_url": _without(query, name, value),
+                }
+            )
+    if data.get("vacancies"):
+        chosen.append(
+            {
+                "group": "Vacancies",
+                "label": "Only with vacancies",
+                "remove_url": _without(query, "vacancies"),
+            }
+        )
+    return chosen
+
+
+def _pagination(page: Page, query: QueryDict) -> dict[str, Any] | None:
+    """GOV.UK pagination whose links keep the filters (they hold no personal data)."""
+    if page.paginator.num_pages <= 1:
+        return None
+
+    def url(number: int) -> str:
+        params = query.copy()
+        params["page"] = str(number)
+        return f"?{params.urlencode()}"
+
+    return {
+        "items": [
+            {"ellipsis": True}
+            if number is None
+            else {"number": number, "url": url(number), "current": number == page.number}
+            for number in page_links(page)
+        ],
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": url(page.next_page_number()) if page.has_next() else None,
+    }

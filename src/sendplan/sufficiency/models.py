@@ -1,0 +1,212 @@
+"""What the LA enters (assumptions, planned provision, scenarios) and what each run recorded.
+
+Every figure the LA can change keeps its history (django-simple-history: who, what, when).
+A :class:`ForecastRun` keeps its inputs and its outputs together, so the numbers on a page
+can be traced to the files, settings and code that made them, and made again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from sendplan.core.models import Tracked
+from sendplan.engine.codes import NEEDS
+from sendplan.sufficiency.projection import PHASES
+
+NEED_CHOICES = [("", "Any need"), *NEEDS.items()]
+PHASE_CHOICES = [("", "Any phase"), *((k, label) for k, label, _ in PHASES)]
+
+
+class Assumptions(Tracked):
+    """The LA's unit costs and growth override. One row per LA; every change is kept.
+
+    The defaults are national place funding (DfE high-needs operational guide) and
+    illustrative top-ups and fees: pages label a figure "default, enter your own" while it
+    equals its default.
+    """
+
+    la_code = models.CharField(max_length=20, unique=True)
+    place_funding_special = models.PositiveIntegerField(
+        "Place funding, special school place", default=10_000
+    )
+    place_funding_unit = models.PositiveIntegerField(
+        "Place funding, resourced provision, SEN unit or FE place", default=6_000
+    )
+    top_up_mainstream = models.PositiveIntegerField(
+        "Top-up, learner with a plan in a mainstream school", default=7_500
+    )
+    top_up_resourced = models.PositiveIntegerField(
+        "Top-up, resourced provision or SEN unit", default=12_000
+    )
+    top_up_special = models.PositiveIntegerField("Top-up, special school", default=20_000)
+    top_up_fe = models.PositiveIntegerField("Top-up, further education", default=6_000)
+    independent_fee = models.PositiveIntegerField(
+        "Fee, independent or non-maintained special school", default=60_000
+    )
+    other_cost = models.PositiveIntegerField(
+        "Cost, other placements (alternative provision and elsewhere)", default=8_000
+    )
+    transport_per_learner = models.PositiveIntegerField(
+        "Transport, per learner in a specialist placement", default=6_500
+    )
+    growth_override_pct = models.DecimalField(
+        "Growth in plans, per cent a year (blank: use the forecast)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-20), MaxValueValidator(40)],
+    )
+    use_register_costs = models.BooleanField(
+        "Use the register's costs where the LA has entered them", default=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        verbose_name_plural = "assumptions"
+
+    def __str__(self) -> str:
+        return f"Assumptions for {self.la_code}"
+
+
+COST_FIELDS = (
+    "place_funding_special",
+    "place_funding_unit",
+    "top_up_mainstream",
+    "top_up_resourced",
+    "top_up_special",
+    "top_up_fe",
+    "independent_fee",
+    "other_cost",
+    "transport_per_learner",
+)
+
+
+class PlaceKind(models.TextChoices):
+    SPECIAL = "special", "Special school places"
+    RESOURCED = "resourced", "Resourced provision or SEN unit places"
+
+
+class NewProvision(Tracked):
+    """Places the LA has planned: they count as capacity from the year they open."""
+
+    la_code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=PlaceKind.choices)
+    need = models.CharField(max_length=8, choices=NEED_CHOICES, blank=True)
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    places = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    opens_year = models.PositiveSmallIntegerField(
+        "Opens (January census year)",
+        validators=[MinValueValidator(2020), MaxValueValidator(2050)],
+    )
+    cost_per_place = models.PositiveIntegerField(
+        "Annual cost per place (blank: the unit cost)", null=True, blank=True
+    )
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["opens_year", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="new_provision_places"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scenario(Tracked):
+    """A what-if: more local places, fewer independent placements, or different growth."""
+
+    la_code = models.CharField(max_length=20)
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=500, blank=True)
+    special_places = models.PositiveIntegerField("Extra special school places", default=0)
+    resourced_places = models.PositiveIntegerField(
+        "Extra resourced provision places in mainstream", default=0
+    )
+    independent_reduction_pct = models.PositiveSmallIntegerField(
+        "Fewer independent placements, per cent",
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+    growth_pct = models.DecimalField(
+        "Growth in plans, per cent a year (blank: as the baseline)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-20), MaxValueValidator(40)],
+    )
+    start_year = models.PositiveSmallIntegerField(
+        "From (January census year)",
+        validators=[MinValueValidator(2020), MaxValueValidator(2050)],
+    )
+    need = models.CharField(max_length=8, choices=NEED_CHOICES, blank=True)
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["la_code", "name"], name="scenario_unique_name"),
+            models.CheckConstraint(
+                condition=Q(independent_reduction_pct__lte=100),
+                name="scenario_reduction_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForecastRun(models.Model):
+    """One run: its inputs (files and their sha256, settings, assumptions, register,
+    code version) and its outputs. ``fingerprint`` is the sha256 of the inputs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    la_code = models.CharField(max_length=20)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seed = models.PositiveIntegerField(default=0)
+    simulations = models.PositiveIntegerField(default=1000)
+    horizon = models.PositiveSmallIntegerField(default=10)
+    inputs = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    outputs = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two workers never run the same LA at once: the second one's claim fails.
+            models.UniqueConstraint(
+                fields=["la_code"],
+                condition=Q(status="running"),
+                name="forecast_run_one_running_per_la",
+            ),
+        ]
+        indexes = [models.Index(fields=["la_code", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Forecast run {self.pk} for {self.la_code} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}

@@ -1,0 +1,353 @@
+"""A finished run's outputs as the pages, downloads and printable summary show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from sendplan.engine.codes import NEEDS
+from sendplan.sufficiency.charts import fan_chart
+from sendplan.sufficiency.exports import Table
+from sendplan.sufficiency.models import ForecastRun
+from sendplan.sufficiency.projection import (
+    PHASE_KEYS,
+    PHASE_LABELS,
+    PLACEMENT_KEYS,
+    PLACEMENT_LABELS,
+    SPECIALIST,
+    Band,
+    Demand,
+    Projection,
+)
+from sendplan.sufficiency.runs import projection_from_json
+
+NEED_LABELS = {**NEEDS, "Unknown": "Need not recorded"}
+
+
+def count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def money(value: float) -> str:
+    """£ with thousands separators; millions shortened (£12.3m) for headline figures."""
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m"
+    return f"£{value:,.0f}"
+
+
+def signed(value: float, fmt: Any = count) -> str:
+    text = fmt(abs(value))
+    return f"+{text}" if value > 0.5 else f"−{text}" if value < -0.5 else "0"
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: SafeString
+    title: str
+    summary: str
+
+
+@dataclass
+class Report:
+    run: ForecastRun
+    demand: Demand
+    costs: dict[str, Any]
+    projections: list[Projection]
+
+    @property
+    def baseline(self) -> Projection:
+        return self.projections[0]
+
+    @property
+    def years(self) -> list[int]:
+        return list(self.demand.years)
+
+    def year_at(self, horizon: int) -> int:
+        return self.years[min(horizon, len(self.years)) - 1]
+
+    @property
+    def horizons(self) -> list[int]:
+        """The 5- and 10-year marks the issue asks about, as far as the run reaches."""
+        return sorted({min(h, len(self.years)) for h in (5, 10)})
+
+
+def report_for(run: ForecastRun) -> Report:
+    outputs = run.outputs
+    return Report(
+        run=run,
+        demand=Demand.from_json(outputs["demand"]),
+        costs=outputs["costs"],
+        projections=[projection_from_json(p) for p in outputs["projections"]],
+    )
+
+
+def specialist_band(p: Projection, year: int) -> Band:
+    """Learners needing a specialist place, with the plans band applied proportionally."""
+    need = sum(v for (_, _, y), v in p.demand.items() if y == year)
+    total = p.total[year]
+    return Band(need, need * total.lower / total.median, need * total.upper / total.median)
+
+
+def capacity_total(p: Projection, year: int) -> float:
+    return sum(v for (_, _, y), v in p.capacity.items() if y == year)
+
+
+def plans_chart(r: Report) -> Chart:
+    first, last = r.years[0], r.years[-1]
+    b = r.baseline.total[last]
+    title = f"Plans likely to reach {count(b.lower)} to {count(b.upper)} by January {last}"
+    summary = (
+        f"EHC plans for {r.demand.la_name}, January each year: {count(r.demand.actuals[-1][1])} "
+        f"in {r.demand.origin_year}. The central forecast is {count(r.baseline.total[first].median)} "
+        f"in {first} and {count(b.median)} in {last}; in 8 of 10 simulated futures the "
+        f"number in {last} lies between {count(b.lower)} and {count(b.upper)}."
+    )
+    svg = fan_chart(
+        chart_id="plans-chart",
+        title=title,
+        summary=summary,
+        actual=r.demand.actuals,
+        forecast=[(y, r.baseline.total[y]) for y in r.years],
+        fmt=count,
+    )
+    return Chart(svg, title, summary)
+
+
+def places_chart(r: Report) -> Chart:
+    last = r.years[-1]
+    need = specialist_band(r.baseline, last)
+    cap = capacity_total(r.baseline, last)
+    title = (
+        f"Learners needing a specialist place outgrow local places by {count(need.median - cap)}"
+    )
+    if need.median <= cap:
+        title = "Local specialist places cover the central forecast"
+    summary = (
+        f"Learners with a plan whose placement is specialist (resourced provision, special or "
+        f"independent school): {count(need.median)} by {last} (80% band {count(need.lower)} to "
+        f"{count(need.upper)}), against {count(cap)} local specialist places in the register "
+        f"and planned provision."
+    )
+    svg = fan_chart(
+        chart_id="places-chart",
+        title=title,
+        summary=summary,
+        actual=[],
+        forecast=[(y, specialist_band(r.baseline, y)) for y in r.years],
+        fmt=count,
+        reference=[(y, capacity_total(r.baseline, y)) for y in r.years],
+        reference_label=f"Local places {count(cap)}",
+    )
+    return Chart(svg, title, summary)
+
+
+def spend_chart(r: Report) -> Chart:
+    first, last = r.years[0], r.years[-1]
+    b = r.baseline.spend_total[last]
+    title = f"High-needs spend on plans near {money(b.median)} a year by {last}"
+    summary = (
+        f"Spend on placements and transport for learners with plans: {money(r.baseline.spend_total[first].median)} "
+        f"in {first}, {money(b.median)} in {last} (80% band {money(b.lower)} to {money(b.upper)}), "
+        "at today's unit costs with no inflation."
+    )
+    svg = fan_chart(
+        chart_id="spend-chart",
+        title=title,
+        summary=summary,
+        actual=[],
+        forecast=[(y, r.baseline.spend_total[y]) for y in r.years],
+        fmt=money,
+    )
+    return Chart(svg, title, summary)
+
+
+def gap_by_phase(p: Projection, years: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for phase in PHASE_KEYS:
+        cells = []
+        for year in years:
+            gap = sum(
+                p.demand[k] - p.capacity[k] for k in p.demand if k[1] == phase and k[2] == year
+            )
+            cells.append({"value": gap, "text": signed(gap)})
+        rows.append({"label": PHASE_LABELS[phase], "cells": cells})
+    return rows
+
+
+def gap_cells(p: Projection, year: int, needs: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Need x phase for one year: learners needing a specialist place, places, gap."""
+    rows = []
+    for need in needs:
+        cells = []
+        for phase in PHASE_KEYS:
+            key = (need, phase, year)
+            gap = p.demand[key] - p.capacity[key]
+            cells.append(
+                {
+                    "demand": count(p.demand[key]),
+                    "capacity": count(p.capacity[key]),
+                    "gap": signed(gap),
+                    "short": gap > 0.5,
+                }
+            )
+        rows.append({"need": need, "label": NEED_LABELS.get(need, need), "cells": cells})
+    return rows
+
+
+def comparison(r: Report) -> list[dict[str, Any]]:
+    base = r.baseline
+    out = []
+    for p in r.projections:
+        marks = []
+        for h in r.horizons:
+            year = r.year_at(h)
+            cum, base_cum = p.cumulative_spend(h), base.cumulative_spend(h)
+            marks.append(
+                {
+                    "years": h,
+                    "year": year,
+                    "plans": count(p.total[year].median),
+                    "short": count(p.shortfall(year)),
+                    "short_change": signed(p.shortfall(year) - base.shortfall(year)),
+                    "independent": count(p.placements[("independent", year)]),
+                    "spend": money(p.spend_total[year].median),
+                    "cumulative": money(cum),
+                    "cumulative_change": signed(cum - base_cum, money),
+                }
+            )
+        out.append({"key": p.key, "name": p.name, "marks": marks})
+    return out
+
+
+def tables(r: Report) -> list[Table]:
+    """Every figure the pages show, one table each (the downloads)."""
+    names = [p.name for p in r.projections]
+    plans = Table(
+        "plans",
+        "Projected EHC plans by need, phase and year",
+        [
+            "scenario",
+            "census_year",
+            "primary_need",
+            "phase",
+            "plans_median",
+            "plans_lower80",
+            "plans_upper80",
+        ],
+        [
+            [name, y, n, PHASE_LABELS[f], round(b.median, 1), round(b.lower, 1), round(b.upper, 1)]
+            for p, name in zip(r.projections, names, strict=True)
+            for (n, f, y), b in sorted(
+                p.plans.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])
+            )
+        ],
+    )
+    gap = Table(
+        "gap",
+        "Learners needing a specialist place against local places",
+        [
+            "scenario",
+            "census_year",
+            "primary_need",
+            "phase",
+            "needing_specialist_place",
+            "local_places",
+            "gap",
+        ],
+        [
+            [
+                name,
+                y,
+                n,
+                PHASE_LABELS[f],
+                round(v, 1),
+                round(p.capacity[(n, f, y)], 1),
+                round(v - p.capacity[(n, f, y)], 1),
+            ]
+            for p, name in zip(r.projections, names, strict=True)
+            for (n, f, y), v in sorted(
+                p.demand.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])
+            )
+        ],
+    )
+    per_place = r.costs["per_place"]
+    spend_rows: list[list[Any]] = []
+    for p, name in zip(r.projections, names, strict=True):
+        for y in r.years:
+            for k in PLACEMENT_KEYS:
+                spend_rows.append(
+                    [
+                        name,
+                        y,
+                        PLACEMENT_LABELS[k],
+                        round(p.placements[(k, y)], 1),
+                        round(per_place[k]),
+                        round(p.spend[(k, y)]),
+                    ]
+                )
+            specialist = sum(p.placements[(k, y)] for k in SPECIALIST)
+            spend_rows.append(
+                [
+                    name,
+                    y,
+                    "Transport (specialist placements)",
+                    round(specialist, 1),
+                    round(r.costs["transport"]),
+                    round(p.spend[("transport", y)]),
+                ]
+            )
+            t = p.spend_total[y]
+            spend_rows.append(
+                [name, y, "Total", None, None, round(t.median), round(t.lower), round(t.upper)]
+            )
+    spend = Table(
+        "spend",
+        "High-needs spend by placement type",
+        [
+            "scenario",
+            "census_year",
+            "placement_type",
+            "learners",
+            "annual_cost_per_learner",
+            "spend",
+            "spend_lower80",
+            "spend_upper80",
+        ],
+        spend_rows,
+    )
+    compare_rows: list[list[Any]] = []
+    for p, name in zip(r.projections, names, strict=True):
+        for h in r.horizons:
+            y = r.year_at(h)
+            compare_rows.append(
+                [
+                    name,
+                    h,
+                    y,
+                    round(p.total[y].median),
+                    round(p.shortfall(y)),
+                    round(p.placements[("independent", y)]),
+                    round(p.spend_total[y].median),
+                    round(p.cumulative_spend(h)),
+                    round(p.cumulative_spend(h) - r.baseline.cumulative_spend(h)),
+                ]
+            )
+    scenarios = Table(
+        "scenarios",
+        "Scenarios compared over 5 and 10 years",
+        [
+            "scenario",
+            "years_ahead",
+            "census_year",
+            "plans",
+            "specialist_places_short",
+            "independent_placements",
+            "annual_spend",
+            "cumulative_spend",
+            "cumulative_change",
+        ],
+        compare_rows,
+    )
+    return [plans, gap, spend, scenarios]

@@ -1,0 +1,84 @@
+"""Writes to what the LA enters: assumptions, planned provision and scenarios.
+
+Each write names who made it; django-simple-history keeps every version with that user, so
+the assumptions page can show who changed what and when. Forecast runs are in ``runs.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sendplan.accounts.models import User
+from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
+from sendplan.sufficiency.selectors import la_code_for
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved in between: the form shows their figures and asks again."""
+
+
+def _save(obj: Any, user: User) -> None:
+    obj.modified_by = user
+    if obj.created_by_id is None:
+        obj.created_by = user
+    obj.full_clean()
+    obj._history_user = user  # simple-history records who, even outside a request
+    obj.save()
+
+
+@transaction.atomic
+def assumptions_update(*, user: User, version: int, data: Mapping[str, Any]) -> Assumptions:
+    """Save the LA's assumptions. ``version`` is the one the user's form was built from."""
+    la_code = la_code_for(user)
+    current = Assumptions.objects.select_for_update().filter(la_code=la_code).first()
+    if current is None:
+        current = Assumptions(la_code=la_code)
+    # Unsaved defaults count as version 0, which is what a form built from them carries.
+    if (current.version if current.pk else 0) != version:
+        raise StaleEdit(
+            "Someone else changed these assumptions while you were editing. "
+            "Their figures are shown; check them and save again."
+        )
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.version = version + 1
+    _save(current, user)
+    return current
+
+
+@transaction.atomic
+def new_provision_create(*, user: User, data: Mapping[str, Any]) -> NewProvision:
+    provision = NewProvision(la_code=la_code_for(user), **data)
+    _save(provision, user)
+    return provision
+
+
+@transaction.atomic
+def new_provision_remove(*, user: User, pk: int) -> None:
+    """Remove planned provision; its history (with who removed it) stays."""
+    provision = NewProvision.objects.get(pk=pk, la_code=la_code_for(user))
+    provision._history_user = user  # type: ignore[attr-defined]
+    provision.delete()
+
+
+@transaction.atomic
+def scenario_save(*, user: User, data: Mapping[str, Any], pk: int | None = None) -> Scenario:
+    la_code = la_code_for(user)
+    scenario = (
+        Scenario(la_code=la_code) if pk is None else Scenario.objects.get(pk=pk, la_code=la_code)
+    )
+    for name, value in data.items():
+        setattr(scenario, name, value)
+    _save(scenario, user)
+    return scenario
+
+
+@transaction.atomic
+def scenario_remove(*, user: User, pk: int) -> None:
+    scenario = Scenario.objects.get(pk=pk, la_code=la_code_for(user))
+    scenario._history_user = user  # type: ignore[attr-defined]
+    scenario.delete()

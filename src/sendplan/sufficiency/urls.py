@@ -1,0 +1,25 @@
+from django.urls import path
+
+from sendplan.sufficiency import views
+
+app_name = "sufficiency"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("spend/", views.spend, name="spend"),
+    path("scenarios/", views.scenarios, name="scenarios"),
+    path("scenarios/new/", views.scenario_new, name="scenario-new"),
+    path("scenarios/<int:pk>/", views.scenario_edit, name="scenario-edit"),
+    path("scenarios/<int:pk>/remove/", views.scenario_remove, name="scenario-remove"),
+    path("assumptions/", views.assumptions, name="assumptions"),
+    path("assumptions/provision/new/", views.provision_new, name="provision-new"),
+    path(
+        "assumptions/provision/<int:pk>/remove/",
+        views.provision_remove,
+        name="provision-remove",
+    ),
+    path("runs/", views.run_now, name="run-now"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("download/<slug:table>.<slug:fmt>", views.download, name="download"),
+    path("summary/", views.summary, name="summary"),
+]

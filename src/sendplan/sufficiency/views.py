@@ -1,0 +1,382 @@
+"""Sufficiency pages for LA staff: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sendplan.accounts.models import User
+from sendplan.sufficiency import selectors, services
+from sendplan.sufficiency.exports import to_csv, to_xlsx
+from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
+from sendplan.sufficiency.models import COST_FIELDS, Assumptions
+from sendplan.sufficiency.projection import PHASES, PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
+from sendplan.sufficiency.report import (
+    NEED_LABELS,
+    comparison,
+    count,
+    gap_by_phase,
+    gap_cells,
+    money,
+    places_chart,
+    plans_chart,
+    report_for,
+    specialist_band,
+    spend_chart,
+    tables,
+)
+from sendplan.sufficiency.runs import forecast_run_launch, forecast_run_request
+from sendplan.web.access import la_staff, requires_access
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _common(request: HttpRequest) -> dict[str, Any]:
+    """Latest run, its report, and any run in progress: what every page starts from."""
+    user = _user(request)
+    run = selectors.latest_run(fetched_by=user)
+    return {
+        "run": run,
+        "report": report_for(run) if run else None,
+        "pending": selectors.current_run(fetched_by=user),
+        "phases": PHASES,
+    }
+
+
+@requires_access(la_staff)
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    context = _common(request)
+    report = context["report"]
+    if report is not None:
+        years = report.years
+        try:
+            year = int(request.GET.get("year", years[0]))
+        except ValueError:
+            year = years[0]
+        if year not in years:
+            year = years[0]
+        base = report.baseline
+        context.update(
+            year=year,
+            years=years,
+            plans_chart=plans_chart(report),
+            places_chart=places_chart(report),
+            plans_rows=[
+                {
+                    "year": y,
+                    "median": count(b.median),
+                    "lower": count(b.lower),
+                    "upper": count(b.upper),
+                }
+                for y, b in base.total.items()
+            ],
+            places_rows=[
+                {
+                    "year": y,
+                    "need": count(specialist_band(base, y).median),
+                    "lower": count(specialist_band(base, y).lower),
+                    "upper": count(specialist_band(base, y).upper),
+                    "capacity": count(sum(v for k, v in base.capacity.items() if k[2] == y)),
+                    "short": count(base.shortfall(y)),
+                }
+                for y in years
+            ],
+            gap_phase=gap_by_phase(base, years),
+            gap_cells=gap_cells(base, year, report.demand.needs),
+        )
+    return render(request, "sufficiency/overview.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def spend(request: HttpRequest) -> HttpResponse:
+    context = _common(request)
+    report = context["report"]
+    if report is not None:
+        base = report.baseline
+        per_place = report.costs["per_place"]
+        context.update(
+            spend_chart=spend_chart(report),
+            spend_rows=[
+                {
+                    "year": y,
+                    "median": money(b.median),
+                    "lower": money(b.lower),
+                    "upper": money(b.upper),
+                }
+                for y, b in base.spend_total.items()
+            ],
+            by_type=[
+                {
+                    "label": PLACEMENT_LABELS[k],
+                    "cost": money(per_place[k]),
+                    "source": report.costs["sources"][k],
+                    "cells": [money(base.spend[(k, y)]) for y in report.years],
+                }
+                for k in PLACEMENT_KEYS
+            ]
+            + [
+                {
+                    "label": "Transport (learners in specialist placements)",
+                    "cost": money(report.costs["transport"]),
+                    "source": "assumption",
+                    "cells": [money(base.spend[("transport", y)]) for y in report.years],
+                }
+            ],
+            learners=[
+                {
+                    "label": PLACEMENT_LABELS[k],
+                    "cells": [count(base.placements[(k, y)]) for y in report.years],
+                }
+                for k in PLACEMENT_KEYS
+            ],
+            specialist_keys=SPECIALIST,
+        )
+    return render(request, "sufficiency/spend.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def scenarios(request: HttpRequest) -> HttpResponse:
+    context = _common(request)
+    report = context["report"]
+    context["scenarios"] = selectors.scenario_list(fetched_by=_user(request))
+    if report is not None:
+        context["compare"] = comparison(report)
+        ran = {p.key for p in report.projections}
+        context["not_in_run"] = [s for s in context["scenarios"] if f"scenario-{s.pk}" not in ran]
+    return render(request, "sufficiency/scenarios.html", context)
+
+
+def _scenario_form(request: HttpRequest, pk: int | None) -> HttpResponse:
+    user = _user(request)
+    la_code = selectors.la_code_for(user)
+    instance = selectors.scenario_for_user(user, pk) if pk is not None else None
+    form = ScenarioForm(request.POST or None, instance=instance, la_code=la_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_save(user=user, data=form.cleaned_data, pk=pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("name", message)
+        else:
+            messages.success(request, "Scenario saved. Run the forecast again to see its effect.")
+            return redirect("sufficiency:scenarios")
+    return render(
+        request,
+        "sufficiency/scenario_form.html",
+        {"form": form, "errors": form.error_list(), "scenario": instance},
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def scenario_new(request: HttpRequest) -> HttpResponse:
+    return _scenario_form(request, None)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _scenario_form(request, pk)
+
+
+@requires_access(la_staff)
+@require_POST
+def scenario_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = selectors.scenario_for_user(_user(request), pk)
+    services.scenario_remove(user=_user(request), pk=scenario.pk)
+    messages.success(request, f"Scenario “{scenario.name}” removed.")
+    return redirect("sufficiency:scenarios")
+
+
+def _defaults() -> dict[str, Any]:
+    return {f: _field(f).default for f in COST_FIELDS}
+
+
+def _field(name: str) -> Any:
+    return Assumptions._meta.get_field(name)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def assumptions(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    current = selectors.assumptions_for(fetched_by=user)
+    form = AssumptionsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.assumptions_update(user=user, version=form.cleaned_data["version"], data=data)
+        except services.StaleEdit as error:
+            fresh = selectors.assumptions_for(fetched_by=user)
+            form = AssumptionsForm(instance=fresh)
+            form.is_bound = False
+            errors = [{"href": "#main-content", "text": m} for m in error.messages]
+            return _assumptions_page(request, form, errors, status=409)
+        messages.success(request, "Assumptions saved. Run the forecast again to use them.")
+        return redirect("sufficiency:assumptions")
+    return _assumptions_page(request, form, form.error_list())
+
+
+def _assumptions_page(
+    request: HttpRequest, form: AssumptionsForm, errors: list[dict[str, str]], status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    defaults = _defaults()
+    fields = [
+        {
+            "field": form[name],
+            "default": defaults[name],
+            "is_default": form[name].value() in (defaults[name], str(defaults[name])),
+        }
+        for name in COST_FIELDS
+    ]
+    history = selectors.assumption_history(fetched_by=user)
+    changes = []
+    for record in history:
+        previous = record.prev_record  # type: ignore[attr-defined]
+        if previous is None:
+            changed = ["first saved"]
+        else:
+            delta = record.diff_against(previous)  # type: ignore[attr-defined]
+            changed = [
+                f"{_field(c.field).verbose_name}: {c.old} to {c.new}"
+                for c in delta.changes
+                if c.field not in {"version", "modified_by", "created_by"}
+            ]
+        changes.append({"record": record, "changed": changed})
+    return render(
+        request,
+        "sufficiency/assumptions.html",
+        {
+            "form": form,
+            "errors": errors,
+            "fields": fields,
+            "changes": changes,
+            "provision": selectors.new_provision_list(fetched_by=user),
+            "provision_history": selectors.new_provision_history(fetched_by=user),
+            "need_labels": NEED_LABELS,
+        },
+        status=status,
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def provision_new(request: HttpRequest) -> HttpResponse:
+    form = NewProvisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.new_provision_create(user=_user(request), data=form.cleaned_data)
+        messages.success(request, "Planned provision added. Run the forecast again to use it.")
+        return redirect("sufficiency:assumptions")
+    return render(
+        request, "sufficiency/provision_form.html", {"form": form, "errors": form.error_list()}
+    )
+
+
+@requires_access(la_staff)
+@require_POST
+def provision_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if pk not in {p.pk for p in selectors.new_provision_list(fetched_by=user)}:
+        raise Http404
+    services.new_provision_remove(user=user, pk=pk)
+    messages.success(request, "Planned provision removed.")
+    return redirect("sufficiency:assumptions")
+
+
+@requires_access(la_staff)
+@require_POST
+def run_now(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    run = forecast_run_request(la_code=selectors.la_code_for(user), requested_by=user)
+    if run.status == run.Status.QUEUED:
+        # A second worker for the same run finds it claimed and stops, so a double click
+        # is harmless.
+        forecast_run_launch(run)
+    return redirect("sufficiency:run", pk=run.pk)
+
+
+@requires_access(la_staff)
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_for_user(user, pk)
+    return render(
+        request,
+        "sufficiency/run.html",
+        {"shown": run, "runs": selectors.run_list(fetched_by=user)},
+    )
+
+
+_TABLES = {"plans", "gap", "spend", "scenarios"}
+
+
+@requires_access(la_staff)
+@require_GET
+def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    run = selectors.latest_run(fetched_by=_user(request))
+    if run is None or (fmt == "csv" and table not in _TABLES) or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    found = tables(report_for(run))
+    stem = f"sufficiency-run-{run.pk}"
+    if fmt == "xlsx":
+        if table != "all":
+            raise Http404
+        response = HttpResponse(
+            to_xlsx(found),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    chosen = next(t for t in found if t.name == table)
+    response = HttpResponse(to_csv(chosen), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{table}.csv"'
+    return response
+
+
+@requires_access(la_staff)
+@require_GET
+def summary(request: HttpRequest) -> HttpResponse:
+    context = _common(request)
+    report = context["report"]
+    if report is None:
+        raise Http404("No finished forecast yet")
+    base = report.baseline
+    context.update(
+        plans_chart=plans_chart(report),
+        spend_chart=spend_chart(report),
+        places_chart=places_chart(report),
+        compare=comparison(report),
+        marks=[
+            {
+                "year": report.year_at(h),
+                "plans": base.total[report.year_at(h)],
+                "short": count(base.shortfall(report.year_at(h))),
+                "spend": base.spend_total[report.year_at(h)],
+            }
+            for h in report.horizons
+        ],
+        count=count,
+    )
+    context["mark_rows"] = [
+        {
+            "year": m["year"],
+            "plans": f"{count(m['plans'].median)} ({count(m['plans'].lower)} to "
+            f"{count(m['plans'].upper)})",
+            "short": m["short"],
+            "spend": f"{money(m['spend'].median)} ({money(m['spend'].lower)} to "
+            f"{money(m['spend'].upper)})",
+        }
+        for m in context["marks"]
+    ]
+    return render(request, "sufficiency/summary.html", context)

@@ -1,0 +1,109 @@
+"""How a view says who may reach it, and the register the URL-walk test reads.
+
+Every view is either
+
+* decorated with :func:`requires_access`, naming a rule on the user's standing: an
+  anonymous visitor is sent to sign in, a signed-in user whose standing fails the rule
+  gets 403. Rules are coarse (which kinds of user may use the page at all); which
+  learners or settings they see is still decided by the selectors and the per-object
+  access helpers (``learner_for_user``: not yours 404, read-only 403); or
+* decorated with :func:`public` AND named in :data:`PUBLIC_VIEWS`: both are needed, so
+  a new public page is a deliberate, reviewed change to this file.
+
+``tests/web/test_url_access.py`` walks the URL resolver and fails on any view that is
+neither. :data:`REGISTRY` doubles as the role-by-endpoint matrix (ASVS 8.1.1).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from sendplan.accounts.access import Standing, standing_for
+
+View = Callable[..., HttpResponse]
+Rule = Callable[[Standing], bool]
+
+#: The attribute a decorated view carries: the name of its rule, or ``PUBLIC``.
+ACCESS_ATTRIBUTE = "sendplan_access"
+PUBLIC = "public"
+
+#: URL names anyone may reach without signing in. Sign-out is here because an expired
+#: session must still be able to press "Sign out" without a detour through sign-in.
+PUBLIC_VIEWS: frozenset[str] = frozenset({"accounts:sign-in", "accounts:sign-out"})
+#: URL namespaces that guard themselves: the admin (staff and a second factor, via
+#: django-otp's OTPAdminSite).
+SELF_GUARDED_NAMESPACES: frozenset[str] = frozenset({"admin"})
+
+#: ``module.qualname`` of each view -> the rule that guards it.
+REGISTRY: dict[str, str] = {}
+
+
+# Rules. Each takes the user's standing and says whether the page is for them at all.
+
+
+def signed_in(standing: Standing) -> bool:
+    """Anyone signed in, with or without a current role (the home page explains)."""
+    return True
+
+
+def has_a_role(standing: Standing) -> bool:
+    """Anyone with a current membership; what they see is scoped by the selectors."""
+    return bool(standing.roles)
+
+
+def professional(standing: Standing) -> bool:
+    """Staff of the LA, settings, health, social care and EP services; not families."""
+    return standing.can_see_register
+
+
+def la_staff(standing: Standing) -> bool:
+    """Local authority caseworkers, managers and administrators."""
+    return standing.is_la_staff
+
+
+def _register(view: View, name: str) -> None:
+    setattr(view, ACCESS_ATTRIBUTE, name)
+    REGISTRY[f"{view.__module__}.{view.__qualname__}"] = name
+
+
+def requires_access(rule: Rule) -> Callable[[View], View]:
+    """Guard a view with a rule on the user's standing (anonymous: sign in; fails: 403)."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rule(standing_for(request.user)):  # type: ignore[arg-type]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        _register(guarded, rule.__name__)
+        return guarded
+
+    return decorator
+
+
+def public(view: View) -> View:
+    """Mark a view as reachable without signing in. Its URL name must be in PUBLIC_VIEWS."""
+    _register(view, PUBLIC)
+    return view
+
+
+def access_of(view: object) -> str | None:
+    """The rule name a view declares, or None when it declares nothing.
+
+    Django's ``login_required`` (and ``user_passes_test``) count as ``signed_in``: they
+    mark the views they wrap with ``login_url``. Such views must still scope what they
+    show through selectors; ``requires_access`` says more and is preferred.
+    """
+    declared = getattr(view, ACCESS_ATTRIBUTE, None)
+    if declared is None and hasattr(view, "login_url"):
+        return signed_in.__name__
+    return declared

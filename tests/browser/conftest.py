@@ -1,0 +1,121 @@
+"""Playwright on Debian's Chromium against pytest-django's live server, with axe-core.
+
+Playwright's own browser download cannot work here, so the tests drive the system
+Chromium. Without it they are skipped on a developer's machine, but they fail when the
+``CI`` variable is set: CI must never pass by skipping the browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
+# from a thread with a running loop unless told this is safe (it is: one thread, no await).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("SENDPLAN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent != here:
+            continue
+        # Everything in this folder drives a browser, marked or not.
+        item.add_marker(pytest.mark.browser)
+        # Playwright's greenlets upset CPython 3.11's recursion counter, and pytest's
+        # default traceback (which re-parses source with ast) then dies with an
+        # INTERNALERROR that hides the real failure. Native tracebacks read no AST.
+        item.repr_failure = functools.partial(_native_failure, item)  # type: ignore[method-assign]
+
+
+def _native_failure(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:
+    return item._repr_failure_py(excinfo, style="native")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: browser tests are required in CI", pytrace=False)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def site(live_server, page) -> Iterator[Site]:
+    page.set_default_timeout(TIMEOUT_MS)
+    yield Site(live_server.url, page)
+
+
+class Site:
+    """The live server seen through one browser tab, with an accessibility check per page."""
+
+    def __init__(self, base: str, page: Any) -> None:
+        self.base = base
+        self.page = page
+
+    def url(self, name: str, *args: object) -> str:
+        return self.base + reverse(name, args=args)
+
+    def goto(self, name: str, *args: object) -> Any:
+        response = self.page.goto(self.url(name, *args))
+        self.page.wait_for_load_state("load")
+        return response
+
+    def follow(self, locator: Any) -> None:
+        """Click something that loads a new page, and wait until that page has loaded."""
+        with self.page.expect_navigation(wait_until="load"):
+            locator.click()
+
+    def press_and_wait(self, key: str) -> None:
+        """Press a key that submits a form, and wait until the next page has loaded."""
+        with self.page.expect_navigation(wait_until="load"):
+            self.page.keyboard.press(key)
+
+    def assert_accessible(self) -> None:
+        """axe-core on the page as it stands: no violations at all, report in the message."""
+        results = Axe().run(self.page)
+        assert results.violations_count == 0, (
+            f"axe found {results.violations_count} violation(s) on {self.page.url}:\n"
+            + results.generate_report()
+        )
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        self.goto("accounts:sign-in")
+        self.assert_accessible()
+        self.page.locator("input[name=username]").fill(username)
+        self.page.locator("input[name=password]").fill(password)
+        self.follow(self.page.locator("main form").get_by_role("button", name="Sign in"))
+        assert "/account/sign-in/" not in self.page.url, f"still on the sign-in page as {username}"

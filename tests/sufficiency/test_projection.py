@@ -1,0 +1,205 @@
+"""The arithmetic behind every page, on a small area whose numbers can be checked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from sendplan.sufficiency.projection import (
+    PHASE_KEYS,
+    PLACEMENT_KEYS,
+    SPECIALIST,
+    Band,
+    Demand,
+    PlaceChange,
+    ScenarioSpec,
+    StrandPlaces,
+    UnitCosts,
+    allocate_capacity,
+    project,
+)
+
+YEARS = (2026, 2027, 2028)
+SHARES = {
+    "mainstream": 0.5,
+    "resourced": 0.1,
+    "special": 0.2,
+    "independent": 0.1,
+    "fe": 0.05,
+    "other": 0.05,
+}
+COSTS = UnitCosts(
+    per_place={
+        "mainstream": 7_000,
+        "resourced": 18_000,
+        "special": 30_000,
+        "independent": 60_000,
+        "fe": 12_000,
+        "other": 8_000,
+    },
+    transport=5_000,
+)
+
+
+def small_area(plans_per_cell: float = 100.0) -> Demand:
+    """Two needs x five phases, 100 plans a cell growing 10 % a year."""
+    plans = {
+        (n, f, y): Band(plans_per_cell * 1.1 ** (y - 2025), 90.0, 120.0)
+        for n in ("ASD", "SEMH")
+        for f in PHASE_KEYS
+        for y in YEARS
+    }
+    total = {y: Band(sum(b.median for k, b in plans.items() if k[2] == y), 0, 0) for y in YEARS}
+    total = {y: Band(b.median, b.median * 0.9, b.median * 1.2) for y, b in total.items()}
+    return Demand(
+        la_code="E09000022",
+        la_name="Test",
+        origin_year=2025,
+        actuals=((2024, 900.0), (2025, 1000.0)),
+        years=YEARS,
+        total=total,
+        plans=plans,
+        shares={(n, f): dict(SHARES) for n in ("ASD", "SEMH") for f in PHASE_KEYS},
+    )
+
+
+def test_spend_is_learners_times_unit_cost_for_every_type_and_year():
+    out = project(demand=small_area(), capacity={}, costs=COSTS)
+    for year in YEARS:
+        for p in PLACEMENT_KEYS:
+            assert out.spend[(p, year)] == pytest.approx(
+                out.placements[(p, year)] * COSTS.per_place[p]
+            )
+        specialist = sum(out.placements[(p, year)] for p in SPECIALIST)
+        assert out.spend[("transport", year)] == pytest.approx(specialist * 5_000)
+        assert out.spend_total[year].median == pytest.approx(
+            sum(v for (_, y), v in out.spend.items() if y == year)
+        )
+
+
+def test_learners_in_each_placement_add_up_to_the_plans():
+    out = project(demand=small_area(), capacity={}, costs=COSTS)
+    for year in YEARS:
+        placed = sum(out.placements[(p, year)] for p in PLACEMENT_KEYS)
+        assert placed == pytest.approx(out.total[year].median)
+
+
+def test_gap_is_learners_needing_a_specialist_place_minus_capacity():
+    capacity = {("ASD", "primary"): 25.0}
+    out = project(demand=small_area(), capacity=capacity, costs=COSTS)
+    # 110 plans in 2026, 40 % specialist (resourced 10 + special 20 + independent 10).
+    assert out.demand[("ASD", "primary", 2026)] == pytest.approx(44.0)
+    assert out.gap("ASD", "primary", 2026) == pytest.approx(44.0 - 25.0)
+    assert out.gap("SEMH", "primary", 2026) == pytest.approx(44.0)
+
+
+def test_spend_band_is_the_plans_band_applied_to_spend():
+    out = project(demand=small_area(), capacity={}, costs=COSTS)
+    band = out.spend_total[2027]
+    assert band.lower / band.median == pytest.approx(0.9)
+    assert band.upper / band.median == pytest.approx(1.2)
+
+
+def test_extra_special_places_move_independent_learners_and_save_the_fee_difference():
+    demand = small_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    scenario = ScenarioSpec(
+        key="s",
+        name="More special places",
+        special_places=5,
+        start_year=2027,
+        need="ASD",
+        phase="secondary",
+    )
+    out = project(demand=demand, capacity={}, costs=COSTS, scenario=scenario)
+    # Before the start year nothing changes.
+    assert out.spend_total[2026].median == pytest.approx(base.spend_total[2026].median)
+    # 5 learners move from independent (60k) to special (30k): 150k a year less.
+    assert out.placements[("independent", 2027)] == pytest.approx(
+        base.placements[("independent", 2027)] - 5
+    )
+    assert out.spend_total[2027].median - base.spend_total[2027].median == pytest.approx(-150_000)
+    # And the gap shrinks by the places added.
+    assert out.gap("ASD", "secondary", 2027) == pytest.approx(
+        base.gap("ASD", "secondary", 2027) - 5
+    )
+
+
+def test_new_places_take_no_independent_learner_where_there_is_no_shortage():
+    demand = small_area()
+    plenty = {(n, f): 1_000.0 for n in ("ASD", "SEMH") for f in PHASE_KEYS}
+    base = project(demand=demand, capacity=plenty, costs=COSTS)
+    scenario = ScenarioSpec(key="s", name="More", special_places=50, start_year=2026)
+    out = project(demand=demand, capacity=plenty, costs=COSTS, scenario=scenario)
+    assert out.placements[("independent", 2026)] == pytest.approx(
+        base.placements[("independent", 2026)]
+    )
+
+
+def test_fewer_independent_placements_moves_that_share_to_special_schools():
+    demand = small_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    scenario = ScenarioSpec(key="s", name="Fewer", independent_reduction_pct=20, start_year=2026)
+    out = project(demand=demand, capacity={}, costs=COSTS, scenario=scenario)
+    moved = base.placements[("independent", 2026)] * 0.2
+    assert out.placements[("independent", 2026)] == pytest.approx(
+        base.placements[("independent", 2026)] - moved
+    )
+    assert out.placements[("special", 2026)] == pytest.approx(
+        base.placements[("special", 2026)] + moved
+    )
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(
+        moved * (30_000 - 60_000)
+    )
+    # Learners moved into local schools still need a local place: the gap is unchanged.
+    assert out.net_gap(2026) == pytest.approx(base.net_gap(2026))
+
+
+def test_different_growth_replaces_the_forecast_path():
+    demand = small_area()
+    out = project(demand=demand, capacity={}, costs=COSTS, growth_pct=5.0)
+    assert out.total[2026].median == pytest.approx(1000 * 1.05)
+    assert out.total[2028].median == pytest.approx(1000 * 1.05**3)
+    assert sum(b.median for k, b in out.plans.items() if k[2] == 2028) == pytest.approx(
+        1000 * 1.05**3
+    )
+
+
+def test_planned_provision_opens_in_its_year_with_its_own_cost():
+    demand = small_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    planned = [PlaceChange("resourced", 10, 2027, "SEMH", "primary", cost_per_place=20_000)]
+    out = project(demand=demand, capacity={}, costs=COSTS, new_provision=planned)
+    assert out.capacity[("SEMH", "primary", 2026)] == 0
+    assert out.capacity[("SEMH", "primary", 2027)] == pytest.approx(10)
+    # 10 learners leave independent places (60k) for places costing 20k.
+    assert out.spend_total[2027].median - base.spend_total[2027].median == pytest.approx(
+        10 * (20_000 - 60_000)
+    )
+
+
+def test_cumulative_spend_adds_the_first_years():
+    out = project(demand=small_area(), capacity={}, costs=COSTS)
+    assert out.cumulative_spend(2) == pytest.approx(
+        out.spend_total[2026].median + out.spend_total[2027].median
+    )
+
+
+def test_strand_places_are_spread_over_phases_by_age_and_needs_by_demand():
+    demand = small_area()
+    # Ages 8-13: 3 years primary (8, 9, 10), 3 years secondary (11, 12, 13).
+    strand = StrandPlaces("special", 8, 13, 60, ("ASD", "SEMH"))
+    capacity = allocate_capacity([strand], demand)
+    assert capacity[("ASD", "primary")] == pytest.approx(15)
+    assert capacity[("SEMH", "secondary")] == pytest.approx(15)
+    assert capacity[("ASD", "post16")] == 0
+    assert sum(capacity.values()) == pytest.approx(60)
+
+
+def test_strand_without_designations_serves_every_need():
+    capacity = allocate_capacity([StrandPlaces("resourced", 5, 10, 40)], small_area())
+    assert capacity[("ASD", "primary")] + capacity[("SEMH", "primary")] == pytest.approx(40)
+
+
+def test_demand_survives_a_round_trip_through_json():
+    demand = small_area()
+    assert Demand.from_json(demand.to_json()) == demand
