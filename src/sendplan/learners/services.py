@@ -28,8 +28,8 @@ def learner_update(
     # Lock the row alone: FOR UPDATE cannot reach the nullable side of a join on PostgreSQL.
     learner = Learner.objects.select_for_update().get(pk=learner_id)
     if learner.version != expected_version:
-        changer = User.objects.filter(pk=learner.modified_by_id).first()
-        who = changer.display_name if changer else "someone else"
+        # A separate query after the lock: the join cannot be part of FOR UPDATE.
+        who = learner.modified_by.display_name if learner.modified_by else "someone else"
         raise StaleEdit(changed_by=who, changed_at=learner.modified_at)
     for name, value in fields.items():
         setattr(learner, name, value)

@@ -81,7 +81,10 @@ def _row(found: Setting) -> dict[str, Any]:
     return {
         "setting": found,
         "has_strands": bool(strands),
-        "needs": [code for code in NEED_CODES if code in codes],
+        # A mainstream strand takes every need; thirteen codes in a row say less than "All".
+        "needs": ["All needs"]
+        if codes >= set(NEED_CODES)
+        else [code for code in NEED_CODES if code in codes],
         "capacity": sum(s.capacity for s in strands),
         "vacancies": sum(s.vacancies for s in strands),
     }
