@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -47,7 +47,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "chosen": _chosen_filters(form, request.GET),
             "page": page,
             "rows": [_row(found) for found in page.object_list],
-            "pagination": _pagination(page, request.GET),
+            "page_links": page_links(page),
+            "page_query": _page_query(request.GET),
         },
     )
 
@@ -171,23 +172,8 @@ def _chosen_filters(form: RegisterFilterForm, query: QueryDict) -> list[dict[str
     return chosen
 
 
-def _pagination(page: Page, query: QueryDict) -> dict[str, Any] | None:
-    """GOV.UK pagination whose links keep the filters (they hold no personal data)."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def url(number: int) -> str:
-        params = query.copy()
-        params["page"] = str(number)
-        return f"?{params.urlencode()}"
-
-    return {
-        "items": [
-            {"ellipsis": True}
-            if number is None
-            else {"number": number, "url": url(number), "current": number == page.number}
-            for number in page_links(page)
-        ],
-        "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
-        "next_url": url(page.next_page_number()) if page.has_next() else None,
-    }
+def _page_query(query: QueryDict) -> str:
+    """The filters, for the page links to keep (they hold no personal data)."""
+    params = query.copy()
+    params.pop("page", None)
+    return params.urlencode()
