@@ -232,6 +232,9 @@ LOGGING = {
 
 # How "Run now" on the sufficiency pages starts a run: a detached subprocess, or "queue" to
 # leave it for a worker or cron job running `sendplan sufficiency-run`.
+# The same for placement planning runs (`sendplan planning-run --queued`).
 SENDPLAN_SUFFICIENCY_LAUNCH = envstr("SENDPLAN_SUFFICIENCY_LAUNCH", "subprocess")
-if SENDPLAN_SUFFICIENCY_LAUNCH not in {"subprocess", "queue"}:
-    raise ImproperlyConfigured("SENDPLAN_SUFFICIENCY_LAUNCH must be subprocess or queue")
+SENDPLAN_PLANNING_LAUNCH = envstr("SENDPLAN_PLANNING_LAUNCH", "subprocess")
+for _name in ("SENDPLAN_SUFFICIENCY_LAUNCH", "SENDPLAN_PLANNING_LAUNCH"):
+    if globals()[_name] not in {"subprocess", "queue"}:
+        raise ImproperlyConfigured(f"{_name} must be subprocess or queue")

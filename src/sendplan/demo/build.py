@@ -102,6 +102,11 @@ def reset_demo() -> dict[str, int]:
     removed["audit events"] = AuditEvent.objects.filter(
         Q(learner__in=demo_learners) | Q(user__in=User.objects.filter(_demo_users()))
     ).delete()[0]
+    if la:
+        # Planning runs propose places for demo learners and settings; they go first.
+        from sendplan.planning.models import PlanningRun
+
+        removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     for name, model in (
         ("needs", Need),
         ("consents", Consent),

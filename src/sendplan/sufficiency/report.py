@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 
 from sendplan.engine.codes import NEEDS
 from sendplan.sufficiency.charts import fan_chart
-from sendplan.sufficiency.exports import Table
+from sendplan.web.spreadsheets import Table
 from sendplan.sufficiency.models import ForecastRun
 from sendplan.sufficiency.projection import (
     PHASE_KEYS,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendplan.accounts.models import User
 from sendplan.sufficiency import selectors, services
-from sendplan.sufficiency.exports import to_csv, to_xlsx
+from sendplan.web.spreadsheets import to_csv, to_xlsx
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
 from sendplan.sufficiency.models import COST_FIELDS, Assumptions
 from sendplan.sufficiency.projection import PHASES, PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST

@@ -1,8 +1,8 @@
-"""The run's tables as CSV and Excel, safe to open in a spreadsheet.
+"""Tables as CSV and Excel, safe to open in a spreadsheet: every export uses this module.
 
 A text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return,
 which some spreadsheets skip before reading a formula) is written with a leading
-apostrophe, so a scenario named ``=HYPERLINK(...)`` stays text (DESIGN.md, OWASP CSV
+apostrophe, so a name such as ``=HYPERLINK(...)`` stays text (DESIGN.md, OWASP CSV
 injection). Numbers are written as numbers: a negative gap is a value, not a formula.
 """
 

@@ -1,0 +1,144 @@
+"""Forms for the planning pages: they parse what was typed; services decide the rest."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from sendplan.engine.codes import NEEDS, PHASE_LABELS
+from sendplan.planning.cohort import SPECIALIST_KINDS
+from sendplan.planning.geography import wards
+from sendplan.planning.models import AreaPlanningSettings
+from sendplan.provision.models import ProvisionStrand, Setting
+
+KIND_CHOICES = list(ProvisionStrand.Kind.choices)
+
+
+class CohortForm(forms.Form):
+    phase_transfers = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Phase transfers for next September (aged 11 or 16 on 31 August)",
+    )
+    independent = forms.BooleanField(
+        required=False, initial=True, label="Learners now in independent placements"
+    )
+    without_placement = forms.BooleanField(
+        required=False, initial=False, label="Learners with no current placement (new plans)"
+    )
+    kinds = forms.MultipleChoiceField(
+        choices=KIND_CHOICES,
+        initial=list(SPECIALIST_KINDS),
+        label="Kinds of place the optimiser may propose",
+        error_messages={"required": "Select at least one kind of place"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (
+            data.get("phase_transfers") or data.get("independent") or data.get("without_placement")
+        ):
+            raise forms.ValidationError("Select at least one group of learners to plan for")
+        return data
+
+
+class AreaSettingsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = AreaPlanningSettings
+        fields = ["cost_per_km", "unplaced_cost", "max_km"]
+        error_messages = {
+            f: {"invalid": "Enter a whole number", "required": "Enter a whole number"}
+            for f in ("cost_per_km", "unplaced_cost", "max_km")
+        }
+
+
+NEW, ENLARGE = "new", "enlarge"
+
+
+class WhatIfForm(forms.Form):
+    mode = forms.ChoiceField(
+        choices=[(NEW, "Add a new strand of places"), (ENLARGE, "Enlarge an existing strand")],
+        initial=NEW,
+        label="What would the area do?",
+        widget=forms.RadioSelect,
+    )
+    places = forms.IntegerField(
+        min_value=1,
+        max_value=2000,
+        label="Number of places",
+        error_messages={
+            "required": "Enter the number of places",
+            "invalid": "Number of places must be a whole number",
+            "min_value": "Number of places must be 1 or more",
+            "max_value": "Number of places must be 2,000 or fewer",
+        },
+    )
+    strand = forms.TypedChoiceField(coerce=int, required=False, label="Strand to enlarge")
+    needs = forms.MultipleChoiceField(
+        choices=list(NEEDS.items()), required=False, label="Needs the new places are for"
+    )
+    phases = forms.MultipleChoiceField(
+        choices=list(PHASE_LABELS.items()), required=False, label="Phases"
+    )
+    ward = forms.ChoiceField(required=False, label="Ward")
+    setting = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Or at an existing setting"
+    )
+    annual_cost = forms.IntegerField(
+        min_value=0,
+        max_value=500_000,
+        required=False,
+        label="Annual cost per place, pounds",
+        error_messages={"invalid": "Annual cost must be a whole number of pounds"},
+    )
+    label = forms.CharField(max_length=100, required=False, label="Name for the new places")
+
+    def __init__(self, *args: Any, strands: list[ProvisionStrand], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["strand"]).choices = [("", "Choose a strand")] + [
+            (s.pk, f"{s.setting.name}: {s.get_kind_display()} ({s.vacancies} free)")
+            for s in strands
+        ]
+        cast(forms.ChoiceField, self.fields["ward"]).choices = [("", "Choose a ward")] + [
+            (w.code, w.name) for w in wards()
+        ]
+        settings = Setting.objects.filter(
+            is_open=True, in_area=True, latitude__isnull=False
+        ).order_by("name")
+        cast(forms.ChoiceField, self.fields["setting"]).choices = [("", "None")] + [
+            (s.pk, s.name) for s in settings.only("pk", "name")
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mode") == ENLARGE:
+            if not data.get("strand"):
+                self.add_error("strand", "Choose the strand to enlarge")
+            return data
+        if not data.get("needs"):
+            self.add_error("needs", "Select the needs the new places are for")
+        if not data.get("phases"):
+            self.add_error("phases", "Select the phases the new places are for")
+        if not data.get("ward") and not data.get("setting"):
+            self.add_error("ward", "Choose a ward or an existing setting for the new places")
+        if data.get("annual_cost") is None and "annual_cost" not in self.errors:
+            self.add_error("annual_cost", "Enter the annual cost per place")
+        return data
+
+    def to_spec(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        if d["mode"] == ENLARGE:
+            return {"mode": ENLARGE, "strand_id": d["strand"], "places": d["places"]}
+        return {
+            "mode": NEW,
+            "places": d["places"],
+            "needs": list(d["needs"]),
+            "phases": list(d["phases"]),
+            "ward_code": d.get("ward") or "",
+            "setting_id": d.get("setting") or None,
+            "annual_cost": d["annual_cost"],
+            "label": d.get("label") or "New places (what-if)",
+        }

@@ -1,0 +1,178 @@
+"""Placement planning: the area's planning figures, runs of the optimiser and their proposals.
+
+A :class:`PlanningRun` keeps what it was asked (cohort definition, parameters, a hash of the
+register it read) beside what it found (summary and one :class:`Proposal` per learner).
+Proposals are proposals: nothing here changes a learner's placement, which stays a named
+officer's decision (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from sendplan.core.models import Tracked
+from sendplan.engine.codes import NEEDS
+
+#: Defaults, labelled as such on every page until the LA enters its own figures.
+DEFAULT_COST_PER_KM = 400
+DEFAULT_UNPLACED_COST = 60_000
+DEFAULT_MAX_KM = 50
+
+
+class AreaPlanningSettings(Tracked):
+    """The LA's figures for placement planning. One row per LA; every change is kept."""
+
+    la = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="planning_settings"
+    )
+    cost_per_km = models.PositiveIntegerField(
+        "Transport, pounds a year per kilometre from home",
+        default=DEFAULT_COST_PER_KM,
+        validators=[MaxValueValidator(10_000)],
+    )
+    unplaced_cost = models.PositiveIntegerField(
+        "Price of no suitable local place (the independent alternative), pounds a year",
+        default=DEFAULT_UNPLACED_COST,
+        validators=[MinValueValidator(1_000), MaxValueValidator(1_000_000)],
+    )
+    max_km = models.PositiveSmallIntegerField(
+        "Furthest journey considered, kilometres",
+        default=DEFAULT_MAX_KM,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        verbose_name_plural = "area planning settings"
+
+    def __str__(self) -> str:
+        return f"Planning settings for organisation {self.la_id}"
+
+    @property
+    def defaults_in_use(self) -> list[str]:
+        """Names of the figures still at their default (pages label them)."""
+        out = []
+        if self.cost_per_km == DEFAULT_COST_PER_KM:
+            out.append("cost_per_km")
+        if self.unplaced_cost == DEFAULT_UNPLACED_COST:
+            out.append("unplaced_cost")
+        if self.max_km == DEFAULT_MAX_KM:
+            out.append("max_km")
+        return out
+
+
+class PlanningRun(Tracked):
+    """One optimisation of a cohort (or a what-if on top of one) and what it proposed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed"
+
+    la = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="planning_runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    progress_text = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    #: Which learners: see ``planning.cohort.CohortDefinition``.
+    cohort = models.JSONField(default=dict)
+    #: Prices and limits the run used, copied from the area settings when it was asked for.
+    parameters = models.JSONField(default=dict)
+    #: The strand to add or enlarge, for a what-if run (empty for a plain run).
+    what_if = models.JSONField(default=dict, blank=True)
+    base_run = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="what_ifs"
+    )
+    register_hash = models.CharField(max_length=64, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="planning_progress_max"),
+        ]
+        indexes = [models.Index(fields=["la", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Planning run {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_what_if(self) -> bool:
+        return bool(self.what_if)
+
+
+class Proposal(models.Model):
+    """What a run proposes for one learner. Always a proposal, never a decision."""
+
+    STATUS = "proposed"
+
+    run = models.ForeignKey(PlanningRun, on_delete=models.CASCADE, related_name="proposals")
+    # CASCADE: a proposal about a learner who no longer exists means nothing.
+    learner = models.ForeignKey(
+        "learners.Learner", on_delete=models.CASCADE, related_name="planning_proposals"
+    )
+    need = models.CharField(max_length=4, choices=list(NEEDS.items()))
+    age = models.PositiveSmallIntegerField(help_text="Age on the planning date")
+    phase = models.CharField(max_length=12)
+    reason_in_cohort = models.CharField(max_length=20)
+    ward_code = models.CharField(max_length=9, blank=True)
+    ward_name = models.CharField(max_length=100, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    current_strand = models.ForeignKey(
+        "provision.ProvisionStrand",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    current_setting_name = models.CharField(max_length=200, blank=True)
+    current_cost = models.PositiveIntegerField(null=True, blank=True)
+    proposed_strand = models.ForeignKey(
+        "provision.ProvisionStrand",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_setting = models.ForeignKey(
+        "provision.Setting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed = models.BooleanField()
+    #: Kept as text too: the register may change after the run, or the place may be new.
+    proposed_setting_name = models.CharField(max_length=200, blank=True)
+    proposed_kind = models.CharField(max_length=60, blank=True)
+    km = models.FloatField(null=True, blank=True)
+    place_cost = models.PositiveIntegerField(null=True, blank=True)
+    #: Place plus transport; for a learner with no suitable local place, the unplaced price.
+    proposed_cost = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["run", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "learner"], name="proposal_one_per_learner"),
+        ]
+        indexes = [models.Index(fields=["run", "placed"])]
+
+    def __str__(self) -> str:
+        return f"Proposal {self.pk} in run {self.run_id}"

@@ -1,0 +1,332 @@
+"""Planning runs: ask for one, start it outside the web process, compute it, store proposals.
+
+The page creates a queued :class:`PlanningRun` and (unless ``SENDPLAN_PLANNING_LAUNCH`` is
+``"queue"``) starts ``sendplan planning-run ID`` as a detached process; see ADR 0108. The
+command claims the row with a conditional UPDATE (queued -> running), so running it twice,
+or two workers at once, computes the run once.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sendplan.accounts.models import Organisation, User
+from sendplan.engine.placement import PlacementProblem, PlacementResult, place
+from sendplan.engine.placement_model import round_pounds
+from sendplan.engine.placement_whatif import Strand, what_if
+from sendplan.planning.adapter import (
+    PlanningInputs,
+    cohort_learners,
+    planning_inputs,
+    register_places,
+)
+from sendplan.planning.cohort import CohortDefinition, cohort_queryset
+from sendplan.planning.geography import ward_by_code, ward_of_homes
+from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
+from sendplan.provision.models import Setting
+
+log = logging.getLogger(__name__)
+
+#: A run still "running" after this long lost its worker (killed, machine restarted).
+STALE_AFTER = timedelta(minutes=10)
+
+
+def area_settings_for(la: Organisation) -> AreaPlanningSettings:
+    """The LA's planning figures, or unsaved defaults when it has entered none."""
+    return AreaPlanningSettings.objects.filter(la=la).first() or AreaPlanningSettings(la=la)
+
+
+def run_parameters(area: AreaPlanningSettings) -> dict[str, Any]:
+    return {
+        "cost_per_km": area.cost_per_km,
+        "unplaced_cost": area.unplaced_cost,
+        "max_km": area.max_km,
+        "settings_version": area.version if area.pk else 0,
+        "defaults": area.defaults_in_use,
+    }
+
+
+@transaction.atomic
+def planning_run_request(
+    *,
+    la: Organisation,
+    requested_by: User | None,
+    cohort: CohortDefinition,
+    what_if_strand: dict[str, Any] | None = None,
+    base_run: PlanningRun | None = None,
+) -> PlanningRun:
+    """Queue a run with the LA's current planning figures."""
+    run = PlanningRun(
+        la=la,
+        requested_by=requested_by,
+        created_by=requested_by,
+        modified_by=requested_by,
+        cohort=cohort.to_json(),
+        parameters=run_parameters(area_settings_for(la)),
+        what_if=what_if_strand or {},
+        base_run=base_run,
+        progress_text="Waiting to start",
+    )
+    run.full_clean()
+    run.save()
+    return run
+
+
+def planning_run_launch(run: PlanningRun) -> bool:
+    """Start a worker process for ``run``; False when a separate worker picks runs up."""
+    if getattr(settings, "SENDPLAN_PLANNING_LAUNCH", "subprocess") != "subprocess":
+        return False
+    command = [sys.executable, "-m", "sendplan", "planning-run", str(run.pk)]
+    # Detached: the request returns at once and the worker outlives it.
+    subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
+    return True
+
+
+def fail_stale_runs(*, la: Organisation) -> int:
+    cutoff = timezone.now() - STALE_AFTER
+    return PlanningRun.objects.filter(
+        la=la, status=PlanningRun.Status.RUNNING, started_at__lt=cutoff
+    ).update(
+        status=PlanningRun.Status.FAILED,
+        finished_at=timezone.now(),
+        message="The worker stopped before finishing (no news for 10 minutes). Start a new run.",
+    )
+
+
+def planning_run_claim(run: PlanningRun) -> bool:
+    """Queued -> running, atomically. False when someone else claimed it or it is finished."""
+    claimed = PlanningRun.objects.filter(pk=run.pk, status=PlanningRun.Status.QUEUED).update(
+        status=PlanningRun.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=5,
+        progress_text="Reading the register of places",
+    )
+    run.refresh_from_db()
+    return bool(claimed)
+
+
+def _progress(run: PlanningRun, percent: int, text: str) -> None:
+    PlanningRun.objects.filter(pk=run.pk).update(progress=percent, progress_text=text)
+
+
+def _engine_strand(spec: dict[str, Any], inputs: PlanningInputs) -> Strand:
+    """The what-if's strand in engine terms (a new setting, or more places in one)."""
+    places = int(spec["places"])
+    if spec["mode"] == "enlarge":
+        index = inputs.register.index_of_strand().get(int(spec["strand_id"]))
+        if index is None:
+            raise ValueError("That strand is not among the places being planned.")
+        return Strand(places=places, setting=index)
+    if spec.get("setting_id"):
+        setting = Setting.objects.get(pk=spec["setting_id"])
+        if setting.latitude is None or setting.longitude is None:
+            raise ValueError(f"{setting.name} has no location in the register.")
+        lat, lon = setting.latitude, setting.longitude
+    else:
+        ward = ward_by_code().get(spec.get("ward_code") or "")
+        if ward is None:
+            raise ValueError("Choose a ward or a setting for the new places.")
+        lat, lon = ward.label_lat, ward.label_lon
+    return Strand(
+        places=places,
+        needs=tuple(spec["needs"]),
+        phases=tuple(spec["phases"]),
+        lat=lat,
+        lon=lon,
+        annual_cost=float(spec["annual_cost"]),
+    )
+
+
+def _options(run: PlanningRun) -> dict[str, Any]:
+    p = run.parameters
+    return {
+        "cost_per_km": float(p["cost_per_km"]),
+        "unplaced_cost": int(p["unplaced_cost"]),
+        "max_km": float(p["max_km"]),
+    }
+
+
+def build_run_inputs(run: PlanningRun) -> PlanningInputs:
+    definition = CohortDefinition.from_json(run.cohort)
+    register = register_places(kinds=definition.kinds)
+    learners, reasons = cohort_queryset(
+        la_id=run.la_id, definition=definition, today=timezone.localdate()
+    )
+    rows, excluded = cohort_learners(
+        learners,
+        reasons=reasons,
+        on=definition.on,
+        today=timezone.localdate(),
+        cost_per_km=float(run.parameters["cost_per_km"]),
+    )
+    return planning_inputs(rows, register, excluded=excluded)
+
+
+def planning_run_execute(run: PlanningRun) -> PlanningRun:
+    """Compute a claimed run and store its proposals and summary (or why it failed)."""
+    try:
+        inputs = build_run_inputs(run)
+        PlanningRun.objects.filter(pk=run.pk).update(register_hash=inputs.register.register_hash)
+        _progress(
+            run,
+            35,
+            f"Optimising {len(inputs.learners):,} learners over "
+            f"{len(inputs.register.places):,} blocks of places",
+        )
+        options = _options(run)
+        extra: dict[str, Any] = {}
+        problem = inputs.problem
+        if run.what_if:
+            w = what_if(problem, _engine_strand(run.what_if, inputs), **options)
+            result, problem = w.after, w.problem
+            extra["what_if"] = {
+                "before": _totals(w.before, inputs, options),
+                "delta_place_cost": w.delta_place_cost,
+                "delta_travel_cost": w.delta_travel_cost,
+                "delta_unplaced": w.delta_unplaced,
+                "delta_objective": w.delta_objective,
+                "delta_km": _km_total(w.after) - _km_total(w.before),
+            }
+        else:
+            result = place(problem, **options)
+        _progress(run, 75, "Saving the proposals")
+        with transaction.atomic():
+            _store_proposals(run, inputs, problem, result, options)
+            summary = {**_summary(result, inputs, options), **extra}
+            PlanningRun.objects.filter(pk=run.pk).update(
+                status=PlanningRun.Status.DONE,
+                finished_at=timezone.now(),
+                progress=100,
+                progress_text="",
+                summary=summary,
+                message=result.message,
+            )
+    except Exception as error:  # a worker records every failure on the run for the page
+        log.exception("planning run %s failed", run.pk)
+        PlanningRun.objects.filter(pk=run.pk).update(
+            status=PlanningRun.Status.FAILED,
+            finished_at=timezone.now(),
+            progress_text="",
+            message=str(error)[:2000] or error.__class__.__name__,
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _km_total(result: PlacementResult) -> float:
+    km = result.km[result.assignment >= 0]
+    return float(np.round(km.sum(), 1)) if km.size else 0.0
+
+
+def _totals(
+    result: PlacementResult, inputs: PlanningInputs, options: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "placed": result.placed,
+        "unplaced": result.unplaced,
+        "place_cost": result.total_place_cost,
+        "travel_cost": result.total_travel_cost,
+        "unplaced_cost": result.unplaced * options["unplaced_cost"],
+        "objective": result.objective,
+        "km_total": _km_total(result),
+    }
+
+
+def _summary(
+    result: PlacementResult, inputs: PlanningInputs, options: dict[str, Any]
+) -> dict[str, Any]:
+    proposed = np.where(result.assignment >= 0, result.cost, options["unplaced_cost"])
+    known = [i for i, x in enumerate(inputs.learners) if x.current_cost is not None]
+    current_total = sum(inputs.learners[i].current_cost or 0 for i in known)
+    proposed_same = int(proposed[known].sum()) if known else 0
+    n = len(inputs.learners)
+    return {
+        "status": result.status,
+        "learners": n,
+        **_totals(result, inputs, options),
+        "excluded": inputs.excluded,
+        "freed_places": inputs.freed,
+        "blocks_of_places": len(inputs.register.places),
+        "register_warnings": len(inputs.register.warnings),
+        "with_current_cost": len(known),
+        "current_total": current_total,
+        "proposed_total_same": proposed_same,
+        "current_per_learner": round(current_total / len(known)) if known else None,
+        "proposed_per_learner": round(proposed_same / len(known)) if known else None,
+        "solve_seconds": round(result.solve_seconds, 3),
+        "stats": result.stats,
+    }
+
+
+def _store_proposals(
+    run: PlanningRun,
+    inputs: PlanningInputs,
+    problem: PlacementProblem,
+    result: PlacementResult,
+    options: dict[str, Any],
+) -> None:
+    # Safe to repeat: a run's proposals are replaced as a whole.
+    Proposal.objects.filter(run=run).delete()
+    learners = inputs.learners
+    wards = ward_of_homes(
+        np.array([x.lat for x in learners]),
+        np.array([x.lon for x in learners]),
+        [x.lsoa_code for x in learners],
+    )
+    places = inputs.register.places
+    new_label = ""
+    new_setting_id = None
+    if run.what_if and run.what_if["mode"] == "new":
+        new_label = str(run.what_if.get("label") or "New places (what-if)")
+        new_setting_id = run.what_if.get("setting_id") or None
+    rows = []
+    for i, learner in enumerate(learners):
+        s = int(result.assignment[i])
+        placed = s >= 0
+        place = places[s] if 0 <= s < len(places) else None
+        ward = wards[i]
+        rows.append(
+            Proposal(
+                run=run,
+                learner_id=learner.learner_id,
+                need=learner.need,
+                age=learner.age,
+                phase=learner.phase,
+                reason_in_cohort=learner.reason,
+                ward_code=ward.code if ward else "",
+                ward_name=ward.name if ward else "",
+                lsoa_code=learner.lsoa_code,
+                current_strand_id=learner.current_strand_id,
+                current_setting_name=learner.current_setting_name,
+                current_cost=learner.current_cost,
+                placed=placed,
+                proposed_strand_id=place.strand_id if place else None,
+                proposed_setting_id=(
+                    place.setting_id if place else (new_setting_id if placed else None)
+                ),
+                proposed_setting_name=(place.name if place else (new_label if placed else "")),
+                proposed_kind=(
+                    place.strand_label if place else ("New places (what-if)" if placed else "")
+                ),
+                km=float(result.km[i]) if placed else None,
+                place_cost=int(round_pounds(problem.annual_cost[s])) if placed else None,
+                proposed_cost=int(result.cost[i]) if placed else options["unplaced_cost"],
+            )
+        )
+    Proposal.objects.bulk_create(rows, batch_size=500)

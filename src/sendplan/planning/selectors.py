@@ -1,0 +1,125 @@
+"""Reads of planning runs, on behalf of a user (``fetched_by``).
+
+Planning is for LA staff; a run belongs to an LA, and only staff of that LA may see it:
+anyone else gets 404, which says nothing about whether the run exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import Organisation, User
+from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.engine.codes import NEEDS, PHASE_LABELS
+from sendplan.engine.geo import PHASES
+from sendplan.planning.models import PlanningRun, Proposal
+
+
+def planning_la(*, fetched_by: User) -> Organisation:
+    """The LA the user plans for (the first of theirs, by id); 403 for anyone not LA staff."""
+    standing = standing_for(fetched_by)
+    if not standing.la_ids:
+        raise PermissionDenied
+    return Organisation.objects.get(pk=min(standing.la_ids))
+
+
+def runs_visible_to(*, fetched_by: User) -> QuerySet[PlanningRun]:
+    return PlanningRun.objects.filter(la_id__in=standing_for(fetched_by).la_ids)
+
+
+def run_for_user(user: User, pk: int) -> PlanningRun:
+    run = (
+        runs_visible_to(fetched_by=user)
+        .select_related("requested_by", "base_run")
+        .filter(pk=pk)
+        .first()
+    )
+    if run is None:
+        raise Http404("No planning run found")
+    return run
+
+
+def recent_runs(*, fetched_by: User, limit: int = 10) -> list[PlanningRun]:
+    return list(runs_visible_to(fetched_by=fetched_by).order_by("-created_at", "-pk")[:limit])
+
+
+def proposals_page_queryset(run: PlanningRun) -> QuerySet[Proposal]:
+    """Proposals as the page lists them: no suitable place first, then by setting."""
+    return run.proposals.order_by("placed", "proposed_setting_name", "need", "pk")
+
+
+def unplaced_by(run: PlanningRun) -> dict[str, list[dict[str, Any]]]:
+    """Learners with no suitable local place, by need, phase and ward (three queries)."""
+    unplaced = run.proposals.filter(placed=False)
+    need_rows = {r["need"]: r["n"] for r in unplaced.values("need").annotate(n=Count("id"))}
+    phase_rows = {r["phase"]: r["n"] for r in unplaced.values("phase").annotate(n=Count("id"))}
+    ward_rows = unplaced.values("ward_name").annotate(n=Count("id")).order_by("-n", "ward_name")
+    return {
+        "need": [
+            {"key": code, "label": label, "n": need_rows[code]}
+            for code, label in NEEDS.items()
+            if need_rows.get(code)
+        ],
+        "phase": [
+            {"key": p, "label": PHASE_LABELS.get(p, p), "n": phase_rows[p]}
+            for p in PHASES
+            if phase_rows.get(p)
+        ],
+        "ward": [
+            {
+                "key": r["ward_name"],
+                "label": r["ward_name"] or "Outside the area's wards",
+                "n": r["n"],
+            }
+            for r in ward_rows
+        ],  # fmt: skip
+    }
+
+
+def by_ward(run: PlanningRun) -> list[dict[str, Any]]:
+    """Cohort, proposed places and unplaced learners per ward (one query)."""
+    rows = (
+        run.proposals.values("ward_code", "ward_name")
+        .annotate(
+            learners=Count("id"),
+            unplaced=Count("id", filter=Q(placed=False)),
+            km=Avg("km"),
+        )
+        .order_by("ward_name")
+    )
+    return [dict(row) for row in rows]
+
+
+def homes_by_lsoa(run: PlanningRun) -> list[dict[str, Any]]:
+    """Homes counted by LSOA, at the mean of their coordinates (one query)."""
+    rows = (
+        run.proposals.values("lsoa_code")
+        .annotate(
+            learners=Count("id"),
+            unplaced=Count("id", filter=Q(placed=False)),
+            lat=Avg("learner__latitude"),
+            lon=Avg("learner__longitude"),
+        )
+        .order_by("lsoa_code")
+    )
+    return [dict(row) for row in rows]
+
+
+def proposed_settings(run: PlanningRun) -> list[dict[str, Any]]:
+    """Each setting proposed, with how many learners and what it would cost (one query)."""
+    rows = (
+        run.proposals.filter(placed=True)
+        .values(
+            "proposed_setting_id",
+            "proposed_setting_name",
+            "proposed_setting__latitude",
+            "proposed_setting__longitude",
+            "proposed_setting__in_area",
+        )
+        .annotate(learners=Count("id"), cost=Sum("proposed_cost"), km=Avg("km"))
+        .order_by("-learners", "proposed_setting_name")
+    )
+    return [dict(row) for row in rows]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from sendplan.planning import views
+
+app_name = "planning"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("runs/", views.start, name="start"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/proposals.csv", views.export_csv, name="export-csv"),
+    path("runs/<int:pk>/proposals.xlsx", views.export_xlsx, name="export-xlsx"),
+    path("runs/<int:pk>/what-if/", views.what_if, name="what-if"),
+    path("settings/", views.area_settings, name="settings"),
+    path(
+        "learners/<int:learner_id>/suitable-places/",
+        views.suitable_places,
+        name="suitable-places",
+    ),
+]

@@ -1,0 +1,269 @@
+"""Planning pages: parse, call a selector or service, render.
+
+Commissioners' pages are for LA staff (``requires_access(la_staff)``); a run of another LA
+is 404. The suitable-places page is on a learner's record: ``learner_for_user`` decides who
+may see the learner (404 otherwise), and only LA staff may see the costs (403).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import User
+from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.learners.models import AuditEvent
+from sendplan.learners.selectors import learner_for_user
+from sendplan.learners.services import audit_record
+from sendplan.planning import selectors
+from sendplan.planning.cohort import REASON_LABELS, CohortDefinition, planning_date
+from sendplan.planning.exports import HEADER, run_rows
+from sendplan.planning.forms import KIND_CHOICES, AreaSettingsForm, CohortForm, WhatIfForm
+from sendplan.planning.models import PlanningRun
+from sendplan.planning.report import run_report
+from sendplan.planning.runs import (
+    area_settings_for,
+    fail_stale_runs,
+    planning_run_launch,
+    planning_run_request,
+)
+from sendplan.planning.services import StaleSettings, area_settings_update
+from sendplan.planning.suitable import suitable_places as suitable_places_for
+from sendplan.provision.models import ProvisionStrand
+from sendplan.web.access import has_a_role, la_staff, requires_access
+from sendplan.web.forms import error_summary
+from sendplan.web.paging import page_links, paginate
+from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
+
+#: Seconds between automatic reloads of a run still in progress (the Refresh header; no JS).
+REFRESH_SECONDS = 2
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _index_context(request: HttpRequest, form: CohortForm) -> dict[str, Any]:
+    user = _user(request)
+    la = selectors.planning_la(fetched_by=user)
+    fail_stale_runs(la=la)
+    return {
+        "form": form,
+        "errors": error_summary(form) if form.is_bound else [],
+        "area": area_settings_for(la),
+        "runs": selectors.recent_runs(fetched_by=user),
+        "planning_on": planning_date(timezone.localdate()),
+    }
+
+
+@requires_access(la_staff)
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "planning/index.html", _index_context(request, CohortForm()))
+
+
+@requires_access(la_staff)
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    form = CohortForm(request.POST)
+    if not form.is_valid():
+        return render(request, "planning/index.html", _index_context(request, form))
+    user = _user(request)
+    definition = CohortDefinition(
+        on=planning_date(timezone.localdate()),
+        phase_transfers=form.cleaned_data["phase_transfers"],
+        independent=form.cleaned_data["independent"],
+        without_placement=form.cleaned_data["without_placement"],
+        kinds=tuple(form.cleaned_data["kinds"]),
+    )
+    run = planning_run_request(
+        la=selectors.planning_la(fetched_by=user), requested_by=user, cohort=definition
+    )
+    planning_run_launch(run)
+    return redirect("planning:run", pk=run.pk)
+
+
+@requires_access(la_staff)
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_for_user(user, pk)
+    context: dict[str, Any] = {
+        "run": run,
+        "reason_labels": REASON_LABELS,
+        "cohort_text": CohortDefinition.from_json(run.cohort).describe(),
+    }
+    if not run.is_finished:
+        response = render(request, "planning/run_progress.html", context)
+        response["Refresh"] = str(REFRESH_SECONDS)
+        return response
+    if run.status == PlanningRun.Status.DONE:
+        page = paginate(request, selectors.proposals_page_queryset(run))
+        audit_record(
+            user=user,
+            action=AuditEvent.Action.LIST,
+            detail=f"planning run {run.pk} proposals page {page.number}, "
+            f"{page.paginator.count} learners",
+        )
+        context.update(
+            report=run_report(run),
+            page_obj=page,
+            page_links=page_links(page),
+        )
+    return render(request, "planning/run.html", context)
+
+
+def _export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    run = selectors.run_for_user(user, pk)
+    if run.status != PlanningRun.Status.DONE:
+        raise Http404("This run has no proposals")
+    rows = run_rows(run)
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.EXPORT,
+        detail=f"planning run {run.pk} proposals, {len(rows)} learners, {fmt}",
+    )
+    name = f"planning-run-{run.pk}-proposals"
+    table = Table(name="Proposals", title=f"Planning run {run.pk}", header=HEADER, rows=rows)
+    if fmt == "csv":
+        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = HttpResponse(
+            to_xlsx([table]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@requires_access(la_staff)
+@require_GET
+def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export(request, pk, "csv")
+
+
+@requires_access(la_staff)
+@require_GET
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export(request, pk, "xlsx")
+
+
+def _strands_for(run: PlanningRun) -> list[ProvisionStrand]:
+    kinds = CohortDefinition.from_json(run.cohort).kinds
+    return list(
+        ProvisionStrand.objects.filter(kind__in=kinds, setting__is_open=True)
+        .select_related("setting")
+        .order_by("setting__name", "kind", "pk")
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def what_if(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add or enlarge a strand and re-solve the run's cohort (a new run, in the background)."""
+    user = _user(request)
+    base = selectors.run_for_user(user, pk)
+    if base.status != PlanningRun.Status.DONE:
+        raise Http404("Only a finished run can be the base of a what-if")
+    strands = _strands_for(base)
+    form = WhatIfForm(request.POST or None, strands=strands)
+    if request.method == "POST" and form.is_valid():
+        run = planning_run_request(
+            la=base.la,
+            requested_by=user,
+            cohort=CohortDefinition.from_json(base.cohort),
+            what_if_strand=form.to_spec(),
+            base_run=base,
+        )
+        planning_run_launch(run)
+        return redirect("planning:run", pk=run.pk)
+    return render(
+        request,
+        "planning/what_if.html",
+        {"base": base, "form": form, "errors": error_summary(form) if form.is_bound else []},
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def area_settings(request: HttpRequest) -> HttpResponse:
+    """The LA's transport rate, unplaced price and distance limit, with their history."""
+    user = _user(request)
+    la = selectors.planning_la(fetched_by=user)
+    area = area_settings_for(la)
+    version = area.version if area.pk else 0
+    form = AreaSettingsForm(request.POST or None, instance=area, initial={"version": version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            area_settings_update(
+                la=la,
+                changed_by=user,
+                expected_version=form.cleaned_data["version"],
+                cost_per_km=form.cleaned_data["cost_per_km"],
+                unplaced_cost=form.cleaned_data["unplaced_cost"],
+                max_km=form.cleaned_data["max_km"],
+            )
+        except StaleSettings as stale:
+            # Show the other person's figures, with the reason, and ask again.
+            area = area_settings_for(la)
+            form = AreaSettingsForm(instance=area, initial={"version": area.version})
+            errors = [{"href": "#cost_per_km", "text": stale.messages[0]}]
+            context = {"form": form, "area": area, "errors": errors, "history": []}
+            return render(request, "planning/settings.html", context, status=409)
+        messages.success(request, "Planning figures saved. New runs will use them.")
+        return redirect("planning:settings")
+    history = list(area.history.select_related("history_user")[:10]) if area.pk else []
+    return render(
+        request,
+        "planning/settings.html",
+        {
+            "form": form,
+            "area": area,
+            "errors": error_summary(cast(Any, form)) if form.is_bound else [],
+            "history": history,
+        },
+    )
+
+
+@requires_access(has_a_role)
+@require_GET
+def suitable_places(request: HttpRequest, learner_id: int) -> HttpResponse:
+    """Ranked suitable places for one learner, with reasons, for section I of the plan."""
+    user = _user(request)
+    learner, _can_edit = learner_for_user(user, learner_id)
+    standing = standing_for(user)
+    if not standing.is_la_staff or learner.responsible_la_id not in standing.la_ids:
+        raise PermissionDenied
+    september = request.GET.get("when") == "september"
+    wanted = [k for k in request.GET.getlist("kinds") if k in dict(KIND_CHOICES)]
+    kinds = tuple(wanted) or CohortDefinition(on=timezone.localdate()).kinds
+    area = area_settings_for(learner.responsible_la)
+    report = suitable_places_for(learner=learner, area=area, september=september, kinds=kinds)
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.VIEW_RECORD,
+        learner=learner,
+        detail=f"suitable places, {len(report.rows)} settings",
+    )
+    return render(
+        request,
+        "planning/suitable_places.html",
+        {
+            "learner": learner,
+            "report": report,
+            "september": september,
+            "kinds": kinds,
+            "kind_choices": KIND_CHOICES,
+            "area": area,
+            "record_url": reverse("learners:record", args=[learner.pk]),
+        },
+    )
