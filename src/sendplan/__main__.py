@@ -30,6 +30,8 @@ Application commands:
   migrate      prepare or upgrade the database (DATABASE_URL, default SQLite)
   demo         build the demo partnership (synthetic learners, real places)
   provision    `provision import-gias FILE` / `provision export --out FILE`
+  sufficiency-run  compute (or queue) a demand, places and spend run
+  planning-run     compute a queued placement-planning run
   runserver    serve the application for development
 
 `sendplan help` lists every application command; `sendplan COMMAND --help` explains one.
