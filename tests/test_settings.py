@@ -16,7 +16,9 @@ GOOD_KEY = "k" * 50
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SENDPLAN_ENV", "DEBUG", "SECRET_KEY"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SENDPLAN_ENV", "DEBUG", "SECRET_KEY", "SENDPLAN_SERVICE_URL"}
     }
     return subprocess.run(
         [sys.executable, "-c", "import sendplan.settings"],
@@ -41,11 +43,26 @@ def test_production_refuses_to_start_with_debug_on():
     assert "DEBUG must be off" in result.stderr
 
 
-def test_production_starts_with_a_key_debug_off_and_hosts():
+def test_production_starts_with_a_key_debug_off_hosts_and_an_https_address():
     result = load_settings(
-        SENDPLAN_ENV="production", SECRET_KEY=GOOD_KEY, DEBUG="false", ALLOWED_HOSTS="x.test"
+        SENDPLAN_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        DEBUG="false",
+        ALLOWED_HOSTS="x.test",
+        SENDPLAN_SERVICE_URL="https://x.test",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_plain_http_service_address_for_email_links():
+    result = load_settings(
+        SENDPLAN_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        DEBUG="false",
+        ALLOWED_HOSTS="x.test",
+        SENDPLAN_SERVICE_URL="http://x.test",
+    )
+    assert "SENDPLAN_SERVICE_URL must be the service's https:// address" in result.stderr
 
 
 def test_development_needs_no_variables():

@@ -213,6 +213,11 @@ if not PRODUCTION:
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "sendplan@localhost")
 
+# The address people sign in at, for links in emails (which carry no personal detail).
+SENDPLAN_SERVICE_URL = envstr("SENDPLAN_SERVICE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not SENDPLAN_SERVICE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SENDPLAN_SERVICE_URL must be the service's https:// address")
+
 # The partnership's own name in the header (not the GOV.UK crown).
 SERVICE_NAME = envstr("SENDPLAN_SERVICE_NAME", "SENDplan")
 PARTNERSHIP_NAME = envstr("SENDPLAN_PARTNERSHIP_NAME", "Lambeth SEND Partnership (demo)")
