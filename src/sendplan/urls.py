@@ -15,6 +15,7 @@ urlpatterns = [
     path("learners/", include("sendplan.learners.urls")),
     path("places/", include("sendplan.provision.urls")),
     path("sufficiency/", include("sendplan.sufficiency.urls")),
+    path("cases/", include("sendplan.casework.urls")),
     path("planning/", include("sendplan.planning.urls")),
     path("admin/", admin.site.urls),
 ]

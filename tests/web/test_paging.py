@@ -26,11 +26,23 @@ def test_a_single_page_needs_one_link_and_no_pagination():
     )
 
 
-def test_pagination_marks_the_current_page_and_gaps():
+def test_pagination_marks_the_current_page_and_gaps(rf):
     page = Paginator(range(250), 25).page(5)
     html = render_to_string(
-        "web/_pagination.html", {"page_obj": page, "page_links": page_links(page)}
+        "web/_pagination.html",
+        {"page_obj": page, "page_links": page_links(page)},
+        request=rf.get("/learners/", {"page": "5"}),
     )
     assert html.count("govuk-pagination__item--ellipsis") == 2
     assert 'href="?page=5" aria-label="Page 5" aria-current="page"' in html
     assert 'href="?page=4" rel="prev"' in html and 'href="?page=6" rel="next"' in html
+
+
+def test_pagination_links_keep_the_filters_and_replace_the_page(rf):
+    page = Paginator(range(250), 25).page(2)
+    html = render_to_string(
+        "web/_pagination.html",
+        {"page_obj": page, "page_links": page_links(page)},
+        request=rf.get("/places/", {"kind": "special", "page": "2"}),
+    )
+    assert 'href="?kind=special&amp;page=3" rel="next"' in html

@@ -108,9 +108,15 @@ def case_events(case: Case) -> tuple[clock.CaseEvents, list[clock.ExceptionRecor
     """Adapt a case (with its prefetched rows) to the engine's events and exceptions."""
     plan = _plan_of(case)
     reviews = list(plan.reviews.all()) if plan is not None else []
-    held = [r for r in reviews if r.meeting_on is not None]
+    # A meeting date alone may be a planned (future) meeting: it was held once recorded
+    # (report and decision dates set) or decided. The engine refuses future events.
+    held = [
+        r
+        for r in reviews
+        if r.meeting_on is not None and (r.report_due_on is not None or r.decided_on is not None)
+    ]
     last = max(held, key=lambda r: r.meeting_on) if held else None  # type: ignore[arg-type,return-value]
-    upcoming = next((r for r in reviews if r.meeting_on is None and r.decided_on is None), None)
+    upcoming = next((r for r in reviews if r.decided_on is None and r not in held), None)
     with_transfer = [r for r in reviews if r.transfer]
     transfer = with_transfer[-1] if with_transfer else None
     advice = tuple(

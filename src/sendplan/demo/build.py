@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from sendplan.accounts.models import Membership, Organisation, Role, User
 from sendplan.demo.calibration import LA_CODE, joint_counts
+from sendplan.demo.casework_write import Cast, build_casework, reset_casework
 from sendplan.demo.learners_data import (
     CENSUS_DATE,
     SyntheticLearner,
@@ -102,6 +103,7 @@ def reset_demo() -> dict[str, int]:
     removed["audit events"] = AuditEvent.objects.filter(
         Q(learner__in=demo_learners) | Q(user__in=User.objects.filter(_demo_users()))
     ).delete()[0]
+    removed["cases"] = reset_casework(demo_learners)
     if la:
         # Planning runs propose places for demo learners and settings; they go first.
         from sendplan.planning.models import PlanningRun
@@ -218,6 +220,9 @@ def build_demo(
                 given_on=c.given_on)
         for c in consents
     )  # fmt: skip
+    setting_of = {i: setting_rows[slot.setting_index] for i, slot in placed.items()}
+    cast = Cast(learners, learner_rows, involvements, users, orgs, showcase, setting_of)
+    summary.counts.update(build_casework(cast, as_at=as_at, seed=seed, data_dir=folder))
 
     summary.counts.update(
         learners=len(learner_rows),

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.models import User
@@ -85,8 +86,14 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     learner, can_edit = learner_for_user(user, pk)
     record = learner_record(learner=learner)
     audit_record(user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner)
+    # Imported here: casework builds on learners, not the other way round.
+    from sendplan.casework.selectors_tray import cases_of_learner
+
+    cases = cases_of_learner(learner=learner, fetched_by=user, today=timezone.localdate())
     return render(
-        request, "learners/record.html", {"learner": learner, "can_edit": can_edit, **record}
+        request,
+        "learners/record.html",
+        {"learner": learner, "can_edit": can_edit, "cases": cases, **record},
     )
 
 

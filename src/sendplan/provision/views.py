@@ -48,7 +48,6 @@ def register(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [_row(found) for found in page.object_list],
             "page_links": page_links(page),
-            "page_query": _page_query(request.GET),
         },
     )
 
@@ -170,10 +169,3 @@ def _chosen_filters(form: RegisterFilterForm, query: QueryDict) -> list[dict[str
             }
         )
     return chosen
-
-
-def _page_query(query: QueryDict) -> str:
-    """The filters, for the page links to keep (they hold no personal data)."""
-    params = query.copy()
-    params.pop("page", None)
-    return params.urlencode()

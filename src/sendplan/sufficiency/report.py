@@ -9,7 +9,6 @@ from django.utils.safestring import SafeString
 
 from sendplan.engine.codes import NEEDS
 from sendplan.sufficiency.charts import fan_chart
-from sendplan.web.spreadsheets import Table
 from sendplan.sufficiency.models import ForecastRun
 from sendplan.sufficiency.projection import (
     PHASE_KEYS,
@@ -22,6 +21,7 @@ from sendplan.sufficiency.projection import (
     Projection,
 )
 from sendplan.sufficiency.runs import projection_from_json
+from sendplan.web.spreadsheets import Table
 
 NEED_LABELS = {**NEEDS, "Unknown": "Need not recorded"}
 

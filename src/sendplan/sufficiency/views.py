@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendplan.accounts.models import User
 from sendplan.sufficiency import selectors, services
-from sendplan.web.spreadsheets import to_csv, to_xlsx
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
 from sendplan.sufficiency.models import COST_FIELDS, Assumptions
 from sendplan.sufficiency.projection import PHASES, PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
@@ -32,6 +31,7 @@ from sendplan.sufficiency.report import (
 )
 from sendplan.sufficiency.runs import forecast_run_launch, forecast_run_request
 from sendplan.web.access import la_staff, requires_access
+from sendplan.web.spreadsheets import to_csv, to_xlsx
 
 
 def _user(request: HttpRequest) -> User:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from sendplan.accounts.access import standing_for
+from sendplan.web.navigation import navigation_for
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -11,4 +12,5 @@ def service(request: HttpRequest) -> dict[str, object]:
         "service_name": settings.SERVICE_NAME,
         "partnership_name": settings.PARTNERSHIP_NAME,
         "standing": standing,
+        "navigation": navigation_for(standing, request.path) if standing is not None else [],
     }

@@ -9,6 +9,7 @@ from sendplan.casework.models.case import (
     CaseException,
     Stage,
 )
+from sendplan.casework.models.family import FamilyComment
 from sendplan.casework.models.plan import (
     CeaseReason,
     Plan,
@@ -32,6 +33,7 @@ __all__ = [
     "CaseException",
     "CeaseReason",
     "Consultation",
+    "FamilyComment",
     "Mediation",
     "Plan",
     "PlanNeed",

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from sendplan.accounts.access import active_memberships_filter, standing_for
 from sendplan.accounts.models import Membership, Organisation, User
-from sendplan.casework import clock
+from sendplan.casework import clock, notifications
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.models import (
     OPEN_STAGES,
@@ -109,6 +109,7 @@ def assessment_decide(
     case.rights_given = rights_given
     move(case, Stage.ASSESSING if assess else Stage.NOT_ASSESSING, changed_by=changed_by)
     save(case, changed_by=changed_by)
+    notifications.decision_made(case)
     return case
 
 
@@ -150,6 +151,7 @@ def advice_request(
         due_on=clock.due(clock.ADVICE, requested_on),
     )
     save(advice, changed_by=changed_by, created=True)
+    notifications.advice_requested(advice)
     return advice
 
 
@@ -288,6 +290,7 @@ def not_to_issue_decide(
     case.not_to_issue_on, case.not_to_issue_reasons = decided_on, reasons
     move(case, Stage.NOT_ISSUING, changed_by=changed_by)
     save(case, changed_by=changed_by)
+    notifications.decision_made(case)
     return case
 
 

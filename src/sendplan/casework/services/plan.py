@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from sendplan.accounts.models import User
-from sendplan.casework import clock
+from sendplan.casework import clock, notifications
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.models import (
     AdviceRequest,
@@ -250,6 +250,7 @@ def draft_issue(*, case_id: int, issued_on: dt.date, changed_by: User) -> PlanVe
     case.draft_issued_on = issued_on
     move(case, Stage.CONSULTING, changed_by=changed_by)
     save(case, changed_by=changed_by)
+    notifications.draft_issued(case)
     return draft
 
 
@@ -318,6 +319,10 @@ def plan_issue(
         from sendplan.casework.services.review import review_schedule
 
         review_schedule(plan_id=plan.pk, changed_by=changed_by)
+    plan = version.plan
+    notifications.final_issued(
+        plan.learner, issued_on=version.issued_on, reference=plan.case_id or plan.pk
+    )
     return version
 
 

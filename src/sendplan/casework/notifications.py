@@ -1,0 +1,213 @@
+"""Email notices about a case: useful without signing in, with nothing sensitive in them.
+
+A notice says what kind of update there is, the date that matters and where to sign in. It
+never carries a name, a need, a diagnosis or what a plan says: email leaves the machine and
+may be read by anyone with access to the inbox. Each recipient gets a separate message so
+no one sees who else was told.
+
+Only the wrapper services in ``casework.services_portal`` call these, after the core service
+has made the change; sending waits for the transaction to commit, so a refused or rolled-back
+change never sends anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from sendplan.accounts.access import active_memberships_filter
+from sendplan.accounts.models import Membership, Role, User
+from sendplan.casework import clock
+from sendplan.casework.models import AdviceRequest, Case
+from sendplan.learners.models import Involvement, Learner
+
+log = logging.getLogger(__name__)
+
+SUBJECT = "Update about an education, health and care plan"
+#: Rights in the EHC process pass from the parent to the young person at 16 (CFA 2014 s27 ff.;
+#: the brief's simplification of "over compulsory school age").
+YOUNG_PERSON_AGE = 16
+#: Roles that answer a request for advice addressed to an organisation with nobody named.
+ADVISER_ROLES = (Role.HEALTH, Role.SOCIAL_WORKER, Role.EP, Role.SETTING_STAFF)
+
+
+def long_date(day: dt.date) -> str:
+    """GOV.UK style with the weekday: 'Monday 16 March 2026'.
+
+    >>> long_date(dt.date(2026, 3, 16))
+    'Monday 16 March 2026'
+    """
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - before_birthday
+
+
+def rights_are_young_persons(learner: Learner, *, on: dt.date | None = None) -> bool:
+    """Whether the young person, not the parent, now makes the decisions (16 or over)."""
+    return age_on(learner.date_of_birth, on or timezone.localdate()) >= YOUNG_PERSON_AGE
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One kind of update: what happened, the date that matters, what to do."""
+
+    kind: str
+    update: str
+    date_label: str = ""
+    date: dt.date | None = None
+    action: str = ""
+
+
+def family_recipients(learner: Learner, *, on: dt.date | None = None) -> list[User]:
+    """Who hears about a child's case: parents under 16, the young person from 16."""
+    on = on or timezone.localdate()
+    kind = (
+        Involvement.Kind.YOUNG_PERSON
+        if rights_are_young_persons(learner, on=on)
+        else Involvement.Kind.PARENT
+    )
+    open_now = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    return list(
+        User.objects.filter(
+            involvements__in=Involvement.objects.filter(open_now, learner=learner, kind=kind),
+            is_active=True,
+        )
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def adviser_recipients(advice: AdviceRequest) -> list[User]:
+    """The named practitioner, or everyone who answers for the organisation asked."""
+    if advice.practitioner_id is not None:
+        user = advice.practitioner
+        return [user] if user is not None and user.is_active and user.email else []
+    members = Membership.objects.filter(
+        active_memberships_filter(), organisation_id=advice.organisation_id, role__in=ADVISER_ROLES
+    ).values("user_id")
+    return list(User.objects.filter(pk__in=members, is_active=True).exclude(email=""))
+
+
+def _sign_in_url() -> str:
+    base = getattr(settings, "SENDPLAN_SERVICE_URL", "").rstrip("/")
+    return f"{base}{reverse('accounts:sign-in')}"
+
+
+def render_notice(notice: Notice, *, reference: int) -> str:
+    return render_to_string(
+        "casework/email/notice.txt",
+        {
+            "notice": notice,
+            "date_text": long_date(notice.date) if notice.date else "",
+            "reference": reference,
+            "sign_in_url": _sign_in_url(),
+            "service_name": settings.SERVICE_NAME,
+        },
+    )
+
+
+def send(notice: Notice, recipients: Iterable[User], *, reference: int) -> None:
+    """Send the notice once the current transaction commits (at once outside one)."""
+    addresses = sorted({u.email for u in recipients if u.email})
+    if not addresses:
+        return
+    body = render_notice(notice, reference=reference)
+
+    def deliver() -> None:
+        messages = [
+            EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [address])
+            for address in addresses
+        ]
+        sent = get_connection().send_messages(messages)
+        # Counts and the kind only: no addresses or names in the log.
+        log.info("notice %s for reference %s sent to %s recipients", notice.kind, reference, sent)
+
+    transaction.on_commit(deliver)
+
+
+# The four notices. Each takes the row just changed by the core service.
+
+
+def advice_requested(advice: AdviceRequest) -> Notice:
+    notice = Notice(
+        kind="advice_requested",
+        update="You have been asked for advice for an EHC needs assessment.",
+        date_label="Please send your advice by",
+        date=advice.due_on,
+        action="Sign in to see the request and send your advice.",
+    )
+    send(notice, adviser_recipients(advice), reference=advice.case_id)
+    return notice
+
+
+def draft_issued(case: Case) -> Notice:
+    assert case.draft_issued_on is not None
+    notice = Notice(
+        kind="draft_issued",
+        update="A draft EHC plan is ready for you to read and comment on.",
+        date_label="Please send your comments by",
+        date=clock.due(clock.DRAFT_COMMENTS, case.draft_issued_on),
+        action="Sign in to read the draft and tell us what you think.",
+    )
+    send(notice, family_recipients(case.learner), reference=case.pk)
+    return notice
+
+
+def decision_made(case: Case) -> Notice:
+    """The decision whether to assess, or a decision not to issue a plan after assessing."""
+    if case.not_to_issue_on is not None:
+        notice = Notice(
+            kind="decision_not_to_issue",
+            update="The council has made a decision after the EHC needs assessment.",
+            date_label="If you disagree, the last day to appeal is",
+            date=clock.appeal_due(decision_on=case.not_to_issue_on),
+            action="Sign in to read the decision, the reasons and what you can do next.",
+        )
+    elif case.assess:
+        assert case.received_on is not None
+        notice = Notice(
+            kind="decision_to_assess",
+            update="The council has decided to carry out an EHC needs assessment.",
+            date_label="The council must finish the assessment and send a final plan, if "
+            "there is to be one, by",
+            date=clock.due(clock.FINAL_PLAN, case.received_on),
+            action="Sign in to see what happens next.",
+        )
+    else:
+        assert case.decision_on is not None
+        notice = Notice(
+            kind="decision_not_to_assess",
+            update="The council has decided whether to carry out an EHC needs assessment.",
+            date_label="If you disagree, the last day to appeal is",
+            date=clock.appeal_due(decision_on=case.decision_on),
+            action="Sign in to read the decision, the reasons and what you can do next.",
+        )
+    send(notice, family_recipients(case.learner), reference=case.pk)
+    return notice
+
+
+def final_issued(learner: Learner, *, issued_on: dt.date | None, reference: int) -> Notice:
+    """A final plan, first or amended, has been issued."""
+    assert issued_on is not None
+    notice = Notice(
+        kind="final_issued",
+        update="The final EHC plan has been issued.",
+        date_label="If you disagree with the plan, the last day to appeal is",
+        date=clock.appeal_due(decision_on=issued_on),
+        action="Sign in to read the plan.",
+    )
+    send(notice, family_recipients(learner), reference=reference)
+    return notice

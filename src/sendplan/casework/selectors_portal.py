@@ -1,0 +1,372 @@
+"""Reads for the advice contributors' portal and the family pages.
+
+A contributor sees the requests for advice addressed to them by name, or to their
+organisation with nobody named, and nothing else (not even other requests on the same case).
+A family sees the cases of the children they speak for. Deadlines come from the core's
+``deadlines_for`` (the engine's legal clock); this module only chooses which one to say
+and words it in plain English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sendplan.accounts.access import active_memberships_filter, standing_for
+from sendplan.accounts.models import Membership, User
+from sendplan.casework import clock
+from sendplan.casework.models import (
+    OPEN_STAGES,
+    AdviceRequest,
+    AdviceSection,
+    Case,
+    PlanVersion,
+    Section,
+    Stage,
+)
+from sendplan.casework.notifications import long_date, rights_are_young_persons
+from sendplan.casework.selectors import CaseDeadline, _case_queryset, deadlines_for
+from sendplan.casework.services_portal import family_may_act
+from sendplan.core.errors import Http404
+from sendplan.learners.models import Involvement, Learner
+
+#: The plan sections each kind of advice is written into (Reg 6(1); statutory.md §2).
+ADVICE_SECTIONS: dict[str, tuple[str, ...]] = {
+    AdviceRequest.Kind.HEALTH: (Section.C, Section.G),
+    AdviceRequest.Kind.SOCIAL_CARE: (Section.D, Section.H1, Section.H2),
+    AdviceRequest.Kind.EP: (Section.B, Section.F),
+    AdviceRequest.Kind.EDUCATION: (Section.B, Section.F),
+    AdviceRequest.Kind.PFA: (Section.E, Section.F, Section.G, Section.H2),
+    AdviceRequest.Kind.OTHER: (Section.B, Section.C, Section.D),
+}
+
+#: What each section asks for, in a sentence (shown as the textarea's hint).
+SECTION_HINTS: dict[str, str] = {
+    Section.B: "The child or young person's special educational needs.",
+    Section.C: "Health care needs that relate to their special educational needs.",
+    Section.D: "Social care needs that relate to their special educational needs or disability.",
+    Section.E: "The outcomes sought, including for adult life (employment, independent living, "
+    "friends and community, good health).",
+    Section.F: "Special educational provision: what, how much, how often and who gives it.",
+    Section.G: "Health provision reasonably required by their needs.",
+    Section.H1: "Social care provision under section 2 of the Chronically Sick and Disabled "
+    "Persons Act 1970.",
+    Section.H2: "Any other social care provision reasonably required.",
+}
+
+
+@dataclass(frozen=True)
+class AdviceStatus:
+    text: str
+    colour: str  # a govuk-tag--<colour> modifier
+    late: bool = False
+
+
+def advice_status(advice: AdviceRequest, *, today: dt.date) -> AdviceStatus:
+    """The request's status in words (the tag colour only repeats it)."""
+    if advice.received_on is not None:
+        if advice.received_on > advice.due_on:
+            return AdviceStatus("Sent late", "purple", late=True)
+        return AdviceStatus("Sent", "green")
+    if advice.case.stage not in OPEN_STAGES:
+        return AdviceStatus("No longer needed", "grey")
+    if today > advice.due_on:
+        return AdviceStatus("Overdue", "red", late=True)
+    if (advice.due_on - today).days <= 7:
+        return AdviceStatus("Due soon", "orange")
+    return AdviceStatus("To do", "blue")
+
+
+def _addressed_to(user: User) -> Q:
+    org_ids = Membership.objects.filter(active_memberships_filter(), user=user).values(
+        "organisation_id"
+    )
+    return Q(practitioner=user) | Q(practitioner__isnull=True, organisation_id__in=org_ids)
+
+
+def advice_addressed_to(*, fetched_by: User, outstanding: bool) -> QuerySet[AdviceRequest]:
+    """Requests addressed to this user, outstanding (oldest due first) or answered (newest
+    first). The row data come in a fixed number of queries."""
+    queryset = AdviceRequest.objects.filter(
+        _addressed_to(fetched_by), case__learner__archived_at__isnull=True
+    ).select_related("case__learner", "case__caseworker", "organisation", "practitioner")
+    if outstanding:
+        return queryset.filter(
+            received_on__isnull=True, case__stage__in=[s.value for s in OPEN_STAGES]
+        ).order_by("due_on", "id")
+    return queryset.exclude(
+        received_on__isnull=True, case__stage__in=[s.value for s in OPEN_STAGES]
+    ).order_by("-received_on", "-due_on", "-id")
+
+
+def advice_request_for_user(user: User, pk: int) -> tuple[AdviceRequest, bool]:
+    """One request and whether this user may send the advice.
+
+    Addressed to them: theirs. LA staff responsible for the learner: read only (they record
+    posted advice from the case page). Anyone else: 404.
+    """
+    advice = (
+        AdviceRequest.objects.select_related(
+            "case__learner", "case__caseworker", "organisation", "practitioner"
+        )
+        .filter(pk=pk, case__learner__archived_at__isnull=True)
+        .first()
+    )
+    if advice is None:
+        raise Http404("No request found")
+    if AdviceRequest.objects.filter(_addressed_to(user), pk=pk).exists():
+        return advice, True
+    if advice.case.learner.responsible_la_id in standing_for(user).la_ids:
+        return advice, False
+    raise Http404("No request found")
+
+
+def advice_sections_given(advice: AdviceRequest) -> list[AdviceSection]:
+    return list(advice.sections.all())
+
+
+# Families.
+
+#: The steps a family sees, in order, with the stages during which each is "now".
+FAMILY_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("We received the request for an assessment", ()),
+    ("The council decides whether to assess", (Stage.REQUESTED,)),
+    ("The assessment: collecting advice", (Stage.ASSESSING,)),
+    ("Writing the draft plan", (Stage.DRAFTING,)),
+    ("You comment on the draft plan", (Stage.CONSULTING,)),
+    ("The final plan", (Stage.FINAL_ISSUED,)),
+)
+_STEP_OF_STAGE: dict[str, int] = {
+    Stage.REQUESTED: 1,
+    Stage.ASSESSING: 2,
+    Stage.DRAFTING: 3,
+    Stage.CONSULTING: 4,
+    Stage.FINAL_ISSUED: 5,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    state: str  # "Done", "Now" or "Not yet"
+
+
+@dataclass
+class FamilyCase:
+    """Everything the family's case page says, already in plain English."""
+
+    case: Case
+    learner: Learner
+    can_act: bool
+    young_person_decides: bool
+    status: str
+    next_deadline: str
+    next_deadline_late: bool
+    what_next: list[str]
+    steps: list[Step]
+    deadline: CaseDeadline | None
+    draft: PlanVersion | None = None
+    comments_close: dt.date | None = None
+    appeal_by: dt.date | None = None
+    deadlines: list[CaseDeadline] = field(default_factory=list)
+
+
+def _family_learners(user: User, today: dt.date) -> QuerySet[Learner]:
+    open_now = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    involved = Involvement.objects.filter(
+        open_now,
+        user=user,
+        kind__in=[Involvement.Kind.PARENT, Involvement.Kind.YOUNG_PERSON],
+    ).values("learner_id")
+    return Learner.objects.filter(pk__in=involved, archived_at__isnull=True)
+
+
+def family_cases(*, fetched_by: User, today: dt.date | None = None) -> list[tuple[Learner, Case]]:
+    """The latest case of each child this user is family for (two queries)."""
+    today = today or timezone.localdate()
+    cases = (
+        Case.objects.filter(learner__in=_family_learners(fetched_by, today))
+        .select_related("learner")
+        .order_by("learner__given_name", "learner_id", "-received_on", "-id")
+    )
+    latest: dict[int, Case] = {}
+    for case in cases:
+        latest.setdefault(case.learner_id, case)
+    return [(case.learner, case) for case in latest.values()]
+
+
+def _find(deadlines: list[CaseDeadline], ident: str) -> CaseDeadline | None:
+    return next((d for d in deadlines if d.id == ident), None)
+
+
+def _week(case: Case, today: dt.date) -> int:
+    return (today - case.received_on).days // 7 + 1
+
+
+def _sentence(deadline: CaseDeadline | None, late: str, on_time: str) -> tuple[str, bool]:
+    if deadline is None:
+        return "", False
+    when = long_date(deadline.due)
+    if deadline.status == "overdue":
+        return late.format(date=when), True
+    return on_time.format(date=when), False
+
+
+def family_case(user: User, case_id: int, *, today: dt.date | None = None) -> FamilyCase:
+    """The family's view of one case: 404 unless the user is the child's parent or the young
+    person themself (a parent of a young person over 16 may still read it)."""
+    today = today or timezone.localdate()
+    case = (
+        _case_queryset()
+        .filter(pk=case_id, learner__in=_family_learners(user, today))
+        .select_related("caseworker")
+        .first()
+    )
+    if case is None:
+        raise Http404("No case found")
+    learner = case.learner
+    deadlines = deadlines_for(case, today=today)
+    name = learner.given_name
+    stage = case.stage
+    draft = None
+    comments_close = appeal_by = None
+    what_next: list[str] = []
+    deadline: CaseDeadline | None = None
+    late = False
+    if stage == Stage.REQUESTED:
+        deadline = _find(deadlines, "decision_to_assess")
+        status = f"We have the request for an EHC needs assessment for {name}."
+        next_text, late = _sentence(
+            deadline,
+            "The council should have decided by {date} whether to carry out an assessment. "
+            "It is late. You can ask your caseworker why.",
+            "The council must decide by {date} whether to carry out an assessment.",
+        )
+        what_next = [
+            f"The council looks at what it knows about {name}.",
+            "It then writes to tell you if it will carry out an assessment.",
+        ]
+    elif stage == Stage.ASSESSING:
+        deadline = _find(deadlines, "final_plan")
+        week = min(_week(case, today), 20)
+        status = f"We are collecting advice about {name} (week {week} of 20)."
+        next_text, late = _sentence(
+            deadline,
+            "The council should have sent the final plan by {date}. It is late. "
+            "You can ask your caseworker why.",
+            "The council must send the final plan, or tell you it will not make one, by {date}.",
+        )
+        what_next = [
+            "Teachers, health workers, social care and an educational psychologist "
+            f"send advice about {name}.",
+            "Then the council decides whether to write a plan.",
+        ]
+    elif stage == Stage.DRAFTING:
+        deadline = _find(deadlines, "final_plan")
+        status = f"The council is writing a draft plan for {name}."
+        next_text, late = _sentence(
+            deadline,
+            "The final plan was due by {date}. It is late. You can ask your caseworker why.",
+            "The council must send the final plan by {date}.",
+        )
+        what_next = [
+            "You will get the draft plan to read.",
+            "You will have 15 days to comment on it.",
+        ]
+    elif stage == Stage.CONSULTING:
+        draft = _draft(case)
+        deadline = _find(deadlines, "draft_comments_close")
+        comments_close = deadline.due if deadline else None
+        status = f"The draft plan for {name} is ready for your comments."
+        next_text = (
+            f"Please send your comments by {long_date(comments_close)}." if comments_close else ""
+        )
+        what_next = [
+            "Read the draft plan.",
+            "Tell us what you think, and which school or college you would like.",
+            "Then the council sends the final plan.",
+        ]
+    elif stage == Stage.FINAL_ISSUED:
+        assert case.final_issued_on is not None
+        appeal_by = clock.appeal_due(decision_on=case.final_issued_on)
+        status = f"The final plan for {name} was sent on {long_date(case.final_issued_on)}."
+        deadline = _find(deadlines, "annual_review") or _find(deadlines, "early_years_review")
+        next_text, late = _sentence(
+            deadline,
+            "The plan should have been reviewed by {date}. Ask your caseworker about it.",
+            "The plan must be reviewed by {date}.",
+        )
+        what_next = ["The plan is reviewed at least once a year."]
+        if today <= appeal_by:
+            what_next.append(
+                f"If you disagree with the plan, you can appeal until {long_date(appeal_by)}."
+            )
+    elif stage in (Stage.NOT_ASSESSING, Stage.NOT_ISSUING):
+        decided = case.decision_on if stage == Stage.NOT_ASSESSING else case.not_to_issue_on
+        assert decided is not None
+        appeal_by = clock.appeal_due(decision_on=decided)
+        what = "carry out an assessment" if stage == Stage.NOT_ASSESSING else "make a plan"
+        status = f"On {long_date(decided)} the council decided not to {what}."
+        next_text = (
+            f"If you disagree, you can appeal until {long_date(appeal_by)}."
+            if today <= appeal_by
+            else ""
+        )
+        what_next = [
+            "You can ask for mediation first: an independent person helps you and the "
+            "council talk it through.",
+            "You can appeal to the SEND Tribunal.",
+        ]
+    else:
+        closed = case.closed_on or case.received_on
+        status = f"This request was closed on {long_date(closed)}."
+        next_text = ""
+    current = _STEP_OF_STAGE.get(stage)
+    steps = [
+        Step(
+            name,
+            "Done"
+            if current is not None and (i < current or (i == current == 5))
+            else ("Now" if i == current else "Not yet"),
+        )
+        for i, (name, _) in enumerate(FAMILY_STEPS)
+    ]
+    if current is None:
+        steps = steps[:2] if stage == Stage.NOT_ASSESSING else steps[:3]
+        steps = [Step(s.name, "Done") for s in steps]
+    return FamilyCase(
+        case=case,
+        learner=learner,
+        can_act=family_may_act(user, learner, on=today),
+        young_person_decides=rights_are_young_persons(learner, on=today),
+        status=status,
+        next_deadline=next_text,
+        next_deadline_late=late,
+        what_next=what_next,
+        steps=steps,
+        deadline=deadline,
+        draft=draft,
+        comments_close=comments_close,
+        appeal_by=appeal_by,
+        deadlines=deadlines,
+    )
+
+
+def _draft(case: Case) -> PlanVersion | None:
+    return (
+        PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.DRAFT)
+        .select_related("placement_setting")
+        .prefetch_related("needs", "outcomes", "provision")
+        .order_by("-number")
+        .first()
+    )
+
+
+def family_draft(fc: FamilyCase) -> PlanVersion | None:
+    """The draft being written, for section A views (drafting or out for comments)."""
+    if fc.case.stage not in (Stage.DRAFTING, Stage.CONSULTING):
+        return None
+    return fc.draft or _draft(fc.case)

@@ -1,0 +1,87 @@
+"""Template filters for deadlines and case forms: status tags, relative days, field kinds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms, template
+
+from sendplan.web.forms import GovukDateField
+
+register = template.Library()
+
+#: One colour per status across the service; the words carry the meaning (WCAG 1.4.1).
+STATUS_TAGS = {
+    "overdue": ("Overdue", "govuk-tag--red"),
+    "at_risk": ("At risk", "govuk-tag--orange"),
+    "due_soon": ("Due this week", "govuk-tag--yellow"),
+    "on_time": ("On time", "govuk-tag--blue"),
+    "met": ("Met", "govuk-tag--green"),
+    "late": ("Met late", "govuk-tag--magenta"),
+    "ended": ("Period ended", "govuk-tag--grey"),
+    "excused": ("Excused", "govuk-tag--purple"),
+}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_TAGS.get(status, (status.replace("_", " ").capitalize(), ""))[0]
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_TAGS.get(status, ("", "govuk-tag--grey"))[1]
+
+
+@register.filter
+def deadline_status(deadline: object) -> str:
+    """The word to show: "excused" when a lawful exception covers a missed or open limit."""
+    status = getattr(deadline, "status", "")
+    if getattr(deadline, "excused", False) and status in ("late", "overdue", "at_risk"):
+        return "excused"
+    return status
+
+
+@register.filter
+def days_words(days: int) -> str:
+    """'Due today', 'In 3 days', '2 days overdue': paired with the date in the templates."""
+    if days == 0:
+        return "Due today"
+    if days > 0:
+        return "Due tomorrow" if days == 1 else f"In {days} days"
+    late = -days
+    return f"{late} day{'s' if late != 1 else ''} overdue"
+
+
+@register.filter
+def govuk_date(day: dt.date | None) -> str:
+    """'5 January 2026' (GOV.UK style: no leading zero, no comma)."""
+    if not isinstance(day, dt.date):
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
+@register.filter
+def field_kind(bound: forms.BoundField) -> str:
+    """Which GOV.UK component renders a form field."""
+    field, widget = bound.field, bound.field.widget
+    if isinstance(field, GovukDateField):
+        return "date"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "text"
+
+
+@register.filter
+def days_until(deadline: object, today: dt.date) -> int:
+    """Days from today to a deadline's due date (negative when past)."""
+    due = getattr(deadline, "due", None)
+    return (due - today).days if isinstance(due, dt.date) else 0

@@ -1,0 +1,186 @@
+"""The demo's casework: every stage present, volumes and timeliness near Lambeth's published
+figures, and the printed sign-ins each have casework to look at.
+
+The demo is built once for the module (committed, then deleted at the end). Published figures
+are read straight from the shared data here, independently of the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from sendplan.accounts.models import User
+from sendplan.casework import clock
+from sendplan.casework.models import (
+    AdviceRequest,
+    Case,
+    CaseException,
+    Plan,
+    PlanVersion,
+    Review,
+    Stage,
+)
+from sendplan.casework.selectors import _case_queryset, deadlines_for, timeliness, work_tray
+from sendplan.casework.selectors_portal import advice_addressed_to, family_case, family_cases
+from sendplan.demo.build import build_demo, reset_demo
+from sendplan.demo.casework_data import read_published_casework, simulate
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SEED = 11
+EXTRACT = Path("dfe-ehcp-sen2") / "lambeth_extract_2025"
+
+
+def _published(filename: str, column: str, year: str = "2024") -> float:
+    path = Path(settings.SHARED_DATA_DIR) / EXTRACT / filename
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        row = next(
+            r
+            for r in csv.DictReader(handle)
+            if r["la_name"] == "Lambeth"
+            and r["time_period"] == year
+            and r["breakdown_topic"].startswith("All")
+        )
+    return float(row[column])
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        summary = build_demo(seed=SEED, as_at=timezone.localdate())
+        yield summary
+        reset_demo()
+        assert not Case.objects.exists()
+
+
+@pytest.fixture
+def users(demo) -> dict[str, User]:
+    return {u.username: u for u in User.objects.filter(username__startswith="demo.")}
+
+
+def _last_year() -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    return today - dt.timedelta(days=365), today
+
+
+def test_every_stage_of_the_process_is_present(demo):
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert stages == {s.value for s in Stage}
+
+
+def test_requests_in_the_last_year_are_near_lambeths_published_number(demo):
+    published = _published("requests.csv", "requests_received_in_year")
+    since, today = _last_year()
+    built = Case.objects.filter(received_on__gt=since, received_on__lte=today).count()
+    assert published == 752
+    assert abs(built - published) <= 0.1 * published
+
+
+def test_decisions_to_assess_and_refusals_keep_the_published_shares(demo):
+    since, today = _last_year()
+    decided = Case.objects.filter(decision_on__gt=since, decision_on__lte=today)
+    assess = decided.filter(assess=True).count() / decided.count()
+    published_assess = _published("requests.csv", "requests_decided_to_assess")
+    published_refuse = _published("requests.csv", "requests_decided_not_to_assess")
+    expected = published_assess / (published_assess + published_refuse)
+    assert abs(assess - expected) <= 0.06
+
+
+def test_decisions_within_6_weeks_are_near_the_published_share(demo):
+    since, today = _last_year()
+    rows = Case.objects.filter(decision_on__gt=since, decision_on__lte=today).values_list(
+        "received_on", "decision_on"
+    )
+    on_time = [d <= clock.due(clock.DECISION_TO_ASSESS, r) for r, d in rows]
+    published = _published("requests.csv", "request_outcome_six_weeks_pc") / 100
+    assert abs(sum(on_time) / len(on_time) - published) <= 0.06
+
+
+def test_final_plans_in_the_last_year_are_near_the_published_number(demo):
+    since, today = _last_year()
+    built = Case.objects.filter(final_issued_on__gt=since, final_issued_on__lte=today).count()
+    published = _published("timeliness_20_week.csv", "plans_issued_den")
+    assert abs(built - published) <= 0.15 * published
+
+
+def test_twenty_week_timeliness_is_within_a_few_points_of_lambeth(demo, users):
+    measure = timeliness(fetched_by=users["demo.commissioner"])
+    with_exceptions = _published("timeliness_20_week.csv", "pc_plans_issued_within_20_weeks")
+    without = _published("timeliness_20_week.csv", "PC_plans_issued_20_weeks_ex")
+    assert (with_exceptions, without) == (83.9, 87.2)
+    assert abs(measure.pc_plans_issued_within_20_weeks - with_exceptions) <= 3
+    assert abs(measure.pc_plans_issued_20_weeks_ex - without) <= 3
+    assert measure.plans_issued_den > measure.plans_issued_den_ex  # some exception cases
+
+
+def test_every_case_passes_the_engines_consistency_check(demo):
+    today = timezone.localdate()
+    checked = 0
+    for case in _case_queryset().iterator(chunk_size=500):
+        deadlines_for(case, today=today)  # raises ValueError on any inconsistent date
+        checked += 1
+    assert checked == Case.objects.count()
+
+
+def test_plans_and_reviews_follow_the_stages(demo):
+    issued = Case.objects.filter(stage=Stage.FINAL_ISSUED)
+    assert Plan.objects.filter(status=Plan.Status.MAINTAINED).count() == issued.count()
+    assert Review.objects.count() == issued.count()
+    drafts = Case.objects.filter(stage__in=[Stage.DRAFTING, Stage.CONSULTING]).count()
+    assert PlanVersion.objects.filter(status=PlanVersion.Status.DRAFT).count() == drafts
+    assert not PlanVersion.objects.filter(status=PlanVersion.Status.ISSUED, issued_on=None)
+
+
+def test_advice_due_dates_come_from_the_legal_clock(demo):
+    rows = AdviceRequest.objects.values_list("requested_on", "due_on", "kind", "case__learner")
+    assert all(due == clock.due(clock.ADVICE, asked) for asked, due, _, _ in rows)
+    assert {kind for _, _, kind, _ in rows} >= {"education", "health", "ep", "social_care", "pfa"}
+
+
+def test_exceptions_are_lawful_case_level_exceptions(demo):
+    keys = set(CaseException.objects.values_list("key", flat=True))
+    assert keys and all(clock.exception_applies_to(k, clock.FINAL_PLAN) for k in keys)
+
+
+def test_demo_caseworker_has_a_realistic_open_caseload_with_overdue_and_at_risk(users):
+    caseworker = users["demo.caseworker"]
+    open_cases = Case.objects.filter(
+        caseworker=caseworker,
+        stage__in=[Stage.REQUESTED, Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING],
+    ).count()
+    tray = work_tray(fetched_by=caseworker)
+    assert 20 <= open_cases <= 80
+    assert tray.overdue and tray.at_risk and tray.due_this_week
+
+
+def test_demo_practitioners_have_advice_requests_waiting(users):
+    for username in ("demo.health", "demo.socialworker", "demo.ep"):
+        waiting = advice_addressed_to(fetched_by=users[username], outstanding=True)
+        assert waiting.filter(practitioner=users[username]).count() >= 1, username
+
+
+def test_demo_parents_child_has_a_draft_out_for_comments(users):
+    parent = users["demo.parent"]
+    rows = family_cases(fetched_by=parent)
+    assert len(rows) == 1
+    fc = family_case(parent, rows[0][1].pk)
+    assert fc.case.stage == Stage.CONSULTING
+    assert fc.draft is not None and fc.can_act
+    assert fc.comments_close is not None and fc.comments_close >= timezone.localdate()
+
+
+def test_simulation_is_deterministic_from_the_seed():
+    published = read_published_casework(Path(settings.SHARED_DATA_DIR))
+    as_at = dt.date(2026, 3, 2)
+    first = simulate(published, as_at=as_at, rng=np.random.default_rng(5))
+    again = simulate(published, as_at=as_at, rng=np.random.default_rng(5))
+    assert first == again
+    assert Counter(c.stage for c in first)["final_issued"] > 300
