@@ -1,0 +1,75 @@
+"""Every area of the service in a real browser, as the people who use it, with axe-core on
+each page: the casework pages, the families' and practitioners' pages, placement planning
+and sufficiency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sendplan.casework import services
+from sendplan.casework.models import AdviceRequest, Stage
+from tests.casework.conftest import make_case
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def case_out_for_comments(cast):
+    """The cast's learner with a draft plan out for comments and health advice requested."""
+    received = dt.date.today() - dt.timedelta(days=110)
+    case = make_case(cast, Stage.DRAFTING, received_on=received)
+    health_org = cast.learner.involvements.get(user=cast.health).organisation
+    services.advice_request(
+        case_id=case.pk,
+        kind=AdviceRequest.Kind.HEALTH,
+        organisation_id=health_org.pk,
+        requested_on=received + dt.timedelta(days=45),
+        practitioner=cast.health,
+        changed_by=cast.caseworker,
+    )
+    services.draft_issue(
+        case_id=case.pk, issued_on=received + dt.timedelta(days=98), changed_by=cast.caseworker
+    )
+    case.refresh_from_db()
+    return case
+
+
+def visit(site, name: str, *args: object) -> None:
+    response = site.goto(name, *args)
+    assert response.status == 200, f"{name} gave {response.status}"
+    site.assert_accessible()
+
+
+def test_caseworker_pages_have_no_accessibility_violations(site, case_out_for_comments):
+    case = case_out_for_comments
+    site.sign_in("caseworker")
+    visit(site, "casework:tray")
+    visit(site, "casework:case", case.pk)
+    visit(site, "casework:plan", case.plan.pk)
+    visit(site, "casework:plan-draft", case.plan.pk)
+    visit(site, "casework:reviews")
+    visit(site, "planning:index")
+    visit(site, "planning:suitable-places", case.learner_id)
+    visit(site, "sufficiency:overview")
+
+
+def test_manager_dashboard_has_no_accessibility_violations(site, case_out_for_comments):
+    site.sign_in("manager")
+    visit(site, "casework:dashboard")
+
+
+def test_practitioner_advice_pages_have_no_accessibility_violations(site, case_out_for_comments):
+    site.sign_in("health")
+    visit(site, "casework:advice-list")
+    advice = case_out_for_comments.advice_requests.get()
+    visit(site, "casework:advice-detail", advice.pk)
+
+
+def test_family_pages_have_no_accessibility_violations(site, case_out_for_comments):
+    case = case_out_for_comments
+    site.sign_in("parent")
+    visit(site, "casework:family-home")
+    visit(site, "casework:family-case", case.pk)
+    visit(site, "casework:family-draft", case.pk)
