@@ -39,6 +39,7 @@ install: $(VENV)/.installed $(STATIC)/sendplan.css ## Install Python and front-e
 demo: install ## Migrate the SQLite database, build the demo partnership and serve it on 127.0.0.1:8000
 	$(BIN)/sendplan migrate --no-input
 	$(BIN)/sendplan demo
+	$(BIN)/sendplan sufficiency-run
 	$(BIN)/sendplan runserver 127.0.0.1:8000
 
 serve: install ## Serve the existing database without rebuilding the demo
