@@ -32,6 +32,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT / "src"))
 
 from place_instances import Instance, generate, write_csv  # noqa: E402
 
@@ -133,9 +134,9 @@ def baseline(npz: str) -> None:
                       "greedy_unplaced": g_unplaced}))  # fmt: skip
 
 
-def run(size: str, seed: int) -> dict[str, object]:
+def run(size: str, seed: int, homes: str) -> dict[str, object]:
     n, m = SIZES[size]
-    inst = generate(n, m, seed=seed)
+    inst = generate(n, m, seed=seed, homes=homes)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         lp, sp = write_csv(inst, folder)
@@ -149,7 +150,12 @@ def run(size: str, seed: int) -> dict[str, object]:
             [sys.executable, __file__, "--baseline", str(folder / "inst.npz")]
         )
         base = json.loads(b_out)
-    return {"size": size, "n": n, "m": m, "max_km": inst.max_km, "wall": wall, "mb": mb,
+    from sendplan.engine.placement_model import age_classes, make_groups
+
+    groups = make_groups(inst.l_need, inst.l_age, inst.l_lat, inst.l_lon,
+                         np.full(n, -1), age_classes(inst.s_min_age, inst.s_max_age),
+                         by_preference=False).count.size  # fmt: skip
+    return {"size": size, "homes": homes, "groups": groups, "n": n, "m": m, "max_km": inst.max_km, "wall": wall, "mb": mb,
             "ours": ours, "b_wall": b_wall, "b_mb": b_mb, "base": base}  # fmt: skip
 
 
@@ -157,27 +163,35 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="la,region,england")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--homes",
+        default="continuous,lsoa",
+        help="home points: continuous (each its own) and/or lsoa (nearest LSOA centroid)",
+    )
     ap.add_argument("--baseline", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.baseline:
         baseline(args.baseline)
         return
     print(
-        "| size | learners x settings | max_km | arcs/learner | sendplan place s | peak MB | "
-        "solve_seconds | baseline s (solve s) | baseline MB | ratio | optimal? | greedy extra |"
+        "| size | homes | learners x settings | groups | max_km | arcs/learner | sendplan place s | peak MB | "
+        "solve_seconds | baseline s (solve s) | baseline MB | ratio | optimal? | greedy extra | "
+        "load avg before / after |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for size in args.sizes.split(","):
-        r = run(size.strip(), args.seed)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for size, homes in [(s, h) for s in args.sizes.split(",") for h in args.homes.split(",")]:
+        load_before = os.getloadavg()[0]
+        r = run(size.strip(), args.seed, homes.strip())
         ours, base = r["ours"], r["base"]
         assert isinstance(ours, dict) and isinstance(base, dict)
         same = "yes" if ours["objective"] == base["objective"] else f"NO ({base['objective']})"
         extra = 100 * (base["greedy"] - base["objective"]) / base["objective"]
-        print(f"| {r['size']} | {r['n']:,} x {r['m']:,} | {r['max_km']} | "
+        print(f"| {r['size']} | {r['homes']} | {r['n']:,} x {r['m']:,} | {r['groups']:,} | "
+              f"{r['max_km']} | "
               f"{base['arcs'] / r['n']:.1f} | {r['wall']:.2f} | {r['mb']:.0f} | "
               f"{ours['solve_seconds']:.2f} | {r['b_wall']:.2f} ({base['solve_s']:.2f}) | "
-              f"{r['b_mb']:.0f} | {r['wall'] / r['b_wall']:.2f} | {same} | +{extra:.1f}% |",
-              flush=True)  # fmt: skip
+              f"{r['b_mb']:.0f} | {r['wall'] / r['b_wall']:.2f} | {same} | +{extra:.1f}% | "
+              f"{load_before:.1f} / {os.getloadavg()[0]:.1f} |", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

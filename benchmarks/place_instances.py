@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,8 +62,21 @@ def _need_mask(rng: np.random.Generator, pool: list[int], lo: int, hi: int, n: i
     return out
 
 
-def generate(n_learners: int, n_settings: int, *, seed: int = 1, candidates: int = 30) -> Instance:
-    """Build one instance; the same arguments always give the same instance."""
+def generate(
+    n_learners: int,
+    n_settings: int,
+    *,
+    seed: int = 1,
+    candidates: int = 30,
+    homes: str = "continuous",
+) -> Instance:
+    """Build one instance; the same arguments always give the same instance.
+
+    ``homes="continuous"`` leaves every home at its own point. ``homes="lsoa"`` moves each home
+    to the nearest real LSOA centroid in England, as learner records store them (LSOA or
+    postcode, never the address); everything else is drawn identically, only the homes and
+    therefore ``max_km`` change.
+    """
     rng = np.random.default_rng(seed)
     side = 30.0 * math.sqrt(n_learners / 5000)
     n_towns = max(4, n_settings // 12)
@@ -81,6 +95,10 @@ def generate(n_learners: int, n_settings: int, *, seed: int = 1, candidates: int
         return _six(lat), _six(lon)
 
     l_lat, l_lon = place(n_learners)
+    if homes == "lsoa":
+        l_lat, l_lon = _snap_to_lsoa(l_lat, l_lon)
+    elif homes != "continuous":
+        raise ValueError("homes must be 'continuous' or 'lsoa'")
     l_need = rng.choice(len(NEEDS), size=n_learners, p=np.array(NEED_SHARE) / sum(NEED_SHARE))
     age_w = np.array(
         [0.2] * 3 + [0.6, 0.9] + [1.0] * 6 + [1.1] * 5 + [0.8, 0.6, 0.35, 0.3] + [0.1] * 6
@@ -150,6 +168,25 @@ def generate(n_learners: int, n_settings: int, *, seed: int = 1, candidates: int
         kinds[kind],
         max_km,
     )
+
+
+# The real public data beside the repository (SENDPLAN_SHARED_DATA overrides, as in settings).
+SHARED_DATA = Path(
+    os.environ.get("SENDPLAN_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+LSOA_CENTROIDS = SHARED_DATA / "geo-lsoa-msoa-centroids" / "lsoa_latlong_england.csv.gz"
+
+
+def _snap_to_lsoa(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each point moved to the nearest of England's 34,789 LSOA (2011) centroids."""
+    import gzip
+
+    with gzip.open(LSOA_CENTROIDS, "rt", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    c_lat = _six(np.array([float(r["latitude"]) for r in rows]))
+    c_lon = _six(np.array([float(r["longitude"]) for r in rows]))
+    _, nearest = cKDTree(_xyz(c_lat, c_lon)).query(_xyz(lat, lon))
+    return c_lat[nearest], c_lon[nearest]
 
 
 def _radius_for(

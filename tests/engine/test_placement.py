@@ -201,3 +201,38 @@ def test_problem_check_refuses_negative_places() -> None:
     p = problem([("ASD", 8, 0.0)], [(0.0, ["ASD"], 5, 11, -1, 10_000)])
     with pytest.raises(ValueError, match="places must be non-negative"):
         place(p)
+
+
+def test_k_d_tree_and_dense_distance_paths_give_the_same_arcs_and_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sendplan.engine import placement_model
+
+    rng = np.random.default_rng(7)
+    n, m = 600, 40
+    p = dataclasses.replace(
+        problem([("ASD", 12, 0.0)], [(0.0, ["ASD"], 11, 16, 1, 10_000)]),
+        need=rng.choice([10, 5, 4], size=n).astype(np.int64),
+        age=rng.integers(5, 17, size=n),
+        lat=52 + rng.uniform(0, 0.2, size=n),
+        lon=-1 + rng.uniform(0, 0.3, size=n),
+        setting_lat=52 + rng.uniform(0, 0.2, size=m),
+        setting_lon=-1 + rng.uniform(0, 0.3, size=m),
+        min_age=rng.choice([4, 11], size=m).astype(np.int64),
+        max_age=rng.choice([11, 16, 19], size=m).astype(np.int64),
+        needs=rng.integers(1, 1 << 13, size=m),
+        places=rng.integers(0, 20, size=m),
+        annual_cost=rng.uniform(6_000, 60_000, size=m).round(),
+        preferred=None,
+    )
+    dense = place(p, max_km=8.0)
+    monkeypatch.setattr(placement_model, "_DENSE_PAIRS", 0)
+    tree = place(p, max_km=8.0)
+    assert tree.stats == dense.stats
+    assert tree.objective == dense.objective
+    assert tree.assignment.tolist() == dense.assignment.tolist()
+    placed = np.flatnonzero(tree.assignment >= 0)
+    s = tree.assignment[placed]
+    km = haversine_km(p.lat[placed], p.lon[placed], p.setting_lat[s], p.setting_lon[s])
+    assert (tree.km[placed] == km).all()
+    assert (dense.km[placed] == km).all()

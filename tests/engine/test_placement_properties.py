@@ -101,6 +101,7 @@ def test_answer_respects_capacity_eligibility_and_matches_the_milp_optimum(
     assert (km[placed, s] <= max_km).all()
     assert (np.bincount(s, minlength=p.n_settings) <= p.places).all()
     assert (r.cost[placed] == cost[placed, s]).all()
+    assert (r.km[placed] == km[placed, s]).all()  # recomputed distances agree to the bit
     assert r.objective == int(cost[placed, s].sum()) + unplaced * (p.n_learners - placed.size)
     assert r.objective == round(_milp_optimum(p, per_km, unplaced, max_km))
     assert r.total_place_cost + r.total_travel_cost == int(r.cost.sum())

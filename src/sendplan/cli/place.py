@@ -21,6 +21,7 @@ from typing import TextIO
 
 import numpy as np
 
+from sendplan.cli.place_fast import read_learners_fast
 from sendplan.engine.placement import (
     ALL_NEEDS,
     NEED_CODES,
@@ -230,8 +231,16 @@ def load(learners_path: str, settings_path: str) -> tuple[list[str], list[str], 
     """Read and validate both files; raise :class:`InvalidInput` listing every problem."""
     st = read_table(settings_path, SETTING_COLUMNS)
     settings = parse_settings(st) if st.columns else None
-    lt = read_table(learners_path, LEARNER_COLUMNS, ("preferred_setting",))
     problems = st.messages()
+    if settings is not None and not problems:
+        fast = read_learners_fast(learners_path, NEED_CODES, settings.ids)
+        if fast is not None:
+            return (
+                fast.ids,
+                _setting_ids(settings),
+                _problem(fast.need, fast.age, fast.lat, fast.lon, fast.preferred, settings),
+            )
+    lt = read_table(learners_path, LEARNER_COLUMNS, ("preferred_setting",))
     learner_ids = lt.columns.get("learner_id", [])
     _check_ids(lt, "learner_id")
     need_text = lt.columns.get("need", [])
@@ -259,17 +268,32 @@ def load(learners_path: str, settings_path: str) -> tuple[list[str], list[str], 
     problems += lt.messages()
     if problems or settings is None:
         raise InvalidInput(problems)
-    problem = PlacementProblem(
-        need=need, age=age.astype(np.int64), lat=lat, lon=lon,
+    problem = _problem(need, age.astype(np.int64), lat, lon, pref, settings)
+    return learner_ids, _setting_ids(settings), problem
+
+
+def _problem(
+    need: np.ndarray,
+    age: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    pref: np.ndarray,
+    settings: Settings,
+) -> PlacementProblem:
+    return PlacementProblem(
+        need=need, age=age, lat=lat, lon=lon,
         setting_lat=settings.lat, setting_lon=settings.lon,
         min_age=settings.min_age.astype(np.int64), max_age=settings.max_age.astype(np.int64),
         needs=settings.needs, places=settings.places.astype(np.int64),
         annual_cost=settings.annual_cost, preferred=pref,
     )  # fmt: skip
+
+
+def _setting_ids(settings: Settings) -> list[str]:
     setting_ids = [""] * len(settings.ids)
     for sid, i in settings.ids.items():
         setting_ids[i] = sid
-    return learner_ids, setting_ids, problem
+    return setting_ids
 
 
 def _write_atomic(path: Path, write: Callable[[TextIO], None]) -> Path:

@@ -8,15 +8,14 @@ passes the child is stopped and the caller falls back to a first-come-first-serv
 
 from __future__ import annotations
 
-import mmap
-import multiprocessing
 from dataclasses import dataclass
 
 import numpy as np
 
-from sendplan.engine.placement_model import IntArray
+from sendplan.engine.placement_model import IndexArray, IntArray
 
 OPTIMAL, TIME_LIMIT, INFEASIBLE = "optimal", "time_limit", "infeasible"
+_SLICE = 1 << 21
 
 
 @dataclass(frozen=True)
@@ -24,41 +23,34 @@ class FlowNetwork:
     """Transportation network: groups 0..G-1 supply ``supply``; settings G..G+S-1 take at most
     ``capacity``; every group may also send learners to the sink (node G+S) at ``unplaced``."""
 
-    arc_group: IntArray
-    arc_setting: IntArray  # index 0..S-1 among the network's settings
-    arc_cost: IntArray
+    arc_group: IndexArray | IntArray
+    arc_setting: IndexArray | IntArray  # index 0..S-1 among the network's settings
+    arc_cost: IntArray | IndexArray  # int32 when every cost fits
     supply: IntArray
     capacity: IntArray
     unplaced: IntArray  # per group: cost of leaving one learner unplaced
 
 
-def restrict(net: FlowNetwork, idx: IntArray) -> FlowNetwork:
-    """The same network with only the arcs at positions ``idx`` (kept in order)."""
-    return FlowNetwork(
-        arc_group=net.arc_group[idx],
-        arc_setting=net.arc_setting[idx],
-        arc_cost=net.arc_cost[idx],
-        supply=net.supply,
-        capacity=net.capacity,
-        unplaced=net.unplaced,
-    )
-
-
-def _solve_plain(net: FlowNetwork) -> tuple[str, IntArray]:
-    """OR-Tools on every arc of ``net``."""
+def solve_exact(net: FlowNetwork) -> tuple[str, IntArray]:
+    """Optimal flows on every group-to-setting arc of ``net``, solved in this process."""
     from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
     g, s = net.supply.size, net.capacity.size
     sink = g + s
     mcf = SimpleMinCostFlow()
-    # NodeIndex is int32 inside OR-Tools: passing int32 avoids a converted copy per array.
-    # An arc never carries more than its group's learners or its setting's places.
-    mcf.add_arcs_with_capacity_and_unit_cost(
-        net.arc_group.astype(np.int32),
-        (net.arc_setting + g).astype(np.int32),
-        np.minimum(net.supply[net.arc_group], net.capacity[net.arc_setting]),
-        net.arc_cost.astype(np.int64, copy=False),
-    )
+    # Added in slices so the converted node and capacity arrays stay small (NodeIndex is int32
+    # inside OR-Tools; an arc never carries more than its group's learners or its setting's
+    # places).
+    n_arcs = net.arc_group.size
+    for lo in range(0, n_arcs, _SLICE):
+        hi = min(n_arcs, lo + _SLICE)
+        grp, sett = net.arc_group[lo:hi], net.arc_setting[lo:hi]
+        mcf.add_arcs_with_capacity_and_unit_cost(
+            grp.astype(np.int32, copy=False),
+            (sett + g).astype(np.int32),
+            np.minimum(net.supply[grp], net.capacity[sett]),
+            net.arc_cost[lo:hi].astype(np.int64, copy=False),
+        )
     mcf.add_arcs_with_capacity_and_unit_cost(
         np.arange(g, g + s, dtype=np.int32),
         np.full(s, sink, dtype=np.int32),
@@ -81,20 +73,6 @@ def _solve_plain(net: FlowNetwork) -> tuple[str, IntArray]:
     return OPTIMAL, mcf.flows(np.arange(net.arc_group.size, dtype=np.int32))
 
 
-def solve_exact(net: FlowNetwork) -> tuple[str, IntArray]:
-    """Optimal flows on every arc of ``net`` (arcs sorted by group, cheapest first).
-
-    Dense networks are solved on their cheapest arcs with exact pricing
-    (:mod:`sendplan.engine.placement_pricing`); sparse ones directly.
-    """
-    from sendplan.engine.placement_pricing import MIN_ARCS_PER_GROUP, solve_priced
-
-    if net.arc_group.size <= MIN_ARCS_PER_GROUP * net.supply.size:
-        return _solve_plain(net)
-    status, flows, _ = solve_priced(net, _solve_plain)
-    return status, flows
-
-
 def _solve_into(net: FlowNetwork, out: np.ndarray) -> None:
     status, flows = solve_exact(net)
     if status == OPTIMAL:
@@ -108,6 +86,9 @@ def solve_network(net: FlowNetwork, *, time_left: float | None) -> tuple[str, In
         return solve_exact(net)
     if time_left <= 0:
         return TIME_LIMIT, None
+    import mmap  # only a time limit needs a child process
+    import multiprocessing
+
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: solve without a limit
