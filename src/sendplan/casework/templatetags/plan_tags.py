@@ -7,29 +7,13 @@ import datetime as dt
 from django import forms, template
 from django.utils import timezone
 
-from sendplan.web.forms import GovukDateField
+from sendplan.casework.templatetags.tray_tags import field_kind
 
 register = template.Library()
 
 
-@register.filter
-def plan_field_kind(bound: forms.BoundField) -> str:
-    field, widget = bound.field, bound.field.widget
-    if isinstance(field, GovukDateField):
-        return "date"
-    if isinstance(widget, forms.HiddenInput):
-        return "hidden"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
-    if isinstance(widget, forms.CheckboxInput):
-        return "checkbox"
-    if isinstance(widget, forms.Textarea):
-        return "textarea"
-    if isinstance(widget, forms.Select):
-        return "select"
-    return "text"
+# The plan forms use the same field-to-component rule as the case forms.
+register.filter("plan_field_kind", field_kind)
 
 
 @register.filter

@@ -69,6 +69,9 @@ def field_kind(bound: forms.BoundField) -> str:
         return "date"
     if isinstance(widget, forms.HiddenInput):
         return "hidden"
+    # Before RadioSelect: Django's CheckboxSelectMultiple is a subclass of it.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxInput):
