@@ -7,7 +7,8 @@ Run: ``.venv/bin/python benchmarks/bench_forecast.py [SHARED_DATA_DIR]``
 2. Rolling-origin backtest at every origin 2014-2024, horizons 1-3: MAPE over LAs, median
    APE, England's absolute error and 80 % coverage, for the model and the naive forecasts;
    pooled over all origins and over the EHC-plan-era origins 2019-2024; interval score and
-   80 % coverage by origin.
+   80 % coverage by origin. "model" is the growth model (the default); "cohort" and
+   "combined" are the age-band progression model and the mean of the two.
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ def main() -> None:
     print(f"  {result.message}")
     if result.placements is not None:
         print(f"  placement-type rows (--breakdowns-out): {result.placements.height}")
+    for method in ("cohort", "combined"):
+        t0, c0 = time.perf_counter(), time.process_time()
+        forecast_caseload(history=history, horizon=10, simulations=1000, seed=0, method=method)
+        print(
+            f"  --method {method}: forecast {time.perf_counter() - t0:.2f} s "
+            f"(CPU {time.process_time() - c0:.2f} s)"
+        )
     bt = backtest(history=history, horizon=3, simulations=1000, seed=0)
     cols = [
         "horizon",
@@ -81,8 +89,8 @@ def main() -> None:
         print("Backtest, origins 2019-2024:")
         print(recent)
         per_origin = (
-            bt.rows.filter(pl.col("method") == "model")
-            .pivot(on="horizon", index="origin", values="coverage80")
+            bt.rows.filter(pl.col("method").is_in(["model", "cohort", "combined"]))
+            .pivot(on="horizon", index=["method", "origin"], values="coverage80")
             .sort("origin")
         )
         print("Model 80 % coverage by origin (columns: horizon):")

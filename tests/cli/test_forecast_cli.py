@@ -87,6 +87,8 @@ def test_backtest_mode_writes_one_row_per_origin_horizon_and_method(tmp_path: Pa
     rows = pl.read_csv(out)
     assert set(rows["method"]) == {
         "model",
+        "cohort",
+        "combined",
         "persistence",
         "last_growth",
         "mean_growth_3y",
@@ -124,3 +126,16 @@ def test_breakdowns_out_without_setting_columns_writes_a_header_and_a_note(
     assert types.read_text().strip().split(",")[5] == "placement_type"
     assert len(types.read_text().strip().splitlines()) == 1
     assert "header only" in capsys.readouterr().err
+
+
+def test_method_option_changes_the_totals_and_rejects_unknown_names(tmp_path: Path) -> None:
+    base = ["--caseload", str(RELEASE_2025), "--horizon", "2", "--simulations", "50"]
+    outs = {}
+    for method in ("growth", "combined"):
+        outs[method] = tmp_path / f"{method}.csv"
+        assert main([*base, "--out", str(outs[method]), "--method", method]) == 0
+    growth, combined = (pl.read_csv(outs[m])["ehcplans"] for m in ("growth", "combined"))
+    assert not growth.equals(combined)
+    with pytest.raises(SystemExit) as caught:
+        main([*base, "--out", str(tmp_path / "x.csv"), "--method", "magic"])
+    assert caught.value.code == 2

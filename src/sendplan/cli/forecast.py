@@ -4,7 +4,11 @@ Forecast (the CONTRACTS.md invocation)::
 
     sendplan forecast --caseload RELEASE.zip [--caseload OLDER.zip] --horizon YEARS
                       --out FORECAST.csv [--population SNPP.csv] [--simulations N] [--seed N]
-                      [--breakdowns-out PLACEMENTS.csv]
+                      [--breakdowns-out PLACEMENTS.csv] [--method growth|cohort|combined]
+
+``--method`` picks how LA totals are forecast: ``growth`` (default, the pooled growth
+model), ``cohort`` (age-band progression ratios) or ``combined`` (their mean); ADR 0103
+has the backtest of each.
 
 ``--breakdowns-out`` writes the placement-type breakdown (see ADR 0103) to its own file, so
 FORECAST.csv keeps exactly the contract's columns: the same columns plus ``placement_type``
@@ -31,6 +35,7 @@ import polars as pl
 
 from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload, read_population
 from sendplan.engine.forecast_backtest import backtest
+from sendplan.engine.forecast_cohort import METHODS
 from sendplan.engine.forecast_data import ForecastInputError, load_caseload
 
 
@@ -59,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write forecasts by placement type (mainstream, resourced, special, "
         "independent, post16, other) to this CSV, with a placement_type column",
+    )
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default="growth",
+        help="how LA totals are forecast: growth (default; best on the backtest), cohort "
+        "(age-band progression ratios) or combined (the mean of the two)",
     )
     p.add_argument(
         "--backtest",
@@ -126,6 +138,7 @@ def main(argv: list[str]) -> int:
             simulations=args.simulations,
             seed=args.seed,
             population=population,
+            method=args.method,
         )
     except ForecastInputError as error:
         for problem in error.problems:

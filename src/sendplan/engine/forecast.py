@@ -19,6 +19,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sendplan.engine.forecast_cohort import (
+    METHODS,
+    CohortFit,
+    bands_of,
+    fit_cohort,
+    method_point,
+)
 from sendplan.engine.forecast_data import (
     AGE_BANDS,
     AGE_CELLS,
@@ -55,13 +62,15 @@ BREAKDOWN_COLUMNS = (*OUTPUT_COLUMNS[:5], "placement_type", *OUTPUT_COLUMNS[5:])
 class ForecastResult:
     """``status`` 0 on success; ``table`` has :data:`OUTPUT_COLUMNS`; ``fit`` the model;
     ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need ``All``, one row per
-    area, year and placement type) when the release carries setting columns, else None."""
+    area, year and placement type) when the release carries setting columns, else None;
+    ``cohort`` the band model when ``method`` was ``cohort`` or ``combined``."""
 
     status: int
     message: str
     table: pl.DataFrame
     fit: GrowthFit | None
     placements: pl.DataFrame | None = None
+    cohort: CohortFit | None = None
 
 
 def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.ndarray]:
@@ -228,8 +237,14 @@ def forecast_caseload(
     simulations: int = 1000,
     seed: int = 0,
     population: dict[int, np.ndarray] | None = None,
+    method: str = "growth",
 ) -> ForecastResult:
     """Forecast plans for every LA, region and England for ``horizon`` census years.
+
+    ``method`` picks the LA totals: ``growth`` (the pooled growth model, the default: best
+    on the pooled backtest, ADR 0103), ``cohort`` (the age-band progression model of
+    :mod:`~sendplan.engine.forecast_cohort`) or ``combined`` (their equal-weight mean).
+    Every method's intervals are the growth model's simulated spread around its point.
 
     Examples
     --------
@@ -246,9 +261,26 @@ def forecast_caseload(
     """
     if horizon < 1 or simulations < 10:
         return ForecastResult(1, "horizon must be >= 1 and simulations >= 10", pl.DataFrame(), None)
+    if method not in METHODS:
+        return ForecastResult(
+            1, f"method must be one of {', '.join(METHODS)}", pl.DataFrame(), None
+        )
     rng = np.random.default_rng(seed)
     fit = fit_growth(history.totals)
     totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
+    cohort = None
+    if method != "growth":
+        cohort = fit_cohort(bands_of(history.bands, history.ages, AGE_BANDS), history.totals)
+        if cohort.pairs == 0:
+            return ForecastResult(
+                1,
+                f"method {method} needs plans by age band in two consecutive years",
+                pl.DataFrame(),
+                None,
+            )
+        target = method_point(method, totals[0], cohort.point(horizon))
+        # The growth model's simulated log deviations, carried around this method's point.
+        totals = totals * (target / np.maximum(totals[0], 1e-9))[None]
     start, ratio = _age_start(history)
     pop = None if not population else _population_ratios(population, history, horizon)
     shares = _need_shares(history)
@@ -331,8 +363,10 @@ def forecast_caseload(
             pl.concat(p_frames).sort("area_code", "census_year", order).select(BREAKDOWN_COLUMNS)
         )
     message = (
-        f"forecast {len(areas)} areas for {horizon} years from {int(history.years[-1])}; "
-        f"settings lambda={fit.lam} phi={fit.phi} rho={fit.rho} "
-        f"from {fit.cv_origins} rolling origins"
+        f"forecast {len(areas)} areas for {horizon} years from {int(history.years[-1])} "
+        f"by the {method} method; growth settings lambda={fit.lam} phi={fit.phi} "
+        f"rho={fit.rho} from {fit.cv_origins} rolling origins"
     )
-    return ForecastResult(0, message, table.select(OUTPUT_COLUMNS), fit, placements)
+    if cohort is not None:
+        message += f"; cohort settings lambda={cohort.lam} rho={cohort.rho}"
+    return ForecastResult(0, message, table.select(OUTPUT_COLUMNS), fit, placements, cohort)

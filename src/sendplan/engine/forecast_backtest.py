@@ -14,10 +14,22 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from sendplan.engine.forecast_data import CaseloadHistory
+from sendplan.engine.forecast_cohort import bands_of, fit_cohort, method_point
+from sendplan.engine.forecast_data import AGE_BANDS, CaseloadHistory
 from sendplan.engine.forecast_model import fit_growth, simulate_totals
 
-METHODS = ("model", "persistence", "last_growth", "mean_growth_3y", "linear_trend_5y")
+# "model" is the growth model (the default forecast); "cohort" and "combined" are the other
+# ways to get totals (forecast_cohort.METHODS), with the growth model's simulated spread.
+METHODS = (
+    "model",
+    "cohort",
+    "combined",
+    "persistence",
+    "last_growth",
+    "mean_growth_3y",
+    "linear_trend_5y",
+)
+_SIMULATED = ("model", "cohort", "combined")
 _MIN_YEARS = 5  # the 5-year trend needs five levels
 
 
@@ -58,6 +70,16 @@ def naive_forecasts(totals: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
     }
 
 
+def _interval(
+    actual: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inside the 80 % interval, and its interval (Winkler) score in % of the actual: width
+    plus 10 x any miss; lower is better and it rewards narrow *and* honest bands."""
+    inside = (actual >= lower) & (actual <= upper)
+    miss = np.maximum(lower - actual, 0.0) + np.maximum(actual - upper, 0.0)
+    return inside, (upper - lower + miss / 0.1) / np.where(actual > 0, actual, 1.0)
+
+
 def backtest(
     *,
     history: CaseloadHistory,
@@ -87,6 +109,7 @@ def backtest(
     start = _MIN_YEARS - 1 if first_origin is None else int(np.searchsorted(years, first_origin))
     start = max(start, _MIN_YEARS - 1)
     rng = np.random.default_rng(seed)
+    bands = bands_of(history.bands, history.ages, AGE_BANDS)
     records: list[dict[str, object]] = []
     for o in range(start, len(years) - 1):
         past = totals[:, : o + 1]
@@ -94,7 +117,16 @@ def backtest(
         fit = fit_growth(past)
         paths = simulate_totals(fit, horizon=h_max, simulations=simulations, rng=rng)
         lower, upper = np.quantile(paths[1:], [0.1, 0.9], axis=0)
-        forecasts = {"model": paths[0], **naive_forecasts(past, h_max)}
+        cohort = fit_cohort(bands[:, : o + 1], past).point(h_max)
+        forecasts = {
+            "model": paths[0],
+            "cohort": method_point("cohort", paths[0], cohort),
+            "combined": method_point("combined", paths[0], cohort),
+            **naive_forecasts(past, h_max),
+        }
+        # Every simulated method carries the growth paths around its own point, so its
+        # quantiles are the growth quantiles times the ratio of the points.
+        scale = {m: forecasts[m] / np.maximum(paths[0], 1e-9) for m in _SIMULATED}
         for h in range(h_max):
             actual = totals[:, o + 1 + h]
             ok = (
@@ -104,12 +136,12 @@ def backtest(
                 & ~backcast[:, o + 1 + h]
                 & (actual > 0)
             )
-            inside = (actual >= lower[:, h]) & (actual <= upper[:, h])
-            # Interval (Winkler) score of the 80 % interval, in % of the actual: width plus
-            # 10 x any miss; lower is better and it rewards narrow *and* honest bands.
-            miss = np.maximum(lower[:, h] - actual, 0.0) + np.maximum(actual - upper[:, h], 0.0)
-            score = (upper[:, h] - lower[:, h] + miss / 0.1) / np.where(actual > 0, actual, 1.0)
             for method, f in forecasts.items():
+                inside, score = _interval(
+                    actual,
+                    lower[:, h] * scale.get(method, scale["model"])[:, h],
+                    upper[:, h] * scale.get(method, scale["model"])[:, h],
+                )
                 ape = np.abs(f[ok, h] - actual[ok]) / actual[ok] * 100
                 nat_err = (f[ok, h].sum() - actual[ok].sum()) / actual[ok].sum() * 100
                 records.append(
@@ -121,9 +153,11 @@ def backtest(
                         "mape": float(np.nanmean(ape)),
                         "mdape": float(np.nanmedian(ape)),
                         "england_error": float(nat_err),
-                        "coverage80": float(inside[ok].mean() * 100) if method == "model" else None,
+                        "coverage80": (
+                            float(inside[ok].mean() * 100) if method in _SIMULATED else None
+                        ),
                         "interval_score": (
-                            float(score[ok].mean() * 100) if method == "model" else None
+                            float(score[ok].mean() * 100) if method in _SIMULATED else None
                         ),
                     }
                 )

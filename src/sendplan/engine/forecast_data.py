@@ -44,6 +44,14 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
     ("16 to 19", 14, 18),
     ("20 to 25", 18, 24),
 )
+# The 2022 release's ``characteristic_age`` labels of the same bands, in the same order.
+_BAND_LABELS_2022: tuple[str, ...] = (
+    "Under 5",
+    "Age 5 to 10",
+    "Age 11 to 15",
+    "Age 16 to 19",
+    "Age 20 to 25",
+)
 NEEDS: tuple[str, ...] = (
     "ASD",
     "HI",
@@ -107,7 +115,9 @@ class CaseloadHistory:
     ``totals[l, y]`` is plans in LA ``l`` at the January census of ``years[y]`` (NaN where
     the release says ``x``/``z``); ``ages[l, y, c]`` the plans in age cell ``AGE_CELLS[c]``
     (NaN where not published); ``needs[l, c, n]`` the plans by age cell and primary need in
-    ``need_year`` (None when no need file was given).
+    ``need_year`` (None when no need file was given). ``bands[l, y, b]`` is the plans in
+    age band ``AGE_BANDS[b]`` (the 2022 release's bands for 2010-2022, sums of single ages
+    from 2024; NaN where not published or suppressed), or None for histories built by hand.
     """
 
     years: np.ndarray
@@ -122,6 +132,7 @@ class CaseloadHistory:
     placements: np.ndarray | None = None
     placement_ages: np.ndarray | None = None
     placement_year: int | None = None
+    bands: np.ndarray | None = None
 
     def until(self, last_year: int) -> CaseloadHistory:
         """The same history without the census years after ``last_year``."""
@@ -141,6 +152,7 @@ class CaseloadHistory:
             None if self.placements is None else self.placements[:, keep],
             by_age,
             self.placement_year if by_age is not None else None,
+            None if self.bands is None else self.bands[:, keep],
         )
 
 
@@ -270,9 +282,21 @@ def _parse_caseload(
         if not _check_columns(table, _LAYOUT_2022, problems):
             return None
         keep = frame["characteristic_age"] == "Total"
-        table = _Table(table.label, frame.filter(keep))
-        value = _count_column(table, "Total_all", problems)
-        return _common_rows(table, value, known, problems), pl.DataFrame()
+        totals_t = _Table(table.label, frame.filter(keep))
+        value = _count_column(totals_t, "Total_all", problems)
+        # Band rows ride in the age frame with the band name as their cell.
+        is_band = frame["characteristic_age"].is_in(list(_BAND_LABELS_2022)) & (
+            frame["geographic_level"] == "Local authority"
+        )
+        bands_t = _Table(table.label, frame.filter(is_band))
+        bands = _common_rows(
+            bands_t, _count_column(bands_t, "Total_all", problems), known, problems
+        )
+        names = dict(zip(_BAND_LABELS_2022, (b[0] for b in AGE_BANDS), strict=True))
+        bands = bands.with_columns(
+            cell=bands_t.frame["characteristic_age"].replace_strict(names, return_dtype=pl.String)
+        )
+        return _common_rows(totals_t, value, known, problems), bands
     if not _check_columns(table, _LAYOUT_2025, problems):
         return None
     is_total = frame["breakdown_topic"] == "All EHC plans"
@@ -441,6 +465,7 @@ def _assemble(
     ages = _age_array(sources, current, years)
     needs, need_year = _need_array(sources, current)
     placements, by_age, placement_year = _placement_arrays(sources, current, years)
+    bands = _band_array(sources, current, years, ages)
     return CaseloadHistory(
         years,
         las,
@@ -454,7 +479,39 @@ def _assemble(
         placements,
         by_age,
         placement_year,
+        bands,
     )
+
+
+def _band_array(
+    sources: list[tuple[str, int, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]],
+    current: list[str],
+    years: np.ndarray,
+    ages: np.ndarray,
+) -> np.ndarray:
+    """Plans by age band (L, years, bands): published bands, then sums of single ages."""
+    bands = np.full((len(current), len(years), len(AGE_BANDS)), np.nan)
+    index = {d: i for i, d in enumerate(current)}
+    band = {b[0]: k for k, b in enumerate(AGE_BANDS)}
+    suppressed = np.zeros(bands.shape[:2], dtype=bool)
+    for _label, _latest, _totals, age_rows, _needs in sources:
+        if age_rows.height == 0:
+            continue
+        rows = age_rows.filter(pl.col("cell").is_in(list(band)))
+        for dfe, year, name, value in rows.select("dfe", "year", "cell", "value").iter_rows():
+            if dfe in index:
+                j = int(year) - int(years[0])
+                bands[index[dfe], j, band[name]] = value
+                if value is None or np.isnan(value):
+                    suppressed[index[dfe], j] = True
+    # A band absent from a published year has no plans (the 20-25 band before 2015);
+    # a suppressed band makes that LA-year's bands unknown.
+    published = ~np.all(np.isnan(bands), axis=2, keepdims=True)
+    bands = np.where(published & np.isnan(bands), 0.0, bands)
+    bands[suppressed] = np.nan
+    from_ages = np.stack([ages[..., lo:hi].sum(axis=2) for _, lo, hi in AGE_BANDS], axis=2)
+    single = ~np.isnan(ages).any(axis=2)
+    return np.where(single[..., None], from_ages, bands)
 
 
 def _placement_arrays(
@@ -527,7 +584,9 @@ def _age_array(
     for _label, _latest, _totals, age_rows, _needs in sources:
         if age_rows.height == 0:
             continue
-        rows = age_rows.filter(pl.col("level") == "Local authority")
+        rows = age_rows.filter(
+            (pl.col("level") == "Local authority") & pl.col("cell").is_in(list(AGE_CELLS))
+        )
         for dfe, year, name, value in rows.select("dfe", "year", "cell", "value").iter_rows():
             if dfe in index:
                 ages[index[dfe], int(year) - int(years[0]), cell[name]] = value
