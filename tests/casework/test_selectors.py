@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sendplan.casework import selectors, services
 from sendplan.casework.models import AdviceRequest, Case, Stage
+from sendplan.casework.selectors_tray import work_tray
 from sendplan.core.errors import Http404
 from tests.casework.conftest import ADVICE, at, make_case
 from tests.factories import LearnerFactory
@@ -15,8 +16,8 @@ TRAY_DAY = dt.date(2025, 5, 7)
 
 def tray_ids(tray):
     return {
-        name: sorted((case.pk, d.id) for case, d in getattr(tray, name))
-        for name in ("overdue", "at_risk", "due_this_week")
+        group: sorted((row.case.pk, row.deadline.id) for row in tray.rows if row.group == group)
+        for group in ("overdue", "at_risk", "due_soon")
     }
 
 
@@ -31,38 +32,56 @@ def tray_cases(cast):
 def test_work_tray_sorts_cases_into_overdue_at_risk_and_due_this_week(cast, tray_cases):
     late, soon = tray_cases
     with at(TRAY_DAY):
-        tray = selectors.work_tray(fetched_by=cast.caseworker)
+        tray = work_tray(fetched_by=cast.caseworker, today=TRAY_DAY)
     assert tray_ids(tray) == {
         "overdue": [(late.pk, "not_to_issue")],
         "at_risk": [(late.pk, "final_plan")],
-        "due_this_week": [(soon.pk, "decision_to_assess")],
+        "due_soon": [(soon.pk, "decision_to_assess")],
     }
-    at_risk = tray.at_risk[0][1]
+    assert [row.group for row in tray.rows] == ["overdue", "at_risk", "due_soon"]
+    assert tray.counts == {"overdue": 1, "at_risk": 1, "due_soon": 1} and tray.cases == 2
+    at_risk = next(row.deadline for row in tray.rows if row.group == "at_risk")
     assert at_risk.due == dt.date(2025, 5, 26) and "15 days for comments" in at_risk.why
 
 
 def test_the_due_day_is_due_this_week_and_the_next_day_overdue(cast, tray_cases):
     _, soon = tray_cases
-    with at(dt.date(2025, 5, 12)):
-        assert [c.pk for c, _ in selectors.work_tray(fetched_by=cast.caseworker).due_this_week] == [
-            soon.pk
-        ]
-    with at(dt.date(2025, 5, 13)):
-        overdue = selectors.work_tray(fetched_by=cast.caseworker).overdue
-    assert (soon.pk, "decision_to_assess") in [(c.pk, d.id) for c, d in overdue]
+    day, next_day = dt.date(2025, 5, 12), dt.date(2025, 5, 13)
+    with at(day):
+        due = work_tray(fetched_by=cast.caseworker, today=day, group="due_soon").rows
+    assert [row.case.pk for row in due] == [soon.pk]
+    with at(next_day):
+        overdue = work_tray(fetched_by=cast.caseworker, today=next_day, group="overdue").rows
+    assert (soon.pk, "decision_to_assess") in [(row.case.pk, row.deadline.id) for row in overdue]
 
 
 def test_another_users_tray_holds_none_of_these_cases(cast, tray_cases):
     with at(TRAY_DAY):
-        tray = selectors.work_tray(fetched_by=cast.la_colleague)
-    assert tray_ids(tray) == {"overdue": [], "at_risk": [], "due_this_week": []}
+        tray = work_tray(fetched_by=cast.la_colleague, today=TRAY_DAY)
+    assert tray_ids(tray) == {"overdue": [], "at_risk": [], "due_soon": []}
 
 
 def _queries_for_tray(user) -> int:
     with at(TRAY_DAY), CaptureQueriesContext(connection) as queries:
-        tray = selectors.work_tray(fetched_by=user)
-        assert tray.at_risk or tray.overdue
+        tray = work_tray(fetched_by=user, today=TRAY_DAY)
+        assert tray.counts["at_risk"] or tray.counts["overdue"]
     return len(queries)
+
+
+def _appeal_with_an_order(cast, case) -> None:
+    appeal = services.tribunal_record(
+        case_id=case.pk,
+        about="plan_contents",
+        registered_on=TRAY_DAY - dt.timedelta(days=10),
+        changed_by=cast.caseworker,
+    )
+    services.tribunal_order_record(
+        appeal_id=appeal.pk,
+        kind="other",
+        description="Send the Tribunal the advice received",
+        due_on=TRAY_DAY + dt.timedelta(days=3),
+        changed_by=cast.caseworker,
+    )
 
 
 def test_work_tray_query_count_does_not_grow_with_the_caseload(cast, tray_cases, health_org):
@@ -74,6 +93,7 @@ def test_work_tray_query_count_does_not_grow_with_the_caseload(cast, tray_cases,
             requested_on=ADVICE,
             changed_by=cast.caseworker,
         )
+        _appeal_with_an_order(cast, tray_cases[0])
     cast.caseworker.__dict__.pop("_sendplan_standing", None)
     small = _queries_for_tray(cast.caseworker)
     with at(TRAY_DAY):
@@ -89,6 +109,7 @@ def test_work_tray_query_count_does_not_grow_with_the_caseload(cast, tray_cases,
                 starts_on=case.received_on,
                 changed_by=cast.caseworker,
             )
+            _appeal_with_an_order(cast, case)
     assert _queries_for_tray(cast.caseworker) == small
 
 

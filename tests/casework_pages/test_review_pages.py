@@ -318,7 +318,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_plans(cast, frozen):
 
 def test_a_planned_future_meeting_does_not_break_the_work_tray_or_review_clock(cast, plan):
     # Regression: a planned meeting was read as held, and the engine refuses future events.
-    from sendplan.casework.selectors import work_tray
+    from sendplan.casework.selectors_tray import work_tray
 
     services.review_schedule(
         plan_id=plan.pk,
@@ -326,7 +326,7 @@ def test_a_planned_future_meeting_does_not_break_the_work_tray_or_review_clock(c
         meeting_on=dt.date(2025, 6, 20),
         invitations_sent_on=TODAY,
     )
-    work_tray(fetched_by=cast.caseworker)  # raised ValueError before the fix
+    work_tray(fetched_by=cast.caseworker, today=TODAY)  # raised ValueError before the fix
     html = _html(cast.client_for(cast.caseworker).get(_url("plan-reviews", plan)))
     assert "could not be checked" not in html
     assert "Planned for 20 June 2025" in html

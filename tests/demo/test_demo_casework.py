@@ -28,8 +28,9 @@ from sendplan.casework.models import (
     Review,
     Stage,
 )
-from sendplan.casework.selectors import _case_queryset, deadlines_for, timeliness, work_tray
+from sendplan.casework.selectors import _case_queryset, deadlines_for, timeliness
 from sendplan.casework.selectors_portal import advice_addressed_to, family_case, family_cases
+from sendplan.casework.selectors_tray import work_tray
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.casework_data import read_published_casework, simulate
 
@@ -156,9 +157,9 @@ def test_demo_caseworker_has_a_realistic_open_caseload_with_overdue_and_at_risk(
         caseworker=caseworker,
         stage__in=[Stage.REQUESTED, Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING],
     ).count()
-    tray = work_tray(fetched_by=caseworker)
+    tray = work_tray(fetched_by=caseworker, today=timezone.localdate())
     assert 20 <= open_cases <= 80
-    assert tray.overdue and tray.at_risk and tray.due_this_week
+    assert tray.counts["overdue"] and tray.counts["at_risk"] and tray.counts["due_soon"]
 
 
 def test_demo_practitioners_have_advice_requests_waiting(users):

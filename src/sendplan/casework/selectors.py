@@ -9,8 +9,8 @@ statutory date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -20,10 +20,10 @@ from sendplan.accounts.models import Membership, User
 from sendplan.casework import clock
 from sendplan.casework.models import (
     OPEN_STAGES,
-    TERMINAL_STAGES,
     AdviceRequest,
     Case,
     CaseException,
+    Consultation,
     Plan,
     PlanVersion,
     Review,
@@ -69,13 +69,6 @@ class CaseWithDeadlines:
         return self.open[0] if self.open else None
 
 
-@dataclass
-class WorkTray:
-    overdue: list[tuple[Case, CaseDeadline]] = field(default_factory=list)
-    at_risk: list[tuple[Case, CaseDeadline]] = field(default_factory=list)
-    due_this_week: list[tuple[Case, CaseDeadline]] = field(default_factory=list)
-
-
 def _case_queryset() -> QuerySet[Case]:
     """Cases with everything their legal clock needs, in a fixed number of queries."""
     return Case.objects.select_related("learner", "caseworker", "plan").prefetch_related(
@@ -104,10 +97,43 @@ def _advice_body(advice: AdviceRequest) -> str:
     return f"{advice.kind}-{advice.pk}"
 
 
-def case_events(case: Case) -> tuple[clock.CaseEvents, list[clock.ExceptionRecord]]:
-    """Adapt a case (with its prefetched rows) to the engine's events and exceptions."""
+@dataclass(frozen=True)
+class ClockRows:
+    """The rows of one case that its deadlines are computed from.
+
+    ``ClockRows.of(case)`` reads them from the case's relations (prefetched by
+    ``_case_queryset``); a caller that loaded them another way, such as the work tray,
+    passes them in directly.
+    """
+
+    advice: Sequence[AdviceRequest]
+    exceptions: Sequence[CaseException]
+    consultations: Sequence[Consultation]
+    orders: Sequence[TribunalOrder]  # of every appeal, appeal by appeal
+    reviews: Sequence[Review]  # of the case's plan, by due date
+
+    @classmethod
+    def of(cls, case: Case) -> ClockRows:
+        plan = _plan_of(case)
+        return cls(
+            advice=list(case.advice_requests.all()),
+            exceptions=list(case.exceptions.all()),
+            consultations=list(case.consultations.all()),
+            orders=[order for appeal in case.appeals.all() for order in appeal.orders.all()],
+            reviews=list(plan.reviews.all()) if plan is not None else [],
+        )
+
+
+def case_events(
+    case: Case, rows: ClockRows | None = None
+) -> tuple[clock.CaseEvents, list[clock.ExceptionRecord]]:
+    """Adapt a case (with its prefetched rows, or ``rows``) to the engine's events and
+    exceptions.
+    """
+    if rows is None:
+        rows = ClockRows.of(case)
     plan = _plan_of(case)
-    reviews = list(plan.reviews.all()) if plan is not None else []
+    reviews = rows.reviews
     # A meeting date alone may be a planned (future) meeting: it was held once recorded
     # (report and decision dates set) or decided. The engine refuses future events.
     held = [
@@ -121,7 +147,7 @@ def case_events(case: Case) -> tuple[clock.CaseEvents, list[clock.ExceptionRecor
     transfer = with_transfer[-1] if with_transfer else None
     advice = tuple(
         clock.EngineAdvice(body=_advice_body(a), requested=a.requested_on, received=a.received_on)
-        for a in case.advice_requests.all()
+        for a in rows.advice
     )
     events = clock.CaseEvents(
         request_received=case.received_on,
@@ -153,7 +179,7 @@ def case_events(case: Case) -> tuple[clock.CaseEvents, list[clock.ExceptionRecor
             evidence=x.evidence,
             deadline=f"advice:{_advice_body(x.advice_request)}" if x.advice_request else None,
         )
-        for x in case.exceptions.all()
+        for x in rows.exceptions
     ]
     return events, exceptions
 
@@ -167,11 +193,17 @@ def _simple_status(due: dt.date, done: dt.date | None, today: dt.date) -> str:
     return "due_soon" if (due - today).days <= 7 else "on_time"
 
 
-def deadlines_for(case: Case, *, today: dt.date) -> list[CaseDeadline]:
-    """Every deadline of a prefetched case: the engine's clock plus consultations and orders."""
-    events, exceptions = case_events(case)
+def deadlines_for(
+    case: Case, *, today: dt.date, rows: ClockRows | None = None
+) -> list[CaseDeadline]:
+    """Every deadline of a prefetched case (or of a case and its ``rows``): the engine's
+    clock plus consultations and orders.
+    """
+    if rows is None:
+        rows = ClockRows.of(case)
+    events, exceptions = case_events(case, rows)
     result = clock.case_clock(events=events, today=today, exceptions=exceptions)
-    names = {f"advice:{_advice_body(a)}": a for a in case.advice_requests.all()}
+    names = {f"advice:{_advice_body(a)}": a for a in rows.advice}
     deadlines = [
         CaseDeadline(
             id=d.id,
@@ -194,7 +226,7 @@ def deadlines_for(case: Case, *, today: dt.date) -> list[CaseDeadline]:
         if not (d.id == "not_to_issue" and d.done is None and _plan_of(case) is not None)
     ]
     consult = clock.basis(clock.DRAFT_COMMENTS)
-    for c in case.consultations.all():
+    for c in rows.consultations:
         deadlines.append(
             CaseDeadline(
                 id=f"consultation:{c.pk}",
@@ -206,20 +238,19 @@ def deadlines_for(case: Case, *, today: dt.date) -> list[CaseDeadline]:
                 done=c.responded_on,
             )
         )
-    for appeal in case.appeals.all():
-        for order in appeal.orders.all():
-            rule = clock.basis(order.due_rule or "tribunal_order_compliance")
-            deadlines.append(
-                CaseDeadline(
-                    id=f"order:{order.pk}",
-                    name=f"Tribunal order: {order.get_kind_display()}",
-                    due=order.due_on,
-                    status=_simple_status(order.due_on, order.complied_on, today),
-                    basis=rule.basis,
-                    unconfirmed=rule.unconfirmed,
-                    done=order.complied_on,
-                )
+    for order in rows.orders:
+        rule = clock.basis(order.due_rule or "tribunal_order_compliance")
+        deadlines.append(
+            CaseDeadline(
+                id=f"order:{order.pk}",
+                name=f"Tribunal order: {order.get_kind_display()}",
+                due=order.due_on,
+                status=_simple_status(order.due_on, order.complied_on, today),
+                basis=rule.basis,
+                unconfirmed=rule.unconfirmed,
+                done=order.complied_on,
             )
+        )
     rank = {s: i for i, s in enumerate((*OPEN_STATUSES, "met", "late", "ended"))}
     deadlines.sort(key=lambda d: (rank.get(d.status, 9), d.due, d.id))
     return deadlines
@@ -245,31 +276,6 @@ def case_with_deadlines(
 def cases_visible_to(*, fetched_by: User) -> QuerySet[Case]:
     visible = learners_visible_to(fetched_by=fetched_by).filter(pk=OuterRef("learner_id"))
     return Case.objects.filter(Exists(visible))
-
-
-def work_tray(*, fetched_by: User, today: dt.date | None = None) -> WorkTray:
-    """A caseworker's cases that are overdue, at risk or due this week (worst first).
-
-    "At risk" is the engine's rule: not yet late, but the step cannot lawfully be completed
-    in time from the stage reached. Query count does not grow with the caseload.
-    """
-    today = today or timezone.localdate()
-    cases = (
-        _case_queryset()
-        .filter(caseworker=fetched_by)
-        .exclude(stage__in=[*TERMINAL_STAGES, Stage.NOT_ASSESSING, Stage.NOT_ISSUING])
-        .filter(learner__in=learners_visible_to(fetched_by=fetched_by))
-    )
-    tray = WorkTray()
-    buckets = {"overdue": tray.overdue, "at_risk": tray.at_risk, "due_soon": tray.due_this_week}
-    for case in cases:
-        for deadline in deadlines_for(case, today=today):
-            bucket = buckets.get(deadline.status)
-            if bucket is not None:
-                bucket.append((case, deadline))
-    for bucket in buckets.values():
-        bucket.sort(key=lambda item: (item[1].due, item[0].pk))
-    return tray
 
 
 def advice_requests_for(

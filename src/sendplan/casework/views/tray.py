@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sendplan.accounts.models import User
+from sendplan.casework import selectors_tray
 from sendplan.casework.models import Stage
-from sendplan.casework.selectors_tray import TRAY_GROUPS, TRAY_STAGES, tray_for
+from sendplan.casework.selectors_tray import TRAY_GROUPS, TRAY_STAGES
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.access import la_staff, requires_access
@@ -32,7 +33,7 @@ def work_tray(request: HttpRequest) -> HttpResponse:
     stage = stage if stage in TRAY_STAGES else None
     group = group if group in dict(TRAY_GROUPS) else None
     today = timezone.localdate()
-    tray = tray_for(fetched_by=user, today=today, stage=stage, group=group)
+    tray = selectors_tray.work_tray(fetched_by=user, today=today, stage=stage, group=group)
     page = Paginator(tray.rows, PER_PAGE).get_page(request.GET.get("page"))
     audit_record(
         user=user,
