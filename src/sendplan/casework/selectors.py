@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -124,6 +125,37 @@ class ClockRows:
         )
 
 
+def review_event_fields(reviews: Sequence[Review]) -> dict[str, Any]:
+    """The engine's review, amendment and transfer events from a plan's reviews.
+
+    A meeting date alone may be a planned (future) meeting: it was held once recorded
+    (report and decision dates set) or decided. The engine refuses future events.
+    """
+    held = [
+        r
+        for r in reviews
+        if r.meeting_on is not None and (r.report_due_on is not None or r.decided_on is not None)
+    ]
+    last = max(held, key=lambda r: (r.meeting_on, r.pk)) if held else None
+    upcoming = next((r for r in reviews if r.decided_on is None and r not in held), None)
+    with_transfer = [r for r in reviews if r.transfer]
+    transfer = with_transfer[-1] if with_transfer else None
+    return {
+        "review_meeting": last.meeting_on if last else None,
+        "review_invitations_sent": upcoming.invitations_sent_on if upcoming else None,
+        "review_report_circulated": last.report_received_on if last else None,
+        "review_decision_notified": last.decided_on if last else None,
+        "amendment_proposed": last.amendment_proposed_on if last else None,
+        "amended_plan_issued": last.amended_plan_issued_on if last else None,
+        "transfer": transfer.transfer if transfer else None,
+        "transfer_year": transfer.transfer_year if transfer else None,
+        "transfer_date": transfer.transfer_date if transfer else None,
+        "transfer_review_completed": (
+            (transfer.amended_plan_issued_on or transfer.decided_on) if transfer else None
+        ),
+    }
+
+
 def case_events(
     case: Case, rows: ClockRows | None = None
 ) -> tuple[clock.CaseEvents, list[clock.ExceptionRecord]]:
@@ -133,18 +165,6 @@ def case_events(
     if rows is None:
         rows = ClockRows.of(case)
     plan = _plan_of(case)
-    reviews = rows.reviews
-    # A meeting date alone may be a planned (future) meeting: it was held once recorded
-    # (report and decision dates set) or decided. The engine refuses future events.
-    held = [
-        r
-        for r in reviews
-        if r.meeting_on is not None and (r.report_due_on is not None or r.decided_on is not None)
-    ]
-    last = max(held, key=lambda r: r.meeting_on) if held else None  # type: ignore[arg-type,return-value]
-    upcoming = next((r for r in reviews if r.decided_on is None and r not in held), None)
-    with_transfer = [r for r in reviews if r.transfer]
-    transfer = with_transfer[-1] if with_transfer else None
     advice = tuple(
         clock.EngineAdvice(body=_advice_body(a), requested=a.requested_on, received=a.received_on)
         for a in rows.advice
@@ -158,18 +178,7 @@ def case_events(
         draft_comments_received=case.draft_comments_received_on,
         not_to_issue_notified=case.not_to_issue_on,
         plan_issued=case.final_issued_on,
-        review_meeting=last.meeting_on if last else None,
-        review_invitations_sent=upcoming.invitations_sent_on if upcoming else None,
-        review_report_circulated=last.report_received_on if last else None,
-        review_decision_notified=last.decided_on if last else None,
-        amendment_proposed=last.amendment_proposed_on if last else None,
-        amended_plan_issued=last.amended_plan_issued_on if last else None,
-        transfer=transfer.transfer if transfer else None,  # type: ignore[arg-type]
-        transfer_year=transfer.transfer_year if transfer else None,
-        transfer_date=transfer.transfer_date if transfer else None,
-        transfer_review_completed=(
-            (transfer.amended_plan_issued_on or transfer.decided_on) if transfer else None
-        ),
+        **review_event_fields(rows.reviews),
         plan_ceased=plan.ceased_on if plan is not None else None,
     )
     exceptions = [

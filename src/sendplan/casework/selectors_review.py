@@ -18,7 +18,7 @@ from django.utils import timezone
 from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.models import Plan, Review
-from sendplan.casework.selectors import OPEN_STATUSES, CaseDeadline
+from sendplan.casework.selectors import OPEN_STATUSES, CaseDeadline, review_event_fields
 from sendplan.casework.selectors_plan import plan_for_user
 from sendplan.learners.models import Involvement
 from sendplan.learners.selectors import learners_visible_to
@@ -35,33 +35,11 @@ REVIEW_IDS = (
 )
 
 
-def _held(review: Review) -> bool:
-    # A meeting date alone may be a planned meeting; it was held once it has been recorded
-    # (the report and decision dates are set then) or decided.
-    return review.report_due_on is not None or review.decided_on is not None
-
-
 def plan_review_events(plan: Plan, reviews: Sequence[Review]) -> clock.CaseEvents:
     """The plan's review history as the engine's events (no request or assessment events)."""
-    held = [r for r in reviews if _held(r) and r.meeting_on is not None]
-    last = max(held, key=lambda r: (r.meeting_on, r.pk)) if held else None
-    upcoming = next((r for r in reviews if r.decided_on is None and not _held(r)), None)
-    with_transfer = [r for r in reviews if r.transfer]
-    transfer = with_transfer[-1] if with_transfer else None
     return clock.CaseEvents(
         plan_issued=plan.issued_on,
-        review_meeting=last.meeting_on if last else None,
-        review_invitations_sent=upcoming.invitations_sent_on if upcoming else None,
-        review_report_circulated=last.report_received_on if last else None,
-        review_decision_notified=last.decided_on if last else None,
-        amendment_proposed=last.amendment_proposed_on if last else None,
-        amended_plan_issued=last.amended_plan_issued_on if last else None,
-        transfer=transfer.transfer if transfer else None,  # type: ignore[arg-type]
-        transfer_year=transfer.transfer_year if transfer else None,
-        transfer_date=transfer.transfer_date if transfer else None,
-        transfer_review_completed=(
-            (transfer.amended_plan_issued_on or transfer.decided_on) if transfer else None
-        ),
+        **review_event_fields(reviews),
         plan_ceased=plan.ceased_on,
     )
 
