@@ -15,6 +15,8 @@ Scopes (Caldicott: minimum necessary, and only while a relationship lasts):
 Editing a learner's record needs an open caseworker involvement, or the LA
 administrator role; everyone else who can see a record may only read it.
 Selectors apply these rules to querysets; access helpers apply them to one object.
+How much of a record each role then sees (minimum necessary fields) is the table in
+``sendplan.learners.fields`` (ADR 0110).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Standing:
     la_ids: frozenset[int] = frozenset()
     setting_org_ids: frozenset[int] = frozenset()
     organisations: tuple[Organisation, ...] = field(default_factory=tuple)
+    #: (role, organisation id) of each active membership: which organisation a role is held in.
+    role_org_ids: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def is_la_staff(self) -> bool:
@@ -108,6 +112,7 @@ def standing_for(user: User) -> Standing:
                 m.organisation_id for m in memberships if m.role == Role.SETTING_STAFF
             ),
             organisations=tuple({m.organisation_id: m.organisation for m in memberships}.values()),
+            role_org_ids=frozenset((m.role, m.organisation_id) for m in memberships),
         )
     user._sendplan_standing = standing  # type: ignore[attr-defined]
     return standing

@@ -2,21 +2,31 @@
 
 Every list, page and export of learners goes through ``learners_visible_to``; the single
 record goes through ``learner_for_user``. Both apply the scopes in
-``sendplan.accounts.access``.
+``sendplan.accounts.access``. How much of a record a user sees (minimum necessary fields)
+is the table in ``sendplan.learners.fields``, applied here by ``learner_record`` and
+``learner_list``: templates only show what they are given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from sendplan.accounts.access import Scope, Standing, standing_for
+from sendplan.accounts.access import LA_ROLES, ROLE_SCOPES, Scope, Standing, standing_for
 from sendplan.accounts.models import Role, User
 from sendplan.core.errors import Http404
+from sendplan.learners.fields import (
+    INVOLVEMENT_ROLES,
+    FieldGroup,
+    groups_for_every_role,
+    groups_for_roles,
+    roles_with,
+)
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 
 
@@ -25,14 +35,28 @@ def _open(today: dt.date) -> Q:
 
 
 def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> QuerySet[Learner]:
-    """Every learner the user may see right now (not archived).
+    """Every learner the user may see right now (not archived)."""
+    today = today or timezone.localdate()
+    standing = standing_for(fetched_by)
+    condition = _reach(fetched_by, standing, standing.roles, today)
+    return Learner.objects.filter(condition, archived_at__isnull=True)
 
+
+def _reach(
+    user: User,
+    standing: Standing,
+    roles: Collection[str],
+    today: dt.date,
+    *,
+    involvement_kinds: Collection[str] | None = None,
+) -> Q:
+    """The learners these of the user's roles relate them to, as one filter.
+
+    ``involvement_kinds`` narrows personal involvements to those kinds (None: any kind).
     Relationship scopes are ``pk IN (subquery)`` filters rather than correlated EXISTS: both
     databases evaluate them once, where OR-ed EXISTS made SQLite visit every learner.
     """
-    today = today or timezone.localdate()
-    standing = standing_for(fetched_by)
-    scopes = {s for role in standing.roles if (s := _scope(role)) is not None}
+    scopes = {s for role in roles if (s := _scope(role)) is not None}
     condition: Q = Q(pk__in=[])
     if Scope.ALL_IN_LA in scopes:
         condition |= Q(responsible_la_id__in=standing.la_ids)
@@ -51,9 +75,11 @@ def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> Qu
             | Q(pk__in=_consulting(standing).values("case__learner_id"))
         )
     if Scope.INVOLVED in scopes:
-        personal = Involvement.objects.filter(_open(today), user=fetched_by)
+        personal = Involvement.objects.filter(_open(today), user=user)
+        if involvement_kinds is not None:
+            personal = personal.filter(kind__in=list(involvement_kinds))
         condition |= Q(pk__in=personal.values("learner_id"))
-    return Learner.objects.filter(condition, archived_at__isnull=True)
+    return condition
 
 
 def _consulting(standing: Standing) -> QuerySet[Any]:
@@ -69,8 +95,6 @@ def _consulting(standing: Standing) -> QuerySet[Any]:
 
 
 def _scope(role: str) -> Scope | None:
-    from sendplan.accounts.access import ROLE_SCOPES
-
     return ROLE_SCOPES.get(role)
 
 
@@ -110,40 +134,139 @@ class LearnerQuery:
         return not self.text.strip() and self.date_of_birth is None
 
 
+def list_field_groups(*, fetched_by: User) -> frozenset[FieldGroup]:
+    """What a list row may show: the groups every role the user holds may see.
+
+    A list does not work out, row by row, which role relates the user to each learner, so it
+    shows only what all of them allow.
+    """
+    return groups_for_every_role(standing_for(fetched_by).roles)
+
+
+def may_search_by_upn(*, fetched_by: User) -> bool:
+    """Whether any of the user's roles may see UPNs (otherwise a UPN search is ignored)."""
+    return bool(roles_with(FieldGroup.SCHOOL_IDS, standing_for(fetched_by).roles))
+
+
+def _upn_reach(user: User, standing: Standing, today: dt.date) -> Q | None:
+    """Learners whose UPN the user may see: through a role allowed UPNs, never another.
+
+    Without this a UPN search would tell a health practitioner which UPN their patient has.
+    """
+    roles = roles_with(FieldGroup.SCHOOL_IDS, standing.roles)
+    if not roles:
+        return None
+    kinds = [kind for kind, role in INVOLVEMENT_ROLES.items() if role in roles]
+    return _reach(user, standing, roles, today, involvement_kinds=kinds)
+
+
 def learner_list(*, fetched_by: User, query: LearnerQuery | None = None) -> QuerySet[Learner]:
     """Learners the user may see, matching the query, with what a list row shows.
 
-    Text matches the start of a given or family name, the whole name, or a UPN exactly.
-    The row data come in a fixed number of queries, whatever the number of learners.
+    Text matches the start of a given or family name, the whole name, or a UPN exactly (only
+    for learners whose UPN the user may see). Primary needs and current placements are loaded
+    only if ``list_field_groups`` allows them. The row data come in a fixed number of queries,
+    whatever the number of learners.
     """
-    queryset = learners_visible_to(fetched_by=fetched_by)
+    today = timezone.localdate()
+    standing = standing_for(fetched_by)
+    queryset = learners_visible_to(fetched_by=fetched_by, today=today)
     if query is not None:
         text = " ".join(query.text.split())
         if text:
-            upn_like = text.replace(" ", "").upper()
-            match = (
-                Q(upn=upn_like) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
-            )
+            match = Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
+            upn_reach = _upn_reach(fetched_by, standing, today)
+            if upn_reach is not None:
+                match |= Q(upn=text.replace(" ", "").upper()) & upn_reach
             if " " in text:
                 first, _, rest = text.partition(" ")
                 match |= Q(given_name__istartswith=first, family_name__istartswith=rest)
             queryset = queryset.filter(match)
         if query.date_of_birth is not None:
             queryset = queryset.filter(date_of_birth=query.date_of_birth)
-    today = timezone.localdate()
-    return queryset.prefetch_related(
-        Prefetch("needs", queryset=Need.objects.filter(rank=1), to_attr="primary_needs"),
-        Prefetch(
-            "placements",
-            queryset=Placement.objects.filter(_open(today)).select_related("setting"),
-            to_attr="current_placements",
-        ),
-    ).order_by("family_name", "given_name", "id")
+    shown = list_field_groups(fetched_by=fetched_by)
+    prefetches: list[Prefetch[Any]] = []
+    if FieldGroup.NEEDS in shown:
+        prefetches.append(
+            Prefetch("needs", queryset=Need.objects.filter(rank=1), to_attr="primary_needs")
+        )
+    if FieldGroup.PLACEMENTS in shown:
+        prefetches.append(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.filter(_open(today)).select_related("setting"),
+                to_attr="current_placements",
+            )
+        )
+    return queryset.prefetch_related(*prefetches).order_by("family_name", "given_name", "id")
 
 
-def learner_record(*, learner: Learner) -> dict[str, object]:
-    """Everything the record page shows, for a learner already checked by learner_for_user."""
-    today = timezone.localdate()
+def _is_open(row: Placement | Involvement, today: dt.date) -> bool:
+    return row.started_on <= today and (row.ended_on is None or row.ended_on >= today)
+
+
+def roles_relating(
+    *,
+    learner: Learner,
+    viewer: User,
+    involvements: list[Involvement],
+    placements: list[Placement],
+    today: dt.date,
+) -> frozenset[str]:
+    """Which of the viewer's roles give them this learner, by the same rules as the scopes.
+
+    ``involvements`` and ``placements`` are all of the learner's, already loaded for the page;
+    only a setting's consultation may need one more query.
+    """
+    standing = standing_for(viewer)
+    roles: set[str] = set()
+    if learner.responsible_la_id in standing.la_ids:
+        roles |= standing.roles & LA_ROLES
+    if Role.SETTING_STAFF in standing.roles and standing.setting_org_ids:
+        at_setting = any(
+            _is_open(p, today) and p.setting.organisation_id in standing.setting_org_ids
+            for p in placements
+        ) or any(
+            _is_open(i, today)
+            and i.kind == Involvement.Kind.SETTING
+            and i.organisation_id in standing.setting_org_ids
+            for i in involvements
+        )
+        if at_setting or _consulting(standing).filter(case__learner_id=learner.pk).exists():
+            roles.add(Role.SETTING_STAFF)
+    for involvement in involvements:
+        role = INVOLVEMENT_ROLES.get(involvement.kind)
+        if (
+            involvement.user_id == viewer.pk
+            and _is_open(involvement, today)
+            and role in standing.roles
+            and ROLE_SCOPES.get(role) is Scope.INVOLVED
+        ):
+            roles.add(role)
+    return frozenset(roles)
+
+
+@dataclass(frozen=True)
+class LearnerIdentity:
+    """The identity basics every role that sees the record sees, and nothing else."""
+
+    pk: int
+    full_name: str
+    date_of_birth: dt.date
+    sex: str
+    responsible_la: str
+
+
+def learner_record(
+    *, learner: Learner, viewer: User, today: dt.date | None = None
+) -> dict[str, Any]:
+    """What the record page shows the viewer, for a learner already checked by learner_for_user.
+
+    Only the groups the viewer's relating roles may see (``learners.fields``) are in the
+    result; a withheld group's key is absent, so no template can show it. ``learner`` is a
+    ``LearnerIdentity``, not the model, for the same reason. ``shown`` names the groups given.
+    """
+    today = today or timezone.localdate()
     placements = list(
         learner.placements.select_related("setting", "strand").order_by("-started_on")
     )
@@ -152,15 +275,58 @@ def learner_record(*, learner: Learner) -> dict[str, object]:
             "ended_on", "-started_on"
         )
     )
-    return {
-        "needs": list(learner.needs.order_by("rank")),
-        "current_placements": [p for p in placements if p.ended_on is None or p.ended_on >= today],
-        "past_placements": [p for p in placements if p.ended_on is not None and p.ended_on < today],
-        "current_involvements": [
-            i for i in involvements if i.ended_on is None or i.ended_on >= today
-        ],
-        "past_involvements": [
-            i for i in involvements if i.ended_on is not None and i.ended_on < today
-        ],
-        "consents": list(learner.consents.order_by("purpose", "-given_on")),
+    roles = roles_relating(
+        learner=learner,
+        viewer=viewer,
+        involvements=involvements,
+        placements=placements,
+        today=today,
+    )
+    groups = groups_for_roles(roles)
+    record: dict[str, Any] = {
+        "learner": LearnerIdentity(
+            pk=learner.pk,
+            full_name=learner.full_name,
+            date_of_birth=learner.date_of_birth,
+            sex=learner.get_sex_display(),
+            responsible_la=learner.responsible_la.name,
+        ),
     }
+    if FieldGroup.SCHOOL_IDS in groups:
+        record["school_ids"] = {"upn": learner.upn, "uln": learner.uln}
+    if FieldGroup.NHS_NUMBER in groups:
+        record["nhs_number"] = learner.nhs_number_display
+    if FieldGroup.HOME in groups:
+        record["home"] = {"postcode": learner.postcode, "lsoa_code": learner.lsoa_code}
+    if FieldGroup.NEEDS in groups:
+        record["needs"] = list(learner.needs.order_by("rank"))
+    if FieldGroup.PLACEMENTS in groups:
+        record["current_placements"] = [p for p in placements if not _ended(p, today)]
+        record["past_placements"] = [p for p in placements if _ended(p, today)]
+    if FieldGroup.OWN_INVOLVEMENTS in groups:
+        # Only the organisations of the roles that relate the viewer to this learner: a nurse
+        # who is also a parent does not see her patient's family through her own family.
+        own_orgs = {org for role, org in standing_for(viewer).role_org_ids if role in roles}
+        involvements = [
+            i
+            for i in involvements
+            if i.organisation_id in own_orgs
+            or i.user_id == viewer.pk
+            or i.kind == Involvement.Kind.CASEWORKER
+        ]
+    if groups & {FieldGroup.INVOLVEMENTS, FieldGroup.OWN_INVOLVEMENTS}:
+        record["current_involvements"] = [i for i in involvements if not _ended(i, today)]
+        record["past_involvements"] = [i for i in involvements if _ended(i, today)]
+        record["involvements_own_only"] = FieldGroup.OWN_INVOLVEMENTS in groups
+    if FieldGroup.CONSENT in groups:
+        record["consents"] = list(learner.consents.order_by("purpose", "-given_on"))
+    # The template asks "is this group shown?"; both involvement groups read as one section.
+    shown = {str(g) for g in groups}
+    if FieldGroup.OWN_INVOLVEMENTS in groups:
+        shown.add(str(FieldGroup.INVOLVEMENTS))
+    record["shown"] = frozenset(shown)
+    return record
+
+
+def _ended(row: Placement | Involvement, today: dt.date) -> bool:
+    return row.ended_on is not None and row.ended_on < today

@@ -27,7 +27,13 @@ from sendplan.learners.forms import (
     query_to_session,
 )
 from sendplan.learners.models import AuditEvent, Learner
-from sendplan.learners.selectors import learner_for_user, learner_list, learner_record
+from sendplan.learners.selectors import (
+    learner_for_user,
+    learner_list,
+    learner_record,
+    list_field_groups,
+    may_search_by_upn,
+)
 from sendplan.learners.services import audit_record, learner_update
 from sendplan.learners.templatetags.learner_tags import govuk_time
 from sendplan.web.access import has_a_role, requires_access
@@ -54,7 +60,15 @@ def learner_search(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             request.session[SESSION_QUERY] = query_to_session(form.to_query())
             return redirect("learners:list")
-        return render(request, "learners/list.html", {"form": form, "errors": error_summary(form)})
+        return render(
+            request,
+            "learners/list.html",
+            {
+                "form": form,
+                "errors": error_summary(form),
+                "upn_search": may_search_by_upn(fetched_by=user),
+            },
+        )
 
     query = query_from_session(request.session.get(SESSION_QUERY))
     page = paginate(request, learner_list(fetched_by=user, query=query))
@@ -75,6 +89,8 @@ def learner_search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "page_obj": page,
             "page_links": page_links(page),
+            "shown": frozenset(str(g) for g in list_field_groups(fetched_by=user)),
+            "upn_search": may_search_by_upn(fetched_by=user),
         },
     )
 
@@ -84,8 +100,12 @@ def learner_search(request: HttpRequest) -> HttpResponse:
 def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     learner, can_edit = learner_for_user(user, pk)
-    record = learner_record(learner=learner)
-    audit_record(user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner)
+    record = learner_record(learner=learner, viewer=user)
+    # Which groups were shown, so "who saw this NHS number" can be answered later.
+    shown = ", ".join(sorted(record["shown"]))
+    audit_record(
+        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner, detail=f"shown: {shown}"
+    )
     # Imported here: casework builds on learners, not the other way round.
     from sendplan.casework.selectors_tray import cases_of_learner
 
@@ -93,7 +113,8 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learners/record.html",
-        {"learner": learner, "can_edit": can_edit, "cases": cases, **record},
+        # The record's "learner" is its identity basics only, not the model.
+        {"can_edit": can_edit, "cases": cases, **record},
     )
 
 
