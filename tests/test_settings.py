@@ -12,14 +12,18 @@ from django.core.exceptions import ImproperlyConfigured
 from sendplan.env import envbool, envint
 
 GOOD_KEY = "k" * 50
+# Variables a developer may have set that would change what these tests load.
+STRIPPED = {
+    "SENDPLAN_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "SENDPLAN_SERVICE_URL",
+    "SENDPLAN_SECOND_FACTOR",
+}
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SENDPLAN_ENV", "DEBUG", "SECRET_KEY", "SENDPLAN_SERVICE_URL"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in STRIPPED}
     return subprocess.run(
         [sys.executable, "-c", "import sendplan.settings"],
         env={**clean, **env},
@@ -94,3 +98,15 @@ def test_envint_refuses_words_and_values_below_the_minimum(monkeypatch):
     monkeypatch.setenv("SP_N", "0")
     with pytest.raises(ImproperlyConfigured, match="at least 1"):
         envint("SP_N", 1, minimum=1)
+
+
+def test_production_refuses_to_turn_the_second_factor_off():
+    result = load_settings(
+        SENDPLAN_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        DEBUG="false",
+        ALLOWED_HOSTS="x.test",
+        SENDPLAN_SERVICE_URL="https://x.test",
+        SENDPLAN_SECOND_FACTOR="false",
+    )
+    assert "SENDPLAN_SECOND_FACTOR cannot be turned off in production" in result.stderr

@@ -162,6 +162,12 @@ AXES_LOCKOUT_CALLABLE = "sendplan.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
+# After the password, a code from an authenticator app for everyone but parents and young
+# people (ADR 0109). Off by default on a laptop so the demo signs in in one step.
+SENDPLAN_SECOND_FACTOR = envbool("SENDPLAN_SECOND_FACTOR", PRODUCTION)
+if PRODUCTION and not SENDPLAN_SECOND_FACTOR:
+    raise ImproperlyConfigured("SENDPLAN_SECOND_FACTOR cannot be turned off in production")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

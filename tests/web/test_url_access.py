@@ -11,10 +11,13 @@ from collections.abc import Iterator
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from sendplan.web.access import (
+    BEFORE_SECOND_FACTOR,
     PUBLIC,
     PUBLIC_VIEWS,
+    SECOND_FACTOR_VIEWS,
     SELF_GUARDED_NAMESPACES,
     access_of,
+    before_second_factor,
     has_a_role,
     public,
     requires_access,
@@ -70,3 +73,9 @@ def test_the_walk_would_catch_an_unguarded_view():
     assert access_of(bare) is None
     assert access_of(requires_access(has_a_role)(bare)) == "has_a_role"
     assert access_of(public(bare)) == PUBLIC
+
+
+def test_pages_before_the_second_factor_are_exactly_the_allow_list():
+    marked = {name for _, name, p in _routes() if access_of(p.callback) == BEFORE_SECOND_FACTOR}
+    assert marked == set(SECOND_FACTOR_VIEWS)
+    assert access_of(before_second_factor(lambda request: None)) == BEFORE_SECOND_FACTOR

@@ -1,4 +1,6 @@
-"""The sign-in form. Its one failure message never says which part was wrong.
+"""The sign-in form and the second factor's code form.
+
+The sign-in form's one failure message never says which part was wrong.
 
 The password field is Django's: not stripped and with no maximum length, so a password
 manager's long password fits and pasting works.
@@ -6,7 +8,15 @@ manager's long password fits and pasting works.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 #: The same words for an unknown username, a wrong password and an inactive account,
 #: so the page cannot be used to find out who has an account.
@@ -23,3 +33,54 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+#: The page's question, which is also the message when nothing was typed.
+ENTER_CODE = "Enter the 6-digit code from your authenticator app"
+CODE_NOT_SIX_DIGITS = "The code must be 6 numbers"
+CODE_WRONG = "The code is not correct or has expired. Enter the code your app shows now"
+
+
+class CodeForm(forms.Form):
+    """A 6-digit code from an authenticator app, checked against one device.
+
+    Spaces and dashes are ignored, since apps show the code as "123 456". A wrong code
+    counts against the device: django-otp then makes each next try wait twice as long
+    (1, 2, 4, 8 seconds...), which is the brute-force control on the second factor.
+    """
+
+    code = forms.CharField(strip=True, error_messages={"required": ENTER_CODE})
+
+    def __init__(self, *args: Any, device: TOTPDevice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].replace("-", " ").split())
+        if not code:
+            raise ValidationError(ENTER_CODE)
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise ValidationError(CODE_NOT_SIX_DIGITS)
+        allowed, detail = self.device.verify_is_allowed()
+        if not allowed:
+            raise ValidationError(_wait_message(detail))
+        # django-otp's verify_token locks the device row, so two tries at once cannot
+        # both spend the same code or dodge the count of failures.
+        verified = verify_token(self.device.user, self.device.persistent_id, code)
+        if verified is None:
+            raise ValidationError(CODE_WRONG)
+        self.device = verified
+        return code
+
+
+def _wait_message(detail: dict[str, Any] | None) -> str:
+    locked_until = (detail or {}).get("locked_until")
+    seconds = (
+        max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+    )
+    if seconds > 90:
+        minutes = math.ceil(seconds / 60)
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    else:
+        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"You have entered too many wrong codes. Wait {wait}, then enter a new code"

@@ -22,7 +22,9 @@ from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sendplan.accounts import second_factor
 from sendplan.accounts.models import Membership, Organisation, Role, User
 from sendplan.demo.calibration import LA_CODE, joint_counts
 from sendplan.demo.casework_write import Cast, build_casework, reset_casework
@@ -61,6 +63,8 @@ class SignIn:
     role: str
     username: str
     sees: str
+    #: The authenticator app key, grouped in fours, when the second factor is on.
+    authenticator_key: str = ""
 
 
 @dataclass
@@ -234,7 +238,9 @@ def build_demo(
         users=len(users),
         organisations=1 + len(services) + len(setting_orgs) + len(families),
     )
-    summary.sign_ins = _sign_ins(users, setting_rows[showcase.senco_setting])
+    summary.sign_ins = _sign_ins(
+        users, setting_rows[showcase.senco_setting], _authenticator_apps(users)
+    )
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -386,7 +392,7 @@ _ROLE_LABELS = (
 )
 
 
-def _sign_ins(users: dict[str, User], senco_setting: Setting) -> list[SignIn]:
+def _sign_ins(users: dict[str, User], senco_setting: Setting, keys: dict[str, str]) -> list[SignIn]:
     rows = []
     for username, label in _ROLE_LABELS:
         user = users[username]
@@ -407,5 +413,22 @@ def _sign_ins(users: dict[str, User], senco_setting: Setting) -> list[SignIn]:
             sees = f"every Lambeth learner: {seen}{cases}"
         else:
             sees = f"their caseload: {seen} learners"
-        rows.append(SignIn(label, username, sees))
+        rows.append(SignIn(label, username, sees, keys.get(username, "")))
     return rows
+
+
+def _authenticator_apps(users: dict[str, User]) -> dict[str, str]:
+    """With SENDPLAN_SECOND_FACTOR on, a set-up app for each printed sign-in that needs one.
+
+    The keys are random on every build and printed with the sign-ins, so they can go
+    straight into an app. The other demo staff meet the set-up page at first sign-in.
+    """
+    if not second_factor.second_factor_on():
+        return {}
+    printed = [users[username] for username, _ in _ROLE_LABELS]
+    devices = TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name=second_factor.DEVICE_NAME, confirmed=True)
+        for user in printed
+        if second_factor.needs_second_factor(user)
+    )
+    return {d.user.username: second_factor.grouped(second_factor.secret_key(d)) for d in devices}

@@ -8,7 +8,13 @@ Every view is either
   learners or settings they see is still decided by the selectors and the per-object
   access helpers (``learner_for_user``: not yours 404, read-only 403); or
 * decorated with :func:`public` AND named in :data:`PUBLIC_VIEWS`: both are needed, so
-  a new public page is a deliberate, reviewed change to this file.
+  a new public page is a deliberate, reviewed change to this file; or
+* decorated with :func:`before_second_factor` AND named in :data:`SECOND_FACTOR_VIEWS`:
+  the pages where a user who has given the password enters a code or sets up an app.
+
+``requires_access`` also holds back a user who owes a second factor
+(``sendplan.accounts.second_factor``): every guarded page sends them to enter a code
+first, so there is one mechanism and the URL walk covers it.
 
 ``tests/web/test_url_access.py`` walks the URL resolver and fails on any view that is
 neither. :data:`REGISTRY` doubles as the role-by-endpoint matrix (ASVS 8.1.1).
@@ -24,6 +30,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from sendplan.accounts import second_factor
 from sendplan.accounts.access import Standing, standing_for
 
 View = Callable[..., HttpResponse]
@@ -36,6 +43,12 @@ PUBLIC = "public"
 #: URL names anyone may reach without signing in. Sign-out is here because an expired
 #: session must still be able to press "Sign out" without a detour through sign-in.
 PUBLIC_VIEWS: frozenset[str] = frozenset({"accounts:sign-in", "accounts:sign-out"})
+#: URL names a signed-in user reaches before the second factor: entering the code and
+#: setting up an authenticator app. Like PUBLIC_VIEWS, a deliberate list.
+SECOND_FACTOR_VIEWS: frozenset[str] = frozenset(
+    {second_factor.CODE_PAGE, second_factor.SET_UP_PAGE}
+)
+BEFORE_SECOND_FACTOR = "before_second_factor"
 #: URL namespaces that guard themselves: the admin (staff and a second factor, via
 #: django-otp's OTPAdminSite).
 SELF_GUARDED_NAMESPACES: frozenset[str] = frozenset({"admin"})
@@ -80,6 +93,9 @@ def requires_access(rule: Rule) -> Callable[[View], View]:
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            # Before the rule: a password-only session learns nothing, not even a 403.
+            if second_factor.is_pending(request):
+                return second_factor.redirect_to_second_factor(request, request.get_full_path())
             if not rule(standing_for(request.user)):  # type: ignore[arg-type]
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -88,6 +104,20 @@ def requires_access(rule: Rule) -> Callable[[View], View]:
         return guarded
 
     return decorator
+
+
+def before_second_factor(view: View) -> View:
+    """Signed in with the password, second factor or not. Its URL name must be in
+    SECOND_FACTOR_VIEWS."""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    _register(guarded, BEFORE_SECOND_FACTOR)
+    return guarded
 
 
 def public(view: View) -> View:

@@ -83,10 +83,22 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (every one uses the password: {summary.password})")
         width_role = max(len(s.role) for s in summary.sign_ins)
         width_user = max(len(s.username) for s in summary.sign_ins)
-        self.stdout.write(f"  {'Role':<{width_role}}  {'Username':<{width_user}}  Sees")
+        # With the second factor on, each staff sign-in's authenticator key goes in the table.
+        width_key = max(len(s.authenticator_key) for s in summary.sign_ins)
+        key_heading = f"  {'Authenticator key':<{width_key}}" if width_key else ""
+        self.stdout.write(
+            f"  {'Role':<{width_role}}  {'Username':<{width_user}}{key_heading}  Sees"
+        )
         for sign_in in summary.sign_ins:
+            key = f"  {sign_in.authenticator_key or '(none)':<{width_key}}" if width_key else ""
             self.stdout.write(
-                f"  {sign_in.role:<{width_role}}  {sign_in.username:<{width_user}}  {sign_in.sees}"
+                f"  {sign_in.role:<{width_role}}  {sign_in.username:<{width_user}}{key}"
+                f"  {sign_in.sees}"
+            )
+        if width_key:
+            self.stdout.write(
+                "Each staff sign-in asks for a code: add its key to an authenticator app "
+                "(time-based, 6 digits). Other demo staff set up an app at first sign-in."
             )
         self.stdout.write("")
         self.stdout.write(

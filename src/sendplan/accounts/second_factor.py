@@ -1,0 +1,111 @@
+"""Who must pass a second factor after the password, and where they are sent until they do.
+
+The second factor is a time-based code from an authenticator app (django-otp's TOTPDevice).
+Everyone needs it except users whose every current role is a parent or a young person
+(ADR 0109): staff of the LA, settings, health, social care and the EP service all see
+children's special-category records. Users with the admin flag need it whatever their roles.
+
+``settings.SENDPLAN_SECOND_FACTOR`` turns the whole thing on. It is off on a laptop so the
+demo signs in in one step, and settings refuse to start production with it off. The admin
+site asks for a code whatever the setting says (django-otp's OTPAdminSite).
+
+The check runs in :func:`sendplan.web.access.requires_access`, so every guarded page
+refuses a session that has passed the password only; the two pages below, and signing
+out, are the only ones such a session reaches.
+"""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import User
+
+#: URL names of the two pages a user reaches after the password and before the code.
+CODE_PAGE = "accounts:second-factor"
+SET_UP_PAGE = "accounts:second-factor-set-up"
+#: What the device is called in the admin, where an administrator may remove a lost one.
+DEVICE_NAME = "Authenticator app"
+
+
+def second_factor_on() -> bool:
+    # Missing from settings means on in production: the safe way round.
+    return bool(settings.SENDPLAN_SECOND_FACTOR)
+
+
+def needs_second_factor(user: User) -> bool:
+    """Whether this signed-in user must pass a second factor (when the setting is on)."""
+    if not second_factor_on():
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    # A user with no current role is asked too: they may be staff between memberships,
+    # and nothing they could reach is worth a weaker door.
+    return not standing_for(user).is_family
+
+
+def is_pending(request: HttpRequest) -> bool:
+    """True when the user is signed in with a password but still owes the second factor."""
+    user = request.user
+    if not second_factor_on() or not user.is_authenticated:
+        return False
+    # OTPMiddleware gives the user is_verified(); without it nobody counts as verified.
+    verified = getattr(user, "is_verified", None)
+    if verified is not None and verified():
+        return False
+    return needs_second_factor(user)  # type: ignore[arg-type]
+
+
+def redirect_to_second_factor(request: HttpRequest, next_url: str) -> HttpResponseRedirect:
+    """Send a pending user to enter a code, or to set up an app if they have none yet."""
+    has_app = user_has_device(request.user, confirmed=True)
+    target = reverse(CODE_PAGE if has_app else SET_UP_PAGE)
+    return HttpResponseRedirect(f"{target}?{urlencode({'next': next_url})}")
+
+
+def unconfirmed_device(user: User) -> TOTPDevice:
+    """The user's device being set up: the same one on every visit, so the key stays put."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def secret_key(device: TOTPDevice) -> str:
+    """The key as people type it into an app: base32 without padding."""
+    return b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def grouped(secret: str) -> str:
+    """A key in groups of four, which is how people read and type it back.
+
+    >>> grouped("JBSWY3DPEHPK3PXP")
+    'JBSW Y3DP EHPK 3PXP'
+    """
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def otpauth_uri(device: TOTPDevice) -> str:
+    """The ``otpauth://`` address an app accepts in place of typing the key."""
+    issuer = settings.SERVICE_NAME.replace(":", "")
+    label = quote(f"{issuer}:{device.user.get_username()}")
+    query = urlencode(
+        {
+            "secret": secret_key(device),
+            "issuer": issuer,
+            "algorithm": "SHA1",
+            "digits": device.digits,
+            "period": device.step,
+        },
+        quote_via=quote,
+    )
+    return f"otpauth://totp/{label}?{query}"
