@@ -51,11 +51,10 @@ DEFAULT_HORIZON = 10
 #: A run still "running" after this long lost its worker (killed, machine restarted).
 STALE_AFTER = timedelta(minutes=30)
 #: Source files whose text decides the numbers: their hash is part of the code version.
-_CODE_FILES = (
-    "engine/forecast.py",
-    "engine/forecast_model.py",
-    "engine/forecast_data.py",
-    "engine/forecast_areas.csv",
+# Every file of the forecasting engine (a glob, so a new module cannot be missed) and the
+# app's modules that turn its output into places and spend.
+_CODE_GLOBS = (
+    "engine/forecast*",
     "sufficiency/inputs.py",
     "sufficiency/projection.py",
     "sufficiency/runs.py",
@@ -72,9 +71,9 @@ def code_version() -> str:
     """Package version plus a hash of the files that compute the numbers."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for name in _CODE_FILES:
-        digest.update(name.encode())
-        digest.update((root / name).read_bytes())
+    for path in sorted(p for pattern in _CODE_GLOBS for p in root.glob(pattern)):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
     try:
         version = metadata.version("sendplan")
     except metadata.PackageNotFoundError:
