@@ -33,10 +33,14 @@ HEADER = (
 def proposal_rows(proposals: Iterable[Proposal]) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for p in proposals:
+        status = Proposal.STATUS if p.placed else "proposed: no suitable local place"
+        if p.decision:
+            # The decision only: its reason is free text and stays in the system.
+            status += f"; {p.get_decision_display().lower()}"
         rows.append(
             [
                 p.learner_id,
-                Proposal.STATUS if p.placed else "proposed: no suitable local place",
+                status,
                 REASON_LABELS.get(p.reason_in_cohort, p.reason_in_cohort),
                 p.need,
                 p.age,

@@ -11,6 +11,7 @@ from sendplan.planning.cohort import SPECIALIST_KINDS
 from sendplan.planning.geography import wards
 from sendplan.planning.models import AreaPlanningSettings
 from sendplan.provision.models import ProvisionStrand, Setting
+from sendplan.web.forms import DATE_PARTS, GovukDateField
 
 KIND_CHOICES = list(ProvisionStrand.Kind.choices)
 
@@ -142,3 +143,40 @@ class WhatIfForm(forms.Form):
             "annual_cost": d["annual_cost"],
             "label": d.get("label") or "New places (what-if)",
         }
+
+
+ACCEPT, REJECT = "accept", "reject"
+
+
+class DecisionForm(forms.Form):
+    """An officer's decision on one proposal. The service checks the record; this checks
+    what was typed, including that accepting has a start date and rejecting a reason."""
+
+    decision = forms.ChoiceField(
+        choices=[(ACCEPT, "Accept the proposed place"), (REJECT, "Reject the proposal")],
+        label="Your decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you accept or reject the proposal"},
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Reason for the decision",
+        error_messages={"max_length": "Reason must be 2,000 characters or fewer"},
+    )
+    starts_on = GovukDateField(
+        label_text="Date the learner starts at the new place", past_only=False, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reason for rejecting the proposal")
+        if (
+            data.get("decision") == ACCEPT
+            and data.get("starts_on") is None
+            and "starts_on" not in self.errors
+        ):
+            cast(GovukDateField, self.fields["starts_on"]).error_parts = DATE_PARTS
+            self.add_error("starts_on", "Enter the date the learner starts at the new place")
+        return data

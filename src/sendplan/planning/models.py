@@ -2,8 +2,9 @@
 
 A :class:`PlanningRun` keeps what it was asked (cohort definition, parameters, a hash of the
 register it read) beside what it found (summary and one :class:`Proposal` per learner).
-Proposals are proposals: nothing here changes a learner's placement, which stays a named
-officer's decision (DESIGN.md).
+Proposals are proposals: a run changes no learner's placement. A named officer may accept
+or reject each one (``services.proposal_decide``); the decision, who made it and why are
+kept on the proposal (DESIGN.md: the optimiser proposes, people decide).
 """
 
 from __future__ import annotations
@@ -123,9 +124,13 @@ class PlanningRun(Tracked):
 
 
 class Proposal(models.Model):
-    """What a run proposes for one learner. Always a proposal, never a decision."""
+    """What a run proposes for one learner, and what a named officer decided about it."""
 
     STATUS = "proposed"
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
 
     run = models.ForeignKey(PlanningRun, on_delete=models.CASCADE, related_name="proposals")
     # CASCADE: a proposal about a learner who no longer exists means nothing.
@@ -167,12 +172,42 @@ class Proposal(models.Model):
     #: Place plus transport; for a learner with no suitable local place, the unplaced price.
     proposed_cost = models.PositiveIntegerField()
 
+    # The officer's decision: empty until someone decides, then never changed.
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: For an accepted proposal: the first day at the new place, and the placement opened.
+    starts_on = models.DateField(null=True, blank=True)
+    placement = models.ForeignKey(
+        "learners.Placement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     class Meta:
         ordering = ["run", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["run", "learner"], name="proposal_one_per_learner"),
+            models.CheckConstraint(
+                condition=Q(decision="")
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="proposal_decision_has_who_and_when",
+            ),
         ]
         indexes = [models.Index(fields=["run", "placed"])]
 
     def __str__(self) -> str:
         return f"Proposal {self.pk} in run {self.run_id}"
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.decision)

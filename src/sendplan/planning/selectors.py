@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from sendplan.accounts.access import standing_for
-from sendplan.accounts.models import Organisation, User
+from sendplan.accounts.models import Organisation, Role, User
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.engine.codes import NEEDS, PHASE_LABELS
 from sendplan.engine.geo import PHASES
@@ -40,6 +40,33 @@ def run_for_user(user: User, pk: int) -> PlanningRun:
     if run is None:
         raise Http404("No planning run found")
     return run
+
+
+def proposal_for_user(user: User, run_pk: int, pk: int) -> Proposal:
+    """One proposal of a run the user may see; 404 otherwise (including another run's)."""
+    run = run_for_user(user, run_pk)
+    proposal = (
+        Proposal.objects.select_related(
+            "decided_by", "placement", "proposed_strand", "proposed_setting"
+        )
+        .filter(run=run, pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404("No proposal found")
+    proposal.run = run
+    return proposal
+
+
+#: Roles that may decide a placement: the LA's caseworkers and managers (named officers),
+#: not administrators, whose role is running the system.
+DECIDING_ROLES = frozenset({Role.LA_CASEWORKER, Role.LA_MANAGER})
+
+
+def may_decide(*, user: User, run: PlanningRun) -> bool:
+    """Whether the user holds a deciding role in the LA the run belongs to."""
+    held = standing_for(user).role_org_ids
+    return any((role, run.la_id) in held for role in DECIDING_ROLES)
 
 
 def recent_runs(*, fetched_by: User, limit: int = 10) -> list[PlanningRun]:

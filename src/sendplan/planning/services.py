@@ -1,16 +1,24 @@
-"""Writes to the LA's planning figures. Planning runs are in ``runs.py``.
+"""Writes to the LA's planning figures and officers' decisions on proposals.
 
-No service here changes a learner's placement: proposals are proposals, and placing a
-learner is a named officer's decision recorded on the learner's record.
+Planning runs are in ``runs.py`` and never change a placement. The one write here that does
+is :func:`proposal_decide`: a named officer accepting a proposal (DESIGN.md: the optimiser
+proposes, people decide).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
-from sendplan.planning.models import AreaPlanningSettings
+from sendplan.learners.models import Placement
+from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
+from sendplan.provision.models import ProvisionStrand
 
 
 class StaleSettings(ValidationError):
@@ -46,3 +54,165 @@ def area_settings_update(
     current._history_user = changed_by  # type: ignore[attr-defined]
     current.save()
     return current
+
+
+class DecisionRefused(Exception):
+    """A decision on a proposal that cannot be recorded; the message says why, in plain
+    English, for the officer who tried."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def officer_name(user: User) -> str:
+    """The name recorded on a placement as the officer who decided it."""
+    return (user.get_full_name() or user.get_username())[:100]
+
+
+@transaction.atomic
+def proposal_decide(
+    *,
+    proposal_id: int,
+    decision: Literal["accept", "reject"],
+    reason: str,
+    starts_on: dt.date | None,
+    decided_by: User,
+) -> Proposal:
+    """Record a named officer's decision on one proposal.
+
+    Rejecting records the reason only. Accepting ends the learner's open placement the day
+    before ``starts_on`` and opens one at the proposed place, decided by the officer. Both
+    are refused (:class:`DecisionRefused`) unless the run finished, the proposal is still
+    undecided and the learner's placement is as the run saw it; accepting also needs a
+    vacancy in the proposed strand now. Who may decide is for the caller to check.
+    """
+    if decision not in ("accept", "reject"):
+        raise ValueError(f"decision must be 'accept' or 'reject', not {decision!r}")
+    reason = reason.strip()
+    # Lock the proposal: two officers deciding at once are taken one after the other.
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("run")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise DecisionRefused("There is no such proposal.")
+    run = proposal.run
+    if run.status != PlanningRun.Status.DONE:
+        raise DecisionRefused("Only proposals from a finished planning run can be decided.")
+    if run.is_what_if:
+        raise DecisionRefused(
+            "This run tests places the area does not have yet. Decide on proposals from a "
+            "planning run of today's places."
+        )
+    if proposal.is_decided:
+        raise DecisionRefused(
+            f"This proposal was already {proposal.get_decision_display().lower()}."
+        )
+    current = _current_placement_as_run_saw_it(proposal, run)
+    now = timezone.now()
+    if decision == "reject":
+        if not reason:
+            raise DecisionRefused("Enter the reason for rejecting the proposal.")
+        proposal.decision = Proposal.Decision.REJECTED
+    else:
+        proposal.placement = _accept(proposal, current, starts_on, decided_by)
+        proposal.decision = Proposal.Decision.ACCEPTED
+        proposal.starts_on = starts_on
+    proposal.decision_reason = reason
+    proposal.decided_by = decided_by
+    proposal.decided_at = now
+    proposal.save(
+        update_fields=[
+            "decision",
+            "decision_reason",
+            "decided_by",
+            "decided_at",
+            "starts_on",
+            "placement",
+        ]
+    )
+    return proposal
+
+
+def _current_placement_as_run_saw_it(proposal: Proposal, run: PlanningRun) -> Placement | None:
+    """The learner's open placement, locked; refused if it is not the one the run planned
+    from (optimistic check: another placement, or one created or changed since the run)."""
+    current = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("setting")
+        .filter(learner_id=proposal.learner_id, ended_on__isnull=True)
+        .first()
+    )
+    since = run.started_at or run.created_at
+    later = Placement.objects.filter(learner_id=proposal.learner_id).filter(
+        Q(created_at__gt=since) | Q(modified_at__gt=since)
+    )
+    run_saw_none = proposal.current_strand_id is None and not proposal.current_setting_name
+    if current is None:
+        same = run_saw_none
+    else:
+        # A placement with no strand can only be told apart by its setting's name.
+        same = not run_saw_none and current.strand_id == proposal.current_strand_id
+        if same and current.strand_id is None:
+            same = current.setting.name == proposal.current_setting_name
+    if not same or later.exists():
+        raise DecisionRefused(
+            "The learner's placement has changed since this planning run. Start a new run "
+            "to plan from their placement now."
+        )
+    return current
+
+
+def _accept(
+    proposal: Proposal, current: Placement | None, starts_on: dt.date | None, officer: User
+) -> Placement:
+    if not proposal.placed or proposal.proposed_strand_id is None:
+        raise DecisionRefused(
+            "This proposal has no local place to accept. Reject it and record the decision "
+            "on the learner's record."
+        )
+    if starts_on is None:
+        raise DecisionRefused("Enter the date the learner starts at the new place.")
+    if current is not None and current.strand_id == proposal.proposed_strand_id:
+        raise DecisionRefused(
+            "The proposal keeps the learner at their current place, so there is nothing to change."
+        )
+    if current is not None and starts_on <= current.started_on:
+        raise DecisionRefused(
+            f"The new place must start after the current one started "
+            f"({current.started_on:%-d %B %Y})."
+        )
+    strand = (
+        ProvisionStrand.objects.select_for_update(of=("self",))
+        .select_related("setting")
+        .get(pk=proposal.proposed_strand_id)
+    )
+    if not strand.setting.is_open:
+        raise DecisionRefused(f"{strand.setting.name} is no longer open.")
+    if strand.vacancies < 1:
+        raise DecisionRefused(
+            f"{strand.get_kind_display()} at {strand.setting.name} has no vacancy left now."
+        )
+    if current is not None:
+        current.ended_on = starts_on - dt.timedelta(days=1)
+        current.modified_by = officer
+        current.save(update_fields=["ended_on", "modified_by", "modified_at"])
+        if current.strand_id is not None:
+            # The register's roll follows the placements it counts: one fewer here ...
+            ProvisionStrand.objects.filter(pk=current.strand_id, on_roll__gt=0).update(
+                on_roll=F("on_roll") - 1
+            )
+    # ... and one more at the new place, under the row lock taken above.
+    ProvisionStrand.objects.filter(pk=strand.pk).update(on_roll=F("on_roll") + 1)
+    return Placement.objects.create(
+        learner_id=proposal.learner_id,
+        setting=strand.setting,
+        strand=strand,
+        started_on=starts_on,
+        decided_by=officer_name(officer),
+        created_by=officer,
+        modified_by=officer,
+    )

@@ -9,6 +9,11 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/proposals.csv", views.export_csv, name="export-csv"),
     path("runs/<int:pk>/proposals.xlsx", views.export_xlsx, name="export-xlsx"),
+    path(
+        "runs/<int:run_pk>/proposals/<int:pk>/",
+        views.proposal_detail,
+        name="proposal",
+    ),
     path("runs/<int:pk>/what-if/", views.what_if, name="what-if"),
     path("settings/", views.area_settings, name="settings"),
     path(

@@ -19,14 +19,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
 from sendplan.core.errors import Http404, PermissionDenied
-from sendplan.learners.models import AuditEvent
+from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
 from sendplan.planning import selectors
 from sendplan.planning.cohort import REASON_LABELS, CohortDefinition, planning_date
 from sendplan.planning.exports import HEADER, run_rows
-from sendplan.planning.forms import KIND_CHOICES, AreaSettingsForm, CohortForm, WhatIfForm
-from sendplan.planning.models import PlanningRun
+from sendplan.planning.forms import (
+    KIND_CHOICES,
+    AreaSettingsForm,
+    CohortForm,
+    DecisionForm,
+    WhatIfForm,
+)
+from sendplan.planning.models import PlanningRun, Proposal
 from sendplan.planning.report import run_report
 from sendplan.planning.runs import (
     area_settings_for,
@@ -34,7 +40,12 @@ from sendplan.planning.runs import (
     planning_run_launch,
     planning_run_request,
 )
-from sendplan.planning.services import StaleSettings, area_settings_update
+from sendplan.planning.services import (
+    DecisionRefused,
+    StaleSettings,
+    area_settings_update,
+    proposal_decide,
+)
 from sendplan.planning.suitable import suitable_places as suitable_places_for
 from sendplan.provision.models import ProvisionStrand
 from sendplan.web.access import has_a_role, la_staff, requires_access
@@ -191,6 +202,86 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/what_if.html",
         {"base": base, "form": form, "errors": error_summary(form) if form.is_bound else []},
     )
+
+
+def _proposal_page(
+    request: HttpRequest,
+    proposal: Proposal,
+    learner: Learner,
+    form: DecisionForm,
+    errors: list[dict[str, str]],
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    # The page shows the learner's placement now: a read of their record.
+    current = (
+        Placement.objects.select_related("setting", "strand")
+        .filter(learner_id=proposal.learner_id, ended_on__isnull=True)
+        .first()
+    )
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.VIEW_RECORD,
+        learner=learner,
+        detail=f"planning run {proposal.run_id} proposal {proposal.pk}",
+    )
+    difference = None
+    if proposal.current_cost is not None:
+        difference = proposal.proposed_cost - proposal.current_cost
+    strand = proposal.proposed_strand
+    return render(
+        request,
+        "planning/proposal.html",
+        {
+            "run": proposal.run,
+            "proposal": proposal,
+            "current": current,
+            "difference": difference,
+            "difference_abs": abs(difference) if difference is not None else None,
+            "vacancies": strand.vacancies if strand is not None else None,
+            "reason_label": REASON_LABELS.get(proposal.reason_in_cohort, proposal.reason_in_cohort),
+            "form": form,
+            "errors": errors,
+        },
+        status=status,
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request: HttpRequest, run_pk: int, pk: int) -> HttpResponse:
+    """One proposal, the learner's placement now, and the named officer's decision on it."""
+    user = _user(request)
+    proposal = selectors.proposal_for_user(user, run_pk, pk)
+    learner, _can_edit = learner_for_user(user, proposal.learner_id)  # 404: not theirs
+    if not selectors.may_decide(user=user, run=proposal.run):
+        raise PermissionDenied
+    if request.method == "GET":
+        return _proposal_page(request, proposal, learner, DecisionForm(), [])
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _proposal_page(request, proposal, learner, form, error_summary(form))
+    try:
+        decided = proposal_decide(
+            proposal_id=proposal.pk,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            starts_on=form.cleaned_data["starts_on"],
+            decided_by=user,
+        )
+    except DecisionRefused as refused:
+        proposal.refresh_from_db()
+        errors = [{"href": "#decision", "text": refused.message}]
+        return _proposal_page(request, proposal, learner, form, errors, status=409)
+    if decided.decision == Proposal.Decision.ACCEPTED and decided.starts_on is not None:
+        text = (
+            f"Proposal for learner {decided.learner_id} accepted: a placement at "
+            f"{decided.proposed_setting_name} starts on {decided.starts_on:%-d %B %Y}."
+        )
+    else:
+        text = f"Proposal for learner {decided.learner_id} rejected. The reason is recorded."
+    messages.success(request, text)
+    return redirect("planning:run", pk=decided.run_id)
 
 
 @requires_access(la_staff)
