@@ -123,6 +123,27 @@ class PlanningRun(Tracked):
         return bool(self.what_if)
 
 
+class PlanningRunInputs(models.Model):
+    """The engine's inputs a plain run solved (learners and places, zlib-compressed JSON).
+
+    A what-if re-solves its base run's inputs plus the change, so its figures compare like
+    with like (ADR 0108). Kept apart from :class:`PlanningRun` so that listing and showing
+    runs never reads the blob (about 100 kB for a cohort of a few thousand learners).
+    """
+
+    run = models.OneToOneField(PlanningRun, on_delete=models.CASCADE, related_name="inputs")
+    format = models.PositiveSmallIntegerField(default=1)
+    learners = models.PositiveIntegerField()
+    places = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name_plural = "planning run inputs"
+
+    def __str__(self) -> str:
+        return f"Inputs of planning run {self.run_id}"
+
+
 class Proposal(models.Model):
     """What a run proposes for one learner, and what a named officer decided about it."""
 

@@ -23,6 +23,7 @@ from sendplan.accounts.models import Organisation, User
 from sendplan.engine.placement import PlacementProblem, PlacementResult, place
 from sendplan.engine.placement_model import round_pounds
 from sendplan.engine.placement_whatif import Strand, what_if
+from sendplan.learners.models import Learner
 from sendplan.planning.adapter import (
     PlanningInputs,
     cohort_learners,
@@ -31,8 +32,10 @@ from sendplan.planning.adapter import (
 )
 from sendplan.planning.cohort import CohortDefinition, cohort_queryset
 from sendplan.planning.geography import ward_by_code, ward_of_homes
-from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
-from sendplan.provision.models import Setting
+from sendplan.planning.models import AreaPlanningSettings, PlanningRun, PlanningRunInputs, Proposal
+from sendplan.planning.snapshot import FORMAT as SNAPSHOT_FORMAT
+from sendplan.planning.snapshot import dump_inputs, load_inputs
+from sendplan.provision.models import ProvisionStrand, Setting
 
 log = logging.getLogger(__name__)
 
@@ -178,10 +181,42 @@ def build_run_inputs(run: PlanningRun) -> PlanningInputs:
     return planning_inputs(rows, register, excluded=excluded)
 
 
+#: Where a what-if's learners and places came from (``summary["what_if"]["inputs"]``).
+BASE_RUN_INPUTS = "base_run"
+TODAY_INPUTS = "today"
+
+
+def run_inputs(run: PlanningRun) -> tuple[PlanningInputs, str]:
+    """The inputs to solve, and where they came from.
+
+    A what-if re-solves its base run's stored inputs, so that before and after differ by the
+    change alone *and* "before" is the base run the commissioner looked at. A base run from
+    before inputs were stored (or a what-if of a what-if) falls back to today's register and
+    cohort, and the page says so.
+    """
+    if run.what_if and run.base_run_id is not None:
+        stored = PlanningRunInputs.objects.filter(run_id=run.base_run_id).first()
+        if stored is not None:
+            return load_inputs(stored.data), BASE_RUN_INPUTS
+    return build_run_inputs(run), TODAY_INPUTS
+
+
+def _store_inputs(run: PlanningRun, inputs: PlanningInputs) -> None:
+    PlanningRunInputs.objects.update_or_create(
+        run=run,
+        defaults={
+            "format": SNAPSHOT_FORMAT,
+            "learners": len(inputs.learners),
+            "places": len(inputs.register.places),
+            "data": dump_inputs(inputs),
+        },
+    )
+
+
 def planning_run_execute(run: PlanningRun) -> PlanningRun:
     """Compute a claimed run and store its proposals and summary (or why it failed)."""
     try:
-        inputs = build_run_inputs(run)
+        inputs, source = run_inputs(run)
         PlanningRun.objects.filter(pk=run.pk).update(register_hash=inputs.register.register_hash)
         _progress(
             run,
@@ -202,12 +237,16 @@ def planning_run_execute(run: PlanningRun) -> PlanningRun:
                 "delta_unplaced": w.delta_unplaced,
                 "delta_objective": w.delta_objective,
                 "delta_km": _km_total(w.after) - _km_total(w.before),
+                "inputs": source,
             }
         else:
             result = place(problem, **options)
         _progress(run, 75, "Saving the proposals")
         with transaction.atomic():
             _store_proposals(run, inputs, problem, result, options)
+            if not run.what_if:
+                # A what-if's inputs are its base run's; only plain runs keep theirs.
+                _store_inputs(run, inputs)
             summary = {**_summary(result, inputs, options), **extra}
             PlanningRun.objects.filter(pk=run.pk).update(
                 status=PlanningRun.Status.DONE,
@@ -294,9 +333,18 @@ def _store_proposals(
     new_setting_id = None
     if run.what_if and run.what_if["mode"] == "new":
         new_label = str(run.what_if.get("label") or "New places (what-if)")
-        new_setting_id = run.what_if.get("setting_id") or None
+        new_setting_id = int(run.what_if["setting_id"]) if run.what_if.get("setting_id") else None
+    # Stored inputs may name learners, strands or settings deleted since the base run: no
+    # proposal for a deleted learner, no link to a deleted place (as the foreign keys do).
+    alive_learners = _existing(Learner, {x.learner_id for x in learners})
+    alive_strands = _existing(ProvisionStrand, {p.strand_id for p in places})
+    alive_settings = _existing(
+        Setting, {p.setting_id for p in places} | ({new_setting_id} if new_setting_id else set())
+    )
     rows = []
     for i, learner in enumerate(learners):
+        if learner.learner_id not in alive_learners:
+            continue
         s = int(result.assignment[i])
         placed = s >= 0
         place = places[s] if 0 <= s < len(places) else None
@@ -312,13 +360,14 @@ def _store_proposals(
                 ward_code=ward.code if ward else "",
                 ward_name=ward.name if ward else "",
                 lsoa_code=learner.lsoa_code,
-                current_strand_id=learner.current_strand_id,
+                current_strand_id=_alive(learner.current_strand_id, alive_strands),
                 current_setting_name=learner.current_setting_name,
                 current_cost=learner.current_cost,
                 placed=placed,
-                proposed_strand_id=place.strand_id if place else None,
-                proposed_setting_id=(
-                    place.setting_id if place else (new_setting_id if placed else None)
+                proposed_strand_id=_alive(place.strand_id, alive_strands) if place else None,
+                proposed_setting_id=_alive(
+                    place.setting_id if place else (new_setting_id if placed else None),
+                    alive_settings,
                 ),
                 proposed_setting_name=(place.name if place else (new_label if placed else "")),
                 proposed_kind=(
@@ -330,3 +379,17 @@ def _store_proposals(
             )
         )
     Proposal.objects.bulk_create(rows, batch_size=500)
+
+
+def _existing(model: type[Learner | ProvisionStrand | Setting], ids: set[int]) -> set[int]:
+    """Which of ``ids`` still exist (one query per 900 ids, below SQLite's variable limit)."""
+    wanted = sorted(ids)
+    found: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        found.update(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    return found
+
+
+def _alive(pk: int | None, alive: set[int]) -> int | None:
+    return pk if pk is not None and pk in alive else None

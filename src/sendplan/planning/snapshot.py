@@ -1,0 +1,82 @@
+"""A plain run's engine inputs, stored so that a what-if can re-solve exactly them.
+
+The register and the cohort move on after a run (placements end and start, rolls change,
+officers accept proposals), so a what-if that read them again would mix the effect of its
+change with everything else that changed since (ADR 0108). What is stored is the adapter's
+output, not the engine's arrays alone: the proposals of a what-if need the learners' ids,
+current places and costs, and the register's names and strand ids, as the base run saw them.
+
+Format 1: zlib-compressed UTF-8 JSON, one list per column. JSON keeps floats exactly
+(Python writes the shortest text that reads back to the same float), so a re-solve of the
+stored inputs gives the base run's answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zlib
+from typing import Any
+
+import numpy as np
+
+from sendplan.planning.adapter import (
+    CohortLearner,
+    Place,
+    PlanningInputs,
+    RegisterPlaces,
+    planning_inputs,
+)
+
+FORMAT = 1
+_ARRAYS = ("lat", "lon", "min_age", "max_age", "needs", "vacancies", "annual_cost")
+
+
+def _columns(rows: list[Any], cls: type) -> dict[str, list[Any]]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    return {name: [getattr(row, name) for row in rows] for name in names}
+
+
+def _rows(columns: dict[str, list[Any]], cls: type) -> list[Any]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    n = len(columns[names[0]]) if names else 0
+    return [cls(**{name: columns[name][i] for name in names}) for i in range(n)]
+
+
+def dump_inputs(inputs: PlanningInputs) -> bytes:
+    """The inputs as compressed JSON (learners and places, not the derived problem)."""
+    register = inputs.register
+    data = {
+        "format": FORMAT,
+        "learners": _columns(inputs.learners, CohortLearner),
+        "excluded": inputs.excluded,
+        "places": _columns(register.places, Place),
+        "arrays": {name: getattr(register, name).tolist() for name in _ARRAYS},
+        "register_hash": register.register_hash,
+        "warnings": register.warnings,
+    }
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), level=6)
+
+
+def load_inputs(blob: bytes | memoryview) -> PlanningInputs:
+    """The inputs :func:`dump_inputs` stored (PostgreSQL hands back a memoryview). The
+    engine's problem is rebuilt from them as the run built it: vacancies plus the places
+    the cohort frees."""
+    data = json.loads(zlib.decompress(bytes(blob)))
+    if data.get("format") != FORMAT:
+        raise ValueError(f"stored planning inputs have format {data.get('format')}, not {FORMAT}")
+    arrays = data["arrays"]
+    register = RegisterPlaces(
+        places=_rows(data["places"], Place),
+        lat=np.array(arrays["lat"], dtype=float),
+        lon=np.array(arrays["lon"], dtype=float),
+        min_age=np.array(arrays["min_age"], dtype=np.int64),
+        max_age=np.array(arrays["max_age"], dtype=np.int64),
+        needs=np.array(arrays["needs"], dtype=np.int64),
+        vacancies=np.array(arrays["vacancies"], dtype=np.int64),
+        annual_cost=np.array(arrays["annual_cost"], dtype=float),
+        register_hash=data["register_hash"],
+        warnings=list(data["warnings"]),
+    )
+    learners = _rows(data["learners"], CohortLearner)
+    return planning_inputs(learners, register, excluded=dict(data["excluded"]))
