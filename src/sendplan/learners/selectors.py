@@ -56,7 +56,7 @@ def _reach(
     Relationship scopes are ``pk IN (subquery)`` filters rather than correlated EXISTS: both
     databases evaluate them once, where OR-ed EXISTS made SQLite visit every learner.
     """
-    scopes = {s for role in roles if (s := _scope(role)) is not None}
+    scopes = {s for role in roles if (s := ROLE_SCOPES.get(role)) is not None}
     condition: Q = Q(pk__in=[])
     if Scope.ALL_IN_LA in scopes:
         condition |= Q(responsible_la_id__in=standing.la_ids)
@@ -92,10 +92,6 @@ def _consulting(standing: Standing) -> QuerySet[Any]:
         case__stage__in=[Stage.DRAFTING, Stage.CONSULTING],
         setting__organisation_id__in=standing.setting_org_ids,
     )
-
-
-def _scope(role: str) -> Scope | None:
-    return ROLE_SCOPES.get(role)
 
 
 def learner_can_edit(*, learner: Learner, user: User, today: dt.date | None = None) -> bool:
