@@ -236,3 +236,32 @@ def test_k_d_tree_and_dense_distance_paths_give_the_same_arcs_and_answer(
     km = haversine_km(p.lat[placed], p.lon[placed], p.setting_lat[s], p.setting_lon[s])
     assert (tree.km[placed] == km).all()
     assert (dense.km[placed] == km).all()
+
+
+def test_groups_at_one_home_reaching_the_same_settings_share_a_node() -> None:
+    # At home 0: an ASD and an MLD learner (both reach only the ALL setting: one node), an
+    # SLD learner who also reaches the SLD unit (a node of its own), and an ASD learner of
+    # another age class with the same reach (joins the first node): two nodes for four
+    # groups. The SLD learner takes the unit, and the shared node hands its one place to
+    # its first member in input order.
+    p = problem(
+        [("ASD", 8, 0.0), ("SLD", 8, 0.0), ("MLD", 8, 0.0), ("ASD", 13, 0.0)],
+        [(1.0, "ALL", 5, 16, 1, 20_000), (2.0, ["SLD"], 5, 11, 1, 30_000)],
+    )
+    r = place(p, unplaced_cost=100_000)
+    assert r.stats["groups"] == 2
+    assert r.assignment.tolist() == [0, 1, -1, -1]
+    assert r.objective == 20_400 + 30_800 + 2 * 100_000
+
+
+def test_merging_needs_exactly_the_same_settings() -> None:
+    # Same home, same costs to setting 0, but the MLD learner cannot use setting 1:
+    # merging them would let the MLD learner into the ASD-only place.
+    p = problem(
+        [("MLD", 8, 0.0), ("ASD", 8, 0.0)],
+        [(1.0, "ALL", 5, 11, 1, 20_000), (1.0, ["ASD"], 5, 11, 1, 20_000)],
+    )
+    r = place(p, unplaced_cost=100_000)
+    assert r.stats["groups"] == 2
+    assert sorted(r.assignment.tolist()) == [0, 1]
+    assert r.assignment[1] == 1

@@ -33,6 +33,7 @@ from sendplan.engine.placement_model import (
     arc_km,
     build_arcs,
     make_groups,
+    merge_same_arcs,
     round_pounds,
 )
 
@@ -254,6 +255,8 @@ def place(
         max_cost=None if honour_preferences else unplaced_cost,
         keep_km=False,  # recomputed below for the arcs used
     )
+    if not honour_preferences:  # groups split by preference must stay apart
+        groups, arcs = merge_same_arcs(groups, arcs)
     g_count = groups.count.size
     solver_cost = arcs.cost
     unplaced = np.full(g_count, unplaced_cost, dtype=np.int64)

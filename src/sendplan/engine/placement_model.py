@@ -292,3 +292,89 @@ def arc_km(
         _Points(setting_lat, setting_lon),
         np.asarray(setting, dtype=np.int64),
     )
+
+
+def merge_same_arcs(groups: Groups, arcs: Arcs) -> tuple[Groups, Arcs]:
+    """Merge groups at the same home point whose arcs go to exactly the same settings.
+
+    Groups differ by need or age class, but when two of them at one home can reach the same
+    settings they are interchangeable: their arcs have the same costs (same home, same
+    setting), so one supply node serves both and the optimum is unchanged. With homes at
+    shared points (postcode or LSOA centroids) this removes about a tenth of the nodes and
+    arcs; with every home at its own point nothing merges and the input is returned as is.
+    Members of a merged group keep input order. ``need``, ``age`` and ``block_start`` of the
+    result describe each merged group's first group only: use them for nothing but arcs
+    already built.
+    """
+    n_groups = groups.count.size
+    if n_groups < 2 or arcs.group.size == 0:
+        return groups, arcs
+    lat_bits = (groups.lat + 0.0).view(np.int64)
+    lon_bits = (groups.lon + 0.0).view(np.int64)
+    by_home = np.lexsort((lon_bits, lat_bits))
+    same_home = (lat_bits[by_home][1:] == lat_bits[by_home][:-1]) & (
+        lon_bits[by_home][1:] == lon_bits[by_home][:-1]
+    )
+    if not same_home.any():
+        return groups, arcs
+    # A fingerprint of each group's setting list (sorted within the group): two random
+    # 64-bit sums plus the number of arcs. Matches are then checked arc by arc, so a
+    # collision can only cost a merge, never an error.
+    start = np.searchsorted(arcs.group, np.arange(n_groups + 1))
+    n_arcs = np.diff(start)
+    salt = np.random.default_rng(20261128).integers(
+        -(2**62), 2**62, size=(2, int(arcs.setting.max()) + 1)
+    )
+    keys = [lat_bits, lon_bits, n_arcs]
+    has = n_arcs > 0
+    for row in salt:
+        total = np.zeros(n_groups, dtype=np.int64)
+        total[has] = np.add.reduceat(row[arcs.setting], start[:-1][has])
+        keys.append(total)
+    order = np.lexsort(keys[::-1])
+    first = np.ones(n_groups, dtype=bool)
+    first[1:] = np.any([k[order][1:] != k[order][:-1] for k in keys], axis=0)
+    rep_sorted = order[np.maximum.accumulate(np.where(first, np.arange(n_groups), 0))]
+    rep = np.empty(n_groups, dtype=np.int64)
+    rep[order] = rep_sorted
+    # Check arc by arc; a group whose arcs differ from its representative's stays apart.
+    cand = np.flatnonzero((rep != np.arange(n_groups)) & has)
+    if cand.size:
+        k = n_arcs[cand]
+        offs = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+        mine = np.repeat(start[cand], k) + offs
+        theirs = np.repeat(start[rep[cand]], k) + offs
+        differs = (arcs.setting[mine] != arcs.setting[theirs]) | (
+            arcs.cost[mine] != arcs.cost[theirs]
+        )
+        bad = np.add.reduceat(differs, np.cumsum(k) - k) > 0
+        rep[cand[bad]] = cand[bad]
+    keep = rep == np.arange(n_groups)
+    if keep.all():
+        return groups, arcs
+    new_id = np.cumsum(keep) - 1
+    node = new_id[rep]
+    of_learner = node[groups.of_learner]
+    members = np.lexsort((np.arange(of_learner.size), of_learner))
+    count = np.bincount(of_learner, minlength=int(keep.sum()))
+    member_start = np.concatenate(([0], np.cumsum(count)[:-1]))
+    kept_arc = keep[arcs.group]
+    merged = Groups(
+        of_learner=of_learner,
+        count=count,
+        need=groups.need[keep],
+        age=groups.age[keep],
+        lat=groups.lat[keep],
+        lon=groups.lon[keep],
+        preferred=groups.preferred[keep],
+        members=members,
+        member_start=member_start,
+        block_start=np.array([0, int(keep.sum())]),
+    )
+    km = arcs.km[kept_arc] if arcs.km.size else arcs.km
+    return merged, Arcs(
+        new_id[arcs.group[kept_arc]].astype(arcs.group.dtype),
+        arcs.setting[kept_arc],
+        km,
+        arcs.cost[kept_arc],
+    )
