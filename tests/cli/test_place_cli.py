@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -163,3 +164,34 @@ def test_help_describes_the_preference_options(capsys: pytest.CaptureFixture[str
         main(["--help"])
     assert stop.value.code == 0
     assert "--preference-tolerance" in capsys.readouterr().out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_stages_are_shown_on_a_terminal_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(_files(tmp_path)) == 0
+    stages = [line.split("] ", 1)[1] for line in terminal.getvalue().splitlines()]
+    assert stages == [
+        "Reading the learners and settings",
+        "Grouping 3 learners and finding the settings each can reach",
+        "Solving: 3 groups of learners, 2 settings, 3 possible placements",
+        "Handing out the places",
+        "Writing the placements",
+    ]
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()[1] == "L1,S2,11.120,34448"
+
+
+def test_nothing_but_problems_goes_to_a_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    assert main(_files(tmp_path)) == 0
+    assert pipe.getvalue() == ""

@@ -418,12 +418,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _progress_printer(stream: TextIO | None = None) -> Callable[[str], None]:
+    """Stage sentences with the seconds so far, on standard error when it is a terminal
+    (never into a pipe or a log, so scripts see only problems there)."""
+    out = sys.stderr if stream is None else stream
+    if not out.isatty():
+        return lambda _: None
+    import time  # only a terminal needs the clock
+
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        print(f"[{time.perf_counter() - start:6.1f} s] {message}", file=out, flush=True)
+
+    return say
+
+
 def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     for target in (args.out, args.summary):
         if target and not (Path(target).parent or Path(".")).is_dir():
             parser.error(f"the folder for {target} does not exist")
+    say = _progress_printer()
+    say("Reading the learners and settings")
     try:
         learner_ids, setting_ids, problem = load(args.learners, args.settings)
     except InvalidInput as exc:
@@ -438,7 +456,9 @@ def main(argv: list[str]) -> int:
         time_limit=args.time_limit,
         honour_preferences=args.honour_preferences,
         preference_tolerance=args.preference_tolerance,
+        progress=say,
     )
+    say("Writing the placements")
     text = json.dumps(summary_dict(result), indent=2) + "\n"
     pending: list[tuple[Path, Path]] = []
     try:

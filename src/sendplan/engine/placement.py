@@ -11,6 +11,7 @@ solved by OR-Tools min-cost flow (see docs/adr/0101-placement-min-cost-flow.md).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -204,6 +205,7 @@ def place(
     time_limit: float | None = None,
     honour_preferences: bool = False,
     preference_tolerance: str | float = 0,
+    progress: Callable[[str], None] | None = None,
 ) -> PlacementResult:
     """Optimal placement of every learner in ``problem``.
 
@@ -212,6 +214,8 @@ def place(
     preference is honoured exactly when honouring it, given the others, costs the area at most
     that much a year more - counting every knock-on move of other learners, and any learner it
     would leave unplaced at ``unplaced_cost``. Without it, preferences do not affect the answer.
+    ``progress``, when given, is called with a sentence as each stage starts (for a terminal
+    or a run page: England-sized problems take a minute).
 
     Examples
     --------
@@ -234,7 +238,9 @@ def place(
     if time_limit is not None:
         _positive_number("time_limit", time_limit, allow_zero=True)
     unplaced_cost = int(unplaced_cost)
+    say = progress or (lambda _: None)
     p = problem
+    say(f"Grouping {p.n_learners:,} learners and finding the settings each can reach")
     breaks = age_classes(p.min_age, p.max_age)
     pref = p.preferred_or_none()
     groups = make_groups(
@@ -296,7 +302,12 @@ def place(
         unplaced=unplaced,
     )
     time_left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+    say(
+        f"Solving: {g_count:,} groups of learners, {used_settings.size:,} settings, "
+        f"{n_arcs:,} possible placements"
+    )
     status, flows = solve_network(net, time_left=time_left)
+    say("Handing out the places")
     if flows is None:
         first = groups.members[groups.member_start]
         flows = first_come_first_served(net, np.argsort(first, kind="stable"))
