@@ -249,3 +249,9 @@ SENDPLAN_PLANNING_LAUNCH = envstr("SENDPLAN_PLANNING_LAUNCH", "subprocess")
 for _name in ("SENDPLAN_SUFFICIENCY_LAUNCH", "SENDPLAN_PLANNING_LAUNCH"):
     if globals()[_name] not in {"subprocess", "queue"}:
         raise ImproperlyConfigured(f"{_name} must be subprocess or queue")
+
+# Days a planning run keeps the learners and places it planned (for what-ifs) before
+# `sendplan planning-prune` deletes them; the run and its proposals stay (ADR 0108).
+SENDPLAN_PLANNING_INPUTS_RETENTION_DAYS = envint(
+    "SENDPLAN_PLANNING_INPUTS_RETENTION_DAYS", 365, minimum=1
+)

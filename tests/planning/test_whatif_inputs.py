@@ -121,16 +121,18 @@ def test_what_if_page_says_it_compares_with_the_base_runs_learners_and_places(ca
     assert "the same learners and places it planned, without the change" in page.content.decode()
 
 
-def test_what_if_leaves_out_proposals_for_learners_deleted_since_the_base_run(cast, area):
+def test_what_if_leaves_out_learners_deleted_since_the_base_run(cast, area):
     base = _computed(cast)
     gone = area.in_independent.pk
     area.in_independent.placements.all().delete()
     area.in_independent.needs.all().delete()
     area.in_independent.delete()
     run = _enlarge_oak(cast, area, base)
-    # The solve is the base run's (three learners); only the proposals skip the deleted one.
-    assert run.summary["learners"] == 3
-    assert run.summary["what_if"]["delta_unplaced"] == -2
+    # The deletion took them out of the base run's stored inputs (retention.py): the solve
+    # is the base run's other two learners, and the summary counts the one removed.
+    w = run.summary["what_if"]
+    assert (run.summary["learners"], w["inputs"], w["learners_erased"]) == (2, BASE_RUN_INPUTS, 1)
+    assert (w["before"]["unplaced"], w["delta_unplaced"]) == (1, -1)
     assert run.proposals.count() == 2
     assert not run.proposals.filter(learner_id=gone).exists()
 

@@ -135,6 +135,9 @@ class PlanningRunInputs(models.Model):
     format = models.PositiveSmallIntegerField(default=1)
     learners = models.PositiveIntegerField()
     places = models.PositiveIntegerField()
+    #: Learners taken out since the run because their records were deleted
+    #: (``planning.retention.forget_learners``); pages say how many, never who.
+    learners_erased = models.PositiveIntegerField(default=0)
     data = models.BinaryField()
 
     class Meta:
@@ -142,6 +145,32 @@ class PlanningRunInputs(models.Model):
 
     def __str__(self) -> str:
         return f"Inputs of planning run {self.run_id}"
+
+
+class PlanningRunInputsLearner(models.Model):
+    """One learner held in one run's stored inputs: which blobs to rewrite when a learner's
+    record is deleted, found by an index instead of by opening every blob.
+
+    ``learner_id`` is a plain number, not a foreign key: a cascade would drop these rows
+    with the learner and leave the blob holding them with nothing pointing at it, whereas a
+    row left behind by a raw delete (which sends no signal) still finds the blob later.
+    """
+
+    inputs = models.ForeignKey(
+        PlanningRunInputs, on_delete=models.CASCADE, related_name="learner_index"
+    )
+    learner_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            # Leads with the learner: the index the erasure looks up by.
+            models.UniqueConstraint(
+                fields=["learner_id", "inputs"], name="planning_inputs_learner_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Learner {self.learner_id} in inputs {self.inputs_id}"
 
 
 class Proposal(models.Model):

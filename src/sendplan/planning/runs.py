@@ -12,7 +12,7 @@ import logging
 import subprocess
 import sys
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -32,9 +32,15 @@ from sendplan.planning.adapter import (
 )
 from sendplan.planning.cohort import CohortDefinition, cohort_queryset
 from sendplan.planning.geography import ward_by_code, ward_of_homes
-from sendplan.planning.models import AreaPlanningSettings, PlanningRun, PlanningRunInputs, Proposal
+from sendplan.planning.models import (
+    AreaPlanningSettings,
+    PlanningRun,
+    PlanningRunInputs,
+    PlanningRunInputsLearner,
+    Proposal,
+)
 from sendplan.planning.snapshot import FORMAT as SNAPSHOT_FORMAT
-from sendplan.planning.snapshot import dump_inputs, load_inputs
+from sendplan.planning.snapshot import dump_inputs, load_inputs, without_learners
 from sendplan.provision.models import ProvisionStrand, Setting
 
 log = logging.getLogger(__name__)
@@ -186,37 +192,67 @@ BASE_RUN_INPUTS = "base_run"
 TODAY_INPUTS = "today"
 
 
-def run_inputs(run: PlanningRun) -> tuple[PlanningInputs, str]:
+class RunInputs(NamedTuple):
+    inputs: PlanningInputs
+    #: ``BASE_RUN_INPUTS`` or ``TODAY_INPUTS``.
+    source: str
+    #: Learners taken out of the base run's stored inputs since, their records deleted.
+    learners_erased: int = 0
+
+
+def run_inputs(run: PlanningRun) -> RunInputs:
     """The inputs to solve, and where they came from.
 
     A what-if re-solves its base run's stored inputs, so that before and after differ by the
-    change alone *and* "before" is the base run the commissioner looked at. A base run from
-    before inputs were stored (or a what-if of a what-if) falls back to today's register and
-    cohort, and the page says so.
+    change alone *and* "before" is the base run the commissioner looked at (less any learner
+    whose record was deleted since: see ``retention.py``). A base run with no inputs stored
+    (from before they were, past the retention period, or a what-if of a what-if) falls
+    back to today's register and cohort, and the page says so.
     """
     if run.what_if and run.base_run_id is not None:
         stored = PlanningRunInputs.objects.filter(run_id=run.base_run_id).first()
         if stored is not None:
-            return load_inputs(stored.data), BASE_RUN_INPUTS
-    return build_run_inputs(run), TODAY_INPUTS
+            return RunInputs(load_inputs(stored.data), BASE_RUN_INPUTS, stored.learners_erased)
+    return RunInputs(build_run_inputs(run), TODAY_INPUTS)
 
 
-def _store_inputs(run: PlanningRun, inputs: PlanningInputs) -> None:
-    PlanningRunInputs.objects.update_or_create(
+def _store_inputs(run: PlanningRun, inputs: PlanningInputs, alive: set[int]) -> None:
+    """Keep a plain run's inputs, and index the learners they hold (``retention.py``).
+
+    ``alive``: the learners that still exist, locked by :func:`_lock_existing_learners`.
+    One deleted while the run was solving is left out here, as the erasure would have
+    taken them out had the inputs been stored already.
+    """
+    data = dump_inputs(inputs)
+    gone = {x.learner_id for x in inputs.learners} - alive
+    erased = 0
+    if gone:
+        data, erased = without_learners(data, gone)
+    stored, _ = PlanningRunInputs.objects.update_or_create(
         run=run,
         defaults={
             "format": SNAPSHOT_FORMAT,
-            "learners": len(inputs.learners),
+            "learners": len(inputs.learners) - erased,
             "places": len(inputs.register.places),
-            "data": dump_inputs(inputs),
+            "learners_erased": erased,
+            "data": data,
         },
+    )
+    stored.learner_index.all().delete()
+    PlanningRunInputsLearner.objects.bulk_create(
+        [
+            PlanningRunInputsLearner(inputs=stored, learner_id=x.learner_id)
+            for x in inputs.learners
+            if x.learner_id in alive
+        ],
+        batch_size=500,
     )
 
 
 def planning_run_execute(run: PlanningRun) -> PlanningRun:
     """Compute a claimed run and store its proposals and summary (or why it failed)."""
     try:
-        inputs, source = run_inputs(run)
+        inputs, source, erased = run_inputs(run)
         PlanningRun.objects.filter(pk=run.pk).update(register_hash=inputs.register.register_hash)
         _progress(
             run,
@@ -238,15 +274,17 @@ def planning_run_execute(run: PlanningRun) -> PlanningRun:
                 "delta_objective": w.delta_objective,
                 "delta_km": _km_total(w.after) - _km_total(w.before),
                 "inputs": source,
+                "learners_erased": erased,
             }
         else:
             result = place(problem, **options)
         _progress(run, 75, "Saving the proposals")
         with transaction.atomic():
-            _store_proposals(run, inputs, problem, result, options)
+            alive = _lock_existing_learners({x.learner_id for x in inputs.learners})
+            _store_proposals(run, inputs, problem, result, options, alive)
             if not run.what_if:
                 # A what-if's inputs are its base run's; only plain runs keep theirs.
-                _store_inputs(run, inputs)
+                _store_inputs(run, inputs, alive)
             summary = {**_summary(result, inputs, options), **extra}
             PlanningRun.objects.filter(pk=run.pk).update(
                 status=PlanningRun.Status.DONE,
@@ -319,6 +357,7 @@ def _store_proposals(
     problem: PlacementProblem,
     result: PlacementResult,
     options: dict[str, Any],
+    alive_learners: set[int],
 ) -> None:
     # Safe to repeat: a run's proposals are replaced as a whole.
     Proposal.objects.filter(run=run).delete()
@@ -334,9 +373,9 @@ def _store_proposals(
     if run.what_if and run.what_if["mode"] == "new":
         new_label = str(run.what_if.get("label") or "New places (what-if)")
         new_setting_id = int(run.what_if["setting_id"]) if run.what_if.get("setting_id") else None
-    # Stored inputs may name learners, strands or settings deleted since the base run: no
-    # proposal for a deleted learner, no link to a deleted place (as the foreign keys do).
-    alive_learners = _existing(Learner, {x.learner_id for x in learners})
+    # No proposal for a learner deleted since the cohort was read (or since the base run,
+    # by a raw delete that the erasure never heard of), no link to a deleted place (as the
+    # foreign keys do).
     alive_strands = _existing(ProvisionStrand, {p.strand_id for p in places})
     alive_settings = _existing(
         Setting, {p.setting_id for p in places} | ({new_setting_id} if new_setting_id else set())
@@ -381,7 +420,24 @@ def _store_proposals(
     Proposal.objects.bulk_create(rows, batch_size=500)
 
 
-def _existing(model: type[Learner | ProvisionStrand | Setting], ids: set[int]) -> set[int]:
+def _lock_existing_learners(ids: set[int]) -> set[int]:
+    """Which of the learners still exist, their rows locked until the transaction ends.
+
+    A delete of one of them waits for this transaction; its erasure (``post_delete``) then
+    finds the inputs stored here. One deleted first is not returned (PostgreSQL re-reads a
+    row another transaction deleted). In id order, so two runs cannot deadlock. SQLite has
+    no row locks, but allows one writer at a time.
+    """
+    wanted = sorted(ids)
+    found: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = Learner.objects.select_for_update(no_key=True).filter(pk__in=chunk)
+        found.update(rows.order_by("pk").values_list("pk", flat=True))
+    return found
+
+
+def _existing(model: type[ProvisionStrand | Setting], ids: set[int]) -> set[int]:
     """Which of ``ids`` still exist (one query per 900 ids, below SQLite's variable limit)."""
     wanted = sorted(ids)
     found: set[int] = set()

@@ -6,6 +6,7 @@ anyone else gets 404, which says nothing about whether the run exists.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
@@ -15,7 +16,7 @@ from sendplan.accounts.models import Organisation, Role, User
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.engine.codes import NEEDS, PHASE_LABELS
 from sendplan.engine.geo import PHASES
-from sendplan.planning.models import PlanningRun, Proposal
+from sendplan.planning.models import PlanningRun, PlanningRunInputs, Proposal
 
 
 def planning_la(*, fetched_by: User) -> Organisation:
@@ -71,6 +72,26 @@ def may_decide(*, user: User, run: PlanningRun) -> bool:
 
 def recent_runs(*, fetched_by: User, limit: int = 10) -> list[PlanningRun]:
     return list(runs_visible_to(fetched_by=fetched_by).order_by("-created_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class StoredInputs:
+    """Counts from a run's stored inputs (see ``retention.py``)."""
+
+    learners: int
+    #: Learners taken out since the run because their records were deleted.
+    learners_erased: int
+
+
+def stored_inputs(run: PlanningRun) -> StoredInputs | None:
+    """What a plain run's stored inputs hold, in counts; None when it has none (a run from
+    before inputs were stored, or past the retention period). Never reads the blob."""
+    row = (
+        PlanningRunInputs.objects.filter(run_id=run.pk)
+        .values_list("learners", "learners_erased")
+        .first()
+    )
+    return StoredInputs(*row) if row else None
 
 
 def proposals_page_queryset(run: PlanningRun) -> QuerySet[Proposal]:

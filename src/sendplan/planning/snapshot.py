@@ -9,6 +9,9 @@ current places and costs, and the register's names and strand ids, as the base r
 Format 1: zlib-compressed UTF-8 JSON, one list per column. JSON keeps floats exactly
 (Python writes the shortest text that reads back to the same float), so a re-solve of the
 stored inputs gives the base run's answer.
+
+A learner whose record is deleted is taken out of every blob holding them
+(:func:`without_learners`, called by ``planning.retention``); the blob keeps its format.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import zlib
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -55,16 +59,57 @@ def dump_inputs(inputs: PlanningInputs) -> bytes:
         "register_hash": register.register_hash,
         "warnings": register.warnings,
     }
+    return _write(data)
+
+
+def _write(data: dict[str, Any]) -> bytes:
     return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), level=6)
 
 
-def load_inputs(blob: bytes | memoryview) -> PlanningInputs:
-    """The inputs :func:`dump_inputs` stored (PostgreSQL hands back a memoryview). The
-    engine's problem is rebuilt from them as the run built it: vacancies plus the places
-    the cohort frees."""
-    data = json.loads(zlib.decompress(bytes(blob)))
+def _read(blob: bytes | memoryview) -> dict[str, Any]:
+    """The stored JSON (PostgreSQL hands the blob back as a memoryview)."""
+    data: dict[str, Any] = json.loads(zlib.decompress(bytes(blob)))
     if data.get("format") != FORMAT:
         raise ValueError(f"stored planning inputs have format {data.get('format')}, not {FORMAT}")
+    return data
+
+
+def learner_ids(blob: bytes | memoryview) -> list[int]:
+    """The record numbers of the learners a blob holds, in its order."""
+    return [int(pk) for pk in _read(blob)["learners"]["learner_id"]]
+
+
+def without_learners(blob: bytes | memoryview, gone: Collection[int]) -> tuple[bytes, int]:
+    """The blob with the ``gone`` learners' rows taken out, and how many were taken out.
+
+    Everything stored about them goes: record number, need, age, home point and LSOA,
+    current place and its cost. A place one of them held (and the run freed) becomes a
+    vacancy instead, so a re-solve still counts the places the run counted; the rows of
+    everyone else, the register and the counts of learners left out stay as they were.
+    """
+    data = _read(blob)
+    columns: dict[str, list[Any]] = data["learners"]
+    ids = columns["learner_id"]
+    unwanted = set(gone)
+    keep = [i for i, pk in enumerate(ids) if pk not in unwanted]
+    removed = len(ids) - len(keep)
+    if not removed:
+        return bytes(blob), 0
+    kept = set(keep)
+    strand_index = {strand: j for j, strand in enumerate(data["places"]["strand_id"])}
+    for i, strand in enumerate(columns["current_strand_id"]):
+        j = strand_index.get(strand) if strand else None
+        if i not in kept and j is not None:
+            data["places"]["vacancies"][j] += 1
+            data["arrays"]["vacancies"][j] += 1
+    data["learners"] = {name: [values[i] for i in keep] for name, values in columns.items()}
+    return _write(data), removed
+
+
+def load_inputs(blob: bytes | memoryview) -> PlanningInputs:
+    """The inputs :func:`dump_inputs` stored. The engine's problem is rebuilt from them as
+    the run built it: vacancies plus the places the cohort frees."""
+    data = _read(blob)
     arrays = data["arrays"]
     register = RegisterPlaces(
         places=_rows(data["places"], Place),

@@ -127,6 +127,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             report=run_report(run),
             page_obj=page,
             page_links=page_links(page),
+            stored_inputs=None if run.is_what_if else selectors.stored_inputs(run),
         )
     return render(request, "planning/run.html", context)
 
@@ -200,7 +201,12 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "planning/what_if.html",
-        {"base": base, "form": form, "errors": error_summary(form) if form.is_bound else []},
+        {
+            "base": base,
+            "base_inputs": selectors.stored_inputs(base),
+            "form": form,
+            "errors": error_summary(form) if form.is_bound else [],
+        },
     )
 
 
