@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "sendplan.accounts",
     "sendplan.learners",
@@ -167,6 +168,9 @@ AXES_ENABLED = envbool("AXES_ENABLED", True)
 SENDPLAN_SECOND_FACTOR = envbool("SENDPLAN_SECOND_FACTOR", PRODUCTION)
 if PRODUCTION and not SENDPLAN_SECOND_FACTOR:
     raise ImproperlyConfigured("SENDPLAN_SECOND_FACTOR cannot be turned off in production")
+# Hours a set-up link for an authenticator app stays usable (`sendplan enrol-link`, or
+# "Reset authenticator app" in the admin). Each link works once.
+SENDPLAN_ENROLMENT_LINK_HOURS = envint("SENDPLAN_ENROLMENT_LINK_HOURS", 72, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION

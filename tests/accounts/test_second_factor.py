@@ -10,20 +10,28 @@ import re
 
 import pytest
 import time_machine
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_otp.oath import totp
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendplan.accounts.forms import CODE_NOT_SIX_DIGITS, CODE_WRONG, ENTER_CODE
 from sendplan.accounts.models import Organisation, Role
 from sendplan.accounts.second_factor import grouped, otpauth_uri, secret_key
-from sendplan.web.access import PUBLIC, SECOND_FACTOR_VIEWS, access_of
+from tests.accounts.helpers import (
+    CODE,
+    HOME,
+    NEEDS_LINK,
+    RECOVERY,
+    SET_UP,
+    SIGN_IN,
+    app_for,
+    code_for,
+    guarded_paths,
+    issue_link,
+    link_path,
+    sign_in,
+    wrong_code_for,
+)
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
-
-SIGN_IN = reverse("accounts:sign-in")
-CODE = reverse("accounts:second-factor")
-SET_UP = reverse("accounts:second-factor-set-up")
-HOME = reverse("web:home")
 
 
 @pytest.fixture(autouse=True)
@@ -31,62 +39,11 @@ def second_factor_on(settings):
     settings.SENDPLAN_SECOND_FACTOR = True
 
 
-def _code(device: TOTPDevice) -> str:
-    device.refresh_from_db()
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    return f"{value:0{device.digits}d}"
-
-
-def _app(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-
-
-def _sign_in(client, username: str, **extra: str):
-    return client.post(SIGN_IN, {"username": username, "password": PASSWORD, **extra})
-
-
-def _sample(converter: object) -> str:
-    # Any value the converter accepts: the check comes before the object is looked up.
-    kind = type(converter).__name__
-    if kind == "IntConverter":
-        return "1"
-    if kind == "SlugConverter":
-        return "x"
-    return str(converter.regex).split("|")[0]  # type: ignore[attr-defined]
-
-
-def _guarded_paths() -> list[str]:
-    """A path for every page that is neither public nor part of signing in."""
-
-    def walk(patterns, namespace="", prefix=""):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                if entry.namespace == "admin":
-                    continue
-                inner = (
-                    f"{namespace}:{entry.namespace}"
-                    if namespace and entry.namespace
-                    else (entry.namespace or namespace)
-                )
-                yield from walk(entry.url_patterns, inner, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern):
-                name = f"{namespace}:{entry.name}" if namespace else entry.name
-                if access_of(entry.callback) == PUBLIC or name in SECOND_FACTOR_VIEWS:
-                    continue
-                route = prefix + str(entry.pattern)
-                samples = {k: _sample(c) for k, c in entry.pattern.converters.items()}
-                yield "/" + re.sub(
-                    r"<(?:\w+:)?(\w+)>", lambda m, s=samples: s.get(m[1], "1"), route
-                )
-
-    return sorted(set(walk(get_resolver().url_patterns)))
-
-
 @pytest.mark.parametrize("who", ["caseworker", "la_colleague", "senco", "health"])
 def test_password_alone_reaches_no_page_for_staff(cast, who):
     client = cast.client_for(getattr(cast, who))
-    _app(getattr(cast, who))
-    paths = _guarded_paths()
+    app_for(getattr(cast, who))
+    paths = guarded_paths()
     assert {HOME, "/learners/", reverse("learners:record", args=[1])} <= set(paths)
     for path in paths:
         for response in (client.get(path), client.post(path)):
@@ -95,8 +52,8 @@ def test_password_alone_reaches_no_page_for_staff(cast, who):
 
 
 def test_password_sends_staff_to_the_code_page_keeping_where_they_were_going(client, cast):
-    _app(cast.caseworker)
-    response = _sign_in(client, "caseworker", next="/learners/")
+    app_for(cast.caseworker)
+    response = sign_in(client, "caseworker", next="/learners/")
     assert response.status_code == 302
     assert response["Location"] == f"{CODE}?next=%2Flearners%2F"
     page = client.get(response["Location"])
@@ -114,10 +71,10 @@ def test_password_sends_staff_to_the_code_page_keeping_where_they_were_going(cli
 
 
 def test_a_correct_code_reaches_the_page_asked_for(client, cast):
-    device = _app(cast.caseworker)
-    _sign_in(client, "caseworker", next="/learners/")
+    device = app_for(cast.caseworker)
+    sign_in(client, "caseworker", next="/learners/")
     before = client.session.session_key
-    response = client.post(CODE, {"code": _code(device), "next": "/learners/"})
+    response = client.post(CODE, {"code": code_for(device), "next": "/learners/"})
     assert response.status_code == 302
     assert response["Location"] == "/learners/"
     assert client.session.session_key != before
@@ -126,18 +83,18 @@ def test_a_correct_code_reaches_the_page_asked_for(client, cast):
 
 
 def test_the_code_may_be_typed_with_a_space(client, cast):
-    device = _app(cast.caseworker)
-    _sign_in(client, "caseworker")
-    code = _code(device)
+    device = app_for(cast.caseworker)
+    sign_in(client, "caseworker")
+    code = code_for(device)
     response = client.post(CODE, {"code": f" {code[:3]} {code[3:]} "})
     assert response.status_code == 302
     assert client.get(HOME).status_code == 200
 
 
 def test_a_wrong_code_is_refused_with_the_error_summary(client, cast):
-    device = _app(cast.caseworker)
-    _sign_in(client, "caseworker")
-    wrong = f"{(int(_code(device)) + 500_000) % 1_000_000:06d}"
+    device = app_for(cast.caseworker)
+    sign_in(client, "caseworker")
+    wrong = f"{(int(code_for(device)) + 500_000) % 1_000_000:06d}"
     response = client.post(CODE, {"code": wrong})
     html = response.content.decode()
     assert response.status_code == 200
@@ -155,18 +112,18 @@ def test_a_wrong_code_is_refused_with_the_error_summary(client, cast):
     [("", ENTER_CODE), ("12345", CODE_NOT_SIX_DIGITS), ("12a456", CODE_NOT_SIX_DIGITS)],
 )
 def test_a_missing_or_misshapen_code_says_what_to_do(client, cast, typed, message):
-    _app(cast.caseworker)
-    _sign_in(client, "caseworker")
+    app_for(cast.caseworker)
+    sign_in(client, "caseworker")
     html = client.post(CODE, {"code": typed}).content.decode()
     assert f'<a href="#code">{message}</a>' in html
 
 
 def test_after_a_wrong_code_the_next_try_must_wait_even_if_right(client, cast):
-    device = _app(cast.caseworker)
+    device = app_for(cast.caseworker)
     with time_machine.travel("2026-11-30 10:00:00+00:00", tick=False):
-        _sign_in(client, "caseworker")
-        client.post(CODE, {"code": "000000" if _code(device) != "000000" else "111111"})
-        response = client.post(CODE, {"code": _code(device)})
+        sign_in(client, "caseworker")
+        client.post(CODE, {"code": "000000" if code_for(device) != "000000" else "111111"})
+        response = client.post(CODE, {"code": code_for(device)})
     html = response.content.decode()
     assert response.status_code == 200
     assert "You have entered too many wrong codes. Wait 1 second, then enter a new code" in html
@@ -174,30 +131,32 @@ def test_after_a_wrong_code_the_next_try_must_wait_even_if_right(client, cast):
 
 
 def test_a_code_works_once(client, cast):
-    device = _app(cast.caseworker)
+    device = app_for(cast.caseworker)
     with time_machine.travel("2026-11-30 10:00:00+00:00", tick=False):
-        _sign_in(client, "caseworker")
-        code = _code(device)
+        sign_in(client, "caseworker")
+        code = code_for(device)
         assert client.post(CODE, {"code": code}).status_code == 302
         client.post(reverse("accounts:sign-out"))
-        _sign_in(client, "caseworker")
+        sign_in(client, "caseworker")
         response = client.post(CODE, {"code": code})
     assert f'<a href="#code">{CODE_WRONG}</a>' in response.content.decode()
 
 
 def test_sign_out_ends_the_verification(client, cast):
-    device = _app(cast.caseworker)
-    _sign_in(client, "caseworker")
-    client.post(CODE, {"code": _code(device)})
+    device = app_for(cast.caseworker)
+    sign_in(client, "caseworker")
+    client.post(CODE, {"code": code_for(device)})
     assert client.get(HOME).status_code == 200
     client.post(reverse("accounts:sign-out"))
-    response = _sign_in(client, "caseworker")
+    response = sign_in(client, "caseworker")
     assert response["Location"].startswith(CODE)
     assert client.get(HOME)["Location"].startswith(CODE)
 
 
-def test_staff_without_an_app_set_one_up_and_confirm_it_with_a_first_code(client, cast):
-    response = _sign_in(client, "caseworker", next="/learners/")
+def test_staff_with_a_set_up_link_set_up_an_app_and_confirm_it_with_a_first_code(client, cast):
+    issued = issue_link(cast.caseworker)
+    client.get(link_path(issued))
+    response = sign_in(client, "caseworker", next="/learners/")
     assert response["Location"] == f"{SET_UP}?next=%2Flearners%2F"
     # The code page sends them to set up too, and every other page does.
     assert client.get(CODE)["Location"].startswith(SET_UP)
@@ -218,8 +177,10 @@ def test_staff_without_an_app_set_one_up_and_confirm_it_with_a_first_code(client
 
     wrong = client.post(SET_UP, {"code": "12345", "next": "/learners/"})
     assert f'<a href="#code">{CODE_NOT_SIX_DIGITS}</a>' in wrong.content.decode()
-    done = client.post(SET_UP, {"code": _code(device), "next": "/learners/"})
-    assert done["Location"] == "/learners/"
+    done = client.post(SET_UP, {"code": code_for(device), "next": "/learners/"})
+    # The recovery codes come next, once, with the way on to the page asked for.
+    assert done.status_code == 200
+    assert 'href="/learners/"' in done.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/learners/").status_code == 200
@@ -228,11 +189,11 @@ def test_staff_without_an_app_set_one_up_and_confirm_it_with_a_first_code(client
 
 
 def test_a_wrong_first_code_leaves_the_app_unconfirmed(client, cast):
-    _sign_in(client, "caseworker")
+    client.get(link_path(issue_link(cast.caseworker)))
+    sign_in(client, "caseworker")
     client.get(SET_UP)
     device = TOTPDevice.objects.get(user=cast.caseworker)
-    wrong = f"{(int(_code(device)) + 500_000) % 1_000_000:06d}"
-    html = client.post(SET_UP, {"code": wrong}).content.decode()
+    html = client.post(SET_UP, {"code": wrong_code_for(device)}).content.decode()
     assert f'<a href="#code">{CODE_WRONG}</a>' in html
     device.refresh_from_db()
     assert not device.confirmed
@@ -242,18 +203,18 @@ def test_a_wrong_first_code_leaves_the_app_unconfirmed(client, cast):
 def test_an_administrator_needs_the_second_factor(client, db):
     la = OrganisationFactory()
     MembershipFactory(user=UserFactory(username="la-admin"), organisation=la, role=Role.ADMIN)
-    assert _sign_in(client, "la-admin")["Location"].startswith(SET_UP)
+    assert sign_in(client, "la-admin")["Location"].startswith(NEEDS_LINK)
 
 
 @pytest.mark.parametrize("role", [Role.EP, Role.SOCIAL_WORKER])
 def test_other_professionals_need_the_second_factor(client, db, role):
     org = OrganisationFactory(kind=Organisation.Kind.SOCIAL_CARE)
     MembershipFactory(user=UserFactory(username="pro"), organisation=org, role=role)
-    assert _sign_in(client, "pro")["Location"].startswith(SET_UP)
+    assert sign_in(client, "pro")["Location"].startswith(NEEDS_LINK)
 
 
 def test_parents_are_not_asked_for_a_second_factor(client, cast):
-    response = _sign_in(client, "parent")
+    response = sign_in(client, "parent")
     assert response["Location"] == HOME
     assert client.get(HOME).status_code == 200
     assert client.get(CODE)["Location"] == HOME
@@ -263,38 +224,38 @@ def test_parents_are_not_asked_for_a_second_factor(client, cast):
 def test_young_people_are_not_asked_for_a_second_factor(client, db):
     family = OrganisationFactory(kind=Organisation.Kind.FAMILY)
     MembershipFactory(user=UserFactory(username="yp"), organisation=family, role=Role.YOUNG_PERSON)
-    assert _sign_in(client, "yp")["Location"] == HOME
+    assert sign_in(client, "yp")["Location"] == HOME
 
 
 def test_a_parent_who_is_also_staff_is_asked(client, cast):
     MembershipFactory(user=cast.parent, organisation=cast.la, role=Role.LA_CASEWORKER)
-    assert _sign_in(client, "parent")["Location"].startswith(SET_UP)
+    assert sign_in(client, "parent")["Location"].startswith(NEEDS_LINK)
 
 
 def test_the_code_pages_send_a_signed_out_visitor_to_sign_in(client, db):
-    for path in (CODE, SET_UP):
+    for path in (CODE, SET_UP, RECOVERY, NEEDS_LINK):
         assert client.get(path)["Location"].startswith(SIGN_IN + "?next=")
 
 
 def test_the_code_page_never_follows_next_off_the_site(client, cast):
-    device = _app(cast.caseworker)
-    _sign_in(client, "caseworker")
-    response = client.post(CODE, {"code": _code(device), "next": "https://evil.example/"})
+    device = app_for(cast.caseworker)
+    sign_in(client, "caseworker")
+    response = client.post(CODE, {"code": code_for(device), "next": "https://evil.example/"})
     assert response["Location"] == HOME
 
 
 def test_with_the_setting_off_the_password_is_enough(client, cast, settings):
     settings.SENDPLAN_SECOND_FACTOR = False
-    _app(cast.caseworker)
-    assert _sign_in(client, "caseworker")["Location"] == HOME
+    app_for(cast.caseworker)
+    assert sign_in(client, "caseworker")["Location"] == HOME
     assert client.get(HOME).status_code == 200
     assert client.get(CODE)["Location"] == HOME
 
 
 def test_a_password_only_session_does_not_open_the_admin(client, db):
     staff = UserFactory(username="admin-person", is_staff=True, is_superuser=True)
-    _app(staff)
-    assert _sign_in(client, "admin-person")["Location"].startswith(CODE)
+    app_for(staff)
+    assert sign_in(client, "admin-person")["Location"].startswith(CODE)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
@@ -305,7 +266,7 @@ def test_a_password_only_session_does_not_open_the_admin(client, db):
 
 def test_a_code_passed_on_the_service_also_counts_in_the_admin(client, db):
     staff = UserFactory(username="admin-person", is_staff=True, is_superuser=True)
-    device = _app(staff)
-    _sign_in(client, "admin-person")
-    client.post(CODE, {"code": _code(device)})
+    device = app_for(staff)
+    sign_in(client, "admin-person")
+    client.post(CODE, {"code": code_for(device)})
     assert client.get(reverse("admin:index")).status_code == 200

@@ -1,4 +1,4 @@
-"""The sign-in form and the second factor's code form.
+"""The sign-in form and the second factor's code and recovery code forms.
 
 The sign-in form's one failure message never says which part was wrong.
 
@@ -16,6 +16,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 #: The same words for an unknown username, a wrong password and an inactive account,
@@ -69,6 +70,46 @@ class CodeForm(forms.Form):
         verified = verify_token(self.device.user, self.device.persistent_id, code)
         if verified is None:
             raise ValidationError(CODE_WRONG)
+        self.device = verified
+        return code
+
+
+ENTER_RECOVERY_CODE = "Enter one of your recovery codes"
+RECOVERY_CODE_SHAPE = "A recovery code is 8 letters and numbers"
+RECOVERY_CODE_WRONG = "The recovery code is not correct or has already been used"
+#: The characters django-otp's recovery codes are made of (lower-case base32).
+_RECOVERY_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the user's recovery codes, in place of a code from the app.
+
+    Case, spaces and dashes are ignored. A code that is accepted is deleted, so it works
+    once. Wrong codes are throttled exactly as app codes are (django-otp doubles the wait
+    after each one), against the user's recovery codes as one device.
+    """
+
+    code = forms.CharField(strip=True, error_messages={"required": ENTER_RECOVERY_CODE})
+
+    def __init__(self, *args: Any, device: StaticDevice | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].replace("-", " ").split()).lower()
+        if not code:
+            raise ValidationError(ENTER_RECOVERY_CODE)
+        if len(code) != 8 or not set(code) <= _RECOVERY_ALPHABET:
+            raise ValidationError(RECOVERY_CODE_SHAPE)
+        if self.device is None:
+            # No recovery codes at all (an app set up before they existed): nothing to guess.
+            raise ValidationError(RECOVERY_CODE_WRONG)
+        allowed, detail = self.device.verify_is_allowed()
+        if not allowed:
+            raise ValidationError(_wait_message(detail))
+        verified = verify_token(self.device.user, self.device.persistent_id, code)
+        if verified is None:
+            raise ValidationError(RECOVERY_CODE_WRONG)
         self.device = verified
         return code
 

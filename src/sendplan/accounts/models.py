@@ -87,3 +87,40 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.organisation}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link that lets a user set up an authenticator app (ADR 0109).
+
+    Only the SHA-256 digest of the link's token is kept: the token itself is shown once, to
+    whoever issued it, and a copy of this table cannot be turned back into working links.
+    A link works until it is used or it expires; issuing a new one deletes the user's
+    unused links, so each user has at most one that could still work.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    # Empty when issued from the command line (`sendplan enrol-link`).
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("issued_at")),
+                name="enrolment_link_expires_after_issue",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True),
+                name="enrolment_link_one_unused_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Set-up link issued {self.issued_at:%Y-%m-%d %H:%M}"

@@ -10,8 +10,13 @@ demo signs in in one step, and settings refuse to start production with it off. 
 site asks for a code whatever the setting says (django-otp's OTPAdminSite).
 
 The check runs in :func:`sendplan.web.access.requires_access`, so every guarded page
-refuses a session that has passed the password only; the two pages below, and signing
-out, are the only ones such a session reaches.
+refuses a session that has passed the password only; the pages below, and signing out,
+are the only ones such a session reaches. Setting up an app also needs a one-time set-up
+link from an administrator (``sendplan.accounts.enrolment``); without one, a user who has
+no app yet is told to ask for a link.
+
+Recovery codes are django-otp's static tokens: ten, made when an app is set up, each
+working once in place of a code from the app.
 """
 
 from __future__ import annotations
@@ -19,20 +24,31 @@ from __future__ import annotations
 from base64 import b32encode
 from urllib.parse import quote, urlencode
 
+import segno
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django_otp import user_has_device
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sendplan.accounts import enrolment
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
 
-#: URL names of the two pages a user reaches after the password and before the code.
+#: URL names of the pages a user reaches after the password and before the code.
 CODE_PAGE = "accounts:second-factor"
 SET_UP_PAGE = "accounts:second-factor-set-up"
-#: What the device is called in the admin, where an administrator may remove a lost one.
+RECOVERY_PAGE = "accounts:second-factor-recovery"
+NEEDS_LINK_PAGE = "accounts:second-factor-needs-link"
+#: What the devices are called in the admin, where an administrator may remove a lost one.
 DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+#: How many recovery codes a newly set-up app comes with.
+RECOVERY_CODE_COUNT = 10
+#: The QR code's text alternative.
+QR_CODE_LABEL = "QR code to scan with your authenticator app"
 
 
 def second_factor_on() -> bool:
@@ -42,8 +58,11 @@ def second_factor_on() -> bool:
 
 def needs_second_factor(user: User) -> bool:
     """Whether this signed-in user must pass a second factor (when the setting is on)."""
-    if not second_factor_on():
-        return False
+    return second_factor_on() and role_needs_second_factor(user)
+
+
+def role_needs_second_factor(user: User) -> bool:
+    """Whether this user's roles call for a second factor, whatever the setting says."""
     if user.is_staff or user.is_superuser:
         return True
     # A user with no current role is asked too: they may be staff between memberships,
@@ -64,10 +83,16 @@ def is_pending(request: HttpRequest) -> bool:
 
 
 def redirect_to_second_factor(request: HttpRequest, next_url: str) -> HttpResponseRedirect:
-    """Send a pending user to enter a code, or to set up an app if they have none yet."""
-    has_app = user_has_device(request.user, confirmed=True)
-    target = reverse(CODE_PAGE if has_app else SET_UP_PAGE)
-    return HttpResponseRedirect(f"{target}?{urlencode({'next': next_url})}")
+    """Send a pending user to enter a code; or, with no app yet, to set one up if this
+    session opened a set-up link for them, and otherwise to the page about getting one."""
+    user: User = request.user  # type: ignore[assignment]
+    if confirmed_device(user) is not None:
+        page = CODE_PAGE
+    elif enrolment.usable_link_for(request, user) is not None:
+        page = SET_UP_PAGE
+    else:
+        page = NEEDS_LINK_PAGE
+    return HttpResponseRedirect(f"{reverse(page)}?{urlencode({'next': next_url})}")
 
 
 def unconfirmed_device(user: User) -> TOTPDevice:
@@ -78,6 +103,16 @@ def unconfirmed_device(user: User) -> TOTPDevice:
 
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_device(user: User) -> StaticDevice | None:
+    """The user's recovery codes, as one django-otp static device."""
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_codes_left(user: User) -> int:
+    device = recovery_device(user)
+    return device.token_set.count() if device is not None else 0
 
 
 def secret_key(device: TOTPDevice) -> str:
@@ -109,3 +144,22 @@ def otpauth_uri(device: TOTPDevice) -> str:
         quote_via=quote,
     )
     return f"otpauth://totp/{label}?{query}"
+
+
+def qr_code_svg(uri: str) -> SafeString:
+    """The address as a QR code, as inline SVG with a text alternative.
+
+    Presentation attributes only (``fill``, ``stroke``, ``transform``): the content
+    security policy refuses inline ``style`` attributes, and a ``data:`` image may be
+    blocked. A light background and the quiet zone round the code keep it scannable on a
+    dark screen.
+    """
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=4, border=4, dark="#0b0c0c", light="#ffffff", svgclass="sp-qr-code"
+    )
+    if not svg.startswith("<svg "):
+        raise ValueError("segno returned something other than an <svg> element")
+    labelled = f'<svg role="img" aria-label="{escape(QR_CODE_LABEL)}" focusable="false" '
+    # segno draws the code from the address alone; nothing else goes in, and the label
+    # above is escaped, so the markup is safe to include as it is.
+    return mark_safe(labelled + svg.removeprefix("<svg "))

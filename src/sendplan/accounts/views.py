@@ -1,4 +1,5 @@
-"""Signing in and out, the second factor's two pages, and the page after too many failures."""
+"""Signing in and out, the second factor's pages, set-up links, and the page after too many
+failures."""
 
 from __future__ import annotations
 
@@ -14,17 +15,41 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.models import Device
 
-from sendplan.accounts import second_factor
-from sendplan.accounts.forms import CodeForm, SignInForm
+from sendplan.accounts import enrolment, second_factor, services
+from sendplan.accounts.enrolment import LinkState
+from sendplan.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
 from sendplan.web.access import before_second_factor, public
 from sendplan.web.forms import error_summary
 
-# Outcomes of the second factor, by user id only: no names or usernames in log lines.
+# Outcomes of the second factor, by user id only: no names, usernames, tokens or codes.
 logger = logging.getLogger("sendplan.accounts")
+
+#: Why a set-up link did not work: the page's heading, then what to do about it.
+OTHER_ACCOUNT = "other-account"
+LINK_PROBLEMS: dict[str, tuple[str, str]] = {
+    LinkState.USED.value: (
+        "This set-up link has already been used",
+        "Each set-up link works once. If you did not use it yourself, tell your "
+        "administrator straight away.",
+    ),
+    LinkState.EXPIRED.value: (
+        "This set-up link has expired",
+        "Set-up links work for {hours} hours after they are sent.",
+    ),
+    LinkState.UNKNOWN.value: (
+        "This set-up link is not valid",
+        "Check that you copied the whole link. If you have been sent a newer link, use that "
+        "one: it replaces any earlier link.",
+    ),
+    OTHER_ACCOUNT: (
+        "This set-up link is for a different account",
+        "Sign out, then open the link again and sign in as the person it was sent to.",
+    ),
+}
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -59,6 +84,45 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "form": form,
             "errors": error_summary(form, non_field_anchor="username"),
             "next": request.POST.get("next") or request.GET.get("next") or "",
+            "setting_up": enrolment.session_has_link(request),
+        },
+    )
+
+
+@public
+@never_cache
+@require_safe
+def set_up_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A set-up link from an administrator: remember it in the session, then sign in.
+
+    The token stays out of every later address. A link that does not work is explained
+    here with status 200, never 4xx: Django logs the path of every 4xx response, and this
+    path holds the token.
+    """
+    link = enrolment.link_for_token(token)
+    state = enrolment.state_of(link)
+    if link is None or state is not LinkState.USABLE:
+        logger.info("set-up link refused reason=%s", state.value)
+        return _link_problem(request, state.value, "accounts/set_up_link_refused.html")
+    if request.user.is_authenticated and request.user.pk != link.user_id:
+        logger.info("set-up link refused reason=%s", OTHER_ACCOUNT)
+        return _link_problem(request, OTHER_ACCOUNT, "accounts/set_up_link_refused.html")
+    request.session[enrolment.SESSION_KEY] = link.token_digest
+    if not request.user.is_authenticated:
+        # Straight to sign-in with no next: after the password, the set-up page follows.
+        return redirect(settings.LOGIN_URL)
+    return redirect(second_factor.SET_UP_PAGE)
+
+
+def _link_problem(request: HttpRequest, reason: str, template: str) -> HttpResponse:
+    heading, advice = LINK_PROBLEMS[reason]
+    return render(
+        request,
+        template,
+        {
+            "heading": heading,
+            "advice": advice.format(hours=enrolment.lifetime_hours()),
+            "reason": reason,
         },
     )
 
@@ -79,7 +143,8 @@ def second_factor_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None, device=device)
     if request.method == "POST":
         if form.is_valid():
-            return _verified(request, form.device, next_url)
+            _verified(request, form.device)
+            return redirect(next_url)
         logger.warning("second factor refused user=%s", request.user.pk)
     return render(
         request,
@@ -93,22 +158,103 @@ def second_factor_code(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
-def second_factor_set_up(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: the key as text, then a first code to confirm it."""
+def second_factor_recovery(request: HttpRequest) -> HttpResponse:
+    """Enter one of your recovery codes, in place of a code from the app."""
     next_url = _next_url(request)
     if not second_factor.is_pending(request):
         return redirect(next_url)
-    if second_factor.confirmed_device(request.user) is not None:  # type: ignore[arg-type]
+    user = request.user
+    if second_factor.confirmed_device(user) is None:  # type: ignore[arg-type]
         return second_factor.redirect_to_second_factor(request, next_url)
-    device = second_factor.unconfirmed_device(request.user)  # type: ignore[arg-type]
+    device = second_factor.recovery_device(user)  # type: ignore[arg-type]
+    form = RecoveryCodeForm(request.POST if request.method == "POST" else None, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            _verified(request, form.device)
+            logger.info("recovery code used user=%s", user.pk)
+            left = second_factor.recovery_codes_left(user)  # type: ignore[arg-type]
+            return render(
+                request, "accounts/recovery_code_used.html", {"left": left, "next": next_url}
+            )
+        logger.warning("recovery code refused user=%s", user.pk)
+    return render(
+        request,
+        "accounts/second_factor_recovery.html",
+        {"form": form, "errors": error_summary(form), "next": next_url},
+    )
+
+
+@before_second_factor
+@never_cache
+@require_safe
+def second_factor_needs_link(request: HttpRequest) -> HttpResponse:
+    """No app yet and no set-up link: say how to get one. There is no form here."""
+    next_url = _next_url(request)
+    if not second_factor.is_pending(request):
+        return redirect(next_url)
+    user = request.user
+    if (
+        second_factor.confirmed_device(user) is not None  # type: ignore[arg-type]
+        or enrolment.usable_link_for(request, user) is not None  # type: ignore[arg-type]
+    ):
+        return second_factor.redirect_to_second_factor(request, next_url)
+    if enrolment.session_has_link(request):
+        # A link opened in this session that is someone else's or has stopped working.
+        link = enrolment.session_link(request)
+        reason = (
+            OTHER_ACCOUNT
+            if link is not None and link.user_id != user.pk
+            else enrolment.state_of(link).value
+        )
+        return _link_problem(request, reason, "accounts/second_factor_needs_link.html")
+    return render(
+        request,
+        "accounts/second_factor_needs_link.html",
+        {"hours": enrolment.lifetime_hours()},
+    )
+
+
+@before_second_factor
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor_set_up(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: a QR code and the key as text, then a first code to
+    confirm it, then the recovery codes, shown once. Needs a set-up link opened in this
+    session for this user, as well as the password."""
+    next_url = _next_url(request)
+    if not second_factor.is_pending(request):
+        return redirect(next_url)
+    user = request.user
+    if second_factor.confirmed_device(user) is not None:  # type: ignore[arg-type]
+        return second_factor.redirect_to_second_factor(request, next_url)
+    link = enrolment.usable_link_for(request, user)  # type: ignore[arg-type]
+    if link is None:
+        return second_factor.redirect_to_second_factor(request, next_url)
+    device = second_factor.unconfirmed_device(user)  # type: ignore[arg-type]
     form = CodeForm(request.POST if request.method == "POST" else None, device=device)
     if request.method == "POST":
         if form.is_valid():
-            form.device.confirmed = True
-            form.device.save(update_fields=["confirmed"])
-            logger.info("second factor set up user=%s", request.user.pk)
-            return _verified(request, form.device, next_url)
-        logger.warning("second factor set-up code refused user=%s", request.user.pk)
+            try:
+                codes = services.second_factor_enrol(
+                    user=user,  # type: ignore[arg-type]
+                    device=form.device,
+                    link=link,
+                )
+            except services.EnrolmentRefused:
+                # Used or expired since the page was shown: the next page says which.
+                return second_factor.redirect_to_second_factor(request, next_url)
+            del request.session[enrolment.SESSION_KEY]
+            _verified(request, form.device)
+            # Shown in this response only: the codes are never put in the session.
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": [second_factor.grouped(code) for code in codes], "next": next_url},
+            )
+        logger.warning("second factor set-up code refused user=%s", user.pk)
+    uri = second_factor.otpauth_uri(device)
     return render(
         request,
         "accounts/second_factor_set_up.html",
@@ -117,17 +263,18 @@ def second_factor_set_up(request: HttpRequest) -> HttpResponse:
             "errors": error_summary(form),
             "next": next_url,
             "secret": second_factor.grouped(second_factor.secret_key(device)),
-            "otpauth_uri": second_factor.otpauth_uri(device),
+            "otpauth_uri": uri,
+            "qr_code": second_factor.qr_code_svg(uri),
+            "qr_code_label": second_factor.QR_CODE_LABEL,
         },
     )
 
 
-def _verified(request: HttpRequest, device: TOTPDevice, next_url: str) -> HttpResponse:
+def _verified(request: HttpRequest, device: Device) -> None:
     otp_login(request, device)
     # A new session key for the stronger session, as at sign-in.
     request.session.cycle_key()
     logger.info("second factor verified user=%s", request.user.pk)
-    return redirect(next_url)
 
 
 @public

@@ -421,7 +421,7 @@ def _authenticator_apps(users: dict[str, User]) -> dict[str, str]:
     """With SENDPLAN_SECOND_FACTOR on, a set-up app for each printed sign-in that needs one.
 
     The keys are random on every build and printed with the sign-ins, so they can go
-    straight into an app. The other demo staff meet the set-up page at first sign-in.
+    straight into an app. Other demo staff need a set-up link (`sendplan enrol-link`).
     """
     if not second_factor.second_factor_on():
         return {}

@@ -10,7 +10,8 @@ Every view is either
 * decorated with :func:`public` AND named in :data:`PUBLIC_VIEWS`: both are needed, so
   a new public page is a deliberate, reviewed change to this file; or
 * decorated with :func:`before_second_factor` AND named in :data:`SECOND_FACTOR_VIEWS`:
-  the pages where a user who has given the password enters a code or sets up an app.
+  the pages where a user who has given the password enters a code or a recovery code,
+  sets up an app, or learns they need a set-up link for one.
 
 ``requires_access`` also holds back a user who owes a second factor
 (``sendplan.accounts.second_factor``): every guarded page sends them to enter a code
@@ -41,12 +42,21 @@ ACCESS_ATTRIBUTE = "sendplan_access"
 PUBLIC = "public"
 
 #: URL names anyone may reach without signing in. Sign-out is here because an expired
-#: session must still be able to press "Sign out" without a detour through sign-in.
-PUBLIC_VIEWS: frozenset[str] = frozenset({"accounts:sign-in", "accounts:sign-out"})
-#: URL names a signed-in user reaches before the second factor: entering the code and
-#: setting up an authenticator app. Like PUBLIC_VIEWS, a deliberate list.
+#: session must still be able to press "Sign out" without a detour through sign-in. A
+#: set-up link is opened before signing in; it shows nothing but whether it works.
+PUBLIC_VIEWS: frozenset[str] = frozenset(
+    {"accounts:sign-in", "accounts:sign-out", "accounts:set-up-link"}
+)
+#: URL names a signed-in user reaches before the second factor: entering the code or a
+#: recovery code, setting up an authenticator app, and the page saying a set-up link is
+#: needed for that. Like PUBLIC_VIEWS, a deliberate list.
 SECOND_FACTOR_VIEWS: frozenset[str] = frozenset(
-    {second_factor.CODE_PAGE, second_factor.SET_UP_PAGE}
+    {
+        second_factor.CODE_PAGE,
+        second_factor.RECOVERY_PAGE,
+        second_factor.SET_UP_PAGE,
+        second_factor.NEEDS_LINK_PAGE,
+    }
 )
 BEFORE_SECOND_FACTOR = "before_second_factor"
 #: URL namespaces that guard themselves: the admin (staff and a second factor, via

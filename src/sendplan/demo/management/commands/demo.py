@@ -98,7 +98,8 @@ class Command(BaseCommand):
         if width_key:
             self.stdout.write(
                 "Each staff sign-in asks for a code: add its key to an authenticator app "
-                "(time-based, 6 digits). Other demo staff set up an app at first sign-in."
+                "(time-based, 6 digits). Other demo staff need a set-up link: "
+                "`sendplan enrol-link USERNAME`."
             )
         self.stdout.write("")
         self.stdout.write(
