@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from sendplan.casework.models import Case, FamilyComment, PlanVersion, Stage
+from sendplan.casework.models import (
+    Appealable,
+    Case,
+    FamilyComment,
+    Mediation,
+    PlanVersion,
+    Stage,
+)
 from tests.casework_pages.portal_builders import (
     DECISION,
     DRAFT,
@@ -261,3 +268,36 @@ def test_refusal_to_assess_explains_mediation_and_appeal(cast):
     assert "the council decided not to carry out an assessment" in page
     assert "you can appeal until Thursday 10 April 2025" in page
     assert "mediation" in page
+
+
+def test_a_mediation_certificate_extends_the_appeal_date_the_family_is_given(cast):
+    # Decision on 10 February 2025: 2 months ends on 10 April. The family declined
+    # mediation and the certificate came on 1 April: 1 month from it is 1 May, which is
+    # later, so on 15 April they are still told they can appeal.
+    with at(DECISION):
+        case = make_case(cast, Stage.NOT_ASSESSING)
+    Mediation.objects.create(
+        case=case,
+        about=Appealable.NOT_TO_ASSESS,
+        adviser_contacted_on=dt.date(2025, 3, 20),
+        family_choice=Mediation.Choice.CERTIFICATE,
+        family_choice_on=dt.date(2025, 3, 28),
+        certificate_on=dt.date(2025, 4, 1),
+    )
+    with at(dt.date(2025, 4, 15)):
+        page = cast.client_for(cast.parent).get(case_url(case)).content.decode()
+    assert "you can appeal until Thursday 1 May 2025" in page
+
+
+def test_a_certificate_about_another_decision_changes_nothing(cast):
+    with at(DECISION):
+        case = make_case(cast, Stage.NOT_ASSESSING)
+    Mediation.objects.create(
+        case=case,
+        about=Appealable.CEASE,
+        adviser_contacted_on=dt.date(2025, 3, 20),
+        certificate_on=dt.date(2025, 4, 1),
+    )
+    with at(dt.date(2025, 4, 5)):
+        page = cast.client_for(cast.parent).get(case_url(case)).content.decode()
+    assert "you can appeal until Thursday 10 April 2025" in page

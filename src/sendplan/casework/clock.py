@@ -22,6 +22,9 @@ from sendplan.engine import statutory_measure as _measure
 
 CaseEvents = _case.CaseEvents
 EngineAdvice = _case.AdviceRequest
+EngineMediation = _case.Mediation
+EngineAppeal = _case.Appeal
+EngineOrder = _case.TribunalOrder
 ExceptionRecord = _case.ExceptionRecord
 DeadlineStatus = _case.DeadlineStatus
 CaseClock = _case.CaseClock
@@ -43,6 +46,7 @@ REVIEW_REPORT = "review_report"
 REVIEW_DECISION = "review_decision"
 CEASING_MAINTAINED = "ceasing_maintained"
 MEDIATION_ARRANGED = "mediation_arranged"
+ORDER_COMPLIANCE = "tribunal_order_compliance"
 #: Tribunal orders after an unopposed appeal (Reg 45), by what the LA concedes.
 UNOPPOSED = {
     "assess": "unopposed_assess",
@@ -50,6 +54,8 @@ UNOPPOSED = {
     "final_plan": "unopposed_final_plan",
     "amended_plan": "unopposed_amended_plan",
 }
+#: The Reg 45 duties the engine tracks after an unopposed appeal, by what it was about.
+UNOPPOSED_RULES = _case.UNOPPOSED_RULES
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,16 @@ from sendplan.casework import clock
 from sendplan.casework.models import (
     OPEN_STAGES,
     AdviceRequest,
+    Appealable,
     Case,
     CaseException,
     Consultation,
+    Mediation,
     Plan,
     PlanVersion,
     Review,
     Stage,
+    Tribunal,
     TribunalOrder,
 )
 from sendplan.core.errors import Http404
@@ -79,6 +82,7 @@ def _case_queryset() -> QuerySet[Case]:
             queryset=CaseException.objects.select_related("advice_request"),
         ),
         "consultations__setting",
+        "mediations",
         Prefetch(
             "appeals__orders",
             queryset=TribunalOrder.objects.order_by("due_on"),
@@ -110,8 +114,9 @@ class ClockRows:
     advice: Sequence[AdviceRequest]
     exceptions: Sequence[CaseException]
     consultations: Sequence[Consultation]
-    orders: Sequence[TribunalOrder]  # of every appeal, appeal by appeal
+    appeals: Sequence[tuple[Tribunal, Sequence[TribunalOrder]]]  # each with its orders
     reviews: Sequence[Review]  # of the case's plan, by due date
+    mediations: Sequence[Mediation] = ()
 
     @classmethod
     def of(cls, case: Case) -> ClockRows:
@@ -120,8 +125,9 @@ class ClockRows:
             advice=list(case.advice_requests.all()),
             exceptions=list(case.exceptions.all()),
             consultations=list(case.consultations.all()),
-            orders=[order for appeal in case.appeals.all() for order in appeal.orders.all()],
+            appeals=[(appeal, list(appeal.orders.all())) for appeal in case.appeals.all()],
             reviews=list(plan.reviews.all()) if plan is not None else [],
+            mediations=list(case.mediations.all()),
         )
 
 
@@ -156,6 +162,74 @@ def review_event_fields(reviews: Sequence[Review]) -> dict[str, Any]:
     }
 
 
+def _decision_on(
+    case: Case, about: str, reviews: Sequence[Review], *, by: dt.date
+) -> dt.date | None:
+    """The day the family were told of the decision a mediation is about: the latest such
+    decision on or before ``by`` (the day they contacted the mediation adviser)."""
+    plan = _plan_of(case)
+    found: list[dt.date | None] = []
+    if about == Appealable.NOT_TO_ASSESS and case.assess is False:
+        found = [case.decision_on]
+    elif about == Appealable.NOT_TO_ISSUE:
+        found = [case.not_to_issue_on]
+    elif about in (Appealable.PLAN_CONTENTS, Appealable.PLACEMENT_ONLY):
+        found = [case.final_issued_on, *(r.amended_plan_issued_on for r in reviews)]
+    elif about == Appealable.NOT_TO_AMEND:
+        found = [r.decided_on for r in reviews if r.decision == Review.Decision.MAINTAIN]
+    elif about == Appealable.CEASE and plan is not None:
+        found = [plan.cease_decided_on]
+    return max((d for d in found if d is not None and d <= by), default=None)
+
+
+def _chosen(mediation: Mediation, choice: str) -> dt.date | None:
+    """The day the family made ``choice`` (asked for mediation, or declined it), if they did."""
+    return mediation.family_choice_on if mediation.family_choice == choice else None
+
+
+def dispute_events(
+    case: Case, rows: ClockRows
+) -> tuple[tuple[clock.EngineMediation, ...], tuple[clock.EngineAppeal, ...]]:
+    """The engine's mediations and appeals (with their orders) from a case's rows.
+
+    The authority's notice that it will not oppose an appeal is the appeal's outcome
+    "not opposed" and its date (Reg 45(2): the appeal is then treated as decided).
+    """
+    mediations = tuple(
+        clock.EngineMediation(
+            key=str(m.pk),
+            about=m.about,
+            decision=_decision_on(case, m.about, rows.reviews, by=m.adviser_contacted_on),
+            requested=_chosen(m, Mediation.Choice.MEDIATION),
+            declined=_chosen(m, Mediation.Choice.CERTIFICATE),
+            certificate=m.certificate_on,
+            held=m.mediation_on,
+        )
+        for m in rows.mediations
+    )
+    appeals = tuple(
+        clock.EngineAppeal(
+            key=str(a.pk),
+            registered=a.registered_on,
+            about=a.about,
+            unopposed=a.decided_on if a.outcome == Tribunal.Outcome.CONCEDED else None,
+            decided=a.decided_on,
+            orders=tuple(
+                clock.EngineOrder(
+                    key=str(o.pk),
+                    due=o.due_on,
+                    made=o.made_on,
+                    done=o.complied_on,
+                    rule=o.due_rule or clock.ORDER_COMPLIANCE,
+                )
+                for o in orders
+            ),
+        )
+        for a, orders in rows.appeals
+    )
+    return mediations, appeals
+
+
 def case_events(
     case: Case, rows: ClockRows | None = None
 ) -> tuple[clock.CaseEvents, list[clock.ExceptionRecord]]:
@@ -169,6 +243,7 @@ def case_events(
         clock.EngineAdvice(body=_advice_body(a), requested=a.requested_on, received=a.received_on)
         for a in rows.advice
     )
+    mediations, appeals = dispute_events(case, rows)
     events = clock.CaseEvents(
         request_received=case.received_on,
         decision_to_assess_notified=case.decision_on,
@@ -180,6 +255,8 @@ def case_events(
         plan_issued=case.final_issued_on,
         **review_event_fields(rows.reviews),
         plan_ceased=plan.ceased_on if plan is not None else None,
+        mediations=mediations,
+        appeals=appeals,
     )
     exceptions = [
         clock.ExceptionRecord(
@@ -194,7 +271,7 @@ def case_events(
 
 
 def _simple_status(due: dt.date, done: dt.date | None, today: dt.date) -> str:
-    # For dates the engine does not track (orders, consultations): plain comparison only.
+    # For dates the engine does not track (consultations): plain comparison only.
     if done is not None:
         return "met" if done <= due else "late"
     if today > due:
@@ -202,25 +279,38 @@ def _simple_status(due: dt.date, done: dt.date | None, today: dt.date) -> str:
     return "due_soon" if (due - today).days <= 7 else "on_time"
 
 
+def _names(rows: ClockRows) -> dict[str, str]:
+    """What a page calls the deadlines of this case's advice, mediations and orders."""
+    names = {
+        f"advice:{_advice_body(a)}": f"{a.get_kind_display()} from {a.organisation.name}"
+        for a in rows.advice
+    }
+    for m in rows.mediations:
+        about = m.get_about_display().lower()
+        names[f"mediation_certificate:{m.pk}"] = f"Mediation certificate: {about}"
+        names[f"mediation_arranged:{m.pk}"] = f"Arrange mediation: {about}"
+        names[f"appeal:{m.pk}"] = f"Family's time to appeal: {about}"
+    for _, orders in rows.appeals:
+        for order in orders:
+            names[f"order:{order.pk}"] = f"Tribunal order: {order.get_kind_display()}"
+    return names
+
+
 def deadlines_for(
     case: Case, *, today: dt.date, rows: ClockRows | None = None
 ) -> list[CaseDeadline]:
     """Every deadline of a prefetched case (or of a case and its ``rows``): the engine's
-    clock plus consultations and orders.
+    clock (with mediation, appeals and Tribunal orders) plus consultations.
     """
     if rows is None:
         rows = ClockRows.of(case)
     events, exceptions = case_events(case, rows)
     result = clock.case_clock(events=events, today=today, exceptions=exceptions)
-    names = {f"advice:{_advice_body(a)}": a for a in rows.advice}
+    names = _names(rows)
     deadlines = [
         CaseDeadline(
             id=d.id,
-            name=(
-                f"{names[d.id].get_kind_display()} from {names[d.id].organisation.name}"
-                if d.id in names
-                else d.name
-            ),
+            name=names.get(d.id, d.name),
             due=d.due,
             status=d.status,
             basis=d.basis,
@@ -245,19 +335,6 @@ def deadlines_for(
                 basis=consult.basis,
                 unconfirmed=consult.unconfirmed,
                 done=c.responded_on,
-            )
-        )
-    for order in rows.orders:
-        rule = clock.basis(order.due_rule or "tribunal_order_compliance")
-        deadlines.append(
-            CaseDeadline(
-                id=f"order:{order.pk}",
-                name=f"Tribunal order: {order.get_kind_display()}",
-                due=order.due_on,
-                status=_simple_status(order.due_on, order.complied_on, today),
-                basis=rule.basis,
-                unconfirmed=rule.unconfirmed,
-                done=order.complied_on,
             )
         )
     rank = {s: i for i, s in enumerate((*OPEN_STATUSES, "met", "late", "ended"))}

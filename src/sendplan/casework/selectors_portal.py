@@ -22,6 +22,7 @@ from sendplan.casework.models import (
     OPEN_STAGES,
     AdviceRequest,
     AdviceSection,
+    Appealable,
     Case,
     PlanVersion,
     Section,
@@ -215,6 +216,17 @@ def _sentence(deadline: CaseDeadline | None, late: str, on_time: str) -> tuple[s
     return on_time.format(date=when), False
 
 
+def _appeal_by(case: Case, decided: dt.date, about: tuple[str, ...]) -> dt.date:
+    """The last day to appeal a decision: 2 months from it, or 1 month from a mediation
+    certificate about it, whichever is later (mediations are prefetched with the case)."""
+    certificates = [
+        m.certificate_on
+        for m in case.mediations.all()
+        if m.about in about and m.certificate_on is not None and m.certificate_on >= decided
+    ]
+    return clock.appeal_due(decision_on=decided, certificate_on=max(certificates, default=None))
+
+
 def family_case(user: User, case_id: int, *, today: dt.date | None = None) -> FamilyCase:
     """The family's view of one case: 404 unless the user is the child's parent or the young
     person themself (a parent of a young person over 16 may still read it)."""
@@ -291,7 +303,9 @@ def family_case(user: User, case_id: int, *, today: dt.date | None = None) -> Fa
         ]
     elif stage == Stage.FINAL_ISSUED:
         assert case.final_issued_on is not None
-        appeal_by = clock.appeal_due(decision_on=case.final_issued_on)
+        appeal_by = _appeal_by(
+            case, case.final_issued_on, (Appealable.PLAN_CONTENTS, Appealable.PLACEMENT_ONLY)
+        )
         status = f"The final plan for {name} was sent on {long_date(case.final_issued_on)}."
         deadline = _find(deadlines, "annual_review") or _find(deadlines, "early_years_review")
         next_text, late = _sentence(
@@ -307,7 +321,13 @@ def family_case(user: User, case_id: int, *, today: dt.date | None = None) -> Fa
     elif stage in (Stage.NOT_ASSESSING, Stage.NOT_ISSUING):
         decided = case.decision_on if stage == Stage.NOT_ASSESSING else case.not_to_issue_on
         assert decided is not None
-        appeal_by = clock.appeal_due(decision_on=decided)
+        appeal_by = _appeal_by(
+            case,
+            decided,
+            (Appealable.NOT_TO_ASSESS,)
+            if stage == Stage.NOT_ASSESSING
+            else (Appealable.NOT_TO_ISSUE,),
+        )
         what = "carry out an assessment" if stage == Stage.NOT_ASSESSING else "make a plan"
         status = f"On {long_date(decided)} the council decided not to {what}."
         next_text = (

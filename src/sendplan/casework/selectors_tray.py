@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from sendplan.accounts.models import User
 from sendplan.casework.models import (
-    TERMINAL_STAGES,
     AdviceRequest,
     Case,
     CaseException,
     Consultation,
+    Mediation,
     Plan,
     Review,
     Stage,
@@ -46,14 +46,19 @@ TRAY_GROUPS: tuple[tuple[str, str], ...] = (
     ("due_soon", "Due this week"),
 )
 GROUP_LABELS = dict(TRAY_GROUPS)
-#: Stages a case can be at while it is in the tray (the selector leaves out ended ones).
-TRAY_STAGES: tuple[str, ...] = (
+#: Stages whose cases are always in the tray.
+RUNNING_STAGES: tuple[str, ...] = (
     Stage.REQUESTED,
     Stage.ASSESSING,
     Stage.DRAFTING,
     Stage.CONSULTING,
     Stage.FINAL_ISSUED,
 )
+#: Stages after a refusal or closure: in the tray only with mediation or an appeal, whose
+#: deadlines (T25–T27) outlive the case's own.
+DISPUTE_STAGES: tuple[str, ...] = (Stage.NOT_ASSESSING, Stage.NOT_ISSUING, Stage.CLOSED)
+#: Stages a case can be at while it is in the tray (the stage filter's options).
+TRAY_STAGES: tuple[str, ...] = RUNNING_STAGES + DISPUTE_STAGES
 
 
 @dataclass(frozen=True)
@@ -90,23 +95,28 @@ def _own_fields(model: type[Model]) -> list[str]:
 # of a 200-case tray. The lists are read back by ``_clock_rows`` only.
 _ADVICE, _EXCEPTIONS, _CONSULTATIONS = "tray_advice", "tray_exceptions", "tray_consultations"
 _APPEALS, _ORDERS, _REVIEWS = "tray_appeals", "tray_orders", "tray_reviews"
+_MEDIATIONS = "tray_mediations"
 
 
 def _tray_cases(user: User) -> QuerySet[Case]:
-    """The user's cases in the tray's stages, with what the legal clock reads, in 7 queries.
+    """The user's cases in the tray's stages, with what the legal clock reads, in 8 queries.
 
     Visibility is a correlated EXISTS on the learner's primary key: cheap for a caseload,
     where ``learner IN (all visible learners)`` made SQLite walk the whole LA each time.
+    Refused and closed cases come in only with mediation or an appeal (EXISTS again).
     """
     visible = learners_visible_to(fetched_by=user).filter(pk=OuterRef("learner_id"))
+    disputed = Exists(Mediation.objects.filter(case=OuterRef("pk"))) | Exists(
+        Tribunal.objects.filter(case=OuterRef("pk"))
+    )
+    in_tray = Q(stage__in=RUNNING_STAGES) | (Q(stage__in=DISPUTE_STAGES) & disputed)
     # The tray shows the learner's name and nothing else of the record; the caseworker is
     # the user. Fewer columns and instances is most of what a 200-case tray costs.
     learner_fields = ("learner__id", "learner__given_name", "learner__family_name")
     orders = Prefetch("orders", TribunalOrder.objects.order_by("due_on"), to_attr=_ORDERS)
     return (
         Case.objects.select_related("learner", "plan")
-        .filter(Exists(visible), caseworker=user)
-        .exclude(stage__in=[*TERMINAL_STAGES, Stage.NOT_ASSESSING, Stage.NOT_ISSUING])
+        .filter(Exists(visible), in_tray, caseworker=user)
         .only(*_own_fields(Case), *learner_fields, *(f"plan__{f}" for f in _own_fields(Plan)))
         .prefetch_related(
             Prefetch(
@@ -125,6 +135,7 @@ def _tray_cases(user: User) -> QuerySet[Case]:
                 to_attr=_CONSULTATIONS,
             ),
             Prefetch("appeals", Tribunal.objects.prefetch_related(orders), to_attr=_APPEALS),
+            Prefetch("mediations", Mediation.objects.all(), to_attr=_MEDIATIONS),
             Prefetch("plan__reviews", Review.objects.order_by("due_on", "id"), to_attr=_REVIEWS),
         )
     )
@@ -136,8 +147,9 @@ def _clock_rows(case: Case) -> ClockRows:
         advice=getattr(case, _ADVICE),
         exceptions=getattr(case, _EXCEPTIONS),
         consultations=getattr(case, _CONSULTATIONS),
-        orders=[order for appeal in getattr(case, _APPEALS) for order in getattr(appeal, _ORDERS)],
+        appeals=[(appeal, getattr(appeal, _ORDERS)) for appeal in getattr(case, _APPEALS)],
         reviews=getattr(plan, _REVIEWS) if plan is not None else [],
+        mediations=getattr(case, _MEDIATIONS),
     )
 
 
@@ -264,6 +276,13 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
                 mediation.adviser_contacted_on, f"Mediation adviser contacted about the {about}"
             )
         )
+        if mediation.family_choice_on:
+            chose = (
+                "The family asked for mediation"
+                if mediation.family_choice == Mediation.Choice.MEDIATION
+                else "The family declined mediation and asked for a certificate"
+            )
+            events.append(TimelineEvent(mediation.family_choice_on, chose))
         if mediation.certificate_on:
             events.append(TimelineEvent(mediation.certificate_on, "Mediation certificate issued"))
         if mediation.mediation_on:
@@ -274,6 +293,12 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
         events.append(TimelineEvent(appeal.registered_on, f"Appeal registered about the {about}"))
         if appeal.decided_on:
             events.append(TimelineEvent(appeal.decided_on, appeal.get_outcome_display()))
+        for order in appeal.orders.all():
+            what = order.get_kind_display().lower()
+            if order.made_on:
+                events.append(TimelineEvent(order.made_on, f"Tribunal order: {what}"))
+            if order.complied_on:
+                events.append(TimelineEvent(order.complied_on, f"Order done: {what}"))
     if case.closed_on:
         what = "Request withdrawn" if case.stage == Stage.WITHDRAWN else "Case closed"
         events.append(TimelineEvent(case.closed_on, what, case.closed_reason))

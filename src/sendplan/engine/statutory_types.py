@@ -1,4 +1,5 @@
-"""Vocabulary of the legal clock: events, lengths, rules and lawful exceptions.
+"""Vocabulary of the legal clock: events, lengths, rules and lawful exceptions, and the
+events of one case that :func:`sendplan.engine.statutory_case.case_clock` reads.
 
 The table of rules itself is :mod:`sendplan.engine.statutory_rules`.
 """
@@ -156,3 +157,116 @@ class LawfulException:
     valid_to: date | None = None
     unconfirmed: bool = False
     note: str = ""
+
+
+# Events of one case: the input of ``statutory_case.case_clock`` (imported from there).
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceRequest:
+    """One request for advice; ``requested`` is the body's receipt of it (Reg 8(1))."""
+
+    body: str
+    requested: date
+    received: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionRecord:
+    """A lawful exception used on a case, with the reason and evidence the family is told.
+
+    ``deadline`` names one deadline (``"final_plan"``, ``"advice:health"``); ``None`` applies
+    it to every open or closed deadline of the case that the exception can relieve.
+    """
+
+    key: str
+    reason: str
+    evidence: str = ""
+    deadline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mediation:
+    """Mediation about one appealable decision (T25); ``key`` names it in deadline ids.
+
+    ``decision`` is the day the family were told of the decision (it starts their time to
+    appeal); ``requested`` the day they told the authority they want mediation (it must be
+    held within 30 days); ``declined`` the day they declined it and asked for a certificate
+    (due within 3 working days). ``about`` pairs it with appeals about the same decision.
+    """
+
+    key: str
+    about: str = ""
+    decision: date | None = None
+    requested: date | None = None
+    declined: date | None = None
+    certificate: date | None = None
+    held: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TribunalOrder:
+    """Something to do after an appeal, by its own ``due`` date (T27), or a Reg 45 duty.
+
+    ``rule`` is ``tribunal_order_compliance`` for an order, or an ``unopposed_*`` key for a
+    duty after an unopposed appeal: its ``done`` then completes that duty, whose due date the
+    clock computes from the appeal. ``made`` is the order's date, if known.
+    """
+
+    key: str
+    due: date
+    made: date | None = None
+    done: date | None = None
+    rule: str = "tribunal_order_compliance"
+
+
+@dataclass(frozen=True, slots=True)
+class Appeal:
+    """An appeal to the First-tier Tribunal (SEND) and what followed it.
+
+    ``unopposed`` is the day the authority told the Tribunal it would not oppose the appeal:
+    the Reg 45 limits (T26) run from it for the decisions in :data:`UNOPPOSED_RULES`.
+    ``decided`` is the day the appeal ended.
+    """
+
+    key: str
+    registered: date
+    about: str = ""
+    unopposed: date | None = None
+    decided: date | None = None
+    orders: tuple[TribunalOrder, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvents:
+    """What has happened on a case so far (``None`` = not yet).
+
+    ``review_meeting`` is the latest review meeting held; ``review_invitations_sent`` the
+    invitations for the next one. ``early_years_review_months`` (3–6) switches the annual
+    review to the under-5 interval recommended by CoP 9.178. ``mediations`` and ``appeals``
+    carry the disagreement about the case's decisions (T25–T27).
+    """
+
+    request_received: date | None = None
+    decision_to_assess_notified: date | None = None
+    assess: bool | None = None
+    advice: tuple[AdviceRequest, ...] = ()
+    draft_issued: date | None = None
+    draft_comments_received: date | None = None
+    not_to_issue_notified: date | None = None
+    plan_issued: date | None = None
+    review_meeting: date | None = None
+    review_invitations_sent: date | None = None
+    review_report_circulated: date | None = None
+    review_decision_notified: date | None = None
+    amendment_proposed: date | None = None
+    amended_plan_issued: date | None = None
+    not_to_amend_notified: date | None = None
+    transfer: Literal["school", "post16", "post16_other"] | None = None
+    transfer_year: int | None = None
+    transfer_date: date | None = None
+    transfer_review_completed: date | None = None
+    plan_ceased: date | None = None
+    early_years_review_months: int | None = None
+    mediations: tuple[Mediation, ...] = ()
+    appeals: tuple[Appeal, ...] = ()

@@ -24,9 +24,21 @@ class Mediation(Tracked):
         NOT_AGREED = "not_agreed", "No agreement"
         DECLINED = "declined", "Family declined mediation (certificate issued)"
 
+    class Choice(models.TextChoices):
+        # What the family said after talking to the adviser; each starts a clock (T25).
+        MEDIATION = "mediation", "They want mediation (it must be held within 30 days)"
+        CERTIFICATE = (
+            "certificate",
+            ("They do not want mediation and asked for a certificate (due within 3 working days)"),
+        )
+
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="mediations")
     about = models.CharField(max_length=20, choices=Appealable.choices)
     adviser_contacted_on = models.DateField()
+    family_choice = models.CharField(max_length=20, choices=Choice.choices, blank=True)
+    family_choice_on = models.DateField(
+        "Family said whether they want mediation", null=True, blank=True
+    )
     certificate_on = models.DateField(null=True, blank=True)
     mediation_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
@@ -44,6 +56,15 @@ class Mediation(Tracked):
                 condition=Q(mediation_on__isnull=True)
                 | Q(mediation_on__gte=F("adviser_contacted_on")),
                 name="mediation_held_after_contact",
+            ),
+            models.CheckConstraint(
+                condition=Q(family_choice="", family_choice_on__isnull=True)
+                | (~Q(family_choice="") & Q(family_choice_on__gte=F("adviser_contacted_on"))),
+                name="mediation_choice_dated_after_contact",
+            ),
+            models.CheckConstraint(
+                condition=~Q(family_choice="certificate") | Q(mediation_on__isnull=True),
+                name="mediation_declined_not_held",
             ),
         ]
 
@@ -99,6 +120,12 @@ class TribunalOrder(Tracked):
     tribunal = models.ForeignKey(Tribunal, on_delete=models.CASCADE, related_name="orders")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField()
+    made_on = models.DateField(
+        "Date of the order",
+        null=True,
+        blank=True,
+        help_text="For an unopposed appeal, the day the Tribunal was told",
+    )
     due_on = models.DateField()
     due_rule = models.CharField(
         max_length=40, blank=True, help_text="The engine rule the due date came from, if any"
@@ -107,6 +134,14 @@ class TribunalOrder(Tracked):
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(made_on__isnull=True)
+                | Q(due_on__gte=F("made_on"))
+                & (Q(complied_on__isnull=True) | Q(complied_on__gte=F("made_on"))),
+                name="tribunal_order_due_and_done_after_it_was_made",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Order {self.pk} ({self.kind})"

@@ -2,6 +2,7 @@
 
 from sendplan.casework.services.appeal import (
     mediation_record,
+    tribunal_order_comply,
     tribunal_order_record,
     tribunal_record,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "review_decide",
     "review_record_meeting",
     "review_schedule",
+    "tribunal_order_comply",
     "tribunal_order_record",
     "tribunal_record",
 ]

@@ -227,6 +227,24 @@ ACTIONS: dict[str, Action] = {
             "The appeal has been saved",
             item="appeal",
         ),
+        Action(
+            "tribunal-order",
+            "Record a Tribunal order",
+            "Save the order",
+            case_forms.TribunalOrderForm,
+            APPEALABLE_STAGES,
+            _simple(services.tribunal_order_record),
+            "The order has been saved",
+        ),
+        Action(
+            "order-complied",
+            "Record that an order was complied with",
+            "Record it",
+            case_forms.ComplianceForm,
+            APPEALABLE_STAGES,
+            _simple(services.tribunal_order_comply),
+            "The order has been recorded as done",
+        ),
     )
 }
 
@@ -246,6 +264,10 @@ def offered_actions(case: Case) -> list[Action]:
         ):
             continue
         if action.slug == "family-comments" and case.draft_comments_received_on:
+            continue
+        if action.slug == "tribunal-order" and not case.appeals.all():
+            continue
+        if action.slug == "order-complied" and not case_forms.compliance_choices(case):
             continue
         offered.append(action)
     return offered
@@ -285,7 +307,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _form_for(action: Action, case: Case, data: Any = None, initial: Any = None) -> forms.Form:
     kwargs: dict[str, Any] = {"data": data, "initial": initial}
-    if action.form in (case_forms.ConsultationResponseForm, case_forms.ExceptionForm):
+    if action.form in (
+        case_forms.ConsultationResponseForm,
+        case_forms.ExceptionForm,
+        case_forms.TribunalOrderForm,
+        case_forms.ComplianceForm,
+    ):
         kwargs["case"] = case
     return action.form(**kwargs)
 
