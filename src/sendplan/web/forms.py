@@ -41,6 +41,8 @@ class GovukDateField(forms.Field):
         self.label_text = label_text
         self.past_only = past_only
         self.error_parts: tuple[str, ...] = ()
+        # Templates that show ``field.label`` get the question, not the field's name.
+        kwargs.setdefault("label", label_text)
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> list[str]:
