@@ -294,6 +294,22 @@ def arc_km(
     )
 
 
+def _setting_salts(n: int) -> tuple[IntArray, IntArray]:
+    """Two well-mixed 64-bit numbers per setting index (splitmix64 finalisers), without
+    importing ``numpy.random`` (10 ms of start-up)."""
+    out = []
+    for seed in (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03):
+        with np.errstate(over="ignore"):
+            x = (np.arange(1, n + 1, dtype=np.uint64) * np.uint64(seed)).astype(np.uint64)
+            x ^= x >> np.uint64(30)
+            x *= np.uint64(0xBF58476D1CE4E5B9)
+            x ^= x >> np.uint64(27)
+            x *= np.uint64(0x94D049BB133111EB)
+            x ^= x >> np.uint64(31)
+        out.append(x.view(np.int64))
+    return out[0], out[1]
+
+
 def merge_same_arcs(groups: Groups, arcs: Arcs) -> tuple[Groups, Arcs]:
     """Merge groups at the same home point whose arcs go to exactly the same settings.
 
@@ -322,12 +338,9 @@ def merge_same_arcs(groups: Groups, arcs: Arcs) -> tuple[Groups, Arcs]:
     # collision can only cost a merge, never an error.
     start = np.searchsorted(arcs.group, np.arange(n_groups + 1))
     n_arcs = np.diff(start)
-    salt = np.random.default_rng(20261128).integers(
-        -(2**62), 2**62, size=(2, int(arcs.setting.max()) + 1)
-    )
     keys = [lat_bits, lon_bits, n_arcs]
     has = n_arcs > 0
-    for row in salt:
+    for row in _setting_salts(int(arcs.setting.max()) + 1):
         total = np.zeros(n_groups, dtype=np.int64)
         total[has] = np.add.reduceat(row[arcs.setting], start[:-1][has])
         keys.append(total)
