@@ -74,7 +74,7 @@ def test_certificate_issued_in_time_leaves_the_open_list_as_met(cast, frozen):
     )
 
 
-def test_certificate_over_good_friday_skips_it_and_the_weekend(cast):
+def test_certificate_over_easter_skips_good_friday_the_weekend_and_easter_monday(cast):
     with at(dt.date(2025, 4, 17)):
         case = make_case(cast, Stage.NOT_ASSESSING)
         m = _mediation(
@@ -84,9 +84,9 @@ def test_certificate_over_good_friday_skips_it_and_the_weekend(cast):
             family_choice="certificate",
             family_choice_on=dt.date(2025, 4, 17),  # Thursday before Easter
         )
-    # No bank holidays are configured, so Easter Monday counts: the earlier, safer date.
+    # Tuesday, Wednesday and Thursday after Easter Monday.
     deadline = _deadlines(case, dt.date(2025, 4, 17))[f"mediation_certificate:{m.pk}"]
-    assert deadline.due == dt.date(2025, 4, 23)
+    assert deadline.due == dt.date(2025, 4, 24)
 
 
 # T25: mediation arranged within 30 days when the family ask for it.

@@ -253,8 +253,9 @@ def test_reg46_plan_may_run_to_the_end_of_the_academic_year_of_age_25(birth, exp
         ("appeal", D(2024, 12, 31), D(2025, 2, 28)),
         ("mediation_arranged", D(2024, 2, 10), D(2024, 3, 11)),
         ("mediation_arranged", D(2024, 12, 15), D(2025, 1, 14)),
-        ("mediation_certificate", D(2024, 12, 20), D(2024, 12, 26)),  # skips Christmas Day
-        ("mediation_certificate", D(2025, 4, 16), D(2025, 4, 22)),  # skips Good Friday
+        # Working days skip Christmas Day, Boxing Day, Good Friday and Easter Monday.
+        ("mediation_certificate", D(2024, 12, 20), D(2024, 12, 27)),
+        ("mediation_certificate", D(2025, 4, 16), D(2025, 4, 23)),
     ],
 )
 def test_regs_32_42_mediation_and_appeal_limits(rule_key, start, expected):

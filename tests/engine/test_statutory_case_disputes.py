@@ -46,10 +46,11 @@ def _mediation(**dates) -> CaseEvents:
         (date(2025, 1, 6), (), date(2025, 1, 9)),  # Monday: Tuesday to Thursday
         (date(2025, 1, 8), (), date(2025, 1, 13)),  # Wednesday: over the weekend
         (date(2025, 1, 10), (), date(2025, 1, 15)),  # Friday: Monday to Wednesday
-        (date(2025, 4, 16), (), date(2025, 4, 22)),  # Good Friday 18 April skipped
-        (date(2025, 4, 16), (date(2025, 4, 21),), date(2025, 4, 23)),  # and Easter Monday
-        (date(2025, 12, 23), (), date(2025, 12, 29)),  # Christmas Day and the weekend
-        (date(2025, 12, 23), (date(2025, 12, 26),), date(2025, 12, 30)),  # and Boxing Day
+        (date(2025, 4, 16), (), date(2025, 4, 23)),  # Good Friday and Easter Monday skipped
+        (date(2025, 12, 23), (), date(2025, 12, 30)),  # Christmas, Boxing Day, the weekend
+        (date(2025, 5, 2), (), date(2025, 5, 8)),  # early May bank holiday skipped
+        # A day proclaimed later can be passed in: here Wednesday 7 May, as if proclaimed.
+        (date(2025, 5, 2), (date(2025, 5, 7),), date(2025, 5, 9)),
     ],
 )
 def test_t25_certificate_is_due_three_working_days_after_mediation_is_declined(

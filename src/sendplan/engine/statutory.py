@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from sendplan.engine.bank_holidays import is_bank_holiday
 from sendplan.engine.statutory_rules import EXCEPTIONS, REFERENCE_INDEX, RULES, Length, Rule
 
 __all__ = [
@@ -106,29 +107,20 @@ def add_months(start: date, months: int) -> date:
     return date(year, month0 + 1, min(start.day, last))
 
 
-def _easter(year: int) -> date:
-    # Gregorian computus (Meeus/Jones/Butcher); Good Friday is two days before.
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
 def add_working_days(start: date, days: int, *, bank_holidays: Iterable[date] = ()) -> date:
     """The ``days``-th working day after ``start``.
 
-    Working days exclude Saturdays, Sundays, Christmas Day, Good Friday and the bank holidays
-    you pass (England's list changes by proclamation, so the caller supplies it).
+    Working days leave out Saturdays, Sundays, Christmas Day, Good Friday and the bank
+    holidays of England and Wales (:mod:`sendplan.engine.bank_holidays`, with substitute
+    days and the days moved or added by proclamation up to when it was written). Pass any
+    later proclaimed day in ``bank_holidays``.
 
     Examples
     --------
-    >>> add_working_days(date(2025, 4, 16), 3)  # Wed; Good Friday 18 April is skipped
-    datetime.date(2025, 4, 22)
+    >>> add_working_days(date(2025, 4, 16), 3)  # Wed; Good Friday and Easter Monday skipped
+    datetime.date(2025, 4, 23)
+    >>> add_working_days(date(2025, 12, 24), 1)  # Christmas Day and Boxing Day skipped
+    datetime.date(2025, 12, 29)
     """
     if days < 0:
         raise ValueError(f"working days must be 0 or more, got {days}")
@@ -136,9 +128,7 @@ def add_working_days(start: date, days: int, *, bank_holidays: Iterable[date] = 
     current, counted = start, 0
     while counted < days:
         current += timedelta(days=1)
-        is_christmas = (current.month, current.day) == (12, 25)
-        is_good_friday = current == _easter(current.year) - timedelta(days=2)
-        if current.weekday() < 5 and not (is_christmas or is_good_friday or current in closed):
+        if current.weekday() < 5 and not (is_bank_holiday(current) or current in closed):
             counted += 1
     return current
 

@@ -92,8 +92,9 @@ UNOPPOSED_RULES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
 
 @dataclass(frozen=True, slots=True)
 class RiskSettings:
-    """Local settings of the at-risk rule and the due-soon window, and the bank holidays
-    that working days skip besides weekends, Christmas Day and Good Friday."""
+    """Local settings of the at-risk rule and the due-soon window, and any day proclaimed a
+    bank holiday after :mod:`sendplan.engine.bank_holidays` was written (working days
+    already skip weekends and the known bank holidays of England and Wales)."""
 
     due_soon_days: int = 7
     draft_preparation_days: int = 5
