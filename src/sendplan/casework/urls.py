@@ -4,11 +4,12 @@ live in their own URL modules, included here."""
 
 from django.urls import include, path
 
-from sendplan.casework.views import case, dashboard, tray
+from sendplan.casework.views import case, dashboard, tray, tray_export
 
 app_name = "casework"
 urlpatterns = [
     path("", tray.work_tray, name="tray"),
+    path("work-tray.csv", tray_export.work_tray_csv, name="tray-csv"),
     path("new/", case.case_new, name="new"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("<int:pk>/", case.case_detail, name="case"),
