@@ -21,6 +21,18 @@ def detail(advice) -> str:
     return reverse("casework:advice-detail", args=[advice.pk])
 
 
+def send_advice(client, advice, data: dict[str, str]):
+    """As a practitioner does: "Continue", then "Send advice" on the check-answers page.
+
+    Returns the response to sending."""
+    checked = client.post(detail(advice), {**data, "action": "check"})
+    assert checked.status_code == 302, checked.content.decode()
+    assert checked.url == detail(advice) + "?action=check"
+    check_page = client.get(checked.url)
+    assert check_page.status_code == 200
+    return client.post(detail(advice), {"action": "send", "checked": check_page.context["checked"]})
+
+
 def test_practitioner_sees_request_named_to_them_with_due_date(cast):
     with at(ADVICE):
         advice_for(cast)
@@ -103,8 +115,9 @@ def test_ep_advice_form_asks_for_sections_b_and_f(cast):
 def test_sending_health_advice_writes_sections_c_and_g(cast):
     with at(ADVICE.replace(day=20)):
         advice = advice_for(cast)
-        response = cast.client_for(cast.health).post(
-            detail(advice),
+        response = send_advice(
+            cast.client_for(cast.health),
+            advice,
             {"section_C": "Needs a daily medicine at school.", "section_G": "School nurse, daily."},
         )
     assert response.status_code == 302
@@ -132,7 +145,7 @@ def test_after_the_due_date_the_form_still_works_and_says_it_is_late(cast):
     with at(ADVICE.replace(month=4, day=1)):
         client = cast.client_for(cast.health)
         page = client.get(detail(advice)).content.decode()
-        response = client.post(detail(advice), {"section_C": "Late but useful."})
+        response = send_advice(client, advice, {"section_C": "Late but useful."})
         sent = client.get(response.url).content.decode()
     assert "This advice is late. It was due on Tuesday 25 March 2025" in page
     assert response.status_code == 302
@@ -143,7 +156,7 @@ def test_advice_already_sent_is_shown_read_only(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
-        client.post(detail(advice), {"section_C": "Given."})
+        send_advice(client, advice, {"section_C": "Given."})
         page = client.get(detail(advice)).content.decode()
     assert "The advice sent" in page
     assert "<textarea" not in page
@@ -153,10 +166,13 @@ def test_sending_twice_is_refused_with_an_error_summary(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
-        client.post(detail(advice), {"section_C": "Given."})
-        response = client.post(detail(advice), {"section_C": "Again."})
+        send_advice(client, advice, {"section_C": "Given."})
+        response = client.post(detail(advice), {"section_C": "Again.", "action": "check"})
     assert response.status_code == 409
-    assert "already given" in response.context["errors"][0]["text"]
+    assert response.context["errors"][0]["text"] == (
+        "This advice was sent on 11 February 2025. Advice cannot be changed once it has been sent."
+    )
+    assert AdviceSection.objects.get().text == "Given."
 
 
 def test_outsider_practitioner_gets_404_for_a_request(cast):

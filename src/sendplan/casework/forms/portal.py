@@ -7,25 +7,57 @@ from typing import Any
 from django import forms
 
 from sendplan.casework.models import Section
+from sendplan.casework.models.advice import ADVICE_SECTION_MAX, ADVICE_SUMMARY_MAX
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
 class AdviceForm(forms.Form):
-    """One textarea per plan section this kind of advice informs, and an optional summary."""
+    """One textarea per plan section this kind of advice informs, and an optional summary.
 
-    summary = forms.CharField(required=False, max_length=5000)
+    ``draft=True`` is for "Save as draft": a draft may be incomplete, so only the lengths are
+    checked. Otherwise at least one section must be written, as for sending.
+    """
 
-    def __init__(self, *args: Any, sections: tuple[str, ...], **kwargs: Any) -> None:
+    summary = forms.CharField(
+        required=False,
+        max_length=ADVICE_SUMMARY_MAX,
+        error_messages={
+            "max_length": f"Anything else must be {ADVICE_SUMMARY_MAX:,} characters or fewer"
+        },
+    )
+
+    def __init__(
+        self, *args: Any, sections: tuple[str, ...], draft: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.sections = sections
+        self.draft = draft
         for section in sections:
-            self.fields[f"section_{section}"] = forms.CharField(required=False, max_length=20000)
+            self.fields[f"section_{section}"] = forms.CharField(
+                required=False,
+                max_length=ADVICE_SECTION_MAX,
+                error_messages={
+                    "max_length": f"Section {section} must be {ADVICE_SECTION_MAX:,} "
+                    "characters or fewer"
+                },
+            )
+
+    @classmethod
+    def initial_from(cls, draft: dict[str, Any] | None) -> dict[str, str]:
+        """The form's initial values from a saved draft (see ``AdviceRequest.draft``)."""
+        if not draft:
+            return {}
+        initial = {f"section_{s}": str(t) for s, t in draft.get("sections", {}).items()}
+        initial["summary"] = str(draft.get("summary", ""))
+        return initial
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not self.errors and not any(
-            cleaned.get(f"section_{s}", "").strip() for s in self.sections
+        if (
+            not self.draft
+            and not self.errors
+            and not any(cleaned.get(f"section_{s}", "").strip() for s in self.sections)
         ):
             self.add_error(
                 f"section_{self.sections[0]}", "Write your advice in at least one section"

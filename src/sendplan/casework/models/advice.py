@@ -10,6 +10,10 @@ from simple_history.models import HistoricalRecords
 from sendplan.casework.models.sections import Section
 from sendplan.core.models import Tracked
 
+#: The longest advice for one section, and the longest summary, in characters.
+ADVICE_SECTION_MAX = 20000
+ADVICE_SUMMARY_MAX = 5000
+
 
 class AdviceRequest(Tracked):
     class Kind(models.TextChoices):
@@ -38,11 +42,35 @@ class AdviceRequest(Tracked):
     due_on = models.DateField(help_text="From the legal clock: 6 weeks")
     received_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    # What the people asked have written so far and not sent: {"sections": {"C": text, ...},
+    # "summary": text}. Only they see it (not the LA, not the family), and it is kept out of
+    # the history, which records what was sent. Not editable, so the admin never shows it.
+    draft = models.JSONField(null=True, blank=True, editable=False)
+    draft_saved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    draft_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords(
+        excluded_fields=["modified_at", "draft", "draft_saved_at", "draft_saved_by"]
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    draft__isnull=True, draft_saved_at__isnull=True, draft_saved_by__isnull=True
+                )
+                | Q(
+                    draft__isnull=False, draft_saved_at__isnull=False, draft_saved_by__isnull=False
+                ),
+                name="advice_draft_says_when_and_who",
+            ),
             models.CheckConstraint(
                 condition=Q(received_on__isnull=True) | Q(received_on__gte=F("requested_on")),
                 name="advice_received_after_request",
