@@ -192,3 +192,18 @@ def test_database_refuses_a_draft_without_who_saved_it_and_when(cast, health_adv
         AdviceRequest.objects.filter(pk=health_advice.pk).update(
             draft={"sections": {}, "summary": ""}
         )
+
+
+def test_advice_recorded_by_any_path_clears_the_draft(cast, health_advice):
+    # Advice that arrives another way (recorded through the core service, say from a posted
+    # report) leaves no unseen draft behind.
+    save_draft(cast, health_advice, C="Half written")
+    services.advice_submit(
+        advice_request_id=health_advice.pk,
+        received_on=TODAY,
+        submitted_by=cast.health,
+        sections={"C": "Glue ear; hearing checked yearly."},
+    )
+    advice = AdviceRequest.objects.get(pk=health_advice.pk)
+    assert (advice.draft, advice.draft_saved_at, advice.draft_saved_by) == (None, None, None)
+    assert advice.received_on == TODAY

@@ -55,17 +55,13 @@ def advice_give(
     Late advice is still accepted: the legal clock records it as late, and the case is better
     for having it. Any draft is cleared: what was sent is now the record.
     """
-    advice = services.advice_submit(
+    return services.advice_submit(
         advice_request_id=advice_request_id,
         received_on=timezone.localdate(),
         submitted_by=submitted_by,
         sections=sections,
         summary=summary,
     )
-    if advice.draft is not None:
-        advice.draft = advice.draft_saved_at = advice.draft_saved_by = None
-        _save_draft_fields(advice)
-    return advice
 
 
 def _save_draft_fields(advice: AdviceRequest) -> None:

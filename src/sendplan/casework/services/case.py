@@ -176,7 +176,10 @@ def advice_submit(
     sections: dict[str, str],
     summary: str = "",
 ) -> AdviceRequest:
-    """Record a body's advice, written into the plan sections it informs (e.g. C and G)."""
+    """Record a body's advice, written into the plan sections it informs (e.g. C and G).
+
+    Any unsent draft of it is cleared, however the advice arrives: what was given is now the
+    record."""
     advice = (
         AdviceRequest.objects.select_for_update(of=("self",))
         .select_related("case__learner")
@@ -202,6 +205,7 @@ def advice_submit(
         checks.add("sections", "Write the advice in at least one section of the plan.")
     checks.raise_if_any()
     advice.received_on, advice.summary = received_on, summary
+    advice.draft = advice.draft_saved_at = advice.draft_saved_by = None
     save(advice, changed_by=submitted_by)
     for section, text in texts.items():
         row = AdviceSection(advice_request=advice, section=section, text=text)
