@@ -139,6 +139,10 @@ def measure(size: int, requests: int, rebuild: bool) -> dict[str, Any]:
     reused = area_is_built(size)
     cast = build_area(size, seed=SEED)
     build_seconds = time.perf_counter() - started
+    # Start the application as a server does (sendplan.wsgi freezes long-lived objects out of
+    # the garbage collector's full passes: ADR 0112).
+    import sendplan.wsgi  # noqa: F401
+
     return {
         "file": str(database.relative_to(REPO)),
         "reused": reused,

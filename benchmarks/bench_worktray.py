@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     if not _cases_built():
         _build_cases(TODAY, random.Random(SEED))
     build_seconds = time.perf_counter() - started
+    # Start the application as a server does (sendplan.wsgi freezes long-lived objects out of
+    # the garbage collector's full passes: ADR 0112).
+    import sendplan.wsgi  # noqa: F401
 
     load = os.getloadavg()[0]
     with time_machine.travel(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12), tick=True):
