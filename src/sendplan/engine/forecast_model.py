@@ -11,7 +11,10 @@ Intervals come from simulated paths. Each path draws, once, a national drift err
 LA effect error (parameter uncertainty, which grows like ``h``), then yearly national and
 LA shocks (which grow like ``sqrt(h)``). Their sizes are fitted to the rolling-origin
 errors of the same history, with the LA terms depending on caseload size, and finally
-scaled so that 80 % of past errors fall inside the 80 % interval.
+scaled so that 80 % of past errors fall inside the 80 % interval. England's part is never
+narrower than a random walk in its growth rate, sized from how much England's growth has
+changed from year to year lately: past h-year errors are at least h years old, so they
+cannot yet show a change of regime that the latest growth years already show.
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class GrowthFit:
     horizon_scale: tuple[float, ...] = (1.0,)
     nat_scale: tuple[float, ...] = (1.0,)  # the same for England's part
     nat_df: float = 0.0  # Student-t degrees of freedom of England's part; 0 = normal
+    # Variance of the yearly change in England's growth rate (recent years weigh more); the
+    # floor under England's part at horizon h is this times 1 + 4 + ... + h^2.
+    nat_walk: float = 0.0
 
     def point(self, horizon: int) -> np.ndarray:
         """Cumulative log growth, shape (LAs, horizon)."""
@@ -189,6 +195,8 @@ def fit_growth(totals: np.ndarray) -> GrowthFit:
         sd_la = np.sqrt(np.maximum(design @ np.asarray(la_var), 1e-12))
         horizon_scale = _la_scale(r_la, sd_la, h_la, w_la)
         nat_scale, nat_df = _nat_scale(nat, hs, wt, nat_var)
+    nat_walk = _growth_walk(totals)
+    nat_scale = _walk_floor(nat_scale, nat_var, nat_walk)
     return GrowthFit(
         size=totals[:, -1].copy(),
         drift=drift,
@@ -202,6 +210,7 @@ def fit_growth(totals: np.ndarray) -> GrowthFit:
         horizon_scale=horizon_scale,
         nat_scale=nat_scale,
         nat_df=nat_df,
+        nat_walk=nat_walk,
     )
 
 
@@ -243,6 +252,36 @@ def _nat_scale(
         if h == 1:
             df = float(np.sum(w) ** 2 / np.sum(w**2))
     return tuple(scale) or (1.0,), df
+
+
+def _growth_walk(totals: np.ndarray) -> float:
+    """Weighted mean square of the year-to-year changes in England's log growth over the
+    last ``_WINDOW`` growth years: the innovation variance of a random walk in the growth
+    rate. Recent changes weigh more (``_ERROR_DECAY`` per year of age)."""
+    _, nat = _growths(totals)
+    changes = np.diff(nat[~np.isnan(nat)][-_WINDOW:])
+    if changes.size < 2:
+        return 0.0
+    w = _ERROR_DECAY ** np.arange(changes.size)[::-1]
+    return float(np.sum(w * changes**2) / np.sum(w))
+
+
+def _walk_floor(
+    scale: tuple[float, ...], nat_var: tuple[float, float], walk: float
+) -> tuple[float, ...]:
+    """England's per-horizon factors, raised where needed so that the variance of its part at
+    horizon h is at least ``walk * (1 + 4 + ... + h^2)``: the spread of the cumulative growth
+    if the growth rate keeps changing as much as it did lately. The past h-year errors behind
+    ``scale`` start h or more years before the origin, so after a change of regime they are
+    the last to know; the floor reacts at once, and stops binding once the errors catch up.
+    """
+    out: list[float] = []
+    for h in range(1, _CV_HORIZONS + 1):
+        factor = scale[min(h, len(scale)) - 1]
+        model = max(nat_var[0] * h * h + nat_var[1] * h, 1e-12)
+        floor = walk * sum(k * k for k in range(1, h + 1))
+        out.append(float(np.sqrt(max(model * factor * factor, floor) / model)))
+    return tuple(out)
 
 
 def simulate_totals(
