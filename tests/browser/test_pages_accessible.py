@@ -64,6 +64,10 @@ def test_caseworker_pages_have_no_accessibility_violations(site, case_out_for_co
 def test_manager_dashboard_has_no_accessibility_violations(site, case_out_for_comments):
     site.sign_in("manager")
     visit(site, "casework:dashboard")
+    # Twice: the first visit is itself an access, so the second shows a table of one.
+    visit(site, "learners:accesses", case_out_for_comments.learner_id)
+    visit(site, "learners:accesses", case_out_for_comments.learner_id)
+    assert site.page.locator("tbody tr").count() == 1
 
 
 def test_practitioner_advice_pages_have_no_accessibility_violations(site, case_out_for_comments):

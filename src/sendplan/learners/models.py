@@ -225,6 +225,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        indexes = [
+            # "Who accessed this learner between two dates" (a breach investigation): one
+            # range scan of this index, already in time order.
+            models.Index(fields=["learner", "at"], name="auditevent_learner_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
