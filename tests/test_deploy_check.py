@@ -14,7 +14,13 @@ TEST_KEY = "test-only-key-" + "".join(chr(65 + (i * 7) % 26) + str(i % 10) for i
 
 
 def _deploy_check(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in STRIPPED}
+    # The browser tests allow Django's sync calls inside Playwright's event loop through
+    # DJANGO_ALLOW_ASYNC_UNSAFE; a deployment must not, and the check says so.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in STRIPPED and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         SENDPLAN_ENV="production",
         SECRET_KEY=TEST_KEY,

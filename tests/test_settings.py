@@ -110,3 +110,11 @@ def test_production_refuses_to_turn_the_second_factor_off():
         SENDPLAN_SECOND_FACTOR="false",
     )
     assert "SENDPLAN_SECOND_FACTOR cannot be turned off in production" in result.stderr
+
+
+def test_the_idle_timeout_must_be_a_whole_number_of_at_least_five_minutes():
+    assert load_settings(SENDPLAN_IDLE_MINUTES="15").returncode == 0
+    too_short = load_settings(SENDPLAN_IDLE_MINUTES="4")
+    assert "SENDPLAN_IDLE_MINUTES must be at least 5, not 4" in too_short.stderr
+    not_a_number = load_settings(SENDPLAN_IDLE_MINUTES="half an hour")
+    assert "SENDPLAN_IDLE_MINUTES must be a whole number" in not_a_number.stderr

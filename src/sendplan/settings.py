@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "simple_history",
+    "sendplan.core",
     "sendplan.accounts",
     "sendplan.learners",
     "sendplan.provision",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Signs out after SENDPLAN_IDLE_MINUTES without a request, before anything else runs.
+    "sendplan.accounts.idle.idle_timeout",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -178,6 +181,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Minutes without a request after which a signed-in user is signed out; a warning comes two
+# minutes before (ADR 0109, decision 10). SESSION_COOKIE_AGE stays the absolute limit.
+SENDPLAN_IDLE_MINUTES = envint("SENDPLAN_IDLE_MINUTES", 30, minimum=5)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

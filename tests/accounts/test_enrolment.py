@@ -245,8 +245,10 @@ def test_a_link_opened_before_someone_else_signs_in_does_not_set_them_up(client,
 
 
 def test_a_link_that_expires_before_the_code_is_confirmed_sets_nothing_up(client, cast, settings):
-    # An hour, so the session (8 hours) is still alive when the link has run out.
+    # An hour, so the session (8 hours) is still alive when the link has run out; and an
+    # idle timeout longer than the wait, so that the session is not ended for inactivity.
     settings.SENDPLAN_ENROLMENT_LINK_HOURS = 1
+    settings.SENDPLAN_IDLE_MINUTES = 180
     with time_machine.travel(NOW, tick=False):
         issued = issue_link(cast.caseworker)
         client.get(link_path(issued))

@@ -122,7 +122,7 @@ def test_run_page_queries_do_not_grow_with_learners(cast, area, django_assert_ma
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("planning:run", args=[big.pk]))
     assert len(many) == len(few)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):  # 16, and saving the session (3 in tests)
         client.get(reverse("planning:run", args=[big.pk]))
 
 

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from sendplan.accounts import enrolment, second_factor, services
+from sendplan.accounts import enrolment, idle, second_factor, services
 from sendplan.accounts.enrolment import LinkState
 from sendplan.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
-from sendplan.web.access import before_second_factor, public
+from sendplan.web.access import before_second_factor, public, requires_access, signed_in
 from sendplan.web.forms import error_summary
 
 # Outcomes of the second factor, by user id only: no names, usernames, tokens or codes.
@@ -73,6 +73,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # login() rotates the session key, so a session fixed before sign-in is useless.
         login(request, form.get_user())
+        idle.start_session(request)
         if second_factor.is_pending(request):
             return second_factor.redirect_to_second_factor(request, _next_url(request))
         return redirect(_next_url(request))
@@ -85,6 +86,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "errors": error_summary(form, non_field_anchor="username"),
             "next": request.POST.get("next") or request.GET.get("next") or "",
             "setting_up": enrolment.session_has_link(request),
+            "idle_minutes": (
+                idle.idle_minutes()
+                if request.GET.get(idle.SIGNED_OUT_PARAMETER) == idle.INACTIVE
+                else None
+            ),
         },
     )
 
@@ -283,6 +289,15 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     # POST only, with the CSRF check: a link or an image on another site cannot sign you out.
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@requires_access(signed_in)
+@never_cache
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """The warning's "Stay signed in". The idle-timeout middleware has already noted this
+    request as activity; the session's absolute limit is unchanged."""
+    return HttpResponse(status=204)
 
 
 def locked_out(
