@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from sendplan.accounts.access import active_memberships_filter, standing_for
-from sendplan.accounts.models import Membership, User
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import User
 from sendplan.casework import clock
+from sendplan.casework.advice_access import addressed_to, is_addressed_to
 from sendplan.casework.models import (
     OPEN_STAGES,
     AdviceRequest,
@@ -81,18 +82,11 @@ def advice_status(advice: AdviceRequest, *, today: dt.date) -> AdviceStatus:
     return AdviceStatus("To do", "blue")
 
 
-def _addressed_to(user: User) -> Q:
-    org_ids = Membership.objects.filter(active_memberships_filter(), user=user).values(
-        "organisation_id"
-    )
-    return Q(practitioner=user) | Q(practitioner__isnull=True, organisation_id__in=org_ids)
-
-
 def advice_addressed_to(*, fetched_by: User, outstanding: bool) -> QuerySet[AdviceRequest]:
     """Requests addressed to this user, outstanding (oldest due first) or answered (newest
     first). The row data come in a fixed number of queries."""
     queryset = AdviceRequest.objects.filter(
-        _addressed_to(fetched_by), case__learner__archived_at__isnull=True
+        addressed_to(fetched_by), case__learner__archived_at__isnull=True
     ).select_related("case__learner", "case__caseworker", "organisation", "practitioner")
     if outstanding:
         return queryset.filter(
@@ -118,7 +112,7 @@ def advice_request_for_user(user: User, pk: int) -> tuple[AdviceRequest, bool]:
     )
     if advice is None:
         raise Http404("No request found")
-    if AdviceRequest.objects.filter(_addressed_to(user), pk=pk).exists():
+    if is_addressed_to(user, advice):
         return advice, True
     if advice.case.learner.responsible_la_id in standing_for(user).la_ids:
         return advice, False

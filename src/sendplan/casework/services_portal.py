@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sendplan.accounts.access import active_memberships_filter
-from sendplan.accounts.models import Membership, User
+from sendplan.accounts.models import User
 from sendplan.casework import notifications, services
+from sendplan.casework.advice_access import is_addressed_to
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.models import (
     AdviceRequest,
@@ -71,16 +71,6 @@ def _save_draft_fields(advice: AdviceRequest) -> None:
     advice.save_without_historical_record(update_fields=_DRAFT_FIELDS)  # type: ignore[attr-defined]
 
 
-def advice_asked_of(user: User, advice: AdviceRequest) -> bool:
-    """Whether the advice was asked of this user: by name, or of their organisation with
-    nobody named. Only they may keep a draft of it, see it, or send it from the portal."""
-    if advice.practitioner_id is not None:
-        return advice.practitioner_id == user.pk
-    return Membership.objects.filter(
-        active_memberships_filter(), user=user, organisation_id=advice.organisation_id
-    ).exists()
-
-
 def advice_draft_fingerprint(draft: dict[str, Any] | None) -> str:
     """A short digest of a draft's words: the check page posts it back, so what is sent is
     exactly what the sender checked."""
@@ -95,7 +85,8 @@ def _advice_locked(advice_request_id: int, user: User) -> AdviceRequest:
         .select_related("case", "draft_saved_by")
         .get(pk=advice_request_id)
     )
-    if not advice_asked_of(user, advice):
+    # Only those asked may keep a draft of it, see it, or send it from the portal.
+    if not is_addressed_to(user, advice):
         raise PermissionDenied("Only the person or organisation asked may write this advice.")
     if advice.received_on is not None:
         raise TransitionRefused(

@@ -12,9 +12,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from sendplan.accounts.access import active_memberships_filter, standing_for
-from sendplan.accounts.models import Membership, Organisation, User
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import Organisation, User
 from sendplan.casework import clock, notifications
+from sendplan.casework.advice_access import is_addressed_to
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.models import (
     OPEN_STAGES,
@@ -156,12 +157,7 @@ def advice_request(
 
 
 def _may_submit(user: User, advice: AdviceRequest) -> bool:
-    if advice.practitioner_id == user.pk:
-        return True
-    member = Membership.objects.filter(
-        active_memberships_filter(), user=user, organisation_id=advice.organisation_id
-    ).exists()
-    if member and advice.practitioner_id is None:
+    if is_addressed_to(user, advice):
         return True
     # LA staff may record advice that arrived by post or email.
     return advice.case.learner.responsible_la_id in standing_for(user).la_ids
