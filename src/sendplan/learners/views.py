@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.models import User
 from sendplan.core.errors import PermissionDenied, StaleEdit
+from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.forms import (
     LearnerDetailsForm,
     LearnerSearchForm,
@@ -114,7 +115,12 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "learners/record.html",
         # The record's "learner" is its identity basics only, not the model.
-        {"can_edit": can_edit, "cases": cases, **record},
+        {
+            "can_edit": can_edit,
+            "cases": cases,
+            "may_investigate": may_investigate_learner(learner=learner, user=user),
+            **record,
+        },
     )
 
 
