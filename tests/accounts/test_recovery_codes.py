@@ -122,10 +122,10 @@ def test_after_a_wrong_recovery_code_the_next_try_must_wait_even_if_right(client
         sign_in(client, "caseworker")
         client.post(RECOVERY, {"code": "zzzzzzzz" if "zzzzzzzz" not in codes else "yyyyyyyy"})
         response = client.post(RECOVERY, {"code": codes[0]})
-    html = response.content.decode()
-    assert "You have entered too many wrong codes. Wait 1 second, then enter a new code" in html
-    assert StaticToken.objects.filter(token=codes[0]).exists()
-    assert client.get(HOME)["Location"].startswith(CODE)
+        html = response.content.decode()
+        assert "You have entered too many wrong codes. Wait 1 second, then enter a new code" in html
+        assert StaticToken.objects.filter(token=codes[0]).exists()
+        assert client.get(HOME)["Location"].startswith(CODE)
 
 
 def test_the_wait_doubles_after_each_wrong_recovery_code(cast, codes):

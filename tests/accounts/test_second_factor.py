@@ -124,10 +124,10 @@ def test_after_a_wrong_code_the_next_try_must_wait_even_if_right(client, cast):
         sign_in(client, "caseworker")
         client.post(CODE, {"code": "000000" if code_for(device) != "000000" else "111111"})
         response = client.post(CODE, {"code": code_for(device)})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "You have entered too many wrong codes. Wait 1 second, then enter a new code" in html
-    assert client.get(HOME)["Location"].startswith(CODE)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "You have entered too many wrong codes. Wait 1 second, then enter a new code" in html
+        assert client.get(HOME)["Location"].startswith(CODE)
 
 
 def test_a_code_works_once(client, cast):
