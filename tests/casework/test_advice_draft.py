@@ -13,7 +13,7 @@ from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case import services as case_services
 from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import TransitionRefused
-from sendplan.learners.templatetags.learner_tags import govuk_time
+from sendplan.core.dates import govuk_time
 from tests.casework.conftest import ADVICE, TODAY, make_case
 
 

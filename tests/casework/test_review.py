@@ -46,7 +46,7 @@ def test_a_planned_meeting_needs_invitations_two_weeks_before(cast):
                 invitations_sent_on=dt.date(2026, 4, 7),
                 changed_by=cast.caseworker,
             )
-        assert "by 06 April 2026" in refused.value.message_dict["invitations_sent_on"][0]
+        assert "by 6 April 2026" in refused.value.message_dict["invitations_sent_on"][0]
         review = review_services.review_schedule(
             plan_id=plan.pk,
             meeting_on=MEETING,

@@ -10,8 +10,8 @@ from django.utils import timezone
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Stage
 from sendplan.casework.plans import services as plan_services
+from sendplan.core.dates import govuk_time
 from sendplan.learners.models import AuditEvent
-from sendplan.learners.templatetags.learner_tags import govuk_time
 from tests.casework_pages.portal_builders import ADVICE, DRAFT, advice_for, at, make_case
 from tests.casework_pages.test_contributors import detail, send_advice
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from sendplan.core.dates import age_on
 from sendplan.engine.geo import haversine_km
 from sendplan.engine.placement import NEED_CODES
 from sendplan.learners.models import Learner
@@ -21,7 +22,6 @@ from sendplan.planning.cohort import (
     PHASE_TRANSFER,
     SPECIALIST_KINDS,
     CohortDefinition,
-    age_on,
     born_aged,
     cohort_queryset,
     planning_date,

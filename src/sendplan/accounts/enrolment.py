@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendplan.accounts.models import EnrolmentLink, User
+from sendplan.core.dates import govuk_date
 
 #: Where the digest of an opened link waits in the session until the user signs in.
 SESSION_KEY = "sendplan_enrolment_link"
@@ -132,4 +133,4 @@ def when(moment: dt.datetime) -> str:
     else:
         minutes = f":{local.minute:02d}" if local.minute else ""
         time = f"{local.hour % 12 or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
-    return f"{local.day} {local:%B %Y} at {time}"
+    return f"{govuk_date(local)} at {time}"

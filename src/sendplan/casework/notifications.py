@@ -30,6 +30,7 @@ from sendplan.accounts.models import Membership, Role, User
 from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case
+from sendplan.core.dates import age_on, govuk_date
 from sendplan.learners.models import Involvement, Learner
 
 log = logging.getLogger(__name__)
@@ -40,20 +41,6 @@ SUBJECT = "Update about an education, health and care plan"
 YOUNG_PERSON_AGE = 16
 #: Roles that answer a request for advice addressed to an organisation with nobody named.
 ADVISER_ROLES = (Role.HEALTH, Role.SOCIAL_WORKER, Role.EP, Role.SETTING_STAFF)
-
-
-def long_date(day: dt.date) -> str:
-    """GOV.UK style with the weekday: 'Monday 16 March 2026'.
-
-    >>> long_date(dt.date(2026, 3, 16))
-    'Monday 16 March 2026'
-    """
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def age_on(date_of_birth: dt.date, day: dt.date) -> int:
-    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - before_birthday
 
 
 def rights_are_young_persons(learner: Learner, *, on: dt.date | None = None) -> bool:
@@ -112,7 +99,7 @@ def render_notice(notice: Notice, *, reference: int) -> str:
         "casework/email/notice.txt",
         {
             "notice": notice,
-            "date_text": long_date(notice.date) if notice.date else "",
+            "date_text": govuk_date(notice.date, weekday=True),
             "reference": reference,
             "sign_in_url": _sign_in_url(),
             "service_name": settings.SERVICE_NAME,

@@ -24,7 +24,7 @@ def govuk_date(day: dt.date | None, *, weekday: bool = False) -> str:
     return f"{day:%A} {text}" if weekday else text
 
 
-def govuk_time(moment: dt.datetime | None) -> str:
+def govuk_time(moment: object) -> str:
     """A moment in the service's time zone: '9:30am on 5 January 2026'."""
     if not isinstance(moment, dt.datetime):
         return ""

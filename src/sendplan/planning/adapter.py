@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Prefetch, QuerySet
 
+from sendplan.core.dates import age_on
 from sendplan.engine.geo import PHASES, haversine_km, phase_for_age
 from sendplan.engine.placement import ALL_NEEDS, NEED_CODES, PlacementProblem
 from sendplan.engine.placement_model import round_pounds
 from sendplan.learners.models import Learner, Need
-from sendplan.planning.cohort import age_on, open_placements
+from sendplan.planning.cohort import open_placements
 from sendplan.provision.export import export_rows, register_settings
 from sendplan.provision.models import ProvisionStrand, Setting
 

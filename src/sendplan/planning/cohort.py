@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from sendplan.core.dates import govuk_date
 from sendplan.learners.models import Learner, Placement
 from sendplan.provision.models import ProvisionStrand, Setting
 
@@ -58,16 +59,6 @@ def planning_date(today: dt.date) -> dt.date:
     return next_september(today) - dt.timedelta(days=1)
 
 
-def age_on(date_of_birth: dt.date, on: dt.date) -> int:
-    """Age in whole years on a date.
-
-    >>> age_on(dt.date(2016, 8, 31), dt.date(2027, 8, 31)), age_on(dt.date(2016, 9, 1), dt.date(2027, 8, 31))
-    (11, 10)
-    """
-    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
-    return on.year - date_of_birth.year - int(before_birthday)
-
-
 def born_aged(age: int, on: dt.date) -> Q:
     """Learners exactly ``age`` years old on ``on`` (``on`` must not be 29 February)."""
     youngest = on.replace(year=on.year - age)
@@ -104,7 +95,7 @@ class CohortDefinition:
     def describe(self) -> str:
         parts = []
         if self.phase_transfers:
-            parts.append(f"phase transfers (aged 11 or 16 on {self.on:%-d %B %Y})")
+            parts.append(f"phase transfers (aged 11 or 16 on {govuk_date(self.on)})")
         if self.independent:
             parts.append("learners in independent placements")
         if self.without_placement:

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
+from sendplan.core.dates import govuk_date
 from sendplan.learners.models import Placement
 from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
 from sendplan.provision.models import ProvisionStrand
@@ -183,7 +184,7 @@ def _accept(
     if current is not None and starts_on <= current.started_on:
         raise DecisionRefused(
             f"The new place must start after the current one started "
-            f"({current.started_on:%-d %B %Y})."
+            f"({govuk_date(current.started_on)})."
         )
     strand = (
         ProvisionStrand.objects.select_for_update(of=("self",))

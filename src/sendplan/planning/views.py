@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.accounts.access import standing_for
+from sendplan.core.dates import govuk_date
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.learners.selectors import learner_for_user
@@ -277,7 +278,7 @@ def proposal_detail(request: HttpRequest, run_pk: int, pk: int) -> HttpResponse:
     if decided.decision == Proposal.Decision.ACCEPTED and decided.starts_on is not None:
         text = (
             f"Proposal for learner {decided.learner_id} accepted: a placement at "
-            f"{decided.proposed_setting_name} starts on {decided.starts_on:%-d %B %Y}."
+            f"{decided.proposed_setting_name} starts on {govuk_date(decided.starts_on)}."
         )
     else:
         text = f"Proposal for learner {decided.learner_id} rejected. The reason is recorded."

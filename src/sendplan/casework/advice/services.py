@@ -31,7 +31,7 @@ from sendplan.casework.case.models import Stage
 from sendplan.casework.case.services import DateChecks, lock_case, require_stage, save
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Section
-from sendplan.learners.templatetags.learner_tags import govuk_time
+from sendplan.core.dates import govuk_date, govuk_time
 
 
 @transaction.atomic
@@ -104,7 +104,9 @@ def advice_submit(
     if not _may_submit(submitted_by, advice):
         raise PermissionDenied("Only the person or organisation asked may give this advice.")
     if advice.received_on is not None:
-        raise TransitionRefused(f"This advice was already given on {advice.received_on:%d %B %Y}.")
+        raise TransitionRefused(
+            f"This advice was already given on {govuk_date(advice.received_on)}."
+        )
     require_stage(
         advice.case,
         {Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING},
@@ -180,7 +182,7 @@ def _advice_locked(advice_request_id: int, user: User) -> AdviceRequest:
         raise PermissionDenied("Only the person or organisation asked may write this advice.")
     if advice.received_on is not None:
         raise TransitionRefused(
-            f"This advice was sent on {advice.received_on.day} {advice.received_on:%B %Y}. "
+            f"This advice was sent on {govuk_date(advice.received_on)}. "
             "Advice cannot be changed once it has been sent."
         )
     if advice.case.stage not in _TAKING_ADVICE:

@@ -21,15 +21,12 @@ from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import OPEN_STAGES, TERMINAL_STAGES, Case, CaseException, Stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Plan
+from sendplan.core.dates import govuk_date
 from sendplan.learners.models import Learner
 
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 class DateChecks:
@@ -50,7 +47,7 @@ class DateChecks:
         self, field: str, value: dt.date | None, earlier: dt.date | None, what: str
     ) -> None:
         if value is not None and earlier is not None and value < earlier:
-            self.add(field, f"The date cannot be before {what} ({_long(earlier)}).")
+            self.add(field, f"The date cannot be before {what} ({govuk_date(earlier)}).")
 
     def required(self, field: str, value: object, message: str) -> None:
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
@@ -321,7 +318,7 @@ def exception_update(
         ("family_told_on", family_told_on, record.family_told_on),
     ):
         if value is not None and recorded is not None:
-            checks.add(field, f"This date is already recorded ({_long(recorded)}).")
+            checks.add(field, f"This date is already recorded ({govuk_date(recorded)}).")
         checks.not_before(field, value, record.starts_on, "the start of the exception")
     checks.past("ends_on", ends_on, "the exception ended")
     checks.past("family_told_on", family_told_on, "the family was told")

@@ -32,11 +32,11 @@ from sendplan.casework.steps import (
     current_draft,
     offered_steps,
 )
+from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
-from sendplan.learners.templatetags.learner_tags import govuk_time
 from sendplan.web.access import la_staff, professional, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 

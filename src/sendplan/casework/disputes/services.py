@@ -11,6 +11,7 @@ from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.case.services import DateChecks, lock_case, save
 from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
+from sendplan.core.dates import govuk_date
 
 
 @transaction.atomic
@@ -104,7 +105,7 @@ def tribunal_record(
     if first is not None and registered_on > first:
         checks.add(
             "registered_on",
-            f"The date cannot be after the first order ({first.day} {first:%B %Y}).",
+            f"The date cannot be after the first order ({govuk_date(first)}).",
         )
     checks.raise_if_any()
     appeal.about, appeal.registered_on, appeal.hearing_on = about, registered_on, hearing_on
@@ -147,7 +148,7 @@ def tribunal_order_record(
                 checks.add(
                     name,
                     "Give the date of the appeal's outcome, the day the Tribunal was told "
-                    f"({notice.day} {notice:%B %Y}).",
+                    f"({govuk_date(notice)}).",
                 )
         checks.raise_if_any()
         notified_on = made_on = notice

@@ -20,11 +20,11 @@ from sendplan.casework.family import services as family_services
 from sendplan.casework.family.forms import FamilyCommentForm, FamilyViewsForm
 from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.family.selectors import FamilyCase, family_case, family_cases, family_draft
+from sendplan.core.dates import govuk_time
 from sendplan.core.errors import StaleEdit
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.learners.templatetags.learner_tags import govuk_time
 from sendplan.web.access import has_a_role, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 

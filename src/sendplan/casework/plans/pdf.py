@@ -30,6 +30,7 @@ from reportlab.platypus import (
 
 from sendplan.casework.plans.models import Section
 from sendplan.casework.plans.selectors import PlanSections, budget_text, placement_text
+from sendplan.core.dates import govuk_date
 
 _BASE = getSampleStyleSheet()
 _BODY = ParagraphStyle("Body", parent=_BASE["BodyText"], fontSize=11, leading=15, alignment=TA_LEFT)
@@ -39,13 +40,13 @@ _H2 = ParagraphStyle("Section", parent=_BASE["Heading2"], fontSize=14, spaceBefo
 _H3 = ParagraphStyle("Part", parent=_BASE["Heading3"], fontSize=12)
 
 
-def _long(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else "Not issued"
-
-
 def _text(value: str) -> str:
     """Escape for ReportLab's paragraph markup and keep the writer's line breaks."""
     return escape(value.strip(), quote=False).replace("\n", "<br/>")
+
+
+def _day_or_not_issued(day: dt.date | None) -> str:
+    return govuk_date(day) or "Not issued"
 
 
 class _SectionHeading(Paragraph):
@@ -91,9 +92,9 @@ def _story(sections: PlanSections, width: float) -> list[Flowable]:
     story: list[Flowable] = [
         Paragraph("Education, health and care plan", _TITLE),
         _para(f"{learner.given_name} {learner.family_name}", _H3),
-        _para(f"Date of birth: {_long(learner.date_of_birth)}"),
-        _para(f"Version {version.number}, issued {_long(version.issued_on)}"),
-        _para(f"Plan first issued: {_long(plan.issued_on)}"),
+        _para(f"Date of birth: {_day_or_not_issued(learner.date_of_birth)}"),
+        _para(f"Version {version.number}, issued {_day_or_not_issued(version.issued_on)}"),
+        _para(f"Plan first issued: {_day_or_not_issued(plan.issued_on)}"),
         Spacer(1, 4 * mm),
     ]
     story += [
@@ -155,7 +156,7 @@ def _story(sections: PlanSections, width: float) -> list[Flowable]:
         story += [
             _para(
                 f"{a.get_kind_display()} from {a.organisation.name}, "
-                f"received {_long(a.received_on)}"
+                f"received {_day_or_not_issued(a.received_on)}"
             )
             for a in sections.advice
         ]
@@ -175,7 +176,7 @@ def plan_pdf(sections: PlanSections) -> bytes:
     learner = version.plan.learner
     title = (
         f"EHC plan for {learner.given_name} {learner.family_name}, version {version.number}, "
-        f"issued {_long(version.issued_on)}"
+        f"issued {_day_or_not_issued(version.issued_on)}"
     )
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -192,7 +193,7 @@ def plan_pdf(sections: PlanSections) -> bytes:
         displayDocTitle=True,
         creator="SENDplan",
     )
-    footer = f"EHC plan version {version.number}, issued {_long(version.issued_on)}"
+    footer = f"EHC plan version {version.number}, issued {_day_or_not_issued(version.issued_on)}"
 
     def _page(canvas, document) -> None:  # type: ignore[no-untyped-def]
         canvas.saveState()

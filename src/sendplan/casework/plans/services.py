@@ -26,6 +26,7 @@ from sendplan.casework.plans.models import (
     Section,
 )
 from sendplan.casework.reviews.models import Review
+from sendplan.core.dates import govuk_date
 from sendplan.provision.models import Setting
 
 
@@ -341,7 +342,7 @@ def _issue_first(
     if case.draft_comments_received_on is None and issued_on < close:
         checks.add(
             "issued_on",
-            f"The family have until {close:%d %B %Y} to comment on the draft (Reg 13(1)); "
+            f"The family have until {govuk_date(close)} to comment on the draft (Reg 13(1)); "
             "record their comments or wait until then.",
         )
     checks.raise_if_any()
@@ -373,7 +374,7 @@ def plan_issue(
             if issued_on < close:
                 checks.add(
                     "issued_on",
-                    f"The family have until {close:%d %B %Y} to make representations on the "
+                    f"The family have until {govuk_date(close)} to make representations on the "
                     "proposed amendments (Reg 22).",
                 )
         checks.raise_if_any()

@@ -55,11 +55,11 @@ from sendplan.casework.plans.selectors import (
     version_for_user,
     versions_for,
 )
+from sendplan.core.dates import govuk_date, govuk_time
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.learners.templatetags.learner_tags import govuk_time
 from sendplan.web.access import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 
@@ -257,7 +257,7 @@ def _advice_choices(plan: Plan, sections: PlanSections) -> list[tuple[int, str]]
     return [
         (
             a.pk,
-            f"{a.get_kind_display()} from {a.organisation.name}, received {a.received_on:%-d %B %Y}",
+            f"{a.get_kind_display()} from {a.organisation.name}, received {govuk_date(a.received_on)}",
         )
         for a in received
         if a.pk not in attached

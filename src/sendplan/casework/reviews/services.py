@@ -15,6 +15,7 @@ from sendplan.casework.case.services import DateChecks, save
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import CeaseReason, Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
+from sendplan.core.dates import govuk_date
 
 #: Cease reasons after which the family has no appeal to wait for.
 _NO_APPEAL = frozenset({CeaseReason.TRANSFERRED_LA, CeaseReason.LEFT_ENGLAND, CeaseReason.DECEASED})
@@ -95,7 +96,7 @@ def review_schedule(
         if sent is None or sent > notice_by:
             checks.add(
                 "invitations_sent_on",
-                f"Invitations must go out by {notice_by:%d %B %Y}, 2 weeks before the meeting "
+                f"Invitations must go out by {govuk_date(notice_by)}, 2 weeks before the meeting "
                 "(Regs 20(2), 21(2)).",
             )
         review.meeting_on = meeting_on
@@ -247,7 +248,7 @@ def plan_cease(
         if ceased_on < end:
             checks.add(
                 "reason",
-                f"The plan may continue to {end:%d %B %Y}, the end of the academic year in "
+                f"The plan may continue to {govuk_date(end)}, the end of the academic year in "
                 "which the young person turns 25.",
             )
     if decided and reason not in _NO_APPEAL and not appeal_concluded:
@@ -256,7 +257,7 @@ def plan_cease(
             checks.add(
                 "ceased_on",
                 "The plan is maintained until the time to appeal has passed "
-                f"({keep_until:%d %B %Y}) or an appeal has ended.",
+                f"({govuk_date(keep_until)}) or an appeal has ended.",
             )
     checks.raise_if_any()
     plan.status, plan.ceased_on, plan.cease_reason = Plan.Status.CEASED, ceased_on, reason

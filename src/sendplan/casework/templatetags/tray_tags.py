@@ -54,14 +54,6 @@ def days_words(days: int) -> str:
 
 
 @register.filter
-def govuk_date(day: dt.date | None) -> str:
-    """'5 January 2026' (GOV.UK style: no leading zero, no comma)."""
-    if not isinstance(day, dt.date):
-        return ""
-    return f"{day.day} {day:%B %Y}"
-
-
-@register.filter
 def field_kind(bound: forms.BoundField) -> str:
     """Which GOV.UK component renders a form field."""
     field, widget = bound.field, bound.field.widget

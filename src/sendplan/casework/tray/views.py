@@ -37,6 +37,7 @@ from sendplan.casework.tray.selectors import (
     published_timeliness,
     timeliness,
 )
+from sendplan.core.dates import govuk_date
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.access import la_staff, requires_access
@@ -280,10 +281,6 @@ def _la_code(user: User) -> str:
     return codes[0] if codes else LAMBETH
 
 
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _pc(value: float | None) -> str:
     return "no plans" if value is None else f"{value:.1f}%"
 
@@ -297,7 +294,7 @@ def timeliness_bars(user: User, today: dt.date) -> list[Bar]:
     bars = [
         Bar(
             "This service",
-            f"{_long(since + dt.timedelta(days=1))} to {_long(today)}",
+            f"{govuk_date(since + dt.timedelta(days=1))} to {govuk_date(today)}",
             ours.pc_plans_issued_within_20_weeks,
             ours.pc_plans_issued_20_weeks_ex,
             ours.plans_issued_den,

@@ -23,7 +23,7 @@ def govuk_date(day: dt.date | None, style: str = "") -> str:
 
 
 @register.filter
-def govuk_time(moment: dt.datetime | None) -> str:
+def govuk_time(moment: object) -> str:
     """'9:30am on 5 January 2026'."""
     return dates.govuk_time(moment)
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from sendplan.core.dates import govuk_date
 from sendplan.demo.build import DEFAULT_SEED, build_demo, reset_demo
 from sendplan.demo.learners_data import CENSUS_DATE
 
@@ -69,7 +70,7 @@ class Command(BaseCommand):
         counts = summary.counts
         self.stdout.write(
             f"Built the Lambeth demo partnership (seed {summary.seed}, as at "
-            f"{summary.as_at:%d %B %Y}) in {summary.seconds:.1f} s: {counts['learners']:,} "
+            f"{govuk_date(summary.as_at)}) in {summary.seconds:.1f} s: {counts['learners']:,} "
             f"synthetic learners, {counts['settings']} settings, {counts['placements']:,} "
             f"placements, {counts['involvements']:,} involvements, {counts['users']} users."
         )
