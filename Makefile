@@ -40,6 +40,13 @@ install: $(VENV)/.installed $(STATIC)/sendplan.css ## Install runtime and develo
 
 assets: $(STATIC)/sendplan.css ## Build the GOV.UK Frontend CSS, script and images only (for a production install)
 
+# The demo partnership is Lambeth's. The product has no default area or partnership name, so
+# the demo targets set them (and the footer's "synthetic" notice); values already in the
+# environment win. `sendplan demo` prints the same three.
+demo serve: export SENDPLAN_LA_CODE ?= E09000022
+demo serve: export SENDPLAN_PARTNERSHIP_NAME ?= Lambeth SEND Partnership (demo)
+demo serve: export SENDPLAN_DEMO ?= true
+
 demo: install ## Migrate the SQLite database, build the demo partnership and serve it on 127.0.0.1:8000
 	$(BIN)/sendplan migrate --no-input
 	$(BIN)/sendplan demo

@@ -2,7 +2,8 @@
 
 Timeliness is the DfE measure over final plans issued in the last 12 months, with and
 without the cases where a lawful exception applied, beside the latest published national
-and local figures from DfE's ``timeliness_20_week.csv``. The chart is inline SVG drawn with
+and local figures from DfE's ``timeliness_20_week.csv`` (``sendplan.core.published``), or a
+sentence saying which of them is missing. The chart is inline SVG drawn with
 presentation attributes (the CSP forbids inline styles) and always comes with its table
 and a sentence saying what it shows.
 """
@@ -19,13 +20,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from sendplan.accounts.access import standing_for
-from sendplan.accounts.models import Organisation, User
+from sendplan.accounts.models import User
 from sendplan.casework.selectors import caseloads, timeliness
-from sendplan.casework.selectors_tray import published_timeliness
+from sendplan.core.published import TimelinessComparison, local_area_for, published_timeliness
 from sendplan.web.access import la_staff, requires_access
 
-LAMBETH = "E09000022"
 # Analysis Function palette: dark blue and orange for two series (3:1 against white).
 DARK_BLUE, ORANGE = "#12436D", "#F46A25"
 
@@ -40,15 +39,6 @@ class Bar:
     source: str
 
 
-def _la_code(user: User) -> str:
-    codes = [
-        o.code
-        for o in standing_for(user).organisations
-        if o.kind == Organisation.Kind.LOCAL_AUTHORITY and o.code
-    ]
-    return codes[0] if codes else LAMBETH
-
-
 def _long(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -57,11 +47,8 @@ def _pc(value: float | None) -> str:
     return "no plans" if value is None else f"{value:.1f}%"
 
 
-def timeliness_bars(user: User, today: dt.date) -> list[Bar]:
+def timeliness_bars(user: User, today: dt.date, published: TimelinessComparison) -> list[Bar]:
     ours = timeliness(fetched_by=user, today=today)
-    published = published_timeliness(la_code=_la_code(user))
-    if published["local"] is None:
-        published = {**published, "local": published_timeliness(la_code=LAMBETH)["local"]}
     since = today - dt.timedelta(days=365)
     bars = [
         Bar(
@@ -73,8 +60,7 @@ def timeliness_bars(user: User, today: dt.date) -> list[Bar]:
             "casework records",
         )
     ]
-    for key in ("local", "national"):
-        row = published[key]
+    for row in (published.local, published.national):
         if row is not None:
             bars.append(
                 Bar(
@@ -83,7 +69,7 @@ def timeliness_bars(user: User, today: dt.date) -> list[Bar]:
                     row.with_exceptions_pc,
                     row.without_exceptions_pc,
                     row.plans,
-                    f"DfE, Education, health and care plans, {row.year} (published 2025)",
+                    published.source,
                 )
             )
     return bars
@@ -196,7 +182,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     loads = caseloads(fetched_by=user)
-    bars = timeliness_bars(user, today)
+    published = published_timeliness(area=local_area_for(user))
+    bars = timeliness_bars(user, today, published)
     title, summary = _title_and_summary(bars)
     return render(
         request,
@@ -209,5 +196,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": bar_chart(bars),
             "chart_title": title,
             "chart_summary": summary,
+            "published_missing": published.missing,
         },
     )
