@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cases_built() -> bool:
-    from sendplan.casework.models import Case
+    from sendplan.casework.case.models import Case
 
     return Case.objects.filter(requested_by=MARK).count() == sum(CASELOADS.values())
 
@@ -98,14 +98,9 @@ def _build_cases(today: dt.date, rng: random.Random) -> None:
 
     from sendplan.accounts.models import Organisation, User
     from sendplan.casework import clock
-    from sendplan.casework.models import (
-        AdviceRequest,
-        Case,
-        Consultation,
-        Plan,
-        PlanVersion,
-        Stage,
-    )
+    from sendplan.casework.advice.models import AdviceRequest
+    from sendplan.casework.case.models import Case, Stage
+    from sendplan.casework.plans.models import Consultation, Plan, PlanVersion
     from sendplan.learners.models import Learner
     from sendplan.provision.models import Setting
 

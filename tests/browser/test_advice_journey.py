@@ -9,8 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from sendplan.casework import services
-from sendplan.casework.models import AdviceRequest, AdviceSection, Stage
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
+from sendplan.casework.case.models import Stage
 from tests.casework.conftest import make_case
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,7 @@ def advice(cast):
     received = dt.date.today() - dt.timedelta(days=60)
     case = make_case(cast, Stage.ASSESSING, received_on=received)
     health_org = cast.learner.involvements.get(user=cast.health).organisation
-    return services.advice_request(
+    return advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,

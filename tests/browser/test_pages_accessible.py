@@ -8,8 +8,10 @@ import datetime as dt
 
 import pytest
 
-from sendplan.casework import services
-from sendplan.casework.models import AdviceRequest, Stage
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans import services as plan_services
 from tests.casework.conftest import make_case
 
 pytestmark = pytest.mark.browser
@@ -21,7 +23,7 @@ def case_out_for_comments(cast):
     received = dt.date.today() - dt.timedelta(days=110)
     case = make_case(cast, Stage.DRAFTING, received_on=received)
     health_org = cast.learner.involvements.get(user=cast.health).organisation
-    services.advice_request(
+    advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,
@@ -29,7 +31,7 @@ def case_out_for_comments(cast):
         practitioner=cast.health,
         changed_by=cast.caseworker,
     )
-    services.draft_issue(
+    plan_services.draft_issue(
         case_id=case.pk, issued_on=received + dt.timedelta(days=98), changed_by=cast.caseworker
     )
     case.refresh_from_db()

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from sendplan.casework import services
-from sendplan.casework.models import Case, PlanVersion, Section, Stage
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Case, Stage
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import PlanVersion, Section
 from tests.factories import OrganisationFactory
 
 REQUEST = dt.date(2025, 1, 6)  # a Monday; the 20-week day is 26 May 2025
@@ -32,7 +34,7 @@ def frozen():
 
 def fill_draft(version: PlanVersion, user) -> PlanVersion:
     """Give a draft the rows a draft needs (B, E, F) and a placement (I)."""
-    need = services.plan_need_save(
+    need = plan_services.plan_need_save(
         version_id=version.pk,
         expected_lock=version.lock,
         changed_by=user,
@@ -40,7 +42,7 @@ def fill_draft(version: PlanVersion, user) -> PlanVersion:
         text="Needs support with spoken language in class.",
     )
     version.refresh_from_db()
-    outcome = services.plan_outcome_save(
+    outcome = plan_services.plan_outcome_save(
         version_id=version.pk,
         expected_lock=version.lock,
         changed_by=user,
@@ -48,7 +50,7 @@ def fill_draft(version: PlanVersion, user) -> PlanVersion:
         need_ids=[need.pk],
     )
     version.refresh_from_db()
-    services.plan_provision_save(
+    plan_services.plan_provision_save(
         version_id=version.pk,
         expected_lock=version.lock,
         changed_by=user,
@@ -60,7 +62,7 @@ def fill_draft(version: PlanVersion, user) -> PlanVersion:
         outcome_ids=[outcome.pk],
     )
     version.refresh_from_db()
-    version = services.plan_version_update(
+    version = plan_services.plan_version_update(
         version_id=version.pk,
         expected_lock=version.lock,
         changed_by=user,
@@ -75,7 +77,7 @@ def make_case(cast, stage: str = Stage.REQUESTED, *, learner=None, received_on=R
     user = cast.caseworker
     learner = learner or cast.learner
     shift = received_on - REQUEST
-    case = services.request_record(
+    case = case_services.request_record(
         learner_id=learner.pk,
         received_on=received_on,
         source=Case.Source.PARENT,
@@ -86,7 +88,7 @@ def make_case(cast, stage: str = Stage.REQUESTED, *, learner=None, received_on=R
     if stage == Stage.REQUESTED:
         return case
     if stage == Stage.NOT_ASSESSING:
-        return services.assessment_decide(
+        return case_services.assessment_decide(
             case_id=case.pk,
             assess=False,
             decided_on=DECISION + shift,
@@ -94,7 +96,7 @@ def make_case(cast, stage: str = Stage.REQUESTED, *, learner=None, received_on=R
             rights_given=True,
             changed_by=user,
         )
-    services.assessment_decide(
+    case_services.assessment_decide(
         case_id=case.pk,
         assess=True,
         decided_on=DECISION + shift,
@@ -103,15 +105,15 @@ def make_case(cast, stage: str = Stage.REQUESTED, *, learner=None, received_on=R
     )
     if stage == Stage.ASSESSING:
         return Case.objects.get(pk=case.pk)
-    version = services.plan_draft_start(case_id=case.pk, changed_by=user)
+    version = plan_services.plan_draft_start(case_id=case.pk, changed_by=user)
     fill_draft(version, user)
     if stage == Stage.DRAFTING:
         return Case.objects.get(pk=case.pk)
-    services.draft_issue(case_id=case.pk, issued_on=DRAFT + shift, changed_by=user)
+    plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT + shift, changed_by=user)
     if stage == Stage.CONSULTING:
         return Case.objects.get(pk=case.pk)
     version.refresh_from_db()
-    services.plan_issue(
+    plan_services.plan_issue(
         version_id=version.pk, expected_lock=version.lock, issued_on=FINAL + shift, changed_by=user
     )
     return Case.objects.get(pk=case.pk)

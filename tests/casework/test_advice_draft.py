@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sendplan.casework import services, services_portal
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import TransitionRefused
-from sendplan.casework.models import AdviceRequest, AdviceSection, Stage
 from sendplan.learners.templatetags.learner_tags import govuk_time
 from tests.casework.conftest import ADVICE, TODAY, make_case
 
@@ -18,7 +20,7 @@ from tests.casework.conftest import ADVICE, TODAY, make_case
 @pytest.fixture
 def health_advice(cast, frozen, health_org):
     case = make_case(cast, Stage.ASSESSING)
-    return services.advice_request(
+    return advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,
@@ -29,7 +31,7 @@ def health_advice(cast, frozen, health_org):
 
 
 def save_draft(cast, advice, user=None, **texts):
-    return services_portal.advice_draft_save(
+    return advice_services.advice_draft_save(
         advice_request_id=advice.pk,
         saved_by=user or cast.health,
         sections={"C": texts.get("C", ""), "G": texts.get("G", "")},
@@ -87,14 +89,14 @@ def test_a_draft_at_the_limit_is_kept(cast, health_advice):
 
 def test_a_draft_for_a_section_that_does_not_exist_is_refused(cast, health_advice):
     with pytest.raises(ValidationError) as refused:
-        services_portal.advice_draft_save(
+        advice_services.advice_draft_save(
             advice_request_id=health_advice.pk, saved_by=cast.health, sections={"Z": "text"}
         )
     assert refused.value.message_dict["sections"] == ["Unknown plan sections: Z."]
 
 
 def test_saving_a_draft_after_the_advice_was_sent_is_refused(cast, health_advice):
-    services_portal.advice_give(
+    advice_services.advice_give(
         advice_request_id=health_advice.pk, submitted_by=cast.health, sections={"C": "Sent."}
     )
     with pytest.raises(TransitionRefused) as refused:
@@ -108,7 +110,7 @@ def test_saving_a_draft_after_the_advice_was_sent_is_refused(cast, health_advice
 
 
 def test_a_draft_is_refused_once_the_case_no_longer_takes_advice(cast, health_advice):
-    services.case_withdraw(
+    case_services.case_withdraw(
         case_id=health_advice.case_id,
         withdrawn_on=TODAY,
         reason="Family moved away",
@@ -127,7 +129,7 @@ def test_only_those_asked_may_keep_a_draft(cast, health_advice, who):
 
 def test_anyone_in_the_team_may_keep_a_draft_when_nobody_is_named(cast, frozen, health_org):
     case = make_case(cast, Stage.ASSESSING)
-    advice = services.advice_request(
+    advice = advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,
@@ -140,7 +142,7 @@ def test_anyone_in_the_team_may_keep_a_draft_when_nobody_is_named(cast, frozen, 
 
 def test_giving_advice_clears_the_draft(cast, health_advice):
     save_draft(cast, health_advice, C="Draft words")
-    services_portal.advice_give(
+    advice_services.advice_give(
         advice_request_id=health_advice.pk, submitted_by=cast.health, sections={"C": "Final."}
     )
     advice = AdviceRequest.objects.get(pk=health_advice.pk)
@@ -152,10 +154,10 @@ def test_sending_the_draft_sends_exactly_its_words_and_clears_it(cast, health_ad
     saved = save_draft(
         cast, health_advice, C="Hearing aids in class.", summary="Audiology, May 2025"
     )
-    services_portal.advice_draft_send(
+    advice_services.advice_draft_send(
         advice_request_id=health_advice.pk,
         sent_by=cast.health,
-        checked=services_portal.advice_draft_fingerprint(saved.draft),
+        checked=advice_services.advice_draft_fingerprint(saved.draft),
     )
     advice = AdviceRequest.objects.get(pk=health_advice.pk)
     assert dict(advice.sections.values_list("section", "text")) == {"C": "Hearing aids in class."}
@@ -166,10 +168,10 @@ def test_sending_the_draft_sends_exactly_its_words_and_clears_it(cast, health_ad
 
 def test_a_draft_saved_again_after_it_was_checked_is_not_sent(cast, health_advice):
     first = save_draft(cast, health_advice, C="What I checked")
-    checked = services_portal.advice_draft_fingerprint(first.draft)
+    checked = advice_services.advice_draft_fingerprint(first.draft)
     save_draft(cast, health_advice, C="Changed in another window")
     with pytest.raises(TransitionRefused) as refused:
-        services_portal.advice_draft_send(
+        advice_services.advice_draft_send(
             advice_request_id=health_advice.pk, sent_by=cast.health, checked=checked
         )
     assert "after you checked it. Nothing was sent." in str(refused.value)
@@ -180,10 +182,10 @@ def test_a_draft_saved_again_after_it_was_checked_is_not_sent(cast, health_advic
 
 def test_sending_without_a_draft_is_refused(cast, health_advice):
     with pytest.raises(TransitionRefused, match="no saved advice to send"):
-        services_portal.advice_draft_send(
+        advice_services.advice_draft_send(
             advice_request_id=health_advice.pk,
             sent_by=cast.health,
-            checked=services_portal.advice_draft_fingerprint(None),
+            checked=advice_services.advice_draft_fingerprint(None),
         )
 
 
@@ -198,7 +200,7 @@ def test_advice_recorded_by_any_path_clears_the_draft(cast, health_advice):
     # Advice that arrives another way (recorded through the core service, say from a posted
     # report) leaves no unseen draft behind.
     save_draft(cast, health_advice, C="Half written")
-    services.advice_submit(
+    advice_services.advice_submit(
         advice_request_id=health_advice.pk,
         received_on=TODAY,
         submitted_by=cast.health,

@@ -9,9 +9,10 @@ import threading
 import pytest
 from django.db import connections, transaction
 
-from sendplan.casework import services
+from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import StaleEdit
-from sendplan.casework.models import PlanVersion, Stage
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import PlanVersion
 from tests.casework.conftest import TODAY, at, make_case
 
 # Deselected (not skipped) on SQLite by tests/conftest.py; CI's PostgreSQL pass runs them.
@@ -41,7 +42,7 @@ def test_a_save_waiting_on_the_lock_is_refused_and_the_first_is_kept(cast):
     read_lock = draft.lock
     results: dict[str, object] = {}
     second = _in_thread(
-        lambda: services.plan_version_update(
+        lambda: plan_services.plan_version_update(
             version_id=draft.pk,
             expected_lock=read_lock,
             changed_by=cast.caseworker,
@@ -56,7 +57,7 @@ def test_a_save_waiting_on_the_lock_is_refused_and_the_first_is_kept(cast):
         second.start()
         second.join(timeout=1)
         assert second.is_alive(), "the second save must wait for the first editor's lock"
-        services.plan_version_update(
+        plan_services.plan_version_update(
             version_id=draft.pk,
             expected_lock=read_lock,
             changed_by=cast.la_colleague,
@@ -80,7 +81,7 @@ def test_of_two_simultaneous_saves_exactly_one_wins_and_nothing_is_overwritten(c
     def editor(user, text):
         def save():
             start.wait(timeout=10)
-            return services.plan_version_update(
+            return plan_services.plan_version_update(
                 version_id=draft.pk, expected_lock=read_lock, changed_by=user, views=text
             )
 

@@ -3,23 +3,29 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from sendplan.casework import services
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Stage
+from sendplan.casework.disputes import services as dispute_services
+from sendplan.casework.disputes.models import Mediation, Tribunal
 from sendplan.casework.errors import TransitionRefused
-from sendplan.casework.models import AdviceRequest, Consultation, Mediation, Stage, Tribunal
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import Consultation
 from tests.casework.conftest import ADVICE, DRAFT, REQUEST, TODAY, make_case
 
 
 def test_settings_are_consulted_only_once_the_draft_is_out(cast, frozen):
     case = make_case(cast, Stage.DRAFTING)
     with pytest.raises(TransitionRefused, match="send the draft for comments first"):
-        services.consultation_send(
+        plan_services.consultation_send(
             case_id=case.pk, setting_id=cast.setting.pk, sent_on=DRAFT, changed_by=cast.caseworker
         )
 
 
 def test_a_consulted_setting_answers_within_15_days(cast, frozen):
     case = make_case(cast, Stage.CONSULTING)
-    consultation = services.consultation_send(
+    consultation = plan_services.consultation_send(
         case_id=case.pk, setting_id=cast.setting.pk, sent_on=DRAFT, changed_by=cast.caseworker
     )
     assert consultation.response_due_on == DRAFT + dt.timedelta(days=15)
@@ -28,25 +34,25 @@ def test_a_consulted_setting_answers_within_15_days(cast, frozen):
 def test_the_same_setting_is_not_consulted_twice(cast, frozen):
     case = make_case(cast, Stage.CONSULTING)
     kwargs = {"case_id": case.pk, "setting_id": cast.setting.pk, "sent_on": DRAFT}
-    services.consultation_send(**kwargs, changed_by=cast.caseworker)
+    plan_services.consultation_send(**kwargs, changed_by=cast.caseworker)
     with pytest.raises(TransitionRefused, match="already been consulted"):
-        services.consultation_send(**kwargs, changed_by=cast.caseworker)
+        plan_services.consultation_send(**kwargs, changed_by=cast.caseworker)
 
 
 def test_a_setting_that_cannot_meet_needs_must_say_why(cast, frozen):
     case = make_case(cast, Stage.CONSULTING)
-    consultation = services.consultation_send(
+    consultation = plan_services.consultation_send(
         case_id=case.pk, setting_id=cast.setting.pk, sent_on=DRAFT, changed_by=cast.caseworker
     )
     with pytest.raises(ValidationError) as refused:
-        services.consultation_respond(
+        plan_services.consultation_respond(
             consultation_id=consultation.pk,
             responded_on=DRAFT + dt.timedelta(days=10),
             response=Consultation.Response.CANNOT_MEET,
             changed_by=cast.senco,
         )
     assert "reasons" in refused.value.message_dict
-    answered = services.consultation_respond(
+    answered = plan_services.consultation_respond(
         consultation_id=consultation.pk,
         responded_on=DRAFT + dt.timedelta(days=10),
         response=Consultation.Response.CANNOT_MEET,
@@ -55,7 +61,7 @@ def test_a_setting_that_cannot_meet_needs_must_say_why(cast, frozen):
     )
     assert answered.response == Consultation.Response.CANNOT_MEET
     with pytest.raises(TransitionRefused, match="already answered"):
-        services.consultation_respond(
+        plan_services.consultation_respond(
             consultation_id=consultation.pk,
             responded_on=TODAY,
             response=Consultation.Response.CAN_MEET,
@@ -65,7 +71,7 @@ def test_a_setting_that_cannot_meet_needs_must_say_why(cast, frozen):
 
 def test_a_reg_10_4_exception_is_recorded_with_reason_and_dates(cast, frozen):
     case = make_case(cast, Stage.ASSESSING)
-    record = services.exception_record(
+    record = case_services.exception_record(
         case_id=case.pk,
         key="reg10_4_c",
         reason="Bereavement in the family",
@@ -82,7 +88,7 @@ def test_a_reg_10_4_exception_is_recorded_with_reason_and_dates(cast, frozen):
 def test_a_reg_8_2_exception_cannot_relieve_the_case_limits(cast, frozen):
     case = make_case(cast, Stage.ASSESSING)
     with pytest.raises(ValidationError) as refused:
-        services.exception_record(
+        case_services.exception_record(
             case_id=case.pk,
             key="reg8_2_appointment",
             reason="Missed appointment",
@@ -97,14 +103,14 @@ def test_a_reg_8_2_exception_cannot_relieve_the_case_limits(cast, frozen):
 
 def test_a_reg_8_2_exception_relieves_one_advice_request(cast, frozen, health_org):
     case = make_case(cast, Stage.ASSESSING)
-    advice = services.advice_request(
+    advice = advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,
         requested_on=ADVICE,
         changed_by=cast.caseworker,
     )
-    record = services.exception_record(
+    record = case_services.exception_record(
         case_id=case.pk,
         key="reg8_2_appointment",
         reason="Missed the hearing test",
@@ -125,15 +131,15 @@ def test_an_absence_exception_needs_four_continuous_weeks(cast, frozen):
         "changed_by": cast.caseworker,
     }
     with pytest.raises(ValidationError) as refused:
-        services.exception_record(**kwargs, ends_on=dt.date(2025, 3, 27))  # 27 days
+        case_services.exception_record(**kwargs, ends_on=dt.date(2025, 3, 27))  # 27 days
     assert "4 continuous weeks" in refused.value.message_dict["ends_on"][0]
-    assert services.exception_record(**kwargs, ends_on=dt.date(2025, 3, 28)).pk  # 28 days
+    assert case_services.exception_record(**kwargs, ends_on=dt.date(2025, 3, 28)).pk  # 28 days
 
 
 def test_an_unknown_exception_key_is_refused(cast, frozen):
     case = make_case(cast)
     with pytest.raises(ValidationError) as refused:
-        services.exception_record(
+        case_services.exception_record(
             case_id=case.pk,
             key="waiting_list",
             reason="Long waiting list",
@@ -145,14 +151,14 @@ def test_an_unknown_exception_key_is_refused(cast, frozen):
 
 def test_mediation_is_recorded_and_updated_with_its_outcome(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
-    mediation = services.mediation_record(
+    mediation = dispute_services.mediation_record(
         case_id=case.pk,
         about="not_to_assess",
         adviser_contacted_on=dt.date(2025, 3, 1),
         changed_by=cast.caseworker,
     )
     with pytest.raises(ValidationError) as refused:
-        services.mediation_record(
+        dispute_services.mediation_record(
             case_id=case.pk,
             mediation_id=mediation.pk,
             about="not_to_assess",
@@ -161,7 +167,7 @@ def test_mediation_is_recorded_and_updated_with_its_outcome(cast, frozen):
             changed_by=cast.caseworker,
         )
     assert "mediation_on" in refused.value.message_dict
-    mediation = services.mediation_record(
+    mediation = dispute_services.mediation_record(
         case_id=case.pk,
         mediation_id=mediation.pk,
         about="not_to_assess",
@@ -176,7 +182,7 @@ def test_mediation_is_recorded_and_updated_with_its_outcome(cast, frozen):
 
 def test_an_unopposed_appeal_order_takes_its_due_date_from_reg_45(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
-    appeal = services.tribunal_record(
+    appeal = dispute_services.tribunal_record(
         case_id=case.pk,
         about="not_to_assess",
         registered_on=dt.date(2025, 4, 1),
@@ -184,7 +190,7 @@ def test_an_unopposed_appeal_order_takes_its_due_date_from_reg_45(cast, frozen):
         decided_on=dt.date(2025, 5, 1),
         changed_by=cast.caseworker,
     )
-    order = services.tribunal_order_record(
+    order = dispute_services.tribunal_order_record(
         appeal_id=appeal.pk,
         kind="assess",
         description="Assess",
@@ -197,7 +203,7 @@ def test_an_unopposed_appeal_order_takes_its_due_date_from_reg_45(cast, frozen):
 
 def test_an_ordinary_order_needs_its_own_due_date(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
-    appeal = services.tribunal_record(
+    appeal = dispute_services.tribunal_record(
         case_id=case.pk,
         about="not_to_assess",
         registered_on=dt.date(2025, 4, 1),
@@ -207,7 +213,7 @@ def test_an_ordinary_order_needs_its_own_due_date(cast, frozen):
         changed_by=cast.caseworker,
     )
     with pytest.raises(ValidationError) as refused:
-        services.tribunal_order_record(
+        dispute_services.tribunal_order_record(
             appeal_id=appeal.pk, kind="assess", description="Assess", changed_by=cast.caseworker
         )
     assert "due_on" in refused.value.message_dict
@@ -216,7 +222,7 @@ def test_an_ordinary_order_needs_its_own_due_date(cast, frozen):
 def test_a_tribunal_outcome_needs_its_date(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
     with pytest.raises(ValidationError) as refused:
-        services.tribunal_record(
+        dispute_services.tribunal_record(
             case_id=case.pk,
             about="not_to_assess",
             registered_on=dt.date(2025, 4, 1),

@@ -10,9 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sendplan.casework import selectors, services
-from sendplan.casework.models import Case, Mediation, Stage, Tribunal, TribunalOrder
-from sendplan.casework.selectors_tray import work_tray
+from sendplan.casework import deadlines
+from sendplan.casework.case import selectors as case_selectors
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Case, Stage
+from sendplan.casework.disputes import services as dispute_services
+from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
+from sendplan.casework.tray.selectors import work_tray
 from tests.casework.conftest import TODAY, at, make_case
 from tests.factories import LearnerFactory
 
@@ -26,20 +30,20 @@ def _tray(cast, day: dt.date) -> dict[str, tuple[str, int]]:
     return {row.deadline.id: (row.group, row.days) for row in tray.rows}
 
 
-def _deadlines(case: Case, day: dt.date = TODAY) -> dict[str, selectors.CaseDeadline]:
+def _deadlines(case: Case, day: dt.date = TODAY) -> dict[str, deadlines.CaseDeadline]:
     with at(day):
-        case, _ = selectors.case_for_user(case.caseworker, case.pk)
-        return {d.id: d for d in selectors.deadlines_for(case, today=day)}
+        case, _ = case_selectors.case_for_user(case.caseworker, case.pk)
+        return {d.id: d for d in deadlines.deadlines_for(case, today=day)}
 
 
 def _mediation(cast, case, **kwargs) -> Mediation:
     kwargs = {"about": "not_to_assess", "adviser_contacted_on": CONTACTED, **kwargs}
-    return services.mediation_record(case_id=case.pk, changed_by=cast.caseworker, **kwargs)
+    return dispute_services.mediation_record(case_id=case.pk, changed_by=cast.caseworker, **kwargs)
 
 
 def _appeal(cast, case, **kwargs) -> Tribunal:
     kwargs = {"about": "not_to_assess", "registered_on": dt.date(2025, 4, 1), **kwargs}
-    return services.tribunal_record(case_id=case.pk, changed_by=cast.caseworker, **kwargs)
+    return dispute_services.tribunal_record(case_id=case.pk, changed_by=cast.caseworker, **kwargs)
 
 
 # T25: the certificate within 3 working days when the family decline mediation.
@@ -161,7 +165,7 @@ def test_unopposed_refusal_to_assess_appeal_shows_its_reg_45_deadlines(cast, fro
 def test_reg_45_duty_recorded_as_done_leaves_the_tray(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
     a = _appeal(cast, case, outcome="conceded", decided_on=dt.date(2025, 5, 15))
-    order = services.tribunal_order_comply(
+    order = dispute_services.tribunal_order_comply(
         case_id=case.pk,
         appeal_id=a.pk,
         kind="assess",
@@ -210,7 +214,7 @@ def test_an_opposed_appeal_starts_no_reg_45_deadline(cast, frozen):
 def _order(cast, case, **kwargs) -> TribunalOrder:
     a = _appeal(cast, case, outcome="upheld", decided_on=dt.date(2025, 5, 27))
     kwargs = {"kind": "assess", "made_on": dt.date(2025, 5, 27), "due_on": dt.date(2025, 6, 4)}
-    return services.tribunal_order_record(
+    return dispute_services.tribunal_order_record(
         appeal_id=a.pk,
         description="Assess within the time the Tribunal set",
         changed_by=cast.caseworker,
@@ -232,7 +236,7 @@ def test_tribunal_order_shows_its_compliance_date_in_the_tray(cast, frozen):
 def test_tribunal_order_complied_with_leaves_the_open_list(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
     order = _order(cast, case)
-    services.tribunal_order_comply(
+    dispute_services.tribunal_order_comply(
         case_id=case.pk, order_id=order.pk, complied_on=TODAY, changed_by=cast.caseworker
     )
     assert _tray(cast, dt.date(2025, 6, 5)) == {}
@@ -255,7 +259,7 @@ def test_refused_case_is_in_the_tray_only_with_mediation_or_an_appeal(cast, froz
     assert quiet.pk not in {row.case.pk for row in tray.rows}
     assert tray.stage_counts == {Stage.NOT_ASSESSING: 1}
     with at(TODAY):
-        services.case_close(
+        case_services.case_close(
             case_id=disputed.pk, closed_on=TODAY, reason="No appeal", changed_by=cast.caseworker
         )
         closed = work_tray(fetched_by=cast.caseworker, today=TODAY, stage=Stage.CLOSED)
@@ -274,7 +278,7 @@ def _disputed_case(cast) -> Case:
     case = make_case(cast, Stage.NOT_ASSESSING, learner=learner)
     _mediation(cast, case, family_choice="certificate", family_choice_on=dt.date(2025, 5, 29))
     a = _appeal(cast, case, outcome="conceded", decided_on=dt.date(2025, 5, 15))
-    services.tribunal_order_record(
+    dispute_services.tribunal_order_record(
         appeal_id=a.pk,
         kind="other",
         description="Send the Tribunal the assessment timetable",
@@ -344,7 +348,7 @@ def test_order_before_the_appeal_or_due_before_it_was_made_is_refused(cast, froz
     case = make_case(cast, Stage.NOT_ASSESSING)
     a = _appeal(cast, case)
     with pytest.raises(ValidationError) as refused:
-        services.tribunal_order_record(
+        dispute_services.tribunal_order_record(
             appeal_id=a.pk,
             kind="other",
             description="Send evidence",
@@ -361,7 +365,7 @@ def test_reg_45_order_must_use_the_date_the_tribunal_was_told(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
     a = _appeal(cast, case, outcome="conceded", decided_on=dt.date(2025, 5, 15))
     with pytest.raises(ValidationError) as refused:
-        services.tribunal_order_record(
+        dispute_services.tribunal_order_record(
             appeal_id=a.pk,
             kind="assess",
             description="Assess",
@@ -375,7 +379,7 @@ def test_a_duty_reg_45_does_not_set_cannot_be_recorded_as_done(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
     opposed = _appeal(cast, case)
     with pytest.raises(ValidationError) as refused:
-        services.tribunal_order_comply(
+        dispute_services.tribunal_order_comply(
             case_id=case.pk,
             appeal_id=opposed.pk,
             kind="assess",
@@ -390,7 +394,7 @@ def test_an_order_of_another_case_is_not_found(cast, frozen):
     other = make_case(cast, Stage.NOT_ASSESSING, learner=cast.other_learner)
     order = _order(cast, other)
     with pytest.raises(TribunalOrder.DoesNotExist):
-        services.tribunal_order_comply(
+        dispute_services.tribunal_order_comply(
             case_id=case.pk, order_id=order.pk, complied_on=TODAY, changed_by=cast.caseworker
         )
 

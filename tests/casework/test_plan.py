@@ -3,9 +3,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from sendplan.casework import services
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import StaleEdit, TransitionRefused
-from sendplan.casework.models import PlanVersion, Section, Stage
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import PlanVersion, Section
 from tests.casework.conftest import DRAFT, FINAL, TODAY, at, make_case
 
 
@@ -30,7 +33,7 @@ def test_a_final_plan_cannot_be_issued_before_the_draft_is_sent(cast, frozen):
     case = make_case(cast, Stage.DRAFTING)
     draft = draft_of(case)
     with pytest.raises(TransitionRefused) as refused:
-        services.plan_issue(
+        plan_services.plan_issue(
             version_id=draft.pk,
             expected_lock=draft.lock,
             issued_on=FINAL,
@@ -46,7 +49,7 @@ def test_the_final_plan_waits_for_the_15_day_comment_period(cast):
         case = make_case(cast, Stage.CONSULTING)
         draft = draft_of(case)
         with pytest.raises(ValidationError) as refused:
-            services.plan_issue(
+            plan_services.plan_issue(
                 version_id=draft.pk,
                 expected_lock=draft.lock,
                 issued_on=DRAFT + dt.timedelta(days=14),
@@ -54,7 +57,7 @@ def test_the_final_plan_waits_for_the_15_day_comment_period(cast):
             )
         assert "29 April 2025" in refused.value.message_dict["issued_on"][0]
         draft.refresh_from_db()
-        issued = services.plan_issue(
+        issued = plan_services.plan_issue(
             version_id=draft.pk,
             expected_lock=draft.lock,
             issued_on=DRAFT + dt.timedelta(days=15),
@@ -66,11 +69,11 @@ def test_the_final_plan_waits_for_the_15_day_comment_period(cast):
 def test_the_final_plan_may_follow_at_once_when_the_family_have_commented(cast):
     with at(DRAFT + dt.timedelta(days=20)):
         case = make_case(cast, Stage.CONSULTING)
-        services.draft_comments_record(
+        plan_services.draft_comments_record(
             case_id=case.pk, received_on=DRAFT + dt.timedelta(days=3), changed_by=cast.caseworker
         )
         draft = draft_of(case)
-        issued = services.plan_issue(
+        issued = plan_services.plan_issue(
             version_id=draft.pk,
             expected_lock=draft.lock,
             issued_on=DRAFT + dt.timedelta(days=4),
@@ -81,9 +84,9 @@ def test_the_final_plan_may_follow_at_once_when_the_family_have_commented(cast):
 
 def test_a_draft_needs_section_b_and_f_before_it_is_sent(cast, frozen):
     case = make_case(cast, Stage.ASSESSING)
-    services.plan_draft_start(case_id=case.pk, changed_by=cast.caseworker)
+    plan_services.plan_draft_start(case_id=case.pk, changed_by=cast.caseworker)
     with pytest.raises(ValidationError) as refused:
-        services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
+        plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
     messages = refused.value.message_dict["draft"]
     assert any("section B" in m for m in messages) and any("section F" in m for m in messages)
 
@@ -91,14 +94,14 @@ def test_a_draft_needs_section_b_and_f_before_it_is_sent(cast, frozen):
 def test_a_final_plan_must_name_a_placement_in_section_i(cast, frozen):
     case = make_case(cast, Stage.CONSULTING)
     draft = draft_of(case)
-    draft = services.plan_version_update(
+    draft = plan_services.plan_version_update(
         version_id=draft.pk,
         expected_lock=draft.lock,
         changed_by=cast.caseworker,
         placement_type="",
     )
     with pytest.raises(ValidationError) as refused:
-        services.plan_issue(
+        plan_services.plan_issue(
             version_id=draft.pk,
             expected_lock=draft.lock,
             issued_on=FINAL,
@@ -113,13 +116,13 @@ def test_an_issued_version_cannot_be_changed_by_any_service(cast, frozen):
     need = issued.needs.get()
     outcome = issued.outcomes.get()
     attempts = [
-        lambda: services.plan_version_update(
+        lambda: plan_services.plan_version_update(
             version_id=issued.pk,
             expected_lock=issued.lock,
             changed_by=cast.caseworker,
             views="Rewritten",
         ),
-        lambda: services.plan_need_save(
+        lambda: plan_services.plan_need_save(
             version_id=issued.pk,
             expected_lock=issued.lock,
             changed_by=cast.caseworker,
@@ -127,14 +130,14 @@ def test_an_issued_version_cannot_be_changed_by_any_service(cast, frozen):
             text="Changed",
             need_id=need.pk,
         ),
-        lambda: services.plan_outcome_save(
+        lambda: plan_services.plan_outcome_save(
             version_id=issued.pk,
             expected_lock=issued.lock,
             changed_by=cast.caseworker,
             text="New",
             need_ids=[need.pk],
         ),
-        lambda: services.plan_provision_save(
+        lambda: plan_services.plan_provision_save(
             version_id=issued.pk,
             expected_lock=issued.lock,
             changed_by=cast.caseworker,
@@ -145,13 +148,13 @@ def test_an_issued_version_cannot_be_changed_by_any_service(cast, frozen):
             delivered_by="TA",
             outcome_ids=[outcome.pk],
         ),
-        lambda: services.plan_row_remove(
+        lambda: plan_services.plan_row_remove(
             version_id=issued.pk,
             expected_lock=issued.lock,
             changed_by=cast.caseworker,
             need_id=need.pk,
         ),
-        lambda: services.plan_issue(
+        lambda: plan_services.plan_issue(
             version_id=issued.pk,
             expected_lock=issued.lock,
             issued_on=TODAY,
@@ -172,14 +175,14 @@ def test_a_stale_save_is_refused_naming_who_changed_the_draft_and_when(cast, fro
     case = make_case(cast, Stage.DRAFTING)
     draft = draft_of(case)
     read_lock = draft.lock
-    services.plan_version_update(
+    plan_services.plan_version_update(
         version_id=draft.pk,
         expected_lock=read_lock,
         changed_by=cast.la_colleague,
         aspirations="To be a train driver",
     )
     with pytest.raises(StaleEdit) as refused:
-        services.plan_version_update(
+        plan_services.plan_version_update(
             version_id=draft.pk,
             expected_lock=read_lock,
             changed_by=cast.caseworker,
@@ -196,7 +199,7 @@ def test_row_edits_take_the_same_lock_as_the_draft(cast, frozen):
     draft = draft_of(case)
     stale = draft.lock - 1
     with pytest.raises(StaleEdit):
-        services.plan_need_save(
+        plan_services.plan_need_save(
             version_id=draft.pk,
             expected_lock=stale,
             changed_by=cast.caseworker,
@@ -210,7 +213,7 @@ def test_outcomes_must_link_to_needs_of_the_same_draft(cast, frozen):
     case = make_case(cast, Stage.DRAFTING)
     draft = draft_of(case)
     with pytest.raises(ValidationError) as refused:
-        services.plan_outcome_save(
+        plan_services.plan_outcome_save(
             version_id=draft.pk,
             expected_lock=draft.lock,
             changed_by=cast.caseworker,
@@ -223,7 +226,7 @@ def test_outcomes_must_link_to_needs_of_the_same_draft(cast, frozen):
 def test_a_new_draft_after_issue_copies_every_row_and_link(cast, frozen):
     case = make_case(cast, Stage.FINAL_ISSUED)
     issued = issued_of(case)
-    draft = services.plan_version_new_draft(plan_id=case.plan.pk, changed_by=cast.caseworker)
+    draft = plan_services.plan_version_new_draft(plan_id=case.plan.pk, changed_by=cast.caseworker)
     assert draft.number == 2 and draft.based_on == issued and draft.is_draft
     assert draft.views == issued.views and draft.placement_type == issued.placement_type
     need, outcome, provision = draft.needs.get(), draft.outcomes.get(), draft.provision.get()
@@ -235,14 +238,14 @@ def test_a_new_draft_after_issue_copies_every_row_and_link(cast, frozen):
 
 def test_only_one_draft_at_a_time(cast, frozen):
     case = make_case(cast, Stage.FINAL_ISSUED)
-    services.plan_version_new_draft(plan_id=case.plan.pk, changed_by=cast.caseworker)
+    plan_services.plan_version_new_draft(plan_id=case.plan.pk, changed_by=cast.caseworker)
     with pytest.raises(TransitionRefused, match="already has a draft"):
-        services.plan_version_new_draft(plan_id=case.plan.pk, changed_by=cast.caseworker)
+        plan_services.plan_version_new_draft(plan_id=case.plan.pk, changed_by=cast.caseworker)
 
 
 def test_section_k_attaches_only_advice_received_for_the_learner(cast, frozen, health_org):
     case = make_case(cast, Stage.ASSESSING)
-    advice = services.advice_request(
+    advice = advice_services.advice_request(
         case_id=case.pk,
         kind="health",
         organisation_id=health_org.pk,
@@ -250,22 +253,22 @@ def test_section_k_attaches_only_advice_received_for_the_learner(cast, frozen, h
         requested_on=dt.date(2025, 2, 11),
         changed_by=cast.caseworker,
     )
-    draft = services.plan_draft_start(case_id=case.pk, changed_by=cast.caseworker)
+    draft = plan_services.plan_draft_start(case_id=case.pk, changed_by=cast.caseworker)
     with pytest.raises(ValidationError):
-        services.plan_advice_attach(
+        plan_services.plan_advice_attach(
             version_id=draft.pk,
             expected_lock=draft.lock,
             changed_by=cast.caseworker,
             advice_request_ids=[advice.pk],
         )
-    services.advice_submit(
+    advice_services.advice_submit(
         advice_request_id=advice.pk,
         received_on=dt.date(2025, 3, 1),
         submitted_by=cast.health,
         sections={"C": "Glue ear"},
     )
     draft.refresh_from_db()
-    draft = services.plan_advice_attach(
+    draft = plan_services.plan_advice_attach(
         version_id=draft.pk,
         expected_lock=draft.lock,
         changed_by=cast.caseworker,
@@ -303,20 +306,22 @@ def test_illegal_transitions_are_refused_in_plain_english(cast, frozen, stage, s
     case = make_case(cast, stage)
     user = cast.caseworker
     calls = {
-        "plan_draft_start": lambda: services.plan_draft_start(case_id=case.pk, changed_by=user),
-        "draft_issue": lambda: services.draft_issue(
+        "plan_draft_start": lambda: plan_services.plan_draft_start(
+            case_id=case.pk, changed_by=user
+        ),
+        "draft_issue": lambda: plan_services.draft_issue(
             case_id=case.pk, issued_on=TODAY, changed_by=user
         ),
-        "not_to_issue_decide": lambda: services.not_to_issue_decide(
+        "not_to_issue_decide": lambda: case_services.not_to_issue_decide(
             case_id=case.pk, decided_on=TODAY, reasons="x", rights_given=True, changed_by=user
         ),
-        "assessment_decide": lambda: services.assessment_decide(
+        "assessment_decide": lambda: case_services.assessment_decide(
             case_id=case.pk, assess=True, decided_on=TODAY, reasons="x", changed_by=user
         ),
-        "draft_comments_record": lambda: services.draft_comments_record(
+        "draft_comments_record": lambda: plan_services.draft_comments_record(
             case_id=case.pk, received_on=TODAY, changed_by=user
         ),
-        "consultation_send": lambda: services.consultation_send(
+        "consultation_send": lambda: plan_services.consultation_send(
             case_id=case.pk, setting_id=cast.setting.pk, sent_on=TODAY, changed_by=user
         ),
     }

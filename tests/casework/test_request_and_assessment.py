@@ -4,9 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from sendplan.casework import services
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.errors import TransitionRefused
-from sendplan.casework.models import AdviceRequest, Case, Stage
 from tests.casework.conftest import ADVICE, DECISION, REQUEST, TODAY, make_case
 
 
@@ -55,7 +57,7 @@ def test_deciding_to_assess_moves_the_case_to_assessing(cast, frozen):
 def test_a_refusal_must_carry_appeal_and_mediation_rights(cast, frozen):
     case = make_case(cast)
     with pytest.raises(ValidationError) as refused:
-        services.assessment_decide(
+        case_services.assessment_decide(
             case_id=case.pk,
             assess=False,
             decided_on=DECISION,
@@ -74,7 +76,7 @@ def test_a_refusal_with_rights_moves_the_case_to_not_assessing(cast, frozen):
 def test_a_decision_dated_before_the_request_is_refused(cast, frozen):
     case = make_case(cast)
     with pytest.raises(ValidationError) as refused:
-        services.assessment_decide(
+        case_services.assessment_decide(
             case_id=case.pk,
             assess=True,
             decided_on=REQUEST - dt.timedelta(days=1),
@@ -87,7 +89,7 @@ def test_a_decision_dated_before_the_request_is_refused(cast, frozen):
 def test_deciding_twice_is_refused(cast, frozen):
     case = make_case(cast, Stage.ASSESSING)
     with pytest.raises(TransitionRefused, match="already been made"):
-        services.assessment_decide(
+        case_services.assessment_decide(
             case_id=case.pk,
             assess=True,
             decided_on=DECISION,
@@ -98,7 +100,7 @@ def test_deciding_twice_is_refused(cast, frozen):
 
 def test_advice_is_due_six_weeks_after_the_body_receives_the_request(cast, frozen, health_org):
     case = make_case(cast, Stage.ASSESSING)
-    advice = services.advice_request(
+    advice = advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,
@@ -112,7 +114,7 @@ def test_advice_is_due_six_weeks_after_the_body_receives_the_request(cast, froze
 def test_advice_cannot_be_requested_before_the_decision_to_assess(cast, frozen, health_org):
     case = make_case(cast)
     with pytest.raises(TransitionRefused, match="decision to assess"):
-        services.advice_request(
+        advice_services.advice_request(
             case_id=case.pk,
             kind=AdviceRequest.Kind.HEALTH,
             organisation_id=health_org.pk,
@@ -124,7 +126,7 @@ def test_advice_cannot_be_requested_before_the_decision_to_assess(cast, frozen, 
 def test_preparing_for_adulthood_advice_is_refused_before_year_9(cast, frozen, health_org):
     case = make_case(cast, Stage.ASSESSING)  # the learner is in Year 6
     with pytest.raises(ValidationError) as refused:
-        services.advice_request(
+        advice_services.advice_request(
             case_id=case.pk,
             kind=AdviceRequest.Kind.PFA,
             organisation_id=health_org.pk,
@@ -138,7 +140,7 @@ def test_preparing_for_adulthood_advice_is_accepted_from_year_9(cast, frozen, he
     cast.learner.date_of_birth = dt.date(2011, 3, 1)  # Year 9 in 2024/25
     cast.learner.save()
     case = make_case(cast, Stage.ASSESSING)
-    advice = services.advice_request(
+    advice = advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.PFA,
         organisation_id=health_org.pk,
@@ -151,7 +153,7 @@ def test_preparing_for_adulthood_advice_is_accepted_from_year_9(cast, frozen, he
 @pytest.fixture
 def health_advice(cast, frozen, health_org):
     case = make_case(cast, Stage.ASSESSING)
-    return services.advice_request(
+    return advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,
@@ -162,7 +164,7 @@ def health_advice(cast, frozen, health_org):
 
 
 def test_the_named_practitioner_submits_advice_into_sections_c_and_g(cast, health_advice):
-    advice = services.advice_submit(
+    advice = advice_services.advice_submit(
         advice_request_id=health_advice.pk,
         received_on=ADVICE + dt.timedelta(days=20),
         submitted_by=cast.health,
@@ -174,7 +176,7 @@ def test_the_named_practitioner_submits_advice_into_sections_c_and_g(cast, healt
 
 def test_another_practitioner_may_not_submit_advice_addressed_to_a_colleague(cast, health_advice):
     with pytest.raises(PermissionDenied):
-        services.advice_submit(
+        advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE,
             submitted_by=cast.other_health,
@@ -184,7 +186,7 @@ def test_another_practitioner_may_not_submit_advice_addressed_to_a_colleague(cas
 
 def test_advice_dated_before_its_request_is_refused(cast, health_advice):
     with pytest.raises(ValidationError) as refused:
-        services.advice_submit(
+        advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE - dt.timedelta(days=1),
             submitted_by=cast.health,
@@ -194,14 +196,14 @@ def test_advice_dated_before_its_request_is_refused(cast, health_advice):
 
 
 def test_advice_cannot_be_submitted_twice(cast, health_advice):
-    services.advice_submit(
+    advice_services.advice_submit(
         advice_request_id=health_advice.pk,
         received_on=ADVICE,
         submitted_by=cast.health,
         sections={"C": "text"},
     )
     with pytest.raises(TransitionRefused, match="already given"):
-        services.advice_submit(
+        advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE,
             submitted_by=cast.health,
@@ -211,7 +213,7 @@ def test_advice_cannot_be_submitted_twice(cast, health_advice):
 
 def test_advice_naming_no_known_section_is_refused(cast, health_advice):
     with pytest.raises(ValidationError) as refused:
-        services.advice_submit(
+        advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE,
             submitted_by=cast.health,
@@ -223,11 +225,11 @@ def test_advice_naming_no_known_section_is_refused(cast, health_advice):
 def test_not_to_issue_after_assessing_needs_reasons_and_rights(cast, frozen):
     case = make_case(cast, Stage.ASSESSING)
     with pytest.raises(ValidationError) as refused:
-        services.not_to_issue_decide(
+        case_services.not_to_issue_decide(
             case_id=case.pk, decided_on=TODAY, reasons="", changed_by=cast.caseworker
         )
     assert set(refused.value.message_dict) == {"reasons", "rights_given"}
-    case = services.not_to_issue_decide(
+    case = case_services.not_to_issue_decide(
         case_id=case.pk,
         decided_on=TODAY,
         reasons="Needs met by the school",
@@ -240,7 +242,7 @@ def test_not_to_issue_after_assessing_needs_reasons_and_rights(cast, frozen):
 def test_not_to_issue_is_refused_once_drafting_has_begun(cast, frozen):
     case = make_case(cast, Stage.DRAFTING)
     with pytest.raises(TransitionRefused, match="before drafting begins"):
-        services.not_to_issue_decide(
+        case_services.not_to_issue_decide(
             case_id=case.pk,
             decided_on=TODAY,
             reasons="x",
@@ -251,7 +253,7 @@ def test_not_to_issue_is_refused_once_drafting_has_begun(cast, frozen):
 
 def test_withdrawing_a_case_records_the_reason_and_withdraws_its_draft(cast, frozen):
     case = make_case(cast, Stage.DRAFTING)
-    case = services.case_withdraw(
+    case = case_services.case_withdraw(
         case_id=case.pk,
         withdrawn_on=TODAY,
         reason="Family moved away",
@@ -265,14 +267,14 @@ def test_withdrawing_a_case_records_the_reason_and_withdraws_its_draft(cast, fro
 def test_withdrawing_needs_a_reason_and_happens_only_once(cast, frozen):
     case = make_case(cast)
     with pytest.raises(ValidationError):
-        services.case_withdraw(
+        case_services.case_withdraw(
             case_id=case.pk, withdrawn_on=TODAY, reason=" ", changed_by=cast.caseworker
         )
-    services.case_withdraw(
+    case_services.case_withdraw(
         case_id=case.pk, withdrawn_on=TODAY, reason="Withdrawn", changed_by=cast.caseworker
     )
     with pytest.raises(TransitionRefused, match="already withdrawn"):
-        services.case_close(
+        case_services.case_close(
             case_id=case.pk, closed_on=TODAY, reason="x", changed_by=cast.caseworker
         )
 
@@ -280,6 +282,6 @@ def test_withdrawing_needs_a_reason_and_happens_only_once(cast, frozen):
 def test_a_case_with_a_final_plan_cannot_be_withdrawn(cast, frozen):
     case = make_case(cast, Stage.FINAL_ISSUED)
     with pytest.raises(TransitionRefused, match="closes when the plan ceases"):
-        services.case_withdraw(
+        case_services.case_withdraw(
             case_id=case.pk, withdrawn_on=TODAY, reason="x", changed_by=cast.caseworker
         )

@@ -3,9 +3,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from sendplan.casework import clock, services
+from sendplan.casework import clock
+from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import TransitionRefused
-from sendplan.casework.models import CeaseReason, PlanVersion, Review, Stage
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import CeaseReason, PlanVersion
+from sendplan.casework.reviews import services as review_services
+from sendplan.casework.reviews.models import Review
 from tests.casework.conftest import FINAL, at, make_case
 
 MEETING = dt.date(2026, 4, 20)
@@ -24,7 +28,7 @@ def open_review(plan) -> Review:
 
 def held(plan, user, meeting=MEETING) -> Review:
     review = open_review(plan)
-    return services.review_record_meeting(
+    return review_services.review_record_meeting(
         review_id=review.pk,
         meeting_on=meeting,
         invitations_sent_on=meeting - dt.timedelta(weeks=3),
@@ -36,14 +40,14 @@ def test_a_planned_meeting_needs_invitations_two_weeks_before(cast):
     with at(dt.date(2026, 4, 10)):
         plan = make_case(cast, Stage.FINAL_ISSUED).plan
         with pytest.raises(ValidationError) as refused:
-            services.review_schedule(
+            review_services.review_schedule(
                 plan_id=plan.pk,
                 meeting_on=MEETING,
                 invitations_sent_on=dt.date(2026, 4, 7),
                 changed_by=cast.caseworker,
             )
         assert "by 06 April 2026" in refused.value.message_dict["invitations_sent_on"][0]
-        review = services.review_schedule(
+        review = review_services.review_schedule(
             plan_id=plan.pk,
             meeting_on=MEETING,
             invitations_sent_on=dt.date(2026, 4, 6),
@@ -62,14 +66,14 @@ def test_the_meeting_sets_the_report_and_decision_due_dates(cast, plan):
 def test_a_meeting_in_the_future_or_before_the_plan_is_refused(cast, plan):
     review = open_review(plan)
     with at(LATER), pytest.raises(ValidationError) as refused:
-        services.review_record_meeting(
+        review_services.review_record_meeting(
             review_id=review.pk,
             meeting_on=LATER + dt.timedelta(days=1),
             changed_by=cast.caseworker,
         )
     assert "future" in refused.value.message_dict["meeting_on"][0]
     with at(LATER), pytest.raises(ValidationError):
-        services.review_record_meeting(
+        review_services.review_record_meeting(
             review_id=review.pk,
             meeting_on=FINAL - dt.timedelta(days=1),
             changed_by=cast.caseworker,
@@ -79,7 +83,7 @@ def test_a_meeting_in_the_future_or_before_the_plan_is_refused(cast, plan):
 def test_a_decision_needs_the_meeting_first(cast, plan):
     review = open_review(plan)
     with at(LATER), pytest.raises(TransitionRefused, match="record it first"):
-        services.review_decide(
+        review_services.review_decide(
             review_id=review.pk,
             decision=Review.Decision.MAINTAIN,
             decided_on=LATER,
@@ -90,7 +94,7 @@ def test_a_decision_needs_the_meeting_first(cast, plan):
 def test_maintaining_opens_the_next_review_12_months_from_the_meeting(cast, plan):
     with at(LATER):
         review = held(plan, cast.caseworker)
-        services.review_decide(
+        review_services.review_decide(
             review_id=review.pk,
             decision=Review.Decision.MAINTAIN,
             decided_on=MEETING + dt.timedelta(weeks=3),
@@ -103,7 +107,7 @@ def test_amending_opens_a_copied_draft_due_by_the_12_week_ceiling(cast, plan):
     proposed = MEETING + dt.timedelta(weeks=5)  # a week late
     with at(LATER):
         review = held(plan, cast.caseworker)
-        review = services.review_decide(
+        review = review_services.review_decide(
             review_id=review.pk,
             decision=Review.Decision.AMEND,
             decided_on=proposed,
@@ -123,7 +127,7 @@ def test_an_amendment_waits_15_days_for_representations_then_issues(cast, plan):
     proposed = MEETING + dt.timedelta(weeks=2)
     with at(LATER):
         review = held(plan, cast.caseworker)
-        services.review_decide(
+        review_services.review_decide(
             review_id=review.pk,
             decision=Review.Decision.AMEND,
             decided_on=proposed,
@@ -132,14 +136,14 @@ def test_an_amendment_waits_15_days_for_representations_then_issues(cast, plan):
         )
         draft = plan.versions.get(status=PlanVersion.Status.DRAFT)
         with pytest.raises(ValidationError) as refused:
-            services.plan_issue(
+            plan_services.plan_issue(
                 version_id=draft.pk,
                 expected_lock=draft.lock,
                 issued_on=proposed + dt.timedelta(days=14),
                 changed_by=cast.caseworker,
             )
         assert "representations" in refused.value.message_dict["issued_on"][0]
-        services.plan_issue(
+        plan_services.plan_issue(
             version_id=draft.pk,
             expected_lock=draft.lock,
             issued_on=proposed + dt.timedelta(days=15),
@@ -154,7 +158,7 @@ def test_ceasing_keeps_the_plan_until_the_time_to_appeal_has_passed(cast, plan):
     decided = MEETING + dt.timedelta(weeks=3)
     with at(LATER):
         review = held(plan, cast.caseworker)
-        services.review_decide(
+        review_services.review_decide(
             review_id=review.pk,
             decision=Review.Decision.CEASE,
             decided_on=decided,
@@ -162,14 +166,14 @@ def test_ceasing_keeps_the_plan_until_the_time_to_appeal_has_passed(cast, plan):
             changed_by=cast.caseworker,
         )
         with pytest.raises(ValidationError) as refused:
-            services.plan_cease(
+            review_services.plan_cease(
                 plan_id=plan.pk,
                 ceased_on=decided + dt.timedelta(days=30),
                 reason=CeaseReason.NEEDS_MET,
                 changed_by=cast.caseworker,
             )
         assert "time to appeal" in refused.value.message_dict["ceased_on"][0]
-        plan = services.plan_cease(
+        plan = review_services.plan_cease(
             plan_id=plan.pk,
             ceased_on=clock.due(clock.CEASING_MAINTAINED, decided),
             reason=CeaseReason.NEEDS_MET,
@@ -182,7 +186,7 @@ def test_ceasing_keeps_the_plan_until_the_time_to_appeal_has_passed(cast, plan):
 
 def test_a_move_to_another_area_ceases_at_once(cast, plan):
     with at(LATER):
-        plan = services.plan_cease(
+        plan = review_services.plan_cease(
             plan_id=plan.pk,
             decided_on=dt.date(2026, 8, 1),
             ceased_on=dt.date(2026, 8, 1),
@@ -195,7 +199,7 @@ def test_a_move_to_another_area_ceases_at_once(cast, plan):
 
 def test_reaching_maximum_age_is_refused_before_the_academic_year_of_25_ends(cast, plan):
     with at(LATER), pytest.raises(ValidationError) as refused:
-        services.plan_cease(
+        review_services.plan_cease(
             plan_id=plan.pk,
             decided_on=dt.date(2026, 8, 1),
             ceased_on=dt.date(2026, 8, 1),
@@ -208,7 +212,7 @@ def test_reaching_maximum_age_is_refused_before_the_academic_year_of_25_ends(cas
 
 def test_cease_reason_other_needs_detail(cast, plan):
     with at(LATER), pytest.raises(ValidationError) as refused:
-        services.plan_cease(
+        review_services.plan_cease(
             plan_id=plan.pk,
             decided_on=dt.date(2026, 8, 1),
             ceased_on=dt.date(2026, 8, 1),

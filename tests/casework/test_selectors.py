@@ -4,9 +4,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sendplan.casework import selectors, services
-from sendplan.casework.models import AdviceRequest, Case, Stage
-from sendplan.casework.selectors_tray import work_tray
+from sendplan.casework.advice import selectors as advice_selectors
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case import selectors as case_selectors
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Case, Stage
+from sendplan.casework.disputes import services as dispute_services
+from sendplan.casework.plans import selectors as plan_selectors
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.reviews import selectors as review_selectors
+from sendplan.casework.reviews import services as review_services
+from sendplan.casework.tray import selectors as tray_selectors
+from sendplan.casework.tray.selectors import work_tray
 from sendplan.core.errors import Http404
 from tests.casework.conftest import ADVICE, at, make_case
 from tests.factories import LearnerFactory
@@ -69,13 +79,13 @@ def _queries_for_tray(user) -> int:
 
 
 def _appeal_with_an_order(cast, case) -> None:
-    appeal = services.tribunal_record(
+    appeal = dispute_services.tribunal_record(
         case_id=case.pk,
         about="plan_contents",
         registered_on=TRAY_DAY - dt.timedelta(days=10),
         changed_by=cast.caseworker,
     )
-    services.tribunal_order_record(
+    dispute_services.tribunal_order_record(
         appeal_id=appeal.pk,
         kind="other",
         description="Send the Tribunal the advice received",
@@ -86,7 +96,7 @@ def _appeal_with_an_order(cast, case) -> None:
 
 def test_work_tray_query_count_does_not_grow_with_the_caseload(cast, tray_cases, health_org):
     with at(TRAY_DAY):
-        services.advice_request(
+        advice_services.advice_request(
             case_id=tray_cases[0].pk,
             kind="health",
             organisation_id=health_org.pk,
@@ -102,7 +112,7 @@ def test_work_tray_query_count_does_not_grow_with_the_caseload(cast, tray_cases,
             case = make_case(
                 cast, Stage.FINAL_ISSUED, learner=learner, received_on=dt.date(2024, 6, 3)
             )
-            services.exception_record(
+            case_services.exception_record(
                 case_id=case.pk,
                 key="reg10_4_c",
                 reason="Illness",
@@ -117,13 +127,13 @@ def test_case_deadlines_carry_due_date_status_basis_and_unconfirmed_flag(cast):
     with at(dt.date(2026, 5, 1)):
         case = make_case(cast, Stage.FINAL_ISSUED)
         review = case.plan.reviews.get()
-        services.review_record_meeting(
+        review_services.review_record_meeting(
             review_id=review.pk,
             meeting_on=dt.date(2026, 4, 20),
             invitations_sent_on=dt.date(2026, 4, 1),
             changed_by=cast.caseworker,
         )
-        result = selectors.case_with_deadlines(fetched_by=cast.caseworker, case_id=case.pk)
+        result = case_selectors.case_with_deadlines(fetched_by=cast.caseworker, case_id=case.pk)
     by_id = {d.id: d for d in result.deadlines}
     final = by_id["final_plan"]
     assert (final.due, final.status, final.basis) == (
@@ -141,7 +151,7 @@ def test_case_deadlines_carry_due_date_status_basis_and_unconfirmed_flag(cast):
 def test_an_exception_excuses_the_final_plan_deadline(cast):
     with at(dt.date(2025, 6, 30)):
         case = make_case(cast, Stage.ASSESSING)
-        services.exception_record(
+        case_services.exception_record(
             case_id=case.pk,
             key="reg10_4_d",
             reason="Family abroad",
@@ -149,7 +159,7 @@ def test_an_exception_excuses_the_final_plan_deadline(cast):
             ends_on=dt.date(2025, 4, 15),
             changed_by=cast.caseworker,
         )
-        result = selectors.case_with_deadlines(fetched_by=cast.caseworker, case_id=case.pk)
+        result = case_selectors.case_with_deadlines(fetched_by=cast.caseworker, case_id=case.pk)
     final = next(d for d in result.deadlines if d.id == "final_plan")
     assert final.status == "overdue" and final.excused is True
 
@@ -158,17 +168,17 @@ def test_a_case_is_hidden_from_people_not_involved_with_the_learner(cast, frozen
     case = make_case(cast)
     for outsider in (cast.other_health, cast.other_parent, cast.other_senco):
         with pytest.raises(Http404):
-            selectors.case_for_user(outsider, case.pk)
-    assert selectors.case_for_user(cast.caseworker, case.pk)[1] is True
-    assert selectors.case_for_user(cast.la_colleague, case.pk)[1] is False
-    assert selectors.case_for_user(cast.parent, case.pk)[1] is False
+            case_selectors.case_for_user(outsider, case.pk)
+    assert case_selectors.case_for_user(cast.caseworker, case.pk)[1] is True
+    assert case_selectors.case_for_user(cast.la_colleague, case.pk)[1] is False
+    assert case_selectors.case_for_user(cast.parent, case.pk)[1] is False
 
 
 def test_contributors_see_only_their_own_or_their_teams_unassigned_requests(
     cast, frozen, health_org, social_care_org
 ):
     case = make_case(cast, Stage.ASSESSING)
-    named = services.advice_request(
+    named = advice_services.advice_request(
         case_id=case.pk,
         kind="health",
         organisation_id=health_org.pk,
@@ -176,14 +186,14 @@ def test_contributors_see_only_their_own_or_their_teams_unassigned_requests(
         requested_on=ADVICE,
         changed_by=cast.caseworker,
     )
-    unassigned = services.advice_request(
+    unassigned = advice_services.advice_request(
         case_id=case.pk,
         kind="health",
         organisation_id=health_org.pk,
         requested_on=ADVICE,
         changed_by=cast.caseworker,
     )
-    elsewhere = services.advice_request(
+    elsewhere = advice_services.advice_request(
         case_id=case.pk,
         kind="social_care",
         organisation_id=social_care_org.pk,
@@ -192,19 +202,23 @@ def test_contributors_see_only_their_own_or_their_teams_unassigned_requests(
     )
 
     def seen(user):
-        return set(selectors.advice_requests_for(fetched_by=user).values_list("pk", flat=True))
+        return set(
+            advice_selectors.advice_requests_for(fetched_by=user).values_list("pk", flat=True)
+        )
 
     assert seen(cast.health) == {named.pk, unassigned.pk}
     assert seen(cast.other_health) == {unassigned.pk}
     assert seen(cast.parent) == set()
     assert seen(cast.caseworker) == {named.pk, unassigned.pk, elsewhere.pk}
-    services.advice_submit(
+    advice_services.advice_submit(
         advice_request_id=named.pk,
         received_on=ADVICE,
         submitted_by=cast.health,
         sections={"C": "text"},
     )
-    outstanding = selectors.advice_requests_for(fetched_by=cast.health, outstanding_only=True)
+    outstanding = advice_selectors.advice_requests_for(
+        fetched_by=cast.health, outstanding_only=True
+    )
     assert [a.pk for a in outstanding] == [unassigned.pk]
 
 
@@ -213,7 +227,7 @@ def _issued_case(cast, received_on, final_on, *, exception=False):
     case = make_case(cast, Stage.FINAL_ISSUED, learner=learner, received_on=received_on)
     Case.objects.filter(pk=case.pk).update(final_issued_on=final_on)
     if exception:
-        services.exception_record(
+        case_services.exception_record(
             case_id=case.pk,
             key="reg10_4_c",
             reason="Hospital stay",
@@ -230,7 +244,7 @@ def test_twenty_week_measure_with_and_without_exception_cases(cast):
         _issued_case(cast, request, request + dt.timedelta(weeks=20, days=1))  # a day late
         _issued_case(cast, request, request + dt.timedelta(weeks=30), exception=True)
         _issued_case(cast, dt.date(2024, 1, 8), dt.date(2024, 5, 20))  # over 12 months ago
-        measure = selectors.timeliness(fetched_by=cast.la_colleague)
+        measure = tray_selectors.timeliness(fetched_by=cast.la_colleague)
     assert (measure.plans_issued_den, measure.plans_issued_den_ex) == (3, 2)
     assert measure.pc_plans_issued_within_20_weeks == 33.3
     assert measure.pc_plans_issued_20_weeks_ex == 50.0
@@ -238,30 +252,32 @@ def test_twenty_week_measure_with_and_without_exception_cases(cast):
 
 def test_timeliness_and_caseloads_are_for_la_staff_only(cast, frozen):
     make_case(cast)
-    assert selectors.timeliness(fetched_by=cast.parent).plans_issued_den == 0
-    assert selectors.caseloads(fetched_by=cast.health) == []
-    assert selectors.caseloads(fetched_by=cast.la_colleague) == [(cast.caseworker, 1)]
+    assert tray_selectors.timeliness(fetched_by=cast.parent).plans_issued_den == 0
+    assert tray_selectors.caseloads(fetched_by=cast.health) == []
+    assert tray_selectors.caseloads(fetched_by=cast.la_colleague) == [(cast.caseworker, 1)]
 
 
 def test_families_see_issued_plans_and_drafts_out_for_comment_only(cast, frozen):
     case = make_case(cast, Stage.DRAFTING)
     draft = case.plan.versions.get()
     with pytest.raises(Http404):
-        selectors.plan_version_detail(fetched_by=cast.parent, version_id=draft.pk)
-    assert selectors.plan_version_detail(fetched_by=cast.caseworker, version_id=draft.pk) == draft
-    services.draft_issue(
+        plan_selectors.plan_version_detail(fetched_by=cast.parent, version_id=draft.pk)
+    assert (
+        plan_selectors.plan_version_detail(fetched_by=cast.caseworker, version_id=draft.pk) == draft
+    )
+    plan_services.draft_issue(
         case_id=case.pk, issued_on=dt.date(2025, 4, 14), changed_by=cast.caseworker
     )
-    shown = selectors.plan_version_detail(fetched_by=cast.parent, version_id=draft.pk)
+    shown = plan_selectors.plan_version_detail(fetched_by=cast.parent, version_id=draft.pk)
     assert [n.section for n in shown.needs.all()] == ["B"]
     with pytest.raises(Http404):
-        selectors.plan_version_detail(fetched_by=cast.other_parent, version_id=draft.pk)
+        plan_selectors.plan_version_detail(fetched_by=cast.other_parent, version_id=draft.pk)
 
 
 def test_transfer_planning_lists_the_soonest_transfer_first(cast):
     older = LearnerFactory(responsible_la=cast.la, date_of_birth=dt.date(2010, 1, 10))
     younger = LearnerFactory(responsible_la=cast.la, date_of_birth=dt.date(2015, 2, 1))
-    plans = selectors.transfer_planning([younger, older], on=dt.date(2025, 10, 1))
+    plans = review_selectors.transfer_planning([younger, older], on=dt.date(2025, 10, 1))
     assert [(learner, plan.due) for learner, plan in plans] == [
         (younger, dt.date(2026, 2, 15)),
         (older, dt.date(2026, 3, 31)),
@@ -274,7 +290,7 @@ def test_once_drafting_begins_the_not_to_issue_limit_no_longer_shows(cast):
         case = make_case(cast, Stage.DRAFTING)
         ids = {
             d.id
-            for d in selectors.case_with_deadlines(
+            for d in case_selectors.case_with_deadlines(
                 fetched_by=cast.caseworker, case_id=case.pk
             ).deadlines
         }

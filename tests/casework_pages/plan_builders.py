@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sendplan.casework import services
-from sendplan.casework.models import Plan, PlanVersion, Section, Stage
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import Plan, PlanVersion, Section
 from tests.casework.conftest import FINAL, TODAY, at, make_case
 from tests.factories import LearnerFactory
 
@@ -31,8 +32,8 @@ def plan_for_new_learner(cast, *, name: str, date_of_birth: dt.date, **kwargs) -
 
 def amendment_draft(cast, plan: Plan) -> PlanVersion:
     """A second version opened as a copy of the first, as after a review decision to amend."""
-    draft = services.plan_version_new_draft(plan_id=plan.pk, changed_by=cast.caseworker)
-    services.plan_need_save(
+    draft = plan_services.plan_version_new_draft(plan_id=plan.pk, changed_by=cast.caseworker)
+    plan_services.plan_need_save(
         version_id=draft.pk,
         expected_lock=draft.lock,
         changed_by=cast.caseworker,

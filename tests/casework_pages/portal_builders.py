@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sendplan.accounts.models import Organisation, Role
-from sendplan.casework import services
-from sendplan.casework.models import AdviceRequest, Stage
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case.models import Stage
 from sendplan.learners.models import Involvement
 from tests.casework.conftest import ADVICE, DECISION, DRAFT, FINAL, REQUEST, TODAY, at, make_case
 from tests.factories import InvolvementFactory, LearnerFactory, MembershipFactory, UserFactory
@@ -36,7 +37,7 @@ def health_org(cast) -> Organisation:
 def advice_for(cast, *, named: bool = True, kind: str = AdviceRequest.Kind.HEALTH, case=None):
     """A case being assessed with one request for advice to the cast's health trust."""
     case = case or make_case(cast, Stage.ASSESSING)
-    return services.advice_request(
+    return advice_services.advice_request(
         case_id=case.pk,
         kind=kind,
         organisation_id=health_org(cast).pk,

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sendplan.casework import services
-from sendplan.casework.models import AdviceRequest, AdviceSection, Stage
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans import services as plan_services
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.templatetags.learner_tags import govuk_time
 from tests.casework_pages.portal_builders import ADVICE, DRAFT, advice_for, at, make_case
@@ -321,7 +322,7 @@ def test_la_case_page_and_family_pages_do_not_show_draft_text(cast):
         saved = cast.client_for(cast.health).post(
             detail(advice), {"action": "save", "section_C": SECRET, "summary": SECRET}
         )
-        services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
+        plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
         case_page = cast.client_for(cast.caseworker).get(reverse("casework:case", args=[case.pk]))
         parent = cast.client_for(cast.parent)
         family_case = parent.get(reverse("casework:family-case", args=[case.pk]))

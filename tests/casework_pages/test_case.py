@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sendplan.casework import services
-from sendplan.casework.models import AdviceRequest, Case, Stage
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case.models import Case, Stage
 from sendplan.learners.models import AuditEvent
 from tests.casework_pages.tray_builders import TODAY, at, make_case
 from tests.factories import OrganisationFactory
@@ -60,7 +61,7 @@ def test_case_page_shows_every_deadline_with_due_date_status_and_basis(cast, fro
 
 def test_case_page_lists_who_has_and_has_not_replied(cast, frozen, health_org, social_care_org):
     case = make_case(cast, Stage.ASSESSING)
-    replied = services.advice_request(
+    replied = advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.HEALTH,
         organisation_id=health_org.pk,
@@ -68,13 +69,13 @@ def test_case_page_lists_who_has_and_has_not_replied(cast, frozen, health_org, s
         requested_on=dt.date(2025, 2, 11),
         changed_by=cast.caseworker,
     )
-    services.advice_submit(
+    advice_services.advice_submit(
         advice_request_id=replied.pk,
         received_on=dt.date(2025, 3, 10),
         submitted_by=cast.health,
         sections={"C": "Needs regular speech therapy."},
     )
-    services.advice_request(
+    advice_services.advice_request(
         case_id=case.pk,
         kind=AdviceRequest.Kind.SOCIAL_CARE,
         organisation_id=social_care_org.pk,
@@ -169,7 +170,7 @@ def test_case_page_query_count_does_not_grow_with_advice_requests(cast, frozen, 
 
     one = count()
     for _ in range(4):
-        services.advice_request(
+        advice_services.advice_request(
             case_id=case.pk,
             kind=AdviceRequest.Kind.EDUCATION,
             organisation_id=health_org.pk,

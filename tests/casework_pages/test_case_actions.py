@@ -9,14 +9,10 @@ import pytest
 from django.urls import reverse
 
 from sendplan.accounts.models import Role
-from sendplan.casework.models import (
-    AdviceRequest,
-    CaseException,
-    Consultation,
-    Mediation,
-    Stage,
-    Tribunal,
-)
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case.models import CaseException, Stage
+from sendplan.casework.disputes.models import Mediation, Tribunal
+from sendplan.casework.plans.models import Consultation
 from tests.casework_pages.tray_builders import TODAY, at, make_case
 from tests.factories import MembershipFactory, UserFactory
 

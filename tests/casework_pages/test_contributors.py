@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sendplan.casework.models import AdviceRequest, AdviceSection, Stage
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
+from sendplan.casework.case.models import Stage
 from tests.casework_pages.portal_builders import ADVICE, advice_for, at, make_case
 from tests.factories import LearnerFactory
 

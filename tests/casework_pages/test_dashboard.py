@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from sendplan.casework import services
-from sendplan.casework.models import Stage
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans import services as plan_services
 from tests.casework_pages.tray_builders import TODAY, at, case_for_new_learner, make_case
 from tests.core.published_files import ENGLAND_2024, LAMBETH_2024, write_release
 
@@ -31,13 +32,13 @@ def two_plans(cast, frozen):
         cast, Stage.CONSULTING, received_on=dt.date(2024, 10, 1), name="Lee Late-Test"
     )
     version = late.plan.versions.get()
-    services.plan_issue(
+    plan_services.plan_issue(
         version_id=version.pk,
         expected_lock=version.lock,
         issued_on=dt.date(2025, 5, 30),
         changed_by=cast.caseworker,
     )
-    services.exception_record(
+    case_services.exception_record(
         case_id=late.pk,
         key="reg10_4_d",
         reason="Family abroad for 6 weeks",

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from sendplan.accounts.models import Role
-from sendplan.casework import services
-from sendplan.casework.models import Mediation, Stage, Tribunal, TribunalOrder
+from sendplan.casework.case.models import Stage
+from sendplan.casework.disputes import services as dispute_services
+from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
 from tests.casework_pages.tray_builders import TODAY, at, case_for_new_learner, make_case
 from tests.factories import MembershipFactory, UserFactory
 
@@ -67,7 +68,7 @@ def test_tray_shows_the_certificate_due_after_a_declined_mediation(cast, frozen)
     case = case_for_new_learner(
         cast, Stage.NOT_ASSESSING, received_on=dt.date(2025, 1, 6), name="Mo Mediate-Test"
     )
-    services.mediation_record(
+    dispute_services.mediation_record(
         case_id=case.pk,
         about="not_to_assess",
         adviser_contacted_on=dt.date(2025, 5, 27),
@@ -151,7 +152,7 @@ def test_unopposed_appeal_recorded_on_the_page_shows_its_reg_45_deadlines(cast, 
 
 def test_reg_45_duty_recorded_as_done_on_the_page_moves_to_the_met_table(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
-    appeal = services.tribunal_record(
+    appeal = dispute_services.tribunal_record(
         case_id=case.pk,
         about="not_to_assess",
         registered_on=dt.date(2025, 4, 1),
@@ -172,7 +173,7 @@ def test_reg_45_duty_recorded_as_done_on_the_page_moves_to_the_met_table(cast, f
 def test_tribunal_order_recorded_then_complied_with_on_the_page(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
     assert "Record a Tribunal order" not in _case_page(cast, case)  # no appeal yet
-    appeal = services.tribunal_record(
+    appeal = dispute_services.tribunal_record(
         case_id=case.pk,
         about="not_to_assess",
         registered_on=dt.date(2025, 4, 1),
@@ -202,7 +203,7 @@ def test_tribunal_order_recorded_then_complied_with_on_the_page(cast, frozen):
 
 def test_tribunal_order_form_gives_govuk_messages(cast, frozen):
     case = make_case(cast, Stage.NOT_ASSESSING)
-    services.tribunal_record(
+    dispute_services.tribunal_record(
         case_id=case.pk,
         about="not_to_assess",
         registered_on=dt.date(2025, 4, 1),

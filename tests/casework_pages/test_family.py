@@ -8,14 +8,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from sendplan.casework.models import (
-    Appealable,
-    Case,
-    FamilyComment,
-    Mediation,
-    PlanVersion,
-    Stage,
-)
+from sendplan.casework.case.models import Case, Stage
+from sendplan.casework.disputes.models import Appealable, Mediation
+from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.plans.models import PlanVersion
 from tests.casework_pages.portal_builders import (
     DECISION,
     DRAFT,

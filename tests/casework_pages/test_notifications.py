@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from sendplan.casework import services
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import TransitionRefused
-from sendplan.casework.models import AdviceRequest, PlanVersion, Stage
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import PlanVersion
 from tests.casework_pages.portal_builders import (
     ADVICE,
     DECISION,
@@ -38,7 +42,7 @@ def test_advice_request_emails_the_named_practitioner_with_the_due_date(
     with at(ADVICE):
         case = make_case(cast, Stage.ASSESSING)
         with django_capture_on_commit_callbacks(execute=True):
-            services.advice_request(
+            advice_services.advice_request(
                 case_id=case.pk,
                 kind=AdviceRequest.Kind.HEALTH,
                 organisation_id=health_org(cast).pk,
@@ -60,7 +64,7 @@ def test_advice_request_to_a_team_emails_each_member_separately(
     with at(ADVICE):
         case = make_case(cast, Stage.ASSESSING)
         with django_capture_on_commit_callbacks(execute=True):
-            services.advice_request(
+            advice_services.advice_request(
                 case_id=case.pk,
                 kind=AdviceRequest.Kind.HEALTH,
                 organisation_id=health_org(cast).pk,
@@ -79,7 +83,7 @@ def test_decision_to_assess_emails_the_parent_with_the_final_plan_date(
     with at(DECISION):
         case = make_case(cast, Stage.REQUESTED)
         with django_capture_on_commit_callbacks(execute=True):
-            services.assessment_decide(
+            case_services.assessment_decide(
                 case_id=case.pk,
                 assess=True,
                 decided_on=DECISION,
@@ -97,7 +101,7 @@ def test_refusal_email_gives_the_last_day_to_appeal(
     with at(DECISION):
         case = make_case(cast, Stage.REQUESTED)
         with django_capture_on_commit_callbacks(execute=True):
-            services.assessment_decide(
+            case_services.assessment_decide(
                 case_id=case.pk,
                 assess=False,
                 decided_on=DECISION,
@@ -116,7 +120,7 @@ def test_draft_issue_emails_the_family_the_last_day_for_comments(
     with at(DRAFT):
         case = make_case(cast, Stage.DRAFTING)
         with django_capture_on_commit_callbacks(execute=True):
-            services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
+            plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
     assert [m.to for m in mailoutbox] == [[cast.parent.email]]
     assert "Please send your comments by: Tuesday 29 April 2025." in mailoutbox[0].body
     assert_nothing_sensitive(mailoutbox[0], cast)
@@ -127,7 +131,7 @@ def test_final_plan_emails_the_family(cast, mailoutbox, django_capture_on_commit
         case = make_case(cast, Stage.CONSULTING)
         version = PlanVersion.objects.get(plan__case=case)
         with django_capture_on_commit_callbacks(execute=True):
-            services.plan_issue(
+            plan_services.plan_issue(
                 version_id=version.pk,
                 expected_lock=version.lock,
                 issued_on=FINAL,
@@ -144,7 +148,7 @@ def test_from_16_the_young_person_is_told_and_not_the_parent(
     with at(DRAFT):
         case, young, parent = young_person_case(cast, Stage.DRAFTING)
         with django_capture_on_commit_callbacks(execute=True):
-            services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
+            plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
     assert [m.to for m in mailoutbox] == [[young.email]]
 
 
@@ -152,5 +156,5 @@ def test_a_refused_change_sends_nothing(cast, mailoutbox, django_capture_on_comm
     with at(DRAFT):
         case = make_case(cast, Stage.ASSESSING)
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionRefused):
-            services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
+            plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
     assert mailoutbox == []

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from sendplan.accounts.models import Role
-from sendplan.casework import services
-from sendplan.casework.models import Plan, PlanVersion, Section
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import Plan, PlanVersion, Section
 from tests.casework_pages.plan_builders import TODAY, amendment_draft, at, issued_plan
 from tests.factories import MembershipFactory, UserFactory
 
@@ -198,7 +198,7 @@ def test_removing_a_row_asks_first_then_removes_it(cast, plan, draft):
 
 
 def _someone_else_saves(cast, draft: PlanVersion) -> None:
-    services.plan_version_update(
+    plan_services.plan_version_update(
         version_id=draft.pk,
         expected_lock=_lock(draft),
         changed_by=cast.la_colleague,

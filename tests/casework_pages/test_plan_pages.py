@@ -10,7 +10,8 @@ import zlib
 import pytest
 from django.urls import reverse
 
-from sendplan.casework.models import Plan, PlanVersion
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.learners.models import AuditEvent
 from tests.casework_pages.plan_builders import TODAY, amendment_draft, at, issued_plan
 
@@ -111,9 +112,8 @@ def test_history_for_an_outsider_is_404_and_refuses_post(cast, plan):
 
 def test_compare_shows_added_and_removed_rows_in_words(cast, plan):
     draft = amendment_draft(cast, plan)
-    from sendplan.casework import services
 
-    services.plan_version_update(
+    plan_services.plan_version_update(
         version_id=draft.pk,
         expected_lock=draft.lock,
         changed_by=cast.caseworker,

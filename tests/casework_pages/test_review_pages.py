@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sendplan.accounts.models import Role
-from sendplan.casework import services
-from sendplan.casework.models import CeaseReason, Plan, PlanVersion, Review
+from sendplan.casework.plans.models import CeaseReason, Plan, PlanVersion
+from sendplan.casework.reviews import services as review_services
+from sendplan.casework.reviews.models import Review
 from tests.casework_pages.plan_builders import TODAY, at, issued_plan, plan_for_new_learner
 from tests.factories import MembershipFactory, UserFactory
 
@@ -47,7 +48,7 @@ def _date(name: str, day: dt.date) -> dict[str, str]:
 
 def _record_meeting(cast, plan: Plan, day: dt.date = dt.date(2025, 5, 30)) -> Review:
     review = plan.reviews.get(decided_on__isnull=True)
-    return services.review_record_meeting(
+    return review_services.review_record_meeting(
         review_id=review.pk, meeting_on=day, invitations_sent_on=day, changed_by=cast.caseworker
     )
 
@@ -220,7 +221,7 @@ def test_a_decision_before_the_meeting_is_refused_as_an_error_summary(cast, plan
 
 def test_a_decided_review_cannot_be_decided_again(cast, plan):
     review = _record_meeting(cast, plan)
-    services.review_decide(
+    review_services.review_decide(
         review_id=review.pk,
         decision=Review.Decision.MAINTAIN,
         decided_on=TODAY,
@@ -318,9 +319,9 @@ def test_list_query_count_does_not_grow_with_the_number_of_plans(cast, frozen):
 
 def test_a_planned_future_meeting_does_not_break_the_work_tray_or_review_clock(cast, plan):
     # Regression: a planned meeting was read as held, and the engine refuses future events.
-    from sendplan.casework.selectors_tray import work_tray
+    from sendplan.casework.tray.selectors import work_tray
 
-    services.review_schedule(
+    review_services.review_schedule(
         plan_id=plan.pk,
         changed_by=cast.caseworker,
         meeting_on=dt.date(2025, 6, 20),

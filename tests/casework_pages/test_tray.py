@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sendplan.casework import services
-from sendplan.casework.models import Stage
+from sendplan.casework.case.models import Stage
+from sendplan.casework.disputes import services as dispute_services
 from sendplan.learners.models import AuditEvent
 from tests.casework_pages.tray_builders import (
     TODAY,
@@ -74,13 +74,13 @@ def test_rule_the_reference_could_not_confirm_says_check_locally(cast, frozen):
     case = case_for_new_learner(
         cast, Stage.ASSESSING, received_on=TODAY - dt.timedelta(days=50), name="Una Unsure-Test"
     )
-    appeal = services.tribunal_record(
+    appeal = dispute_services.tribunal_record(
         case_id=case.pk,
         about="not_to_assess",
         registered_on=TODAY - dt.timedelta(days=3),
         changed_by=cast.caseworker,
     )
-    services.tribunal_order_record(
+    dispute_services.tribunal_order_record(
         appeal_id=appeal.pk,
         kind="other",
         description="Send the Tribunal the advice received",

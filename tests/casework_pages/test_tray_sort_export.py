@@ -14,10 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sendplan.accounts.models import Role
-from sendplan.casework import clock, services
-from sendplan.casework.models import AdviceRequest, Case, Stage
-from sendplan.casework.selectors_tray import work_tray
-from sendplan.casework.views.tray_export import HEADER
+from sendplan.casework import clock
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Case, Stage
+from sendplan.casework.disputes import services as dispute_services
+from sendplan.casework.tray.selectors import work_tray
+from sendplan.casework.tray.views import HEADER
 from sendplan.learners.models import AuditEvent, Learner
 from tests.casework_pages.tray_builders import (
     TODAY,
@@ -286,7 +289,7 @@ def test_another_caseworkers_cases_are_not_in_the_export(cast, three):
         role=Role.LA_CASEWORKER,
     ).user
     learner = LearnerFactory(given_name="Theo", family_name="Theirs-Test", responsible_la=cast.la)
-    services.request_record(
+    case_services.request_record(
         learner_id=learner.pk,
         received_on=dt.date(2025, 1, 6),
         source=Case.Source.PARENT,
@@ -396,20 +399,20 @@ def _one_of_everything_the_tray_prefetches(cast) -> None:
     then runs whatever the caseload, so the budget is compared like for like."""
     learner = LearnerFactory(responsible_la=cast.la)
     case = make_case(cast, Stage.FINAL_ISSUED, learner=learner, received_on=dt.date(2024, 6, 3))
-    services.exception_record(
+    case_services.exception_record(
         case_id=case.pk,
         key="reg10_4_c",
         reason="Illness",
         starts_on=case.received_on,
         changed_by=cast.caseworker,
     )
-    appeal = services.tribunal_record(
+    appeal = dispute_services.tribunal_record(
         case_id=case.pk,
         about="plan_contents",
         registered_on=TODAY - dt.timedelta(days=10),
         changed_by=cast.caseworker,
     )
-    services.tribunal_order_record(
+    dispute_services.tribunal_order_record(
         appeal_id=appeal.pk,
         kind="other",
         description="Send the Tribunal the advice received",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sendplan.casework.models import Case, Stage
+from sendplan.casework.case.models import Case, Stage
 from tests.casework.conftest import TODAY, at, make_case
 from tests.factories import LearnerFactory
 

@@ -19,18 +19,14 @@ from django.utils import timezone
 
 from sendplan.accounts.models import User
 from sendplan.casework import clock
-from sendplan.casework.models import (
-    AdviceRequest,
-    Case,
-    CaseException,
-    Plan,
-    PlanVersion,
-    Review,
-    Stage,
-)
-from sendplan.casework.selectors import _case_queryset, deadlines_for, timeliness
-from sendplan.casework.selectors_portal import advice_addressed_to, family_case, family_cases
-from sendplan.casework.selectors_tray import work_tray
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.advice.selectors import advice_addressed_to
+from sendplan.casework.case.models import Case, CaseException, Stage
+from sendplan.casework.deadlines import case_queryset, deadlines_for
+from sendplan.casework.family.selectors import family_case, family_cases
+from sendplan.casework.plans.models import Plan, PlanVersion
+from sendplan.casework.reviews.models import Review
+from sendplan.casework.tray.selectors import timeliness, work_tray
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.casework_data import read_published_casework, simulate
 
@@ -125,7 +121,7 @@ def test_twenty_week_timeliness_is_within_a_few_points_of_lambeth(demo, users):
 def test_every_case_passes_the_engines_consistency_check(demo):
     today = timezone.localdate()
     checked = 0
-    for case in _case_queryset().iterator(chunk_size=500):
+    for case in case_queryset().iterator(chunk_size=500):
         deadlines_for(case, today=today)  # raises ValueError on any inconsistent date
         checked += 1
     assert checked == Case.objects.count()

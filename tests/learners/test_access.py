@@ -50,7 +50,8 @@ def test_outsider_gets_404(cast):
 def test_setting_consulted_on_a_draft_sees_the_learner_until_the_case_closes(cast):
     import datetime as dt
 
-    from sendplan.casework.models import Case, Consultation, Stage
+    from sendplan.casework.case.models import Case, Stage
+    from sendplan.casework.plans.models import Consultation
 
     other_setting = cast.other_senco.memberships.get().organisation.setting
     assert visible(cast, cast.other_senco) == set()

@@ -165,7 +165,8 @@ def test_la_staff_and_the_family_see_every_involvement(full, who):
 
 
 def test_a_setting_consulted_on_a_draft_sees_school_identifiers_not_health(full):
-    from sendplan.casework.models import Case, Consultation, Stage
+    from sendplan.casework.case.models import Case, Stage
+    from sendplan.casework.plans.models import Consultation
 
     other_setting = full.other_senco.memberships.get().organisation.setting
     case = Case.objects.create(

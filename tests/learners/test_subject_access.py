@@ -18,19 +18,12 @@ from django.core.management.base import CommandError
 from django.db import models
 
 from sendplan.accounts.models import Role
-from sendplan.casework.models import (
-    AdviceRequest,
-    AdviceSection,
-    Appealable,
-    CaseException,
-    Consultation,
-    FamilyComment,
-    Mediation,
-    Review,
-    Stage,
-    Tribunal,
-    TribunalOrder,
-)
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
+from sendplan.casework.case.models import CaseException, Stage
+from sendplan.casework.disputes.models import Appealable, Mediation, Tribunal, TribunalOrder
+from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.plans.models import Consultation
+from sendplan.casework.reviews.models import Review
 from sendplan.learners.models import AuditEvent, Consent, Learner
 from sendplan.learners.subject_access import EXCLUDED, reply_due, sar_models
 from sendplan.planning.adapter import CohortLearner, Place, RegisterPlaces, planning_inputs

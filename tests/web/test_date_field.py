@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sendplan.casework.forms.case import MediationForm
-from sendplan.casework.forms.review import MeetingForm
+from sendplan.casework.disputes.forms import MediationForm
+from sendplan.casework.reviews.forms import MeetingForm
 
 
 def test_date_questions_are_labelled_with_the_question_not_the_field_name() -> None:

@@ -5,16 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sendplan.casework.models import (
-    AdviceRequest,
-    Case,
-    CaseException,
-    Consultation,
-    Plan,
-    PlanVersion,
-    Review,
-    Tribunal,
-)
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case.models import Case, CaseException
+from sendplan.casework.disputes.models import Tribunal
+from sendplan.casework.plans.models import Consultation, Plan, PlanVersion
+from sendplan.casework.reviews.models import Review
 
 
 class ReadOnlyMixin:

@@ -28,7 +28,8 @@ from django.utils import timezone
 from sendplan.accounts.access import active_memberships_filter
 from sendplan.accounts.models import Membership, Role, User
 from sendplan.casework import clock
-from sendplan.casework.models import AdviceRequest, Case
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case.models import Case
 from sendplan.learners.models import Involvement, Learner
 
 log = logging.getLogger(__name__)

@@ -9,19 +9,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sendplan.casework import clock
-from sendplan.casework.models import (
-    AdviceRequest,
-    AdviceSection,
-    Case,
-    CaseException,
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
+from sendplan.casework.case.models import Case, CaseException
+from sendplan.casework.plans.models import (
     Consultation,
     Plan,
     PlanNeed,
     PlanOutcome,
     PlanProvision,
     PlanVersion,
-    Review,
 )
+from sendplan.casework.reviews.models import Review
 from sendplan.demo.casework_data import AdviceSim, CaseSim
 
 if TYPE_CHECKING:

@@ -19,23 +19,19 @@ from django.db.models import Model, QuerySet
 
 from sendplan.accounts.models import Organisation, User
 from sendplan.casework import clock
-from sendplan.casework.models import (
-    AdviceRequest,
-    AdviceSection,
-    Case,
-    CaseException,
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
+from sendplan.casework.case.models import Case, CaseException
+from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
+from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.plans.models import (
     Consultation,
-    FamilyComment,
-    Mediation,
     Plan,
     PlanNeed,
     PlanOutcome,
     PlanProvision,
     PlanVersion,
-    Review,
-    Tribunal,
-    TribunalOrder,
 )
+from sendplan.casework.reviews.models import Review
 from sendplan.demo.casework_data import (
     AdviceSim,
     CaseSim,

@@ -85,7 +85,8 @@ def _reach(
 def _consulting(standing: Standing) -> QuerySet[Any]:
     """Open cases whose draft plan is out to one of the user's settings for consultation."""
     # Imported here: casework builds on learners, not the other way round.
-    from sendplan.casework.models import Consultation, Stage
+    from sendplan.casework.case.models import Stage
+    from sendplan.casework.plans.models import Consultation
 
     return Consultation.objects.filter(
         case__closed_on__isnull=True,

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sendplan.accounts.models import User
 from sendplan.core.errors import PermissionDenied, StaleEdit
 from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.forms import (
@@ -37,22 +36,18 @@ from sendplan.learners.selectors import (
 )
 from sendplan.learners.services import audit_record, learner_update
 from sendplan.learners.templatetags.learner_tags import govuk_time
-from sendplan.web.access import has_a_role, requires_access
+from sendplan.web.access import has_a_role, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 
 SESSION_QUERY = "learners.query"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @requires_access(has_a_role)
 @require_http_methods(["GET", "POST"])
 def learner_search(request: HttpRequest) -> HttpResponse:
     """GET: the list (of the search kept in the session, if any). POST: a new search."""
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "POST":
         if "clear" in request.POST:
             request.session.pop(SESSION_QUERY, None)
@@ -99,7 +94,7 @@ def learner_search(request: HttpRequest) -> HttpResponse:
 @requires_access(has_a_role)
 @require_GET
 def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     learner, can_edit = learner_for_user(user, pk)
     record = learner_record(learner=learner, viewer=user)
     # Which groups were shown, so "who saw this NHS number" can be answered later.
@@ -108,7 +103,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner, detail=f"shown: {shown}"
     )
     # Imported here: casework builds on learners, not the other way round.
-    from sendplan.casework.selectors_tray import cases_of_learner
+    from sendplan.casework.case.selectors import cases_of_learner
 
     cases = cases_of_learner(learner=learner, fetched_by=user, today=timezone.localdate())
     return render(
@@ -127,7 +122,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires_access(has_a_role)
 @require_http_methods(["GET", "POST"])
 def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     learner, can_edit = learner_for_user(user, pk)
     if not can_edit:
         raise PermissionDenied
@@ -191,7 +186,7 @@ def _stale_page(
 ) -> HttpResponse:
     # Keep what the user typed, show what is saved now, and take the new version so that
     # saving again is a deliberate choice to replace the other person's change.
-    learner, _ = learner_for_user(_user(request), pk)
+    learner, _ = learner_for_user(signed_in_user(request), pk)
     data = request.POST.copy()
     data["version"] = str(learner.version)
     retry = LearnerDetailsForm(data)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.accounts.access import standing_for
-from sendplan.accounts.models import User
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.learners.selectors import learner_for_user
@@ -48,7 +47,7 @@ from sendplan.planning.services import (
 )
 from sendplan.planning.suitable import suitable_places as suitable_places_for
 from sendplan.provision.models import ProvisionStrand
-from sendplan.web.access import has_a_role, la_staff, requires_access
+from sendplan.web.access import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
@@ -57,12 +56,8 @@ from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
 REFRESH_SECONDS = 2
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _index_context(request: HttpRequest, form: CohortForm) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     la = selectors.planning_la(fetched_by=user)
     fail_stale_runs(la=la)
     return {
@@ -86,7 +81,7 @@ def start(request: HttpRequest) -> HttpResponse:
     form = CohortForm(request.POST)
     if not form.is_valid():
         return render(request, "planning/index.html", _index_context(request, form))
-    user = _user(request)
+    user = signed_in_user(request)
     definition = CohortDefinition(
         on=planning_date(timezone.localdate()),
         phase_transfers=form.cleaned_data["phase_transfers"],
@@ -104,7 +99,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @requires_access(la_staff)
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     run = selectors.run_for_user(user, pk)
     context: dict[str, Any] = {
         "run": run,
@@ -133,7 +128,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     run = selectors.run_for_user(user, pk)
     if run.status != PlanningRun.Status.DONE:
         raise Http404("This run has no proposals")
@@ -182,7 +177,7 @@ def _strands_for(run: PlanningRun) -> list[ProvisionStrand]:
 @require_http_methods(["GET", "POST"])
 def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     """Add or enlarge a strand and re-solve the run's cohort (a new run, in the background)."""
-    user = _user(request)
+    user = signed_in_user(request)
     base = selectors.run_for_user(user, pk)
     if base.status != PlanningRun.Status.DONE:
         raise Http404("Only a finished run can be the base of a what-if")
@@ -218,7 +213,7 @@ def _proposal_page(
     errors: list[dict[str, str]],
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     # The page shows the learner's placement now: a read of their record.
     current = (
         Placement.objects.select_related("setting", "strand")
@@ -257,7 +252,7 @@ def _proposal_page(
 @require_http_methods(["GET", "POST"])
 def proposal_detail(request: HttpRequest, run_pk: int, pk: int) -> HttpResponse:
     """One proposal, the learner's placement now, and the named officer's decision on it."""
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_user(user, run_pk, pk)
     learner, _can_edit = learner_for_user(user, proposal.learner_id)  # 404: not theirs
     if not selectors.may_decide(user=user, run=proposal.run):
@@ -294,7 +289,7 @@ def proposal_detail(request: HttpRequest, run_pk: int, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def area_settings(request: HttpRequest) -> HttpResponse:
     """The LA's transport rate, unplaced price and distance limit, with their history."""
-    user = _user(request)
+    user = signed_in_user(request)
     la = selectors.planning_la(fetched_by=user)
     area = area_settings_for(la)
     version = area.version if area.pk else 0
@@ -335,7 +330,7 @@ def area_settings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def suitable_places(request: HttpRequest, learner_id: int) -> HttpResponse:
     """Ranked suitable places for one learner, with reasons, for section I of the plan."""
-    user = _user(request)
+    user = signed_in_user(request)
     learner, _can_edit = learner_for_user(user, learner_id)
     standing = standing_for(user)
     if not standing.is_la_staff or learner.responsible_la_id not in standing.la_ids:

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sendplan.accounts.models import User
 from sendplan.engine.codes import NEED_CODES
 from sendplan.provision.forms import RegisterFilterForm
 from sendplan.provision.models import Setting
 from sendplan.provision.selectors import ORDERS, setting_for_user, setting_list
-from sendplan.web.access import professional, requires_access
+from sendplan.web.access import professional, requires_access, signed_in_user
 from sendplan.web.paging import page_links
 
 PAGE_SIZE = 50
 FILTER_GROUPS = ("need", "phase", "area", "kind")
-
-
-def _user(request: HttpRequest) -> User:
-    # requires_access has sent anonymous visitors to sign in, so this is a signed-in User.
-    return cast(User, request.user)
 
 
 @requires_access(professional)
@@ -33,7 +27,9 @@ def register(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a field with an error narrows nothing; the errors are shown
     order = request.GET.get("sort", ORDERS[0])
     order = order if order in ORDERS else ORDERS[0]
-    settings = setting_list(fetched_by=_user(request), filters=form.to_filter(), order=order)
+    settings = setting_list(
+        fetched_by=signed_in_user(request), filters=form.to_filter(), order=order
+    )
     page = Paginator(settings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -55,7 +51,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @requires_access(professional)
 @require_GET
 def setting(request: HttpRequest, pk: int) -> HttpResponse:
-    found = setting_for_user(_user(request), pk)
+    found = setting_for_user(signed_in_user(request), pk)
     strands = list(found.strands.all())
     return render(
         request,

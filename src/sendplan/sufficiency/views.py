@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sendplan.accounts.models import User
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
 from sendplan.sufficiency.models import COST_FIELDS, Assumptions
@@ -30,17 +29,13 @@ from sendplan.sufficiency.report import (
     tables,
 )
 from sendplan.sufficiency.runs import forecast_run_launch, forecast_run_request
-from sendplan.web.access import la_staff, requires_access
+from sendplan.web.access import la_staff, requires_access, signed_in_user
 from sendplan.web.spreadsheets import to_csv, to_xlsx
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _common(request: HttpRequest) -> dict[str, Any]:
     """Latest run, its report, and any run in progress: what every page starts from."""
-    user = _user(request)
+    user = signed_in_user(request)
     run = selectors.latest_run(fetched_by=user)
     return {
         "run": run,
@@ -148,7 +143,7 @@ def spend(request: HttpRequest) -> HttpResponse:
 def scenarios(request: HttpRequest) -> HttpResponse:
     context = _common(request)
     report = context["report"]
-    context["scenarios"] = selectors.scenario_list(fetched_by=_user(request))
+    context["scenarios"] = selectors.scenario_list(fetched_by=signed_in_user(request))
     if report is not None:
         context["compare"] = comparison(report)
         ran = {p.key for p in report.projections}
@@ -157,7 +152,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
 
 
 def _scenario_form(request: HttpRequest, pk: int | None) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     la_code = selectors.la_code_for(user)
     instance = selectors.scenario_for_user(user, pk) if pk is not None else None
     form = ScenarioForm(request.POST or None, instance=instance, la_code=la_code)
@@ -192,8 +187,8 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires_access(la_staff)
 @require_POST
 def scenario_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = selectors.scenario_for_user(_user(request), pk)
-    services.scenario_remove(user=_user(request), pk=scenario.pk)
+    scenario = selectors.scenario_for_user(signed_in_user(request), pk)
+    services.scenario_remove(user=signed_in_user(request), pk=scenario.pk)
     messages.success(request, f"Scenario “{scenario.name}” removed.")
     return redirect("sufficiency:scenarios")
 
@@ -209,7 +204,7 @@ def _field(name: str) -> Any:
 @requires_access(la_staff)
 @require_http_methods(["GET", "POST"])
 def assumptions(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     current = selectors.assumptions_for(fetched_by=user)
     form = AssumptionsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +225,7 @@ def assumptions(request: HttpRequest) -> HttpResponse:
 def _assumptions_page(
     request: HttpRequest, form: AssumptionsForm, errors: list[dict[str, str]], status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     defaults = _defaults()
     fields = [
         {
@@ -275,7 +270,7 @@ def _assumptions_page(
 def provision_new(request: HttpRequest) -> HttpResponse:
     form = NewProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.new_provision_create(user=_user(request), data=form.cleaned_data)
+        services.new_provision_create(user=signed_in_user(request), data=form.cleaned_data)
         messages.success(request, "Planned provision added. Run the forecast again to use it.")
         return redirect("sufficiency:assumptions")
     return render(
@@ -286,7 +281,7 @@ def provision_new(request: HttpRequest) -> HttpResponse:
 @requires_access(la_staff)
 @require_POST
 def provision_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if pk not in {p.pk for p in selectors.new_provision_list(fetched_by=user)}:
         raise Http404
     services.new_provision_remove(user=user, pk=pk)
@@ -297,7 +292,7 @@ def provision_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @requires_access(la_staff)
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     run = forecast_run_request(la_code=selectors.la_code_for(user), requested_by=user)
     if run.status == run.Status.QUEUED:
         # A second worker for the same run finds it claimed and stops, so a double click
@@ -309,7 +304,7 @@ def run_now(request: HttpRequest) -> HttpResponse:
 @requires_access(la_staff)
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     run = selectors.run_for_user(user, pk)
     return render(
         request,
@@ -324,7 +319,7 @@ _TABLES = {"plans", "gap", "spend", "scenarios"}
 @requires_access(la_staff)
 @require_GET
 def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    run = selectors.latest_run(fetched_by=_user(request))
+    run = selectors.latest_run(fetched_by=signed_in_user(request))
     if run is None or (fmt == "csv" and table not in _TABLES) or fmt not in {"csv", "xlsx"}:
         raise Http404
     found = tables(report_for(run))

@@ -1,0 +1,244 @@
+"""Writes of advice: the caseworker's request to a body, advice recorded on its behalf, and the
+contributor's own draft, check and send from the advice pages.
+
+The services send the email notices themselves when their transaction commits, so every
+page that makes those changes tells the people it should.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import Organisation, User
+from sendplan.casework import clock, notifications
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import (
+    ADVICE_SECTION_MAX,
+    ADVICE_SUMMARY_MAX,
+    AdviceRequest,
+    AdviceSection,
+)
+from sendplan.casework.advice.selectors import is_addressed_to
+from sendplan.casework.case.models import Stage
+from sendplan.casework.case.services import DateChecks, lock_case, require_stage, save
+from sendplan.casework.errors import TransitionRefused
+from sendplan.casework.plans.models import Section
+from sendplan.learners.templatetags.learner_tags import govuk_time
+
+
+@transaction.atomic
+def advice_request(
+    *,
+    case_id: int,
+    kind: str,
+    organisation_id: int,
+    requested_on: dt.date,
+    changed_by: User,
+    practitioner: User | None = None,
+) -> AdviceRequest:
+    """Ask a body for advice (Reg 6); it is due 6 weeks after the body receives the request."""
+    case = lock_case(case_id)
+    require_stage(
+        case,
+        {Stage.ASSESSING, Stage.DRAFTING},
+        "Advice can only be requested once the decision to assess has been made, and before "
+        "the draft plan is sent out.",
+    )
+    checks = DateChecks()
+    checks.past("requested_on", requested_on, "of the request for advice")
+    checks.not_before("requested_on", requested_on, case.decision_on, "the decision to assess")
+    if kind == AdviceRequest.Kind.PFA and not clock.pfa_applies(
+        case.learner.date_of_birth, on=requested_on
+    ):
+        checks.add(
+            "kind",
+            "Preparing-for-adulthood advice is for young people in Year 9 or above (Reg 6(1)).",
+        )
+    checks.raise_if_any()
+    advice = AdviceRequest(
+        case=case,
+        kind=kind,
+        organisation=Organisation.objects.get(pk=organisation_id),
+        practitioner=practitioner,
+        requested_on=requested_on,
+        due_on=clock.due(clock.ADVICE, requested_on),
+    )
+    save(advice, changed_by=changed_by, created=True)
+    notifications.advice_requested(advice)
+    return advice
+
+
+def _may_submit(user: User, advice: AdviceRequest) -> bool:
+    if is_addressed_to(user, advice):
+        return True
+    # LA staff may record advice that arrived by post or email.
+    return advice.case.learner.responsible_la_id in standing_for(user).la_ids
+
+
+@transaction.atomic
+def advice_submit(
+    *,
+    advice_request_id: int,
+    received_on: dt.date,
+    submitted_by: User,
+    sections: dict[str, str],
+    summary: str = "",
+) -> AdviceRequest:
+    """Record a body's advice, written into the plan sections it informs (e.g. C and G).
+
+    Any unsent draft of it is cleared, however the advice arrives: what was given is now the
+    record."""
+    advice = (
+        AdviceRequest.objects.select_for_update(of=("self",))
+        .select_related("case__learner")
+        .get(pk=advice_request_id)
+    )
+    if not _may_submit(submitted_by, advice):
+        raise PermissionDenied("Only the person or organisation asked may give this advice.")
+    if advice.received_on is not None:
+        raise TransitionRefused(f"This advice was already given on {advice.received_on:%d %B %Y}.")
+    require_stage(
+        advice.case,
+        {Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING},
+        "This case is no longer taking advice.",
+    )
+    checks = DateChecks()
+    checks.past("received_on", received_on, "the advice was given")
+    checks.not_before("received_on", received_on, advice.requested_on, "the request for advice")
+    texts = {s: t.strip() for s, t in sections.items() if t and t.strip()}
+    unknown = sorted(set(texts) - set(Section.values))
+    if unknown:
+        checks.add("sections", f"Unknown plan sections: {', '.join(unknown)}.")
+    if not texts and not summary.strip():
+        checks.add("sections", "Write the advice in at least one section of the plan.")
+    checks.raise_if_any()
+    advice.received_on, advice.summary = received_on, summary
+    advice.draft = advice.draft_saved_at = advice.draft_saved_by = None
+    save(advice, changed_by=submitted_by)
+    for section, text in texts.items():
+        row = AdviceSection(advice_request=advice, section=section, text=text)
+        save(row, changed_by=submitted_by, created=True)
+    return advice
+
+
+#: Stages at which a case still takes advice (as ``services.advice_submit`` checks).
+_TAKING_ADVICE = (Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING)
+
+
+_DRAFT_FIELDS = ["draft", "draft_saved_at", "draft_saved_by"]
+
+
+@transaction.atomic
+def advice_give(
+    *, advice_request_id: int, submitted_by: User, sections: dict[str, str], summary: str = ""
+) -> AdviceRequest:
+    """A practitioner sends their advice today, written into the plan sections it informs.
+
+    Late advice is still accepted: the legal clock records it as late, and the case is better
+    for having it. Any draft is cleared: what was sent is now the record.
+    """
+    return advice_services.advice_submit(
+        advice_request_id=advice_request_id,
+        received_on=timezone.localdate(),
+        submitted_by=submitted_by,
+        sections=sections,
+        summary=summary,
+    )
+
+
+def _save_draft_fields(advice: AdviceRequest) -> None:
+    # The draft is a working copy, not the record: saving it adds no history row and leaves
+    # the request's "modified" stamp alone (draft_saved_at and draft_saved_by say it).
+    advice.full_clean()
+    advice.save_without_historical_record(update_fields=_DRAFT_FIELDS)  # type: ignore[attr-defined]
+
+
+def advice_draft_fingerprint(draft: dict[str, Any] | None) -> str:
+    """A short digest of a draft's words: the check page posts it back, so what is sent is
+    exactly what the sender checked."""
+    text = json.dumps(draft, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _advice_locked(advice_request_id: int, user: User) -> AdviceRequest:
+    """The request locked for a change by one of those asked, while it may still change."""
+    advice = (
+        AdviceRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "draft_saved_by")
+        .get(pk=advice_request_id)
+    )
+    # Only those asked may keep a draft of it, see it, or send it from the portal.
+    if not is_addressed_to(user, advice):
+        raise PermissionDenied("Only the person or organisation asked may write this advice.")
+    if advice.received_on is not None:
+        raise TransitionRefused(
+            f"This advice was sent on {advice.received_on.day} {advice.received_on:%B %Y}. "
+            "Advice cannot be changed once it has been sent."
+        )
+    if advice.case.stage not in _TAKING_ADVICE:
+        raise TransitionRefused("This case is no longer taking advice.")
+    return advice
+
+
+@transaction.atomic
+def advice_draft_save(
+    *, advice_request_id: int, saved_by: User, sections: dict[str, str], summary: str = ""
+) -> AdviceRequest:
+    """Keep what a practitioner has written so far, to come back to before sending.
+
+    A draft may be incomplete: only the lengths are checked, not that any section is written.
+    It replaces any earlier draft. Only those asked see it; the plan, the LA's pages and the
+    family's pages do not change until the advice is sent.
+    """
+    advice = _advice_locked(advice_request_id, saved_by)
+    checks: dict[str, str] = {}
+    unknown = sorted(set(sections) - set(Section.values))
+    if unknown:
+        checks["sections"] = f"Unknown plan sections: {', '.join(unknown)}."
+    for section, text in sorted(sections.items()):
+        if len(text) > ADVICE_SECTION_MAX:
+            checks[f"section_{section}"] = (
+                f"Section {section} must be {ADVICE_SECTION_MAX:,} characters or fewer"
+            )
+    if len(summary) > ADVICE_SUMMARY_MAX:
+        checks["summary"] = f"Anything else must be {ADVICE_SUMMARY_MAX:,} characters or fewer"
+    if checks:
+        raise ValidationError(checks)
+    advice.draft = {"sections": dict(sections), "summary": summary}
+    advice.draft_saved_at = timezone.now()
+    advice.draft_saved_by = saved_by
+    _save_draft_fields(advice)
+    return advice
+
+
+@transaction.atomic
+def advice_draft_send(*, advice_request_id: int, sent_by: User, checked: str) -> AdviceRequest:
+    """Send the saved draft as the advice, through ``advice_give``.
+
+    ``checked`` is the fingerprint of the draft the sender read on the check page; if anyone
+    (a colleague, or the sender in another window) has saved since, nothing is sent.
+    """
+    advice = _advice_locked(advice_request_id, sent_by)
+    if advice.draft is None:
+        raise TransitionRefused("There is no saved advice to send. Write your advice first.")
+    if advice_draft_fingerprint(advice.draft) != checked:
+        saver = advice.draft_saved_by
+        who = "You" if saver == sent_by else (saver.display_name if saver else "Someone")
+        raise TransitionRefused(
+            f"{who} saved this advice again at {govuk_time(advice.draft_saved_at)}, after you "
+            "checked it. Nothing was sent. Check your answers again, then send."
+        )
+    return advice_give(
+        advice_request_id=advice.pk,
+        submitted_by=sent_by,
+        sections=dict(advice.draft.get("sections", {})),
+        summary=str(advice.draft.get("summary", "")),
+    )

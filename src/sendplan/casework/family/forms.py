@@ -1,0 +1,27 @@
+"""Forms on the family's pages: comments on the draft and section A views, one question per
+page.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from sendplan.casework.advice.forms import YES_NO
+
+
+class FamilyCommentForm(forms.Form):
+    text = forms.CharField(
+        max_length=20000, error_messages={"required": "Write your comments on the draft plan"}
+    )
+    finished = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if this is everything you want to say"},
+    )
+
+
+class FamilyViewsForm(forms.Form):
+    """One part of section A. Blank is allowed: "skip for now" saves nothing."""
+
+    text = forms.CharField(required=False, max_length=20000)
+    lock = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,102 @@
+"""Writes from the family's pages: comments on the draft plan and section A views, by whoever
+holds the rights for the learner on the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sendplan.accounts.models import User
+from sendplan.casework import notifications
+from sendplan.casework.case.models import Case, Stage
+from sendplan.casework.case.services import lock_case, save
+from sendplan.casework.errors import TransitionRefused
+from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import PlanVersion
+from sendplan.learners.models import Involvement, Learner
+
+#: Section A fields a family writes, in the order the question pages ask them.
+FAMILY_VIEW_FIELDS = ("views", "interests", "aspirations")
+
+
+def family_may_act(user: User, learner: Learner, *, on: dt.date | None = None) -> bool:
+    """Whether this user speaks for the family: a parent under 16, the young person from 16."""
+    on = on or timezone.localdate()
+    kind = (
+        Involvement.Kind.YOUNG_PERSON
+        if notifications.rights_are_young_persons(learner, on=on)
+        else Involvement.Kind.PARENT
+    )
+    open_now = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    return Involvement.objects.filter(open_now, learner=learner, user=user, kind=kind).exists()
+
+
+def _draft_of(case: Case) -> PlanVersion | None:
+    return (
+        PlanVersion.objects.filter(plan__case=case, status=PlanVersion.Status.DRAFT)
+        .order_by("-number")
+        .first()
+    )
+
+
+@transaction.atomic
+def family_comment_give(
+    *, case_id: int, text: str, finished: bool, given_by: User
+) -> FamilyComment:
+    """Keep the family's comments on the draft, word for word.
+
+    When they say this is everything, the comments are recorded as received on the case
+    (``draft_comments_record``), which lets the council issue the final plan before the
+    15 days are up.
+    """
+    case = lock_case(case_id)
+    if not family_may_act(given_by, case.learner):
+        raise PermissionDenied("Only the parent, or the young person from 16, may comment.")
+    if case.stage != Stage.CONSULTING:
+        raise TransitionRefused("There is no draft plan waiting for your comments.")
+    if not text.strip():
+        raise ValidationError({"text": "Write your comments on the draft plan."})
+    draft = _draft_of(case)
+    if draft is None:
+        raise TransitionRefused("There is no draft plan waiting for your comments.")
+    today = timezone.localdate()
+    comment = FamilyComment(
+        case=case, version=draft, given_on=today, text=text.strip(), finished=finished
+    )
+    save(comment, changed_by=given_by, created=True)
+    if finished:
+        plan_services.draft_comments_record(case_id=case.pk, received_on=today, changed_by=given_by)
+    return comment
+
+
+@transaction.atomic
+def family_views_give(
+    *, case_id: int, field: str, text: str, expected_lock: int, given_by: User
+) -> PlanVersion:
+    """Write one part of section A of the draft (views, interests or aspirations).
+
+    Saved under the draft's optimistic lock, like every other change to it: a stale save is
+    refused with ``StaleEdit`` and nothing is lost.
+    """
+    if field not in FAMILY_VIEW_FIELDS:
+        raise ValueError(f"not a section A field: {field}")
+    case = Case.objects.select_related("learner").get(pk=case_id)
+    if not family_may_act(given_by, case.learner):
+        raise PermissionDenied("Only the parent, or the young person from 16, may write this.")
+    if case.stage not in (Stage.DRAFTING, Stage.CONSULTING):
+        raise TransitionRefused("The plan is not being written at the moment.")
+    draft = _draft_of(case)
+    if draft is None:
+        raise TransitionRefused("The plan is not being written at the moment.")
+    return plan_services.plan_version_update(
+        version_id=draft.pk,
+        expected_lock=expected_lock,
+        changed_by=given_by,
+        **{field: text.strip()},
+    )

@@ -1,0 +1,247 @@
+"""The family's pages: where the case is, the next deadline in plain English, the draft plan
+and how to comment, and section A ("about me") views, one question per page.
+
+Written for an anxious parent, or a young person, who may have a disability: one thing per
+page, short sentences, every term explained. The parent speaks for a child under compulsory
+school age's end; after it the young person does, and the parent may still read (``can_act``
+is false: 403 on forms).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sendplan.casework.errors import TransitionRefused
+from sendplan.casework.family import services as family_services
+from sendplan.casework.family.forms import FamilyCommentForm, FamilyViewsForm
+from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.family.selectors import FamilyCase, family_case, family_cases, family_draft
+from sendplan.core.errors import StaleEdit
+from sendplan.learners.forms import add_service_errors
+from sendplan.learners.models import AuditEvent
+from sendplan.learners.services import audit_record
+from sendplan.learners.templatetags.learner_tags import govuk_time
+from sendplan.web.access import has_a_role, requires_access, signed_in_user
+from sendplan.web.forms import error_summary
+
+#: Section A question pages: (field, first-person heading, hint).
+VIEW_QUESTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "views",
+        "What is important to me, and what my family thinks",
+        "For example, what helps and what makes things hard. Write as much or as little as "
+        "you like.",
+    ),
+    (
+        "interests",
+        "What I like doing, and what people like about me",
+        "For example, hobbies, favourite things, and what I am good at.",
+    ),
+    (
+        "aspirations",
+        "What I hope for, now and in the future",
+        "For example, friends, learning, work, where I want to live.",
+    ),
+)
+
+
+@requires_access(has_a_role)
+@require_GET
+def family_home(request: HttpRequest) -> HttpResponse:
+    """The children (or the young person's own case) this user is family for."""
+    user = signed_in_user(request)
+    rows = family_cases(fetched_by=user)
+    if len(rows) == 1:
+        return redirect("casework:family-case", case_id=rows[0][1].pk)
+    return render(request, "casework/family/home.html", {"rows": rows})
+
+
+@requires_access(has_a_role)
+@require_GET
+def family_case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    fc = family_case(user, case_id)
+    audit_record(
+        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=fc.learner, detail="family case"
+    )
+    return render(request, "casework/family/case.html", {"fc": fc})
+
+
+@requires_access(has_a_role)
+@require_GET
+def family_draft_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The draft plan, while it is out for comments."""
+    user = signed_in_user(request)
+    fc = family_case(user, case_id)
+    if fc.draft is None:
+        raise Http404("No draft out for comments")
+    audit_record(
+        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=fc.learner, detail="family draft"
+    )
+    draft = fc.draft
+    return render(
+        request,
+        "casework/family/draft.html",
+        {
+            "fc": fc,
+            "draft": draft,
+            "needs": list(draft.needs.all()),
+            "outcomes": list(draft.outcomes.all()),
+            "provision": list(draft.provision.all()),
+        },
+    )
+
+
+def _acting(request: HttpRequest, case_id: int) -> FamilyCase:
+    fc = family_case(signed_in_user(request), case_id)
+    if not fc.can_act:
+        raise PermissionDenied
+    return fc
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def family_comments(request: HttpRequest, case_id: int) -> HttpResponse:
+    fc = _acting(request, case_id)
+    if fc.draft is None:
+        raise Http404("No draft out for comments")
+    if request.method == "GET":
+        form = FamilyCommentForm()
+        return _comments_page(request, fc, form)
+    form = FamilyCommentForm(request.POST)
+    if not form.is_valid():
+        return _comments_page(request, fc, form)
+    try:
+        family_services.family_comment_give(
+            case_id=fc.case.pk,
+            text=form.cleaned_data["text"],
+            finished=form.cleaned_data["finished"] == "yes",
+            given_by=signed_in_user(request),
+        )
+    except TransitionRefused as refused:
+        errors = [{"href": "#text", "text": str(refused)}]
+        return _comments_page(request, fc, form, errors=errors, status=409)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _comments_page(request, fc, form)
+    return redirect("casework:family-comments-sent", case_id=fc.case.pk)
+
+
+def _comments_page(
+    request: HttpRequest,
+    fc: FamilyCase,
+    form: FamilyCommentForm,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "casework/family/comments.html",
+        {"fc": fc, "form": form, "errors": errors if errors is not None else error_summary(form)},
+        status=status,
+    )
+
+
+@requires_access(has_a_role)
+@require_GET
+def family_comments_sent(request: HttpRequest, case_id: int) -> HttpResponse:
+    fc = family_case(signed_in_user(request), case_id)
+    comments = list(FamilyComment.objects.filter(case=fc.case).order_by("-given_on", "-id")[:1])
+    if not comments:
+        return redirect("casework:family-case", case_id=fc.case.pk)
+    return render(request, "casework/family/comments_sent.html", {"fc": fc, "comment": comments[0]})
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
+    """One section A question. Saving stores it in the draft at once (save and come back)."""
+    fc = _acting(request, case_id)
+    draft = family_draft(fc)
+    if draft is None or not 1 <= step <= len(VIEW_QUESTIONS):
+        raise Http404("No plan being written")
+    field, heading, hint = VIEW_QUESTIONS[step - 1]
+    if request.method == "GET":
+        form = FamilyViewsForm(initial={"text": getattr(draft, field), "lock": draft.lock})
+        return _views_page(request, fc, form, step)
+    form = FamilyViewsForm(request.POST)
+    if not form.is_valid():
+        return _views_page(request, fc, form, step)
+    if "skip" not in request.POST:
+        try:
+            family_services.family_views_give(
+                case_id=fc.case.pk,
+                field=field,
+                text=form.cleaned_data["text"],
+                expected_lock=form.cleaned_data["lock"],
+                given_by=signed_in_user(request),
+            )
+        except StaleEdit as stale:
+            # Keep what they typed; take the new lock so saving again is a deliberate choice.
+            data = request.POST.copy()
+            fresh = family_draft(family_case(signed_in_user(request), case_id))
+            data["lock"] = str(fresh.lock if fresh else 0)
+            retry = FamilyViewsForm(data)
+            retry.is_valid()
+            errors = [
+                {
+                    "href": "#text",
+                    "text": f"This part of the plan was changed by {stale.changed_by} at "
+                    f"{govuk_time(stale.changed_at)}. What you wrote is still below. "
+                    "Save again to replace their change",
+                }
+            ]
+            return _views_page(request, fc, retry, step, errors=errors, status=409)
+        except TransitionRefused as refused:
+            errors = [{"href": "#text", "text": str(refused)}]
+            return _views_page(request, fc, form, step, errors=errors, status=409)
+    if step < len(VIEW_QUESTIONS):
+        return redirect("casework:family-views", case_id=fc.case.pk, step=step + 1)
+    messages.success(request, "Your views have been saved in the draft plan")
+    return redirect("casework:family-views-check", case_id=fc.case.pk)
+
+
+def _views_page(
+    request: HttpRequest,
+    fc: FamilyCase,
+    form: FamilyViewsForm,
+    step: int,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    field, heading, hint = VIEW_QUESTIONS[step - 1]
+    return render(
+        request,
+        "casework/family/views.html",
+        {
+            "fc": fc,
+            "form": form,
+            "step": step,
+            "steps": len(VIEW_QUESTIONS),
+            "heading": heading,
+            "hint": hint,
+            "errors": errors if errors is not None else error_summary(form),
+        },
+        status=status,
+    )
+
+
+@requires_access(has_a_role)
+@require_GET
+def family_views_check(request: HttpRequest, case_id: int) -> HttpResponse:
+    """What the family has written for section A, each with a link to change it."""
+    fc = _acting(request, case_id)
+    draft = family_draft(fc)
+    if draft is None:
+        raise Http404("No plan being written")
+    answers = [
+        (step, heading, getattr(draft, field))
+        for step, (field, heading, _) in enumerate(VIEW_QUESTIONS, start=1)
+    ]
+    return render(request, "casework/family/views_check.html", {"fc": fc, "answers": answers})

@@ -1,0 +1,246 @@
+"""Forms for the plan: each section's rows and fields, sending the draft, consulting settings,
+the family's comments and issuing the final plan. Every form that edits a draft carries the
+version's lock, so a stale save is refused.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sendplan.casework.case.forms import date_field, radio_field, text_field
+from sendplan.casework.case.models import Case
+from sendplan.casework.plans.models import Consultation
+from sendplan.provision.models import Setting
+from sendplan.web.forms import GovukDateField
+
+
+class DraftIssueForm(forms.Form):
+    issued_on = date_field(
+        "Date the draft was sent to the family", hint="The family then have 15 days to comment"
+    )
+
+
+class ConsultationForm(forms.Form):
+    setting = forms.ModelChoiceField(
+        label="Setting to consult",
+        queryset=Setting.objects.order_by("name"),
+        empty_label="Choose a setting",
+        error_messages={
+            "required": "Select the setting to consult",
+            "invalid_choice": "Select the setting to consult",
+        },
+    )
+    sent_on = date_field(
+        "Date the draft was sent to the setting", hint="Its answer is due in 15 days"
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {
+            "setting_id": self.cleaned_data["setting"].pk,
+            "sent_on": self.cleaned_data["sent_on"],
+        }
+
+
+class ConsultationResponseForm(forms.Form):
+    consultation = forms.TypedChoiceField(
+        label="Which setting answered?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the setting that answered"},
+    )
+    responded_on = date_field("Date of the answer")
+    response = radio_field(
+        "What did the setting say?", Consultation.Response.choices, "Select the answer"
+    )
+    reasons = text_field(
+        "Reasons given", required=False, hint="Needed if the setting cannot meet the needs"
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].choices = [  # type: ignore[attr-defined]
+            (c.pk, c.setting.name) for c in case.consultations.all() if c.responded_on is None
+        ]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["consultation_id"] = data.pop("consultation")
+        return data
+
+
+class FamilyCommentsForm(forms.Form):
+    received_on = date_field("Date the family's comments arrived")
+
+
+class FinalPlanForm(forms.Form):
+    issued_on = date_field("Date the final plan was issued")
+    # The lock of the draft the user read: issuing a draft changed since is refused.
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LockedForm(forms.Form):
+    lock = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class NeedForm(LockedForm):
+    text = forms.CharField(
+        label="Describe the need",
+        help_text="One need per row, in words the family can follow",
+        widget=forms.Textarea,
+        error_messages={"required": "Describe the need"},
+        max_length=5000,
+    )
+
+
+class _LinkedForm(LockedForm):
+    """A row linked to rows of another section: the choices come from the draft itself."""
+
+    link_field = ""
+
+    def __init__(self, *args: Any, link_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.link_field].choices = link_choices  # type: ignore[attr-defined]
+
+
+class OutcomeForm(_LinkedForm):
+    link_field = "need_ids"
+    text = forms.CharField(
+        label="Outcome sought",
+        help_text="What the learner will be able to do, and by when",
+        widget=forms.Textarea,
+        error_messages={"required": "Describe the outcome sought"},
+        max_length=5000,
+    )
+    need_ids = forms.TypedMultipleChoiceField(
+        label="Which needs does this outcome answer?",
+        help_text="Select all that apply",
+        widget=forms.CheckboxSelectMultiple,
+        coerce=int,
+        error_messages={"required": "Choose at least one need this outcome answers"},
+    )
+    preparing_for_adulthood = forms.BooleanField(
+        label="This outcome prepares for adulthood (employment, independent living, "
+        "community, health)",
+        required=False,
+    )
+
+
+class ProvisionForm(_LinkedForm):
+    link_field = "outcome_ids"
+    what = forms.CharField(
+        label="What is the provision?",
+        help_text="Specific enough to enforce: what is done, and how",
+        widget=forms.Textarea,
+        error_messages={"required": "Say what the provision is"},
+        max_length=5000,
+    )
+    how_much = forms.CharField(
+        label="How much",
+        help_text="For example, 45 minutes or 1 to 1 support all day",
+        max_length=200,
+        error_messages={"required": "Say how much, for example 45 minutes"},
+    )
+    how_often = forms.CharField(
+        label="How often",
+        help_text="For example, weekly in term time",
+        max_length=200,
+        error_messages={"required": "Say how often, for example weekly"},
+    )
+    delivered_by = forms.CharField(
+        label="Who delivers it",
+        help_text="The role, for example speech and language therapist",
+        max_length=200,
+        error_messages={"required": "Say who delivers the provision"},
+    )
+    outcome_ids = forms.TypedMultipleChoiceField(
+        label="Which outcomes does this provision work towards?",
+        help_text="Select all that apply",
+        widget=forms.CheckboxSelectMultiple,
+        coerce=int,
+        error_messages={"required": "Choose at least one outcome this provision works towards"},
+    )
+
+
+class SectionAForm(LockedForm):
+    views = forms.CharField(label="Views", widget=forms.Textarea, required=False, max_length=10000)
+    interests = forms.CharField(
+        label="Interests", widget=forms.Textarea, required=False, max_length=10000
+    )
+    aspirations = forms.CharField(
+        label="Aspirations for the future", widget=forms.Textarea, required=False, max_length=10000
+    )
+
+
+class PlacementForm(LockedForm):
+    placement_urn = forms.CharField(
+        label="Unique reference number (URN) of the setting",
+        help_text="From the register of places, for example 100001. Leave empty to name the "
+        "type of setting only",
+        required=False,
+        max_length=10,
+    )
+    placement_type = forms.CharField(
+        label="Type of setting",
+        help_text="For example, special school for autistic learners",
+        required=False,
+        max_length=200,
+    )
+
+    def clean_placement_urn(self) -> int | None:
+        text = self.cleaned_data["placement_urn"].strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValidationError("The URN must be a number, like 100001")
+        setting_id = Setting.objects.filter(urn=int(text)).values_list("pk", flat=True).first()
+        if setting_id is None:
+            raise ValidationError("No setting in the register has this URN")
+        return setting_id
+
+    def changes(self) -> dict[str, object]:
+        return {
+            "placement_setting_id": self.cleaned_data["placement_urn"],
+            "placement_type": self.cleaned_data["placement_type"].strip(),
+        }
+
+
+class BudgetForm(LockedForm):
+    personal_budget_amount = forms.DecimalField(
+        label="Personal budget, pounds a year",
+        help_text="Leave empty if there is no personal budget",
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the amount in pounds, like 1200 or 1200.50",
+            "min_value": "The amount cannot be less than £0",
+            "max_decimal_places": "Enter the amount in pounds and pence, like 1200.50",
+        },
+    )
+    personal_budget_arrangements = forms.CharField(
+        label="What the budget pays for and how it is paid",
+        help_text="Include the needs and outcomes a direct payment meets",
+        widget=forms.Textarea,
+        required=False,
+        max_length=10000,
+    )
+
+
+class AdviceForm(_LinkedForm):
+    link_field = "advice_request_ids"
+    advice_request_ids = forms.TypedMultipleChoiceField(
+        label="Advice to attach",
+        help_text="Advice received for this learner and not yet attached",
+        widget=forms.CheckboxSelectMultiple,
+        coerce=int,
+        error_messages={"required": "Choose the advice to attach"},
+    )
+
+
+class IssueForm(LockedForm):
+    issued_on = GovukDateField(label_text="Date the plan is issued", past_only=False)

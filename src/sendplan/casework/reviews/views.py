@@ -1,0 +1,261 @@
+"""The review pages: a plan's reviews with their clock, scheduling, the meeting, the decision,
+ceasing the plan, and the caseworker's list of upcoming reviews and phase transfers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sendplan.casework import clock
+from sendplan.casework.errors import TransitionRefused
+from sendplan.casework.plans.models import Plan
+from sendplan.casework.plans.selectors import plan_for_user
+from sendplan.casework.reviews import selectors as review_selectors
+from sendplan.casework.reviews import services as review_services
+from sendplan.casework.reviews.forms import CeaseForm, DecisionForm, MeetingForm, ScheduleForm
+from sendplan.casework.reviews.models import Review
+from sendplan.casework.reviews.selectors import review_page
+from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.learners.forms import add_service_errors
+from sendplan.learners.models import AuditEvent
+from sendplan.learners.services import audit_record
+from sendplan.web.access import has_a_role, la_staff, requires_access, signed_in_user
+from sendplan.web.forms import error_summary
+from sendplan.web.paging import page_links, paginate
+
+
+@requires_access(has_a_role)
+@require_GET
+def plan_reviews(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's review clock, its reviews past and open, transfers and adulthood."""
+    user = signed_in_user(request)
+    page = review_page(fetched_by=user, plan_id=plan_id)
+    audit_record(
+        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=page.plan.learner, detail="reviews"
+    )
+    return render(
+        request,
+        "casework/review/plan.html",
+        {
+            "page": page,
+            "plan": page.plan,
+            "learner": page.plan.learner,
+            "can_edit": page.can_edit,
+            "draft_comments_days": 15,
+        },
+    )
+
+
+def _editable_plan(request: HttpRequest, plan_id: int) -> Plan:
+    plan, can_edit = plan_for_user(signed_in_user(request), plan_id)
+    if not can_edit:
+        raise PermissionDenied
+    return plan
+
+
+def _form_view(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    template: str,
+    form_class: type[forms.Form],
+    initial: dict[str, Any],
+    save: Callable[[dict[str, Any]], object],
+    success: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """GET shows the form; POST parses it, calls the service and shows any refusal."""
+    form = form_class(request.POST or None, initial=initial)
+    context: dict[str, Any] = {"plan": plan, "learner": plan.learner, "form": form, **(extra or {})}
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except TransitionRefused as refused:
+            form.add_error(None, refused.message)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("casework:plan-reviews", plan_id=plan.pk)
+    context["errors"] = error_summary(form) if request.method == "POST" else []
+    return render(request, template, context)
+
+
+def _open_review(plan: Plan, review_id: int) -> Review:
+    review = plan.reviews.filter(pk=review_id, decided_on__isnull=True).first()
+    if review is None:
+        raise Http404("No open review found")
+    return review
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def review_schedule_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Plan the meeting of the open review (invitations 2 weeks before; Regs 20(2), 21(2))."""
+    plan = _editable_plan(request, plan_id)
+    review = plan.reviews.filter(decided_on__isnull=True).first()
+    initial = {}
+    if review is not None:
+        initial = {
+            "meeting_on": review.meeting_on,
+            "invitations_sent_on": review.invitations_sent_on,
+            "transfer": review.transfer,
+            "transfer_year": review.transfer_year,
+            "transfer_date": review.transfer_date,
+        }
+
+    def save(data: dict[str, Any]) -> object:
+        return review_services.review_schedule(
+            plan_id=plan.pk,
+            changed_by=signed_in_user(request),
+            meeting_on=data["meeting_on"],
+            invitations_sent_on=data["invitations_sent_on"],
+            transfer=data["transfer"],
+            transfer_year=data["transfer_year"],
+            transfer_date=data["transfer_date"],
+        )
+
+    return _form_view(
+        request,
+        plan,
+        template="casework/review/schedule.html",
+        form_class=ScheduleForm,
+        initial=initial,
+        save=save,
+        success="The review meeting has been planned",
+        extra={"review": review, "notice": clock.basis(clock.REVIEW_INVITATIONS)},
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def review_meeting_page(request: HttpRequest, plan_id: int, review_id: int) -> HttpResponse:
+    """Record that the meeting was held: the report is due in 2 weeks, the decision in 4."""
+    plan = _editable_plan(request, plan_id)
+    review = _open_review(plan, review_id)
+
+    def save(data: dict[str, Any]) -> object:
+        return review_services.review_record_meeting(
+            review_id=review.pk,
+            meeting_on=data["meeting_on"],
+            changed_by=signed_in_user(request),
+            invitations_sent_on=data["invitations_sent_on"],
+            report_received_on=data["report_received_on"],
+        )
+
+    return _form_view(
+        request,
+        plan,
+        template="casework/review/meeting.html",
+        form_class=MeetingForm,
+        initial={
+            "meeting_on": review.meeting_on,
+            "invitations_sent_on": review.invitations_sent_on,
+            "report_received_on": review.report_received_on,
+        },
+        save=save,
+        success="The review meeting has been recorded",
+        extra={
+            "review": review,
+            "report": clock.basis(clock.REVIEW_REPORT),
+            "decision": clock.basis(clock.REVIEW_DECISION),
+        },
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def review_decision_page(request: HttpRequest, plan_id: int, review_id: int) -> HttpResponse:
+    """Record the decision after the review: maintain, amend (with proposals) or cease."""
+    plan = _editable_plan(request, plan_id)
+    review = _open_review(plan, review_id)
+
+    def save(data: dict[str, Any]) -> object:
+        return review_services.review_decide(
+            review_id=review.pk,
+            decision=data["decision"],
+            decided_on=data["decided_on"],
+            changed_by=signed_in_user(request),
+            reasons=data["reasons"],
+            amendment_proposed_on=data["amendment_proposed_on"],
+        )
+
+    return _form_view(
+        request,
+        plan,
+        template="casework/review/decision.html",
+        form_class=DecisionForm,
+        initial={},
+        save=save,
+        success="The review decision has been recorded",
+        extra={
+            "review": review,
+            "decision_basis": clock.basis(clock.REVIEW_DECISION),
+            "amend_basis": clock.basis("amended_plan_ceiling"),
+        },
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def plan_cease_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Cease to maintain the plan, with its SEN2 cease reason (CFA s45; Regs 29–31)."""
+    plan = _editable_plan(request, plan_id)
+
+    def save(data: dict[str, Any]) -> object:
+        return review_services.plan_cease(
+            plan_id=plan.pk,
+            ceased_on=data["ceased_on"],
+            reason=data["reason"],
+            changed_by=signed_in_user(request),
+            detail=data["detail"],
+            decided_on=data["decided_on"],
+            appeal_concluded=data["appeal_concluded"],
+        )
+
+    return _form_view(
+        request,
+        plan,
+        template="casework/review/cease.html",
+        form_class=CeaseForm,
+        initial={"decided_on": plan.cease_decided_on},
+        save=save,
+        success="The plan has been ceased",
+        extra={
+            "maximum_age_end": clock.maximum_age_end(plan.learner.date_of_birth),
+            "cease_basis": clock.basis(clock.CEASING_MAINTAINED),
+        },
+    )
+
+
+@requires_access(la_staff)
+@require_GET
+def upcoming_reviews(request: HttpRequest, show_all: bool = False) -> HttpResponse:
+    """A caseworker's maintained plans, soonest review first, with transfers and adulthood.
+
+    The "all" list widens "my plans" to every plan the user may see. The query count does
+    not grow with the number of plans (one page of plans, their reviews, and the count).
+    """
+    user = signed_in_user(request)
+    plans = review_selectors.upcoming_reviews(fetched_by=user, mine=not show_all)
+    page = paginate(request, plans)
+    rows = review_selectors.upcoming_rows(page.object_list, today=timezone.localdate())
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.LIST,
+        detail=f"reviews page {page.number} of {page.paginator.num_pages}",
+    )
+    return render(
+        request,
+        "casework/review/list.html",
+        {"page_obj": page, "page_links": page_links(page), "rows": rows, "show_all": show_all},
+    )
