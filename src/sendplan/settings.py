@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sendplan.web.context_processors.service",
             ],
+            # Dates, times and ages in GOV.UK style on every page, without a {% load %}.
+            "builtins": ["sendplan.web.templatetags.govuk"],
         },
     },
 ]

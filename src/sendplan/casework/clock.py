@@ -19,6 +19,7 @@ from typing import Literal
 from sendplan.engine import statutory as _statutory
 from sendplan.engine import statutory_case as _case
 from sendplan.engine import statutory_measure as _measure
+from sendplan.engine.statutory_types import Length as Length  # the lengths pages quote
 
 CaseEvents = _case.CaseEvents
 EngineAdvice = _case.AdviceRequest
