@@ -5,8 +5,8 @@ never carries a name, a need, a diagnosis or what a plan says: email leaves the 
 may be read by anyone with access to the inbox. Each recipient gets a separate message so
 no one sees who else was told.
 
-Only the wrapper services in ``casework.services_portal`` call these, after the core service
-has made the change; sending waits for the transaction to commit, so a refused or rolled-back
+The services that make the change call these (the decisions, advice requested, the draft and
+the final plan); sending waits for the transaction to commit, so a refused or rolled-back
 change never sends anything.
 """
 

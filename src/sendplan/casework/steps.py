@@ -269,6 +269,19 @@ def _exception_read(case: Case) -> Iterator[TimelineEvent]:
         )
 
 
+def _exception_update_read(case: Case) -> Iterator[TimelineEvent]:
+    for exception in case.exceptions.all():
+        label = exception_label(exception.key)
+        if exception.ends_on:
+            yield TimelineEvent(
+                exception.ends_on,
+                f"Lawful exception ended ({label})",
+                family="The reason a time limit did not apply has ended",
+            )
+        if exception.family_told_on:
+            yield TimelineEvent(exception.family_told_on, f"Family told of the exception ({label})")
+
+
 def _end_read(case: Case) -> Iterator[TimelineEvent]:
     if case.closed_on:
         withdrawn = case.stage == Stage.WITHDRAWN
@@ -354,6 +367,10 @@ def _a_setting_has_not_answered(case: Case) -> bool:
 
 def _comments_not_recorded(case: Case) -> bool:
     return not case.draft_comments_received_on
+
+
+def _has_exception_to_complete(case: Case) -> bool:
+    return bool(case_forms.exceptions_to_complete(case))
 
 
 def _has_appeal(case: Case) -> bool:
@@ -478,6 +495,18 @@ STEPS: tuple[Step, ...] = (
         _simple(case_services.exception_record),
         "The exception has been recorded",
         timeline=_exception_read,
+        form_takes_case=True,
+    ),
+    Step(
+        "exception-update",
+        "Record that an exception ended or the family were told",
+        "Save the dates",
+        case_forms.ExceptionUpdateForm,
+        ANY_BUT_WITHDRAWN,
+        _simple(case_services.exception_update),
+        "The exception has been updated",
+        timeline=_exception_update_read,
+        offered_if=_has_exception_to_complete,
         form_takes_case=True,
     ),
     Step(

@@ -15,7 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from sendplan.casework import clock
-from sendplan.casework.case.models import Case
+from sendplan.casework.case.models import Case, CaseException
+from sendplan.core.dates import govuk_date
 from sendplan.web.forms import GovukDateField
 
 #: Exceptions to the case's own limits (Reg 10(4)) and to a body's 6 weeks (Reg 8(2)). The
@@ -149,6 +150,41 @@ class ExceptionForm(forms.Form):
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["advice_request_id"] = data.pop("advice_request")
+        return data
+
+
+def exceptions_to_complete(case: Case) -> list[CaseException]:
+    """The case's lawful exceptions with no end date or no date the family were told."""
+    return [x for x in case.exceptions.all() if x.ends_on is None or x.family_told_on is None]
+
+
+class ExceptionUpdateForm(forms.Form):
+    exception = forms.TypedChoiceField(
+        label="Which exception?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the exception",
+            "invalid_choice": "Select the exception",
+        },
+    )
+    ends_on = date_field("Date it ended (optional)", required=False)
+    family_told_on = date_field(
+        "Date the family were told (optional)",
+        required=False,
+        hint="The Code of Practice (9.43) says families should be told",
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exception"].choices = [  # type: ignore[attr-defined]
+            (x.pk, f"{exception_choice_label(x.key)}, from {govuk_date(x.starts_on)}")
+            for x in exceptions_to_complete(case)
+        ]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["exception_id"] = data.pop("exception")
         return data
 
 

@@ -274,9 +274,7 @@ def exception_record(
     checks.not_before("starts_on", starts_on, case.received_on, "the request")
     checks.past("family_told_on", family_told_on, "the family was told")
     checks.not_before("ends_on", ends_on, starts_on, "the start of the exception")
-    absence = key in ("reg10_4_d", "reg8_2_absence")
-    if absence and ends_on is not None and (ends_on - starts_on).days + 1 < 28:
-        checks.add("ends_on", "An absence must last at least 4 continuous weeks.")
+    _check_absence_lasted(checks, key=key, starts_on=starts_on, ends_on=ends_on)
     checks.raise_if_any()
     record = CaseException(
         case=case,
@@ -289,4 +287,47 @@ def exception_record(
         family_told_on=family_told_on,
     )
     save(record, changed_by=changed_by, created=True)
+    return record
+
+
+def _check_absence_lasted(
+    checks: DateChecks, *, key: str, starts_on: dt.date, ends_on: dt.date | None
+) -> None:
+    absence = key in ("reg10_4_d", "reg8_2_absence")
+    if absence and ends_on is not None and (ends_on - starts_on).days + 1 < 28:
+        checks.add("ends_on", "An absence must last at least 4 continuous weeks.")
+
+
+@transaction.atomic
+def exception_update(
+    *,
+    case_id: int,
+    exception_id: int,
+    changed_by: User,
+    ends_on: dt.date | None = None,
+    family_told_on: dt.date | None = None,
+) -> CaseException:
+    """Record later the day a lawful exception ended, or the day the family were told of it
+    (CoP 9.43). Only a date not yet recorded is filled in; one already recorded stays, and
+    the history keeps who recorded each.
+    """
+    case = lock_case(case_id)
+    record = CaseException.objects.select_for_update().get(pk=exception_id, case=case)
+    checks = DateChecks()
+    if ends_on is None and family_told_on is None:
+        checks.add("ends_on", "Enter the date the exception ended, or when the family were told.")
+    for field, value, recorded in (
+        ("ends_on", ends_on, record.ends_on),
+        ("family_told_on", family_told_on, record.family_told_on),
+    ):
+        if value is not None and recorded is not None:
+            checks.add(field, f"This date is already recorded ({_long(recorded)}).")
+        checks.not_before(field, value, record.starts_on, "the start of the exception")
+    checks.past("ends_on", ends_on, "the exception ended")
+    checks.past("family_told_on", family_told_on, "the family was told")
+    _check_absence_lasted(checks, key=record.key, starts_on=record.starts_on, ends_on=ends_on)
+    checks.raise_if_any()
+    record.ends_on = ends_on or record.ends_on
+    record.family_told_on = family_told_on or record.family_told_on
+    save(record, changed_by=changed_by)
     return record
