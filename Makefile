@@ -9,7 +9,7 @@ export PIP_EXTRA_INDEX_URL :=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast bench lint format typecheck clean
+.PHONY: help install assets demo serve test test-fast bench lint format typecheck clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,8 +18,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
-	$(BIN)/pip install --quiet -r requirements.lock
+# requirements-dev.lock pulls in requirements.lock (what production installs) and adds the
+# test, lint and type-checking tools.
+$(VENV)/.installed: $(BIN)/python requirements.lock requirements-dev.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
@@ -34,7 +36,16 @@ $(STATIC)/sendplan.css: node_modules/.installed frontend/sendplan.scss
 	rm -rf $(STATIC)/assets && cp -r $(GOVUK)/assets $(STATIC)/assets
 	rm -rf $(STATIC)/assets/fonts
 
-install: $(VENV)/.installed $(STATIC)/sendplan.css ## Install Python and front-end dependencies, build the GOV.UK assets
+install: $(VENV)/.installed $(STATIC)/sendplan.css ## Install runtime and development dependencies, build the GOV.UK assets
+
+assets: $(STATIC)/sendplan.css ## Build the GOV.UK Frontend CSS, script and images only (for a production install)
+
+# The demo partnership is Lambeth's. The product has no default area or partnership name, so
+# the demo targets set them (and the footer's "synthetic" notice); values already in the
+# environment win. `sendplan demo` prints the same three.
+demo serve: export SENDPLAN_LA_CODE ?= E09000022
+demo serve: export SENDPLAN_PARTNERSHIP_NAME ?= Lambeth SEND Partnership (demo)
+demo serve: export SENDPLAN_DEMO ?= true
 
 demo: install ## Migrate the SQLite database, build the demo partnership and serve it on 127.0.0.1:8000
 	$(BIN)/sendplan migrate --no-input

@@ -1,4 +1,4 @@
-"""Figures for issue 5: a full England forecast run, and the backtest table.
+"""Forecast figures: a full England forecast run, and the backtest table.
 
 Run: ``.venv/bin/python benchmarks/bench_forecast.py [SHARED_DATA_DIR]``
 

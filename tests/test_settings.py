@@ -19,13 +19,20 @@ STRIPPED = {
     "SECRET_KEY",
     "SENDPLAN_SERVICE_URL",
     "SENDPLAN_SECOND_FACTOR",
+    "SENDPLAN_LA_CODE",
+    "SENDPLAN_SERVICE_NAME",
+    "SENDPLAN_PARTNERSHIP_NAME",
+    "SENDPLAN_DEMO",
 }
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def load_settings(*, show: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """Import the settings with ``env``; ``show`` names settings to print, one a line."""
     clean = {k: v for k, v in os.environ.items() if k not in STRIPPED}
+    names = [n for n in show.split(",") if n]
+    code = "import sendplan.settings as s\n" + "".join(f"print(s.{n})\n" for n in names)
     return subprocess.run(
-        [sys.executable, "-c", "import sendplan.settings"],
+        [sys.executable, "-c", code],
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -118,3 +125,20 @@ def test_the_idle_timeout_must_be_a_whole_number_of_at_least_five_minutes():
     assert "SENDPLAN_IDLE_MINUTES must be at least 5, not 4" in too_short.stderr
     not_a_number = load_settings(SENDPLAN_IDLE_MINUTES="half an hour")
     assert "SENDPLAN_IDLE_MINUTES must be a whole number" in not_a_number.stderr
+
+
+def test_no_area_a_neutral_name_and_no_demo_notice_by_default():
+    result = load_settings(show="SENDPLAN_LA_CODE,PARTNERSHIP_NAME,SENDPLAN_DEMO")
+    assert result.stdout.splitlines() == ["", "SENDplan", "False"], result.stderr
+
+
+def test_the_partnership_name_defaults_to_the_service_name():
+    result = load_settings(show="PARTNERSHIP_NAME", SENDPLAN_SERVICE_NAME="Our SEND service")
+    assert result.stdout.splitlines() == ["Our SEND service"], result.stderr
+
+
+def test_the_area_is_read_from_its_variable_and_a_malformed_code_is_refused():
+    result = load_settings(show="SENDPLAN_LA_CODE", SENDPLAN_LA_CODE=" e08000009 ")
+    assert result.stdout.splitlines() == ["E08000009"], result.stderr
+    wrong = load_settings(SENDPLAN_LA_CODE="208")
+    assert "SENDPLAN_LA_CODE must be an ONS code such as E09000022, not '208'" in wrong.stderr

@@ -6,6 +6,7 @@ turns on the production checks: a real secret key, DEBUG off, explicit hosts.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -244,9 +245,21 @@ SENDPLAN_SERVICE_URL = envstr("SENDPLAN_SERVICE_URL", "" if PRODUCTION else "htt
 if PRODUCTION and not SENDPLAN_SERVICE_URL.startswith("https://"):
     raise ImproperlyConfigured("SENDPLAN_SERVICE_URL must be the service's https:// address")
 
-# The partnership's own name in the header (not the GOV.UK crown).
+# The partnership's own name in the header (not the GOV.UK crown). Until a partnership
+# names itself, the header carries the service's name.
 SERVICE_NAME = envstr("SENDPLAN_SERVICE_NAME", "SENDplan")
-PARTNERSHIP_NAME = envstr("SENDPLAN_PARTNERSHIP_NAME", "Lambeth SEND Partnership (demo)")
+PARTNERSHIP_NAME = envstr("SENDPLAN_PARTNERSHIP_NAME", "") or SERVICE_NAME
+# The council whose area this service covers, by its nine-character ONS code (E09000022).
+# Pages compare with that area's published figures when the signed-in user's own council has
+# no code, and `sendplan sufficiency-run` forecasts it when given no --la. There is no
+# default: without it those pages and commands say that no area is set.
+SENDPLAN_LA_CODE = envstr("SENDPLAN_LA_CODE", "").strip().upper()
+if SENDPLAN_LA_CODE and not re.fullmatch(r"[EWSN]\d{8}", SENDPLAN_LA_CODE):
+    raise ImproperlyConfigured(
+        f"SENDPLAN_LA_CODE must be an ONS code such as E09000022, not {SENDPLAN_LA_CODE!r}"
+    )
+# A demonstration with synthetic learners (`make demo`): every page says so in its footer.
+SENDPLAN_DEMO = envbool("SENDPLAN_DEMO", False)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """The manager's dashboard: caseloads, 20-week timeliness with and without exceptions,
-compared with the published national and Lambeth figures, as a chart with its table."""
+compared with the published national figures and the manager's own council's, as a chart
+with its table; what is not published is said plainly."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.urls import reverse
 from sendplan.casework.case import services as case_services
 from sendplan.casework.case.models import Stage
 from sendplan.casework.plans import services as plan_services
-from sendplan.casework.tray.selectors import published_timeliness
 from tests.casework_pages.tray_builders import TODAY, at, case_for_new_learner, make_case
+from tests.core.published_files import ENGLAND_2024, LAMBETH_2024, write_release
 
 DASHBOARD = reverse("casework:dashboard")
 
@@ -48,8 +49,8 @@ def two_plans(cast, frozen):
     return on_time, late
 
 
-def _html(cast, who="la_colleague") -> str:
-    response = cast.client_for(getattr(cast, who)).get(DASHBOARD)
+def _html(cast, who="la_colleague", user=None) -> str:
+    response = cast.client_for(user or getattr(cast, who)).get(DASHBOARD)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -118,24 +119,60 @@ def test_dashboard_refuses_post(cast):
     assert cast.client_for(cast.la_colleague).post(DASHBOARD).status_code == 405
 
 
-def test_published_figures_are_found_by_column_name_whatever_the_order(tmp_path):
-    folder = tmp_path / "dfe-ehcp-sen2" / "lambeth_extract_2025"
-    folder.mkdir(parents=True)
-    (folder / "timeliness_20_week.csv").write_text(
-        "extra,PC_plans_issued_20_weeks_ex,breakdown,geographic_level,new_la_code,la_name,"
-        "country_name,time_period,pc_plans_issued_within_20_weeks,plans_issued_den\n"
-        "a,50.5,All EHC plans issued,National,,,England,2023,49.1,100\n"
-        "a,46.4,All EHC plans issued,National,,,England,2024,45.9,200\n"
-        "a,87.2,All EHC plans issued,Local authority,E09000022,Lambeth,England,2024,83.9,x\n"
-        "a,10,By age,Local authority,E09000022,Lambeth,England,2025,10,5\n",
-        encoding="utf-8",
+def _manager_of(organisation):
+    from sendplan.accounts.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    return MembershipFactory(
+        user=UserFactory(), organisation=organisation, role=Role.LA_MANAGER
+    ).user
+
+
+def test_a_council_without_its_published_row_is_told_so_and_sees_no_other_councils(
+    cast, frozen, settings, tmp_path
+):
+    write_release(tmp_path, ENGLAND_2024, LAMBETH_2024)
+    settings.SHARED_DATA_DIR = tmp_path
+    html = _html(cast, user=_manager_of(cast.other_la))
+    assert (
+        "There are no published figures for Another Council (test) (E09000028) in the DfE, "
+        "Education, health and care plans, 2025 release." in html
     )
-    found = published_timeliness(data_dir=tmp_path)
-    assert found["national"].year == 2024 and found["national"].without_exceptions_pc == 46.4
-    assert found["local"].area == "Lambeth" and found["local"].plans is None  # "x" suppressed
-    assert found["local"].with_exceptions_pc == 83.9
+    assert "Lambeth" not in html and "87.2%" not in html and "83.9%" not in html
+    assert "England" in html and "46.4%" in html
 
 
-def test_missing_file_falls_back_to_the_published_national_figure(tmp_path):
-    found = published_timeliness(data_dir=tmp_path)
-    assert found["national"].without_exceptions_pc == 46.4 and found["local"] is None
+def test_a_missing_data_file_is_said_plainly_and_no_figure_is_shown(
+    cast, frozen, settings, tmp_path
+):
+    settings.SHARED_DATA_DIR = tmp_path
+    html = _html(cast)
+    assert (
+        "The published figures are not available: "
+        "dfe-ehcp-sen2/education-health-and-care-plans_2025.zip is not in the shared data "
+        "folder." in html
+    )
+    assert "46.4" not in html and "45.9" not in html
+
+
+def test_a_council_without_a_code_compares_with_the_configured_area(
+    cast, frozen, settings, tmp_path
+):
+    write_release(tmp_path, ENGLAND_2024, LAMBETH_2024)
+    settings.SHARED_DATA_DIR = tmp_path
+    settings.SENDPLAN_LA_CODE = "E09000022"
+    cast.other_la.code = ""
+    cast.other_la.save()
+    html = _html(cast, user=_manager_of(cast.other_la))
+    assert "87.2%" in html and "There are no published figures" not in html
+
+
+def test_with_no_area_anywhere_the_page_says_none_is_set(cast, frozen, settings, tmp_path):
+    write_release(tmp_path, ENGLAND_2024, LAMBETH_2024)
+    settings.SHARED_DATA_DIR = tmp_path
+    settings.SENDPLAN_LA_CODE = ""
+    cast.other_la.code = ""
+    cast.other_la.save()
+    html = _html(cast, user=_manager_of(cast.other_la))
+    assert "No local area is set for this service" in html
+    assert "87.2%" not in html and "46.4%" in html

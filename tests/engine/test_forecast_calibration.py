@@ -1,4 +1,5 @@
-"""England's part of the intervals when England's growth rate itself wanders (ADR 0103, fourth pass)."""
+"""England's part of the intervals when England's growth rate itself wanders (ADR 0103:
+the random-walk floor)."""
 
 from __future__ import annotations
 

@@ -232,7 +232,7 @@ def test_what_if_after_a_delete_re_solves_the_others_and_both_pages_say_so(cast,
 def test_migration_indexes_older_inputs_and_takes_out_learners_deleted_before(cast, area, marked):
     run = _computed(cast)
     gone = marked.pk
-    # As before this change: the learner deleted with nothing listening, no index.
+    # Inputs stored before the index existed: the learner deleted with nothing listening.
     post_delete.disconnect(sender=Learner, dispatch_uid="planning-erasure")
     try:
         marked.delete()

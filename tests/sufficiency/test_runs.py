@@ -80,8 +80,8 @@ def test_the_database_allows_one_running_run_per_la(db):
 
 
 def test_the_command_is_safe_to_run_twice(db, capsys):
-    call_command("sufficiency-run", "--simulations", "20", "--horizon", "5")
-    call_command("sufficiency-run", "--simulations", "20", "--horizon", "5")
+    call_command("sufficiency-run", "--la", LA, "--simulations", "20", "--horizon", "5")
+    call_command("sufficiency-run", "--la", LA, "--simulations", "20", "--horizon", "5")
     out = capsys.readouterr().out
     assert "finished" in out
     assert "up to date" in out

@@ -48,6 +48,8 @@ DEFAULT_SEED = 20250116
 #: The one password of every demo account: long, and printed with the sign-ins.
 DEMO_PASSWORD = "lambeth-demo-partnership-synthetic-people-only"
 LA_NAME = "London Borough of Lambeth (demo)"
+#: What the service calls itself while it serves the demo (SENDPLAN_PARTNERSHIP_NAME).
+PARTNERSHIP_NAME = "Lambeth SEND Partnership (demo)"
 SERVICE_ORGANISATIONS = {
     "health": ("Lambeth children's community health services (demo)", Organisation.Kind.HEALTH),
     "camhs": ("Lambeth child and adolescent mental health service (demo)",

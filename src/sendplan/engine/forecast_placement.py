@@ -3,7 +3,7 @@ their shares.
 
 The 2023-onwards release gives, per LA, the plans by type of setting for every January
 from 2019 (``All EHC plans`` rows) and by single year of age for 2024 and 2025. The setting
-columns are grouped into the six placement types of issue 5:
+columns are grouped into six placement types, the ones commissioners plan places by:
 
 * ``mainstream`` - mainstream schools (maintained, academy, free, independent) outside
   their resourced provision and SEN units;

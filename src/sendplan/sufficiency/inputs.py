@@ -26,7 +26,7 @@ RELEASES = (
 )
 POPULATION = "ons-snpp-2022-lambeth/lambeth_snpp2022_persons_age0-25.csv"
 
-#: caseload.csv setting columns -> the issue's placement types. The groups partition the
+#: caseload.csv setting columns -> the placement types the pages show. The groups partition the
 #: release's placements: mainstream, special and FE totals, AP, educated elsewhere,
 #: non-maintained early years and not recorded.
 PLACEMENT_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -32,7 +32,7 @@ PHASE_KEYS = tuple(p[0] for p in PHASES)
 PHASE_LABELS = {p[0]: p[1] for p in PHASES}
 #: The ages each phase covers, inclusive, for spreading a strand's places over phases.
 PHASE_AGES: dict[str, tuple[int, int]] = dict(CODE_PHASES)
-#: The issue's placement types, in the order every table shows them.
+#: The placement types commissioners plan by, in the order every table shows them.
 PLACEMENTS: tuple[tuple[str, str], ...] = (
     ("mainstream", "Mainstream school"),
     ("resourced", "Resourced provision or SEN unit"),

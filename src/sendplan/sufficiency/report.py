@@ -69,7 +69,7 @@ class Report:
 
     @property
     def horizons(self) -> list[int]:
-        """The 5- and 10-year marks the issue asks about, as far as the run reaches."""
+        """The 5- and 10-year marks commissioners plan to, as far as the run reaches."""
         return sorted({min(h, len(self.years)) for h in (5, 10)})
 
 

@@ -11,6 +11,7 @@ def service(request: HttpRequest) -> dict[str, object]:
     return {
         "service_name": settings.SERVICE_NAME,
         "partnership_name": settings.PARTNERSHIP_NAME,
+        "demo": settings.SENDPLAN_DEMO,
         "standing": standing,
         "navigation": navigation_for(standing, request.path) if standing is not None else [],
     }

@@ -1,18 +1,15 @@
 """Reads behind the caseworker's work tray and the manager's dashboard: open cases with their
-next deadline, grouped and sorted; caseloads; the 20-week measure beside DfE's published
-figures.
+next deadline, grouped and sorted; caseloads; the 20-week measure (DfE's published figures
+to set beside it are read by ``sendplan.core.published``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -292,74 +289,3 @@ def _sort_rows(rows: list[TrayRow], sort: str, descending: bool) -> None:
             rows.reverse()
         return
     rows.sort(key=_SORT_KEYS[sort], reverse=descending)
-
-
-@dataclass(frozen=True)
-class PublishedTimeliness:
-    """One published row of DfE's ``timeliness_20_week.csv`` (calendar year)."""
-
-    year: int
-    area: str
-    plans: int | None
-    with_exceptions_pc: float | None  # pc_plans_issued_within_20_weeks
-    without_exceptions_pc: float | None  # PC_plans_issued_20_weeks_ex
-
-
-TIMELINESS_FILE = Path("dfe-ehcp-sen2") / "lambeth_extract_2025" / "timeliness_20_week.csv"
-
-
-#: The published national figure the issue names (2024, excluding exceptions), used if the
-#: file is not there.
-NATIONAL_2024 = PublishedTimeliness(2024, "England", None, 45.9, 46.4)
-
-
-def _number(text: str) -> float | None:
-    # DfE marks suppressed or missing cells with letters ("x", "c", "z").
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
-
-
-def published_timeliness(
-    *, la_code: str = "E09000022", data_dir: Path | None = None
-) -> dict[str, PublishedTimeliness | None]:
-    """The latest national and local figures from the DfE file, by column name.
-
-    Returns ``{"national": ..., "local": ...}``; either is None if absent. Columns are
-    found by name (any order, extra columns ignored), and only the "All EHC plans issued"
-    breakdown is read.
-    """
-    path = Path(data_dir or settings.SHARED_DATA_DIR) / TIMELINESS_FILE
-    found: dict[str, PublishedTimeliness | None] = {"national": None, "local": None}
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError:
-        return {"national": NATIONAL_2024, "local": None}
-    with handle:
-        for row in csv.DictReader(handle):
-            lowered = {k.lower(): v for k, v in row.items() if k}
-            if lowered.get("breakdown") != "All EHC plans issued":
-                continue
-            level = lowered.get("geographic_level")
-            if level == "National":
-                key, area = "national", lowered.get("country_name") or "England"
-            elif level == "Local authority" and lowered.get("new_la_code") == la_code:
-                key, area = "local", lowered.get("la_name") or la_code
-            else:
-                continue
-            year = int(lowered["time_period"])
-            current = found[key]
-            if current is not None and current.year >= year:
-                continue
-            plans = _number(lowered.get("plans_issued_den", ""))
-            found[key] = PublishedTimeliness(
-                year=year,
-                area=area,
-                plans=int(plans) if plans is not None else None,
-                with_exceptions_pc=_number(lowered.get("pc_plans_issued_within_20_weeks", "")),
-                without_exceptions_pc=_number(lowered.get("pc_plans_issued_20_weeks_ex", "")),
-            )
-    if found["national"] is None:
-        found["national"] = NATIONAL_2024
-    return found

@@ -23,8 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from sendplan.accounts.access import standing_for
-from sendplan.accounts.models import Organisation, User
+from sendplan.accounts.models import User
 from sendplan.casework.case.models import Stage
 from sendplan.casework.tray import selectors as tray_selectors
 from sendplan.casework.tray.selectors import (
@@ -34,10 +33,10 @@ from sendplan.casework.tray.selectors import (
     TRAY_STAGES,
     Tray,
     caseloads,
-    published_timeliness,
     timeliness,
 )
 from sendplan.core.dates import govuk_date
+from sendplan.core.published import TimelinessComparison, local_area_for, published_timeliness
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.access import la_staff, requires_access
@@ -255,9 +254,6 @@ def work_tray_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-LAMBETH = "E09000022"
-
-
 # Analysis Function palette: dark blue and orange for two series (3:1 against white).
 DARK_BLUE, ORANGE = "#12436D", "#F46A25"
 
@@ -272,24 +268,12 @@ class Bar:
     source: str
 
 
-def _la_code(user: User) -> str:
-    codes = [
-        o.code
-        for o in standing_for(user).organisations
-        if o.kind == Organisation.Kind.LOCAL_AUTHORITY and o.code
-    ]
-    return codes[0] if codes else LAMBETH
-
-
 def _pc(value: float | None) -> str:
     return "no plans" if value is None else f"{value:.1f}%"
 
 
-def timeliness_bars(user: User, today: dt.date) -> list[Bar]:
+def timeliness_bars(user: User, today: dt.date, published: TimelinessComparison) -> list[Bar]:
     ours = timeliness(fetched_by=user, today=today)
-    published = published_timeliness(la_code=_la_code(user))
-    if published["local"] is None:
-        published = {**published, "local": published_timeliness(la_code=LAMBETH)["local"]}
     since = today - dt.timedelta(days=365)
     bars = [
         Bar(
@@ -301,8 +285,7 @@ def timeliness_bars(user: User, today: dt.date) -> list[Bar]:
             "casework records",
         )
     ]
-    for key in ("local", "national"):
-        row = published[key]
+    for row in (published.local, published.national):
         if row is not None:
             bars.append(
                 Bar(
@@ -311,7 +294,7 @@ def timeliness_bars(user: User, today: dt.date) -> list[Bar]:
                     row.with_exceptions_pc,
                     row.without_exceptions_pc,
                     row.plans,
-                    f"DfE, Education, health and care plans, {row.year} (published 2025)",
+                    published.source,
                 )
             )
     return bars
@@ -424,7 +407,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     loads = caseloads(fetched_by=user)
-    bars = timeliness_bars(user, today)
+    # The area's and England's published figures, or sentences saying which are missing.
+    published = published_timeliness(area=local_area_for(user))
+    bars = timeliness_bars(user, today, published)
     title, summary = _title_and_summary(bars)
     return render(
         request,
@@ -437,5 +422,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": bar_chart(bars),
             "chart_title": title,
             "chart_summary": summary,
+            "published_missing": published.missing,
         },
     )

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from sendplan.core.dates import govuk_date
-from sendplan.demo.build import DEFAULT_SEED, build_demo, reset_demo
+from sendplan.demo.build import DEFAULT_SEED, PARTNERSHIP_NAME, build_demo, reset_demo
+from sendplan.demo.calibration import LA_CODE
 from sendplan.demo.learners_data import CENSUS_DATE
 
 
@@ -106,4 +107,10 @@ class Command(BaseCommand):
         self.stdout.write(
             "People are synthetic. Settings marked 'estimate' or 'illustrative' are labelled "
             "as such in the register."
+        )
+        # The product has no default area or name; the demo's are set where it is served.
+        self.stdout.write(
+            f"Serve it as the demo with SENDPLAN_LA_CODE={LA_CODE} "
+            f'SENDPLAN_PARTNERSHIP_NAME="{PARTNERSHIP_NAME}" SENDPLAN_DEMO=true '
+            "(make demo and make serve set them)."
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sendplan.sufficiency.models import ForecastRun
@@ -26,7 +27,8 @@ high-needs spend by placement type for the baseline and every scenario. Each run
 its inputs (files with sha256, seed, simulations, horizon, assumptions, register, code
 version) beside its outputs. With --run ID, computes that queued run (what "Run now" on the
 sufficiency page starts); otherwise computes any queued run for the LA, or a new one when
-the inputs changed since the last finished run (--force: even when they did not).
+the inputs changed since the last finished run (--force: even when they did not). The LA is
+--la, or SENDPLAN_LA_CODE when --la is not given.
 
 Exit status: 0 done or nothing to do, 1 the run failed, 2 usage error."""
 
@@ -35,7 +37,9 @@ class Command(BaseCommand):
     help = HELP
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--la", default="E09000022", help="LA code (default E09000022)")
+        parser.add_argument(
+            "--la", metavar="CODE", help="the LA's ONS code (default: SENDPLAN_LA_CODE)"
+        )
         parser.add_argument("--run", type=int, metavar="ID", help="compute this queued run")
         parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
         parser.add_argument(
@@ -66,7 +70,13 @@ class Command(BaseCommand):
         self.stdout.write(f"run {run.pk} finished: {run.message}")
 
     def _next_run(self, options: dict[str, Any]) -> ForecastRun | None:
-        la = options["la"]
+        la = options["la"] or settings.SENDPLAN_LA_CODE
+        if not la:
+            raise CommandError(
+                "no area to forecast: give --la CODE (the council's ONS code, such as "
+                "E09000022) or set SENDPLAN_LA_CODE",
+                returncode=2,
+            )
         queued = ForecastRun.objects.filter(la_code=la, status=ForecastRun.Status.QUEUED).last()
         if queued is not None:
             return queued

@@ -1,0 +1,170 @@
+"""DfE's published figures for the service's area and for England, from the shared data.
+
+A page that sets the service's own figures beside published ones shows the area's own and
+England's, or says plainly which is missing and why. It never shows another area's figures
+in their place, and no published figure is written into the code.
+
+The area is the signed-in user's council when their LA membership carries an ONS code, and
+otherwise the one the service is set up for (``SENDPLAN_LA_CODE``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import Organisation, User
+
+#: DfE's "Education, health and care plans" release, as published (every area of England),
+#: relative to the shared data folder; the forecasts read the same file.
+RELEASE = Path("dfe-ehcp-sen2") / "education-health-and-care-plans_2025.zip"
+RELEASE_TITLE = "DfE, Education, health and care plans, 2025 release"
+TIMELINESS_MEMBER = "data/timeliness_20_week.csv"
+#: The one breakdown of the timeliness table that counts every plan issued.
+ALL_PLANS = "All EHC plans issued"
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str  # ONS code, such as E09000022
+    name: str
+
+
+def local_area_for(user: User) -> Area | None:
+    """The council whose published figures the user's pages compare with, if known."""
+    standing = standing_for(user)
+    for organisation in standing.organisations:
+        if (
+            organisation.pk in standing.la_ids
+            and organisation.kind == Organisation.Kind.LOCAL_AUTHORITY
+            and organisation.code
+        ):
+            return Area(organisation.code, organisation.name)
+    code = settings.SENDPLAN_LA_CODE
+    if not code:
+        return None
+    named = Organisation.objects.filter(
+        kind=Organisation.Kind.LOCAL_AUTHORITY, code=code
+    ).values_list("name", flat=True)
+    return Area(code, named.first() or code)
+
+
+@dataclass(frozen=True)
+class PublishedTimeliness:
+    """One area's latest calendar year in DfE's ``timeliness_20_week.csv``."""
+
+    year: int
+    area: str
+    plans: int | None
+    with_exceptions_pc: float | None  # pc_plans_issued_within_20_weeks
+    without_exceptions_pc: float | None  # PC_plans_issued_20_weeks_ex
+
+
+@dataclass(frozen=True)
+class TimelinessComparison:
+    national: PublishedTimeliness | None
+    local: PublishedTimeliness | None
+    #: One plain sentence for each figure that is not there, saying why.
+    missing: tuple[str, ...]
+    source: str = RELEASE_TITLE
+
+
+class _Unavailable(Exception):
+    pass
+
+
+def _number(text: str | None) -> float | None:
+    # DfE marks suppressed or missing cells with letters ("x", "c", "z").
+    try:
+        return float(text or "")
+    except ValueError:
+        return None
+
+
+def _row(lowered: dict[str, str], year: int, area: str) -> PublishedTimeliness:
+    plans = _number(lowered.get("plans_issued_den"))
+    return PublishedTimeliness(
+        year=year,
+        area=area,
+        plans=int(plans) if plans is not None else None,
+        with_exceptions_pc=_number(lowered.get("pc_plans_issued_within_20_weeks")),
+        without_exceptions_pc=_number(lowered.get("pc_plans_issued_20_weeks_ex")),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _latest_rows(
+    path: str, _mtime_ns: int, _size: int
+) -> tuple[PublishedTimeliness | None, dict[str, PublishedTimeliness]]:
+    """England's and each council's latest row (keyed on the file's identity, so a new file
+    is read again)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            raw = archive.read(TIMELINESS_MEMBER).decode("utf-8-sig")
+    except (OSError, KeyError, zipfile.BadZipFile) as error:
+        raise _Unavailable(f"{RELEASE} has no readable {TIMELINESS_MEMBER}") from error
+    national: PublishedTimeliness | None = None
+    local: dict[str, PublishedTimeliness] = {}
+    # Columns are found by name, in any order and case; others are ignored.
+    for row in csv.DictReader(io.StringIO(raw)):
+        lowered = {k.lower(): v for k, v in row.items() if k}
+        if lowered.get("breakdown") != ALL_PLANS:
+            continue
+        try:
+            year = int(lowered.get("time_period") or "")
+        except ValueError:
+            continue
+        level = lowered.get("geographic_level")
+        if level == "National":
+            if national is None or national.year < year:
+                national = _row(lowered, year, lowered.get("country_name") or "England")
+        elif level == "Local authority" and (code := lowered.get("new_la_code")):
+            current = local.get(code)
+            if current is None or current.year < year:
+                local[code] = _row(lowered, year, lowered.get("la_name") or code)
+    return national, local
+
+
+def published_timeliness(
+    *, area: Area | None, data_dir: Path | None = None
+) -> TimelinessComparison:
+    """England's and ``area``'s latest published 20-week timeliness, with what is missing."""
+    path = Path(data_dir or settings.SHARED_DATA_DIR) / RELEASE
+    try:
+        stat = path.stat()
+    except OSError:
+        return TimelinessComparison(
+            None,
+            None,
+            (
+                f"The published figures are not available: {RELEASE} is not in the shared "
+                "data folder.",
+            ),
+        )
+    try:
+        national, by_code = _latest_rows(str(path), stat.st_mtime_ns, stat.st_size)
+    except _Unavailable as error:
+        return TimelinessComparison(
+            None, None, (f"The published figures are not available: {error}.",)
+        )
+    missing = []
+    if national is None:
+        missing.append(f"There are no published figures for England in the {RELEASE_TITLE}.")
+    local = by_code.get(area.code) if area is not None else None
+    if area is None:
+        missing.append(
+            "No local area is set for this service, so there are no local published figures "
+            "to compare with. An administrator sets it with SENDPLAN_LA_CODE."
+        )
+    elif local is None:
+        missing.append(
+            f"There are no published figures for {area.name} ({area.code}) in the {RELEASE_TITLE}."
+        )
+    return TimelinessComparison(national, local, tuple(missing))
