@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from sendplan.accounts.access import active_memberships_filter
 from sendplan.accounts.models import Membership, Role, User
 from sendplan.casework import clock
 from sendplan.casework.models import AdviceRequest, Case
+from sendplan.core.tasks import email_enqueue
 from sendplan.learners.models import Involvement, Learner
 
 log = logging.getLogger(__name__)
@@ -127,11 +127,7 @@ def send(notice: Notice, recipients: Iterable[User], *, reference: int) -> None:
     body = render_notice(notice, reference=reference)
 
     def deliver() -> None:
-        messages = [
-            EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [address])
-            for address in addresses
-        ]
-        sent = get_connection().send_messages(messages)
+        sent = email_enqueue(subject=SUBJECT, body=body, to=addresses)
         # Counts and the kind only: no addresses or names in the log.
         log.info("notice %s for reference %s sent to %s recipients", notice.kind, reference, sent)
 
