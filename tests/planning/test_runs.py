@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.utils import timezone
 
-from sendplan.core.tasks import PLANNING, run_claim, runs_recover
+from sendplan.core import tasks
+from sendplan.core.tasks import PLANNING, run_claim, run_work, runs_recover
 from sendplan.learners.models import Placement
 from sendplan.planning.cohort import INDEPENDENT, CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
@@ -207,3 +210,38 @@ def test_command_needs_a_run_or_queued(db):
     with pytest.raises(CommandError) as error:
         call_command("planning-run")
     assert error.value.returncode == 2
+
+
+def _with_execute(monkeypatch, execute) -> None:
+    monkeypatch.setattr(tasks, "PLANNING", dataclasses.replace(tasks.PLANNING, execute=execute))
+
+
+def test_a_run_that_meets_a_locked_database_is_tried_again_then_failed(cast, area, monkeypatch):
+    def locked(run):
+        raise OperationalError("database is locked")
+
+    _with_execute(monkeypatch, locked)
+    run = _queue(cast)
+    assert run_work(run=run)
+    assert run.status == PlanningRun.Status.QUEUED
+    assert run.progress_text == (
+        "Waiting to try again: the database was busy or out of reach (OperationalError)"
+    )
+    assert run_work(run=run)
+    assert run.status == PlanningRun.Status.FAILED
+    assert run.message == (
+        "The database was busy or out of reach (OperationalError); tried 2 times. Start a new run."
+    )
+
+
+def test_a_run_whose_worker_is_stopped_at_once_goes_back_to_the_queue(cast, area, monkeypatch):
+    def stopped(run):
+        raise KeyboardInterrupt
+
+    _with_execute(monkeypatch, stopped)
+    run = _queue(cast)
+    with pytest.raises(KeyboardInterrupt):
+        run_work(run=run)
+    run.refresh_from_db()
+    assert run.status == PlanningRun.Status.QUEUED
+    assert run.progress_text == "Waiting to try again: the worker was stopped before finishing"
