@@ -313,7 +313,7 @@ def _release(kind: RunKind, run: Run, *, reason: str) -> None:
     """Put a running attempt back in the queue, or fail the run after its last try."""
     if run.attempts < MAX_ATTEMPTS:
         progress = kind.progress(f"Waiting to try again: {reason}")
-        if kind is PLANNING:
+        if kind.model is PlanningRun:  # a number as well as a sentence
             progress["progress"] = 0
         _attempt(kind, run).update(status=kind.model.Status.QUEUED, **progress)
         return
