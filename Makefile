@@ -47,14 +47,23 @@ demo serve: export SENDPLAN_LA_CODE ?= E09000022
 demo serve: export SENDPLAN_PARTNERSHIP_NAME ?= Lambeth SEND Partnership (demo)
 demo serve: export SENDPLAN_DEMO ?= true
 
-demo: install ## Migrate the SQLite database, build the demo partnership and serve it on 127.0.0.1:8000
+# The web server and one worker for the queue of background work (ADR 0114), side by side.
+# Ctrl-C stops both; so does the server stopping on its own (the trap stops the worker).
+define SERVE_WITH_WORKER
+	$(BIN)/sendplan db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/sendplan runserver 127.0.0.1:8000
+endef
+
+demo: install ## Migrate the SQLite database, build the demo partnership, serve it on 127.0.0.1:8000 with a worker
 	$(BIN)/sendplan migrate --no-input
 	$(BIN)/sendplan demo
 	$(BIN)/sendplan sufficiency-run
-	$(BIN)/sendplan runserver 127.0.0.1:8000
+	$(SERVE_WITH_WORKER)
 
-serve: install ## Serve the existing database without rebuilding the demo
-	$(BIN)/sendplan runserver 127.0.0.1:8000
+serve: install ## Serve the existing database (and its worker) without rebuilding the demo
+	$(BIN)/sendplan migrate --no-input
+	$(SERVE_WITH_WORKER)
 
 test: install ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	SENDPLAN_ENV=test $(BIN)/python -m pytest

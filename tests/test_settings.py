@@ -23,6 +23,7 @@ STRIPPED = {
     "SENDPLAN_SERVICE_NAME",
     "SENDPLAN_PARTNERSHIP_NAME",
     "SENDPLAN_DEMO",
+    "SENDPLAN_TASKS_BACKEND",
 }
 
 
@@ -74,6 +75,29 @@ def test_production_refuses_a_plain_http_service_address_for_email_links():
         SENDPLAN_SERVICE_URL="http://x.test",
     )
     assert "SENDPLAN_SERVICE_URL must be the service's https:// address" in result.stderr
+
+
+def test_background_work_goes_to_the_database_queue_by_default():
+    result = subprocess.run(
+        [sys.executable, "-c", "from sendplan import settings; print(settings.TASKS)"],
+        env={k: v for k, v in os.environ.items() if k not in STRIPPED},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "'django_tasks_db.DatabaseBackend'" in result.stdout, result.stderr
+
+
+def test_production_refuses_to_run_background_work_in_the_web_process():
+    result = load_settings(
+        SENDPLAN_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        DEBUG="false",
+        ALLOWED_HOSTS="x.test",
+        SENDPLAN_SERVICE_URL="https://x.test",
+        SENDPLAN_TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+    )
+    assert "SENDPLAN_TASKS_BACKEND must be a queue that workers run" in result.stderr
 
 
 def test_development_needs_no_variables():

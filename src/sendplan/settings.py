@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "sendplan.core",
     "sendplan.accounts",
     "sendplan.learners",
@@ -122,9 +124,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets the demo server read while a management command writes.
+    # WAL lets the demo server read while the worker writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # The web server and the worker take turns to write: wait for the other's turn to end
+    # (a run stores its proposals in one transaction) rather than fail with "locked".
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -274,14 +279,26 @@ LOGGING = {
     },
 }
 
-# How "Run now" on the sufficiency pages starts a run: a detached subprocess, or "queue" to
-# leave it for a worker or cron job running `sendplan sufficiency-run`.
-# The same for placement planning runs (`sendplan planning-run --queued`).
-SENDPLAN_SUFFICIENCY_LAUNCH = envstr("SENDPLAN_SUFFICIENCY_LAUNCH", "subprocess")
-SENDPLAN_PLANNING_LAUNCH = envstr("SENDPLAN_PLANNING_LAUNCH", "subprocess")
-for _name in ("SENDPLAN_SUFFICIENCY_LAUNCH", "SENDPLAN_PLANNING_LAUNCH"):
-    if globals()[_name] not in {"subprocess", "queue"}:
-        raise ImproperlyConfigured(f"{_name} must be subprocess or queue")
+# Background work (placement and forecast runs, emails) goes through one queue, the tasks
+# API of Django 6 (ADR 0114). The database backend needs nothing but the database and one or
+# more `sendplan db_worker` processes. Tests run tasks at once, in the calling process.
+SENDPLAN_TASKS_BACKEND = envstr(
+    "SENDPLAN_TASKS_BACKEND",
+    "django_tasks.backends.immediate.ImmediateBackend"
+    if ENVIRONMENT == "test"
+    else "django_tasks_db.DatabaseBackend",
+)
+_IN_THE_CALLER = {
+    "django_tasks.backends.immediate.ImmediateBackend",
+    "django_tasks.backends.dummy.DummyBackend",
+}
+if PRODUCTION and SENDPLAN_TASKS_BACKEND in _IN_THE_CALLER:
+    # At once in the web process is how forty clicks became forty computations; never is worse.
+    raise ImproperlyConfigured(
+        "SENDPLAN_TASKS_BACKEND must be a queue that workers run in production "
+        "(default django_tasks_db.DatabaseBackend)"
+    )
+TASKS = {"default": {"BACKEND": SENDPLAN_TASKS_BACKEND}}
 
 # Days a planning run keeps the learners and places it planned (for what-ifs) before
 # `sendplan planning-prune` deletes them; the run and its proposals stay (ADR 0108).

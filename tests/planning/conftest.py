@@ -42,8 +42,8 @@ def _frozen_clock():
 
 @pytest.fixture(autouse=True)
 def _queue_only(settings):
-    # Tests never start a worker process: a queued run waits for the command.
-    settings.SENDPLAN_PLANNING_LAUNCH = "queue"
+    # The database queue with no worker: a queued run waits for a test to compute it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @dataclass

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 
 from sendplan.accounts.models import Role
+from sendplan.core.tasks import run_claim
 from sendplan.learners.models import AuditEvent, Placement
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
-from sendplan.planning.runs import planning_run_claim, planning_run_execute, planning_run_request
+from sendplan.planning.runs import planning_run_execute, planning_run_request
 from sendplan.provision.models import ProvisionStrand
 from tests.factories import MembershipFactory, UserFactory
 from tests.planning.conftest import PLANNING_DATE
@@ -29,7 +30,7 @@ def _done_run(cast, la=None) -> PlanningRun:
     run = planning_run_request(
         la=la or cast.la, requested_by=cast.la_colleague, cohort=CohortDefinition(on=PLANNING_DATE)
     )
-    planning_run_claim(run)
+    run_claim(run=run)
     return planning_run_execute(run)
 
 

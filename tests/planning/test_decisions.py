@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 import time_machine
 
+from sendplan.core.tasks import run_claim
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
-from sendplan.planning.runs import planning_run_claim, planning_run_execute, planning_run_request
+from sendplan.planning.runs import planning_run_execute, planning_run_request
 from sendplan.planning.services import DecisionRefused, proposal_decide
 from sendplan.provision.models import ProvisionStrand
 from tests.factories import PlacementFactory
@@ -23,7 +24,7 @@ def _done_run(cast, **kw) -> PlanningRun:
     run = planning_run_request(
         la=cast.la, requested_by=cast.la_colleague, cohort=CohortDefinition(on=PLANNING_DATE), **kw
     )
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     assert run.status == PlanningRun.Status.DONE, run.message
     return run

@@ -24,6 +24,7 @@ from django.db.models.signals import post_delete
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sendplan.core.tasks import run_claim
 from sendplan.learners.models import Learner
 from sendplan.planning import runs
 from sendplan.planning.adapter import PlanningInputs
@@ -33,7 +34,6 @@ from sendplan.planning.retention import Forgotten, forget_learners, learner_dele
 from sendplan.planning.runs import (
     BASE_RUN_INPUTS,
     TODAY_INPUTS,
-    planning_run_claim,
     planning_run_execute,
     planning_run_request,
 )
@@ -65,7 +65,7 @@ def _computed(cast, *, what_if_strand=None, base_run=None, **cohort) -> Planning
         what_if_strand=what_if_strand,
         base_run=base_run,
     )
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     assert run.status == PlanningRun.Status.DONE, run.message
     return run

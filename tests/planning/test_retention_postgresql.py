@@ -11,10 +11,11 @@ import threading
 import pytest
 from django.db import connections, transaction
 
+from sendplan.core.tasks import run_claim
 from sendplan.learners.models import Learner
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, PlanningRunInputs
-from sendplan.planning.runs import planning_run_claim, planning_run_execute, planning_run_request
+from sendplan.planning.runs import planning_run_execute, planning_run_request
 from sendplan.planning.snapshot import load_inputs
 from tests.planning.conftest import PLANNING_DATE
 
@@ -26,7 +27,7 @@ def _computed(cast) -> PlanningRun:
     run = planning_run_request(
         la=cast.la, requested_by=cast.la_colleague, cohort=CohortDefinition(on=PLANNING_DATE)
     )
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     assert run.status == PlanningRun.Status.DONE, run.message
     return run
@@ -76,7 +77,7 @@ def test_a_delete_waits_for_a_run_storing_its_inputs_then_erases_them(cast, area
     run = planning_run_request(
         la=cast.la, requested_by=cast.la_colleague, cohort=CohortDefinition(on=PLANNING_DATE)
     )
-    planning_run_claim(run)
+    run_claim(run=run)
 
     with transaction.atomic():
         # The run's saving transaction: it locks its learners before storing anything.

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.utils import timezone
 
+from sendplan.core import tasks
+from sendplan.core.tasks import PLANNING, run_claim, run_work, runs_recover
 from sendplan.learners.models import Placement
 from sendplan.planning.cohort import INDEPENDENT, CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
 from sendplan.planning.runs import (
-    fail_stale_runs,
-    planning_run_claim,
     planning_run_execute,
     planning_run_request,
 )
@@ -29,6 +31,14 @@ def _queue(cast, **kw) -> PlanningRun:
     )
 
 
+def _queue_transfers_only(cast) -> PlanningRun:
+    return planning_run_request(
+        la=cast.la,
+        requested_by=cast.la_colleague,
+        cohort=CohortDefinition(on=PLANNING_DATE, independent=False),
+    )
+
+
 def test_new_run_is_queued_with_the_cohort_and_default_figures(cast, area):
     run = _queue(cast)
     assert run.status == PlanningRun.Status.QUEUED
@@ -39,14 +49,14 @@ def test_new_run_is_queued_with_the_cohort_and_default_figures(cast, area):
 
 def test_a_run_is_claimed_once(cast, area):
     run = _queue(cast)
-    assert planning_run_claim(run)
+    assert run_claim(run=run)
     assert run.status == PlanningRun.Status.RUNNING
-    assert not planning_run_claim(run)
+    assert not run_claim(run=run)
 
 
 def test_finished_run_stores_one_proposal_per_learner_and_a_summary(cast, area):
     run = _queue(cast)
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     assert run.status == PlanningRun.Status.DONE, run.message
     assert run.progress == 100
@@ -67,7 +77,7 @@ def test_finished_run_stores_one_proposal_per_learner_and_a_summary(cast, area):
 
 def test_cost_against_now_counts_only_learners_with_a_current_placement(cast, area):
     run = _queue(cast)
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     proposals = list(run.proposals.all())
     assert run.summary["with_current_cost"] == 3
@@ -78,7 +88,7 @@ def test_cost_against_now_counts_only_learners_with_a_current_placement(cast, ar
 
 def test_returning_learner_is_recorded_with_why_they_are_in_the_cohort(cast, area):
     run = _queue(cast)
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     p = run.proposals.get(learner=area.in_independent)
     assert p.reason_in_cohort == INDEPENDENT
@@ -89,7 +99,7 @@ def test_returning_learner_is_recorded_with_why_they_are_in_the_cohort(cast, are
 def test_a_run_never_changes_any_placement(cast, area):
     before = list(Placement.objects.order_by("pk").values_list("pk", "setting_id", "ended_on"))
     run = _queue(cast)
-    planning_run_claim(run)
+    run_claim(run=run)
     planning_run_execute(run)
     after = list(Placement.objects.order_by("pk").values_list("pk", "setting_id", "ended_on"))
     assert after == before
@@ -102,7 +112,7 @@ def test_what_if_with_new_places_reports_the_change(cast, area):
         "label": "Oak annexe",
     }  # fmt: skip
     run = _queue(cast, what_if_strand=spec)
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     assert run.status == PlanningRun.Status.DONE, run.message
     w = run.summary["what_if"]
@@ -117,22 +127,41 @@ def test_what_if_with_new_places_reports_the_change(cast, area):
 def test_what_if_enlarging_a_strand_not_planned_fails_with_a_reason(cast, area):
     spec = {"mode": "enlarge", "strand_id": area.mainstream.pk, "places": 3}
     run = _queue(cast, what_if_strand=spec)
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     assert run.status == PlanningRun.Status.FAILED
     assert "not among the places being planned" in run.message
     assert not run.proposals.exists()
 
 
-def test_a_run_running_too_long_is_marked_failed(cast, area):
-    run = _queue(cast)
-    planning_run_claim(run)
+def _lose_its_worker(run: PlanningRun) -> None:
+    run_claim(run=run)
     PlanningRun.objects.filter(pk=run.pk).update(
         started_at=timezone.now() - dt.timedelta(minutes=11)
     )
-    assert fail_stale_runs(la=cast.la) == 1
+
+
+def test_a_run_with_no_news_for_ten_minutes_is_tried_again(cast, area):
+    run = _queue(cast)
+    _lose_its_worker(run)
+    assert runs_recover(kind=PLANNING, area=cast.la.pk) == 1
+    run.refresh_from_db()
+    assert run.status == PlanningRun.Status.QUEUED
+    assert run.progress_text.startswith("Waiting to try again: the worker stopped")
+
+
+def test_a_run_that_loses_its_worker_twice_is_marked_failed(cast, area):
+    run = _queue(cast)
+    _lose_its_worker(run)
+    runs_recover(kind=PLANNING, area=cast.la.pk)
+    _lose_its_worker(run)
+    assert runs_recover(kind=PLANNING, area=cast.la.pk) == 1
     run.refresh_from_db()
     assert run.status == PlanningRun.Status.FAILED
+    assert run.message == (
+        "The worker stopped before finishing (no news for 10 minutes); tried 2 times. "
+        "Start a new run."
+    )
 
 
 def test_command_computes_a_queued_run_end_to_end(cast, area, capsys):
@@ -153,8 +182,19 @@ def test_command_is_safe_to_run_twice(cast, area, capsys):
     assert list(Proposal.objects.filter(run=run).values_list("pk", flat=True)) == first
 
 
+def test_asking_again_while_the_run_waits_returns_that_run(cast, area):
+    first = _queue(cast)
+    assert _queue(cast).pk == first.pk
+    other = _queue_transfers_only(cast)
+    assert other.pk != first.pk
+    run_claim(run=first)
+    # Once it has started, the same question is a new run (the register may have moved).
+    assert _queue(cast).pk not in {first.pk, other.pk}
+
+
 def test_command_with_queued_computes_every_waiting_run(cast, area):
-    runs = [_queue(cast), _queue(cast)]
+    runs = [_queue(cast), _queue_transfers_only(cast)]
+    assert runs[0].pk != runs[1].pk
     call_command("planning-run", "--queued")
     assert {r.status for r in PlanningRun.objects.filter(pk__in=[r.pk for r in runs])} == {
         PlanningRun.Status.DONE
@@ -170,3 +210,38 @@ def test_command_needs_a_run_or_queued(db):
     with pytest.raises(CommandError) as error:
         call_command("planning-run")
     assert error.value.returncode == 2
+
+
+def _with_execute(monkeypatch, execute) -> None:
+    monkeypatch.setattr(tasks, "PLANNING", dataclasses.replace(tasks.PLANNING, execute=execute))
+
+
+def test_a_run_that_meets_a_locked_database_is_tried_again_then_failed(cast, area, monkeypatch):
+    def locked(run):
+        raise OperationalError("database is locked")
+
+    _with_execute(monkeypatch, locked)
+    run = _queue(cast)
+    assert run_work(run=run)
+    assert run.status == PlanningRun.Status.QUEUED
+    assert run.progress_text == (
+        "Waiting to try again: the database was busy or out of reach (OperationalError)"
+    )
+    assert run_work(run=run)
+    assert run.status == PlanningRun.Status.FAILED
+    assert run.message == (
+        "The database was busy or out of reach (OperationalError); tried 2 times. Start a new run."
+    )
+
+
+def test_a_run_whose_worker_is_stopped_at_once_goes_back_to_the_queue(cast, area, monkeypatch):
+    def stopped(run):
+        raise KeyboardInterrupt
+
+    _with_execute(monkeypatch, stopped)
+    run = _queue(cast)
+    with pytest.raises(KeyboardInterrupt):
+        run_work(run=run)
+    run.refresh_from_db()
+    assert run.status == PlanningRun.Status.QUEUED
+    assert run.progress_text == "Waiting to try again: the worker was stopped before finishing"

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from sendplan.core.tasks import run_claim
 from sendplan.learners.models import AuditEvent
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import AreaPlanningSettings, PlanningRun
-from sendplan.planning.runs import planning_run_claim, planning_run_execute, planning_run_request
+from sendplan.planning.runs import planning_run_execute, planning_run_request
 from sendplan.provision.models import Setting
 from tests.factories import LearnerFactory, NeedFactory, PlacementFactory
 from tests.planning.conftest import PLANNING_DATE
@@ -23,7 +24,7 @@ def _done_run(cast, la=None) -> PlanningRun:
     run = planning_run_request(
         la=la or cast.la, requested_by=cast.la_colleague, cohort=CohortDefinition(on=PLANNING_DATE)
     )
-    planning_run_claim(run)
+    run_claim(run=run)
     return planning_run_execute(run)
 
 
@@ -254,7 +255,7 @@ def test_failed_run_page_says_why_and_offers_a_new_run(cast, area):
         cohort=CohortDefinition(on=PLANNING_DATE),
         what_if_strand={"mode": "enlarge", "strand_id": area.mainstream.pk, "places": 1},
     )
-    planning_run_claim(run)
+    run_claim(run=run)
     planning_run_execute(run)
     response = cast.client_for(cast.la_colleague).get(reverse("planning:run", args=[run.pk]))
     assert response.status_code == 200

@@ -12,13 +12,13 @@ import datetime as dt
 import numpy as np
 from django.urls import reverse
 
+from sendplan.core.tasks import run_claim
 from sendplan.planning.adapter import CohortLearner, Place, RegisterPlaces, planning_inputs
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, PlanningRunInputs
 from sendplan.planning.runs import (
     BASE_RUN_INPUTS,
     TODAY_INPUTS,
-    planning_run_claim,
     planning_run_execute,
     planning_run_request,
 )
@@ -35,7 +35,7 @@ def _computed(cast, **kw) -> PlanningRun:
         cohort=CohortDefinition(on=PLANNING_DATE),
         **kw,
     )
-    planning_run_claim(run)
+    run_claim(run=run)
     run = planning_run_execute(run)
     assert run.status == PlanningRun.Status.DONE, run.message
     return run

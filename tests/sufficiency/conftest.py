@@ -13,11 +13,11 @@ import pytest
 from django.conf import settings as django_settings
 
 from sendplan.accounts.models import User
+from sendplan.core.tasks import run_claim
 from sendplan.sufficiency.inputs import default_paths, forecast_demand
 from sendplan.sufficiency.models import ForecastRun
 from sendplan.sufficiency.projection import Demand
 from sendplan.sufficiency.runs import (
-    forecast_run_claim,
     forecast_run_execute,
     forecast_run_request,
 )
@@ -29,8 +29,8 @@ HORIZON = 10
 
 @pytest.fixture(autouse=True)
 def _queue_only(settings):
-    # Tests never start a worker process: a queued run waits for the command.
-    settings.SENDPLAN_SUFFICIENCY_LAUNCH = "queue"
+    # The database queue with no worker: a queued run waits for a test to compute it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +50,7 @@ def finish_run(demand: Demand, user: User | None = None) -> ForecastRun:
     run = forecast_run_request(
         la_code=LA, requested_by=user, simulations=SIMULATIONS, horizon=HORIZON
     )
-    assert forecast_run_claim(run)
+    assert run_claim(run=run)
     return forecast_run_execute(run, demand=demand)
 
 

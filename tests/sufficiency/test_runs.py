@@ -9,13 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from sendplan.core.tasks import run_claim
 from sendplan.sufficiency import services
 from sendplan.sufficiency.models import ForecastRun
 from sendplan.sufficiency.runs import (
     code_version,
     demand_for,
     fingerprint,
-    forecast_run_claim,
     forecast_run_reproduce,
     forecast_run_request,
 )
@@ -69,8 +69,8 @@ def test_asking_twice_queues_one_run(db):
 
 def test_a_run_is_claimed_once(db):
     run = forecast_run_request(la_code=LA, requested_by=None)
-    assert forecast_run_claim(run) is True
-    assert forecast_run_claim(run) is False
+    assert run_claim(run=run) is True
+    assert run_claim(run=run) is False
 
 
 def test_the_database_allows_one_running_run_per_la(db):
@@ -92,7 +92,7 @@ def test_the_command_is_safe_to_run_twice(db, capsys):
 
 def test_a_run_for_an_unknown_la_fails_with_a_message(db):
     run = forecast_run_request(la_code="E99999999", requested_by=None, simulations=20, horizon=2)
-    assert forecast_run_claim(run)
+    assert run_claim(run=run)
     from sendplan.sufficiency.runs import forecast_run_execute
 
     run = forecast_run_execute(run)

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case
 from sendplan.core.dates import age_on, govuk_date
+from sendplan.core.tasks import email_enqueue
 from sendplan.learners.models import Involvement, Learner
 
 log = logging.getLogger(__name__)
@@ -108,20 +108,19 @@ def render_notice(notice: Notice, *, reference: int) -> str:
 
 
 def send(notice: Notice, recipients: Iterable[User], *, reference: int) -> None:
-    """Send the notice once the current transaction commits (at once outside one)."""
+    """Queue the notice for sending once the current transaction commits (at once outside
+    one); the queue's worker sends it and tries again if the mail server refuses."""
     addresses = sorted({u.email for u in recipients if u.email})
     if not addresses:
         return
     body = render_notice(notice, reference=reference)
 
     def deliver() -> None:
-        messages = [
-            EmailMessage(SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [address])
-            for address in addresses
-        ]
-        sent = get_connection().send_messages(messages)
+        queued = email_enqueue(subject=SUBJECT, body=body, to=addresses)
         # Counts and the kind only: no addresses or names in the log.
-        log.info("notice %s for reference %s sent to %s recipients", notice.kind, reference, sent)
+        log.info(
+            "notice %s for reference %s queued for %s recipients", notice.kind, reference, queued
+        )
 
     transaction.on_commit(deliver)
 

@@ -411,8 +411,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "planning.AreaPlanningSettings": _names("la cost_per_km unplaced_cost max_km version"),
     # A run's cohort is a definition (ages, needs), its summary and figures are aggregates.
     "planning.PlanningRun": _names(
-        "la status progress progress_text message started_at finished_at cohort parameters "
-        "what_if register_hash summary"
+        "la status progress progress_text message started_at finished_at attempts queued_at "
+        "cohort parameters what_if register_hash summary"
     ),
     "planning.PlanningRunInputs": _names("format learners places learners_erased"),
     "sufficiency.Assumptions": _names(
@@ -429,8 +429,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     ),
     # Forecasts work from published, aggregate caseloads.
     "sufficiency.ForecastRun": _names(
-        "la_code status progress message created_at started_at finished_at seed simulations "
-        "horizon inputs fingerprint outputs"
+        "la_code status progress message created_at started_at finished_at attempts queued_at "
+        "seed simulations horizon inputs fingerprint outputs"
     ),
 }
 

@@ -92,6 +92,10 @@ class PlanningRun(Tracked):
     message = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Times a worker has taken the run up; the queue gives up after a few (ADR 0114).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: When the run was last handed to the queue (None: never, e.g. computed by a command).
+    queued_at = models.DateTimeField(null=True, blank=True)
     #: Which learners: see ``planning.cohort.CohortDefinition``.
     cohort = models.JSONField(default=dict)
     #: Prices and limits the run used, copied from the area settings when it was asked for.
@@ -108,6 +112,13 @@ class PlanningRun(Tracked):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="planning_progress_max"),
+            # One run at a time per LA: the others wait (ADR 0114). A second worker's claim
+            # fails here, however many workers there are.
+            models.UniqueConstraint(
+                fields=["la"],
+                condition=Q(status="running"),
+                name="planning_run_one_running_per_la",
+            ),
         ]
         indexes = [models.Index(fields=["la", "status", "-created_at"])]
 

@@ -1,22 +1,20 @@
-"""Planning runs: ask for one, start it outside the web process, compute it, store proposals.
+"""Planning runs: ask for one, compute it, store its proposals.
 
-The page creates a queued :class:`PlanningRun` and (unless ``SENDPLAN_PLANNING_LAUNCH`` is
-``"queue"``) starts ``sendplan planning-run ID`` as a detached process; see ADR 0108. The
-command claims the row with a conditional UPDATE (queued -> running), so running it twice,
-or two workers at once, computes the run once.
+The page asks for a run (a queued :class:`PlanningRun`) and hands it to the queue, whose
+worker claims it and calls :func:`planning_run_execute` (``core/tasks.py``, ADR 0114). The
+queue keeps one run per LA working at a time and retries a run whose worker stopped; this
+module only computes, and a run computed twice stores the same proposals once.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import subprocess
-import sys
-from datetime import timedelta
 from typing import Any, NamedTuple
 
 import numpy as np
-from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
@@ -45,8 +43,9 @@ from sendplan.provision.models import ProvisionStrand, Setting
 
 log = logging.getLogger(__name__)
 
-#: A run still "running" after this long lost its worker (killed, machine restarted).
-STALE_AFTER = timedelta(minutes=10)
+#: Errors of the moment (the database locked or out of reach): the queue tries the run again
+#: rather than record them as the run's outcome.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
 def area_settings_for(la: Organisation) -> AreaPlanningSettings:
@@ -64,6 +63,11 @@ def run_parameters(area: AreaPlanningSettings) -> dict[str, Any]:
     }
 
 
+def _as_stored(value: Any) -> Any:
+    """``value`` as it reads back from a JSON column."""
+    return json.loads(json.dumps(value))
+
+
 @transaction.atomic
 def planning_run_request(
     *,
@@ -73,7 +77,11 @@ def planning_run_request(
     what_if_strand: dict[str, Any] | None = None,
     base_run: PlanningRun | None = None,
 ) -> PlanningRun:
-    """Queue a run with the LA's current planning figures."""
+    """Queue a run with the LA's current planning figures.
+
+    The same question asked again by the same person while the first is still waiting
+    returns that run: it has read nothing yet, so it would give the same answer.
+    """
     run = PlanningRun(
         la=la,
         requested_by=requested_by,
@@ -86,52 +94,33 @@ def planning_run_request(
         progress_text="Waiting to start",
     )
     run.full_clean()
+    asked = _as_stored([run.cohort, run.parameters, run.what_if])
+    waiting = PlanningRun.objects.filter(
+        la=la,
+        requested_by=requested_by,
+        status=PlanningRun.Status.QUEUED,
+        base_run=base_run,
+    ).order_by("pk")
+    for other in waiting:
+        if [other.cohort, other.parameters, other.what_if] == asked:
+            return other
     run.save()
     return run
 
 
-def planning_run_launch(run: PlanningRun) -> bool:
-    """Start a worker process for ``run``; False when a separate worker picks runs up."""
-    if getattr(settings, "SENDPLAN_PLANNING_LAUNCH", "subprocess") != "subprocess":
-        return False
-    command = [sys.executable, "-m", "sendplan", "planning-run", str(run.pk)]
-    # Detached: the request returns at once and the worker outlives it.
-    subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        close_fds=True,
-    )
-    return True
+class _GivenUp(Exception):
+    """The queue gave this attempt up (its worker seemed gone) while it was computing."""
 
 
-def fail_stale_runs(*, la: Organisation) -> int:
-    cutoff = timezone.now() - STALE_AFTER
+def _this_attempt(run: PlanningRun) -> QuerySet[PlanningRun]:
+    """The run's row while this attempt still holds it: a late attempt writes nothing."""
     return PlanningRun.objects.filter(
-        la=la, status=PlanningRun.Status.RUNNING, started_at__lt=cutoff
-    ).update(
-        status=PlanningRun.Status.FAILED,
-        finished_at=timezone.now(),
-        message="The worker stopped before finishing (no news for 10 minutes). Start a new run.",
+        pk=run.pk, status=PlanningRun.Status.RUNNING, attempts=run.attempts
     )
-
-
-def planning_run_claim(run: PlanningRun) -> bool:
-    """Queued -> running, atomically. False when someone else claimed it or it is finished."""
-    claimed = PlanningRun.objects.filter(pk=run.pk, status=PlanningRun.Status.QUEUED).update(
-        status=PlanningRun.Status.RUNNING,
-        started_at=timezone.now(),
-        progress=5,
-        progress_text="Reading the register of places",
-    )
-    run.refresh_from_db()
-    return bool(claimed)
 
 
 def _progress(run: PlanningRun, percent: int, text: str) -> None:
-    PlanningRun.objects.filter(pk=run.pk).update(progress=percent, progress_text=text)
+    _this_attempt(run).update(progress=percent, progress_text=text)
 
 
 def _engine_strand(spec: dict[str, Any], inputs: PlanningInputs) -> Strand:
@@ -250,10 +239,15 @@ def _store_inputs(run: PlanningRun, inputs: PlanningInputs, alive: set[int]) -> 
 
 
 def planning_run_execute(run: PlanningRun) -> PlanningRun:
-    """Compute a claimed run and store its proposals and summary (or why it failed)."""
+    """Compute a claimed run and store its proposals and summary (or why it failed).
+
+    Safe to repeat: the proposals and inputs are replaced as a whole. Errors of the moment
+    (:data:`TRANSIENT_ERRORS`) are raised for the queue to try again; any other is the
+    run's outcome. An attempt that the queue gave up on meanwhile stores nothing.
+    """
     try:
         inputs, source, erased = run_inputs(run)
-        PlanningRun.objects.filter(pk=run.pk).update(register_hash=inputs.register.register_hash)
+        _this_attempt(run).update(register_hash=inputs.register.register_hash)
         _progress(
             run,
             35,
@@ -286,7 +280,7 @@ def planning_run_execute(run: PlanningRun) -> PlanningRun:
                 # A what-if's inputs are its base run's; only plain runs keep theirs.
                 _store_inputs(run, inputs, alive)
             summary = {**_summary(result, inputs, options), **extra}
-            PlanningRun.objects.filter(pk=run.pk).update(
+            finished = _this_attempt(run).update(
                 status=PlanningRun.Status.DONE,
                 finished_at=timezone.now(),
                 progress=100,
@@ -294,9 +288,15 @@ def planning_run_execute(run: PlanningRun) -> PlanningRun:
                 summary=summary,
                 message=result.message,
             )
+            if not finished:
+                raise _GivenUp
+    except _GivenUp:
+        log.warning("planning run %s attempt %s was given up: not stored", run.pk, run.attempts)
+    except TRANSIENT_ERRORS:
+        raise
     except Exception as error:  # a worker records every failure on the run for the page
         log.exception("planning run %s failed", run.pk)
-        PlanningRun.objects.filter(pk=run.pk).update(
+        _this_attempt(run).update(
             status=PlanningRun.Status.FAILED,
             finished_at=timezone.now(),
             progress_text="",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.accounts.access import standing_for
+from sendplan.core import tasks as queue
 from sendplan.core.dates import govuk_date
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.models import AuditEvent, Learner, Placement
@@ -34,12 +35,7 @@ from sendplan.planning.forms import (
 )
 from sendplan.planning.models import PlanningRun, Proposal
 from sendplan.planning.report import run_report
-from sendplan.planning.runs import (
-    area_settings_for,
-    fail_stale_runs,
-    planning_run_launch,
-    planning_run_request,
-)
+from sendplan.planning.runs import area_settings_for, planning_run_request
 from sendplan.planning.services import (
     DecisionRefused,
     StaleSettings,
@@ -60,7 +56,7 @@ REFRESH_SECONDS = 2
 def _index_context(request: HttpRequest, form: CohortForm) -> dict[str, Any]:
     user = signed_in_user(request)
     la = selectors.planning_la(fetched_by=user)
-    fail_stale_runs(la=la)
+    queue.runs_recover(kind=queue.PLANNING, area=la.pk)
     return {
         "form": form,
         "errors": error_summary(form) if form.is_bound else [],
@@ -93,7 +89,7 @@ def start(request: HttpRequest) -> HttpResponse:
     run = planning_run_request(
         la=selectors.planning_la(fetched_by=user), requested_by=user, cohort=definition
     )
-    planning_run_launch(run)
+    queue.run_enqueue(run=run)
     return redirect("planning:run", pk=run.pk)
 
 
@@ -108,6 +104,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cohort_text": CohortDefinition.from_json(run.cohort).describe(),
     }
     if not run.is_finished:
+        # Whoever watches a run that lost its worker sees it tried again or failed.
+        if queue.runs_recover(kind=queue.PLANNING, area=run.la_id):
+            run = context["run"] = selectors.run_for_user(user, pk)
         response = render(request, "planning/run_progress.html", context)
         response["Refresh"] = str(REFRESH_SECONDS)
         return response
@@ -192,7 +191,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
             what_if_strand=form.to_spec(),
             base_run=base,
         )
-        planning_run_launch(run)
+        queue.run_enqueue(run=run)
         return redirect("planning:run", pk=run.pk)
     return render(
         request,

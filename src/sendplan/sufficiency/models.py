@@ -185,6 +185,10 @@ class ForecastRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Times a worker has taken the run up; the queue gives up after a few (ADR 0114).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: When the run was last handed to the queue (None: never, e.g. computed by a command).
+    queued_at = models.DateTimeField(null=True, blank=True)
     seed = models.PositiveIntegerField(default=0)
     simulations = models.PositiveIntegerField(default=1000)
     horizon = models.PositiveSmallIntegerField(default=10)
@@ -195,7 +199,8 @@ class ForecastRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            # Two workers never run the same LA at once: the second one's claim fails.
+            # Two workers never run the same LA at once: the second one's claim fails and
+            # its run waits (ADR 0114).
             models.UniqueConstraint(
                 fields=["la_code"],
                 condition=Q(status="running"),

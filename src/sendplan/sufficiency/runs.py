@@ -1,27 +1,24 @@
-"""Forecast runs: record the inputs, compute, store the outputs; start one in the background.
+"""Forecast runs: record the inputs, compute, store the outputs.
 
-A run is a row in :class:`ForecastRun`. The web page queues one and, unless the settings
-say a worker picks runs up, starts ``sendplan sufficiency-run --run ID`` as a detached
-subprocess (ADR 0107). The command claims the row (only one run per LA may be running,
-which the database enforces), computes, and stores the outputs with the inputs that made
-them: the release files' sha256, seed, simulations, horizon, the assumptions, planned
-provision, scenarios, the register's places and costs, and the code version.
+A run is a row in :class:`ForecastRun`. The web page asks for one and hands it to the queue
+(``core/tasks.py``, ADR 0114), whose worker claims the row (one run per LA at a time, which
+the database enforces), and :func:`forecast_run_execute` computes it and stores the outputs
+with the inputs that made them: the release files' sha256, seed, simulations, horizon, the
+assumptions, planned provision, scenarios, the register's places and costs, and the code
+version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from dataclasses import asdict
-from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import User
@@ -48,8 +45,6 @@ from sendplan.sufficiency.projection import (
 
 DEFAULT_SIMULATIONS = 1000
 DEFAULT_HORIZON = 10
-#: A run still "running" after this long lost its worker (killed, machine restarted).
-STALE_AFTER = timedelta(minutes=30)
 #: Source files whose text decides the numbers: their hash is part of the code version.
 # Every file of the forecasting engine (a glob, so a new module cannot be missed) and the
 # app's modules that turn its output into places and spend.
@@ -318,57 +313,15 @@ def forecast_run_request(
     )
 
 
-def forecast_run_launch(run: ForecastRun) -> bool:
-    """Start a worker for ``run`` unless a separate worker picks runs up (the setting
-    ``SENDPLAN_SUFFICIENCY_LAUNCH`` = "queue"). Returns whether a process was started."""
-    if getattr(settings, "SENDPLAN_SUFFICIENCY_LAUNCH", "subprocess") != "subprocess":
-        return False
-    command = [sys.executable, "-m", "sendplan", "sufficiency-run", "--run", str(run.pk)]
-    # Detached: the page returns at once; the worker outlives the request.
-    subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        close_fds=True,
+def _this_attempt(run: ForecastRun) -> QuerySet[ForecastRun]:
+    """The run's row while this attempt still holds it: a late attempt writes nothing."""
+    return ForecastRun.objects.filter(
+        pk=run.pk, status=ForecastRun.Status.RUNNING, attempts=run.attempts
     )
-    return True
-
-
-def _fail_stale(la_code: str) -> None:
-    cutoff = timezone.now() - STALE_AFTER
-    ForecastRun.objects.filter(
-        la_code=la_code, status=ForecastRun.Status.RUNNING, started_at__lt=cutoff
-    ).update(
-        status=ForecastRun.Status.FAILED,
-        finished_at=timezone.now(),
-        message="The worker stopped before finishing (no news for 30 minutes).",
-    )
-
-
-def forecast_run_claim(run: ForecastRun) -> bool:
-    """Move a queued run to running. False when it was not queued or another run of the
-    same LA is running (the database's one-running-per-LA constraint decides)."""
-    _fail_stale(run.la_code)
-    try:
-        with transaction.atomic():
-            claimed = ForecastRun.objects.filter(
-                pk=run.pk, status=ForecastRun.Status.QUEUED
-            ).update(
-                status=ForecastRun.Status.RUNNING,
-                started_at=timezone.now(),
-                progress="Reading the release files",
-            )
-    except IntegrityError:
-        return False
-    if claimed:
-        run.refresh_from_db()
-    return bool(claimed)
 
 
 def _progress(run: ForecastRun, text: str) -> None:
-    ForecastRun.objects.filter(pk=run.pk).update(progress=text)
+    _this_attempt(run).update(progress=text)
 
 
 def forecast_run_execute(
@@ -376,7 +329,8 @@ def forecast_run_execute(
 ) -> ForecastRun:
     """Compute a claimed run and store its inputs and outputs (or why it failed).
 
-    ``demand`` lets a caller that already ran the engine on the same inputs skip it.
+    ``demand`` lets a caller that already ran the engine on the same inputs skip it. Safe to
+    repeat; an attempt that the queue gave up on meanwhile stores nothing.
     """
     try:
         inputs = build_inputs(
@@ -386,21 +340,21 @@ def forecast_run_execute(
             horizon=run.horizon,
             data_dir=data_dir,
         )
-        ForecastRun.objects.filter(pk=run.pk).update(inputs=inputs, fingerprint=fingerprint(inputs))
+        _this_attempt(run).update(inputs=inputs, fingerprint=fingerprint(inputs))
         _progress(run, f"Simulating {run.simulations:,} futures for {run.horizon} years")
         if demand is None:
             demand = demand_for(inputs)
         _progress(run, "Working out places, gaps and spend")
         outputs = compute_outputs(inputs, demand)
     except (ValueError, OSError) as error:
-        ForecastRun.objects.filter(pk=run.pk).update(
+        _this_attempt(run).update(
             status=ForecastRun.Status.FAILED,
             finished_at=timezone.now(),
             progress="",
             message=str(error)[:2000],
         )
     else:
-        ForecastRun.objects.filter(pk=run.pk).update(
+        _this_attempt(run).update(
             status=ForecastRun.Status.SUCCEEDED,
             finished_at=timezone.now(),
             outputs=outputs,

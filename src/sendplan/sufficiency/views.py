@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sendplan.core import tasks as queue
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
 from sendplan.sufficiency.models import COST_FIELDS, Assumptions
@@ -28,7 +29,7 @@ from sendplan.sufficiency.report import (
     spend_chart,
     tables,
 )
-from sendplan.sufficiency.runs import forecast_run_launch, forecast_run_request
+from sendplan.sufficiency.runs import forecast_run_request
 from sendplan.web.access import la_staff, requires_access, signed_in_user
 from sendplan.web.spreadsheets import to_csv, to_xlsx
 
@@ -293,11 +294,10 @@ def provision_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    # Pressing it again while a run waits or works returns that run: a double click queues
+    # nothing more.
     run = forecast_run_request(la_code=selectors.la_code_for(user), requested_by=user)
-    if run.status == run.Status.QUEUED:
-        # A second worker for the same run finds it claimed and stops, so a double click
-        # is harmless.
-        forecast_run_launch(run)
+    queue.run_enqueue(run=run)
     return redirect("sufficiency:run", pk=run.pk)
 
 
@@ -306,6 +306,9 @@ def run_now(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     run = selectors.run_for_user(user, pk)
+    # Whoever looks at a run that lost its worker sees it tried again or failed.
+    if not run.is_finished and queue.runs_recover(kind=queue.FORECAST, area=run.la_code):
+        run = selectors.run_for_user(user, pk)
     return render(
         request,
         "sufficiency/run.html",

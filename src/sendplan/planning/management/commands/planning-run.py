@@ -1,7 +1,9 @@
-"""``sendplan planning-run RUN_ID``: compute a queued planning run outside the web process.
+"""``sendplan planning-run RUN_ID``: compute a queued planning run here and now.
 
-Safe to run twice: the first copy claims the run (queued -> running, one conditional UPDATE);
-a second copy, or a copy started after the run finished, finds nothing to claim and stops.
+The queue's workers compute runs the pages ask for (ADR 0114); this does the same work in
+the foreground, under the same rules: one run per LA at a time, and the LA's next waiting
+run handed to the queue after it. Safe to run twice: the first copy claims the run; a
+second copy, or one started after the run finished, finds nothing to claim and stops.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sendplan.core.tasks import run_work
 from sendplan.planning.models import PlanningRun
-from sendplan.planning.runs import planning_run_claim, planning_run_execute
 
 HELP = """\
 Optimise the placements of a planning run's cohort (the run the planning page queued) and
 store its proposals and summary. With --queued instead of RUN_ID, compute every queued run,
-oldest first (for a worker or cron job when the web process does not start one). Proposals
-are proposals: nothing here changes a learner's placement.
+oldest first (for a cron job where no worker runs). A run whose LA has another run working
+waits for it. Proposals are proposals: nothing here changes a learner's placement.
 
 Exit status: 0 done or nothing to do, 1 the run failed or does not exist, 2 usage error."""
 
@@ -41,14 +43,17 @@ class Command(BaseCommand):
             runs = [run]
         failed = []
         for run in runs:
-            if not planning_run_claim(run):
+            if not run_work(run=run):
                 self.stdout.write(
                     f"run {run.pk} is {run.get_status_display().lower()}: nothing to do"
+                    if run.status != PlanningRun.Status.QUEUED
+                    else f"run {run.pk} waits: another run for its LA is running"
                 )
                 continue
-            run = planning_run_execute(run)
             if run.status == PlanningRun.Status.FAILED:
                 failed.append(f"run {run.pk} failed: {run.message}")
+            elif run.status == PlanningRun.Status.QUEUED:
+                self.stdout.write(f"run {run.pk} is back in the queue: {run.progress_text}")
             else:
                 self.stdout.write(f"run {run.pk} finished: {run.message}")
         if failed:

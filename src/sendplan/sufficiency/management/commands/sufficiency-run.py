@@ -1,6 +1,9 @@
-"""``sendplan sufficiency-run``: forecast plans, places and spend for an LA, outside the web
-process. Safe to run twice: a second copy finds the LA's run already running (the database
-allows one at a time) or its inputs unchanged since the last run, and does nothing."""
+"""``sendplan sufficiency-run``: forecast plans, places and spend for an LA, here and now.
+
+The queue's workers compute the runs the pages ask for (ADR 0114); this does the same work in
+the foreground (``make demo`` runs it before serving), under the same rules. Safe to run
+twice: a second copy finds the LA's run already running (the database allows one at a time)
+or its inputs unchanged since the last run, and does nothing."""
 
 from __future__ import annotations
 
@@ -9,14 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sendplan.core.tasks import run_work
 from sendplan.sufficiency.models import ForecastRun
 from sendplan.sufficiency.runs import (
     DEFAULT_HORIZON,
     DEFAULT_SIMULATIONS,
     build_inputs,
     fingerprint,
-    forecast_run_claim,
-    forecast_run_execute,
     forecast_run_request,
 )
 
@@ -25,8 +27,8 @@ Forecast EHC plans for the LA from the DfE release files and the ONS projection,
 against the register's specialist places (the gap by need, phase and year), and project
 high-needs spend by placement type for the baseline and every scenario. Each run records
 its inputs (files with sha256, seed, simulations, horizon, assumptions, register, code
-version) beside its outputs. With --run ID, computes that queued run (what "Run now" on the
-sufficiency page starts); otherwise computes any queued run for the LA, or a new one when
+version) beside its outputs. With --run ID, computes that queued run (one "Run now" on the
+sufficiency page asked for); otherwise computes any queued run for the LA, or a new one when
 the inputs changed since the last finished run (--force: even when they did not). The LA is
 --la, or SENDPLAN_LA_CODE when --la is not given.
 
@@ -61,10 +63,12 @@ class Command(BaseCommand):
             run = self._next_run(options)
             if run is None:
                 return
-        if not forecast_run_claim(run):
+        if not run_work(run=run):
             self.stdout.write(f"run {run.pk} is not waiting, or another run is in progress")
             return
-        run = forecast_run_execute(run)
+        if run.status == ForecastRun.Status.QUEUED:
+            self.stdout.write(f"run {run.pk} is back in the queue: {run.progress}")
+            return
         if run.status != ForecastRun.Status.SUCCEEDED:
             raise CommandError(f"run {run.pk} failed: {run.message}")
         self.stdout.write(f"run {run.pk} finished: {run.message}")
