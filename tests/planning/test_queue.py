@@ -16,6 +16,7 @@ from sendplan.core import tasks
 from sendplan.core.tasks import run_claim
 from sendplan.planning.models import PlanningRun
 from sendplan.planning.runs import planning_run_execute
+from sendplan.planning.tasks import PLANNING
 from tests.planning.conftest import NOW
 from tests.queue import drain_queue, task_states
 
@@ -50,7 +51,9 @@ def watched(monkeypatch):
         seen.append((run.pk, PlanningRun.objects.filter(la_id=run.la_id, status="running").count()))
         return planning_run_execute(run)
 
-    monkeypatch.setattr(tasks, "PLANNING", dataclasses.replace(tasks.PLANNING, execute=execute))
+    monkeypatch.setitem(
+        tasks.RUN_KINDS, PlanningRun, dataclasses.replace(PLANNING, execute=execute)
+    )
     return seen
 
 
@@ -92,7 +95,9 @@ def test_while_one_run_works_a_second_worker_leaves_the_others_waiting(cast, are
             )
         return planning_run_execute(run)
 
-    monkeypatch.setattr(tasks, "PLANNING", dataclasses.replace(tasks.PLANNING, execute=execute))
+    monkeypatch.setitem(
+        tasks.RUN_KINDS, PlanningRun, dataclasses.replace(PLANNING, execute=execute)
+    )
     drain_queue()
 
     assert during["statuses"] == {first.pk: "running", second.pk: "queued", third.pk: "queued"}

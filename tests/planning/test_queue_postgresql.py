@@ -16,6 +16,7 @@ from django.urls import reverse
 from sendplan.core import tasks
 from sendplan.planning.models import PlanningRun
 from sendplan.planning.runs import planning_run_execute
+from sendplan.planning.tasks import PLANNING
 from tests.planning.test_queue import _forty_requests
 from tests.queue import drain_queue_in_this_thread, task_states
 
@@ -36,7 +37,9 @@ def test_two_workers_at_once_work_one_run_per_la_at_a_time(cast, area, monkeypat
             seen.append(running)
         return planning_run_execute(run)
 
-    monkeypatch.setattr(tasks, "PLANNING", dataclasses.replace(tasks.PLANNING, execute=execute))
+    monkeypatch.setitem(
+        tasks.RUN_KINDS, PlanningRun, dataclasses.replace(PLANNING, execute=execute)
+    )
     errors: list[BaseException] = []
 
     def work(worker_id: str) -> None:

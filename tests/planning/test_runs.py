@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from sendplan.core import tasks
-from sendplan.core.tasks import PLANNING, run_claim, run_work, runs_recover
+from sendplan.core.tasks import run_claim, run_work, runs_recover
 from sendplan.learners.models import Placement
 from sendplan.planning.cohort import INDEPENDENT, CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
@@ -19,6 +19,7 @@ from sendplan.planning.runs import (
     planning_run_execute,
     planning_run_request,
 )
+from sendplan.planning.tasks import PLANNING
 from tests.planning.conftest import PLANNING_DATE
 
 
@@ -213,7 +214,9 @@ def test_command_needs_a_run_or_queued(db):
 
 
 def _with_execute(monkeypatch, execute) -> None:
-    monkeypatch.setattr(tasks, "PLANNING", dataclasses.replace(tasks.PLANNING, execute=execute))
+    monkeypatch.setitem(
+        tasks.RUN_KINDS, PlanningRun, dataclasses.replace(PLANNING, execute=execute)
+    )
 
 
 def test_a_run_that_meets_a_locked_database_is_tried_again_then_failed(cast, area, monkeypatch):

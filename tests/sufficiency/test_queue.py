@@ -18,6 +18,7 @@ from sendplan.core.tasks import run_claim
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun
 from sendplan.planning.runs import planning_run_request
+from sendplan.planning.tasks import PLANNING
 from sendplan.sufficiency import runs as forecast_runs
 from sendplan.sufficiency.models import ForecastRun
 from tests.queue import drain_queue, task_states
@@ -96,4 +97,4 @@ def test_a_forecast_and_a_planning_run_of_one_la_work_side_by_side(cast, engine_
     drain_queue()
     assert ForecastRun.objects.get().status == ForecastRun.Status.SUCCEEDED
     assert PlanningRun.objects.get().status == PlanningRun.Status.RUNNING
-    assert tasks.runs_recover(kind=tasks.PLANNING, area=cast.la.pk) == 0
+    assert tasks.runs_recover(kind=PLANNING, area=cast.la.pk) == 0

@@ -23,9 +23,11 @@ queue adds three rules to both kinds:
   with a machine, say). The pages of runs, every request for a run and every task that
   finds its area busy call it.
 
-Computing a run is its app's business (``planning.runs``, ``sufficiency.runs``) and is safe
-to repeat: an attempt given up on stores nothing, and a run computed again replaces its
-results as a whole.
+Computing a run is its app's business and is safe to repeat: an attempt given up on stores
+nothing, and a run computed again replaces its results as a whole. Each app describes its
+kind of run with a :class:`RunKind` and its task in its own ``tasks`` module
+(``planning.tasks``, ``sufficiency.tasks``) and registers the kind when the app is ready, so
+this module imports no app.
 """
 
 from __future__ import annotations
@@ -33,29 +35,30 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Model
 from django.utils import timezone
 
 # The backport of Django 6's ``django.tasks``: on Django 6 this import is the only change.
 from django_tasks import task
 from django_tasks.base import Task
 
-from sendplan.planning.models import PlanningRun
-from sendplan.planning.runs import TRANSIENT_ERRORS, planning_run_execute
-from sendplan.sufficiency.models import ForecastRun
-from sendplan.sufficiency.runs import forecast_run_execute
-
 log = logging.getLogger(__name__)
 
-Run = PlanningRun | ForecastRun
+#: A run row: each kind's model has ``status`` (with ``Status``), ``attempts``,
+#: ``created_at``, ``queued_at``, ``started_at``, ``finished_at`` and ``message``.
+Run = Any
+
+#: Errors of the moment (the database locked or out of reach): the queue tries the run again
+#: rather than record them as the run's outcome.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 #: Tries of one run before it fails: a worker restarted mid-run (a deployment) costs one.
 MAX_ATTEMPTS = 2
@@ -72,18 +75,6 @@ EMAIL_RETRY_AFTER = timedelta(minutes=1)
 
 
 # Tasks. Module-level functions with JSON arguments, as every backend needs.
-
-
-@task()
-def planning_run_task(*, run_id: int) -> str:
-    """Compute one placement-planning run (or leave it waiting for its area's turn)."""
-    return _work_on(PLANNING, run_id)
-
-
-@task()
-def forecast_run_task(*, run_id: int) -> str:
-    """Compute one forecast run (or leave it waiting for its area's turn)."""
-    return _work_on(FORECAST, run_id)
 
 
 @task()
@@ -149,6 +140,8 @@ class RunKind:
     progress: Callable[[str], dict[str, Any]]
     execute: Callable[[Any], Any]
     task: Task[Any, str]
+    #: Fields that go back to their start when a run is put back in the queue.
+    requeued: dict[str, Any] = field(default_factory=dict)
 
     def area_of(self, run: Run) -> int | str:
         return getattr(run, self.area_field)  # type: ignore[no-any-return]
@@ -157,38 +150,26 @@ class RunKind:
         return self.model.objects.filter(**{self.area_field: area})
 
 
-def _planning_progress(text: str) -> dict[str, Any]:
-    return {"progress_text": text}
+#: The kinds of run the queue drives, by their model; each app registers its own.
+RUN_KINDS: dict[type[Model], RunKind] = {}
 
 
-def _forecast_progress(text: str) -> dict[str, Any]:
-    return {"progress": text}
-
-
-PLANNING = RunKind(
-    name="placement planning",
-    model=PlanningRun,
-    area_field="la_id",
-    stale_after=timedelta(minutes=10),
-    claimed={"progress": 5, "progress_text": "Reading the register of places"},
-    progress=_planning_progress,
-    execute=planning_run_execute,
-    task=planning_run_task,
-)
-FORECAST = RunKind(
-    name="forecast",
-    model=ForecastRun,
-    area_field="la_code",
-    stale_after=timedelta(minutes=30),
-    claimed={"progress": "Reading the release files"},
-    progress=_forecast_progress,
-    execute=forecast_run_execute,
-    task=forecast_run_task,
-)
+def register_run_kind(kind: RunKind) -> None:
+    """Make ``kind`` the queue's way of driving runs of ``kind.model`` (from ``AppConfig.ready``)."""
+    RUN_KINDS[kind.model] = kind
 
 
 def kind_of(run: Run) -> RunKind:
-    return PLANNING if isinstance(run, PlanningRun) else FORECAST
+    return RUN_KINDS[type(run)]
+
+
+def work_on(model: type[Model], run_id: int) -> str:
+    """What a kind's task does: compute the run, or leave it waiting for its area's turn."""
+    run = model._default_manager.filter(pk=run_id).first()
+    if run is None:
+        return "gone"  # deleted since it was asked for (an LA's demo rebuilt, say)
+    run_work(run=run)
+    return str(run.status)
 
 
 def run_enqueue(*, run: Run) -> None:
@@ -285,14 +266,6 @@ def run_work(*, run: Run) -> bool:
     return True
 
 
-def _work_on(kind: RunKind, run_id: int) -> str:
-    run = kind.model.objects.filter(pk=run_id).first()
-    if run is None:
-        return "gone"  # deleted since it was asked for (an LA's demo rebuilt, say)
-    run_work(run=run)
-    return str(run.status)
-
-
 def _attempt(kind: RunKind, run: Run) -> Any:
     """The run's row while ``run``'s attempt still holds it."""
     return kind.model.objects.filter(
@@ -312,9 +285,7 @@ def _end(kind: RunKind, run: Run, *, message: str) -> None:
 def _release(kind: RunKind, run: Run, *, reason: str) -> None:
     """Put a running attempt back in the queue, or fail the run after its last try."""
     if run.attempts < MAX_ATTEMPTS:
-        progress = kind.progress(f"Waiting to try again: {reason}")
-        if kind.model is PlanningRun:  # a number as well as a sentence
-            progress["progress"] = 0
+        progress = kind.progress(f"Waiting to try again: {reason}") | kind.requeued
         _attempt(kind, run).update(status=kind.model.Status.QUEUED, **progress)
         return
     tries = "once" if run.attempts == 1 else f"{run.attempts} times"

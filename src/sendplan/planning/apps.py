@@ -6,8 +6,12 @@ class PlanningConfig(AppConfig):
     name = "sendplan.planning"
 
     def ready(self) -> None:
+        from sendplan.core.tasks import register_run_kind
         from sendplan.learners.models import Learner
         from sendplan.planning.retention import learner_deleted
+        from sendplan.planning.tasks import PLANNING
+
+        register_run_kind(PLANNING)
 
         # Deleting a learner's record takes them out of runs' stored inputs too, in the same
         # transaction (ADR 0108). post_delete, not pre_delete: by then the learner's row is

@@ -13,11 +13,12 @@ import logging
 from typing import Any, NamedTuple
 
 import numpy as np
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
+from sendplan.core.tasks import TRANSIENT_ERRORS
 from sendplan.engine.placement import PlacementProblem, PlacementResult, place
 from sendplan.engine.placement_model import round_pounds
 from sendplan.engine.placement_whatif import Strand, what_if
@@ -42,10 +43,6 @@ from sendplan.planning.snapshot import dump_inputs, load_inputs, without_learner
 from sendplan.provision.models import ProvisionStrand, Setting
 
 log = logging.getLogger(__name__)
-
-#: Errors of the moment (the database locked or out of reach): the queue tries the run again
-#: rather than record them as the run's outcome.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
 def area_settings_for(la: Organisation) -> AreaPlanningSettings:
@@ -242,7 +239,7 @@ def planning_run_execute(run: PlanningRun) -> PlanningRun:
     """Compute a claimed run and store its proposals and summary (or why it failed).
 
     Safe to repeat: the proposals and inputs are replaced as a whole. Errors of the moment
-    (:data:`TRANSIENT_ERRORS`) are raised for the queue to try again; any other is the
+    (``core.tasks.TRANSIENT_ERRORS``) are raised for the queue to try again; any other is the
     run's outcome. An attempt that the queue gave up on meanwhile stores nothing.
     """
     try:

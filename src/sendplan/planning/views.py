@@ -43,6 +43,7 @@ from sendplan.planning.services import (
     proposal_decide,
 )
 from sendplan.planning.suitable import suitable_places as suitable_places_for
+from sendplan.planning.tasks import PLANNING
 from sendplan.provision.models import ProvisionStrand
 from sendplan.web.access import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
@@ -56,7 +57,7 @@ REFRESH_SECONDS = 2
 def _index_context(request: HttpRequest, form: CohortForm) -> dict[str, Any]:
     user = signed_in_user(request)
     la = selectors.planning_la(fetched_by=user)
-    queue.runs_recover(kind=queue.PLANNING, area=la.pk)
+    queue.runs_recover(kind=PLANNING, area=la.pk)
     return {
         "form": form,
         "errors": error_summary(form) if form.is_bound else [],
@@ -105,7 +106,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if not run.is_finished:
         # Whoever watches a run that lost its worker sees it tried again or failed.
-        if queue.runs_recover(kind=queue.PLANNING, area=run.la_id):
+        if queue.runs_recover(kind=PLANNING, area=run.la_id):
             run = context["run"] = selectors.run_for_user(user, pk)
         response = render(request, "planning/run_progress.html", context)
         response["Refresh"] = str(REFRESH_SECONDS)

@@ -30,6 +30,7 @@ from sendplan.sufficiency.report import (
     tables,
 )
 from sendplan.sufficiency.runs import forecast_run_request
+from sendplan.sufficiency.tasks import FORECAST
 from sendplan.web.access import la_staff, requires_access, signed_in_user
 from sendplan.web.spreadsheets import to_csv, to_xlsx
 
@@ -307,7 +308,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     run = selectors.run_for_user(user, pk)
     # Whoever looks at a run that lost its worker sees it tried again or failed.
-    if not run.is_finished and queue.runs_recover(kind=queue.FORECAST, area=run.la_code):
+    if not run.is_finished and queue.runs_recover(kind=FORECAST, area=run.la_code):
         run = selectors.run_for_user(user, pk)
     return render(
         request,
