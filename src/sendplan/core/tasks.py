@@ -165,7 +165,7 @@ def kind_of(run: Run) -> RunKind:
 
 def work_on(model: type[Model], run_id: int) -> str:
     """What a kind's task does: compute the run, or leave it waiting for its area's turn."""
-    run = model._default_manager.filter(pk=run_id).first()
+    run: Run = model._default_manager.filter(pk=run_id).first()
     if run is None:
         return "gone"  # deleted since it was asked for (an LA's demo rebuilt, say)
     run_work(run=run)
