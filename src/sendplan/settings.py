@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sendplan.planning",
     "sendplan.sufficiency",
     "sendplan.web",
+    "sendplan.privacy",
     "sendplan.demo",
 ]
 

@@ -25,7 +25,6 @@ from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.plans.models import Consultation
 from sendplan.casework.reviews.models import Review
 from sendplan.learners.models import AuditEvent, Consent, Learner
-from sendplan.learners.subject_access import EXCLUDED, reply_due, sar_models
 from sendplan.planning.adapter import CohortLearner, Place, RegisterPlaces, planning_inputs
 from sendplan.planning.models import (
     PlanningRun,
@@ -34,6 +33,7 @@ from sendplan.planning.models import (
     Proposal,
 )
 from sendplan.planning.snapshot import dump_inputs
+from sendplan.privacy.subject_access import EXCLUDED, reply_due, sar_models
 from tests.casework.conftest import ADVICE, DRAFT, FINAL, TODAY, at, make_case
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -1,6 +1,6 @@
 """``sendplan subject-access --learner ID --out BUNDLE.zip --requested-by USERNAME``.
 
-Writes everything held about one learner to a zip (``sendplan.learners.subject_access``)
+Writes everything held about one learner to a zip (``sendplan.privacy.subject_access``)
 and records the export as an audit event. Prints counts only, never names.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sendplan.accounts.models import User
-from sendplan.learners.subject_access import SubjectAccessError, sar_export
+from sendplan.privacy.subject_access import SubjectAccessError, sar_export
 
 HELP = """\
 Answer a subject access request: write every record SENDplan keeps about one learner

@@ -40,6 +40,8 @@ from sendplan.accounts.access import LA_ROLES, standing_for
 from sendplan.accounts.models import Membership, User
 from sendplan.engine.statutory import add_months, add_working_days
 from sendplan.learners.models import AuditEvent, Learner
+from sendplan.planning.models import PlanningRunInputs
+from sendplan.planning.snapshot import load_inputs
 
 #: Models the walk must never export, and why. The walk also stops at them, so nothing
 #: reached only through one of them is exported either. Labels are ``app_label.ModelName``.
@@ -218,9 +220,6 @@ def _user_name(user: Any) -> str:
 
 def _stored_rows(inputs_ids: set[int], learner_id: int) -> dict[int, dict[str, Any] | None]:
     """What each planning run's stored inputs still hold about the learner (ADR 0108)."""
-    from sendplan.planning.models import PlanningRunInputs
-    from sendplan.planning.snapshot import load_inputs
-
     out: dict[int, dict[str, Any] | None] = {}
     for inputs in PlanningRunInputs.objects.filter(pk__in=inputs_ids).only("pk", "data"):
         try:
