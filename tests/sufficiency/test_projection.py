@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sendplan.engine.codes import PHASE_KEYS
 from sendplan.sufficiency.projection import (
-    PHASE_KEYS,
     PLACEMENT_KEYS,
     SPECIALIST,
     Band,

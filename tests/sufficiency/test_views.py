@@ -9,8 +9,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from sendplan.engine.codes import PHASE_KEYS
 from sendplan.sufficiency import services
-from sendplan.sufficiency.models import Assumptions, ForecastRun, Scenario
+from sendplan.sufficiency.models import PHASE_LABELS, Assumptions, ForecastRun, Scenario
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 GET_PAGES = [
@@ -301,3 +302,7 @@ def test_printable_summary_is_a_standalone_page_with_its_own_print_styles(cast, 
     assert "sufficiency/summary.css" in page
     assert "govuk-header" not in page
     assert page.count("<svg") == 2
+
+
+def test_the_pages_name_every_phase_in_phase_order() -> None:
+    assert tuple(PHASE_LABELS) == PHASE_KEYS

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sendplan.engine.codes import RELEASE_NEEDS
 from sendplan.engine.forecast_cohort import (
     METHODS,
     CohortFit,
@@ -30,7 +31,6 @@ from sendplan.engine.forecast_data import (
     AGE_BANDS,
     AGE_CELLS,
     ENGLAND_CODE,
-    NEEDS,
     CaseloadHistory,
     ForecastInputError,
 )
@@ -289,9 +289,9 @@ def forecast_caseload(
         conc = np.minimum(fit.size, _MAX_NEED_CONCENTRATION)[:, None]
         mix = shares.mean(axis=1)
         # Uncertainty in each LA's need mix, drawn once per path (the point path has none).
-        draw = rng.gamma(np.maximum(conc * mix, 1e-3), size=(simulations, n_la, len(NEEDS)))
+        draw = rng.gamma(np.maximum(conc * mix, 1e-3), size=(simulations, n_la, len(RELEASE_NEEDS)))
         need_noise = draw / np.maximum(draw.sum(axis=2, keepdims=True), 1e-12) / mix
-        need_noise = np.concatenate([np.ones((1, n_la, len(NEEDS))), need_noise])
+        need_noise = np.concatenate([np.ones((1, n_la, len(RELEASE_NEEDS))), need_noise])
     regions = list(history.regions)
     member = np.array(
         [[a.region_code == r.code for r in regions] for a in history.las], dtype=float
@@ -338,7 +338,7 @@ def forecast_caseload(
             needs = _per_la_matmul(ages, shares) * need_noise
             needs *= (total / np.maximum(needs.sum(axis=2), 1e-9))[..., None]
             rolled = roll_up(needs)
-            for k, need in enumerate(NEEDS):
+            for k, need in enumerate(RELEASE_NEEDS):
                 frames.append(_summaries(rolled[..., k], areas, year, "All", need))
         if placement_model is not None:
             by_type = placement_paths(

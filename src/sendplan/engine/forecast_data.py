@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sendplan.engine.codes import RELEASE_NEEDS
 from sendplan.engine.forecast_history import (
     AGE_BANDS,
     AGE_CELLS,
     ENGLAND_CODE,
-    NEEDS,
     REORGANISATIONS,
     Area,
     CaseloadHistory,
@@ -54,7 +54,6 @@ __all__ = [
     "AGE_BANDS",
     "AGE_CELLS",
     "ENGLAND_CODE",
-    "NEEDS",
     "REORGANISATIONS",
     "Area",
     "CaseloadHistory",
@@ -71,7 +70,7 @@ _BAND_LABELS_2022: tuple[str, ...] = (
     "Age 20 to 25",
 )
 _NEED_COLUMNS = tuple(
-    f"number_{n.lower()}" if n != "Unknown" else "number_need_unknown" for n in NEEDS
+    f"number_{n.lower()}" if n != "Unknown" else "number_need_unknown" for n in RELEASE_NEEDS
 )
 
 _COMMON = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name")
@@ -272,7 +271,7 @@ def _parse_needs(
         _common_rows(t, _count_column(t, c, problems), known, problems).with_columns(
             cell=t.frame["breakdown"], need=pl.lit(n)
         )
-        for c, n in zip(_NEED_COLUMNS, NEEDS, strict=True)
+        for c, n in zip(_NEED_COLUMNS, RELEASE_NEEDS, strict=True)
     ]
     return pl.concat(parts)
 

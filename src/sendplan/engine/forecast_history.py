@@ -15,13 +15,13 @@ from typing import TypeAlias
 import numpy as np
 import polars as pl
 
+from sendplan.engine.codes import MAX_AGE, PHASES, RELEASE_NEEDS
 from sendplan.engine.forecast_placement import PLACEMENTS
 
 __all__ = [
     "AGE_BANDS",
     "AGE_CELLS",
     "ENGLAND_CODE",
-    "NEEDS",
     "REORGANISATIONS",
     "Area",
     "CaseloadHistory",
@@ -34,30 +34,29 @@ __all__ = [
 ]
 
 # The cells of the age vector: DfE publishes "under 3" as one group, then single ages.
-AGE_CELLS: tuple[str, ...] = ("under 3", *(f"age {a}" for a in range(3, 26)))
-# DfE's published age bands, as index ranges into AGE_CELLS.
-AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("Under 5", 0, 3),
-    ("5 to 10", 3, 9),
-    ("11 to 15", 9, 14),
-    ("16 to 19", 14, 18),
-    ("20 to 25", 18, 24),
+AGE_CELLS: tuple[str, ...] = ("under 3", *(f"age {a}" for a in range(3, MAX_AGE + 1)))
+# DfE's names for its published age bands, which are the phases of education.
+_BAND_NAMES: dict[str, str] = {
+    "early_years": "Under 5",
+    "primary": "5 to 10",
+    "secondary": "11 to 15",
+    "post16": "16 to 19",
+    "post19": "20 to 25",
+}
+
+
+def _cell(age: int) -> int:
+    """Index into AGE_CELLS of an age (0-2 share the "under 3" cell)."""
+    return max(age - 2, 0)
+
+
+#: DfE's published age bands (the phases, in phase order) as index ranges into AGE_CELLS:
+#: ("Under 5", 0, 3), ("5 to 10", 3, 9), ("11 to 15", 9, 14), ("16 to 19", 14, 18),
+#: ("20 to 25", 18, 24).
+AGE_BANDS: tuple[tuple[str, int, int], ...] = tuple(
+    (_BAND_NAMES[phase], _cell(low), _cell(high) + 1) for phase, (low, high) in PHASES.items()
 )
-NEEDS: tuple[str, ...] = (
-    "ASD",
-    "HI",
-    "MLD",
-    "MSI",
-    "OTH",
-    "PD",
-    "PMLD",
-    "SEMH",
-    "SLCN",
-    "SLD",
-    "SPLD",
-    "VI",
-    "Unknown",
-)
+
 ENGLAND_CODE = "E92000001"
 
 # Local government reorganisations inside the published series: (first census year of the
@@ -210,10 +209,10 @@ def need_array(sources: list[Release], current: list[str]) -> tuple[np.ndarray |
     rows = with_needs[-1]
     year = int(rows["year"].max())  # type: ignore[arg-type]
     rows = rows.filter(pl.col("year") == year)
-    needs = np.zeros((len(current), len(AGE_CELLS), len(NEEDS)))
+    needs = np.zeros((len(current), len(AGE_CELLS), len(RELEASE_NEEDS)))
     index = {d: i for i, d in enumerate(current)}
     cell = {c: k for k, c in enumerate(AGE_CELLS)}
-    need = {n: k for k, n in enumerate(NEEDS)}
+    need = {n: k for k, n in enumerate(RELEASE_NEEDS)}
     for dfe, name, nd, value in rows.select("dfe", "cell", "need", "value").iter_rows():
         if dfe in index and value is not None and not np.isnan(value):
             needs[index[dfe], cell[name], need[nd]] = value

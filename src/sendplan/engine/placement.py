@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sendplan.engine.geo import PHASES, haversine_km, phase_for_age
+from sendplan.engine.codes import NEED_CODES, PHASE_KEYS, phase_index
+from sendplan.engine.geo import haversine_km
 from sendplan.engine.placement_flow import (
     OPTIMAL,
     FlowNetwork,
@@ -25,7 +26,6 @@ from sendplan.engine.placement_flow import (
 )
 from sendplan.engine.placement_model import (
     ALL_NEEDS,
-    NEED_CODES,
     FloatArray,
     Groups,
     IndexArray,
@@ -166,10 +166,10 @@ def shortfall_of(need: IntArray, age: IntArray) -> list[tuple[str, str, int]]:
     """Count learners by (need, phase), in SEN2 code order then phase order."""
     if need.size == 0:
         return []
-    key = need.astype(np.int64) * len(PHASES) + phase_for_age(age)
-    counts = np.bincount(key, minlength=len(NEED_CODES) * len(PHASES))
+    key = need.astype(np.int64) * len(PHASE_KEYS) + phase_index(age)
+    counts = np.bincount(key, minlength=len(NEED_CODES) * len(PHASE_KEYS))
     return [
-        (NEED_CODES[k // len(PHASES)], PHASES[k % len(PHASES)], int(counts[k]))
+        (NEED_CODES[k // len(PHASE_KEYS)], PHASE_KEYS[k % len(PHASE_KEYS)], int(counts[k]))
         for k in np.flatnonzero(counts).tolist()
     ]
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Prefetch, QuerySet
 
-from sendplan.engine.geo import PHASES, haversine_km, phase_for_age
+from sendplan.engine.codes import phase_for_age
+from sendplan.engine.geo import haversine_km
 from sendplan.engine.placement import ALL_NEEDS, NEED_CODES, PlacementProblem
 from sendplan.engine.placement_model import round_pounds
 from sendplan.learners.models import Learner, Need
@@ -84,7 +85,7 @@ class CohortLearner:
 
     @property
     def phase(self) -> str:
-        return PHASES[int(phase_for_age([self.age])[0])]
+        return phase_for_age(self.age)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sendplan.engine.codes import MAX_AGE, PHASE_KEYS, RELEASE_NEEDS, phase_for_age
 from sendplan.engine.forecast import forecast_caseload, read_population
-from sendplan.engine.forecast_data import AGE_BANDS, NEEDS, ForecastInputError, load_caseload
-from sendplan.sufficiency.projection import PHASE_AGES, PHASES, PLACEMENT_KEYS, Band, Demand
+from sendplan.engine.forecast_data import AGE_BANDS, ForecastInputError, load_caseload
+from sendplan.sufficiency.projection import PLACEMENT_KEYS, Band, Demand
 
 #: Release files, newest first; the engine takes the latest where years overlap.
 RELEASES = (
@@ -101,13 +102,13 @@ def default_paths(data_dir: Path) -> tuple[list[Path], Path | None]:
 
 
 def _age_phase(age_breakdown: str) -> str | None:
-    """'under 3' / 'age 7' -> phase key (the phases follow the engine's age bands)."""
+    """'under 3' / 'age 7' -> phase key; None for a breakdown that is not an age."""
     if age_breakdown == "under 3":
-        return "early_years"
+        return phase_for_age(0)
     if not age_breakdown.startswith("age "):
         return None
     age = int(age_breakdown[4:])
-    return next((k for k, (lo, hi) in PHASE_AGES.items() if lo <= age <= hi), None)
+    return phase_for_age(age) if 0 <= age <= MAX_AGE else None
 
 
 def _number(value: str | None) -> float:
@@ -143,7 +144,7 @@ def placement_shares(
         )
     latest = rows["time_period"].max()
     rows = rows.filter(pl.col("time_period") == latest)
-    by_phase = {f: dict.fromkeys(PLACEMENT_KEYS, 0.0) for f, _, _ in PHASES}
+    by_phase = {f: dict.fromkeys(PLACEMENT_KEYS, 0.0) for f in PHASE_KEYS}
     overall = dict.fromkeys(PLACEMENT_KEYS, 0.0)
     for row in rows.iter_rows(named=True):
         counts = {
@@ -174,7 +175,7 @@ def placement_shares(
     out: dict[tuple[str, str], dict[str, float]] = {}
     for need in needs:
         need_total = sum(by_need[need].values())
-        for phase, _, _ in PHASES:
+        for phase in PHASE_KEYS:
             phase_total = sum(by_phase[phase].values())
             mix = {}
             for p in PLACEMENT_KEYS:
@@ -229,14 +230,15 @@ def forecast_demand(
         )
         for r in rows.iter_rows(named=True)
     }
-    needs = tuple(n for n in NEEDS if (years[0], "All", n) in band)
-    phase_bands = [b for _, _, b in PHASES]
+    needs = tuple(n for n in RELEASE_NEEDS if (years[0], "All", n) in band)
+    # The engine's age bands are the phases, in phase order.
+    phase_bands = [band for band, _, _ in AGE_BANDS]
     if history.needs is not None:
         cells = np.nan_to_num(history.needs[la])  # (age cells, needs)
         seed_table = np.stack([cells[lo:hi].sum(axis=0) for _, lo, hi in AGE_BANDS], axis=1)
     else:
-        seed_table = np.ones((len(NEEDS), len(AGE_BANDS)))
-    need_rows = [NEEDS.index(n) for n in needs]
+        seed_table = np.ones((len(RELEASE_NEEDS), len(AGE_BANDS)))
+    need_rows = [RELEASE_NEEDS.index(n) for n in needs]
     plans: dict[tuple[str, str, int], Band] = {}
     for year in years:
         need_totals = np.array([band[(year, "All", n)].median for n in needs])
@@ -248,7 +250,7 @@ def forecast_demand(
             nb = band[(year, "All", need)]
             lo = nb.lower / nb.median if nb.median else 1.0
             up = nb.upper / nb.median if nb.median else 1.0
-            for j, (phase, _, _) in enumerate(PHASES):
+            for j, phase in enumerate(PHASE_KEYS):
                 m = float(table[i, j])
                 plans[(need, phase, year)] = Band(m, m * lo, m * up)
     totals = history.totals[la]

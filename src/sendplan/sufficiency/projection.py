@@ -18,20 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sendplan.engine.codes import PHASES as CODE_PHASES
+from sendplan.engine.codes import PHASE_KEYS, PHASES
 
-#: (key, label, the engine's age band): the SEN2 age bands named as education phases.
-PHASES: tuple[tuple[str, str, str], ...] = (
-    ("early_years", "Early years (under 5)", "Under 5"),
-    ("primary", "Primary (5 to 10)", "5 to 10"),
-    ("secondary", "Secondary (11 to 15)", "11 to 15"),
-    ("post16", "Post-16 (16 to 19)", "16 to 19"),
-    ("post19", "Post-19 (20 to 25)", "20 to 25"),
-)
-PHASE_KEYS = tuple(p[0] for p in PHASES)
-PHASE_LABELS = {p[0]: p[1] for p in PHASES}
-#: The ages each phase covers, inclusive, for spreading a strand's places over phases.
-PHASE_AGES: dict[str, tuple[int, int]] = dict(CODE_PHASES)
 #: The issue's placement types, in the order every table shows them.
 PLACEMENTS: tuple[tuple[str, str], ...] = (
     ("mainstream", "Mainstream school"),
@@ -210,7 +198,7 @@ def allocate_capacity(
         if span <= 0 or not needs or strand.places <= 0:
             continue
         for phase in PHASE_KEYS:
-            lo, hi = PHASE_AGES[phase]
+            lo, hi = PHASES[phase]
             years = min(hi, strand.max_age) - max(lo, strand.min_age) + 1
             if years <= 0:
                 continue

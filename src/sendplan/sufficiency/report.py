@@ -7,12 +7,10 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from sendplan.engine.codes import NEEDS
+from sendplan.engine.codes import NEEDS, PHASE_KEYS
 from sendplan.sufficiency.charts import fan_chart
-from sendplan.sufficiency.models import ForecastRun
+from sendplan.sufficiency.models import PHASE_LABELS, ForecastRun
 from sendplan.sufficiency.projection import (
-    PHASE_KEYS,
-    PHASE_LABELS,
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
     SPECIALIST,
