@@ -78,4 +78,4 @@ def test_release_without_setting_columns_gives_no_placement_rows(tmp_path) -> No
     history = load_caseload([write_release(tmp_path)])
     assert history.placements is None
     result = forecast_caseload(history=history, horizon=1, simulations=50, seed=1)
-    assert result.status == 0 and result.placements is None
+    assert result.success and result.placements is None

@@ -41,6 +41,7 @@ from sendplan.engine.forecast_placement import (
     placement_paths,
     share_noise,
 )
+from sendplan.engine.results import COMPLETE
 
 _SHRINK_PLANS = 20.0  # prior weight, in plans, of England's ratio or need share
 _MAX_NEED_CONCENTRATION = 400.0
@@ -60,17 +61,36 @@ BREAKDOWN_COLUMNS = (*OUTPUT_COLUMNS[:5], "placement_type", *OUTPUT_COLUMNS[5:])
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """``status`` 0 on success; ``table`` has :data:`OUTPUT_COLUMNS`; ``fit`` the model;
-    ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need ``All``, one row per
-    area, year and placement type) when the release carries setting columns, else None;
-    ``cohort`` the band model when ``method`` was ``cohort`` or ``combined``."""
+    """Outcome of :func:`forecast_caseload`, in the shape of scipy's ``OptimizeResult``.
 
-    status: int
+    ``status`` is ``complete`` (see :mod:`~sendplan.engine.results`) and ``message`` says
+    what was forecast and with which settings. ``table`` has :data:`OUTPUT_COLUMNS`; ``fit``
+    is the growth model; ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need
+    ``All``, one row per area, year and placement type) when the release carries setting
+    columns, else None; ``cohort`` is the band model when ``method`` was ``cohort`` or
+    ``combined``.
+    """
+
+    status: str
     message: str
     table: pl.DataFrame
-    fit: GrowthFit | None
+    fit: GrowthFit
     placements: pl.DataFrame | None = None
     cohort: CohortFit | None = None
+
+    @property
+    def success(self) -> bool:
+        return self.status == COMPLETE
+
+
+def _check_arguments(*, horizon: int, simulations: int, method: str) -> None:
+    """Raise ``ValueError`` naming the first argument :func:`forecast_caseload` cannot use."""
+    if horizon < 1:
+        raise ValueError(f"horizon must be at least 1 year, got {horizon}")
+    if simulations < 10:
+        raise ValueError(f"simulations must be at least 10, got {simulations}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
 
 
 def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.ndarray]:
@@ -246,6 +266,33 @@ def forecast_caseload(
     :mod:`~sendplan.engine.forecast_cohort`) or ``combined`` (their equal-weight mean).
     Every method's intervals are the growth model's simulated spread around its point.
 
+    Parameters
+    ----------
+    history
+        The checked caseload history (:func:`~sendplan.engine.forecast_data.load_caseload`).
+    horizon
+        Census years to forecast beyond the history's last year (at least 1).
+    simulations
+        Simulated futures behind the 80 % intervals (at least 10).
+    seed
+        Seed of the random generator: the same seed gives the same forecast.
+    population
+        Per LA index, the population by age cell and mid-year
+        (:func:`read_population`), or None to forecast without it.
+    method
+        ``growth``, ``cohort`` or ``combined``.
+
+    Returns
+    -------
+    ForecastResult
+
+    Raises
+    ------
+    ValueError
+        When an argument is out of range, or the history lacks what ``method`` needs.
+    ForecastInputError
+        When ``population`` does not cover the years forecast.
+
     Examples
     --------
     >>> from sendplan.engine.forecast_data import Area
@@ -257,14 +304,13 @@ def forecast_caseload(
     >>> r = forecast_caseload(history=h, horizon=2, simulations=200, seed=1)
     >>> rows = r.table.filter((pl.col("age_band") == "All") & (pl.col("need") == "All"))
     >>> r.status, rows.filter(pl.col("area_code") == "E09000022")["census_year"].to_list()
-    (0, [2026, 2027])
+    ('complete', [2026, 2027])
+    >>> forecast_caseload(history=h, horizon=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: horizon must be at least 1 year, got 0
     """
-    if horizon < 1 or simulations < 10:
-        return ForecastResult(1, "horizon must be >= 1 and simulations >= 10", pl.DataFrame(), None)
-    if method not in METHODS:
-        return ForecastResult(
-            1, f"method must be one of {', '.join(METHODS)}", pl.DataFrame(), None
-        )
+    _check_arguments(horizon=horizon, simulations=simulations, method=method)
     rng = np.random.default_rng(seed)
     fit = fit_growth(history.totals)
     totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
@@ -272,12 +318,7 @@ def forecast_caseload(
     if method != "growth":
         cohort = fit_cohort(bands_of(history.bands, history.ages, AGE_BANDS), history.totals)
         if cohort.pairs == 0:
-            return ForecastResult(
-                1,
-                f"method {method} needs plans by age band in two consecutive years",
-                pl.DataFrame(),
-                None,
-            )
+            raise ValueError(f"method {method} needs plans by age band in two consecutive years")
         target = method_point(method, totals[0], cohort.point(horizon))
         # The growth model's simulated log deviations, carried around this method's point.
         totals = totals * (target / np.maximum(totals[0], 1e-9))[None]
@@ -369,4 +410,4 @@ def forecast_caseload(
     )
     if cohort is not None:
         message += f"; cohort settings lambda={cohort.lam} rho={cohort.rho}"
-    return ForecastResult(0, message, table.select(OUTPUT_COLUMNS), fit, placements, cohort)
+    return ForecastResult(COMPLETE, message, table.select(OUTPUT_COLUMNS), fit, placements, cohort)

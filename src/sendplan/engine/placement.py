@@ -18,12 +18,7 @@ import numpy as np
 
 from sendplan.engine.codes import NEED_CODES, PHASE_KEYS, phase_index
 from sendplan.engine.geo import haversine_km
-from sendplan.engine.placement_flow import (
-    OPTIMAL,
-    FlowNetwork,
-    first_come_first_served,
-    solve_network,
-)
+from sendplan.engine.placement_flow import FlowNetwork, first_come_first_served, solve_network
 from sendplan.engine.placement_model import (
     ALL_NEEDS,
     FloatArray,
@@ -37,6 +32,7 @@ from sendplan.engine.placement_model import (
     merge_same_arcs,
     round_pounds,
 )
+from sendplan.engine.results import OPTIMAL
 
 __all__ = [
     "ALL_NEEDS",
@@ -86,6 +82,9 @@ class PlacementProblem:
 @dataclass(frozen=True)
 class PlacementResult:
     """Outcome of :func:`place`, in the shape of scipy's ``OptimizeResult``.
+
+    ``status`` is ``optimal``, ``time_limit`` or ``infeasible`` (see
+    :mod:`~sendplan.engine.results`) and ``message`` says the same in words.
 
     ``assignment[i]`` is learner i's setting index or -1 (unplaced). ``objective`` is the
     contract's total: placement costs plus ``unplaced_cost`` per unplaced learner.

@@ -219,8 +219,6 @@ def forecast_demand(
     result = forecast_caseload(
         history=history, horizon=horizon, simulations=simulations, seed=seed, population=pop
     )
-    if result.status != 0:
-        raise ForecastInputError([f"-:1: -: {result.message}"])
     la = index[la_code]
     rows = result.table.filter(pl.col("area_code") == la_code)
     years = tuple(sorted(int(y) for y in rows["census_year"].unique()))
