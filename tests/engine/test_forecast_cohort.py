@@ -8,10 +8,11 @@ import numpy as np
 import polars as pl
 import pytest
 
+from sendplan.cli.forecast_files import load_caseload
 from sendplan.engine import forecast_cohort
 from sendplan.engine.forecast import forecast_caseload
 from sendplan.engine.forecast_cohort import BAND_WIDTHS, fit_cohort
-from sendplan.engine.forecast_data import Area, CaseloadHistory, load_caseload
+from sendplan.engine.forecast_data import Area, CaseloadHistory
 from tests.engine.test_forecast_data import RELEASE_2022, RELEASE_2025
 
 RATIOS = np.array([1.05, 1.2, 1.1, 0.95, 0.7])

@@ -8,9 +8,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from sendplan.engine.forecast import forecast_caseload, read_population
+from sendplan.cli.forecast_files import load_caseload, read_population
+from sendplan.engine.forecast import forecast_caseload
 from sendplan.engine.forecast_backtest import backtest
-from sendplan.engine.forecast_data import Area, CaseloadHistory, load_caseload
+from sendplan.engine.forecast_data import Area, CaseloadHistory
 from sendplan.engine.forecast_model import fit_growth, simulate_totals
 from tests.engine.test_forecast_data import RELEASE_2022, RELEASE_2025, SHARED
 

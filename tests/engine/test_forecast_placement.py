@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sendplan.cli.forecast_files import load_caseload
 from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload
-from sendplan.engine.forecast_data import load_caseload
 from sendplan.engine.forecast_placement import (
     PLACEMENTS,
     fit_placements,

@@ -34,10 +34,11 @@ from pathlib import Path
 
 import polars as pl
 
-from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload, read_population
+from sendplan.cli.forecast_files import load_caseload, read_population
+from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload
 from sendplan.engine.forecast_backtest import backtest
 from sendplan.engine.forecast_cohort import METHODS
-from sendplan.engine.forecast_data import ForecastInputError, load_caseload
+from sendplan.engine.forecast_data import ForecastInputError
 
 
 def _parser() -> argparse.ArgumentParser:

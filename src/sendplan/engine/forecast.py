@@ -12,9 +12,7 @@ population change moves the LA total as well. Needs are carried as age-specific 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -33,6 +31,7 @@ from sendplan.engine.forecast_data import (
     ENGLAND_CODE,
     CaseloadHistory,
     ForecastInputError,
+    TextTable,
 )
 from sendplan.engine.forecast_model import GrowthFit, fit_growth, simulate_totals
 from sendplan.engine.forecast_placement import (
@@ -93,33 +92,47 @@ def _check_arguments(*, horizon: int, simulations: int, method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
 
 
-def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.ndarray]:
+def population_by_area(*, table: TextTable, history: CaseloadHistory) -> dict[int, np.ndarray]:
     """ONS SNPP persons by single age 0-25 -> {LA index: array (age cells, mid-years)}.
 
-    Columns ``AREA_CODE``, ``AGE_GROUP`` (0..25) and one column per mid-year; rows other
-    than persons' population are ignored. Returns arrays indexed by mid-year - 2000.
+    Parameters
+    ----------
+    table
+        A projection in the ONS SNPP layout, every column as text: ``AREA_CODE``,
+        ``AGE_GROUP`` (0..25) and one column per mid-year; rows other than persons'
+        population (``COMPONENT``, ``SEX``) are ignored.
+    history
+        The caseload history whose LAs the projection is for.
+
+    Returns
+    -------
+    dict
+        Per LA index in ``history``, an array (age cells, 100) indexed by mid-year - 2000.
+
+    Raises
+    ------
+    ForecastInputError
+        Listing every problem as ``FILE:LINE: column: what is wrong``.
 
     Examples
     --------
-    >>> read_population("/no/such.csv", None)  # doctest: +ELLIPSIS
+    >>> table = TextTable("snpp.csv", pl.DataFrame({"AREA_CODE": ["E09000022"]}))
+    >>> population_by_area(table=table, history=None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    sendplan.engine.forecast_data.ForecastInputError: /no/such.csv:1: -: file not found
+    sendplan.engine.forecast_data.ForecastInputError: snpp.csv:1: AGE_GROUP: required column missing
+    snpp.csv:1: -: no year columns (e.g. 2025)
     """
-    path = Path(path)
-    if not path.exists():
-        raise ForecastInputError([f"{path}:1: -: file not found"])
-    frame = pl.read_csv(
-        io.StringIO(path.read_bytes().decode("utf-8-sig")), infer_schema_length=0
-    ).with_row_index("_line", offset=2)
+    label = table.label
+    frame = table.frame.with_row_index("_line", offset=2)
     problems = [
-        f"{path}:1: {c}: required column missing"
+        f"{label}:1: {c}: required column missing"
         for c in ("AREA_CODE", "AGE_GROUP")
         if c not in frame.columns
     ]
     year_cols = [c for c in frame.columns if c.isdigit() and len(c) == 4]
     if not year_cols:
-        problems.append(f"{path}:1: -: no year columns (e.g. 2025)")
+        problems.append(f"{label}:1: -: no year columns (e.g. 2025)")
     if problems:
         raise ForecastInputError(problems)
     for column, value in (("COMPONENT", "Population"), ("SEX", "persons")):
@@ -131,17 +144,17 @@ def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.
         "_line", "AREA_CODE", "AGE_GROUP", *year_cols
     ).iter_rows():
         if code not in index:
-            problems.append(f"{path}:{line}: AREA_CODE: unknown area {code!r}")
+            problems.append(f"{label}:{line}: AREA_CODE: unknown area {code!r}")
             continue
         if not (age or "").isdigit() or int(age) > 25:
-            problems.append(f"{path}:{line}: AGE_GROUP: {age!r} is not an age 0-25")
+            problems.append(f"{label}:{line}: AGE_GROUP: {age!r} is not an age 0-25")
             continue
         grid = out.setdefault(index[code], np.full((26, 100), np.nan))
         for column, value in zip(year_cols, values, strict=True):
             try:
                 grid[int(age), int(column) - 2000] = float(value)
             except (TypeError, ValueError):
-                problems.append(f"{path}:{line}: {column}: {value!r} is not a number")
+                problems.append(f"{label}:{line}: {column}: {value!r} is not a number")
     if problems:
         raise ForecastInputError(problems[:200])
     # Into the release's age cells: ages 0-2 form "under 3".
@@ -269,7 +282,7 @@ def forecast_caseload(
     Parameters
     ----------
     history
-        The checked caseload history (:func:`~sendplan.engine.forecast_data.load_caseload`).
+        The checked caseload history (:func:`~sendplan.engine.forecast_data.caseload_history`).
     horizon
         Census years to forecast beyond the history's last year (at least 1).
     simulations
@@ -278,7 +291,7 @@ def forecast_caseload(
         Seed of the random generator: the same seed gives the same forecast.
     population
         Per LA index, the population by age cell and mid-year
-        (:func:`read_population`), or None to forecast without it.
+        (:func:`population_by_area`), or None to forecast without it.
     method
         ``growth``, ``cohort`` or ``combined``.
 

@@ -2,8 +2,8 @@
 
 :class:`CaseloadHistory` holds, for the current local authorities, the plans at each January
 census (totals, single-age cells, age bands, placement groups, and need by age in one year).
-:mod:`sendplan.engine.forecast_data` reads and checks the DfE release files and hands the
-parsed rows here; the functions below turn them into those arrays, back-casting the
+:mod:`sendplan.engine.forecast_data` checks the DfE release tables and hands the parsed rows
+here; the functions below turn them into those arrays, back-casting the
 successors of a local government reorganisation over the years before they existed.
 """
 
@@ -25,7 +25,7 @@ __all__ = [
     "REORGANISATIONS",
     "Area",
     "CaseloadHistory",
-    "Release",
+    "ParsedRelease",
     "age_array",
     "backcast_successors",
     "band_array",
@@ -68,9 +68,9 @@ REORGANISATIONS: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...] = (
     (2024, ("909",), ("942", "943")),  # Cumbria -> Cumberland, Westmorland and Furness
 )
 
-# One parsed release: (file label, its latest census year, total rows, age rows, need rows
-# or None), as checked by forecast_data; lists of them are ordered oldest release first.
-Release: TypeAlias = tuple[str, int, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]
+# One parsed release: (caseload table's label, its latest census year, total rows, age rows,
+# need rows or None), as checked by forecast_data; lists of them are ordered oldest first.
+ParsedRelease: TypeAlias = tuple[str, int, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def backcast_successors(
                 totals[index[s], j] = share * float(np.sum(np.asarray(pred, dtype=float)))
 
 
-def age_array(sources: list[Release], current: list[str], years: np.ndarray) -> np.ndarray:
+def age_array(sources: list[ParsedRelease], current: list[str], years: np.ndarray) -> np.ndarray:
     """Plans by single-age cell (L, years, cells); NaN for the years without single ages."""
     ages = np.full((len(current), len(years), len(AGE_CELLS)), np.nan)
     index = {d: i for i, d in enumerate(current)}
@@ -174,7 +174,7 @@ def age_array(sources: list[Release], current: list[str], years: np.ndarray) -> 
 
 
 def band_array(
-    sources: list[Release], current: list[str], years: np.ndarray, ages: np.ndarray
+    sources: list[ParsedRelease], current: list[str], years: np.ndarray, ages: np.ndarray
 ) -> np.ndarray:
     """Plans by age band (L, years, bands): published bands, then sums of single ages."""
     bands = np.full((len(current), len(years), len(AGE_BANDS)), np.nan)
@@ -201,7 +201,9 @@ def band_array(
     return np.where(single[..., None], from_ages, bands)
 
 
-def need_array(sources: list[Release], current: list[str]) -> tuple[np.ndarray | None, int | None]:
+def need_array(
+    sources: list[ParsedRelease], current: list[str]
+) -> tuple[np.ndarray | None, int | None]:
     """Plans by age cell and need (L, cells, needs) in the newest need file's latest year."""
     with_needs = [s[4] for s in sources if s[4] is not None and s[4].height]
     if not with_needs:
@@ -220,7 +222,7 @@ def need_array(sources: list[Release], current: list[str]) -> tuple[np.ndarray |
 
 
 def placement_arrays(
-    sources: list[Release], current: list[str], years: np.ndarray
+    sources: list[ParsedRelease], current: list[str], years: np.ndarray
 ) -> tuple[np.ndarray | None, np.ndarray | None, int | None]:
     """Placement counts by LA and year, and by LA and age cell in the latest age year."""
     columns = [f"p_{p}" for p in PLACEMENTS]

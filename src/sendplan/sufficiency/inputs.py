@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sendplan.cli.forecast_files import load_caseload, read_population
 from sendplan.engine.codes import MAX_AGE, PHASE_KEYS, RELEASE_NEEDS, phase_for_age
-from sendplan.engine.forecast import forecast_caseload, read_population
-from sendplan.engine.forecast_data import AGE_BANDS, ForecastInputError, load_caseload
+from sendplan.engine.forecast import forecast_caseload
+from sendplan.engine.forecast_data import AGE_BANDS, ForecastInputError
 from sendplan.sufficiency.projection import PLACEMENT_KEYS, Band, Demand
 
 #: Release files, newest first; the engine takes the latest where years overlap.
