@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from sendplan.accounts.models import User
+from sendplan.engine.forecast_demand import Demand
 from sendplan.sufficiency.inputs import default_paths, forecast_demand
 from sendplan.sufficiency.models import ForecastRun
-from sendplan.sufficiency.projection import Demand
 from sendplan.sufficiency.runs import (
     forecast_run_claim,
     forecast_run_execute,

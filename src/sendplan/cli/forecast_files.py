@@ -93,6 +93,57 @@ def read_release(path: Path | str) -> Release:
     return Release(caseload=caseload, needs=needs)
 
 
+def read_releases(paths: Sequence[Path | str]) -> list[Release]:
+    """Read one or more releases (:func:`read_release`), refusing if any cannot be read.
+
+    Parameters
+    ----------
+    paths
+        Release zips or caseload CSVs, in any order.
+
+    Returns
+    -------
+    list of Release
+        Their tables, in the order given, not yet checked.
+
+    Raises
+    ------
+    ForecastInputError
+        When a file cannot be read: listing that, and every problem of the files that
+        could, in the order given.
+
+    Examples
+    --------
+    >>> read_releases([])
+    Traceback (most recent call last):
+    ...
+    sendplan.engine.forecast_data.ForecastInputError: -:1: --caseload: no caseload file given
+    """
+    read: list[Release | ForecastInputError] = []
+    for path in paths:
+        try:
+            read.append(read_release(path))
+        except ForecastInputError as error:
+            read.append(error)
+    releases = [r for r in read if isinstance(r, Release)]
+    if not read:
+        raise ForecastInputError(["-:1: --caseload: no caseload file given"])
+    if len(releases) == len(read):
+        return releases
+    # A file that cannot be read is reported with the problems of the others, in the order
+    # given; a history is only built when every file was read.
+    problems: list[str] = []
+    for item in read:
+        if isinstance(item, ForecastInputError):
+            problems.extend(item.problems)
+            continue
+        try:
+            check_release(release=item)
+        except ForecastInputError as error:
+            problems.extend(error.problems)
+    raise ForecastInputError(problems[:MAX_PROBLEMS])
+
+
 def load_caseload(paths: Sequence[Path | str]) -> CaseloadHistory:
     """Read one or more releases and return the checked caseload history.
 
@@ -110,37 +161,8 @@ def load_caseload(paths: Sequence[Path | str]) -> CaseloadHistory:
     ------
     ForecastInputError
         Listing every problem, in the order the files were given.
-
-    Examples
-    --------
-    >>> load_caseload([])
-    Traceback (most recent call last):
-    ...
-    sendplan.engine.forecast_data.ForecastInputError: -:1: --caseload: no caseload file given
     """
-    read: list[Release | ForecastInputError] = []
-    for path in paths:
-        try:
-            read.append(read_release(path))
-        except ForecastInputError as error:
-            read.append(error)
-    releases = [r for r in read if isinstance(r, Release)]
-    if len(releases) == len(read):
-        if not releases:
-            raise ForecastInputError(["-:1: --caseload: no caseload file given"])
-        return caseload_history(releases=releases)
-    # A file that cannot be read is reported with the problems of the others, in the order
-    # given; a history is only built when every file was read.
-    problems: list[str] = []
-    for item in read:
-        if isinstance(item, ForecastInputError):
-            problems.extend(item.problems)
-            continue
-        try:
-            check_release(release=item)
-        except ForecastInputError as error:
-            problems.extend(error.problems)
-    raise ForecastInputError(problems[:MAX_PROBLEMS])
+    return caseload_history(releases=read_releases(paths))
 
 
 def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.ndarray]:

@@ -8,16 +8,16 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from sendplan.engine.codes import NEEDS, PHASE_KEYS
-from sendplan.sufficiency.charts import fan_chart
-from sendplan.sufficiency.models import PHASE_LABELS, ForecastRun
-from sendplan.sufficiency.projection import (
+from sendplan.engine.forecast_demand import (
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
     SPECIALIST,
     Band,
     Demand,
-    Projection,
 )
+from sendplan.engine.forecast_projection import Projection
+from sendplan.sufficiency.charts import fan_chart
+from sendplan.sufficiency.models import PHASE_LABELS, ForecastRun
 from sendplan.sufficiency.runs import projection_from_json
 from sendplan.web.spreadsheets import Table
 

@@ -25,6 +25,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sendplan.accounts.models import User
+from sendplan.engine.forecast_demand import Band, Demand
+from sendplan.engine.forecast_projection import (
+    PlaceChange,
+    Projection,
+    ScenarioSpec,
+    StrandPlaces,
+    UnitCosts,
+    allocate_capacity,
+    project,
+)
 from sendplan.provision.models import ProvisionStrand
 from sendplan.sufficiency.inputs import default_paths, describe_files, forecast_demand
 from sendplan.sufficiency.models import (
@@ -33,17 +43,6 @@ from sendplan.sufficiency.models import (
     ForecastRun,
     NewProvision,
     Scenario,
-)
-from sendplan.sufficiency.projection import (
-    Band,
-    Demand,
-    PlaceChange,
-    Projection,
-    ScenarioSpec,
-    StrandPlaces,
-    UnitCosts,
-    allocate_capacity,
-    project,
 )
 
 DEFAULT_SIMULATIONS = 1000

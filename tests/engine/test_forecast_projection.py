@@ -5,11 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sendplan.engine.codes import PHASE_KEYS
-from sendplan.sufficiency.projection import (
-    PLACEMENT_KEYS,
-    SPECIALIST,
-    Band,
-    Demand,
+from sendplan.engine.forecast_demand import PLACEMENT_KEYS, SPECIALIST, Band, Demand
+from sendplan.engine.forecast_projection import (
     PlaceChange,
     ScenarioSpec,
     StrandPlaces,
