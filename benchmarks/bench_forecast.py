@@ -23,8 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from sendplan.cli.forecast_files import load_caseload
-from sendplan.engine.forecast import forecast_caseload
-from sendplan.engine.forecast_backtest import backtest
+from sendplan.engine import backtest, forecast_caseload
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sendplan.cli.forecast_files import load_caseload, read_population, read_release
-from sendplan.engine.forecast_data import ForecastInputError
+from sendplan.engine import ForecastInputError
 from tests.engine.test_forecast_data import RELEASE_2022, RELEASE_2025, write_release
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from sendplan.accounts.models import User
-from sendplan.engine.forecast_demand import Demand
+from sendplan.engine import Demand
 from sendplan.sufficiency.inputs import default_paths, forecast_demand
 from sendplan.sufficiency.models import ForecastRun
 from sendplan.sufficiency.runs import (

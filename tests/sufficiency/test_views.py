@@ -9,7 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from sendplan.engine.codes import PHASE_KEYS
+from sendplan.engine import PHASE_KEYS
 from sendplan.sufficiency import services
 from sendplan.sufficiency.models import PHASE_LABELS, Assumptions, ForecastRun, Scenario
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory

@@ -35,10 +35,13 @@ from pathlib import Path
 import polars as pl
 
 from sendplan.cli.forecast_files import load_caseload, read_population
-from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload
-from sendplan.engine.forecast_backtest import backtest
-from sendplan.engine.forecast_cohort import METHODS
-from sendplan.engine.forecast_data import ForecastInputError
+from sendplan.engine import (
+    BREAKDOWN_COLUMNS,
+    FORECAST_METHODS,
+    ForecastInputError,
+    backtest,
+    forecast_caseload,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--method",
-        choices=METHODS,
+        choices=FORECAST_METHODS,
         default="growth",
         help="how LA totals are forecast: growth (default; best on the backtest), cohort "
         "(age-band progression ratios) or combined (the mean of the two)",

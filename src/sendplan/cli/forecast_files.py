@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sendplan.engine.forecast import population_by_area
-from sendplan.engine.forecast_data import (
+from sendplan.engine import (
     MAX_PROBLEMS,
     CaseloadHistory,
     ForecastInputError,
@@ -28,6 +27,7 @@ from sendplan.engine.forecast_data import (
     TextTable,
     caseload_history,
     check_release,
+    population_by_area,
 )
 
 #: The caseload tables of a release zip, newest layout first, and its need-by-age table.

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from sendplan.engine.codes import NEED_CODES, RELEASE_NEEDS
+from sendplan.engine import NEED_CODES, RELEASE_NEEDS
 
 LA_NAME = "Lambeth"
 LA_CODE = "E09000022"

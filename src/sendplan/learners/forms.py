@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sendplan.engine.identifiers import nhs_number_problem, uln_problem, upn_problem
+from sendplan.engine import nhs_number_problem, uln_problem, upn_problem
 from sendplan.learners.models import Learner
 from sendplan.learners.selectors import LearnerQuery
 from sendplan.web.forms import GovukDateField

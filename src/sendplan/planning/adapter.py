@@ -21,10 +21,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Prefetch, QuerySet
 
-from sendplan.engine.codes import phase_for_age
-from sendplan.engine.geo import haversine_km
-from sendplan.engine.placement import ALL_NEEDS, NEED_CODES, PlacementProblem
-from sendplan.engine.placement_model import round_pounds
+from sendplan.engine import (
+    ALL_NEEDS,
+    NEED_CODES,
+    PlacementProblem,
+    haversine_km,
+    phase_for_age,
+    round_pounds,
+)
 from sendplan.learners.models import Learner, Need
 from sendplan.planning.cohort import age_on, open_placements
 from sendplan.provision.export import export_rows, register_settings

@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Organisation, Role, User
 from sendplan.core.errors import Http404, PermissionDenied
-from sendplan.engine.codes import NEEDS, PHASE_KEYS, PHASE_LABELS
+from sendplan.engine import NEEDS, PHASE_KEYS, PHASE_LABELS
 from sendplan.planning.models import PlanningRun, PlanningRunInputs, Proposal
 
 

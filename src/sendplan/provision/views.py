@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sendplan.accounts.models import User
-from sendplan.engine.codes import NEED_CODES
+from sendplan.engine import NEED_CODES
 from sendplan.provision.forms import RegisterFilterForm
 from sendplan.provision.models import Setting
 from sendplan.provision.selectors import ORDERS, setting_for_user, setting_list

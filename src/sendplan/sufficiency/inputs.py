@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sendplan.cli.forecast_files import read_population, read_releases
-from sendplan.engine.forecast import forecast_caseload
-from sendplan.engine.forecast_data import ForecastInputError, caseload_history
-from sendplan.engine.forecast_demand import Demand, area_demand
+from sendplan.engine import (
+    Demand,
+    ForecastInputError,
+    area_demand,
+    caseload_history,
+    forecast_caseload,
+)
 
 #: Release files, newest first; the engine takes the latest where years overlap.
 RELEASES = (

@@ -14,7 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from sendplan.core.models import Tracked
-from sendplan.engine.codes import NEEDS
+from sendplan.engine import NEEDS
 
 NEED_CHOICES = [("", "Any need"), *NEEDS.items()]
 #: How the sufficiency pages name the phases (in the words of DfE's age bands), in phase order.

@@ -7,15 +7,16 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from sendplan.engine.codes import NEEDS, PHASE_KEYS
-from sendplan.engine.forecast_demand import (
+from sendplan.engine import (
+    NEEDS,
+    PHASE_KEYS,
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
     SPECIALIST,
     Band,
     Demand,
+    Projection,
 )
-from sendplan.engine.forecast_projection import Projection
 from sendplan.sufficiency.charts import fan_chart
 from sendplan.sufficiency.models import PHASE_LABELS, ForecastRun
 from sendplan.sufficiency.runs import projection_from_json

@@ -25,8 +25,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sendplan.accounts.models import User
-from sendplan.engine.forecast_demand import Band, Demand
-from sendplan.engine.forecast_projection import (
+from sendplan.engine import (
+    Band,
+    Demand,
     PlaceChange,
     Projection,
     ScenarioSpec,

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.accounts.models import User
-from sendplan.engine.forecast_demand import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
+from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
 from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions
