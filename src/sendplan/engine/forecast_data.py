@@ -87,7 +87,8 @@ MAX_PROBLEMS = 200
 
 
 class ForecastInputError(ValueError):
-    """A release file that cannot be forecast from; ``problems`` holds one line each."""
+    """Tables (a release, a population projection) that cannot be forecast from;
+    ``problems`` holds one ``FILE:LINE: column: what is wrong`` line each."""
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
