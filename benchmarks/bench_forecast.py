@@ -22,9 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
-from sendplan.engine.forecast import forecast_caseload
-from sendplan.engine.forecast_backtest import backtest
-from sendplan.engine.forecast_data import load_caseload
+from sendplan.cli.forecast_files import load_caseload
+from sendplan.engine import backtest, forecast_caseload
 
 
 def main() -> None:

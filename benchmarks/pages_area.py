@@ -17,8 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from sendplan.accounts.models import Membership, Organisation, Role, User
-from sendplan.engine.codes import NEED_CODES
-from sendplan.engine.identifiers import upn_check_letter
+from sendplan.engine import NEED_CODES, upn_check_letter
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
 

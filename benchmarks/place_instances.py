@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial import cKDTree
 
-NEEDS = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH")
+from sendplan.engine import NEED_CODES as NEEDS
+
 # Rough shares of primary need among EHC plans in England (SEN2 2025, rounded).
 NEED_SHARE = (0.03, 0.07, 0.06, 0.01, 0.16, 0.20, 0.015, 0.007, 0.003, 0.025, 0.32, 0.01, 0.04)
 KM_PER_DEG = 111.195

@@ -21,7 +21,7 @@ from django.test import override_settings
 from sendplan.accounts.models import User
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.setting_types import PLACEMENT_GROUPS, UNPLACED_GROUP, placement_group
-from sendplan.engine.identifiers import nhs_number_problem, uln_problem, upn_problem
+from sendplan.engine import nhs_number_problem, uln_problem, upn_problem
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.provision.models import ProvisionStrand, Setting

@@ -12,9 +12,14 @@ import sendplan.cli
 import sendplan.engine
 
 MODULES = sorted(
-    info.name
-    for package in (sendplan.engine, sendplan.cli)
-    for info in pkgutil.iter_modules(package.__path__, prefix=f"{package.__name__}.")
+    [
+        sendplan.engine.__name__,  # the front door's own example
+        *(
+            info.name
+            for package in (sendplan.engine, sendplan.cli)
+            for info in pkgutil.iter_modules(package.__path__, prefix=f"{package.__name__}.")
+        ),
+    ]
 )
 
 

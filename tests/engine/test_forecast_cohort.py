@@ -6,11 +6,13 @@ import doctest
 
 import numpy as np
 import polars as pl
+import pytest
 
+from sendplan.cli.forecast_files import load_caseload
 from sendplan.engine import forecast_cohort
 from sendplan.engine.forecast import forecast_caseload
 from sendplan.engine.forecast_cohort import BAND_WIDTHS, fit_cohort
-from sendplan.engine.forecast_data import Area, CaseloadHistory, load_caseload
+from sendplan.engine.forecast_data import Area, CaseloadHistory
 from tests.engine.test_forecast_data import RELEASE_2022, RELEASE_2025
 
 RATIOS = np.array([1.05, 1.2, 1.1, 0.95, 0.7])
@@ -98,7 +100,7 @@ def test_unknown_method_or_no_band_history_is_refused_not_guessed() -> None:
         None,
         (),
     )
-    bad = forecast_caseload(history=history, horizon=1, simulations=20, method="magic")
-    assert bad.status == 1 and "method must be one of" in bad.message
-    bare = forecast_caseload(history=history, horizon=1, simulations=20, method="cohort")
-    assert bare.status == 1 and "age band" in bare.message
+    with pytest.raises(ValueError, match="method must be one of growth, cohort, combined"):
+        forecast_caseload(history=history, horizon=1, simulations=20, method="magic")
+    with pytest.raises(ValueError, match="needs plans by age band in two consecutive years"):
+        forecast_caseload(history=history, horizon=1, simulations=20, method="cohort")

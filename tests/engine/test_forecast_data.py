@@ -6,9 +6,17 @@ import os
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 
-from sendplan.engine.forecast_data import ForecastInputError, load_caseload
+from sendplan.cli.forecast_files import load_caseload
+from sendplan.engine.forecast_data import (
+    ForecastInputError,
+    Release,
+    TextTable,
+    caseload_history,
+    check_release,
+)
 
 SHARED = Path(
     os.environ.get("SENDPLAN_SHARED_DATA", Path(__file__).parents[2].parent / "shared" / "data")
@@ -124,3 +132,30 @@ def test_unknown_area_is_refused(tmp_path: Path) -> None:
     )
     path = write_release(tmp_path, extra_rows=(row,))
     assert f"{path}:23: new_la_code: unknown area 'E09999999' (Nowhere)" in problems_of(path)
+
+
+def test_the_engine_builds_the_history_from_tables_without_reading_a_file(tmp_path: Path) -> None:
+    path = write_release(tmp_path, value={("E09000028", 2021): "z"})
+    from_file = load_caseload([path])
+    # Columns inferred as numbers are taken as their text, as a file would give them.
+    table = TextTable("in memory", pl.read_csv(path))
+    from_tables = caseload_history(releases=[Release(caseload=table)])
+    assert [a.code for a in from_tables.las] == [a.code for a in from_file.las]
+    assert np.array_equal(from_tables.totals, from_file.totals, equal_nan=True)
+    assert from_tables.notes == tuple(n.replace(str(path), "in memory") for n in from_file.notes)
+
+
+def test_checking_one_release_reports_its_own_problems_with_their_lines() -> None:
+    row = (
+        "202425,Academic year,Borough,E92000001,England,E12000007,London,"
+        "E09000022,208,Lambeth,All EHC plans,All EHC plans,2000"
+    )
+    frame = pl.read_csv(f"{HEADER}\n{row}\n".encode(), infer_schema_length=0)
+    with pytest.raises(ForecastInputError) as caught:
+        check_release(release=Release(caseload=TextTable("short.csv", frame)))
+    assert caught.value.problems == ("short.csv:2: geographic_level: unknown level 'Borough'",)
+
+
+def test_no_release_at_all_is_a_bad_argument() -> None:
+    with pytest.raises(ValueError, match="at least one release is needed"):
+        caseload_history(releases=[])

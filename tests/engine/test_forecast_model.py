@@ -6,10 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 
-from sendplan.engine.forecast import forecast_caseload, read_population
+from sendplan.cli.forecast_files import load_caseload, read_population
+from sendplan.engine.forecast import forecast_caseload
 from sendplan.engine.forecast_backtest import backtest
-from sendplan.engine.forecast_data import load_caseload
+from sendplan.engine.forecast_data import Area, CaseloadHistory
 from sendplan.engine.forecast_model import fit_growth, simulate_totals
 from tests.engine.test_forecast_data import RELEASE_2022, RELEASE_2025, SHARED
 
@@ -18,6 +20,53 @@ POPULATION = SHARED / "ons-snpp-2022-lambeth" / "lambeth_snpp2022_persons_age0-2
 
 def _all_rows(table: pl.DataFrame) -> pl.DataFrame:
     return table.filter((pl.col("age_band") == "All") & (pl.col("need") == "All"))
+
+
+def _growing(years: int) -> CaseloadHistory:
+    """One LA growing 10 % a year, with no ages, needs or placements."""
+    return CaseloadHistory(
+        np.arange(2026 - years, 2026),
+        (Area("E09000022", "208", "Lambeth", "la", "E12000007"),),
+        (),
+        np.array([[100.0 * 1.1**k for k in range(years)]]),
+        np.full((1, years, 24), np.nan),
+        None,
+        None,
+        (),
+    )
+
+
+def test_a_forecast_says_it_completed_and_what_it_did() -> None:
+    result = forecast_caseload(history=_growing(8), horizon=2, simulations=20)
+    assert result.status == "complete" and result.success
+    assert result.message.startswith("forecast 2 areas for 2 years from 2025 by the growth method")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"horizon": 0}, "horizon must be at least 1 year, got 0"),
+        ({"simulations": 9}, "simulations must be at least 10, got 9"),
+        ({"method": "magic"}, "method must be one of growth, cohort, combined"),
+    ],
+)
+def test_bad_forecast_arguments_raise_value_errors_naming_them(
+    arguments: dict[str, object], message: str
+) -> None:
+    options: dict[str, object] = {"horizon": 1, "simulations": 20, **arguments}
+    with pytest.raises(ValueError, match=message):
+        forecast_caseload(history=_growing(8), **options)  # type: ignore[arg-type]
+
+
+def test_backtest_says_it_completed_and_refuses_a_history_too_short_to_score() -> None:
+    result = backtest(history=_growing(7), horizon=1, simulations=20)
+    assert result.status == "complete" and result.success
+    with pytest.raises(ValueError, match=r"too few years for a backtest \(need 6 or more\)"):
+        backtest(history=_growing(5), horizon=1, simulations=20)
+    with pytest.raises(ValueError, match="no origin from 2030 has a later year to score"):
+        backtest(history=_growing(7), horizon=1, simulations=20, first_origin=2030)
+    with pytest.raises(ValueError, match="horizon must be at least 1 year, got 0"):
+        backtest(history=_growing(7), horizon=0)
 
 
 def test_small_la_with_erratic_history_grows_close_to_england() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from sendplan.cli.forecast_files import load_caseload
 from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload
-from sendplan.engine.forecast_data import load_caseload
 from sendplan.engine.forecast_placement import (
     PLACEMENTS,
     fit_placements,
@@ -78,4 +78,4 @@ def test_release_without_setting_columns_gives_no_placement_rows(tmp_path) -> No
     history = load_caseload([write_release(tmp_path)])
     assert history.placements is None
     result = forecast_caseload(history=history, horizon=1, simulations=50, seed=1)
-    assert result.status == 0 and result.placements is None
+    assert result.success and result.placements is None

@@ -7,7 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sendplan.engine.geo import haversine_km, phase_for_age
+from sendplan.engine.codes import phase_index
+from sendplan.engine.geo import haversine_km
 from sendplan.engine.placement import check_problem, place
 from sendplan.engine.placement_model import round_pounds
 from tests.engine.placement_builders import problem
@@ -18,7 +19,7 @@ def test_one_degree_of_longitude_on_the_equator_is_111_195_km() -> None:
 
 
 def test_phase_boundaries_follow_the_contract() -> None:
-    assert phase_for_age([4, 5, 10, 11, 15, 16, 19, 20]).tolist() == [0, 1, 1, 2, 2, 3, 3, 4]
+    assert phase_index([4, 5, 10, 11, 15, 16, 19, 20]).tolist() == [0, 1, 1, 2, 2, 3, 3, 4]
 
 
 def test_costs_round_half_pounds_up() -> None:

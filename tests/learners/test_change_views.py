@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from sendplan.engine.identifiers import upn_check_letter
+from sendplan.engine import upn_check_letter
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.services import learner_update
 

@@ -1,11 +1,6 @@
 import pytest
 
-from sendplan.engine.identifiers import (
-    nhs_number_problem,
-    uln_problem,
-    upn_check_letter,
-    upn_problem,
-)
+from sendplan.engine import nhs_number_problem, uln_problem, upn_check_letter, upn_problem
 
 
 def test_nhs_number_with_the_right_check_digit_is_accepted():

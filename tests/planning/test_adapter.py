@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from sendplan.core.dates import age_on
-from sendplan.engine.geo import haversine_km
-from sendplan.engine.placement import NEED_CODES
+from sendplan.engine import NEED_CODES, haversine_km
 from sendplan.learners.models import Learner
 from sendplan.planning.adapter import (
     NO_NEED,

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from sendplan.engine.codes import NEED_CODES
+from sendplan.engine import NEED_CODES
 from sendplan.provision.export import COLUMNS
 from sendplan.provision.models import ProvisionStrand, Setting
 from tests.factories import SettingFactory, StrandFactory

@@ -14,9 +14,9 @@ from django.conf import settings as django_settings
 
 from sendplan.accounts.models import User
 from sendplan.core.tasks import run_claim
+from sendplan.engine import Demand
 from sendplan.sufficiency.inputs import default_paths, forecast_demand
 from sendplan.sufficiency.models import ForecastRun
-from sendplan.sufficiency.projection import Demand
 from sendplan.sufficiency.runs import (
     forecast_run_execute,
     forecast_run_request,

@@ -9,8 +9,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from sendplan.engine import PHASE_KEYS
 from sendplan.sufficiency import services
-from sendplan.sufficiency.models import Assumptions, ForecastRun, Scenario
+from sendplan.sufficiency.models import PHASE_LABELS, Assumptions, ForecastRun, Scenario
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 GET_PAGES = [
@@ -301,3 +302,14 @@ def test_printable_summary_is_a_standalone_page_with_its_own_print_styles(cast, 
     assert "sufficiency/summary.css" in page
     assert "govuk-header" not in page
     assert page.count("<svg") == 2
+
+
+def test_the_pages_name_every_phase_in_phase_order() -> None:
+    assert tuple(PHASE_LABELS) == PHASE_KEYS
+
+
+def test_the_gap_table_heads_its_columns_with_the_phases_in_order(cast, finished_run):
+    page = cast.client_for(cast.la_colleague).get(reverse("sufficiency:overview")).content.decode()
+    headings = [page.index(f">{label}</th>") for label in PHASE_LABELS.values()]
+    assert headings == sorted(headings)
+    assert ">Early years (under 5)</th>" in page

@@ -16,22 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sendplan.engine import statutory as _statutory
-from sendplan.engine import statutory_case as _case
-from sendplan.engine import statutory_measure as _measure
-from sendplan.engine.statutory_types import Length as Length  # the lengths pages quote
+from sendplan import engine as _engine
+from sendplan.engine import Length as Length  # the lengths pages quote
 
-CaseEvents = _case.CaseEvents
-EngineAdvice = _case.AdviceRequest
-EngineMediation = _case.Mediation
-EngineAppeal = _case.Appeal
-EngineOrder = _case.TribunalOrder
-ExceptionRecord = _case.ExceptionRecord
-DeadlineStatus = _case.DeadlineStatus
-CaseClock = _case.CaseClock
-TimelinessMeasure = _measure.TimelinessMeasure
-RULES = _statutory.RULES
-EXCEPTIONS = _statutory.EXCEPTIONS
+CaseEvents = _engine.CaseEvents
+EngineAdvice = _engine.AdviceRequest
+EngineMediation = _engine.Mediation
+EngineAppeal = _engine.Appeal
+EngineOrder = _engine.TribunalOrder
+ExceptionRecord = _engine.ExceptionRecord
+DeadlineStatus = _engine.DeadlineStatus
+CaseClock = _engine.CaseClock
+TimelinessMeasure = _engine.TimelinessMeasure
+RULES = _engine.RULES
+EXCEPTIONS = _engine.EXCEPTIONS
 
 Transfer = Literal["school", "post16", "post16_other"]
 
@@ -56,7 +54,7 @@ UNOPPOSED = {
     "amended_plan": "unopposed_amended_plan",
 }
 #: The Reg 45 duties the engine tracks after an unopposed appeal, by what it was about.
-UNOPPOSED_RULES = _case.UNOPPOSED_RULES
+UNOPPOSED_RULES = _engine.UNOPPOSED_RULES
 
 
 @dataclass(frozen=True)
@@ -70,11 +68,11 @@ class Basis:
 
 def due(rule_key: str, start: dt.date) -> dt.date:
     """The due date of an engine rule for a clock started on ``start``."""
-    return _statutory.due(rule_key, start)
+    return _engine.due(rule_key, start)
 
 
 def basis(rule_key: str) -> Basis:
-    r = _statutory.rule(rule_key)
+    r = _engine.rule(rule_key)
     return Basis(rule=rule_key, basis=r.basis, unconfirmed=r.unconfirmed)
 
 
@@ -84,27 +82,27 @@ def consultation_due(sent_on: dt.date) -> dt.date:
     The engine has no separate rule for the governing body's 15 days, so the draft comment
     period (Reg 13(1), same length) is used and shown as its basis.
     """
-    return _statutory.due(DRAFT_COMMENTS, sent_on)
+    return _engine.due(DRAFT_COMMENTS, sent_on)
 
 
-def amended_plan_due(*, proposed_on: dt.date, meeting_on: dt.date | None) -> _statutory.Deadline:
-    return _statutory.amended_plan_due(amendment_proposed=proposed_on, review_meeting=meeting_on)
+def amended_plan_due(*, proposed_on: dt.date, meeting_on: dt.date | None) -> _engine.Deadline:
+    return _engine.amended_plan_due(amendment_proposed=proposed_on, review_meeting=meeting_on)
 
 
 def phase_transfer_due(
     *, transfer: Transfer, transfer_year: int | None = None, transfer_date: dt.date | None = None
-) -> _statutory.Deadline:
-    return _statutory.phase_transfer_due(
+) -> _engine.Deadline:
+    return _engine.phase_transfer_due(
         transfer=transfer, transfer_year=transfer_year, transfer_date=transfer_date
     )
 
 
 def appeal_due(*, decision_on: dt.date, certificate_on: dt.date | None = None) -> dt.date:
-    return _statutory.appeal_due(decision=decision_on, certificate=certificate_on)
+    return _engine.appeal_due(decision=decision_on, certificate=certificate_on)
 
 
 def maximum_age_end(date_of_birth: dt.date) -> dt.date:
-    return _statutory.maximum_age_end(date_of_birth)
+    return _engine.maximum_age_end(date_of_birth)
 
 
 def exception_applies_to(key: str, rule_key: str) -> bool:
@@ -114,17 +112,17 @@ def exception_applies_to(key: str, rule_key: str) -> bool:
 
 def case_clock(
     *,
-    events: _case.CaseEvents,
+    events: _engine.CaseEvents,
     today: dt.date,
-    exceptions: Sequence[_case.ExceptionRecord] = (),
-) -> _case.CaseClock:
-    return _case.case_clock(events=events, today=today, exceptions=exceptions)
+    exceptions: Sequence[_engine.ExceptionRecord] = (),
+) -> _engine.CaseClock:
+    return _engine.case_clock(events=events, today=today, exceptions=exceptions)
 
 
 def twenty_week_measure(
     plans: Iterable[tuple[dt.date, dt.date, bool]],
-) -> _measure.TimelinessMeasure:
-    return _measure.twenty_week_measure(plans)
+) -> _engine.TimelinessMeasure:
+    return _engine.twenty_week_measure(plans)
 
 
 def year_group(date_of_birth: dt.date, *, on: dt.date) -> int:

@@ -29,14 +29,19 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
-from sendplan.engine.forecast import BREAKDOWN_COLUMNS, forecast_caseload, read_population
-from sendplan.engine.forecast_backtest import backtest
-from sendplan.engine.forecast_cohort import METHODS
-from sendplan.engine.forecast_data import ForecastInputError, load_caseload
+from sendplan.cli.forecast_files import load_caseload, read_population
+from sendplan.engine import (
+    BREAKDOWN_COLUMNS,
+    FORECAST_METHODS,
+    ForecastInputError,
+    backtest,
+    forecast_caseload,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--method",
-        choices=METHODS,
+        choices=FORECAST_METHODS,
         default="growth",
         help="how LA totals are forecast: growth (default; best on the backtest), cohort "
         "(age-band progression ratios) or combined (the mean of the two)",
@@ -104,6 +109,13 @@ def _write_all_atomic(outputs: list[tuple[pl.DataFrame, Path]]) -> None:
         raise
 
 
+def _refuse(problems: Sequence[str]) -> int:
+    """One line per problem on standard error, and the exit status of invalid input."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str]) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -121,17 +133,20 @@ def main(argv: list[str]) -> int:
     try:
         history = load_caseload(args.caseload)
         population = read_population(args.population, history) if args.population else None
-        if args.backtest:
+    except ForecastInputError as error:
+        return _refuse(error.problems)
+    if args.backtest:
+        try:
             result = backtest(
                 history=history, horizon=horizon, simulations=args.simulations, seed=args.seed
             )
-            if result.status != 0:
-                print(f"{args.caseload[0]}:1: time_period: {result.message}", file=sys.stderr)
-                return 1
-            _write_atomic(result.rows, args.out)
-            with pl.Config(tbl_rows=100, tbl_cols=20, tbl_width_chars=160):
-                print(result.summary)
-            return 0
+        except ValueError as error:
+            return _refuse([f"{args.caseload[0]}:1: time_period: {error}"])
+        _write_atomic(result.rows, args.out)
+        with pl.Config(tbl_rows=100, tbl_cols=20, tbl_width_chars=160):
+            print(result.summary)
+        return 0
+    try:
         forecast = forecast_caseload(
             history=history,
             horizon=horizon,
@@ -141,12 +156,9 @@ def main(argv: list[str]) -> int:
             method=args.method,
         )
     except ForecastInputError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    if forecast.status != 0:
-        print(f"-:1: -: {forecast.message}", file=sys.stderr)
-        return 1
+        return _refuse(error.problems)
+    except ValueError as error:
+        return _refuse([f"-:1: -: {error}"])
     outputs = [(forecast.table, args.out)]
     notes = list(history.notes)
     if args.breakdowns_out is not None:

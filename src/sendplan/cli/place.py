@@ -22,13 +22,7 @@ from typing import TextIO
 import numpy as np
 
 from sendplan.cli.place_fast import read_learners_fast
-from sendplan.engine.placement import (
-    ALL_NEEDS,
-    NEED_CODES,
-    PlacementProblem,
-    PlacementResult,
-    place,
-)
+from sendplan.engine import ALL_NEEDS, NEED_CODES, PlacementProblem, PlacementResult, place
 
 KINDS = ("mainstream", "resourced", "special", "independent", "post16", "other")
 LEARNER_COLUMNS = ("learner_id", "need", "age", "lat", "lon")

@@ -13,8 +13,7 @@ import sys
 from dataclasses import asdict
 from datetime import date
 
-from sendplan.engine.statutory import order_problems, timeline
-from sendplan.engine.statutory_rules import EXCEPTIONS, RULES
+from sendplan.engine import EXCEPTIONS, RULES, order_problems, timeline
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

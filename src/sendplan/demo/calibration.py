@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from sendplan.engine import NEED_CODES, RELEASE_NEEDS
+
 LA_NAME = "Lambeth"
 LA_CODE = "E09000022"
 TIME_PERIOD = "202425"
@@ -99,21 +101,11 @@ PLACEMENT_LABELS: dict[str, str] = {
     "Placement not recorded": "placement_unknown",
 }
 
-#: Need columns of ``sen_needs_all_plans.csv`` -> SEN2 codes. Down syndrome is counted under
-#: OTH in the published figures (data guidance, footnote 1), so the cohort has no DS primary need.
+#: Need columns of ``sen_needs_all_plans.csv`` -> SEN2 codes, in SEN2 order. Down syndrome is
+#: counted under OTH in the published figures (data guidance, footnote 1), so the cohort has no
+#: DS primary need.
 NEED_COLUMNS: dict[str, str] = {
-    "number_spld": "SPLD",
-    "number_mld": "MLD",
-    "number_sld": "SLD",
-    "number_pmld": "PMLD",
-    "number_semh": "SEMH",
-    "number_slcn": "SLCN",
-    "number_hi": "HI",
-    "number_vi": "VI",
-    "number_msi": "MSI",
-    "number_pd": "PD",
-    "number_asd": "ASD",
-    "number_oth": "OTH",
+    f"number_{code.lower()}": code for code in NEED_CODES if code in RELEASE_NEEDS
 }
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from sendplan.demo.calibration import Published
 from sendplan.demo.people import draw_names
-from sendplan.engine.identifiers import nhs_check_digit, upn_check_letter
+from sendplan.engine import nhs_check_digit, upn_check_letter
 
 LSOA_FILE = Path("geo-lsoa-msoa-centroids") / "lambeth_lsoa2021_centroids.csv"
 CENSUS_DATE = dt.date(2025, 1, 16)

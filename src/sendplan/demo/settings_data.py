@@ -53,7 +53,7 @@ from sendplan.demo.setting_types import (
     SPECIALIST_POST16,
     TRAINING_PROVIDER,
 )
-from sendplan.engine.codes import NEED_CODES
+from sendplan.engine import NEED_CODES
 
 SCHOOLS_FILE = Path("schools-single-la") / "lambeth_council_schools_2012.csv"
 DEMO_NOTE = "Demo partnership: "

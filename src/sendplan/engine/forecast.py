@@ -12,13 +12,12 @@ population change moves the LA total as well. Needs are carried as age-specific 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from sendplan.engine.codes import RELEASE_NEEDS
 from sendplan.engine.forecast_cohort import (
     METHODS,
     CohortFit,
@@ -30,9 +29,9 @@ from sendplan.engine.forecast_data import (
     AGE_BANDS,
     AGE_CELLS,
     ENGLAND_CODE,
-    NEEDS,
     CaseloadHistory,
     ForecastInputError,
+    TextTable,
 )
 from sendplan.engine.forecast_model import GrowthFit, fit_growth, simulate_totals
 from sendplan.engine.forecast_placement import (
@@ -41,6 +40,7 @@ from sendplan.engine.forecast_placement import (
     placement_paths,
     share_noise,
 )
+from sendplan.engine.results import COMPLETE
 
 _SHRINK_PLANS = 20.0  # prior weight, in plans, of England's ratio or need share
 _MAX_NEED_CONCENTRATION = 400.0
@@ -60,46 +60,79 @@ BREAKDOWN_COLUMNS = (*OUTPUT_COLUMNS[:5], "placement_type", *OUTPUT_COLUMNS[5:])
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """``status`` 0 on success; ``table`` has :data:`OUTPUT_COLUMNS`; ``fit`` the model;
-    ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need ``All``, one row per
-    area, year and placement type) when the release carries setting columns, else None;
-    ``cohort`` the band model when ``method`` was ``cohort`` or ``combined``."""
+    """Outcome of :func:`forecast_caseload`, in the shape of scipy's ``OptimizeResult``.
 
-    status: int
+    ``status`` is ``complete`` (see :mod:`~sendplan.engine.results`) and ``message`` says
+    what was forecast and with which settings. ``table`` has :data:`OUTPUT_COLUMNS`; ``fit``
+    is the growth model; ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need
+    ``All``, one row per area, year and placement type) when the release carries setting
+    columns, else None; ``cohort`` is the band model when ``method`` was ``cohort`` or
+    ``combined``.
+    """
+
+    status: str
     message: str
     table: pl.DataFrame
-    fit: GrowthFit | None
+    fit: GrowthFit
     placements: pl.DataFrame | None = None
     cohort: CohortFit | None = None
 
+    @property
+    def success(self) -> bool:
+        return self.status == COMPLETE
 
-def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.ndarray]:
+
+def _check_arguments(*, horizon: int, simulations: int, method: str) -> None:
+    """Raise ``ValueError`` naming the first argument :func:`forecast_caseload` cannot use."""
+    if horizon < 1:
+        raise ValueError(f"horizon must be at least 1 year, got {horizon}")
+    if simulations < 10:
+        raise ValueError(f"simulations must be at least 10, got {simulations}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+
+
+def population_by_area(*, table: TextTable, history: CaseloadHistory) -> dict[int, np.ndarray]:
     """ONS SNPP persons by single age 0-25 -> {LA index: array (age cells, mid-years)}.
 
-    Columns ``AREA_CODE``, ``AGE_GROUP`` (0..25) and one column per mid-year; rows other
-    than persons' population are ignored. Returns arrays indexed by mid-year - 2000.
+    Parameters
+    ----------
+    table
+        A projection in the ONS SNPP layout, every column as text: ``AREA_CODE``,
+        ``AGE_GROUP`` (0..25) and one column per mid-year; rows other than persons'
+        population (``COMPONENT``, ``SEX``) are ignored.
+    history
+        The caseload history whose LAs the projection is for.
+
+    Returns
+    -------
+    dict
+        Per LA index in ``history``, an array (age cells, 100) indexed by mid-year - 2000.
+
+    Raises
+    ------
+    ForecastInputError
+        Listing every problem as ``FILE:LINE: column: what is wrong``.
 
     Examples
     --------
-    >>> read_population("/no/such.csv", None)  # doctest: +ELLIPSIS
+    >>> table = TextTable("snpp.csv", pl.DataFrame({"AREA_CODE": ["E09000022"]}))
+    >>> population_by_area(table=table, history=None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    sendplan.engine.forecast_data.ForecastInputError: /no/such.csv:1: -: file not found
+    sendplan.engine.forecast_data.ForecastInputError: snpp.csv:1: AGE_GROUP: required column missing
+    snpp.csv:1: -: no year columns (e.g. 2025)
     """
-    path = Path(path)
-    if not path.exists():
-        raise ForecastInputError([f"{path}:1: -: file not found"])
-    frame = pl.read_csv(
-        io.StringIO(path.read_bytes().decode("utf-8-sig")), infer_schema_length=0
-    ).with_row_index("_line", offset=2)
+    label = table.label
+    frame = table.frame.with_row_index("_line", offset=2)
     problems = [
-        f"{path}:1: {c}: required column missing"
+        f"{label}:1: {c}: required column missing"
         for c in ("AREA_CODE", "AGE_GROUP")
         if c not in frame.columns
     ]
     year_cols = [c for c in frame.columns if c.isdigit() and len(c) == 4]
     if not year_cols:
-        problems.append(f"{path}:1: -: no year columns (e.g. 2025)")
+        problems.append(f"{label}:1: -: no year columns (e.g. 2025)")
     if problems:
         raise ForecastInputError(problems)
     for column, value in (("COMPONENT", "Population"), ("SEX", "persons")):
@@ -111,17 +144,17 @@ def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.
         "_line", "AREA_CODE", "AGE_GROUP", *year_cols
     ).iter_rows():
         if code not in index:
-            problems.append(f"{path}:{line}: AREA_CODE: unknown area {code!r}")
+            problems.append(f"{label}:{line}: AREA_CODE: unknown area {code!r}")
             continue
         if not (age or "").isdigit() or int(age) > 25:
-            problems.append(f"{path}:{line}: AGE_GROUP: {age!r} is not an age 0-25")
+            problems.append(f"{label}:{line}: AGE_GROUP: {age!r} is not an age 0-25")
             continue
         grid = out.setdefault(index[code], np.full((26, 100), np.nan))
         for column, value in zip(year_cols, values, strict=True):
             try:
                 grid[int(age), int(column) - 2000] = float(value)
             except (TypeError, ValueError):
-                problems.append(f"{path}:{line}: {column}: {value!r} is not a number")
+                problems.append(f"{label}:{line}: {column}: {value!r} is not a number")
     if problems:
         raise ForecastInputError(problems[:200])
     # Into the release's age cells: ages 0-2 form "under 3".
@@ -246,6 +279,33 @@ def forecast_caseload(
     :mod:`~sendplan.engine.forecast_cohort`) or ``combined`` (their equal-weight mean).
     Every method's intervals are the growth model's simulated spread around its point.
 
+    Parameters
+    ----------
+    history
+        The checked caseload history (:func:`~sendplan.engine.forecast_data.caseload_history`).
+    horizon
+        Census years to forecast beyond the history's last year (at least 1).
+    simulations
+        Simulated futures behind the 80 % intervals (at least 10).
+    seed
+        Seed of the random generator: the same seed gives the same forecast.
+    population
+        Per LA index, the population by age cell and mid-year
+        (:func:`population_by_area`), or None to forecast without it.
+    method
+        ``growth``, ``cohort`` or ``combined``.
+
+    Returns
+    -------
+    ForecastResult
+
+    Raises
+    ------
+    ValueError
+        When an argument is out of range, or the history lacks what ``method`` needs.
+    ForecastInputError
+        When ``population`` does not cover the years forecast.
+
     Examples
     --------
     >>> from sendplan.engine.forecast_data import Area
@@ -257,14 +317,13 @@ def forecast_caseload(
     >>> r = forecast_caseload(history=h, horizon=2, simulations=200, seed=1)
     >>> rows = r.table.filter((pl.col("age_band") == "All") & (pl.col("need") == "All"))
     >>> r.status, rows.filter(pl.col("area_code") == "E09000022")["census_year"].to_list()
-    (0, [2026, 2027])
+    ('complete', [2026, 2027])
+    >>> forecast_caseload(history=h, horizon=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: horizon must be at least 1 year, got 0
     """
-    if horizon < 1 or simulations < 10:
-        return ForecastResult(1, "horizon must be >= 1 and simulations >= 10", pl.DataFrame(), None)
-    if method not in METHODS:
-        return ForecastResult(
-            1, f"method must be one of {', '.join(METHODS)}", pl.DataFrame(), None
-        )
+    _check_arguments(horizon=horizon, simulations=simulations, method=method)
     rng = np.random.default_rng(seed)
     fit = fit_growth(history.totals)
     totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
@@ -272,12 +331,7 @@ def forecast_caseload(
     if method != "growth":
         cohort = fit_cohort(bands_of(history.bands, history.ages, AGE_BANDS), history.totals)
         if cohort.pairs == 0:
-            return ForecastResult(
-                1,
-                f"method {method} needs plans by age band in two consecutive years",
-                pl.DataFrame(),
-                None,
-            )
+            raise ValueError(f"method {method} needs plans by age band in two consecutive years")
         target = method_point(method, totals[0], cohort.point(horizon))
         # The growth model's simulated log deviations, carried around this method's point.
         totals = totals * (target / np.maximum(totals[0], 1e-9))[None]
@@ -289,9 +343,9 @@ def forecast_caseload(
         conc = np.minimum(fit.size, _MAX_NEED_CONCENTRATION)[:, None]
         mix = shares.mean(axis=1)
         # Uncertainty in each LA's need mix, drawn once per path (the point path has none).
-        draw = rng.gamma(np.maximum(conc * mix, 1e-3), size=(simulations, n_la, len(NEEDS)))
+        draw = rng.gamma(np.maximum(conc * mix, 1e-3), size=(simulations, n_la, len(RELEASE_NEEDS)))
         need_noise = draw / np.maximum(draw.sum(axis=2, keepdims=True), 1e-12) / mix
-        need_noise = np.concatenate([np.ones((1, n_la, len(NEEDS))), need_noise])
+        need_noise = np.concatenate([np.ones((1, n_la, len(RELEASE_NEEDS))), need_noise])
     regions = list(history.regions)
     member = np.array(
         [[a.region_code == r.code for r in regions] for a in history.las], dtype=float
@@ -338,7 +392,7 @@ def forecast_caseload(
             needs = _per_la_matmul(ages, shares) * need_noise
             needs *= (total / np.maximum(needs.sum(axis=2), 1e-9))[..., None]
             rolled = roll_up(needs)
-            for k, need in enumerate(NEEDS):
+            for k, need in enumerate(RELEASE_NEEDS):
                 frames.append(_summaries(rolled[..., k], areas, year, "All", need))
         if placement_model is not None:
             by_type = placement_paths(
@@ -369,4 +423,4 @@ def forecast_caseload(
     )
     if cohort is not None:
         message += f"; cohort settings lambda={cohort.lam} rho={cohort.rho}"
-    return ForecastResult(0, message, table.select(OUTPUT_COLUMNS), fit, placements, cohort)
+    return ForecastResult(COMPLETE, message, table.select(OUTPUT_COLUMNS), fit, placements, cohort)

@@ -17,6 +17,7 @@ import polars as pl
 from sendplan.engine.forecast_cohort import bands_of, fit_cohort, method_point
 from sendplan.engine.forecast_data import AGE_BANDS, CaseloadHistory
 from sendplan.engine.forecast_model import fit_growth, simulate_totals
+from sendplan.engine.results import COMPLETE
 
 # "model" is the growth model (the default forecast); "cohort" and "combined" are the other
 # ways to get totals (forecast_cohort.METHODS), with the growth model's simulated spread.
@@ -35,12 +36,20 @@ _MIN_YEARS = 5  # the 5-year trend needs five levels
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """``rows``: one per origin, horizon and method; ``summary``: pooled over origins."""
+    """Outcome of :func:`backtest`, in the shape of scipy's ``OptimizeResult``.
 
-    status: int
+    ``status`` is ``complete`` (see :mod:`~sendplan.engine.results`); ``rows`` has one row
+    per origin, horizon and method; ``summary`` pools them over origins.
+    """
+
+    status: str
     message: str
     rows: pl.DataFrame
     summary: pl.DataFrame
+
+    @property
+    def success(self) -> bool:
+        return self.status == COMPLETE
 
 
 def naive_forecasts(totals: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
@@ -90,6 +99,29 @@ def backtest(
 ) -> BacktestResult:
     """Refit at every origin and score horizons 1..``horizon`` over all LAs.
 
+    Parameters
+    ----------
+    history
+        The checked caseload history, with at least six census years.
+    horizon
+        Horizons 1..``horizon`` are scored at each origin (at least 1).
+    simulations
+        Simulated futures behind each origin's 80 % intervals (at least 10).
+    seed
+        Seed of the random generator.
+    first_origin
+        The earliest origin year to refit at (default: the fifth year, so the 5-year trend
+        has its five levels).
+
+    Returns
+    -------
+    BacktestResult
+
+    Raises
+    ------
+    ValueError
+        When an argument is out of range or the history leaves no origin to score.
+
     Examples
     --------
     >>> import numpy as np
@@ -101,13 +133,25 @@ def backtest(
     ...                     None, None, ())
     >>> r = backtest(history=h, horizon=1, simulations=50)
     >>> r.status, sorted(set(r.summary["method"])) == sorted(METHODS)
-    (0, True)
+    ('complete', True)
+    >>> backtest(history=h.until(2019), horizon=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: too few years for a backtest (need 6 or more)
     """
     totals = history.totals
     backcast = history.backcast if history.backcast is not None else np.zeros(totals.shape, bool)
     years = history.years
     start = _MIN_YEARS - 1 if first_origin is None else int(np.searchsorted(years, first_origin))
     start = max(start, _MIN_YEARS - 1)
+    if horizon < 1:
+        raise ValueError(f"horizon must be at least 1 year, got {horizon}")
+    if simulations < 10:
+        raise ValueError(f"simulations must be at least 10, got {simulations}")
+    if len(years) <= _MIN_YEARS:
+        raise ValueError(f"too few years for a backtest (need {_MIN_YEARS + 1} or more)")
+    if start >= len(years) - 1:
+        raise ValueError(f"no origin from {first_origin} has a later year to score")
     rng = np.random.default_rng(seed)
     bands = bands_of(history.bands, history.ages, AGE_BANDS)
     records: list[dict[str, object]] = []
@@ -161,9 +205,6 @@ def backtest(
                         ),
                     }
                 )
-    if not records:
-        empty = pl.DataFrame()
-        return BacktestResult(1, "too few years for a backtest (need 6 or more)", empty, empty)
     rows = pl.DataFrame(records)
     summary = (
         rows.group_by("horizon", "method", maintain_order=True)
@@ -179,4 +220,4 @@ def backtest(
         )
         .sort("horizon", pl.col("method").replace_strict(METHODS, list(range(len(METHODS)))))
     )
-    return BacktestResult(0, "backtest completed", rows, summary)
+    return BacktestResult(COMPLETE, "backtest completed", rows, summary)

@@ -36,9 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import nnls
 
+from sendplan.engine.codes import PHASES
 from sendplan.engine.forecast_model import LONG_RUN_DAMPING
 
-BAND_WIDTHS = np.array([5.0, 6.0, 5.0, 4.0, 6.0])  # years of age in each AGE_BANDS band
+# Years of age in each AGE_BANDS band (the phases): 5, 6, 5, 4, 6.
+BAND_WIDTHS = np.array([float(high - low + 1) for low, high in PHASES.values()])
 # Ways to get LA totals: the pooled growth model, this band model, or their mean.
 METHODS = ("growth", "cohort", "combined")
 COHORT_LAMBDAS = (0.5, 0.7, 0.85)

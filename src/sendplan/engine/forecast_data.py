@@ -1,4 +1,4 @@
-"""Read and check DfE "Education, health and care plans" release files for the forecast.
+"""Check DfE "Education, health and care plans" release tables and build the caseload history.
 
 Two layouts are understood, both as published on explore-education-statistics:
 
@@ -8,35 +8,35 @@ Two layouts are understood, both as published on explore-education-statistics:
 * the 2022 release (``data/sen2_age_caseload.csv``, ``time_period`` 2010 ... 2022,
   statements and EHC plans combined in ``Total_all`` by age band).
 
+The engine reads no files: the command line and the sufficiency app open the zips and CSVs
+(``sendplan.cli.forecast_files``) and hand over each table as text, in a :class:`Release`.
 Areas are keyed on the three-digit DfE LA code (``old_la_code``): it survives the ONS code
 changes (Gateshead and Northumberland in 2014, Buckinghamshire's codes in 2021-2024), while
 ``new_la_code`` is what the output shows. Every problem is reported as
-``FILE:LINE: column: what is wrong``; the loader raises :class:`ForecastInputError` listing
-them all, so a malformed release never produces a silent wrong forecast.
+``FILE:LINE: column: what is wrong``, FILE being the table's label; the checks raise
+:class:`ForecastInputError` listing them all, so a malformed release never produces a silent
+wrong forecast.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from sendplan.engine.codes import RELEASE_NEEDS
+from sendplan.engine.forecast_areas import KNOWN_AREAS
 from sendplan.engine.forecast_history import (
     AGE_BANDS,
     AGE_CELLS,
     ENGLAND_CODE,
-    NEEDS,
     REORGANISATIONS,
     Area,
     CaseloadHistory,
-    Release,
+    ParsedRelease,
     age_array,
     backcast_successors,
     band_array,
@@ -49,17 +49,20 @@ from sendplan.engine.forecast_placement import (
     placement_counts,
 )
 
-# The history's names are re-exported: callers import them from here, beside load_caseload.
+# The history's names are re-exported: callers import them from here, beside caseload_history.
 __all__ = [
     "AGE_BANDS",
     "AGE_CELLS",
     "ENGLAND_CODE",
-    "NEEDS",
+    "MAX_PROBLEMS",
     "REORGANISATIONS",
     "Area",
     "CaseloadHistory",
     "ForecastInputError",
-    "load_caseload",
+    "Release",
+    "TextTable",
+    "caseload_history",
+    "check_release",
 ]
 
 # The 2022 release's ``characteristic_age`` labels of the same bands, in the same order.
@@ -71,7 +74,7 @@ _BAND_LABELS_2022: tuple[str, ...] = (
     "Age 20 to 25",
 )
 _NEED_COLUMNS = tuple(
-    f"number_{n.lower()}" if n != "Unknown" else "number_need_unknown" for n in NEEDS
+    f"number_{n.lower()}" if n != "Unknown" else "number_need_unknown" for n in RELEASE_NEEDS
 )
 
 _COMMON = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name")
@@ -79,57 +82,45 @@ _LAYOUT_2025 = (*_COMMON, "region_code", "region_name", "breakdown_topic", "brea
 _LAYOUT_2022 = (*_COMMON, "region_code", "region_name", "characteristic_age", "Total_all")
 _LAYOUT_NEEDS = (*_COMMON, "breakdown_topic", "breakdown", *_NEED_COLUMNS)
 _LEVELS = {"National", "Regional", "Local authority"}
-_MAX_PROBLEMS = 200
+#: At most this many problems are listed: a file in the wrong layout would give one a row.
+MAX_PROBLEMS = 200
 
 
 class ForecastInputError(ValueError):
-    """A release file that cannot be forecast from; ``problems`` holds one line each."""
+    """Tables (a release, a population projection) that cannot be forecast from;
+    ``problems`` holds one ``FILE:LINE: column: what is wrong`` line each."""
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(self.problems))
 
 
-@dataclass
-class _Table:
+@dataclass(frozen=True)
+class TextTable:
+    """A CSV table read with every column as text, as the file gave it.
+
+    ``label`` names the table in problems (its path, or ``ZIP/data/caseload.csv`` for a
+    member of a zip). The header was line 1, so the frame's first row is line 2.
+    """
+
     label: str
     frame: pl.DataFrame
 
 
-def _read_csv(label: str, raw: bytes) -> pl.DataFrame:
-    text = raw.decode("utf-8-sig", errors="replace")
-    frame = pl.read_csv(
-        io.StringIO(text), infer_schema_length=0, truncate_ragged_lines=True
-    ).fill_null("")
-    return frame.with_row_index("_line", offset=2)
+@dataclass(frozen=True)
+class Release:
+    """The tables of one DfE release: the caseload (``caseload.csv``, or the 2022 release's
+    ``sen2_age_caseload.csv``) and, when the release has it, need by age
+    (``sen_needs_all_plans.csv``)."""
+
+    caseload: TextTable
+    needs: TextTable | None = None
 
 
-def _open_tables(path: Path, problems: list[str]) -> list[_Table]:
-    """Return the caseload (and need) tables in ``path``: a release zip or a bare CSV."""
-    if not path.exists():
-        problems.append(f"{path}:1: -: file not found")
-        return []
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            wanted: list[str] = [
-                n for n in ("data/caseload.csv", "data/sen2_age_caseload.csv") if n in names
-            ]
-            if not wanted:
-                problems.append(
-                    f"{path}:1: -: no data/caseload.csv or data/sen2_age_caseload.csv in the zip"
-                )
-                return []
-            if "data/caseload.csv" in wanted and "data/sen_needs_all_plans.csv" in names:
-                wanted.append("data/sen_needs_all_plans.csv")
-            return [
-                _Table(f"{path}/{n}", _read_csv(f"{path}/{n}", archive.read(n))) for n in wanted
-            ]
-    tables = [_Table(str(path), _read_csv(str(path), path.read_bytes()))]
-    sibling = path.with_name("sen_needs_all_plans.csv")
-    if path.name == "caseload.csv" and sibling.exists():
-        tables.append(_Table(str(sibling), _read_csv(str(sibling), sibling.read_bytes())))
-    return tables
+def _prepared(table: TextTable) -> TextTable:
+    """Every column as text with blanks for missing values, and each row's line number."""
+    frame = table.frame.select(pl.all().cast(pl.String)).fill_null("")
+    return TextTable(table.label, frame.with_row_index("_line", offset=2))
 
 
 def _census_year(period: str) -> int | None:
@@ -142,24 +133,14 @@ def _census_year(period: str) -> int | None:
     return None
 
 
-def _known_areas() -> dict[str, tuple[str, str, str]]:
-    """new_la_code -> (DfE code, name, region code), from the bundled list."""
-    text = resources.files("sendplan.engine").joinpath("forecast_areas.csv").read_text("utf-8")
-    rows = pl.read_csv(io.StringIO(text), infer_schema_length=0)
-    return {
-        r["new_la_code"]: (r["old_la_code"], r["la_name"], r["region_code"])
-        for r in rows.iter_rows(named=True)
-    }
-
-
-def _check_columns(table: _Table, required: Sequence[str], problems: list[str]) -> bool:
+def _check_columns(table: TextTable, required: Sequence[str], problems: list[str]) -> bool:
     missing = [c for c in required if c not in table.frame.columns]
     for column in missing:
         problems.append(f"{table.label}:1: {column}: required column missing")
     return not missing
 
 
-def _count_column(table: _Table, column: str, problems: list[str]) -> pl.Series:
+def _count_column(table: TextTable, column: str, problems: list[str]) -> pl.Series:
     """Parse a count column: integers >= 0; ``x``/``z`` (and blank) become null."""
     raw = table.frame[column].str.strip_chars()
     suppressed = raw.is_in(["x", "z", ""])
@@ -171,7 +152,7 @@ def _count_column(table: _Table, column: str, problems: list[str]) -> pl.Series:
 
 
 def _common_rows(
-    table: _Table, value: pl.Series, known: dict[str, tuple[str, str, str]], problems: list[str]
+    table: TextTable, value: pl.Series, known: dict[str, tuple[str, str, str]], problems: list[str]
 ) -> pl.DataFrame:
     """Validate area and period columns; return one tidy frame of the rows."""
     frame = table.frame
@@ -208,7 +189,7 @@ def _common_rows(
 
 
 def _parse_caseload(
-    table: _Table, known: dict[str, tuple[str, str, str]], problems: list[str]
+    table: TextTable, known: dict[str, tuple[str, str, str]], problems: list[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     """Totals (``cell`` = "All") and single-age rows (``cell`` = age cell) of one file."""
     frame = table.frame
@@ -216,13 +197,13 @@ def _parse_caseload(
         if not _check_columns(table, _LAYOUT_2022, problems):
             return None
         keep = frame["characteristic_age"] == "Total"
-        totals_t = _Table(table.label, frame.filter(keep))
+        totals_t = TextTable(table.label, frame.filter(keep))
         value = _count_column(totals_t, "Total_all", problems)
         # Band rows ride in the age frame with the band name as their cell.
         is_band = frame["characteristic_age"].is_in(list(_BAND_LABELS_2022)) & (
             frame["geographic_level"] == "Local authority"
         )
-        bands_t = _Table(table.label, frame.filter(is_band))
+        bands_t = TextTable(table.label, frame.filter(is_band))
         bands = _common_rows(
             bands_t, _count_column(bands_t, "Total_all", problems), known, problems
         )
@@ -237,8 +218,8 @@ def _parse_caseload(
     is_age = (frame["breakdown_topic"] == "Child or young persons age") & frame["breakdown"].is_in(
         list(AGE_CELLS)
     )
-    totals_t = _Table(table.label, frame.filter(is_total))
-    ages_t = _Table(table.label, frame.filter(is_age))
+    totals_t = TextTable(table.label, frame.filter(is_total))
+    ages_t = TextTable(table.label, frame.filter(is_age))
     totals = _common_rows(totals_t, _count_column(totals_t, "ehcplans", problems), known, problems)
     ages = _common_rows(ages_t, _count_column(ages_t, "ehcplans", problems), known, problems)
     ages = ages.with_columns(cell=ages_t.frame["breakdown"])
@@ -253,13 +234,13 @@ def _parse_caseload(
     return totals, ages
 
 
-def _placement_frame(table: _Table, total: pl.Series, problems: list[str]) -> pl.DataFrame:
+def _placement_frame(table: TextTable, total: pl.Series, problems: list[str]) -> pl.DataFrame:
     frame = placement_counts(lambda c: _count_column(table, c, problems), total)
     return frame.rename({p: f"p_{p}" for p in PLACEMENTS})
 
 
 def _parse_needs(
-    table: _Table, known: dict[str, tuple[str, str, str]], problems: list[str]
+    table: TextTable, known: dict[str, tuple[str, str, str]], problems: list[str]
 ) -> pl.DataFrame | None:
     if not _check_columns(table, _LAYOUT_NEEDS, problems):
         return None
@@ -267,12 +248,14 @@ def _parse_needs(
     keep = (frame["breakdown_topic"] == "Child or young persons age") & frame["breakdown"].is_in(
         list(AGE_CELLS)
     )
-    t = _Table(table.label, frame.filter(keep & (frame["geographic_level"] == "Local authority")))
+    t = TextTable(
+        table.label, frame.filter(keep & (frame["geographic_level"] == "Local authority"))
+    )
     parts = [
         _common_rows(t, _count_column(t, c, problems), known, problems).with_columns(
             cell=t.frame["breakdown"], need=pl.lit(n)
         )
-        for c, n in zip(_NEED_COLUMNS, NEEDS, strict=True)
+        for c, n in zip(_NEED_COLUMNS, RELEASE_NEEDS, strict=True)
     ]
     return pl.concat(parts)
 
@@ -283,14 +266,62 @@ def _duplicates(rows: pl.DataFrame, keys: list[str], label: str, problems: list[
         problems.append(f"{label}:{line}: time_period: duplicate row for area {dfe} and year")
 
 
-def load_caseload(paths: Sequence[Path | str]) -> CaseloadHistory:
-    """Read one or more DfE releases and return the checked caseload history.
+def _parse_release(
+    release: Release, known: dict[str, tuple[str, str, str]], problems: list[str]
+) -> ParsedRelease | None:
+    """The checked rows of one release, or None when its caseload table is unusable."""
+    caseload = _prepared(release.caseload)
+    parsed = _parse_caseload(caseload, known, problems)
+    needs = (
+        None if release.needs is None else _parse_needs(_prepared(release.needs), known, problems)
+    )
+    if parsed is None:
+        return None
+    totals, ages = parsed
+    _duplicates(totals, ["level", "dfe", "region", "year"], caseload.label, problems)
+    latest = int(totals["year"].max() or 0)  # type: ignore[arg-type]
+    return (caseload.label, latest, totals, ages, needs)
+
+
+def check_release(*, release: Release) -> None:
+    """Check one release's tables on their own, without building a history.
+
+    For a caller that could not read every release it was given: it still reports each
+    readable release's problems, as :func:`caseload_history` would have.
 
     Parameters
     ----------
-    paths
-        Release zips as published, or their ``data/caseload.csv`` /
-        ``data/sen2_age_caseload.csv``. Where years overlap, the file with the latest year wins.
+    release
+        The release's tables.
+
+    Raises
+    ------
+    ForecastInputError
+        Listing every problem as ``FILE:LINE: column: what is wrong``.
+
+    Examples
+    --------
+    >>> table = TextTable("caseload.csv", pl.DataFrame({"time_period": ["202425"]}))
+    >>> check_release(release=Release(caseload=table))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sendplan.engine.forecast_data.ForecastInputError: caseload.csv:1: geographic_level: required column missing
+    ...
+    """
+    problems: list[str] = []
+    _parse_release(release, KNOWN_AREAS, problems)
+    if problems:
+        raise ForecastInputError(problems[:MAX_PROBLEMS])
+
+
+def caseload_history(*, releases: Sequence[Release]) -> CaseloadHistory:
+    """Check one or more DfE releases and return the caseload history they give.
+
+    Parameters
+    ----------
+    releases
+        The tables of each release, in any order. Where years overlap, the release with the
+        latest year wins.
 
     Returns
     -------
@@ -300,43 +331,33 @@ def load_caseload(paths: Sequence[Path | str]) -> CaseloadHistory:
     ------
     ForecastInputError
         Listing every problem as ``FILE:LINE: column: what is wrong``.
+    ValueError
+        When no release is given.
 
     Examples
     --------
-    >>> load_caseload(["/no/such/release.zip"])
-    Traceback (most recent call last):
-    ...
-    sendplan.engine.forecast_data.ForecastInputError: /no/such/release.zip:1: -: file not found
+    >>> rows = {
+    ...     "time_period": [f"{y - 1}{y % 100:02d}" for y in range(2019, 2026)],
+    ...     "geographic_level": "Local authority", "old_la_code": "208",
+    ...     "new_la_code": "E09000022", "la_name": "Lambeth", "region_code": "E12000007",
+    ...     "region_name": "London", "breakdown_topic": "All EHC plans",
+    ...     "breakdown": "All EHC plans", "ehcplans": [str(2000 + 150 * k) for k in range(7)],
+    ... }
+    >>> table = TextTable("caseload.csv", pl.DataFrame(rows))
+    >>> history = caseload_history(releases=[Release(caseload=table)])
+    >>> [a.name for a in history.las], history.years.tolist(), history.totals[0, -1]
+    (['Lambeth'], [2019, 2020, 2021, 2022, 2023, 2024, 2025], np.float64(2900.0))
     """
+    if not releases:
+        raise ValueError("at least one release is needed")
     problems: list[str] = []
-    known = _known_areas()
-    sources: list[Release] = []
-    for raw_path in paths:
-        path = Path(raw_path)
-        tables = _open_tables(path, problems)
-        totals = ages = None
-        needs = None
-        label = str(path)
-        for table in tables:
-            if table.label.endswith("sen_needs_all_plans.csv"):
-                needs = _parse_needs(table, known, problems)
-                continue
-            parsed = _parse_caseload(table, known, problems)
-            label = table.label
-            if parsed is not None:
-                totals, ages = parsed
-        if totals is not None and ages is not None:
-            _duplicates(totals, ["level", "dfe", "region", "year"], label, problems)
-            latest = int(totals["year"].max() or 0)  # type: ignore[arg-type]
-            sources.append((label, latest, totals, ages, needs))
+    sources = [_parse_release(release, KNOWN_AREAS, problems) for release in releases]
     if problems:
-        raise ForecastInputError(problems[:_MAX_PROBLEMS])
-    if not sources:
-        raise ForecastInputError(["-:1: --caseload: no caseload file given"])
-    return _assemble(sorted(sources, key=lambda s: s[1]))
+        raise ForecastInputError(problems[:MAX_PROBLEMS])
+    return _assemble(sorted((s for s in sources if s is not None), key=lambda s: s[1]))
 
 
-def _assemble(sources: list[Release]) -> CaseloadHistory:
+def _assemble(sources: list[ParsedRelease]) -> CaseloadHistory:
     problems: list[str] = []
     notes: list[str] = []
     # Newer releases overwrite older ones for the years both hold.
@@ -384,7 +405,7 @@ def _assemble(sources: list[Release]) -> CaseloadHistory:
                 f"{label}:{line}: ehcplans: no figure ('x'/'z') for {last}, the forecast origin"
             )
     if problems:
-        raise ForecastInputError(problems[:_MAX_PROBLEMS])
+        raise ForecastInputError(problems[:MAX_PROBLEMS])
     observed = ~np.isnan(totals)
     backcast_successors(totals, years, current, merged)
     backcast = ~observed & ~np.isnan(totals)

@@ -2,8 +2,8 @@
 
 :class:`CaseloadHistory` holds, for the current local authorities, the plans at each January
 census (totals, single-age cells, age bands, placement groups, and need by age in one year).
-:mod:`sendplan.engine.forecast_data` reads and checks the DfE release files and hands the
-parsed rows here; the functions below turn them into those arrays, back-casting the
+:mod:`sendplan.engine.forecast_data` checks the DfE release tables and hands the parsed rows
+here; the functions below turn them into those arrays, back-casting the
 successors of a local government reorganisation over the years before they existed.
 """
 
@@ -15,17 +15,17 @@ from typing import TypeAlias
 import numpy as np
 import polars as pl
 
+from sendplan.engine.codes import MAX_AGE, PHASES, RELEASE_NEEDS
 from sendplan.engine.forecast_placement import PLACEMENTS
 
 __all__ = [
     "AGE_BANDS",
     "AGE_CELLS",
     "ENGLAND_CODE",
-    "NEEDS",
     "REORGANISATIONS",
     "Area",
     "CaseloadHistory",
-    "Release",
+    "ParsedRelease",
     "age_array",
     "backcast_successors",
     "band_array",
@@ -34,30 +34,29 @@ __all__ = [
 ]
 
 # The cells of the age vector: DfE publishes "under 3" as one group, then single ages.
-AGE_CELLS: tuple[str, ...] = ("under 3", *(f"age {a}" for a in range(3, 26)))
-# DfE's published age bands, as index ranges into AGE_CELLS.
-AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("Under 5", 0, 3),
-    ("5 to 10", 3, 9),
-    ("11 to 15", 9, 14),
-    ("16 to 19", 14, 18),
-    ("20 to 25", 18, 24),
+AGE_CELLS: tuple[str, ...] = ("under 3", *(f"age {a}" for a in range(3, MAX_AGE + 1)))
+# DfE's names for its published age bands, which are the phases of education.
+_BAND_NAMES: dict[str, str] = {
+    "early_years": "Under 5",
+    "primary": "5 to 10",
+    "secondary": "11 to 15",
+    "post16": "16 to 19",
+    "post19": "20 to 25",
+}
+
+
+def _cell(age: int) -> int:
+    """Index into AGE_CELLS of an age (0-2 share the "under 3" cell)."""
+    return max(age - 2, 0)
+
+
+#: DfE's published age bands (the phases, in phase order) as index ranges into AGE_CELLS:
+#: ("Under 5", 0, 3), ("5 to 10", 3, 9), ("11 to 15", 9, 14), ("16 to 19", 14, 18),
+#: ("20 to 25", 18, 24).
+AGE_BANDS: tuple[tuple[str, int, int], ...] = tuple(
+    (_BAND_NAMES[phase], _cell(low), _cell(high) + 1) for phase, (low, high) in PHASES.items()
 )
-NEEDS: tuple[str, ...] = (
-    "ASD",
-    "HI",
-    "MLD",
-    "MSI",
-    "OTH",
-    "PD",
-    "PMLD",
-    "SEMH",
-    "SLCN",
-    "SLD",
-    "SPLD",
-    "VI",
-    "Unknown",
-)
+
 ENGLAND_CODE = "E92000001"
 
 # Local government reorganisations inside the published series: (first census year of the
@@ -69,9 +68,9 @@ REORGANISATIONS: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...] = (
     (2024, ("909",), ("942", "943")),  # Cumbria -> Cumberland, Westmorland and Furness
 )
 
-# One parsed release: (file label, its latest census year, total rows, age rows, need rows
-# or None), as checked by forecast_data; lists of them are ordered oldest release first.
-Release: TypeAlias = tuple[str, int, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]
+# One parsed release: (caseload table's label, its latest census year, total rows, age rows,
+# need rows or None), as checked by forecast_data; lists of them are ordered oldest first.
+ParsedRelease: TypeAlias = tuple[str, int, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ def backcast_successors(
                 totals[index[s], j] = share * float(np.sum(np.asarray(pred, dtype=float)))
 
 
-def age_array(sources: list[Release], current: list[str], years: np.ndarray) -> np.ndarray:
+def age_array(sources: list[ParsedRelease], current: list[str], years: np.ndarray) -> np.ndarray:
     """Plans by single-age cell (L, years, cells); NaN for the years without single ages."""
     ages = np.full((len(current), len(years), len(AGE_CELLS)), np.nan)
     index = {d: i for i, d in enumerate(current)}
@@ -175,7 +174,7 @@ def age_array(sources: list[Release], current: list[str], years: np.ndarray) -> 
 
 
 def band_array(
-    sources: list[Release], current: list[str], years: np.ndarray, ages: np.ndarray
+    sources: list[ParsedRelease], current: list[str], years: np.ndarray, ages: np.ndarray
 ) -> np.ndarray:
     """Plans by age band (L, years, bands): published bands, then sums of single ages."""
     bands = np.full((len(current), len(years), len(AGE_BANDS)), np.nan)
@@ -202,7 +201,9 @@ def band_array(
     return np.where(single[..., None], from_ages, bands)
 
 
-def need_array(sources: list[Release], current: list[str]) -> tuple[np.ndarray | None, int | None]:
+def need_array(
+    sources: list[ParsedRelease], current: list[str]
+) -> tuple[np.ndarray | None, int | None]:
     """Plans by age cell and need (L, cells, needs) in the newest need file's latest year."""
     with_needs = [s[4] for s in sources if s[4] is not None and s[4].height]
     if not with_needs:
@@ -210,10 +211,10 @@ def need_array(sources: list[Release], current: list[str]) -> tuple[np.ndarray |
     rows = with_needs[-1]
     year = int(rows["year"].max())  # type: ignore[arg-type]
     rows = rows.filter(pl.col("year") == year)
-    needs = np.zeros((len(current), len(AGE_CELLS), len(NEEDS)))
+    needs = np.zeros((len(current), len(AGE_CELLS), len(RELEASE_NEEDS)))
     index = {d: i for i, d in enumerate(current)}
     cell = {c: k for k, c in enumerate(AGE_CELLS)}
-    need = {n: k for k, n in enumerate(NEEDS)}
+    need = {n: k for k, n in enumerate(RELEASE_NEEDS)}
     for dfe, name, nd, value in rows.select("dfe", "cell", "need", "value").iter_rows():
         if dfe in index and value is not None and not np.isnan(value):
             needs[index[dfe], cell[name], need[nd]] = value
@@ -221,7 +222,7 @@ def need_array(sources: list[Release], current: list[str]) -> tuple[np.ndarray |
 
 
 def placement_arrays(
-    sources: list[Release], current: list[str], years: np.ndarray
+    sources: list[ParsedRelease], current: list[str], years: np.ndarray
 ) -> tuple[np.ndarray | None, np.ndarray | None, int | None]:
     """Placement counts by LA and year, and by LA and age cell in the latest age year."""
     columns = [f"p_{p}" for p in PLACEMENTS]

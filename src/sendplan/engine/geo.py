@@ -1,4 +1,4 @@
-"""Great-circle geometry and age phases shared by the planning engine.
+"""Great-circle geometry shared by the planning engine.
 
 Distances are haversine kilometres on a sphere of radius 6371.0088 km (the IUGG mean Earth
 radius), the figure the placement contract fixes so every tool agrees to the metre.
@@ -10,11 +10,6 @@ import numpy as np
 import numpy.typing as npt
 
 EARTH_RADIUS_KM = 6371.0088
-
-PHASES = ("early_years", "primary", "secondary", "post16", "post19")
-# First age of each phase; ages 0-25 only.
-_PHASE_START = np.array([0, 5, 11, 16, 20])
-MAX_AGE = 25
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -65,18 +60,3 @@ def chord_for_km(km: float) -> float:
     """
     theta = min(km / EARTH_RADIUS_KM, np.pi)
     return float(2 * np.sin(theta / 2))
-
-
-def phase_for_age(age: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """Index into :data:`PHASES` for ages 0-25 (early_years 0-4, primary 5-10,
-    secondary 11-15, post16 16-19, post19 20-25).
-
-    Examples
-    --------
-    >>> [PHASES[i] for i in phase_for_age([0, 4, 5, 10, 11, 15, 16, 19, 20, 25])]
-    ['early_years', 'early_years', 'primary', 'primary', 'secondary', 'secondary', 'post16', 'post16', 'post19', 'post19']
-    """
-    a = np.asarray(age)
-    if a.size and (a.min() < 0 or a.max() > MAX_AGE):
-        raise ValueError(f"ages must be between 0 and {MAX_AGE}")
-    return np.asarray(np.searchsorted(_PHASE_START, a, side="right") - 1, dtype=np.int64)

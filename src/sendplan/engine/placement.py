@@ -16,16 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sendplan.engine.geo import PHASES, haversine_km, phase_for_age
-from sendplan.engine.placement_flow import (
-    OPTIMAL,
-    FlowNetwork,
-    first_come_first_served,
-    solve_network,
-)
+from sendplan.engine.codes import NEED_CODES, PHASE_KEYS, phase_index
+from sendplan.engine.geo import haversine_km
+from sendplan.engine.placement_flow import FlowNetwork, first_come_first_served, solve_network
 from sendplan.engine.placement_model import (
     ALL_NEEDS,
-    NEED_CODES,
     FloatArray,
     Groups,
     IndexArray,
@@ -37,6 +32,7 @@ from sendplan.engine.placement_model import (
     merge_same_arcs,
     round_pounds,
 )
+from sendplan.engine.results import OPTIMAL
 
 __all__ = [
     "ALL_NEEDS",
@@ -86,6 +82,9 @@ class PlacementProblem:
 @dataclass(frozen=True)
 class PlacementResult:
     """Outcome of :func:`place`, in the shape of scipy's ``OptimizeResult``.
+
+    ``status`` is ``optimal``, ``time_limit`` or ``infeasible`` (see
+    :mod:`~sendplan.engine.results`) and ``message`` says the same in words.
 
     ``assignment[i]`` is learner i's setting index or -1 (unplaced). ``objective`` is the
     contract's total: placement costs plus ``unplaced_cost`` per unplaced learner.
@@ -166,10 +165,10 @@ def shortfall_of(need: IntArray, age: IntArray) -> list[tuple[str, str, int]]:
     """Count learners by (need, phase), in SEN2 code order then phase order."""
     if need.size == 0:
         return []
-    key = need.astype(np.int64) * len(PHASES) + phase_for_age(age)
-    counts = np.bincount(key, minlength=len(NEED_CODES) * len(PHASES))
+    key = need.astype(np.int64) * len(PHASE_KEYS) + phase_index(age)
+    counts = np.bincount(key, minlength=len(NEED_CODES) * len(PHASE_KEYS))
     return [
-        (NEED_CODES[k // len(PHASES)], PHASES[k % len(PHASES)], int(counts[k]))
+        (NEED_CODES[k // len(PHASE_KEYS)], PHASE_KEYS[k % len(PHASE_KEYS)], int(counts[k]))
         for k in np.flatnonzero(counts).tolist()
     ]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sendplan.engine.placement_model import IndexArray, IntArray
+from sendplan.engine.results import INFEASIBLE, OPTIMAL, TIME_LIMIT
 
-OPTIMAL, TIME_LIMIT, INFEASIBLE = "optimal", "time_limit", "infeasible"
 _SLICE = 1 << 21
 
 

@@ -12,23 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from sendplan.engine.codes import NEED_CODES
 from sendplan.engine.geo import EARTH_RADIUS_KM, chord_for_km, haversine_km, unit_xyz
 
-NEED_CODES = (
-    "SPLD",
-    "MLD",
-    "SLD",
-    "PMLD",
-    "SEMH",
-    "SLCN",
-    "HI",
-    "VI",
-    "MSI",
-    "PD",
-    "ASD",
-    "DS",
-    "OTH",
-)
+#: A setting's designated needs are a bit mask over :data:`NEED_CODES`; this one is "ALL".
 ALL_NEEDS = (1 << len(NEED_CODES)) - 1
 
 IntArray = npt.NDArray[np.int64]

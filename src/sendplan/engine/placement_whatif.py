@@ -8,18 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from sendplan.engine.geo import PHASES
+from sendplan.engine.codes import NEED_CODES, PHASES
 from sendplan.engine.placement import PlacementProblem, PlacementResult, place
-from sendplan.engine.placement_model import NEED_CODES
-
-# Ages each phase covers, as the contract defines them.
-PHASE_AGES = {
-    "early_years": (0, 4),
-    "primary": (5, 10),
-    "secondary": (11, 15),
-    "post16": (16, 19),
-    "post19": (20, 25),
-}
+from sendplan.engine.placement_model import ALL_NEEDS
 
 
 @dataclass(frozen=True)
@@ -67,13 +58,13 @@ def with_strand(problem: PlacementProblem, strand: Strand) -> PlacementProblem:
         raise ValueError(f"needs must be SEN2 codes or ALL, got {unknown or 'none'}")
     mask = 0
     for n in strand.needs:
-        mask |= (1 << len(NEED_CODES)) - 1 if n == "ALL" else 1 << NEED_CODES.index(n)
+        mask |= ALL_NEEDS if n == "ALL" else 1 << NEED_CODES.index(n)
     if strand.phases:
         bad = [p for p in strand.phases if p not in PHASES]
         if bad:
             raise ValueError(f"phases must be among {', '.join(PHASES)}, got {bad}")
-        lo = min(PHASE_AGES[p][0] for p in strand.phases)
-        hi = max(PHASE_AGES[p][1] for p in strand.phases)
+        lo = min(PHASES[p][0] for p in strand.phases)
+        hi = max(PHASES[p][1] for p in strand.phases)
     elif strand.min_age is not None and strand.max_age is not None:
         lo, hi = strand.min_age, strand.max_age
     else:

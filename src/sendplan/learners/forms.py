@@ -1,7 +1,7 @@
 """Forms for finding a learner and changing their details: parsing and shape checks only.
 
-Check digits come from ``sendplan.engine.identifiers`` so the pages, the imports and the
-command line give the same message for the same mistake.
+Check digits come from the engine (``upn_problem`` and the like) so the pages, the imports
+and the command line give the same message for the same mistake.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sendplan.engine.identifiers import nhs_number_problem, uln_problem, upn_problem
+from sendplan.engine import nhs_number_problem, uln_problem, upn_problem
 from sendplan.learners.models import Learner
 from sendplan.learners.selectors import LearnerQuery
 from sendplan.web.forms import GovukDateField

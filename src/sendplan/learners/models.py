@@ -8,7 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from sendplan.core.models import Tracked
-from sendplan.engine.codes import NEEDS
+from sendplan.engine import NEEDS
 
 NEED_CHOICES = list(NEEDS.items())
 

@@ -22,9 +22,14 @@ import numpy as np
 from django.db.models import Prefetch, QuerySet
 
 from sendplan.core.dates import age_on
-from sendplan.engine.geo import PHASES, haversine_km, phase_for_age
-from sendplan.engine.placement import ALL_NEEDS, NEED_CODES, PlacementProblem
-from sendplan.engine.placement_model import round_pounds
+from sendplan.engine import (
+    ALL_NEEDS,
+    NEED_CODES,
+    PlacementProblem,
+    haversine_km,
+    phase_for_age,
+    round_pounds,
+)
 from sendplan.learners.models import Learner, Need
 from sendplan.planning.cohort import open_placements
 from sendplan.provision.export import export_rows, register_settings
@@ -85,7 +90,7 @@ class CohortLearner:
 
     @property
     def phase(self) -> str:
-        return PHASES[int(phase_for_age([self.age])[0])]
+        return phase_for_age(self.age)
 
 
 @dataclass(frozen=True)

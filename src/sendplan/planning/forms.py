@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from sendplan.engine.codes import NEEDS, PHASE_LABELS
+from sendplan.engine import NEEDS, PHASE_LABELS
 from sendplan.planning.cohort import SPECIALIST_KINDS
 from sendplan.planning.geography import wards
 from sendplan.planning.models import AreaPlanningSettings

@@ -16,7 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from sendplan.core.models import Tracked
-from sendplan.engine.codes import NEEDS
+from sendplan.engine import NEEDS
 
 #: Defaults, labelled as such on every page until the LA enters its own figures.
 DEFAULT_COST_PER_KM = 400

@@ -19,9 +19,7 @@ from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
 from sendplan.core.tasks import TRANSIENT_ERRORS
-from sendplan.engine.placement import PlacementProblem, PlacementResult, place
-from sendplan.engine.placement_model import round_pounds
-from sendplan.engine.placement_whatif import Strand, what_if
+from sendplan.engine import PlacementProblem, PlacementResult, Strand, place, round_pounds, what_if
 from sendplan.learners.models import Learner
 from sendplan.planning.adapter import (
     PlanningInputs,

@@ -14,8 +14,7 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Organisation, Role, User
 from sendplan.core.errors import Http404, PermissionDenied
-from sendplan.engine.codes import NEEDS, PHASE_LABELS
-from sendplan.engine.geo import PHASES
+from sendplan.engine import NEEDS, PHASE_KEYS, PHASE_LABELS
 from sendplan.planning.models import PlanningRun, PlanningRunInputs, Proposal
 
 
@@ -113,7 +112,7 @@ def unplaced_by(run: PlanningRun) -> dict[str, list[dict[str, Any]]]:
         ],
         "phase": [
             {"key": p, "label": PHASE_LABELS.get(p, p), "n": phase_rows[p]}
-            for p in PHASES
+            for p in PHASE_KEYS
             if phase_rows.get(p)
         ],
         "ward": [

@@ -13,8 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from sendplan.engine.placement import place
-from sendplan.engine.placement_explain import explain
+from sendplan.engine import explain, place
 from sendplan.learners.models import Learner
 from sendplan.planning.adapter import (
     CohortLearner,

@@ -38,7 +38,7 @@ from simple_history.utils import get_history_model_for_model
 
 from sendplan.accounts.access import LA_ROLES, standing_for
 from sendplan.accounts.models import Membership, User
-from sendplan.engine.statutory import add_months, add_working_days
+from sendplan.engine import add_months, add_working_days
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.planning.models import PlanningRunInputs
 from sendplan.planning.snapshot import load_inputs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sendplan.engine.codes import NEEDS, PHASE_LABELS
+from sendplan.engine import NEEDS, PHASE_LABELS
 from sendplan.provision.models import Setting
 from sendplan.provision.selectors import RegisterFilter
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from pyproj import Transformer
 from tqdm import tqdm
 
-from sendplan.engine.codes import NEED_CODES
+from sendplan.engine import NEED_CODES
 from sendplan.provision import gias_codes as codes
 from sendplan.provision.models import Setting
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from sendplan.core.models import Tracked
-from sendplan.engine.codes import NEEDS
+from sendplan.engine import NEEDS
 
 NEED_CHOICES = list(NEEDS.items())
 

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, Greatest
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
 from sendplan.core.errors import Http404, PermissionDenied
-from sendplan.engine.codes import PHASES
+from sendplan.engine import PHASES
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
 
 NOT_FOR_FAMILIES = "The register of places is for professionals working with the partnership."

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sendplan.engine.codes import NEED_CODES
+from sendplan.engine import NEED_CODES
 from sendplan.provision.forms import RegisterFilterForm
 from sendplan.provision.models import Setting
 from sendplan.provision.selectors import ORDERS, setting_for_user, setting_list

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from sendplan.sufficiency.projection import Band
+from sendplan.engine import Band
 
 # Analysis Function palette: dark blue, orange (the pair for two series), each >= 3:1.
 DARK_BLUE = "#12436D"

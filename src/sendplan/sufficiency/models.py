@@ -14,11 +14,18 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from sendplan.core.models import Tracked
-from sendplan.engine.codes import NEEDS
-from sendplan.sufficiency.projection import PHASES
+from sendplan.engine import NEEDS
 
 NEED_CHOICES = [("", "Any need"), *NEEDS.items()]
-PHASE_CHOICES = [("", "Any phase"), *((k, label) for k, label, _ in PHASES)]
+#: How the sufficiency pages name the phases (in the words of DfE's age bands), in phase order.
+PHASE_LABELS: dict[str, str] = {
+    "early_years": "Early years (under 5)",
+    "primary": "Primary (5 to 10)",
+    "secondary": "Secondary (11 to 15)",
+    "post16": "Post-16 (16 to 19)",
+    "post19": "Post-19 (20 to 25)",
+}
+PHASE_CHOICES = [("", "Any phase"), *PHASE_LABELS.items()]
 
 
 class Assumptions(Tracked):

@@ -7,12 +7,9 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from sendplan.engine.codes import NEEDS
-from sendplan.sufficiency.charts import fan_chart
-from sendplan.sufficiency.models import ForecastRun
-from sendplan.sufficiency.projection import (
+from sendplan.engine import (
+    NEEDS,
     PHASE_KEYS,
-    PHASE_LABELS,
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
     SPECIALIST,
@@ -20,6 +17,8 @@ from sendplan.sufficiency.projection import (
     Demand,
     Projection,
 )
+from sendplan.sufficiency.charts import fan_chart
+from sendplan.sufficiency.models import PHASE_LABELS, ForecastRun
 from sendplan.sufficiency.runs import projection_from_json
 from sendplan.web.spreadsheets import Table
 

@@ -22,16 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import User
-from sendplan.provision.models import ProvisionStrand
-from sendplan.sufficiency.inputs import default_paths, describe_files, forecast_demand
-from sendplan.sufficiency.models import (
-    COST_FIELDS,
-    Assumptions,
-    ForecastRun,
-    NewProvision,
-    Scenario,
-)
-from sendplan.sufficiency.projection import (
+from sendplan.engine import (
     Band,
     Demand,
     PlaceChange,
@@ -41,6 +32,15 @@ from sendplan.sufficiency.projection import (
     UnitCosts,
     allocate_capacity,
     project,
+)
+from sendplan.provision.models import ProvisionStrand
+from sendplan.sufficiency.inputs import default_paths, describe_files, forecast_demand
+from sendplan.sufficiency.models import (
+    COST_FIELDS,
+    Assumptions,
+    ForecastRun,
+    NewProvision,
+    Scenario,
 )
 
 DEFAULT_SIMULATIONS = 1000

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.core import tasks as queue
+from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
-from sendplan.sufficiency.models import COST_FIELDS, Assumptions
-from sendplan.sufficiency.projection import PHASES, PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
+from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions
 from sendplan.sufficiency.report import (
     NEED_LABELS,
     comparison,
@@ -43,7 +43,7 @@ def _common(request: HttpRequest) -> dict[str, Any]:
         "run": run,
         "report": report_for(run) if run else None,
         "pending": selectors.current_run(fetched_by=user),
-        "phases": PHASES,
+        "phases": list(PHASE_LABELS.items()),
     }
 
 

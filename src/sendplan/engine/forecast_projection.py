@@ -1,10 +1,10 @@
-"""Places and money from a caseload forecast: pure Python, no Django, no database.
+"""Places and money from one area's demand: the gap and the high-needs spend, by scenario.
 
-The engine forecasts plans; this module turns one area's forecast into what a commissioner
-plans with: plans by need x phase x year, the learners who need a specialist place against
-the area's own specialist places (the gap), and the high-needs spend by placement type, for
-the baseline and for each scenario. Everything here is arithmetic the tests can check by
-hand: spend = placements x unit cost, gap = demand - capacity.
+The forecast gives plans; this module turns one area's :class:`Demand` into what a
+commissioner plans with: the learners who need a specialist place against the area's own
+specialist places (the gap), and the high-needs spend by placement type, for the baseline
+and for each scenario. Everything here is arithmetic the tests check by hand: spend =
+placements x unit cost, gap = demand - capacity (ADR 0107).
 
 The gap counts every learner whose placement is specialist (resourced provision or an SEN
 unit, a special school, an independent or non-maintained special school) as needing a
@@ -16,93 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from sendplan.engine.codes import PHASES as CODE_PHASES
-
-#: (key, label, the engine's age band): the SEN2 age bands named as education phases.
-PHASES: tuple[tuple[str, str, str], ...] = (
-    ("early_years", "Early years (under 5)", "Under 5"),
-    ("primary", "Primary (5 to 10)", "5 to 10"),
-    ("secondary", "Secondary (11 to 15)", "11 to 15"),
-    ("post16", "Post-16 (16 to 19)", "16 to 19"),
-    ("post19", "Post-19 (20 to 25)", "20 to 25"),
-)
-PHASE_KEYS = tuple(p[0] for p in PHASES)
-PHASE_LABELS = {p[0]: p[1] for p in PHASES}
-#: The ages each phase covers, inclusive, for spreading a strand's places over phases.
-PHASE_AGES: dict[str, tuple[int, int]] = dict(CODE_PHASES)
-#: The placement types commissioners plan by, in the order every table shows them.
-PLACEMENTS: tuple[tuple[str, str], ...] = (
-    ("mainstream", "Mainstream school"),
-    ("resourced", "Resourced provision or SEN unit"),
-    ("special", "Special school (maintained, academy or free)"),
-    ("independent", "Independent or non-maintained special school"),
-    ("fe", "Further education and post-16 providers"),
-    ("other", "Other (alternative provision, educated elsewhere, not known)"),
-)
-PLACEMENT_KEYS = tuple(p[0] for p in PLACEMENTS)
-PLACEMENT_LABELS = dict(PLACEMENTS)
-SPECIALIST = ("resourced", "special", "independent")
-
-
-@dataclass(frozen=True)
-class Band:
-    """A central (median) figure and its 80 % interval."""
-
-    median: float
-    lower: float
-    upper: float
-
-    def scaled(self, factor: float) -> Band:
-        return Band(self.median * factor, self.lower * factor, self.upper * factor)
-
-
-@dataclass(frozen=True)
-class Demand:
-    """One area's forecast, as the engine and the release files give it.
-
-    ``plans[(need, phase, year)]`` are plans by primary need and phase; ``shares[(need,
-    phase)]`` the share of those plans in each placement type at the origin.
-    """
-
-    la_code: str
-    la_name: str
-    origin_year: int
-    actuals: tuple[tuple[int, float], ...]
-    years: tuple[int, ...]
-    total: dict[int, Band]
-    plans: dict[tuple[str, str, int], Band]
-    shares: dict[tuple[str, str], dict[str, float]]
-
-    @property
-    def needs(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(n for n, _, _ in self.plans))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "la_code": self.la_code,
-            "la_name": self.la_name,
-            "origin_year": self.origin_year,
-            "actuals": [list(a) for a in self.actuals],
-            "years": list(self.years),
-            "total": {str(y): [b.median, b.lower, b.upper] for y, b in self.total.items()},
-            "plans": [[n, f, y, b.median, b.lower, b.upper] for (n, f, y), b in self.plans.items()],
-            "shares": [[n, f, s] for (n, f), s in self.shares.items()],
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Demand:
-        return cls(
-            la_code=data["la_code"],
-            la_name=data["la_name"],
-            origin_year=int(data["origin_year"]),
-            actuals=tuple((int(y), float(v)) for y, v in data["actuals"]),
-            years=tuple(int(y) for y in data["years"]),
-            total={int(y): Band(*v) for y, v in data["total"].items()},
-            plans={(n, f, int(y)): Band(m, lo, up) for n, f, y, m, lo, up in data["plans"]},
-            shares={(n, f): dict(s) for n, f, s in data["shares"]},
-        )
+from sendplan.engine.codes import PHASE_KEYS, PHASES
+from sendplan.engine.forecast_demand import PLACEMENT_KEYS, SPECIALIST, Band, Demand
 
 
 @dataclass(frozen=True)
@@ -144,6 +60,11 @@ class UnitCosts:
 
 @dataclass(frozen=True)
 class ScenarioSpec:
+    """A what-if the LA asks about: extra special or resourced places (for one need or
+    phase, or spread over the cells short of places), a share of independent placements moved
+    into local special schools, or a fixed yearly growth instead of the forecast's, from
+    ``start_year``."""
+
     key: str
     name: str
     special_places: float = 0
@@ -170,10 +91,12 @@ class Projection:
     spend_total: dict[int, Band]
 
     def gap(self, need: str, phase: str, year: int) -> float:
+        """Learners needing a specialist place minus the places, in one cell."""
         key = (need, phase, year)
         return self.demand[key] - self.capacity[key]
 
     def years(self) -> list[int]:
+        """The projected years, earliest first."""
         return sorted(self.total)
 
     def shortfall(self, year: int) -> float:
@@ -181,9 +104,11 @@ class Projection:
         return sum(max(self.demand[k] - self.capacity[k], 0.0) for k in self.demand if k[2] == year)
 
     def net_gap(self, year: int) -> float:
+        """The gap over all cells, surpluses offsetting shortages."""
         return sum(self.demand[k] - self.capacity[k] for k in self.demand if k[2] == year)
 
     def cumulative_spend(self, years: int) -> float:
+        """Central spend summed over the first ``years`` projected years."""
         chosen = self.years()[:years]
         return sum(self.spend_total[y].median for y in chosen)
 
@@ -196,6 +121,25 @@ def allocate_capacity(
     Over phases in proportion to the years of age it covers in each; over its designated
     needs (all needs when it has none) in proportion to the origin year's learners needing
     a specialist place, so an ASD-and-SLCN strand is shared as those learners are.
+
+    Parameters
+    ----------
+    strands
+        The register's local specialist places.
+    demand
+        The area's demand; only its needs and first year's specialist learners are used.
+
+    Returns
+    -------
+    dict
+        ``(need, phase)`` -> places, for every need of ``demand`` and every phase.
+
+    Examples
+    --------
+    >>> d = _example_demand()
+    >>> capacity = allocate_capacity([StrandPlaces("special", 5, 15, 33.0)], d)
+    >>> capacity[("ASD", "primary")], capacity[("ASD", "secondary")], capacity[("ASD", "post16")]
+    (18.0, 15.0, 0.0)
     """
     first = demand.years[0]
     weight = {
@@ -210,7 +154,7 @@ def allocate_capacity(
         if span <= 0 or not needs or strand.places <= 0:
             continue
         for phase in PHASE_KEYS:
-            lo, hi = PHASE_AGES[phase]
+            lo, hi = PHASES[phase]
             years = min(hi, strand.max_age) - max(lo, strand.min_age) + 1
             if years <= 0:
                 continue
@@ -271,6 +215,34 @@ def project(
     share of independent placements into local special schools, or replaces the growth.
     A new local place takes a learner from an independent place only while the cell is
     short of places (a learner placed independently by choice stays there).
+
+    Parameters
+    ----------
+    demand
+        The area's demand (:func:`~sendplan.engine.forecast_demand.area_demand`).
+    capacity
+        Local specialist places by (need, phase) (:func:`allocate_capacity`).
+    costs
+        Unit costs by placement type and transport per specialist learner.
+    new_provision
+        Places the LA has planned, each from its year.
+    growth_pct
+        A fixed yearly growth replacing the forecast's central path, or None.
+    scenario
+        The what-if to apply on top, or None for the baseline.
+
+    Returns
+    -------
+    Projection
+
+    Examples
+    --------
+    >>> d = _example_demand()
+    >>> capacity = allocate_capacity([StrandPlaces("special", 5, 10, 12.0)], d)
+    >>> costs = UnitCosts(per_place=dict.fromkeys(PLACEMENT_KEYS, 10_000.0), transport=1_000.0)
+    >>> p = project(demand=d, capacity=capacity, costs=costs)
+    >>> p.gap("ASD", "primary", 2026), p.shortfall(2026), p.spend_total[2026].median
+    (-2.0, 40.0, 1050000.0)
     """
     changes = list(new_provision)
     reduction = 0.0
@@ -347,3 +319,18 @@ def project(
         # uncertainty is the caseload's (breakdown quantiles would not add up).
         out.spend_total[year] = Band(spent, spent * scale_lo, spent * scale_up)
     return out
+
+
+def _example_demand() -> Demand:
+    """A one-need area for the examples: 20 plans in each phase, half of them in special
+    schools, forecast for 2026 only."""
+    return Demand(
+        la_code="E09000022",
+        la_name="Lambeth",
+        origin_year=2025,
+        actuals=((2025, 100.0),),
+        years=(2026,),
+        total={2026: Band(100.0, 90.0, 110.0)},
+        plans={("ASD", f, 2026): Band(20.0, 18.0, 22.0) for f in PHASE_KEYS},
+        shares={("ASD", f): {"mainstream": 0.5, "special": 0.5} for f in PHASE_KEYS},
+    )

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sendplan.sufficiency.projection import (
-    PHASE_KEYS,
-    PLACEMENT_KEYS,
-    SPECIALIST,
-    Band,
-    Demand,
+from sendplan.engine.codes import PHASE_KEYS
+from sendplan.engine.forecast_demand import PLACEMENT_KEYS, SPECIALIST, Band, Demand
+from sendplan.engine.forecast_projection import (
     PlaceChange,
     ScenarioSpec,
     StrandPlaces,
