@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sendplan.sufficiency",
     "sendplan.web",
     "sendplan.privacy",
+    "sendplan.home",
     "sendplan.demo",
 ]
 
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sendplan.web.context_processors.service",
+                "sendplan.home.context_processors.service",
             ],
             # Dates, times and ages in GOV.UK style on every page, without a {% load %}.
             "builtins": ["sendplan.web.templatetags.govuk"],
@@ -156,7 +157,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # Lock out by username and address together, never by address alone: a whole council

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from sendplan.home import views as home_views
+
 # The admin asks for a second factor even from staff already signed in to the service,
 # so it is no way round the service's own sign-in rules. django-otp documents swapping
 # the default site's class; it keeps every model the apps' admin.py registered.
@@ -10,7 +12,7 @@ admin.site.site_header = "SENDplan administration"
 admin.site.site_title = "SENDplan administration"
 
 urlpatterns = [
-    path("", include("sendplan.web.urls")),
+    path("", home_views.home, name="home"),
     path("account/", include("sendplan.accounts.urls")),
     path("learners/", include("sendplan.learners.urls")),
     path("places/", include("sendplan.provision.urls")),

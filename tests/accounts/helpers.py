@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendplan.accounts import services
 from sendplan.accounts.enrolment import IssuedLink
-from sendplan.web.access import PUBLIC, SECOND_FACTOR_VIEWS, access_of
+from sendplan.accounts.guards import PUBLIC, SECOND_FACTOR_VIEWS, access_of
 from tests.factories import PASSWORD
 
 SIGN_IN = reverse("accounts:sign-in")
@@ -19,7 +19,7 @@ CODE = reverse("accounts:second-factor")
 SET_UP = reverse("accounts:second-factor-set-up")
 RECOVERY = reverse("accounts:second-factor-recovery")
 NEEDS_LINK = reverse("accounts:second-factor-needs-link")
-HOME = reverse("web:home")
+HOME = reverse("home")
 
 
 def code_for(device: TOTPDevice) -> str:

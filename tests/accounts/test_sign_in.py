@@ -28,7 +28,7 @@ def test_right_password_signs_in_and_rotates_the_session(client, cast):
     before = client.session.session_key
     response = client.post(SIGN_IN, {"username": "caseworker", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:home")
+    assert response["Location"] == reverse("home")
     assert client.session.session_key != before
     assert int(client.session["_auth_user_id"]) == cast.caseworker.pk
 
@@ -70,13 +70,13 @@ def test_sign_in_follows_next_only_within_the_site(client, cast):
         SIGN_IN,
         {"username": "caseworker", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert away["Location"] == reverse("web:home")
+    assert away["Location"] == reverse("home")
 
 
 def test_signed_in_user_visiting_sign_in_goes_home(cast):
     response = cast.client_for(cast.caseworker).get(SIGN_IN)
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:home")
+    assert response["Location"] == reverse("home")
 
 
 def test_sign_in_refuses_other_methods(client, db):

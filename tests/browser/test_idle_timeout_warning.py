@@ -30,7 +30,7 @@ def test_the_warning_opens_takes_focus_and_lets_the_user_stay_signed_in(site, ca
         stay.click()
     assert answer.value.status == 204
     dialog.wait_for(state="hidden")
-    assert page.url == site.url("web:home")
+    assert page.url == site.url("home")
 
 
 def test_sign_out_in_the_warning_signs_out(site, cast, settings):

@@ -55,7 +55,7 @@ def test_a_caseworker_sets_up_an_app_then_signs_in_with_a_code(site, cast, setti
     assert len(codes) == 10
     site.assert_accessible()
     site.follow(site.page.get_by_role("button", name="I have saved my recovery codes"))
-    assert site.page.url == site.url("web:home")
+    assert site.page.url == site.url("home")
 
     site.follow(site.page.get_by_role("button", name="Sign out"))
     site.sign_in("caseworker")
@@ -74,7 +74,7 @@ def test_a_caseworker_sets_up_an_app_then_signs_in_with_a_code(site, cast, setti
     assert "You have 9 recovery codes left." in site.page.locator("#codes-left").inner_text()
     site.assert_accessible()
     site.follow(site.page.get_by_role("button", name="Continue"))
-    assert site.page.url == site.url("web:home")
+    assert site.page.url == site.url("home")
 
 
 def test_a_used_set_up_link_says_so(site, cast, settings):

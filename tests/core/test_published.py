@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import zipfile
 
+from sendplan.accounts.access import local_area_for
 from sendplan.accounts.models import Organisation, Role
 from sendplan.core.published import (
     RELEASE,
     Area,
-    local_area_for,
     published_timeliness,
 )
 from tests.core.published_files import (

@@ -4,7 +4,7 @@ from django.urls import reverse
 from sendplan.accounts.models import Organisation, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-HOME = reverse("web:home")
+HOME = reverse("home")
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 from sendplan.accounts.access import standing_for
-from sendplan.web.navigation import navigation_for
+from sendplan.home.navigation import navigation_for
 
 
 def labels(user, path="/"):

@@ -20,7 +20,7 @@ def _check(response) -> None:
 @pytest.mark.parametrize(
     ("who", "page"),
     [
-        ("caseworker", "web:home"),
+        ("caseworker", "home"),
         ("caseworker", "learners:list"),
         ("caseworker", "learners:record"),
         ("caseworker", "casework:tray"),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from sendplan.web.access import (
+from sendplan.accounts.guards import (
     BEFORE_SECOND_FACTOR,
     PUBLIC,
     PUBLIC_VIEWS,
@@ -62,7 +62,7 @@ def test_public_views_are_exactly_the_allow_list():
 
 def test_the_walk_reaches_the_pages_it_guards():
     names = {name for _, name, _ in _routes()}
-    assert {"web:home", "learners:list", "learners:record", "learners:change"} <= names
+    assert {"home", "learners:list", "learners:record", "learners:change"} <= names
     assert "accounts:sign-in" in names
 
 

@@ -25,10 +25,12 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from sendplan.accounts.models import Membership, Organisation, Role, User
+from sendplan.core.published import Area
 
 
 class Scope(enum.Enum):
@@ -116,3 +118,22 @@ def standing_for(user: User) -> Standing:
         )
     user._sendplan_standing = standing  # type: ignore[attr-defined]
     return standing
+
+
+def local_area_for(user: User) -> Area | None:
+    """The council whose published figures the user's pages compare with, if known."""
+    standing = standing_for(user)
+    for organisation in standing.organisations:
+        if (
+            organisation.pk in standing.la_ids
+            and organisation.kind == Organisation.Kind.LOCAL_AUTHORITY
+            and organisation.code
+        ):
+            return Area(organisation.code, organisation.name)
+    code = settings.SENDPLAN_LA_CODE
+    if not code:
+        return None
+    named = Organisation.objects.filter(
+        kind=Organisation.Kind.LOCAL_AUTHORITY, code=code
+    ).values_list("name", flat=True)
+    return Area(code, named.first() or code)

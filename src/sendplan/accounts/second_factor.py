@@ -9,7 +9,7 @@ children's special-category records. Users with the admin flag need it whatever 
 demo signs in in one step, and settings refuse to start production with it off. The admin
 site asks for a code whatever the setting says (django-otp's OTPAdminSite).
 
-The check runs in :func:`sendplan.web.access.requires_access`, so every guarded page
+The check runs in :func:`sendplan.accounts.guards.requires_access`, so every guarded page
 refuses a session that has passed the password only; the pages below, and signing out,
 are the only ones such a session reaches. Setting up an app also needs a one-time set-up
 link from an administrator (``sendplan.accounts.enrolment``); without one, a user who has

@@ -22,7 +22,7 @@ from django_otp.models import Device
 from sendplan.accounts import enrolment, idle, second_factor, services
 from sendplan.accounts.enrolment import LinkState
 from sendplan.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
-from sendplan.web.access import before_second_factor, public, requires_access, signed_in
+from sendplan.accounts.guards import before_second_factor, public, requires_access, signed_in
 from sendplan.web.forms import error_summary
 
 # Outcomes of the second factor, by user id only: no names, usernames, tokens or codes.

@@ -4,8 +4,8 @@ A page that sets the service's own figures beside published ones shows the area'
 England's, or says plainly which is missing and why. It never shows another area's figures
 in their place, and no published figure is written into the code.
 
-The area is the signed-in user's council when their LA membership carries an ONS code, and
-otherwise the one the service is set up for (``SENDPLAN_LA_CODE``).
+Which area a user's pages compare with is ``accounts.access.local_area_for``: their own
+council, or the one the service is set up for (``SENDPLAN_LA_CODE``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-
-from sendplan.accounts.access import standing_for
-from sendplan.accounts.models import Organisation, User
 
 #: DfE's "Education, health and care plans" release, as published (every area of England),
 #: relative to the shared data folder; the forecasts read the same file.
@@ -35,25 +32,6 @@ ALL_PLANS = "All EHC plans issued"
 class Area:
     code: str  # ONS code, such as E09000022
     name: str
-
-
-def local_area_for(user: User) -> Area | None:
-    """The council whose published figures the user's pages compare with, if known."""
-    standing = standing_for(user)
-    for organisation in standing.organisations:
-        if (
-            organisation.pk in standing.la_ids
-            and organisation.kind == Organisation.Kind.LOCAL_AUTHORITY
-            and organisation.code
-        ):
-            return Area(organisation.code, organisation.name)
-    code = settings.SENDPLAN_LA_CODE
-    if not code:
-        return None
-    named = Organisation.objects.filter(
-        kind=Organisation.Kind.LOCAL_AUTHORITY, code=code
-    ).values_list("name", flat=True)
-    return Area(code, named.first() or code)
 
 
 @dataclass(frozen=True)

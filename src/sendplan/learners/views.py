@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
 from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied, StaleEdit
 from sendplan.learners.audit_queries import may_investigate_learner
@@ -36,7 +37,6 @@ from sendplan.learners.selectors import (
     may_search_by_upn,
 )
 from sendplan.learners.services import audit_record, learner_update
-from sendplan.web.access import has_a_role, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 

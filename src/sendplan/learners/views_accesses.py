@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from sendplan.accounts.guards import requires_access
 from sendplan.accounts.models import User
 from sendplan.learners.audit_queries import (
     ACCESS_LOG_DETAIL,
@@ -30,7 +31,6 @@ from sendplan.learners.audit_queries import (
 )
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.web.access import requires_access
 from sendplan.web.forms import DATE_PARTS, GovukDateField, error_summary
 from sendplan.web.paging import PER_PAGE, page_links
 from sendplan.web.spreadsheets import to_csv

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.accounts.access import standing_for
+from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
 from sendplan.core.dates import govuk_date
 from sendplan.core.errors import Http404, PermissionDenied
@@ -45,7 +46,6 @@ from sendplan.planning.services import (
 from sendplan.planning.suitable import suitable_places as suitable_places_for
 from sendplan.planning.tasks import PLANNING
 from sendplan.provision.models import ProvisionStrand
-from sendplan.web.access import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 from sendplan.web.spreadsheets import Table, to_csv, to_xlsx

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from sendplan.accounts.guards import professional, requires_access, signed_in_user
 from sendplan.engine import NEED_CODES
 from sendplan.provision.forms import RegisterFilterForm
 from sendplan.provision.models import Setting
 from sendplan.provision.selectors import ORDERS, setting_for_user, setting_list
-from sendplan.web.access import professional, requires_access, signed_in_user
 from sendplan.web.paging import page_links
 
 PAGE_SIZE = 50

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
 from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
 from sendplan.sufficiency import selectors, services
@@ -31,7 +32,6 @@ from sendplan.sufficiency.report import (
 )
 from sendplan.sufficiency.runs import forecast_run_request
 from sendplan.sufficiency.tasks import FORECAST
-from sendplan.web.access import la_staff, requires_access, signed_in_user
 from sendplan.web.spreadsheets import to_csv, to_xlsx
 
 

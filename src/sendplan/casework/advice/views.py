@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sendplan.accounts.guards import professional, requires_access, signed_in_user
 from sendplan.accounts.models import User
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.forms import AdviceForm
@@ -29,7 +30,6 @@ from sendplan.casework.plans.models import Section
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.web.access import professional, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 

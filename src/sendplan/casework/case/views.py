@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sendplan.accounts.guards import la_staff, professional, requires_access, signed_in_user
 from sendplan.casework.case import forms as case_forms
 from sendplan.casework.case import services as case_services
 from sendplan.casework.case.models import Case
@@ -37,7 +38,6 @@ from sendplan.core.errors import PermissionDenied
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
-from sendplan.web.access import la_staff, professional, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.family import services as family_services
 from sendplan.casework.family.forms import FamilyCommentForm, FamilyViewsForm
@@ -25,7 +26,6 @@ from sendplan.core.errors import StaleEdit
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.web.access import has_a_role, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 
 #: Section A question pages: (field, first-person heading, hint).

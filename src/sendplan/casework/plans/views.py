@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.access import standing_for
+from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.accounts.models import User
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.errors import StaleEdit, TransitionRefused
@@ -60,7 +61,6 @@ from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.web.access import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 
 

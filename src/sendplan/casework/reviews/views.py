@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.casework import clock
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Plan
@@ -28,7 +29,6 @@ from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.web.access import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 

@@ -23,6 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
+from sendplan.accounts.access import local_area_for
+from sendplan.accounts.guards import la_staff, requires_access
 from sendplan.accounts.models import User
 from sendplan.casework.case.models import Stage
 from sendplan.casework.tray import selectors as tray_selectors
@@ -36,10 +38,9 @@ from sendplan.casework.tray.selectors import (
     timeliness,
 )
 from sendplan.core.dates import govuk_date
-from sendplan.core.published import TimelinessComparison, local_area_for, published_timeliness
+from sendplan.core.published import TimelinessComparison, published_timeliness
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
-from sendplan.web.access import la_staff, requires_access
 from sendplan.web.paging import PER_PAGE, page_links
 from sendplan.web.spreadsheets import Cell, Table, to_csv
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from sendplan.accounts.access import standing_for
-from sendplan.web.navigation import navigation_for
+from sendplan.home.navigation import navigation_for
 
 
 def service(request: HttpRequest) -> dict[str, object]:

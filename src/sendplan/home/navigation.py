@@ -25,7 +25,7 @@ class NavItem:
 def navigation_for(standing: Standing, path: str) -> list[NavItem]:
     """The links for this user, the one whose section holds ``path`` marked active."""
     roles = standing.roles
-    links: list[tuple[str, str]] = [("Home", "web:home")]
+    links: list[tuple[str, str]] = [("Home", "home")]
     if standing.is_family:
         links.append(("Your children" if Role.PARENT in roles else "Your record", "learners:list"))
         links.append(("Plans and requests", "casework:family-home"))
