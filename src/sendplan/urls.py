@@ -3,6 +3,13 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from sendplan.home import views as home_views
+from sendplan.learners import urls as learner_urls
+
+# The learner pages, with the record page that gathers every app's part of the record.
+learner_pages = [
+    path("<int:pk>/", home_views.learner_record_page, name="record"),
+    *learner_urls.urlpatterns,
+]
 
 # The admin asks for a second factor even from staff already signed in to the service,
 # so it is no way round the service's own sign-in rules. django-otp documents swapping
@@ -14,7 +21,7 @@ admin.site.site_title = "SENDplan administration"
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("account/", include("sendplan.accounts.urls")),
-    path("learners/", include("sendplan.learners.urls")),
+    path("learners/", include((learner_pages, learner_urls.app_name))),
     path("places/", include("sendplan.provision.urls")),
     path("sufficiency/", include("sendplan.sufficiency.urls")),
     path("cases/", include("sendplan.casework.urls")),

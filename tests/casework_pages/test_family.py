@@ -188,7 +188,7 @@ def test_parent_of_a_young_person_may_read_but_not_comment(cast):
         form = client.get(case_url(case, "family-comments"))
         post = client.post(case_url(case, "family-comments"), {"text": "x", "finished": "no"})
     assert page.status_code == 200
-    assert "The decisions about the plan are now theirs" in page.content.decode()
+    assert "so the decisions about the plan are theirs" in page.content.decode()
     assert form.status_code == 403 and post.status_code == 403
     assert not FamilyComment.objects.exists()
 

@@ -1,7 +1,13 @@
+import datetime as dt
+
 import pytest
 
+from sendplan.casework.case import services as case_services
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans import services as plan_services
 from sendplan.core.errors import Http404
 from sendplan.learners.selectors import learner_for_user, learners_visible_to
+from tests.casework.conftest import DRAFT, at, make_case
 
 
 def visible(cast, user):
@@ -30,8 +36,6 @@ def test_parent_sees_only_their_own_child(cast):
 
 
 def test_ended_involvement_ends_access(cast):
-    import datetime as dt
-
     cast.learner.involvements.filter(user=cast.health).update(ended_on=dt.date(2025, 1, 1))
     assert visible(cast, cast.health) == set()
 
@@ -47,24 +51,20 @@ def test_outsider_gets_404(cast):
         learner_for_user(cast.other_health, cast.learner.pk)
 
 
-def test_setting_consulted_on_a_draft_sees_the_learner_until_the_case_closes(cast):
-    import datetime as dt
-
-    from sendplan.casework.case.models import Case, Stage
-    from sendplan.casework.plans.models import Consultation
-
+def test_setting_consulted_on_a_draft_sees_the_learner_until_the_day_the_case_ends(cast):
     other_setting = cast.other_senco.memberships.get().organisation.setting
-    assert visible(cast, cast.other_senco) == set()
-    case = Case.objects.create(
-        learner=cast.other_learner, received_on=dt.date(2026, 1, 5), source="parent",
-        caseworker=cast.caseworker, stage=Stage.CONSULTING,
-    )  # fmt: skip
-    Consultation.objects.create(
-        case=case, setting=other_setting, sent_on=dt.date(2026, 3, 2),
-        response_due_on=dt.date(2026, 3, 17),
-    )  # fmt: skip
-    assert visible(cast, cast.other_senco) == {cast.other_learner.pk}
-    Case.objects.filter(pk=case.pk).update(
-        stage=Stage.CLOSED, closed_on=dt.date(2026, 4, 1), closed_reason="Withdrawn by the family"
-    )
-    assert visible(cast, cast.other_senco) == set()
+    with at(DRAFT):
+        case = make_case(cast, Stage.CONSULTING, learner=cast.other_learner)
+        assert visible(cast, cast.other_senco) == set()
+        plan_services.consultation_send(
+            case_id=case.pk, setting_id=other_setting.pk, sent_on=DRAFT, changed_by=cast.caseworker
+        )
+        assert visible(cast, cast.other_senco) == {cast.other_learner.pk}
+    ends = DRAFT + dt.timedelta(days=20)
+    with at(ends):
+        case_services.case_withdraw(
+            case_id=case.pk, withdrawn_on=ends, reason="Moved away", changed_by=cast.caseworker
+        )
+        assert visible(cast, cast.other_senco) == {cast.other_learner.pk}  # to the end of the day
+    with at(ends + dt.timedelta(days=1)):
+        assert visible(cast, cast.other_senco) == set()

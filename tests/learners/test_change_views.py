@@ -153,7 +153,7 @@ def test_stale_save_names_who_changed_it(cast):
         learner_id=cast.learner.pk,
         expected_version=1,
         changed_by=cast.la_colleague,
-        postcode="SW9 8EH",
+        changes={"postcode": "SW9 8EH"},
     )
     response = cast.client_for(cast.caseworker).post(
         _change(cast), _form(cast.learner, postcode="SE11 5QY", version="1")
@@ -172,3 +172,15 @@ def test_opening_the_change_form_is_audited_as_a_read(cast):
         "view_record",
         cast.learner,
     )
+
+
+def test_the_service_refuses_fields_that_are_not_editable(cast):
+    with pytest.raises(ValueError, match="responsible_la_id"):
+        learner_update(
+            learner_id=cast.learner.pk,
+            expected_version=1,
+            changed_by=cast.caseworker,
+            changes={"postcode": "SW9 8EH", "responsible_la_id": cast.other_la.pk},
+        )
+    cast.learner.refresh_from_db()
+    assert cast.learner.responsible_la_id == cast.la.pk and cast.learner.postcode != "SW9 8EH"

@@ -6,8 +6,11 @@ import pytest
 from django.urls import reverse
 
 from sendplan.accounts.models import Organisation, Role
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans import services as plan_services
 from sendplan.learners.fields import ROLE_FIELD_GROUPS, FieldGroup
 from sendplan.learners.models import AuditEvent, Consent, Involvement
+from tests.casework.conftest import DRAFT, at, make_case
 from tests.factories import InvolvementFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 NHS = "4857773457"
@@ -165,19 +168,13 @@ def test_la_staff_and_the_family_see_every_involvement(full, who):
 
 
 def test_a_setting_consulted_on_a_draft_sees_school_identifiers_not_health(full):
-    from sendplan.casework.case.models import Case, Stage
-    from sendplan.casework.plans.models import Consultation
-
     other_setting = full.other_senco.memberships.get().organisation.setting
-    case = Case.objects.create(
-        learner=full.learner, received_on=dt.date(2026, 1, 5), source="parent",
-        caseworker=full.caseworker, stage=Stage.CONSULTING,
-    )  # fmt: skip
-    Consultation.objects.create(
-        case=case, setting=other_setting, sent_on=dt.date(2026, 3, 2),
-        response_due_on=dt.date(2026, 3, 17),
-    )  # fmt: skip
-    response = _page(full, full.other_senco)
+    with at(DRAFT):
+        case = make_case(full, Stage.CONSULTING)
+        plan_services.consultation_send(
+            case_id=case.pk, setting_id=other_setting.pk, sent_on=DRAFT, changed_by=full.caseworker
+        )
+        response = _page(full, full.other_senco)
     assert _shown(response) == EXPECTED["senco"]
     assert "485 777 3457" not in response.content.decode()
 

@@ -1,28 +1,15 @@
-"""Who may see what: the one place the roles turn into scopes.
+"""Who a signed-in user is: their standing (the roles, LAs and settings of their memberships
+open today), computed once per request, and the council whose figures their pages compare
+with.
 
-Scopes (Caldicott: minimum necessary, and only while a relationship lasts):
-
-``ALL_IN_LA``
-    LA caseworkers, managers and administrators see every learner their LA is
-    responsible for.
-``SETTING``
-    Setting staff see learners placed at their setting now, or whose case involves
-    their setting (a consultation on naming it, an open setting involvement).
-``INVOLVED``
-    Health practitioners, social workers, educational psychologists, parents and
-    young people see learners with whom they personally have an open involvement.
-
-Editing a learner's record needs an open caseworker involvement, or the LA
-administrator role; everyone else who can see a record may only read it.
-Selectors apply these rules to querysets; access helpers apply them to one object.
-How much of a record each role then sees (minimum necessary fields) is the table in
-``sendplan.learners.fields`` (ADR 0110).
+What that standing lets them see and do for a learner is the access policy in
+``sendplan.learners.access``; which pages they may open at all, the view guards in
+``sendplan.accounts.guards``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,26 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sendplan.accounts.models import Membership, Organisation, Role, User
+from sendplan.core.models import open_on
 from sendplan.core.published import Area
-
-
-class Scope(enum.Enum):
-    ALL_IN_LA = "all_in_la"
-    SETTING = "setting"
-    INVOLVED = "involved"
-
-
-ROLE_SCOPES: dict[str, Scope] = {
-    Role.LA_CASEWORKER: Scope.ALL_IN_LA,
-    Role.LA_MANAGER: Scope.ALL_IN_LA,
-    Role.ADMIN: Scope.ALL_IN_LA,
-    Role.SETTING_STAFF: Scope.SETTING,
-    Role.HEALTH: Scope.INVOLVED,
-    Role.SOCIAL_WORKER: Scope.INVOLVED,
-    Role.EP: Scope.INVOLVED,
-    Role.PARENT: Scope.INVOLVED,
-    Role.YOUNG_PERSON: Scope.INVOLVED,
-}
 
 LA_ROLES = frozenset({Role.LA_CASEWORKER, Role.LA_MANAGER, Role.ADMIN})
 FAMILY_ROLES = frozenset({Role.PARENT, Role.YOUNG_PERSON})
@@ -86,8 +55,8 @@ class Standing:
 
 
 def active_memberships_filter(today: dt.date | None = None) -> Q:
-    today = today or timezone.localdate()
-    return Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    """Memberships open today (or on ``today``)."""
+    return open_on(today or timezone.localdate())
 
 
 def standing_for(user: User) -> Standing:

@@ -19,33 +19,27 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from sendplan.accounts.access import active_memberships_filter
-from sendplan.accounts.models import Membership, Role, User
+from sendplan.accounts.models import Role, User
 from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case
-from sendplan.core.dates import age_on, govuk_date
+from sendplan.core.dates import govuk_date
 from sendplan.core.tasks import email_enqueue
-from sendplan.learners.models import Involvement, Learner
+from sendplan.learners.access import (
+    family_recipients,
+    organisation_members,
+    works_for,
+)
+from sendplan.learners.models import Learner
 
 log = logging.getLogger(__name__)
 
 SUBJECT = "Update about an education, health and care plan"
-#: Rights in the EHC process pass from the parent to the young person at 16 (CFA 2014 s27 ff.;
-#: the brief's simplification of "over compulsory school age").
-YOUNG_PERSON_AGE = 16
 #: Roles that answer a request for advice addressed to an organisation with nobody named.
 ADVISER_ROLES = (Role.HEALTH, Role.SOCIAL_WORKER, Role.EP, Role.SETTING_STAFF)
-
-
-def rights_are_young_persons(learner: Learner, *, on: dt.date | None = None) -> bool:
-    """Whether the young person, not the parent, now makes the decisions (16 or over)."""
-    return age_on(learner.date_of_birth, on or timezone.localdate()) >= YOUNG_PERSON_AGE
 
 
 @dataclass(frozen=True)
@@ -59,34 +53,16 @@ class Notice:
     action: str = ""
 
 
-def family_recipients(learner: Learner, *, on: dt.date | None = None) -> list[User]:
-    """Who hears about a child's case: parents under 16, the young person from 16."""
-    on = on or timezone.localdate()
-    kind = (
-        Involvement.Kind.YOUNG_PERSON
-        if rights_are_young_persons(learner, on=on)
-        else Involvement.Kind.PARENT
-    )
-    open_now = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    return list(
-        User.objects.filter(
-            involvements__in=Involvement.objects.filter(open_now, learner=learner, kind=kind),
-            is_active=True,
-        )
-        .exclude(email="")
-        .distinct()
-    )
-
-
 def adviser_recipients(advice: AdviceRequest) -> list[User]:
     """The named practitioner, or everyone who answers for the organisation asked."""
     if advice.practitioner_id is not None:
         user = advice.practitioner
-        return [user] if user is not None and user.is_active and user.email else []
-    members = Membership.objects.filter(
-        active_memberships_filter(), organisation_id=advice.organisation_id, role__in=ADVISER_ROLES
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=members, is_active=True).exclude(email=""))
+        if user is None or not (user.is_active and user.email):
+            return []
+        # Only while they work for the organisation asked: a leaver hears nothing more.
+        return [user] if works_for(user, advice.organisation_id) else []
+    members = organisation_members(advice.organisation_id, roles=ADVISER_ROLES)
+    return list(members.exclude(email=""))
 
 
 def _sign_in_url() -> str:

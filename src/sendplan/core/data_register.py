@@ -315,7 +315,7 @@ REGISTER: tuple[Entry, ...] = (
     *fields("casework.AdviceSection", "section text", S, ADVICE),
     *fields(
         "casework.Consultation",
-        "setting sent_on response_due_on responded_on response reasons",
+        "setting sent_on response_due_on responded_on response reasons involvement",
         S,
         PLACEMENT,
     ),

@@ -1,7 +1,31 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Protocol
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+
+class Dated(Protocol):
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+def open_on(day: dt.date, *, prefix: str = "") -> Q:
+    """A dated relationship (a membership, an involvement, a placement) open on ``day``: it
+    began on or before the day and had not ended before it. ``prefix`` reaches the dates
+    through a relation (``"involvements__"``). The one definition; ``is_open_on`` is the
+    same rule for a row already loaded."""
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+    )
+
+
+def is_open_on(row: Dated, day: dt.date) -> bool:
+    """:func:`open_on` for one loaded row."""
+    return row.started_on <= day and (row.ended_on is None or row.ended_on >= day)
 
 
 class Tracked(models.Model):

@@ -42,6 +42,7 @@ from sendplan.demo.relationships import Showcase, choose_showcase, plan_relation
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
 from sendplan.learners.models import AuditEvent, Consent, Involvement, Learner, Need, Placement
 from sendplan.learners.selectors import learners_visible_to
+from sendplan.planning.models import PlanningRun
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
 
 DEFAULT_SEED = 20250116
@@ -112,8 +113,6 @@ def reset_demo() -> dict[str, int]:
     removed["cases"] = reset_casework(demo_learners)
     if la:
         # Planning runs propose places for demo learners and settings; they go first.
-        from sendplan.planning.models import PlanningRun
-
         removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     for name, model in (
         ("needs", Need),

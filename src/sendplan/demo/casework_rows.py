@@ -21,6 +21,8 @@ from sendplan.casework.plans.models import (
 )
 from sendplan.casework.reviews.models import Review
 from sendplan.demo.casework_data import AdviceSim, CaseSim
+from sendplan.learners.access import CONSULTED
+from sendplan.learners.models import Involvement
 
 if TYPE_CHECKING:
     from sendplan.accounts.models import Organisation, User
@@ -323,6 +325,23 @@ def _plans(
                 created_by=case_rows[k].caseworker, modified_by=case_rows[k].caseworker,
             )
         )  # fmt: skip
+    # Each consultation opens the setting's involvement, as the service does, ended when the
+    # case left consultation.
+    involvements = [
+        Involvement(
+            learner_id=c.case.learner_id, kind=Involvement.Kind.SETTING,
+            organisation_id=c.setting.organisation_id, reason=CONSULTED, started_on=c.sent_on,
+            ended_on=c.case.final_issued_on or c.case.closed_on,
+            created_by=c.created_by, modified_by=c.created_by,
+        )
+        for c in consultations
+        if c.setting.organisation_id is not None
+    ]  # fmt: skip
+    Involvement.objects.bulk_create(involvements)
+    opened = iter(involvements)
+    for c in consultations:
+        if c.setting.organisation_id is not None:
+            c.involvement = next(opened)
     Consultation.objects.bulk_create(consultations)
     return {
         "plans": len(plans),

@@ -44,7 +44,7 @@ from sendplan.demo.casework_rows import write_rows
 from sendplan.demo.learners_data import SyntheticLearner
 from sendplan.demo.people import weighted_sample
 from sendplan.demo.relationships import InvolvementPlan, Showcase
-from sendplan.learners.models import Learner
+from sendplan.learners.models import Involvement, Learner
 from sendplan.provision.models import Setting
 
 DEMO_CASEWORKER = "demo.caseworker"
@@ -104,8 +104,15 @@ def reset_casework(learners: QuerySet[Learner]) -> int:
         tribunals,
         Mediation.objects.filter(case__in=cases),
     ]
+    # The settings' access their consultations opened goes with them.
+    consulted = Involvement.objects.filter(
+        pk__in=list(
+            Involvement.objects.filter(consultation__case__in=cases).values_list("pk", flat=True)
+        )
+    )
     for queryset in steps:
         _raw(queryset)
+    _raw(consulted)
     # Versions point at reviews and at each other: clear the links, then delete.
     versions.update(based_on=None, review=None)
     for queryset in (versions, Review.objects.filter(plan__in=plans), plans, advice, cases):

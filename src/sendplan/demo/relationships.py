@@ -3,8 +3,8 @@
 Every learner has an EHC coordinator (and the setting they attend sees them by the placement);
 about 40 % have a health practitioner, 15 % a social worker and 30 % an educational
 psychologist, drawn with weights that follow the primary need (PMLD and PD learners see
-therapists more than SPLD learners do). Families of children under 16 are involved as an
-organisation; only a few parents have an account. A handful of "showcase" relationships tie
+therapists more than SPLD learners do). Families of children of compulsory school age are
+involved as an organisation; only a few parents have an account. A handful of "showcase" relationships tie
 the printed demo sign-ins to each other: the demo parent's child attends the demo SENCO's
 school and has the demo caseworker, health practitioner, social worker and EP.
 """
@@ -19,6 +19,7 @@ import numpy as np
 from sendplan.demo.learners_data import SyntheticLearner
 from sendplan.demo.people import PARENT_ACCOUNTS, StaffSpec, weighted_sample
 from sendplan.demo.placing import StrandSlot
+from sendplan.engine import compulsory_school_age_ends
 
 DEMO_CASEWORKER_CASES = 200
 
@@ -34,7 +35,7 @@ REASONS = {
     "social_care": "Social care advice and provision (sections D and H)",
     "ep": "Psychological advice (section K)",
     "parent": "Parent or carer",
-    "young_person": "The young person: rights in the plan are theirs from 16",
+    "young_person": "The young person: over compulsory school age, the decisions are theirs",
 }
 
 
@@ -121,7 +122,8 @@ def plan_relationships(
     as_at: dt.date,
     rng: np.random.Generator,
 ) -> tuple[list[InvolvementPlan], list[ConsentPlan], dict[int, str]]:
-    """Involvements, consents, and each learner's family organisation key (under 16 only)."""
+    """Involvements, consents, and each learner's family organisation key (children of
+    compulsory school age only)."""
     by_role: dict[str, list[StaffSpec]] = {}
     for member in staff:
         by_role.setdefault(member.organisation, []).append(member)
@@ -194,7 +196,8 @@ def plan_relationships(
             _random_since(rng, learners[i].plan_start, as_at, 2),
         )
 
-    # Families: an organisation per household of a child under 16 (siblings share one).
+    # Families: an organisation per household of a child of compulsory school age on the
+    # census day (under 16 on the 31 August before it), siblings sharing one.
     family_of: dict[int, str] = {}
     for x in learners:
         if x.age < 16:
@@ -239,7 +242,7 @@ def _consents(
         learner = learners[plan.learner]
         given_on = min(plan.started_on, as_at) - dt.timedelta(days=int(rng.integers(0, 30)))
         given_on = max(given_on, learner.date_of_birth)
-        age_then = (given_on - learner.date_of_birth).days / 365.25
-        given_by = "Young person" if age_then >= 16 else "Parent or carer"
+        young_person = given_on > compulsory_school_age_ends(learner.date_of_birth)
+        given_by = "Young person" if young_person else "Parent or carer"
         consents.append(ConsentPlan(plan.learner, purpose, given_by, given_on))
     return consents

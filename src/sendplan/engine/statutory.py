@@ -34,6 +34,7 @@ __all__ = [
     "add_working_days",
     "amended_plan_due",
     "appeal_due",
+    "compulsory_school_age_ends",
     "due",
     "is_on_time",
     "maximum_age_end",
@@ -294,6 +295,31 @@ def maximum_age_end(date_of_birth: date, *, age: int = 25) -> date:
     """
     birthday_year = date_of_birth.year + age
     return date(birthday_year + (1 if date_of_birth.month >= 8 else 0), 7, 31)
+
+
+def compulsory_school_age_ends(date_of_birth: date) -> date:
+    """The last day of compulsory school age: the school leaving date (the last Friday in
+    June) of the school year, 1 September to 31 August, in which the person turns 16.
+
+    From the next day they are a young person (CFA s83(2): over compulsory school age), and
+    the decisions about their plan are theirs, subject to their capacity (CFA s80). Basis:
+    Education Act 1996 s8(3)-(4); Education (School Leaving Date) Order 1997 (SI 1997/1970).
+    Not in the statutory reference; the Mental Capacity Act test is a person's, not a date's.
+
+    Examples
+    --------
+    >>> compulsory_school_age_ends(date(2010, 3, 14))  # turns 16 in March 2026
+    datetime.date(2026, 6, 26)
+    >>> compulsory_school_age_ends(date(2010, 7, 20))  # turns 16 in the summer holidays
+    datetime.date(2026, 6, 26)
+    >>> compulsory_school_age_ends(date(2010, 9, 1))  # turns 16 on the first day of a year
+    datetime.date(2027, 6, 25)
+    """
+    sixteenth = date_of_birth.year + 16
+    # The school year holding the 16th birthday ends in June of this year.
+    leaving_year = sixteenth + (1 if (date_of_birth.month, date_of_birth.day) >= (9, 1) else 0)
+    last_of_june = date(leaving_year, 6, 30)
+    return last_of_june - timedelta(days=(last_of_june.weekday() - 4) % 7)
 
 
 def _deadline(key: str, due_date: date) -> Deadline:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
-
 from sendplan.accounts.models import User
-from sendplan.learners.models import Involvement, Learner
+from sendplan.learners.access import coordinating
+from sendplan.learners.models import Learner
 from sendplan.learners.selectors import learners_visible_to
 
 
@@ -22,17 +20,9 @@ class HomeSummary:
 
 def home_summary(*, fetched_by: User, family: bool) -> HomeSummary:
     """Counts for the home page, all within what the user may already see."""
-    today = timezone.localdate()
     visible = learners_visible_to(fetched_by=fetched_by)
-    coordinating = Involvement.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today),
-        learner=OuterRef("pk"),
-        user=fetched_by,
-        kind=Involvement.Kind.CASEWORKER,
-        started_on__lte=today,
-    )
     return HomeSummary(
         visible_count=visible.count(),
-        caseload_count=visible.filter(Exists(coordinating)).count(),
+        caseload_count=visible.filter(coordinating(fetched_by)).count(),
         family_learners=tuple(visible.order_by("given_name")[:10]) if family else (),
     )

@@ -1,15 +1,22 @@
-"""The home page for each role: what each person comes for, one section per role held."""
+"""The pages that bring the sections together: each person's home page (one section per
+role held) and each learner's record (every app's part of it that the viewer may see)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sendplan.accounts.access import FAMILY_ROLES, standing_for
-from sendplan.accounts.guards import requires_access, signed_in
+from sendplan.accounts.guards import has_a_role, requires_access, signed_in, signed_in_user
 from sendplan.accounts.models import Role
+from sendplan.casework.case.selectors import cases_of_learner
 from sendplan.home.selectors import home_summary
+from sendplan.learners.audit_queries import may_investigate_learner
+from sendplan.learners.models import AuditEvent
+from sendplan.learners.selectors import learner_for_user, learner_record
+from sendplan.learners.services import audit_record
 
 
 @requires_access(signed_in)
@@ -27,4 +34,29 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home/home.html",
         {"roles": roles, "role_labels": dict(Role.choices), "summary": summary},
+    )
+
+
+@requires_access(has_a_role)
+@require_GET
+def learner_record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    learner, can_edit = learner_for_user(user, pk)
+    record = learner_record(learner=learner, viewer=user)
+    # Which groups were shown, so "who saw this NHS number" can be answered later.
+    shown = ", ".join(sorted(record["shown"]))
+    audit_record(
+        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner, detail=f"shown: {shown}"
+    )
+    cases = cases_of_learner(learner=learner, fetched_by=user, today=timezone.localdate())
+    return render(
+        request,
+        "home/learner_record.html",
+        # The record's "learner" is its identity basics only, not the model.
+        {
+            "can_edit": can_edit,
+            "cases": cases,
+            "may_investigate": may_investigate_learner(learner=learner, user=user),
+            **record,
+        },
     )

@@ -22,7 +22,7 @@ parent or carer and the young person. "Own" involvements are those of the viewer
 organisations (their own among them) plus the EHC coordinator, everyone's point of contact.
 
 Groups come from the roles that actually relate the user to *this* learner (see
-``learners.selectors.roles_relating``): a nurse who is also a parent sees her own child's
+``learners.access.roles_relating``): a nurse who is also a parent sees her own child's
 whole record, and only the health groups of a patient's.
 """
 

@@ -1,8 +1,8 @@
 """Reads of learners, always on behalf of a user (``fetched_by``).
 
 Every list, page and export of learners goes through ``learners_visible_to``; the single
-record goes through ``learner_for_user``. Both apply the scopes in
-``sendplan.accounts.access``. How much of a record a user sees (minimum necessary fields)
+record goes through ``learner_for_user``. Both apply the access policy in
+``sendplan.learners.access``. How much of a record a user sees (minimum necessary fields)
 is the table in ``sendplan.learners.fields``, applied here by ``learner_record`` and
 ``learner_list``: templates only show what they are given.
 """
@@ -10,16 +10,17 @@ is the table in ``sendplan.learners.fields``, applied here by ``learner_record``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from sendplan.accounts.access import LA_ROLES, ROLE_SCOPES, Scope, Standing, standing_for
-from sendplan.accounts.models import Role, User
+from sendplan.accounts.access import Standing, standing_for
+from sendplan.accounts.models import User
 from sendplan.core.errors import Http404
+from sendplan.core.models import open_on
+from sendplan.learners.access import learner_can_edit, roles_relating, visible_learners
 from sendplan.learners.fields import (
     INVOLVEMENT_ROLES,
     FieldGroup,
@@ -30,80 +31,12 @@ from sendplan.learners.fields import (
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 
 
-def _open(today: dt.date) -> Q:
-    return Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-
-
 def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> QuerySet[Learner]:
     """Every learner the user may see right now (not archived)."""
-    today = today or timezone.localdate()
-    standing = standing_for(fetched_by)
-    condition = _reach(fetched_by, standing, standing.roles, today)
-    return Learner.objects.filter(condition, archived_at__isnull=True)
-
-
-def _reach(
-    user: User,
-    standing: Standing,
-    roles: Collection[str],
-    today: dt.date,
-    *,
-    involvement_kinds: Collection[str] | None = None,
-) -> Q:
-    """The learners these of the user's roles relate them to, as one filter.
-
-    ``involvement_kinds`` narrows personal involvements to those kinds (None: any kind).
-    Relationship scopes are ``pk IN (subquery)`` filters rather than correlated EXISTS: both
-    databases evaluate them once, where OR-ed EXISTS made SQLite visit every learner.
-    """
-    scopes = {s for role in roles if (s := ROLE_SCOPES.get(role)) is not None}
-    condition: Q = Q(pk__in=[])
-    if Scope.ALL_IN_LA in scopes:
-        condition |= Q(responsible_la_id__in=standing.la_ids)
-    if Scope.SETTING in scopes and standing.setting_org_ids:
-        placed = Placement.objects.filter(
-            _open(today), setting__organisation_id__in=standing.setting_org_ids
-        )
-        involved = Involvement.objects.filter(
-            _open(today),
-            kind=Involvement.Kind.SETTING,
-            organisation_id__in=standing.setting_org_ids,
-        )
-        condition |= (
-            Q(pk__in=placed.values("learner_id"))
-            | Q(pk__in=involved.values("learner_id"))
-            | Q(pk__in=_consulting(standing).values("case__learner_id"))
-        )
-    if Scope.INVOLVED in scopes:
-        personal = Involvement.objects.filter(_open(today), user=user)
-        if involvement_kinds is not None:
-            personal = personal.filter(kind__in=list(involvement_kinds))
-        condition |= Q(pk__in=personal.values("learner_id"))
-    return condition
-
-
-def _consulting(standing: Standing) -> QuerySet[Any]:
-    """Open cases whose draft plan is out to one of the user's settings for consultation."""
-    # Imported here: casework builds on learners, not the other way round.
-    from sendplan.casework.case.models import Stage
-    from sendplan.casework.plans.models import Consultation
-
-    return Consultation.objects.filter(
-        case__closed_on__isnull=True,
-        case__stage__in=[Stage.DRAFTING, Stage.CONSULTING],
-        setting__organisation_id__in=standing.setting_org_ids,
+    on = today or timezone.localdate()
+    return Learner.objects.filter(
+        visible_learners(user=fetched_by, on=on), archived_at__isnull=True
     )
-
-
-def learner_can_edit(*, learner: Learner, user: User, today: dt.date | None = None) -> bool:
-    """Only the learner's caseworker (open involvement) or an LA administrator may edit."""
-    today = today or timezone.localdate()
-    standing = standing_for(user)
-    if Role.ADMIN in standing.roles and learner.responsible_la_id in standing.la_ids:
-        return True
-    return learner.involvements.filter(
-        _open(today), kind=Involvement.Kind.CASEWORKER, user=user
-    ).exists()
 
 
 def learner_for_user(user: User, pk: int) -> tuple[Learner, bool]:
@@ -154,7 +87,7 @@ def _upn_reach(user: User, standing: Standing, today: dt.date) -> Q | None:
     if not roles:
         return None
     kinds = [kind for kind, role in INVOLVEMENT_ROLES.items() if role in roles]
-    return _reach(user, standing, roles, today, involvement_kinds=kinds)
+    return visible_learners(user=user, on=today, roles=roles, involvement_kinds=kinds)
 
 
 def learner_list(*, fetched_by: User, query: LearnerQuery | None = None) -> QuerySet[Learner]:
@@ -191,56 +124,11 @@ def learner_list(*, fetched_by: User, query: LearnerQuery | None = None) -> Quer
         prefetches.append(
             Prefetch(
                 "placements",
-                queryset=Placement.objects.filter(_open(today)).select_related("setting"),
+                queryset=Placement.objects.filter(open_on(today)).select_related("setting"),
                 to_attr="current_placements",
             )
         )
     return queryset.prefetch_related(*prefetches).order_by("family_name", "given_name", "id")
-
-
-def _is_open(row: Placement | Involvement, today: dt.date) -> bool:
-    return row.started_on <= today and (row.ended_on is None or row.ended_on >= today)
-
-
-def roles_relating(
-    *,
-    learner: Learner,
-    viewer: User,
-    involvements: list[Involvement],
-    placements: list[Placement],
-    today: dt.date,
-) -> frozenset[str]:
-    """Which of the viewer's roles give them this learner, by the same rules as the scopes.
-
-    ``involvements`` and ``placements`` are all of the learner's, already loaded for the page;
-    only a setting's consultation may need one more query.
-    """
-    standing = standing_for(viewer)
-    roles: set[str] = set()
-    if learner.responsible_la_id in standing.la_ids:
-        roles |= standing.roles & LA_ROLES
-    if Role.SETTING_STAFF in standing.roles and standing.setting_org_ids:
-        at_setting = any(
-            _is_open(p, today) and p.setting.organisation_id in standing.setting_org_ids
-            for p in placements
-        ) or any(
-            _is_open(i, today)
-            and i.kind == Involvement.Kind.SETTING
-            and i.organisation_id in standing.setting_org_ids
-            for i in involvements
-        )
-        if at_setting or _consulting(standing).filter(case__learner_id=learner.pk).exists():
-            roles.add(Role.SETTING_STAFF)
-    for involvement in involvements:
-        role = INVOLVEMENT_ROLES.get(involvement.kind)
-        if (
-            involvement.user_id == viewer.pk
-            and _is_open(involvement, today)
-            and role in standing.roles
-            and ROLE_SCOPES.get(role) is Scope.INVOLVED
-        ):
-            roles.add(role)
-    return frozenset(roles)
 
 
 @dataclass(frozen=True)
@@ -277,7 +165,7 @@ def learner_record(
         viewer=viewer,
         involvements=involvements,
         placements=placements,
-        today=today,
+        on=today,
     )
     groups = groups_for_roles(roles)
     record: dict[str, Any] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import transaction
 
 from sendplan.accounts.models import User
@@ -16,22 +18,43 @@ def audit_record(
     return AuditEvent.objects.create(user=user, action=action, learner=learner, detail=detail[:200])
 
 
+#: The details of a learner's record that may be changed here; anything else (the
+#: responsible LA, archiving, audit columns) has its own service or none.
+EDITABLE_FIELDS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "upn",
+        "uln",
+        "nhs_number",
+        "postcode",
+        "lsoa_code",
+    }
+)
+
+
 @transaction.atomic
 def learner_update(
-    *, learner_id: int, expected_version: int, changed_by: User, **fields: object
+    *, learner_id: int, expected_version: int, changed_by: User, changes: Mapping[str, object]
 ) -> Learner:
-    """Change a learner's details, refusing the save if someone else saved since it was read.
+    """Change a learner's details (only :data:`EDITABLE_FIELDS`), refusing the save if someone
+    else saved since it was read.
 
     The row is locked while the version is compared, so two saves of the same version
     cannot both succeed; the history table records every accepted change.
     """
+    refused = sorted(set(changes) - EDITABLE_FIELDS)
+    if refused:
+        raise ValueError(f"These learner fields cannot be changed here: {', '.join(refused)}")
     # Lock the row alone: FOR UPDATE cannot reach the nullable side of a join on PostgreSQL.
     learner = Learner.objects.select_for_update().get(pk=learner_id)
     if learner.version != expected_version:
         # A separate query after the lock: the join cannot be part of FOR UPDATE.
         who = learner.modified_by.display_name if learner.modified_by else "someone else"
         raise StaleEdit(changed_by=who, changed_at=learner.modified_at)
-    for name, value in fields.items():
+    for name, value in changes.items():
         setattr(learner, name, value)
     learner.modified_by = changed_by
     learner.version = expected_version + 1

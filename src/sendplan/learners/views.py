@@ -1,4 +1,5 @@
-"""Learner search, list, record and the caseworker's "Change details" page.
+"""Learner search, list and the caseworker's "Change details" page (the record page, which
+brings in every app's part of the record, is ``home.views.learner_record_page``).
 
 Each view parses, calls a selector or service, and renders. Which learners a user sees
 is decided by ``learners.selectors``; every page that shows learners writes an audit
@@ -14,13 +15,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
 from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied, StaleEdit
-from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.forms import (
     LearnerDetailsForm,
     LearnerSearchForm,
@@ -32,7 +31,6 @@ from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.selectors import (
     learner_for_user,
     learner_list,
-    learner_record,
     list_field_groups,
     may_search_by_upn,
 )
@@ -92,34 +90,6 @@ def learner_search(request: HttpRequest) -> HttpResponse:
 
 
 @requires_access(has_a_role)
-@require_GET
-def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = signed_in_user(request)
-    learner, can_edit = learner_for_user(user, pk)
-    record = learner_record(learner=learner, viewer=user)
-    # Which groups were shown, so "who saw this NHS number" can be answered later.
-    shown = ", ".join(sorted(record["shown"]))
-    audit_record(
-        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner, detail=f"shown: {shown}"
-    )
-    # Imported here: casework builds on learners, not the other way round.
-    from sendplan.casework.case.selectors import cases_of_learner
-
-    cases = cases_of_learner(learner=learner, fetched_by=user, today=timezone.localdate())
-    return render(
-        request,
-        "learners/record.html",
-        # The record's "learner" is its identity basics only, not the model.
-        {
-            "can_edit": can_edit,
-            "cases": cases,
-            "may_investigate": may_investigate_learner(learner=learner, user=user),
-            **record,
-        },
-    )
-
-
-@requires_access(has_a_role)
 @require_http_methods(["GET", "POST"])
 def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
@@ -141,7 +111,7 @@ def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
             learner_id=learner.pk,
             expected_version=form.cleaned_data["version"],
             changed_by=user,
-            **form.changes(),
+            changes=form.changes(),
         )
     except StaleEdit as stale:
         return _stale_page(request, pk, form, stale)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sendplan.core.dates import govuk_date
+from sendplan.core.models import open_on
 from sendplan.learners.models import Learner, Placement
 from sendplan.provision.models import ProvisionStrand, Setting
 
@@ -105,9 +106,7 @@ class CohortDefinition:
 
 def open_placements(today: dt.date) -> QuerySet[Placement]:
     """Placements open on ``today``."""
-    return Placement.objects.filter(started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-    )
+    return Placement.objects.filter(open_on(today))
 
 
 def cohort_queryset(

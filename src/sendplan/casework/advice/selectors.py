@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from sendplan.accounts.access import active_memberships_filter, standing_for
-from sendplan.accounts.models import Membership, User
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import User
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import OPEN_STAGES
 from sendplan.casework.plans.models import Section
 from sendplan.core.errors import Http404
+from sendplan.learners.access import organisation_ids
 
 
 def advice_requests_for(
@@ -25,12 +26,7 @@ def advice_requests_for(
     organisation with nobody named. LA staff see those of their LA's learners.
     """
     standing = standing_for(fetched_by)
-    org_ids = Membership.objects.filter(active_memberships_filter(), user=fetched_by).values_list(
-        "organisation_id", flat=True
-    )
-    condition = Q(practitioner=fetched_by) | Q(
-        practitioner__isnull=True, organisation_id__in=list(org_ids)
-    )
+    condition = addressed_to(fetched_by)
     if standing.is_la_staff:
         condition |= Q(case__learner__responsible_la_id__in=standing.la_ids)
     queryset = AdviceRequest.objects.filter(condition, case__learner__archived_at__isnull=True)
@@ -46,11 +42,11 @@ def advice_requests_for(
 
 
 def addressed_to(user: User) -> Q:
-    """Requests naming this user, or naming nobody at an organisation they belong to now."""
-    org_ids = Membership.objects.filter(active_memberships_filter(), user=user).values(
-        "organisation_id"
+    """Requests asked of an organisation the user works for now, naming them or nobody: a
+    practitioner who has left the organisation asked no longer sees a request naming them."""
+    return Q(organisation_id__in=organisation_ids(user)) & (
+        Q(practitioner=user) | Q(practitioner__isnull=True)
     )
-    return Q(practitioner=user) | Q(practitioner__isnull=True, organisation_id__in=org_ids)
 
 
 def is_addressed_to(user: User, advice: AdviceRequest) -> bool:

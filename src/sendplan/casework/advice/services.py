@@ -32,6 +32,7 @@ from sendplan.casework.case.services import DateChecks, lock_case, require_stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Section
 from sendplan.core.dates import govuk_date, govuk_time
+from sendplan.learners.access import works_for
 
 
 @transaction.atomic
@@ -55,6 +56,9 @@ def advice_request(
     checks = DateChecks()
     checks.past("requested_on", requested_on, "of the request for advice")
     checks.not_before("requested_on", requested_on, case.decision_on, "the decision to assess")
+    if practitioner is not None and not works_for(practitioner, organisation_id, on=requested_on):
+        # Naming someone is what lets them read the child's details and send the advice.
+        checks.add("practitioner", "Choose someone who works for the organisation asked")
     if kind == AdviceRequest.Kind.PFA and not clock.pfa_applies(
         case.learner.date_of_birth, on=requested_on
     ):

@@ -23,8 +23,9 @@ from sendplan.casework.deadlines import (
     deadlines_for,
 )
 from sendplan.core.errors import Http404
+from sendplan.learners.access import learner_can_edit
 from sendplan.learners.models import Learner
-from sendplan.learners.selectors import learner_can_edit, learners_visible_to
+from sendplan.learners.selectors import learners_visible_to
 
 
 def case_for_user(user: User, pk: int) -> tuple[Case, bool]:

@@ -22,7 +22,7 @@ from sendplan.casework.case.models import OPEN_STAGES, TERMINAL_STAGES, Case, Ca
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Plan
 from sendplan.core.dates import govuk_date
-from sendplan.learners.models import Learner
+from sendplan.learners.models import Involvement, Learner
 
 
 def today() -> dt.date:
@@ -216,6 +216,7 @@ def _end(case: Case, *, to: str, on: dt.date, reason: str, changed_by: User) -> 
     case.closed_on, case.closed_reason = on, reason
     move(case, to, changed_by=changed_by)
     save(case, changed_by=changed_by)
+    consultations_end(case, on=on, changed_by=changed_by)
     Plan.objects.filter(case=case, status=Plan.Status.DRAFTING).update(
         status=Plan.Status.WITHDRAWN, modified_by=changed_by
     )
@@ -328,3 +329,17 @@ def exception_update(
     record.family_told_on = family_told_on or record.family_told_on
     save(record, changed_by=changed_by)
     return record
+
+
+def consultations_end(case: Case, *, on: dt.date, changed_by: User) -> int:
+    """End the settings' access that consulting them on the draft gave, once the case leaves
+    consultation (the final plan issued, or the request ended). Returns how many ended."""
+    open_ones = Involvement.objects.filter(
+        consultation__case=case, ended_on__isnull=True
+    ).select_for_update()
+    ended = 0
+    for involvement in open_ones:
+        involvement.ended_on = max(on, involvement.started_on)
+        save(involvement, changed_by=changed_by)
+        ended += 1
+    return ended

@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.deadlines import CaseDeadline, case_queryset, deadlines_for
-from sendplan.casework.family.services import family_may_act
-from sendplan.casework.notifications import rights_are_young_persons
 from sendplan.casework.plans.models import PlanVersion
 from sendplan.casework.steps import (
     FAMILY_STAGES,
@@ -26,7 +23,8 @@ from sendplan.casework.steps import (
     family_timeline,
 )
 from sendplan.core.errors import Http404
-from sendplan.learners.models import Involvement, Learner
+from sendplan.learners.access import family_learners, family_may_act, rights_are_young_persons
+from sendplan.learners.models import Learner
 
 
 @dataclass
@@ -65,21 +63,11 @@ class FamilyCase:
         return self.appeal_by is not None and self.today <= self.appeal_by
 
 
-def _family_learners(user: User, today: dt.date) -> QuerySet[Learner]:
-    open_now = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-    involved = Involvement.objects.filter(
-        open_now,
-        user=user,
-        kind__in=[Involvement.Kind.PARENT, Involvement.Kind.YOUNG_PERSON],
-    ).values("learner_id")
-    return Learner.objects.filter(pk__in=involved, archived_at__isnull=True)
-
-
 def family_cases(*, fetched_by: User, today: dt.date | None = None) -> list[tuple[Learner, Case]]:
     """The latest case of each child this user is family for (two queries)."""
     today = today or timezone.localdate()
     cases = (
-        Case.objects.filter(learner__in=_family_learners(fetched_by, today))
+        Case.objects.filter(learner__in=family_learners(fetched_by, on=today))
         .select_related("learner")
         .order_by("learner__given_name", "learner_id", "-received_on", "-id")
     )
@@ -120,7 +108,7 @@ def family_case(user: User, case_id: int, *, today: dt.date | None = None) -> Fa
     today = today or timezone.localdate()
     case = (
         case_queryset()
-        .filter(pk=case_id, learner__in=_family_learners(user, today))
+        .filter(pk=case_id, learner__in=family_learners(user, on=today))
         .select_related("caseworker")
         .first()
     )

@@ -4,37 +4,21 @@ holds the rights for the learner on the day.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from sendplan.accounts.models import User
-from sendplan.casework import notifications
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.case.services import lock_case, save
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion
-from sendplan.learners.models import Involvement, Learner
+from sendplan.learners.access import family_may_act
 
 #: Section A fields a family writes, in the order the question pages ask them.
 FAMILY_VIEW_FIELDS = ("views", "interests", "aspirations")
-
-
-def family_may_act(user: User, learner: Learner, *, on: dt.date | None = None) -> bool:
-    """Whether this user speaks for the family: a parent under 16, the young person from 16."""
-    on = on or timezone.localdate()
-    kind = (
-        Involvement.Kind.YOUNG_PERSON
-        if notifications.rights_are_young_persons(learner, on=on)
-        else Involvement.Kind.PARENT
-    )
-    open_now = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    return Involvement.objects.filter(open_now, learner=learner, user=user, kind=kind).exists()
 
 
 def _draft_of(case: Case) -> PlanVersion | None:
@@ -57,7 +41,9 @@ def family_comment_give(
     """
     case = lock_case(case_id)
     if not family_may_act(given_by, case.learner):
-        raise PermissionDenied("Only the parent, or the young person from 16, may comment.")
+        raise PermissionDenied(
+            "Only the parent, or the young person once over compulsory school age, may comment."
+        )
     if case.stage != Stage.CONSULTING:
         raise TransitionRefused("There is no draft plan waiting for your comments.")
     if not text.strip():
@@ -88,7 +74,9 @@ def family_views_give(
         raise ValueError(f"not a section A field: {field}")
     case = Case.objects.select_related("learner").get(pk=case_id)
     if not family_may_act(given_by, case.learner):
-        raise PermissionDenied("Only the parent, or the young person from 16, may write this.")
+        raise PermissionDenied(
+            "Only the parent, or the young person once over compulsory school age, may write this."
+        )
     if case.stage not in (Stage.DRAFTING, Stage.CONSULTING):
         raise TransitionRefused("The plan is not being written at the moment.")
     draft = _draft_of(case)

@@ -30,6 +30,15 @@ class Consultation(Tracked):
     responded_on = models.DateField(null=True, blank=True)
     response = models.CharField(max_length=20, choices=Response.choices, blank=True)
     reasons = models.TextField(blank=True)
+    # The setting's access to the learner while the draft is out to it (learners.access):
+    # opened by the consultation, ended when the case leaves consultation.
+    involvement = models.OneToOneField(
+        "learners.Involvement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultation",
+    )
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

@@ -26,7 +26,8 @@ from sendplan.casework.plans.models import (
     Section,
 )
 from sendplan.core.errors import Http404
-from sendplan.learners.selectors import learner_can_edit, learners_visible_to
+from sendplan.learners.access import learner_can_edit
+from sendplan.learners.selectors import learners_visible_to
 
 
 def plan_version_detail(*, fetched_by: User, version_id: int) -> PlanVersion:

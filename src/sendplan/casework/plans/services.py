@@ -14,7 +14,14 @@ from sendplan.accounts.models import User
 from sendplan.casework import clock, notifications
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case, Stage
-from sendplan.casework.case.services import DateChecks, lock_case, move, require_stage, save
+from sendplan.casework.case.services import (
+    DateChecks,
+    consultations_end,
+    lock_case,
+    move,
+    require_stage,
+    save,
+)
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.plans.models import (
     Consultation,
@@ -27,6 +34,8 @@ from sendplan.casework.plans.models import (
 )
 from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
+from sendplan.learners.access import CONSULTED
+from sendplan.learners.models import Involvement
 from sendplan.provision.models import Setting
 
 
@@ -47,11 +56,25 @@ def consultation_send(
     checks.raise_if_any()
     if Consultation.objects.filter(case=case, setting_id=setting_id).exists():
         raise TransitionRefused("This setting has already been consulted on this case.")
+    setting = Setting.objects.get(pk=setting_id)
+    # Being consulted is the setting's relationship with the learner (learners.access); a
+    # setting with no organisation in the service has no staff to give it to.
+    involvement = None
+    if setting.organisation_id is not None:
+        involvement = Involvement(
+            learner=case.learner,
+            kind=Involvement.Kind.SETTING,
+            organisation_id=setting.organisation_id,
+            reason=CONSULTED,
+            started_on=sent_on,
+        )
+        save(involvement, changed_by=changed_by, created=True)
     consultation = Consultation(
         case=case,
-        setting=Setting.objects.get(pk=setting_id),
+        setting=setting,
         sent_on=sent_on,
         response_due_on=clock.consultation_due(sent_on),
+        involvement=involvement,
     )
     save(consultation, changed_by=changed_by, created=True)
     return consultation
@@ -349,6 +372,7 @@ def _issue_first(
     case.final_issued_on = issued_on
     move(case, Stage.FINAL_ISSUED, changed_by=changed_by)
     save(case, changed_by=changed_by)
+    consultations_end(case, on=issued_on, changed_by=changed_by)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from sendplan.accounts.models import User
 from sendplan.core.dates import govuk_date
 from sendplan.demo.build import DEFAULT_SEED, PARTNERSHIP_NAME, build_demo, reset_demo
 from sendplan.demo.calibration import LA_CODE
@@ -63,8 +64,6 @@ class Command(BaseCommand):
                 f"Deleted the demo partnership ({removed.get('learners', 0)} learners)."
             )
             return
-        from sendplan.accounts.models import User
-
         if not options["reset"] and User.objects.filter(username__startswith="demo.").exists():
             raise CommandError("A demo partnership is already built; run without --no-reset.")
         summary = build_demo(seed=options["seed"], as_at=as_at)

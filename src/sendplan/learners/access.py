@@ -1,0 +1,259 @@
+"""The access policy: whether a user may see, change or act for a learner on a given day, and
+who is told about a learner's case. Selectors, services, notifications, exports and the API
+all ask here; nothing else decides it.
+
+Access needs a relationship that is open on the day (``core.models.open_on``), and ends
+when the relationship ends (Caldicott: minimum necessary, and only while it lasts):
+
+``ALL_IN_LA``
+    LA caseworkers, managers and administrators see every learner their LA is responsible
+    for (their membership of the LA is open).
+``SETTING``
+    Setting staff see learners placed at their setting now, and learners with an open
+    setting involvement at it: the SENCO's own, or a consultation on naming the setting in a
+    draft plan, which the consultation opens and the end of the consultation closes.
+``INVOLVED``
+    Health practitioners, social workers, educational psychologists, parents and young
+    people see learners with whom they personally have an open involvement.
+
+Changing a learner's record needs an open caseworker involvement, or the LA administrator
+role; everyone else who may see a record may only read it. The family speaks for a child
+until the end of compulsory school age; from the next day the young person does
+(``rights_are_young_persons``). How much of a record each role sees is the table in
+``learners.fields`` (ADR 0110).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Collection
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sendplan.accounts.access import LA_ROLES, standing_for
+from sendplan.accounts.models import Membership, Role, User
+from sendplan.core.models import is_open_on, open_on
+from sendplan.engine import compulsory_school_age_ends
+from sendplan.learners.fields import INVOLVEMENT_ROLES
+from sendplan.learners.models import Involvement, Learner, Placement
+
+
+class Scope(enum.Enum):
+    ALL_IN_LA = "all_in_la"
+    SETTING = "setting"
+    INVOLVED = "involved"
+
+
+ROLE_SCOPES: dict[str, Scope] = {
+    Role.LA_CASEWORKER: Scope.ALL_IN_LA,
+    Role.LA_MANAGER: Scope.ALL_IN_LA,
+    Role.ADMIN: Scope.ALL_IN_LA,
+    Role.SETTING_STAFF: Scope.SETTING,
+    Role.HEALTH: Scope.INVOLVED,
+    Role.SOCIAL_WORKER: Scope.INVOLVED,
+    Role.EP: Scope.INVOLVED,
+    Role.PARENT: Scope.INVOLVED,
+    Role.YOUNG_PERSON: Scope.INVOLVED,
+}
+
+#: The reason recorded on the setting involvement a consultation opens.
+CONSULTED = "Consulted on naming the setting in a draft plan"
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+# Seeing a learner.
+
+
+def visible_learners(
+    *,
+    user: User,
+    on: dt.date,
+    roles: Collection[str] | None = None,
+    involvement_kinds: Collection[str] | None = None,
+) -> Q:
+    """The learners the user's roles (or only ``roles`` of them) relate them to on ``on``, as
+    one filter on Learner; archived learners are for the caller to leave out.
+
+    ``involvement_kinds`` narrows personal involvements to those kinds (None: any kind).
+    Relationship scopes are ``pk IN (subquery)`` filters rather than correlated EXISTS: both
+    databases evaluate them once, where OR-ed EXISTS made SQLite visit every learner.
+    """
+    standing = standing_for(user)
+    held = standing.roles if roles is None else roles
+    scopes = {s for role in held if (s := ROLE_SCOPES.get(role)) is not None}
+    condition: Q = Q(pk__in=[])
+    if Scope.ALL_IN_LA in scopes:
+        condition |= Q(responsible_la_id__in=standing.la_ids)
+    if Scope.SETTING in scopes and standing.setting_org_ids:
+        placed = Placement.objects.filter(
+            open_on(on), setting__organisation_id__in=standing.setting_org_ids
+        )
+        involved = Involvement.objects.filter(
+            open_on(on),
+            kind=Involvement.Kind.SETTING,
+            organisation_id__in=standing.setting_org_ids,
+        )
+        condition |= Q(pk__in=placed.values("learner_id")) | Q(pk__in=involved.values("learner_id"))
+    if Scope.INVOLVED in scopes:
+        personal = Involvement.objects.filter(open_on(on), user=user)
+        if involvement_kinds is not None:
+            personal = personal.filter(kind__in=list(involvement_kinds))
+        condition |= Q(pk__in=personal.values("learner_id"))
+    return condition
+
+
+def roles_relating(
+    *,
+    learner: Learner,
+    viewer: User,
+    involvements: Collection[Involvement],
+    placements: Collection[Placement],
+    on: dt.date,
+) -> frozenset[str]:
+    """Which of the viewer's roles give them this learner: :func:`visible_learners` for one
+    learner whose ``involvements`` and ``placements`` (all of them) are already loaded."""
+    standing = standing_for(viewer)
+    roles: set[str] = set()
+    if learner.responsible_la_id in standing.la_ids:
+        roles |= standing.roles & LA_ROLES
+    if Role.SETTING_STAFF in standing.roles and standing.setting_org_ids:
+        at_setting = any(
+            is_open_on(p, on) and p.setting.organisation_id in standing.setting_org_ids
+            for p in placements
+        ) or any(
+            is_open_on(i, on)
+            and i.kind == Involvement.Kind.SETTING
+            and i.organisation_id in standing.setting_org_ids
+            for i in involvements
+        )
+        if at_setting:
+            roles.add(Role.SETTING_STAFF)
+    for involvement in involvements:
+        role = INVOLVEMENT_ROLES.get(involvement.kind)
+        if (
+            involvement.user_id == viewer.pk
+            and is_open_on(involvement, on)
+            and role in standing.roles
+            and ROLE_SCOPES.get(role) is Scope.INVOLVED
+        ):
+            roles.add(role)
+    return frozenset(roles)
+
+
+# Changing a learner's record.
+
+
+def learner_can_edit(*, learner: Learner, user: User, on: dt.date | None = None) -> bool:
+    """Only the learner's caseworker (an open involvement) or an LA administrator may edit."""
+    on = _today(on)
+    standing = standing_for(user)
+    if Role.ADMIN in standing.roles and learner.responsible_la_id in standing.la_ids:
+        return True
+    return learner.involvements.filter(
+        open_on(on), kind=Involvement.Kind.CASEWORKER, user=user
+    ).exists()
+
+
+def coordinating(user: User, *, on: dt.date | None = None) -> Q:
+    """The learners this user is the caseworker for on the day, as a filter on Learner."""
+    ids = Involvement.objects.filter(
+        open_on(_today(on)), user=user, kind=Involvement.Kind.CASEWORKER
+    ).values("learner_id")
+    return Q(pk__in=ids)
+
+
+# The family: who speaks for the learner, and who hears about the case.
+
+
+def rights_are_young_persons(learner: Learner, *, on: dt.date | None = None) -> bool:
+    """Whether the young person, not the parent, makes the decisions on the day: from the
+    day after compulsory school age ends (CFA s83(2)). Capacity (CFA s80) is a judgement
+    about a person that a caseworker records, not a date this can work out."""
+    return _today(on) > compulsory_school_age_ends(learner.date_of_birth)
+
+
+def _family_kind(learner: Learner, on: dt.date) -> str:
+    if rights_are_young_persons(learner, on=on):
+        return Involvement.Kind.YOUNG_PERSON
+    return Involvement.Kind.PARENT
+
+
+def family_learners(user: User, *, on: dt.date | None = None) -> QuerySet[Learner]:
+    """The learners this user is a parent of, or is, with the involvement open on the day (a
+    parent of a young person still reads their case)."""
+    involved = Involvement.objects.filter(
+        open_on(_today(on)),
+        user=user,
+        kind__in=[Involvement.Kind.PARENT, Involvement.Kind.YOUNG_PERSON],
+    ).values("learner_id")
+    return Learner.objects.filter(pk__in=involved, archived_at__isnull=True)
+
+
+def family_may_act(user: User, learner: Learner, *, on: dt.date | None = None) -> bool:
+    """Whether this user speaks for the family on the day: a parent until compulsory school
+    age ends, the young person after it."""
+    on = _today(on)
+    return Involvement.objects.filter(
+        open_on(on), learner=learner, user=user, kind=_family_kind(learner, on)
+    ).exists()
+
+
+def family_recipients(learner: Learner, *, on: dt.date | None = None) -> list[User]:
+    """Who hears about a learner's case: whoever speaks for the family on the day, with an
+    email address and an active account."""
+    on = _today(on)
+    family = Involvement.objects.filter(
+        open_on(on), learner=learner, kind=_family_kind(learner, on)
+    )
+    return list(
+        User.objects.filter(involvements__in=family, is_active=True).exclude(email="").distinct()
+    )
+
+
+# Working for an organisation.
+
+
+def organisation_ids(user: User, *, on: dt.date | None = None) -> QuerySet[Membership, Any]:
+    """The organisations the user works for on the day, as a subquery of their ids."""
+    return Membership.objects.filter(open_on(_today(on)), user=user).values("organisation_id")
+
+
+def works_for(user: User, organisation_id: int, *, on: dt.date | None = None) -> bool:
+    """Whether the user's membership of the organisation is open on the day."""
+    return Membership.objects.filter(
+        open_on(_today(on)), user=user, organisation_id=organisation_id
+    ).exists()
+
+
+def organisation_members(
+    organisation_id: int, *, roles: Collection[str], on: dt.date | None = None
+) -> QuerySet[User]:
+    """The active users who hold one of ``roles`` at the organisation on the day."""
+    members = Membership.objects.filter(
+        open_on(_today(on)), organisation_id=organisation_id, role__in=list(roles)
+    ).values("user_id")
+    return User.objects.filter(pk__in=members, is_active=True)
+
+
+__all__ = [
+    "CONSULTED",
+    "ROLE_SCOPES",
+    "Scope",
+    "coordinating",
+    "family_learners",
+    "family_may_act",
+    "family_recipients",
+    "learner_can_edit",
+    "organisation_ids",
+    "organisation_members",
+    "rights_are_young_persons",
+    "roles_relating",
+    "visible_learners",
+    "works_for",
+]
