@@ -168,10 +168,10 @@ def test_a_case_is_hidden_from_people_not_involved_with_the_learner(cast, frozen
     case = make_case(cast)
     for outsider in (cast.other_health, cast.other_parent, cast.other_senco):
         with pytest.raises(Http404):
-            case_selectors.case_for_user(outsider, case.pk)
-    assert case_selectors.case_for_user(cast.caseworker, case.pk)[1] is True
-    assert case_selectors.case_for_user(cast.la_colleague, case.pk)[1] is False
-    assert case_selectors.case_for_user(cast.parent, case.pk)[1] is False
+            case_selectors.case_for_user(outsider, case.pk, purpose="test")
+    assert case_selectors.case_for_user(cast.caseworker, case.pk, purpose="test")[1] is True
+    assert case_selectors.case_for_user(cast.la_colleague, case.pk, purpose="test")[1] is False
+    assert case_selectors.case_for_user(cast.parent, case.pk, purpose="test")[1] is False
 
 
 def test_contributors_see_only_their_own_or_their_teams_unassigned_requests(

@@ -41,14 +41,14 @@ def test_ended_involvement_ends_access(cast):
 
 
 def test_only_the_caseworker_may_edit(cast):
-    assert learner_for_user(cast.caseworker, cast.learner.pk)[1] is True
-    assert learner_for_user(cast.la_colleague, cast.learner.pk)[1] is False
-    assert learner_for_user(cast.parent, cast.learner.pk)[1] is False
+    assert learner_for_user(cast.caseworker, cast.learner.pk, purpose="test")[1] is True
+    assert learner_for_user(cast.la_colleague, cast.learner.pk, purpose="test")[1] is False
+    assert learner_for_user(cast.parent, cast.learner.pk, purpose="test")[1] is False
 
 
 def test_outsider_gets_404(cast):
     with pytest.raises(Http404):
-        learner_for_user(cast.other_health, cast.learner.pk)
+        learner_for_user(cast.other_health, cast.learner.pk, purpose="test")
 
 
 def test_setting_consulted_on_a_draft_sees_the_learner_until_the_day_the_case_ends(cast):

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sendplan.accounts.models import User
 from sendplan.learners.access import coordinating
-from sendplan.learners.models import Learner
+from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.selectors import learners_visible_to
+from sendplan.learners.services import audit_record
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,14 @@ class HomeSummary:
 def home_summary(*, fetched_by: User, family: bool) -> HomeSummary:
     """Counts for the home page, all within what the user may already see."""
     visible = learners_visible_to(fetched_by=fetched_by)
+    named = tuple(visible.order_by("given_name")[:10]) if family else ()
+    if named:
+        # The page names them: a list of learners, audited with its count only.
+        audit_record(
+            user=fetched_by, action=AuditEvent.Action.LIST, detail=f"home page, {len(named)} named"
+        )
     return HomeSummary(
         visible_count=visible.count(),
         caseload_count=visible.filter(coordinating(fetched_by)).count(),
-        family_learners=tuple(visible.order_by("given_name")[:10]) if family else (),
+        family_learners=named,
     )

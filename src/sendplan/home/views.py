@@ -14,9 +14,7 @@ from sendplan.accounts.models import Role
 from sendplan.casework.case.selectors import cases_of_learner
 from sendplan.home.selectors import home_summary
 from sendplan.learners.audit_queries import may_investigate_learner
-from sendplan.learners.models import AuditEvent
-from sendplan.learners.selectors import learner_for_user, learner_record
-from sendplan.learners.services import audit_record
+from sendplan.learners.selectors import learner_record_for_user
 
 
 @requires_access(signed_in)
@@ -41,13 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def learner_record_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    learner, can_edit = learner_for_user(user, pk)
-    record = learner_record(learner=learner, viewer=user)
-    # Which groups were shown, so "who saw this NHS number" can be answered later.
-    shown = ", ".join(sorted(record["shown"]))
-    audit_record(
-        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner, detail=f"shown: {shown}"
-    )
+    record, can_edit, learner = learner_record_for_user(user, pk)
     cases = cases_of_learner(learner=learner, fetched_by=user, today=timezone.localdate())
     return render(
         request,

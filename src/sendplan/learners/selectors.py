@@ -29,6 +29,7 @@ from sendplan.learners.fields import (
     roles_with,
 )
 from sendplan.learners.models import Involvement, Learner, Need, Placement
+from sendplan.learners.services import audit_read
 
 
 def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> QuerySet[Learner]:
@@ -39,17 +40,35 @@ def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> Qu
     )
 
 
-def learner_for_user(user: User, pk: int) -> tuple[Learner, bool]:
-    """The learner with this id if the user may see it, and whether they may edit it.
-
-    Not visible: 404, which says nothing about whether the learner exists.
-    """
+def _visible_learner(user: User, pk: int) -> Learner:
     learner = (
         learners_visible_to(fetched_by=user).select_related("responsible_la").filter(pk=pk).first()
     )
     if learner is None:
         raise Http404("No learner found")
+    return learner
+
+
+def learner_for_user(user: User, pk: int, *, purpose: str) -> tuple[Learner, bool]:
+    """The learner with this id if the user may see it, and whether they may edit it; the
+    read is audited, ``purpose`` naming the page or step (no names or identifiers).
+
+    Not visible: 404, which says nothing about whether the learner exists.
+    """
+    learner = _visible_learner(user, pk)
+    audit_read(user=user, learner=learner, what=purpose)
     return learner, learner_can_edit(learner=learner, user=user)
+
+
+def learner_record_for_user(user: User, pk: int) -> tuple[dict[str, Any], bool, Learner]:
+    """The record page's content for the viewer (:func:`learner_record`), whether they may
+    edit it, and the learner; audited with the groups shown, so "who saw this NHS number"
+    can be answered later."""
+    learner = _visible_learner(user, pk)
+    record = learner_record(learner=learner, viewer=user)
+    shown = ", ".join(sorted(record["shown"]))
+    audit_read(user=user, learner=learner, what=f"shown: {shown}")
+    return record, learner_can_edit(learner=learner, user=user), learner
 
 
 @dataclass(frozen=True)

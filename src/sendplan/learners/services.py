@@ -18,6 +18,14 @@ def audit_record(
     return AuditEvent.objects.create(user=user, action=action, learner=learner, detail=detail[:200])
 
 
+def audit_read(*, user: User, learner: Learner, what: str, export: bool = False) -> AuditEvent:
+    """Record that ``user`` read ``learner``'s data (or took a copy, ``export``), and where
+    (``what``: the page or step, never a name or an identifier). The access helpers call this
+    as they return a learner's data, so a page cannot show a learner without it."""
+    action = AuditEvent.Action.EXPORT if export else AuditEvent.Action.VIEW_RECORD
+    return audit_record(user=user, action=action, learner=learner, detail=what)
+
+
 #: The details of a learner's record that may be changed here; anything else (the
 #: responsible LA, archiving, audit columns) has its own service or none.
 EDITABLE_FIELDS = frozenset(

@@ -93,13 +93,10 @@ def learner_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    learner, can_edit = learner_for_user(user, pk)
+    learner, can_edit = learner_for_user(user, pk, purpose="change details")
     if not can_edit:
         raise PermissionDenied
     if request.method == "GET":
-        audit_record(
-            user=user, action=AuditEvent.Action.VIEW_RECORD, learner=learner, detail="change form"
-        )
         form = LearnerDetailsForm(initial=LearnerDetailsForm.initial_for(learner))
         return _change_page(request, learner, form)
 
@@ -156,7 +153,9 @@ def _stale_page(
 ) -> HttpResponse:
     # Keep what the user typed, show what is saved now, and take the new version so that
     # saving again is a deliberate choice to replace the other person's change.
-    learner, _ = learner_for_user(signed_in_user(request), pk)
+    learner, _ = learner_for_user(
+        signed_in_user(request), pk, purpose="change details, saved since"
+    )
     data = request.POST.copy()
     data["version"] = str(learner.version)
     retry = LearnerDetailsForm(data)

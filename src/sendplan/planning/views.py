@@ -214,18 +214,11 @@ def _proposal_page(
     errors: list[dict[str, str]],
     status: int = 200,
 ) -> HttpResponse:
-    user = signed_in_user(request)
-    # The page shows the learner's placement now: a read of their record.
+    # The learner's placement now: part of the read the caller's learner_for_user audited.
     current = (
         Placement.objects.select_related("setting", "strand")
         .filter(learner_id=proposal.learner_id, ended_on__isnull=True)
         .first()
-    )
-    audit_record(
-        user=user,
-        action=AuditEvent.Action.VIEW_RECORD,
-        learner=learner,
-        detail=f"planning run {proposal.run_id} proposal {proposal.pk}",
     )
     difference = None
     if proposal.current_cost is not None:
@@ -255,7 +248,9 @@ def proposal_detail(request: HttpRequest, run_pk: int, pk: int) -> HttpResponse:
     """One proposal, the learner's placement now, and the named officer's decision on it."""
     user = signed_in_user(request)
     proposal = selectors.proposal_for_user(user, run_pk, pk)
-    learner, _can_edit = learner_for_user(user, proposal.learner_id)  # 404: not theirs
+    learner, _can_edit = learner_for_user(  # 404: not theirs
+        user, proposal.learner_id, purpose=f"planning run {proposal.run_id} proposal {proposal.pk}"
+    )
     if not selectors.may_decide(user=user, run=proposal.run):
         raise PermissionDenied
     if request.method == "GET":
@@ -332,7 +327,7 @@ def area_settings(request: HttpRequest) -> HttpResponse:
 def suitable_places(request: HttpRequest, learner_id: int) -> HttpResponse:
     """Ranked suitable places for one learner, with reasons, for section I of the plan."""
     user = signed_in_user(request)
-    learner, _can_edit = learner_for_user(user, learner_id)
+    learner, _can_edit = learner_for_user(user, learner_id, purpose="suitable places")
     standing = standing_for(user)
     if not standing.is_la_staff or learner.responsible_la_id not in standing.la_ids:
         raise PermissionDenied
@@ -341,12 +336,6 @@ def suitable_places(request: HttpRequest, learner_id: int) -> HttpResponse:
     kinds = tuple(wanted) or CohortDefinition(on=timezone.localdate()).kinds
     area = area_settings_for(learner.responsible_la)
     report = suitable_places_for(learner=learner, area=area, september=september, kinds=kinds)
-    audit_record(
-        user=user,
-        action=AuditEvent.Action.VIEW_RECORD,
-        learner=learner,
-        detail=f"suitable places, {len(report.rows)} settings",
-    )
     return render(
         request,
         "planning/suitable_places.html",

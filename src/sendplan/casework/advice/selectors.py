@@ -17,6 +17,7 @@ from sendplan.casework.case.models import OPEN_STAGES
 from sendplan.casework.plans.models import Section
 from sendplan.core.errors import Http404
 from sendplan.learners.access import organisation_ids
+from sendplan.learners.services import audit_read
 
 
 def advice_requests_for(
@@ -117,8 +118,9 @@ def advice_addressed_to(*, fetched_by: User, outstanding: bool) -> QuerySet[Advi
     ).order_by("-received_on", "-due_on", "-id")
 
 
-def advice_request_for_user(user: User, pk: int) -> tuple[AdviceRequest, bool]:
-    """One request and whether this user may send the advice.
+def advice_request_for_user(user: User, pk: int, *, purpose: str) -> tuple[AdviceRequest, bool]:
+    """One request and whether this user may send the advice; the read of the learner's
+    details is audited, ``purpose`` naming the page or step.
 
     Addressed to them: theirs. LA staff responsible for the learner: read only (they record
     posted advice from the case page). Anyone else: 404.
@@ -133,10 +135,13 @@ def advice_request_for_user(user: User, pk: int) -> tuple[AdviceRequest, bool]:
     if advice is None:
         raise Http404("No request found")
     if is_addressed_to(user, advice):
-        return advice, True
-    if advice.case.learner.responsible_la_id in standing_for(user).la_ids:
-        return advice, False
-    raise Http404("No request found")
+        may_send = True
+    elif advice.case.learner.responsible_la_id in standing_for(user).la_ids:
+        may_send = False
+    else:
+        raise Http404("No request found")
+    audit_read(user=user, learner=advice.case.learner, what=purpose)
+    return advice, may_send
 
 
 def advice_sections_given(advice: AdviceRequest) -> list[AdviceSection]:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.guards import professional, requires_access, signed_in_user
-from sendplan.accounts.models import User
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.forms import AdviceForm
 from sendplan.casework.advice.models import AdviceRequest
@@ -70,15 +69,6 @@ def _sections(advice: AdviceRequest) -> tuple[str, ...]:
 def _detail_url(advice: AdviceRequest, *, check: bool = False) -> str:
     url = reverse("casework:advice-detail", args=[advice.pk])
     return f"{url}?action=check" if check else url
-
-
-def _audit_read(user: User, advice: AdviceRequest) -> None:
-    audit_record(
-        user=user,
-        action=AuditEvent.Action.VIEW_RECORD,
-        learner=advice.case.learner,
-        detail="advice request",
-    )
 
 
 def _page(
@@ -148,12 +138,13 @@ def advice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     "send" sends that draft. Only those asked for the advice see a draft or may do any step.
     """
     user = signed_in_user(request)
-    advice, can_submit = advice_request_for_user(user, pk)
+    asked = request.GET.get("action") if request.method == "GET" else request.POST.get("action")
+    step = asked if asked in ("check", "save", "send") else "form"  # fixed words in the audit
+    advice, can_submit = advice_request_for_user(user, pk, purpose=f"advice request: {step}")
     sections = _sections(advice)
     if request.method == "GET":
         if request.GET.get("action") == "check":
             return _show_check(request, advice, can_submit, sections)
-        _audit_read(user, advice)
         initial = AdviceForm.initial_from(advice.draft) if can_submit else {}
         return _page(request, advice, can_submit, AdviceForm(initial=initial, sections=sections))
     if not can_submit:
@@ -194,7 +185,6 @@ def _show_check(
         return redirect(_detail_url(advice))
     if not AdviceForm(AdviceForm.initial_from(advice.draft), sections=sections).is_valid():
         return redirect(_detail_url(advice))
-    _audit_read(signed_in_user(request), advice)
     return _check_page(request, advice)
 
 
@@ -231,7 +221,7 @@ def _refused(
 @require_GET
 def advice_sent(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirmation with the reference, once the advice has been sent."""
-    advice, _ = advice_request_for_user(signed_in_user(request), pk)
+    advice, _ = advice_request_for_user(signed_in_user(request), pk, purpose="advice sent")
     if advice.received_on is None:
         return redirect("casework:advice-detail", pk=advice.pk)
     return render(request, "casework/contributors/sent.html", {"advice": advice})

@@ -26,14 +26,17 @@ from sendplan.core.errors import Http404
 from sendplan.learners.access import learner_can_edit
 from sendplan.learners.models import Learner
 from sendplan.learners.selectors import learners_visible_to
+from sendplan.learners.services import audit_read
 
 
-def case_for_user(user: User, pk: int) -> tuple[Case, bool]:
-    """The case if the user may see its learner, and whether they may change it (else 404)."""
+def case_for_user(user: User, pk: int, *, purpose: str) -> tuple[Case, bool]:
+    """The case if the user may see its learner, and whether they may change it (else 404);
+    the read is audited, ``purpose`` naming the page or step."""
     visible = learners_visible_to(fetched_by=user).filter(pk=OuterRef("learner_id"))
     case = case_queryset().filter(Exists(visible), pk=pk).first()
     if case is None:
         raise Http404("No case found")
+    audit_read(user=user, learner=case.learner, what=purpose)
     can_edit = case.caseworker_id == user.pk or learner_can_edit(learner=case.learner, user=user)
     return case, can_edit
 
@@ -41,7 +44,7 @@ def case_for_user(user: User, pk: int) -> tuple[Case, bool]:
 def case_with_deadlines(
     *, fetched_by: User, case_id: int, today: dt.date | None = None
 ) -> CaseWithDeadlines:
-    case, _ = case_for_user(fetched_by, case_id)
+    case, _ = case_for_user(fetched_by, case_id, purpose="case deadlines")
     return CaseWithDeadlines(case, deadlines_for(case, today=today or timezone.localdate()))
 
 

@@ -35,9 +35,7 @@ from sendplan.casework.steps import (
 )
 from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied
-from sendplan.learners.models import AuditEvent
 from sendplan.learners.selectors import learner_for_user
-from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
 
 
@@ -50,12 +48,9 @@ def _args(form: forms.Form) -> dict[str, Any]:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    case, can_edit = case_for_user(user, pk)
+    case, can_edit = case_for_user(user, pk, purpose="case page")
     today = timezone.localdate()
     deadlines = deadlines_for(case, today=today)
-    audit_record(
-        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=case.learner, detail="case page"
-    )
     advice = list(case.advice_requests.all())
     return render(
         request,
@@ -106,7 +101,7 @@ def case_action(
     if step is None:
         raise Http404("No such step")
     user = signed_in_user(request)
-    case, can_edit = case_for_user(user, pk)
+    case, can_edit = case_for_user(user, pk, purpose=f"case step: {step.slug}")
     if not can_edit:
         raise PermissionDenied
     item = _item_for(step, case, item_pk)
@@ -190,7 +185,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         learner_pk = int(request.POST.get("learner", ""))
     except ValueError:
         raise Http404("No learner found") from None
-    learner, can_edit = learner_for_user(user, learner_pk)
+    learner, can_edit = learner_for_user(user, learner_pk, purpose="record a request")
     if not can_edit:
         raise PermissionDenied
     step = RECORD_REQUEST

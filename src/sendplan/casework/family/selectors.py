@@ -25,6 +25,7 @@ from sendplan.casework.steps import (
 from sendplan.core.errors import Http404
 from sendplan.learners.access import family_learners, family_may_act, rights_are_young_persons
 from sendplan.learners.models import Learner
+from sendplan.learners.services import audit_read
 
 
 @dataclass
@@ -102,9 +103,12 @@ def _appeal_by(case: Case, decided: dt.date, about: tuple[str, ...]) -> dt.date:
     return clock.appeal_due(decision_on=decided, certificate_on=max(certificates, default=None))
 
 
-def family_case(user: User, case_id: int, *, today: dt.date | None = None) -> FamilyCase:
+def family_case(
+    user: User, case_id: int, *, purpose: str, today: dt.date | None = None
+) -> FamilyCase:
     """The family's view of one case: 404 unless the user is the child's parent or the young
-    person themself (a parent of a young person over 16 may still read it)."""
+    person themself (a parent of a young person may still read it). The read is audited,
+    ``purpose`` naming the page."""
     today = today or timezone.localdate()
     case = (
         case_queryset()
@@ -115,6 +119,7 @@ def family_case(user: User, case_id: int, *, today: dt.date | None = None) -> Fa
     if case is None:
         raise Http404("No case found")
     learner = case.learner
+    audit_read(user=user, learner=learner, what=purpose)
     deadlines = deadlines_for(case, today=today)
     stage = FAMILY_STAGES[case.stage]
     deadline = next((d for ident in stage.deadlines for d in deadlines if d.id == ident), None)

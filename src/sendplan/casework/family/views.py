@@ -24,8 +24,6 @@ from sendplan.casework.family.selectors import FamilyCase, family_case, family_c
 from sendplan.core.dates import govuk_time
 from sendplan.core.errors import StaleEdit
 from sendplan.learners.forms import add_service_errors
-from sendplan.learners.models import AuditEvent
-from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
 
 #: Section A question pages: (field, first-person heading, hint).
@@ -64,10 +62,7 @@ def family_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def family_case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    fc = family_case(user, case_id)
-    audit_record(
-        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=fc.learner, detail="family case"
-    )
+    fc = family_case(user, case_id, purpose="family case")
     return render(request, "casework/family/case.html", {"fc": fc})
 
 
@@ -76,12 +71,9 @@ def family_case_page(request: HttpRequest, case_id: int) -> HttpResponse:
 def family_draft_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """The draft plan, while it is out for comments."""
     user = signed_in_user(request)
-    fc = family_case(user, case_id)
+    fc = family_case(user, case_id, purpose="family draft")
     if fc.draft is None:
         raise Http404("No draft out for comments")
-    audit_record(
-        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=fc.learner, detail="family draft"
-    )
     draft = fc.draft
     return render(
         request,
@@ -97,7 +89,7 @@ def family_draft_page(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _acting(request: HttpRequest, case_id: int) -> FamilyCase:
-    fc = family_case(signed_in_user(request), case_id)
+    fc = family_case(signed_in_user(request), case_id, purpose="family form")
     if not fc.can_act:
         raise PermissionDenied
     return fc
@@ -150,7 +142,7 @@ def _comments_page(
 @requires_access(has_a_role)
 @require_GET
 def family_comments_sent(request: HttpRequest, case_id: int) -> HttpResponse:
-    fc = family_case(signed_in_user(request), case_id)
+    fc = family_case(signed_in_user(request), case_id, purpose="family comments sent")
     comments = list(FamilyComment.objects.filter(case=fc.case).order_by("-given_on", "-id")[:1])
     if not comments:
         return redirect("casework:family-case", case_id=fc.case.pk)
@@ -184,7 +176,11 @@ def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
         except StaleEdit as stale:
             # Keep what they typed; take the new lock so saving again is a deliberate choice.
             data = request.POST.copy()
-            fresh = family_draft(family_case(signed_in_user(request), case_id))
+            fresh = family_draft(
+                family_case(
+                    signed_in_user(request), case_id, purpose="family section A, saved since"
+                )
+            )
             data["lock"] = str(fresh.lock if fresh else 0)
             retry = FamilyViewsForm(data)
             retry.is_valid()

@@ -28,6 +28,7 @@ from sendplan.casework.plans.models import (
 from sendplan.core.errors import Http404
 from sendplan.learners.access import learner_can_edit
 from sendplan.learners.selectors import learners_visible_to
+from sendplan.learners.services import audit_read
 
 
 def plan_version_detail(*, fetched_by: User, version_id: int) -> PlanVersion:
@@ -66,8 +67,11 @@ def _outcomes() -> QuerySet:  # type: ignore[type-arg]
 ROW_SECTIONS = (*NEED_SECTIONS, Section.E, *PROVISION_SECTIONS)
 
 
-def plan_for_user(user: User, plan_id: int) -> tuple[Plan, bool]:
-    """The plan if the user may see its learner (else 404), and whether they may change it.
+def plan_for_user(
+    user: User, plan_id: int, *, purpose: str, export: bool = False
+) -> tuple[Plan, bool]:
+    """The plan if the user may see its learner (else 404), and whether they may change it;
+    the read (or the copy taken, ``export``) is audited, ``purpose`` naming the page.
 
     Only LA staff who are the case's caseworker, or who may edit the learner, may change it.
     """
@@ -79,6 +83,7 @@ def plan_for_user(user: User, plan_id: int) -> tuple[Plan, bool]:
     )
     if plan is None:
         raise Http404("No plan found")
+    audit_read(user=user, learner=plan.learner, what=purpose, export=export)
     if not standing_for(user).is_la_staff:
         return plan, False
     mine = plan.case is not None and plan.case.caseworker_id == user.pk

@@ -59,14 +59,7 @@ from sendplan.casework.plans.selectors import (
 from sendplan.core.dates import govuk_date, govuk_time
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.forms import add_service_errors
-from sendplan.learners.models import AuditEvent
-from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
-
-
-def _audit(user: User, plan: Plan, detail: str, *, export: bool = False) -> None:
-    action = AuditEvent.Action.EXPORT if export else AuditEvent.Action.VIEW_RECORD
-    audit_record(user=user, action=action, learner=plan.learner, detail=detail)
 
 
 def _version_page(
@@ -74,7 +67,6 @@ def _version_page(
 ) -> HttpResponse:
     user = signed_in_user(request)
     version = version_for_user(fetched_by=user, plan=plan, number=number)
-    _audit(user, plan, f"plan version {version.number}")
     draft = draft_of(plan) if can_edit else None
     return render(
         request,
@@ -98,7 +90,7 @@ def _version_page(
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan as it stands: the latest issued version (or the draft before first issue)."""
-    plan, can_edit = plan_for_user(signed_in_user(request), plan_id)
+    plan, can_edit = plan_for_user(signed_in_user(request), plan_id, purpose="plan")
     number = current_version_number(fetched_by=signed_in_user(request), plan=plan)
     return _version_page(request, plan, can_edit, number, current=True)
 
@@ -106,7 +98,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 @requires_access(has_a_role)
 @require_GET
 def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
-    plan, can_edit = plan_for_user(signed_in_user(request), plan_id)
+    user = signed_in_user(request)
+    plan, can_edit = plan_for_user(user, plan_id, purpose=f"plan version {number}")
     return _version_page(request, plan, can_edit, number, current=False)
 
 
@@ -115,9 +108,8 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
 def version_history(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Every version, newest first: who issued it and when, and a link to what changed."""
     user = signed_in_user(request)
-    plan, can_edit = plan_for_user(user, plan_id)
+    plan, can_edit = plan_for_user(user, plan_id, purpose="plan history")
     versions = list(versions_for(fetched_by=user, plan=plan))
-    _audit(user, plan, f"plan history, {len(versions)} versions")
     previous = {v.number: versions[i + 1].number for i, v in enumerate(versions[:-1])}
     return render(
         request,
@@ -141,7 +133,7 @@ def _number(request: HttpRequest, name: str) -> int | None:
 def version_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
     """What changed between two versions (``?from=1&to=2``; numbers only in the query)."""
     user = signed_in_user(request)
-    plan, can_edit = plan_for_user(user, plan_id)
+    plan, can_edit = plan_for_user(user, plan_id, purpose="plan versions compared")
     numbers = [v.number for v in versions_for(fetched_by=user, plan=plan)]
     new_number = _number(request, "to") or (numbers[0] if numbers else None)
     older = [n for n in numbers if new_number is not None and n < new_number]
@@ -150,7 +142,6 @@ def version_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
         raise Http404("Two different versions are needed to compare")
     old = version_for_user(fetched_by=user, plan=plan, number=old_number)
     new = version_for_user(fetched_by=user, plan=plan, number=new_number)
-    _audit(user, plan, f"plan versions {old.number} and {new.number} compared")
     changes = compare_versions(plan_sections(old), plan_sections(new))
     return render(
         request,
@@ -172,9 +163,8 @@ def version_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
 def version_print(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """The version laid out for paper: no navigation, print styles from a class on <body>."""
     user = signed_in_user(request)
-    plan, _ = plan_for_user(user, plan_id)
+    plan, _ = plan_for_user(user, plan_id, purpose=f"plan version {number} printed", export=True)
     version = version_for_user(fetched_by=user, plan=plan, number=number)
-    _audit(user, plan, f"plan version {version.number} printed", export=True)
     return render(
         request,
         "casework/plan/print.html",
@@ -194,11 +184,10 @@ def version_print(request: HttpRequest, plan_id: int, number: int) -> HttpRespon
 def version_pdf(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """The PDF of an issued version. Drafts have none: they are not the plan yet."""
     user = signed_in_user(request)
-    plan, _ = plan_for_user(user, plan_id)
+    plan, _ = plan_for_user(user, plan_id, purpose=f"plan version {number} PDF", export=True)
     version = version_for_user(fetched_by=user, plan=plan, number=number)
     if version.status != PlanVersion.Status.ISSUED:
         raise Http404("Only an issued plan has a PDF")
-    _audit(user, plan, f"plan version {version.number} PDF", export=True)
     content = plan_pdf(plan_sections(version))
     response = HttpResponse(content, content_type="application/pdf")
     # A neutral file name: no learner name or identifier leaves in a header.
@@ -225,10 +214,10 @@ FIELD_FORMS: dict[str, type[LockedForm]] = {
 }
 
 
-def _draft(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanSections]:
+def _draft(request: HttpRequest, plan_id: int, *, purpose: str) -> tuple[Plan, PlanSections]:
     """The plan's draft with every section, for someone who may edit it (else 403 / 404)."""
     user = signed_in_user(request)
-    plan, can_edit = plan_for_user(user, plan_id)
+    plan, can_edit = plan_for_user(user, plan_id, purpose=purpose)
     if not can_edit:
         raise PermissionDenied
     draft = draft_of(plan)
@@ -297,7 +286,7 @@ def _stale_errors(stale: StaleEdit) -> list[dict[str, str]]:
 
 def _with_new_lock(request: HttpRequest, form: forms.Form, plan_id: int, letter: str) -> Any:
     """Re-read the draft and keep what was typed, with the lock of what is saved now."""
-    plan, sections = _draft(request, plan_id)
+    plan, sections = _draft(request, plan_id, purpose=f"draft section {letter}, saved since")
     data = request.POST.copy()
     data["lock"] = str(sections.version.lock)
     retry = _make_form(letter, plan, sections, data=data)
@@ -313,7 +302,7 @@ def _section_rows(sections: PlanSections, letter: str) -> SectionRows | None:
 @require_GET
 def draft_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The draft's sections as a task list (GOV.UK "complete multiple tasks")."""
-    plan, sections = _draft(request, plan_id)
+    plan, sections = _draft(request, plan_id, purpose="draft plan")
     version = sections.version
     tasks = [
         ("A", str(Section.A.label), bool(version.views or version.interests or version.aspirations))
@@ -377,7 +366,7 @@ def _save_fields(letter: str, version: PlanVersion, form: forms.Form, user: User
 @require_http_methods(["GET", "POST"])
 def draft_section(request: HttpRequest, plan_id: int, section: str) -> HttpResponse:
     """A section of the draft: its rows with change and remove links, or its one form."""
-    plan, sections = _draft(request, plan_id)
+    plan, sections = _draft(request, plan_id, purpose=f"draft section {section}")
     version = sections.version
     if section in ROW_LETTERS:
         if request.method == "POST":
@@ -517,7 +506,7 @@ def draft_row(
     """Add a row to a section (no ``row_id``) or change one."""
     if section not in ROW_LETTERS:
         raise Http404("This section has no rows")
-    plan, sections = _draft(request, plan_id)
+    plan, sections = _draft(request, plan_id, purpose=f"draft section {section} row")
     row = _find_row(sections, section, row_id) if row_id is not None else None
     if request.method == "GET":
         initial = (
@@ -561,7 +550,7 @@ def draft_row_remove(request: HttpRequest, plan_id: int, section: str, row_id: i
     """Confirm, then remove one row from a section of the draft."""
     if section not in ROW_LETTERS:
         raise Http404("This section has no rows")
-    plan, sections = _draft(request, plan_id)
+    plan, sections = _draft(request, plan_id, purpose=f"draft section {section} remove a row")
     row = _find_row(sections, section, row_id)
     form = LockedForm(request.POST or None, initial={"lock": sections.version.lock})
     context = {
@@ -604,7 +593,7 @@ def draft_row_remove(request: HttpRequest, plan_id: int, section: str, row_id: i
 @require_http_methods(["GET", "POST"])
 def draft_issue_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Check the draft, then issue it as the plan (first plan or an amendment)."""
-    plan, sections = _draft(request, plan_id)
+    plan, sections = _draft(request, plan_id, purpose="issue the draft plan")
     version = sections.version
     form = IssueForm(request.POST or None, initial={"lock": version.lock})
     context: dict[str, Any] = {

@@ -170,7 +170,7 @@ class ReviewPage:
 def review_page(*, fetched_by: User, plan_id: int, today: dt.date | None = None) -> ReviewPage:
     """One plan's reviews for its page (404 when the learner is not visible)."""
     today = today or timezone.localdate()
-    plan, can_edit = plan_for_user(fetched_by, plan_id)
+    plan, can_edit = plan_for_user(fetched_by, plan_id, purpose="reviews")
     reviews = list(plan.reviews.order_by("due_on", "id"))
     open_review = next((r for r in reviews if r.decided_on is None), None)
     return ReviewPage(

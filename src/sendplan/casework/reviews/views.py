@@ -39,9 +39,6 @@ def plan_reviews(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's review clock, its reviews past and open, transfers and adulthood."""
     user = signed_in_user(request)
     page = review_page(fetched_by=user, plan_id=plan_id)
-    audit_record(
-        user=user, action=AuditEvent.Action.VIEW_RECORD, learner=page.plan.learner, detail="reviews"
-    )
     return render(
         request,
         "casework/review/plan.html",
@@ -55,8 +52,8 @@ def plan_reviews(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-def _editable_plan(request: HttpRequest, plan_id: int) -> Plan:
-    plan, can_edit = plan_for_user(signed_in_user(request), plan_id)
+def _editable_plan(request: HttpRequest, plan_id: int, *, purpose: str) -> Plan:
+    plan, can_edit = plan_for_user(signed_in_user(request), plan_id, purpose=purpose)
     if not can_edit:
         raise PermissionDenied
     return plan
@@ -101,7 +98,7 @@ def _open_review(plan: Plan, review_id: int) -> Review:
 @require_http_methods(["GET", "POST"])
 def review_schedule_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Plan the meeting of the open review (invitations 2 weeks before; Regs 20(2), 21(2))."""
-    plan = _editable_plan(request, plan_id)
+    plan = _editable_plan(request, plan_id, purpose="schedule a review")
     review = plan.reviews.filter(decided_on__isnull=True).first()
     initial = {}
     if review is not None:
@@ -140,7 +137,7 @@ def review_schedule_page(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_meeting_page(request: HttpRequest, plan_id: int, review_id: int) -> HttpResponse:
     """Record that the meeting was held: the report is due in 2 weeks, the decision in 4."""
-    plan = _editable_plan(request, plan_id)
+    plan = _editable_plan(request, plan_id, purpose="review meeting")
     review = _open_review(plan, review_id)
 
     def save(data: dict[str, Any]) -> object:
@@ -176,7 +173,7 @@ def review_meeting_page(request: HttpRequest, plan_id: int, review_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def review_decision_page(request: HttpRequest, plan_id: int, review_id: int) -> HttpResponse:
     """Record the decision after the review: maintain, amend (with proposals) or cease."""
-    plan = _editable_plan(request, plan_id)
+    plan = _editable_plan(request, plan_id, purpose="review decision")
     review = _open_review(plan, review_id)
 
     def save(data: dict[str, Any]) -> object:
@@ -209,7 +206,7 @@ def review_decision_page(request: HttpRequest, plan_id: int, review_id: int) -> 
 @require_http_methods(["GET", "POST"])
 def plan_cease_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Cease to maintain the plan, with its SEN2 cease reason (CFA s45; Regs 29–31)."""
-    plan = _editable_plan(request, plan_id)
+    plan = _editable_plan(request, plan_id, purpose="cease the plan")
 
     def save(data: dict[str, Any]) -> object:
         return review_services.plan_cease(

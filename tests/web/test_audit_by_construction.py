@@ -1,0 +1,260 @@
+"""Every page that shows a learner writes an audit event: walked over the whole URL resolver.
+
+Each named route must be in :data:`ROUTES` (so a new page cannot be forgotten), with who opens
+it and the arguments it takes in a world holding a learner at every stage. A page that shows a
+learner's name must have written an event about that learner, by that user, while it was
+served; a list of learners, an event by that user. Pages that show no learner say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.case.models import Stage
+from sendplan.casework.disputes import services as dispute_services
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import PlanVersion, Section
+from sendplan.casework.reviews import services as review_services
+from sendplan.learners.models import AuditEvent, Learner
+from sendplan.planning.cohort import CohortDefinition
+from sendplan.planning.models import PlanningRun, Proposal
+from sendplan.planning.runs import planning_run_request
+from tests.casework.conftest import ADVICE, DRAFT, FINAL, TODAY, at, fill_draft, make_case
+from tests.web.test_url_access import _routes
+
+pytestmark = pytest.mark.django_db
+
+ON = TODAY
+
+
+@dataclass
+class World:
+    cast: Any
+    case: Any  # the cast learner's case, its draft out for comments
+    plan: Any
+    advice: Any
+    need_row: Any
+    issued_case: Any  # the other learner's case, its final plan issued
+    issued_plan: Any
+    review: Any
+    mediation: Any
+    run: PlanningRun
+    proposal: Proposal
+
+
+def _world(cast) -> World:
+    with at(ADVICE):
+        case = make_case(cast, Stage.ASSESSING)
+        advice = advice_services.advice_request(
+            case_id=case.pk,
+            kind="health",
+            organisation_id=cast.health.memberships.get().organisation_id,
+            requested_on=ADVICE,
+            practitioner=cast.health,
+            changed_by=cast.caseworker,
+        )
+        version = plan_services.plan_draft_start(case_id=case.pk, changed_by=cast.caseworker)
+        fill_draft(version, cast.caseworker)
+    with at(DRAFT):
+        plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
+    with at(FINAL):
+        issued = make_case(cast, Stage.FINAL_ISSUED, learner=cast.other_learner)
+    issued_plan = issued.plan
+    with at(ON):
+        review = review_services.review_schedule(
+            plan_id=issued_plan.pk,
+            meeting_on=ON + dt.timedelta(days=30),
+            invitations_sent_on=ON,
+            changed_by=cast.caseworker,
+        )
+        mediation = dispute_services.mediation_record(
+            case_id=issued.pk,
+            about="plan_contents",
+            adviser_contacted_on=ON,
+            changed_by=cast.caseworker,
+        )
+    with at(ON):
+        plan_services.plan_version_new_draft(plan_id=issued_plan.pk, changed_by=cast.caseworker)
+    run = planning_run_request(
+        la=cast.la,
+        requested_by=cast.caseworker,
+        cohort=CohortDefinition(on=dt.date(2025, 8, 31)),
+    )
+    PlanningRun.objects.filter(pk=run.pk).update(
+        status=PlanningRun.Status.DONE, finished_at=timezone.now()
+    )
+    proposal = Proposal.objects.create(
+        run=run,
+        learner=cast.learner,
+        need="ASD",
+        age=11,
+        phase="secondary",
+        reason_in_cohort="transfer",
+        placed=True,
+        proposed_cost=30_000,
+    )
+    version = PlanVersion.objects.get(plan=case.plan, status=PlanVersion.Status.DRAFT)
+    return World(
+        cast=cast,
+        case=case,
+        plan=case.plan,
+        advice=advice,
+        need_row=version.needs.first(),
+        issued_case=issued,
+        issued_plan=issued_plan,
+        review=review,
+        mediation=mediation,
+        run=run,
+        proposal=proposal,
+    )
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who opens a page, with which arguments, and whose learner it shows.
+
+    ``shows`` is "learner" (the cast learner), "other" (the other learner), "list" (many
+    learners) or "none" (no learner at all).
+    """
+
+    who: str
+    args: Callable[[World], list[Any]] = lambda w: []
+    shows: str = "none"
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+
+
+LEARNER, OTHER = "learner", "other"
+PLAN = lambda w: [w.plan.pk]  # noqa: E731
+ISSUED = lambda w: [w.issued_plan.pk]  # noqa: E731
+ROUTES: dict[str, Route] = {
+    "home": Route("parent", shows="list"),
+    "learners:list": Route("caseworker", shows="list"),
+    "learners:record": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "learners:change": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "learners:accesses": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
+    "learners:accesses-csv": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
+    "provision:register": Route("caseworker"),
+    "provision:setting": Route("caseworker", lambda w: [w.cast.setting.pk]),
+    "sufficiency:overview": Route("caseworker"),
+    "sufficiency:spend": Route("caseworker"),
+    "sufficiency:scenarios": Route("caseworker"),
+    "sufficiency:scenario-new": Route("caseworker"),
+    "sufficiency:scenario-edit": Route("caseworker", lambda w: [0]),
+    "sufficiency:scenario-remove": Route("caseworker", lambda w: [0]),
+    "sufficiency:assumptions": Route("caseworker"),
+    "sufficiency:provision-new": Route("caseworker"),
+    "sufficiency:provision-remove": Route("caseworker", lambda w: [0]),
+    "sufficiency:run-now": Route("caseworker", method="post"),
+    "sufficiency:run": Route("caseworker", lambda w: [0]),
+    "sufficiency:download": Route("caseworker", lambda w: ["gap", "csv"]),
+    "sufficiency:summary": Route("caseworker"),
+    "casework:tray": Route("caseworker", shows="list"),
+    "casework:tray-csv": Route("caseworker", shows="list"),
+    "casework:dashboard": Route("la_colleague", shows="list"),
+    "casework:new": Route(
+        "caseworker", shows=LEARNER, method="post", data=lambda w: {"learner": w.cast.learner.pk}
+    ),
+    "casework:case": Route("caseworker", lambda w: [w.case.pk], LEARNER),
+    "casework:action": Route("caseworker", lambda w: [w.case.pk, "consult-setting"], LEARNER),
+    "casework:action-item": Route(
+        "caseworker", lambda w: [w.issued_case.pk, "mediation", w.mediation.pk], OTHER
+    ),
+    "casework:plan": Route("caseworker", PLAN, LEARNER),
+    "casework:plan-history": Route("caseworker", PLAN, LEARNER),
+    "casework:plan-version": Route("caseworker", lambda w: [w.plan.pk, 1], LEARNER),
+    "casework:plan-print": Route("caseworker", lambda w: [w.plan.pk, 1], LEARNER),
+    "casework:plan-pdf": Route("caseworker", lambda w: [w.issued_plan.pk, 1], OTHER),
+    "casework:plan-compare": Route("caseworker", ISSUED, OTHER),
+    "casework:plan-draft": Route("caseworker", PLAN, LEARNER),
+    "casework:plan-issue": Route("caseworker", PLAN, LEARNER),
+    "casework:plan-draft-section": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
+    "casework:plan-draft-row-add": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
+    "casework:plan-draft-row": Route(
+        "caseworker", lambda w: [w.plan.pk, Section.B, w.need_row.pk], LEARNER
+    ),
+    "casework:plan-draft-row-remove": Route(
+        "caseworker", lambda w: [w.plan.pk, Section.B, w.need_row.pk], LEARNER
+    ),
+    "casework:plan-reviews": Route("caseworker", ISSUED, OTHER),
+    "casework:review-schedule": Route("caseworker", ISSUED, OTHER),
+    "casework:review-meeting": Route(
+        "caseworker", lambda w: [w.issued_plan.pk, w.review.pk], OTHER
+    ),
+    "casework:review-decision": Route(
+        "caseworker", lambda w: [w.issued_plan.pk, w.review.pk], OTHER
+    ),
+    "casework:plan-cease": Route("caseworker", ISSUED, OTHER),
+    "casework:reviews": Route("caseworker", shows="list"),
+    "casework:reviews-all": Route("caseworker", shows="list"),
+    "casework:advice-list": Route("health", shows="list"),
+    "casework:advice-detail": Route("health", lambda w: [w.advice.pk], LEARNER),
+    "casework:advice-sent": Route("health", lambda w: [w.advice.pk], LEARNER),
+    "casework:family-home": Route("other_parent", shows="list"),
+    "casework:family-case": Route("parent", lambda w: [w.case.pk], LEARNER),
+    "casework:family-draft": Route("parent", lambda w: [w.case.pk], LEARNER),
+    "casework:family-comments": Route("parent", lambda w: [w.case.pk], LEARNER),
+    "casework:family-comments-sent": Route("parent", lambda w: [w.case.pk], LEARNER),
+    "casework:family-views": Route("parent", lambda w: [w.case.pk, 1], LEARNER),
+    "casework:family-views-check": Route("parent", lambda w: [w.case.pk], LEARNER),
+    "planning:index": Route("caseworker", shows="list"),
+    "planning:start": Route("caseworker", method="post"),
+    "planning:run": Route("caseworker", lambda w: [w.run.pk], "list"),
+    "planning:export-csv": Route("caseworker", lambda w: [w.run.pk], "list"),
+    "planning:export-xlsx": Route("caseworker", lambda w: [w.run.pk], "list"),
+    "planning:proposal": Route("caseworker", lambda w: [w.run.pk, w.proposal.pk], LEARNER),
+    "planning:what-if": Route("caseworker", lambda w: [w.run.pk]),
+    "planning:settings": Route("caseworker"),
+    "planning:suitable-places": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+}
+#: Pages that take no learner and are not about one: signing in and setting up the app.
+NOT_ABOUT_LEARNERS = {name for _, name, _ in _routes() if name.startswith("accounts:")}
+
+
+def _names(learner: Learner) -> tuple[str, str]:
+    return learner.family_name, learner.full_name
+
+
+def test_every_page_is_in_the_table():
+    routes = {name for _, name, _ in _routes()} - NOT_ABOUT_LEARNERS
+    assert sorted(routes - set(ROUTES)) == [], "pages missing from ROUTES"
+    assert sorted(set(ROUTES) - routes) == [], "ROUTES names no such page"
+
+
+def test_every_page_that_shows_a_learner_writes_an_event_about_them(cast):
+    world = _world(cast)
+    learners = {LEARNER: cast.learner, OTHER: cast.other_learner}
+    missing: list[str] = []
+    checked = 0
+    for name, route in ROUTES.items():
+        user = getattr(cast, route.who)
+        client = cast.client_for(user)
+        url = reverse(name, args=route.args(world))
+        with at(ON):
+            before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            response = getattr(client, route.method)(url, route.data(world))
+            events = AuditEvent.objects.filter(pk__gt=before, user=user)
+        if response.status_code != 200:
+            continue
+        checked += 1
+        body = response.content.decode("utf-8", errors="replace")
+        if route.shows in learners:
+            learner = learners[route.shows]
+            shown = any(text in body for text in _names(learner))
+            if (shown or name.endswith("-pdf")) and not events.filter(learner=learner).exists():
+                missing.append(name)
+        elif route.shows == "list" and not events.exists():
+            if any(text in body for x in learners.values() for text in _names(x)):
+                missing.append(name)
+        elif route.shows == "none":
+            assert not any(t in body for x in learners.values() for t in _names(x)), name
+    assert missing == [], f"pages that show a learner without an audit event: {missing}"
+    assert checked >= 45
