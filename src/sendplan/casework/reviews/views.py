@@ -47,7 +47,6 @@ def plan_reviews(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": page.plan,
             "learner": page.plan.learner,
             "can_edit": page.can_edit,
-            "draft_comments_days": 15,
         },
     )
 
