@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Signs out after SENDPLAN_IDLE_MINUTES without a request, before anything else runs.
     "sendplan.accounts.idle.idle_timeout",
+    # The session's fingerprint and the client's address, for the audit trail.
+    "sendplan.web.middleware.request_facts",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import time_machine
+
 from sendplan.accounts.models import Role, User
 from sendplan.learners.models import AuditEvent, Learner
+from sendplan.learners.services import audit_record
 from tests.factories import MembershipFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -23,11 +26,9 @@ def event(
     action: str = AuditEvent.Action.VIEW_RECORD,
     detail: str = "shown: identity",
 ) -> AuditEvent:
-    made = AuditEvent.objects.create(user=user, learner=learner, action=action, detail=detail)
-    # ``at`` is auto_now_add, so the moment is set afterwards.
-    AuditEvent.objects.filter(pk=made.pk).update(at=moment)
-    made.refresh_from_db()
-    return made
+    # Written at the moment itself: the trail cannot be changed afterwards.
+    with time_machine.travel(moment, tick=False):
+        return audit_record(user=user, learner=learner, action=action, detail=detail)
 
 
 def la_admin(cast, username: str = "la-admin") -> User:

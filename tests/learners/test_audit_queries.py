@@ -262,7 +262,8 @@ def test_command_prints_the_window_as_csv_newest_first(cast):
     assert lines[0].startswith("Date and time,User,Username,Role and organisation")
     assert len(lines) == 3
     assert lines[1].startswith("2026-06-05 14:00:00,Test ")
-    assert lines[1].endswith(",Read the record,'=HYPERLINK(1)")  # escaped, not a formula
+    # Escaped, not a formula; then the address and session, which a command has none of.
+    assert lines[1].endswith(",Read the record,'=HYPERLINK(1),,")
     assert lines[2].startswith("2026-06-02 09:30:00,")
 
 

@@ -80,6 +80,10 @@ class EnrolmentLinkAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # The links are the trail of second-factor set-ups and resets.
+        return False
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):

@@ -274,7 +274,12 @@ REGISTER: tuple[Entry, ...] = (
     *fields("learners.Consent", "learner purpose given_by given_on withdrawn_on", P, SHARING),
     *fields("learners.Placement", "learner setting strand started_on ended_on", S, PLACEMENT),
     *fields("learners.Placement", "decided_by", P, PLACEMENT),
-    *fields("learners.AuditEvent", "at user action learner detail", P, ACCESS_AUDIT),
+    *fields(
+        "learners.AuditEvent",
+        "at user action learner detail user_name session address",
+        P,
+        ACCESS_AUDIT,
+    ),
     # Users and organisations (a family's organisation is named for the family).
     *fields(
         "accounts.User",
@@ -388,6 +393,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     TRACKED: _names("created_at modified_at"),  # when a row changed; who is registered
     HISTORY: _names("history_type"),  # +, ~ or -
     "learners.Learner": _names("version"),
+    # Only ever present inside a deliberate deletion of audit events: why, and when.
+    "learners.AuditPurge": _names("reason at"),
     "accounts.User": _names("is_superuser is_staff is_active"),
     "accounts.Organisation": _names("kind code"),
     # Schools and colleges: public facts about institutions (GIAS), not about people.

@@ -42,6 +42,7 @@ from sendplan.demo.relationships import Showcase, choose_showcase, plan_relation
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
 from sendplan.learners.models import AuditEvent, Consent, Involvement, Learner, Need, Placement
 from sendplan.learners.selectors import learners_visible_to
+from sendplan.learners.services import audit_events_purge
 from sendplan.planning.models import PlanningRun
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
 
@@ -106,10 +107,13 @@ def reset_demo() -> dict[str, int]:
     )
     if la:
         organisation_ids.add(la.pk)
-    # Audit events are append-only in the application; the demo's own go with the demo.
-    removed["audit events"] = AuditEvent.objects.filter(
-        Q(learner__in=demo_learners) | Q(user__in=User.objects.filter(_demo_users()))
-    ).delete()[0]
+    # Audit events are append-only; the demo's own go with the demo, as a deliberate purge.
+    removed["audit events"] = audit_events_purge(
+        events=AuditEvent.objects.filter(
+            Q(learner__in=demo_learners) | Q(user__in=User.objects.filter(_demo_users()))
+        ),
+        reason="demo partnership removed",
+    )
     removed["cases"] = reset_casework(demo_learners)
     if la:
         # Planning runs propose places for demo learners and settings; they go first.

@@ -14,13 +14,13 @@ from sendplan.learners.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "learner_id", "detail"]
+    list_display = ["at", "user_name", "action", "learner_id", "detail"]
     list_filter = ["action"]
     list_select_related = ["user"]
     date_hierarchy = "at"
     search_fields = ["user__username"]
-    fields = ("at", "user", "action", "learner_id", "detail")
-    readonly_fields = ("at", "user", "action", "learner_id", "detail")
+    fields = ("at", "user", "user_name", "action", "learner_id", "detail", "session", "address")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

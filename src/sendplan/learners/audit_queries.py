@@ -43,6 +43,8 @@ CSV_HEADER = (
     "Role as of",
     "Action",
     "Detail",
+    "Address",
+    "Session",
 )
 
 
@@ -91,6 +93,8 @@ class Access:
     action: str
     what: str
     detail: str
+    address: str = ""  # the client's address, as the request came
+    session: str = ""  # a fingerprint linking the events of one signed-in session
 
 
 def _window(
@@ -154,13 +158,16 @@ def describe(events: Sequence[AuditEvent], *, today: dt.date | None = None) -> l
         rows.append(
             Access(
                 at=event.at,
-                user_name=event.user.display_name,
+                # The name as it was on the day; before names were kept, today's.
+                user_name=event.user_name or event.user.display_name,
                 username=event.user.username,
                 roles=_role_text(held),
                 roles_at_the_time=at_the_time,
                 action=event.action,
                 what=_describe_action(event),
                 detail=event.detail,
+                address=event.address or "",
+                session=event.session,
             )
         )
     return rows
@@ -225,7 +232,15 @@ def _access_log(
     events = events.filter(at__lte=end) if end_inclusive else events.filter(at__lt=end)
     # The user's names only: no password hash or email comes along with the join.
     events = events.select_related("user").only(
-        "at", "action", "detail", "user__username", "user__first_name", "user__last_name"
+        "at",
+        "action",
+        "detail",
+        "user_name",
+        "session",
+        "address",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
     )
     return AccessLog(events.order_by("-at", "-id"))
 
@@ -250,6 +265,8 @@ def access_table(accesses: Iterable[Access]) -> Table:
             "at the time" if a.roles_at_the_time else ("now" if a.roles else ""),
             a.what,
             a.detail,
+            a.address,
+            a.session,
         ]
         for a in accesses
     ]

@@ -201,9 +201,12 @@ class Placement(Tracked):
 
 
 class AuditEvent(models.Model):
-    """An append-only record of who read or exported what, and when.
+    """An append-only record of who read or exported what, and when, from which session and
+    address, with the user's name as it was.
 
-    No service updates or deletes these rows, and the admin shows them read-only.
+    The database refuses to change or delete these rows (triggers installed by a migration);
+    only :func:`~sendplan.learners.services.audit_events_purge` may delete, inside one
+    transaction that holds an :class:`AuditPurge` row.
     """
 
     class Action(models.TextChoices):
@@ -222,6 +225,11 @@ class AuditEvent(models.Model):
     )
     # What was asked for, never who: e.g. "page 2", "40 results". No names or identifiers.
     detail = models.CharField(max_length=200, blank=True)
+    # The user's name on the day: a later rename does not rewrite the trail.
+    user_name = models.CharField(max_length=300, blank=True)
+    # Which signed-in session (a fingerprint, not the key) and from which address.
+    session = models.CharField(max_length=16, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]
@@ -233,3 +241,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditPurge(models.Model):
+    """Present only inside a transaction that deletes audit events on purpose (the demo
+    removing its own, a retention rule): the database's trigger refuses a deletion without
+    one."""
+
+    reason = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Audit purge {self.pk}: {self.reason}"

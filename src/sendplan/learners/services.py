@@ -5,17 +5,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from sendplan.accounts.models import User
 from sendplan.core.errors import StaleEdit
-from sendplan.learners.models import AuditEvent, Learner
+from sendplan.core.request_context import current_request_facts
+from sendplan.learners.models import AuditEvent, AuditPurge, Learner
 
 
 def audit_record(
     *, user: User, action: str, learner: Learner | None = None, detail: str = ""
 ) -> AuditEvent:
-    """Write an audit event. Callers pass no names or identifiers in ``detail``."""
-    return AuditEvent.objects.create(user=user, action=action, learner=learner, detail=detail[:200])
+    """Write an audit event, with the request's session fingerprint and address and the
+    user's name as it is today. Callers pass no names or identifiers in ``detail``."""
+    facts = current_request_facts()
+    return AuditEvent.objects.create(
+        user=user,
+        action=action,
+        learner=learner,
+        detail=detail[:200],
+        user_name=user.display_name[:300],
+        session=facts.session,
+        address=facts.address,
+    )
+
+
+def audit_events_purge(*, events: QuerySet[AuditEvent], reason: str) -> int:
+    """Delete audit events on purpose (the demo's own, a retention rule, a flush), which the
+    database otherwise refuses. Returns how many went."""
+    with transaction.atomic(using=events.db):
+        purge = AuditPurge.objects.using(events.db).create(reason=reason[:200])
+        deleted, _ = events.delete()
+        purge.delete()
+    return deleted
 
 
 def audit_read(*, user: User, learner: Learner, what: str, export: bool = False) -> AuditEvent:

@@ -40,6 +40,7 @@ from sendplan.accounts.access import LA_ROLES, standing_for
 from sendplan.accounts.models import Membership, User
 from sendplan.engine import add_months, add_working_days
 from sendplan.learners.models import AuditEvent, Learner
+from sendplan.learners.services import audit_record
 from sendplan.planning.models import PlanningRunInputs
 from sendplan.planning.snapshot import load_inputs
 
@@ -415,10 +416,10 @@ def sar_export(
             zf.writestr("people.json", json.dumps(collected.people, indent=1, ensure_ascii=False))
             zf.writestr("README.txt", _readme(collected, received_on, reply_by))
         with transaction.atomic():
-            AuditEvent.objects.create(
+            audit_record(
                 user=requested_by,
                 action=AuditEvent.Action.EXPORT,
-                learner_id=collected.learner_id,
+                learner=Learner.objects.get(pk=collected.learner_id),
                 detail=f"subject access export: {files} files, {collected.rows} rows",
             )
             # Last, so a failed rename also takes back the audit event.
