@@ -71,6 +71,11 @@ def test_admin_sign_in_with_password_and_current_code_is_admitted(client, staff)
 
 
 def test_audit_events_cannot_be_added_changed_or_deleted_in_the_admin(client, staff, cast):
+    from sendplan.accounts.models import Role
+
+    Membership.objects.create(
+        user=staff, organisation=cast.la, role=Role.ADMIN, started_on="2020-01-01"
+    )
     event = audit_record(user=cast.caseworker, action=AuditEvent.Action.VIEW_RECORD)
     client = _verified_client(client, staff)
     change_url = reverse("admin:learners_auditevent_change", args=[event.pk])
@@ -92,3 +97,59 @@ def test_admin_shows_reference_data_to_verified_staff(client, staff, cast):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     html = client.get(reverse("admin:provision_setting_changelist")).content.decode()
     assert "Test Special School" in html
+
+
+def test_case_data_is_not_in_the_admin():
+    from django.apps import apps
+
+    casework = apps.get_app_config("casework").get_models()
+    assert [m.__name__ for m in casework if admin.site.is_registered(m)] == []
+
+
+def test_an_administrator_cannot_grant_their_own_account_a_role(client, staff):
+    from django.contrib.auth.models import Permission
+
+    la = Organisation.objects.create(name="Council (test)", kind=Organisation.Kind.LOCAL_AUTHORITY)
+    verified = _verified_client(client, staff)
+    response = verified.post(
+        reverse("admin:accounts_membership_add"),
+        {"user": staff.pk, "organisation": la.pk, "role": "admin", "started_on": "2026-01-01"},
+    )
+    assert response.status_code == 403
+    assert not Membership.objects.filter(user=staff).exists()
+    # Their own rights are read-only on their own user page.
+    page = verified.get(reverse("admin:accounts_user_change", args=[staff.pk])).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    other = UserFactory(username="colleague")
+    page = verified.get(reverse("admin:accounts_user_change", args=[other.pk])).content.decode()
+    assert 'name="is_superuser"' in page
+    assert Permission.objects.exists()
+
+
+def test_audit_events_in_the_admin_are_the_councils_own_and_reading_them_is_audited(client, cast):
+    from sendplan.accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    admin_user = MembershipFactory(
+        user=UserFactory(username="la-admin", is_staff=True, is_superuser=True),
+        organisation=cast.la,
+        role=Role.ADMIN,
+    ).user
+    ours = audit_record(
+        user=cast.caseworker, action=AuditEvent.Action.VIEW_RECORD, learner=cast.learner
+    )
+    elsewhere = Learner.objects.create(
+        given_name="Far", family_name="Away", date_of_birth="2015-01-01", sex="F",
+        responsible_la=cast.other_la,
+    )  # fmt: skip
+    outsider = MembershipFactory(organisation=cast.other_la).user
+    theirs = audit_record(user=outsider, action=AuditEvent.Action.VIEW_RECORD, learner=elsewhere)
+    verified = _verified_client(client, admin_user)
+    page = verified.get(reverse("admin:learners_auditevent_changelist")).content.decode()
+    assert f"/{ours.pk}/change/" in page and f"/{theirs.pk}/change/" not in page
+    assert verified.get(
+        reverse("admin:learners_auditevent_change", args=[theirs.pk])
+    ).status_code in (302, 404)
+    assert AuditEvent.objects.filter(
+        user=admin_user, action=AuditEvent.Action.LIST, detail="audit events in the admin"
+    ).exists()
