@@ -4,12 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STATIC := src/sendplan/web/static/govuk
+# The port `make demo` and `make serve` listen on, on 127.0.0.1 (`make demo PORT=8001`).
+PORT ?= 8000
 GOVUK := node_modules/govuk-frontend/dist/govuk
 export PIP_EXTRA_INDEX_URL :=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets demo serve test test-fast bench lint format typecheck clean
+.PHONY: help install assets demo serve port-free test test-fast bench lint format typecheck clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,22 +48,33 @@ assets: $(STATIC)/sendplan.css ## Build the GOV.UK Frontend CSS, script and imag
 demo serve: export SENDPLAN_LA_CODE ?= E09000022
 demo serve: export SENDPLAN_PARTNERSHIP_NAME ?= Lambeth SEND Partnership (demo)
 demo serve: export SENDPLAN_DEMO ?= true
+# Made-up contact details for the demo's SEND information, advice and support service (the
+# telephone number is in the range Ofcom keeps for drama).
+demo serve: export SENDPLAN_SENDIASS_NAME ?= Lambeth SENDIASS (demo)
+demo serve: export SENDPLAN_SENDIASS_PHONE ?= 020 7946 0000
+demo serve: export SENDPLAN_SENDIASS_EMAIL ?= sendiass@example.org
+demo serve: export SENDPLAN_SERVICE_URL ?= http://127.0.0.1:$(PORT)
 
 # The web server and one worker for the queue of background work (ADR 0114), side by side.
 # Ctrl-C stops both; so does the server stopping on its own (the trap stops the worker).
 define SERVE_WITH_WORKER
 	$(BIN)/sendplan db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/sendplan runserver 127.0.0.1:8000
+	$(BIN)/sendplan runserver 127.0.0.1:$(PORT)
 endef
 
-demo: install ## Migrate the SQLite database, build the demo partnership, serve it on 127.0.0.1:8000 with a worker
+# Said before anything is built, so that nobody waits minutes to learn the port is taken.
+port-free:
+	@$(PYTHON) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(PORT)))' 2>/dev/null \
+	  || { echo "Port $(PORT) on 127.0.0.1 is in use (another \`make demo\`?). Stop that, or choose another: make demo PORT=8001" >&2; exit 1; }
+
+demo: port-free install ## Migrate the SQLite database, build the demo partnership, serve it on 127.0.0.1:8000 with a worker
 	$(BIN)/sendplan migrate --no-input
 	$(BIN)/sendplan demo
 	$(BIN)/sendplan sufficiency-run
 	$(SERVE_WITH_WORKER)
 
-serve: install ## Serve the existing database (and its worker) without rebuilding the demo
+serve: port-free install ## Serve the existing database (and its worker) without rebuilding the demo
 	$(BIN)/sendplan migrate --no-input
 	$(SERVE_WITH_WORKER)
 

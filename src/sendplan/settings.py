@@ -267,6 +267,17 @@ if SENDPLAN_LA_CODE and not re.fullmatch(r"[EWSN]\d{8}", SENDPLAN_LA_CODE):
     raise ImproperlyConfigured(
         f"SENDPLAN_LA_CODE must be an ONS code such as E09000022, not {SENDPLAN_LA_CODE!r}"
     )
+# The local SEND information, advice and support service (SENDIASS): families' pages give its
+# contact details, and the privacy notice and accessibility statement name whom to contact.
+# Empty values are left out; with no name at all, pages say to ask the council for it.
+SENDIASS = {
+    "name": envstr("SENDPLAN_SENDIASS_NAME", ""),
+    "phone": envstr("SENDPLAN_SENDIASS_PHONE", ""),
+    "email": envstr("SENDPLAN_SENDIASS_EMAIL", ""),
+    "website": envstr("SENDPLAN_SENDIASS_WEBSITE", ""),
+}
+DATA_PROTECTION_EMAIL = envstr("SENDPLAN_DATA_PROTECTION_EMAIL", "")
+ACCESSIBILITY_EMAIL = envstr("SENDPLAN_ACCESSIBILITY_EMAIL", "")
 # A demonstration with synthetic learners (`make demo`): every page says so in its footer.
 SENDPLAN_DEMO = envbool("SENDPLAN_DEMO", False)
 

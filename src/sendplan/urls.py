@@ -20,6 +20,8 @@ admin.site.site_title = "SENDplan administration"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("accessibility/", home_views.accessibility_statement, name="accessibility"),
+    path("privacy/", home_views.privacy_notice, name="privacy"),
     path("account/", include("sendplan.accounts.urls")),
     path("learners/", include((learner_pages, learner_urls.app_name))),
     path("places/", include("sendplan.provision.urls")),

@@ -85,3 +85,14 @@ def test_family_pages_have_no_accessibility_violations(site, case_out_for_commen
     visit(site, "casework:family-home")
     visit(site, "casework:family-case", case.pk)
     visit(site, "casework:family-draft", case.pk)
+
+
+def test_the_footer_leads_to_the_accessibility_statement_and_privacy_notice(site):
+    site.page.goto(site.url("accounts:sign-in"))
+    for link, heading in [
+        ("Accessibility statement", "Accessibility statement for"),
+        ("Privacy notice", "Privacy notice"),
+    ]:
+        site.page.get_by_role("link", name=link).click()
+        assert heading in site.page.locator("h1").inner_text()
+        site.assert_accessible()

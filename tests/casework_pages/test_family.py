@@ -297,3 +297,25 @@ def test_a_certificate_about_another_decision_changes_nothing(cast):
     with at(dt.date(2025, 4, 5)):
         page = cast.client_for(cast.parent).get(case_url(case)).content.decode()
     assert "you can appeal until Thursday 10 April 2025" in page
+
+
+@pytest.mark.parametrize(
+    ("sendiass", "expected"),
+    [
+        (
+            {"name": "Riverside SENDIASS", "phone": "020 7946 0123", "email": "", "website": ""},
+            "Riverside SENDIASS can help you. It does not work for the council.<br>"
+            "Telephone: 020 7946 0123",
+        ),
+        (
+            {"name": "", "phone": "", "email": "", "website": ""},
+            "Ask the council's SEND team for its contact details.",
+        ),
+    ],
+)
+def test_the_family_page_gives_the_local_sendiass(cast, settings, sendiass, expected):
+    settings.SENDIASS = sendiass
+    with at(REQUEST + dt.timedelta(days=3)):
+        case = make_case(cast, Stage.REQUESTED)
+        page = cast.client_for(cast.parent).get(case_url(case)).content.decode()
+    assert expected in page

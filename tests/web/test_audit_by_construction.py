@@ -137,6 +137,8 @@ PLAN = lambda w: [w.plan.pk]  # noqa: E731
 ISSUED = lambda w: [w.issued_plan.pk]  # noqa: E731
 ROUTES: dict[str, Route] = {
     "home": Route("parent", shows="list"),
+    "accessibility": Route("parent"),
+    "privacy": Route("parent"),
     "learners:list": Route("caseworker", shows="list"),
     "learners:record": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     "learners:change": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),

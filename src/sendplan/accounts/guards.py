@@ -46,9 +46,16 @@ PUBLIC = "public"
 
 #: URL names anyone may reach without signing in. Sign-out is here because an expired
 #: session must still be able to press "Sign out" without a detour through sign-in. A
-#: set-up link is opened before signing in; it shows nothing but whether it works.
+#: set-up link is opened before signing in; it shows nothing but whether it works. The
+#: accessibility statement and privacy notice are for anyone, signed in or not.
 PUBLIC_VIEWS: frozenset[str] = frozenset(
-    {"accounts:sign-in", "accounts:sign-out", "accounts:set-up-link"}
+    {
+        "accounts:sign-in",
+        "accounts:sign-out",
+        "accounts:set-up-link",
+        "accessibility",
+        "privacy",
+    }
 )
 #: URL names a signed-in user reaches before the second factor: entering the code or a
 #: recovery code, setting up an authenticator app, and the page saying a set-up link is

@@ -12,6 +12,7 @@ def service(request: HttpRequest) -> dict[str, object]:
         "service_name": settings.SERVICE_NAME,
         "partnership_name": settings.PARTNERSHIP_NAME,
         "demo": settings.SENDPLAN_DEMO,
+        "sendiass": settings.SENDIASS,
         "standing": standing,
         "navigation": navigation_for(standing, request.path) if standing is not None else [],
     }

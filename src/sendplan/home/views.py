@@ -3,18 +3,44 @@ role held) and each learner's record (every app's part of it that the viewer may
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sendplan.accounts.access import FAMILY_ROLES, standing_for
-from sendplan.accounts.guards import has_a_role, requires_access, signed_in, signed_in_user
+from sendplan.accounts.guards import (
+    has_a_role,
+    public,
+    requires_access,
+    signed_in,
+    signed_in_user,
+)
 from sendplan.accounts.models import Role
 from sendplan.casework.case.selectors import cases_of_learner
 from sendplan.home.selectors import home_summary
 from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.selectors import learner_record_for_user
+
+
+@public
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "home/accessibility.html", _contacts())
+
+
+@public
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "home/privacy.html", _contacts())
+
+
+def _contacts() -> dict[str, str]:
+    return {
+        "data_protection_email": settings.DATA_PROTECTION_EMAIL,
+        "accessibility_email": settings.ACCESSIBILITY_EMAIL,
+    }
 
 
 @requires_access(signed_in)

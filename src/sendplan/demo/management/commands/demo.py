@@ -74,7 +74,9 @@ class Command(BaseCommand):
             f"synthetic learners, {counts['settings']} settings, {counts['placements']:,} "
             f"placements, {counts['involvements']:,} involvements, {counts['users']} users."
         )
-        if summary.out_of_age_range:
+        # A quirk of the published figures (a few adults in mainstream schools), worth
+        # knowing only to whoever studies how the demo was drawn.
+        if summary.out_of_age_range and options["verbosity"] > 1:
             self.stdout.write(
                 f"{summary.out_of_age_range} learners are older than any setting of their "
                 "published type admits (adults in mainstream schools) and were placed at the "
