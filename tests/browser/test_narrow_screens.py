@@ -19,6 +19,7 @@ PAGES = {
         ("learners:record", lambda case: [case.learner_id]),
         ("provision:register", lambda case: []),
         ("casework:tray", lambda case: []),
+        ("casework:caseload", lambda case: []),
         ("casework:case", lambda case: [case.pk]),
         ("casework:plan", lambda case: [case.plan.pk]),
         ("casework:plan-draft", lambda case: [case.plan.pk]),

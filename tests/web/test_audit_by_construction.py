@@ -161,6 +161,7 @@ ROUTES: dict[str, Route] = {
     "sufficiency:summary": Route("caseworker"),
     "casework:tray": Route("caseworker", shows="list"),
     "casework:tray-csv": Route("caseworker", shows="list"),
+    "casework:caseload": Route("caseworker", shows="list"),
     "casework:dashboard": Route("la_colleague", shows="list"),
     "casework:new": Route(
         "caseworker", shows=LEARNER, method="post", data=lambda w: {"learner": w.cast.learner.pk}

@@ -32,6 +32,7 @@ urlpatterns = [
     # The work tray and the manager's dashboard.
     path("", tray.work_tray, name="tray"),
     path("work-tray.csv", tray.work_tray_csv, name="tray-csv"),
+    path("caseload/", tray.caseload_page, name="caseload"),
     path("dashboard/", tray.dashboard, name="dashboard"),
     # The case and its steps (disputes are steps on a case).
     path("new/", case.case_new, name="new"),

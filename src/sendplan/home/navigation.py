@@ -32,7 +32,11 @@ def navigation_for(standing: Standing, path: str) -> list[NavItem]:
     else:
         links.append(("Learners", "learners:list"))
     if Role.LA_CASEWORKER in roles:
-        links += [("Work tray", "casework:tray"), ("Reviews", "casework:reviews")]
+        links += [
+            ("Work tray", "casework:tray"),
+            ("My cases", "casework:caseload"),
+            ("Reviews", "casework:reviews"),
+        ]
     if roles & _PRACTITIONERS:
         links.append(("Requests for your advice", "casework:advice-list"))
     if standing.can_see_register:

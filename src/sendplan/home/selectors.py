@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sendplan.accounts.models import User
+from sendplan.casework.tray.selectors import Tray, work_tray
 from sendplan.learners.access import coordinating
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.selectors import learners_visible_to
@@ -17,9 +19,13 @@ class HomeSummary:
     caseload_count: int
     #: The family's own children (or the young person themselves), for direct links.
     family_learners: tuple[Learner, ...]
+    #: A coordinator's deadlines overdue, at risk and due this week (counts per group).
+    work: Tray | None = None
 
 
-def home_summary(*, fetched_by: User, family: bool) -> HomeSummary:
+def home_summary(
+    *, fetched_by: User, family: bool, coordinator: bool = False, today: dt.date | None = None
+) -> HomeSummary:
     """Counts for the home page, all within what the user may already see."""
     visible = learners_visible_to(fetched_by=fetched_by)
     named = tuple(visible.order_by("given_name")[:10]) if family else ()
@@ -32,4 +38,5 @@ def home_summary(*, fetched_by: User, family: bool) -> HomeSummary:
         visible_count=visible.count(),
         caseload_count=visible.filter(coordinating(fetched_by)).count(),
         family_learners=named,
+        work=work_tray(fetched_by=fetched_by, today=today) if coordinator and today else None,
     )

@@ -53,6 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
     summary = home_summary(
         fetched_by=request.user,  # type: ignore[arg-type]
         family=bool(standing.roles & FAMILY_ROLES),
+        coordinator=Role.LA_CASEWORKER in standing.roles,
+        today=timezone.localdate(),
     )
     return render(
         request,

@@ -241,8 +241,22 @@ def organisation_members(
     return User.objects.filter(pk__in=members, is_active=True)
 
 
+def caseloads_open_to(user: User, *, on: dt.date | None = None) -> QuerySet[User]:
+    """The EHC coordinators whose caseload the user may open: their own, if they coordinate,
+    and every coordinator of a council the user is a SEND manager for, on the day."""
+    day = _today(on)
+    managed = Membership.objects.filter(open_on(day), user=user, role=Role.LA_MANAGER).values(
+        "organisation_id"
+    )
+    coordinators = Membership.objects.filter(open_on(day), role=Role.LA_CASEWORKER).filter(
+        Q(user=user) | Q(organisation_id__in=managed)
+    )
+    return User.objects.filter(pk__in=coordinators.values("user_id"), is_active=True)
+
+
 __all__ = [
     "CONSULTED",
+    "caseloads_open_to",
     "ROLE_SCOPES",
     "Scope",
     "coordinating",

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -112,12 +112,16 @@ def tray_for(user: User, options: TrayOptions, today: dt.date) -> tray_selectors
     )
 
 
-def _headers(options: TrayOptions) -> list[dict[str, Any]]:
+def _headers(
+    options: TrayOptions | CaseloadOptions,
+    columns: tuple[tuple[str, str | None], ...] = COLUMNS,
+    url_name: str = "casework:tray",
+) -> list[dict[str, Any]]:
     """Each column heading; sortable ones link to that sort (MOJ sortable table, without
     JavaScript), the sorted one with ``aria-sort`` and its direction in words. A new sort
     keeps the filters and returns to the first page."""
     headers = []
-    for label, key in COLUMNS:
+    for label, key in columns:
         header: dict[str, Any] = {"label": label, "href": None, "aria_sort": None}
         if key is not None:
             ascending_words, descending_words = SORT_WORDS[key]
@@ -134,7 +138,7 @@ def _headers(options: TrayOptions) -> list[dict[str, Any]]:
                 flip = False
                 header.update(aria_sort="none", hidden=f", select to sort {ascending_words}")
             target = replace(options, sort=key, descending=flip)
-            header["href"] = target.href("casework:tray", explicit_sort=True)
+            header["href"] = target.href(url_name, explicit_sort=True)
         headers.append(header)
     return headers
 
@@ -185,6 +189,105 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "headers": _headers(options),
             "clear_stage_href": replace(options, stage=None).href("casework:tray"),
             "csv_href": options.href("casework:tray-csv"),
+        },
+    )
+
+
+# A caseload: every open case of one coordinator, the coordinator's own or, for a SEND
+# manager, any coordinator's of their council.
+
+CASELOAD_COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("Learner", "learner"),
+    ("Stage", "stage"),
+    ("Received", "received"),
+    ("Next deadline", None),
+    ("Due", "due"),
+    ("Status", None),
+)
+
+
+@dataclass(frozen=True)
+class CaseloadOptions:
+    """The caseload's coordinator, stage filter and sort, as read from the query string."""
+
+    caseworker: int | None = None
+    stage: str | None = None
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+
+    def href(self, url_name: str, *, explicit_sort: bool = False) -> str:
+        params = {"caseworker": str(self.caseworker or ""), "stage": self.stage or ""}
+        if explicit_sort or (self.sort, self.descending) != (DEFAULT_SORT, False):
+            params.update(sort=self.sort, order="desc" if self.descending else "asc")
+        query = {key: value for key, value in params.items() if value}
+        url = reverse(url_name)
+        return f"{url}?{urlencode(query)}" if query else url
+
+
+def caseload_options(request: HttpRequest) -> CaseloadOptions:
+    caseworker = request.GET.get("caseworker", "")
+    stage = request.GET.get("stage") or None
+    sort = request.GET.get("sort", "")
+    return CaseloadOptions(
+        caseworker=int(caseworker) if caseworker.isascii() and caseworker.isdigit() else None,
+        stage=stage if stage in TRAY_STAGES else None,
+        sort=sort if sort in tray_selectors.CASELOAD_SORTS else DEFAULT_SORT,
+        descending=sort in tray_selectors.CASELOAD_SORTS and request.GET.get("order") == "desc",
+    )
+
+
+@requires_access(la_staff)
+@require_GET
+def caseload_page(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    options = caseload_options(request)
+    choices = tray_selectors.caseworkers_for(fetched_by=user)
+    by_id = {worker.pk: worker for worker in choices}
+    if options.caseworker is not None and options.caseworker not in by_id:
+        raise Http404
+    caseworker = by_id.get(options.caseworker or user.pk) or (choices[0] if choices else None)
+    if caseworker is None:
+        return render(request, "casework/tray/caseload.html", {"caseload": None})
+    options = replace(options, caseworker=caseworker.pk)
+    today = timezone.localdate()
+    load = tray_selectors.caseload(
+        fetched_by=user,
+        caseworker=caseworker,
+        today=today,
+        stage=options.stage,
+        sort=options.sort,
+        descending=options.descending,
+    )
+    page = Paginator(load.rows, PER_PAGE).get_page(request.GET.get("page"))
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.LIST,
+        detail=f"caseload page {page.number} of {page.paginator.num_pages}, "
+        f"{page.paginator.count} cases",
+    )
+    return render(
+        request,
+        "casework/tray/caseload.html",
+        {
+            "caseload": load,
+            "own": caseworker == user,
+            "choices": choices if len(choices) > 1 else [],
+            "page_obj": page,
+            "page_links": page_links(page),
+            "today": today,
+            "stage": options.stage,
+            "stage_label": Stage(options.stage).label if options.stage else "",
+            "stage_options": [
+                (s, Stage(s).label, load.stage_counts.get(s, 0)) for s in TRAY_STAGES
+            ],
+            # The filter's form keeps the coordinator and the sort in hidden fields.
+            "sort_params": (
+                {"sort": options.sort, "order": "desc" if options.descending else "asc"}
+                if (options.sort, options.descending) != (DEFAULT_SORT, False)
+                else {}
+            ),
+            "headers": _headers(options, CASELOAD_COLUMNS, "casework:caseload"),
+            "clear_stage_href": replace(options, stage=None).href("casework:caseload"),
         },
     )
 
