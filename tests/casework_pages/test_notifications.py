@@ -4,6 +4,8 @@ useful without signing in, and with no names, needs or diagnoses in them."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.models import AdviceRequest
@@ -140,6 +142,9 @@ def test_final_plan_emails_the_family(cast, mailoutbox, django_capture_on_commit
     assert [m.to for m in mailoutbox] == [[cast.parent.email]]
     assert "The final EHC plan has been issued." in mailoutbox[0].body
     assert "Saturday 12 July 2025" in mailoutbox[0].body
+    # The link leads to the plan itself once signed in, by its number only.
+    plan_page = reverse("casework:plan", args=[version.plan_id])
+    assert f"/account/sign-in/?{urlencode({'next': plan_page})}" in mailoutbox[0].body
 
 
 def test_from_16_the_young_person_is_told_and_not_the_parent(

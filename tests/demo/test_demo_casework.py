@@ -168,7 +168,7 @@ def test_demo_parents_child_has_a_draft_out_for_comments(users):
     parent = users["demo.parent"]
     rows = family_cases(fetched_by=parent)
     assert len(rows) == 1
-    fc = family_case(parent, rows[0][1].pk, purpose="test")
+    fc = family_case(parent, rows[0].case.pk, purpose="test")
     assert fc.case.stage == Stage.CONSULTING
     assert fc.draft is not None and fc.can_act
     assert fc.comments_close is not None and fc.comments_close >= timezone.localdate()

@@ -14,7 +14,7 @@ HOME = reverse("home")
         ("la_colleague", "SEND manager or commissioner", reverse("provision:register")),
         ("senco", "SENCO or SEND lead", reverse("learners:list")),
         ("health", "Health practitioner", reverse("learners:list")),
-        ("parent", "Your child's record", None),
+        ("parent", "Your children", None),
     ],
 )
 def test_home_page_shows_what_each_role_comes_for(cast, who, heading, link):
@@ -43,7 +43,7 @@ def test_parent_home_links_to_their_own_child_only(cast):
     [
         (Role.SOCIAL_WORKER, Organisation.Kind.SOCIAL_CARE, "Social worker"),
         (Role.EP, Organisation.Kind.EP_SERVICE, "Educational psychologist"),
-        (Role.YOUNG_PERSON, Organisation.Kind.FAMILY, "Your record"),
+        (Role.YOUNG_PERSON, Organisation.Kind.FAMILY, "Your plan and your record"),
         (Role.ADMIN, Organisation.Kind.LOCAL_AUTHORITY, "Administrator"),
     ],
 )

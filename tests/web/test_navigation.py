@@ -18,7 +18,8 @@ def test_manager_gets_the_dashboard(cast):
 
 def test_parent_gets_family_links_and_no_register(cast):
     got = labels(cast.parent)
-    assert got[:3] == ["Home", "Your children", "Plans and requests"]
+    assert got[:2] == ["Home", "Your children"]
+    assert "Learners" not in got
     assert "Register of places" not in got
 
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from sendplan.accounts.models import Role, User
 from sendplan.casework import clock
@@ -51,6 +52,8 @@ class Notice:
     date_label: str = ""
     date: dt.date | None = None
     action: str = ""
+    #: The page the sign-in link leads to once signed in (a path of numbers, nothing more).
+    page: str = ""
 
 
 def adviser_recipients(advice: AdviceRequest) -> list[User]:
@@ -65,9 +68,10 @@ def adviser_recipients(advice: AdviceRequest) -> list[User]:
     return list(members.exclude(email=""))
 
 
-def _sign_in_url() -> str:
+def _sign_in_url(page: str = "") -> str:
     base = getattr(settings, "SENDPLAN_SERVICE_URL", "").rstrip("/")
-    return f"{base}{reverse('accounts:sign-in')}"
+    url = f"{base}{reverse('accounts:sign-in')}"
+    return f"{url}?{urlencode({'next': page})}" if page else url
 
 
 def render_notice(notice: Notice, *, reference: int) -> str:
@@ -77,7 +81,7 @@ def render_notice(notice: Notice, *, reference: int) -> str:
             "notice": notice,
             "date_text": govuk_date(notice.date, weekday=True),
             "reference": reference,
-            "sign_in_url": _sign_in_url(),
+            "sign_in_url": _sign_in_url(notice.page),
             "service_name": settings.SERVICE_NAME,
         },
     )
@@ -111,6 +115,7 @@ def advice_requested(advice: AdviceRequest) -> Notice:
         date_label="Please send your advice by",
         date=advice.due_on,
         action="Sign in to see the request and send your advice.",
+        page=reverse("casework:advice-detail", args=[advice.pk]),
     )
     send(notice, adviser_recipients(advice), reference=advice.case_id)
     return notice
@@ -124,6 +129,7 @@ def draft_issued(case: Case) -> Notice:
         date_label="Please send your comments by",
         date=clock.due(clock.DRAFT_COMMENTS, case.draft_issued_on),
         action="Sign in to read the draft and tell us what you think.",
+        page=reverse("casework:family-draft", args=[case.pk]),
     )
     send(notice, family_recipients(case.learner), reference=case.pk)
     return notice
@@ -138,6 +144,7 @@ def decision_made(case: Case) -> Notice:
             date_label="If you disagree, the last day to appeal is",
             date=clock.appeal_due(decision_on=case.not_to_issue_on),
             action="Sign in to read the decision, the reasons and what you can do next.",
+            page=reverse("casework:family-case", args=[case.pk]),
         )
     elif case.assess:
         assert case.received_on is not None
@@ -148,6 +155,7 @@ def decision_made(case: Case) -> Notice:
             "there is to be one, by",
             date=clock.due(clock.FINAL_PLAN, case.received_on),
             action="Sign in to see what happens next.",
+            page=reverse("casework:family-case", args=[case.pk]),
         )
     else:
         assert case.decision_on is not None
@@ -157,13 +165,16 @@ def decision_made(case: Case) -> Notice:
             date_label="If you disagree, the last day to appeal is",
             date=clock.appeal_due(decision_on=case.decision_on),
             action="Sign in to read the decision, the reasons and what you can do next.",
+            page=reverse("casework:family-case", args=[case.pk]),
         )
     send(notice, family_recipients(case.learner), reference=case.pk)
     return notice
 
 
-def final_issued(learner: Learner, *, issued_on: dt.date | None, reference: int) -> Notice:
-    """A final plan, first or amended, has been issued."""
+def final_issued(
+    learner: Learner, *, issued_on: dt.date | None, reference: int, plan_id: int
+) -> Notice:
+    """A final plan, first or amended, has been issued; the link leads to it."""
     assert issued_on is not None
     notice = Notice(
         kind="final_issued",
@@ -171,6 +182,7 @@ def final_issued(learner: Learner, *, issued_on: dt.date | None, reference: int)
         date_label="If you disagree with the plan, the last day to appeal is",
         date=clock.appeal_due(decision_on=issued_on),
         action="Sign in to read the plan.",
+        page=reverse("casework:plan", args=[plan_id]),
     )
     send(notice, family_recipients(learner), reference=reference)
     return notice

@@ -27,8 +27,10 @@ def navigation_for(standing: Standing, path: str) -> list[NavItem]:
     roles = standing.roles
     links: list[tuple[str, str]] = [("Home", "home")]
     if standing.is_family:
-        links.append(("Your children" if Role.PARENT in roles else "Your record", "learners:list"))
-        links.append(("Plans and requests", "casework:family-home"))
+        # The family's own pages, never the staff search of learners.
+        links.append(
+            ("Your children" if Role.PARENT in roles else "Your plan", "casework:family-home")
+        )
     else:
         links.append(("Learners", "learners:list"))
     if Role.LA_CASEWORKER in roles:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sendplan.accounts.models import User
+from sendplan.casework.family.selectors import FamilyChild, family_cases
 from sendplan.casework.tray.selectors import Tray, work_tray
 from sendplan.learners.access import coordinating
 from sendplan.learners.models import AuditEvent, Learner
@@ -21,6 +22,8 @@ class HomeSummary:
     family_learners: tuple[Learner, ...]
     #: A coordinator's deadlines overdue, at risk and due this week (counts per group).
     work: Tray | None = None
+    #: Each of the family's children with their latest case and plan, if they have one.
+    family_rows: tuple[tuple[Learner, FamilyChild | None], ...] = ()
 
 
 def home_summary(
@@ -38,5 +41,13 @@ def home_summary(
         visible_count=visible.count(),
         caseload_count=visible.filter(coordinating(fetched_by)).count(),
         family_learners=named,
+        family_rows=_family_rows(fetched_by, named) if named else (),
         work=work_tray(fetched_by=fetched_by, today=today) if coordinator and today else None,
     )
+
+
+def _family_rows(
+    user: User, named: tuple[Learner, ...]
+) -> tuple[tuple[Learner, FamilyChild | None], ...]:
+    children = {child.learner.pk: child for child in family_cases(fetched_by=user)}
+    return tuple((learner, children.get(learner.pk)) for learner in named)

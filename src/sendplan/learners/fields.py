@@ -75,9 +75,10 @@ ROLE_FIELD_GROUPS: dict[str, frozenset[FieldGroup]] = {
     Role.SOCIAL_WORKER: _PRACTITIONER | {G.HOME},
     # Psychological advice needs the needs and the setting the learner is observed in.
     Role.EP: _PRACTITIONER,
-    # The family's own record: seeing all of it is their right of access.
-    Role.PARENT: _EVERYTHING,
-    Role.YOUNG_PERSON: _EVERYTHING,
+    # The family's own record, in their own words: all of it but the education system's
+    # identifiers, which are staff codes on a page (a subject access copy includes them).
+    Role.PARENT: _EVERYTHING - {G.SCHOOL_IDS},
+    Role.YOUNG_PERSON: _EVERYTHING - {G.SCHOOL_IDS},
 }
 
 #: The role a personal involvement of each kind stands for, to tell which of a user's roles

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.access import Standing, standing_for
-from sendplan.accounts.models import User
+from sendplan.accounts.models import Role, User
 from sendplan.core.errors import Http404
 from sendplan.core.models import open_on
 from sendplan.learners.access import learner_can_edit, roles_relating, visible_learners
@@ -188,6 +188,9 @@ def learner_record(
     )
     groups = groups_for_roles(roles)
     record: dict[str, Any] = {
+        # Related only as family (a parent, the young person): the page speaks to them in
+        # their own words, without staff codes.
+        "family_view": bool(roles) and set(roles) <= {Role.PARENT, Role.YOUNG_PERSON},
         "learner": LearnerIdentity(
             pk=learner.pk,
             full_name=learner.full_name,

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.deadlines import CaseDeadline, case_queryset, deadlines_for
-from sendplan.casework.plans.models import PlanVersion
+from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.casework.steps import (
     FAMILY_STAGES,
     FamilyStage,
@@ -50,6 +51,9 @@ class FamilyCase:
     comments_close: dt.date | None = None
     appeal_by: dt.date | None = None
     deadlines: list[CaseDeadline] = field(default_factory=list)
+    #: The child's EHC plan once a version is issued, and how many versions are.
+    plan: Plan | None = None
+    issued_versions: int = 0
 
     @property
     def template(self) -> str:
@@ -64,8 +68,19 @@ class FamilyCase:
         return self.appeal_by is not None and self.today <= self.appeal_by
 
 
-def family_cases(*, fetched_by: User, today: dt.date | None = None) -> list[tuple[Learner, Case]]:
-    """The latest case of each child this user is family for (two queries)."""
+@dataclass(frozen=True)
+class FamilyChild:
+    """A child (or the young person) on the family's pages: their latest case and, once one
+    is issued, their EHC plan."""
+
+    learner: Learner
+    case: Case
+    plan_id: int | None
+
+
+def family_cases(*, fetched_by: User, today: dt.date | None = None) -> list[FamilyChild]:
+    """The latest case of each child this user is family for, with the plan if issued
+    (three queries)."""
     today = today or timezone.localdate()
     cases = (
         Case.objects.filter(learner__in=family_learners(fetched_by, on=today))
@@ -75,7 +90,20 @@ def family_cases(*, fetched_by: User, today: dt.date | None = None) -> list[tupl
     latest: dict[int, Case] = {}
     for case in cases:
         latest.setdefault(case.learner_id, case)
-    return [(case.learner, case) for case in latest.values()]
+    # Oldest first, so the newest plan of each learner is the one the dict keeps.
+    plans = dict(
+        _issued_plans()
+        .filter(learner_id__in=list(latest))
+        .order_by("pk")
+        .values_list("learner_id", "pk")
+    )
+    return [FamilyChild(case.learner, case, plans.get(case.learner_id)) for case in latest.values()]
+
+
+def _issued_plans() -> QuerySet[Plan]:
+    """Plans with at least one issued version: the ones a family can read."""
+    issued = PlanVersion.objects.filter(plan=OuterRef("pk"), status=PlanVersion.Status.ISSUED)
+    return Plan.objects.filter(Exists(issued))
 
 
 def _week(case: Case, today: dt.date) -> int:
@@ -125,6 +153,7 @@ def family_case(
     deadline = next((d for ident in stage.deadlines for d in deadlines if d.id == ident), None)
     decided = _decided_on(case)
     limits = family_limits()
+    plan = _issued_plans().filter(learner=learner).order_by("-pk").first()
     return FamilyCase(
         case=case,
         learner=learner,
@@ -142,6 +171,10 @@ def family_case(
         comments_close=deadline.due if deadline and case.stage == Stage.CONSULTING else None,
         appeal_by=_appeal_by(case, decided, stage.appeal) if decided and stage.appeal else None,
         deadlines=deadlines,
+        plan=plan,
+        issued_versions=(
+            plan.versions.filter(status=PlanVersion.Status.ISSUED).count() if plan else 0
+        ),
     )
 
 

@@ -52,10 +52,10 @@ VIEW_QUESTIONS: tuple[tuple[str, str, str], ...] = (
 def family_home(request: HttpRequest) -> HttpResponse:
     """The children (or the young person's own case) this user is family for."""
     user = signed_in_user(request)
-    rows = family_cases(fetched_by=user)
-    if len(rows) == 1:
-        return redirect("casework:family-case", case_id=rows[0][1].pk)
-    return render(request, "casework/family/home.html", {"rows": rows})
+    children = family_cases(fetched_by=user)
+    if len(children) == 1:
+        return redirect("casework:family-case", case_id=children[0].case.pk)
+    return render(request, "casework/family/home.html", {"children": children})
 
 
 @requires_access(has_a_role)

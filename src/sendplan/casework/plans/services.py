@@ -415,7 +415,10 @@ def plan_issue(
         review_schedule(plan_id=plan.pk, changed_by=changed_by)
     plan = version.plan
     notifications.final_issued(
-        plan.learner, issued_on=version.issued_on, reference=plan.case_id or plan.pk
+        plan.learner,
+        issued_on=version.issued_on,
+        reference=plan.case_id or plan.pk,
+        plan_id=plan.pk,
     )
     return version
 
