@@ -305,7 +305,8 @@ def locked_out(
     original_response: HttpResponse | None = None,
     credentials: dict | None = None,
 ) -> HttpResponse:
-    """Shown after too many failed sign-ins for one username from one address.
+    """Shown after too many failed sign-ins for one username from one address, or for many
+    usernames from one address (``sendplan.accounts.throttle``).
 
     django-axes calls this in place of the sign-in response. It is identical whether
     or not the username belongs to anyone, and it never repeats the username.
