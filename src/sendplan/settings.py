@@ -193,6 +193,12 @@ AXES_ENABLED = envbool("AXES_ENABLED", True)
 SENDPLAN_SECOND_FACTOR = envbool("SENDPLAN_SECOND_FACTOR", PRODUCTION)
 if PRODUCTION and not SENDPLAN_SECOND_FACTOR:
     raise ImproperlyConfigured("SENDPLAN_SECOND_FACTOR cannot be turned off in production")
+# After each wrong code in a row the next try waits twice as long (1, 2, 4... seconds), but
+# never longer than this, so someone who knows a password cannot shut its owner out for
+# hours by typing wrong codes (ADR 0120).
+SENDPLAN_SECOND_FACTOR_MAX_DELAY_SECONDS = envint(
+    "SENDPLAN_SECOND_FACTOR_MAX_DELAY_SECONDS", 300, minimum=1
+)
 # Hours a set-up link for an authenticator app stays usable (`sendplan enrol-link`, or
 # "Reset authenticator app" in the admin). Each link works once.
 SENDPLAN_ENROLMENT_LINK_HOURS = envint("SENDPLAN_ENROLMENT_LINK_HOURS", 72, minimum=1)

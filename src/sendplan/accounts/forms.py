@@ -9,15 +9,17 @@ manager's long password fits and pasting works.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sendplan.accounts import second_factor
 
 #: The same words for an unknown username, a wrong password and an inactive account,
 #: so the page cannot be used to find out who has an account.
@@ -46,8 +48,9 @@ class CodeForm(forms.Form):
     """A 6-digit code from an authenticator app, checked against one device.
 
     Spaces and dashes are ignored, since apps show the code as "123 456". A wrong code
-    counts against the device: django-otp then makes each next try wait twice as long
-    (1, 2, 4, 8 seconds...), which is the brute-force control on the second factor.
+    counts against the device: each next try must wait twice as long (1, 2, 4, 8
+    seconds...), up to SENDPLAN_SECOND_FACTOR_MAX_DELAY_SECONDS, which is the brute-force
+    control on the second factor (``second_factor.next_try_at``).
     """
 
     code = forms.CharField(strip=True, error_messages={"required": ENTER_CODE})
@@ -62,12 +65,10 @@ class CodeForm(forms.Form):
             raise ValidationError(ENTER_CODE)
         if len(code) != 6 or not code.isascii() or not code.isdigit():
             raise ValidationError(CODE_NOT_SIX_DIGITS)
-        allowed, detail = self.device.verify_is_allowed()
-        if not allowed:
-            raise ValidationError(_wait_message(detail))
-        # django-otp's verify_token locks the device row, so two tries at once cannot
-        # both spend the same code or dodge the count of failures.
-        verified = verify_token(self.device.user, self.device.persistent_id, code)
+        wait_until = second_factor.next_try_at(self.device)
+        if wait_until is not None:
+            raise ValidationError(_wait_message(wait_until))
+        verified = second_factor.verify_code(self.device, code)
         if verified is None:
             raise ValidationError(CODE_WRONG)
         self.device = verified
@@ -85,8 +86,8 @@ class RecoveryCodeForm(forms.Form):
     """One of the user's recovery codes, in place of a code from the app.
 
     Case, spaces and dashes are ignored. A code that is accepted is deleted, so it works
-    once. Wrong codes are throttled exactly as app codes are (django-otp doubles the wait
-    after each one), against the user's recovery codes as one device.
+    once. Wrong codes are throttled exactly as app codes are (the wait doubles after each
+    one, up to the same ceiling), against the user's recovery codes as one device.
     """
 
     code = forms.CharField(strip=True, error_messages={"required": ENTER_RECOVERY_CODE})
@@ -104,21 +105,18 @@ class RecoveryCodeForm(forms.Form):
         if self.device is None:
             # No recovery codes at all (an app set up before they existed): nothing to guess.
             raise ValidationError(RECOVERY_CODE_WRONG)
-        allowed, detail = self.device.verify_is_allowed()
-        if not allowed:
-            raise ValidationError(_wait_message(detail))
-        verified = verify_token(self.device.user, self.device.persistent_id, code)
+        wait_until = second_factor.next_try_at(self.device)
+        if wait_until is not None:
+            raise ValidationError(_wait_message(wait_until))
+        verified = second_factor.verify_code(self.device, code)
         if verified is None:
             raise ValidationError(RECOVERY_CODE_WRONG)
         self.device = verified
         return code
 
 
-def _wait_message(detail: dict[str, Any] | None) -> str:
-    locked_until = (detail or {}).get("locked_until")
-    seconds = (
-        max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
-    )
+def _wait_message(wait_until: datetime) -> str:
+    seconds = max(1, math.ceil((wait_until - timezone.now()).total_seconds()))
     if seconds > 90:
         minutes = math.ceil(seconds / 60)
         wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
