@@ -1,4 +1,5 @@
-"""The sign-in form and the second factor's code and recovery code forms.
+"""The sign-in form, the second factor's code and recovery code forms, and changing a
+password.
 
 The sign-in form's one failure message never says which part was wrong.
 
@@ -13,13 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendplan.accounts import second_factor
+from sendplan.accounts.models import User
 
 #: The same words for an unknown username, a wrong password and an inactive account,
 #: so the page cannot be used to find out who has an account.
@@ -123,3 +127,56 @@ def _wait_message(wait_until: datetime) -> str:
     else:
         wait = f"{seconds} second{'s' if seconds != 1 else ''}"
     return f"You have entered too many wrong codes. Wait {wait}, then enter a new code"
+
+
+ENTER_CURRENT_PASSWORD = "Enter your current password"
+CURRENT_PASSWORD_WRONG = "Your current password is not correct"
+ENTER_NEW_PASSWORD = "Enter a new password"
+CONFIRM_NEW_PASSWORD = "Enter your new password again"
+PASSWORDS_DIFFER = "The passwords do not match. Enter the same new password twice"
+PASSWORD_UNCHANGED = "Your new password must be different from your current password"
+
+
+class PasswordChangeForm(forms.Form):
+    """The signed-in user's current password, and a new one twice.
+
+    The current password is checked through Django's ``authenticate``, as at sign-in, so
+    wrong guesses count towards the same lockout; a page left signed in is no easier a
+    way to guess it. The new one must pass every validator in AUTH_PASSWORD_VALIDATORS.
+    Passwords are never shown back on the page.
+    """
+
+    current_password = forms.CharField(
+        strip=False, error_messages={"required": ENTER_CURRENT_PASSWORD}
+    )
+    new_password = forms.CharField(strip=False, error_messages={"required": ENTER_NEW_PASSWORD})
+    confirm_password = forms.CharField(
+        strip=False, error_messages={"required": CONFIRM_NEW_PASSWORD}
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        # Only signed-in users reach the page (requires_access).
+        self.user: User = request.user  # type: ignore[assignment]
+
+    def clean_current_password(self) -> str:
+        password = self.cleaned_data["current_password"]
+        found = authenticate(self.request, username=self.user.get_username(), password=password)
+        if found is None or found.pk != self.user.pk:
+            raise ValidationError(CURRENT_PASSWORD_WRONG)
+        return password
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data["new_password"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        new, again = cleaned.get("new_password"), cleaned.get("confirm_password")
+        if new and again is not None and new != again:
+            self.add_error("confirm_password", PASSWORDS_DIFFER)
+        elif new and new == cleaned.get("current_password"):
+            self.add_error("new_password", PASSWORD_UNCHANGED)
+        return cleaned

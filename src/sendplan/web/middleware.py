@@ -33,12 +33,11 @@ def no_store(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..
 
 #: Browser features the service never uses, each allowed to no origin at all (not even its
 #: own), so a script that got onto a page still cannot switch on a camera or ask where a
-#: family lives. Only features Chromium, Firefox or Safari recognise, so browsers do not
-#: log warnings about the header.
+#: family lives. Only features Chromium recognises: it logs an error for any other
+#: (tests/browser/test_change_password_journey.py watches for one).
 DENIED_FEATURES = (
     "accelerometer",
     "autoplay",
-    "bluetooth",
     "camera",
     "display-capture",
     "encrypted-media",
