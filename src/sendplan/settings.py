@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Above WhiteNoise, so static files carry the header too.
+    "sendplan.web.middleware.permissions_policy",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Millions of leaked passwords, shipped with the service and checked offline (ADR 0120).
+    {"NAME": "sendplan.accounts.passwords.BreachedPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -162,8 +166,8 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
-# Lock out by username and address together, never by address alone: a whole council
-# sits behind one address. The cool-off is finite so a locked user can come back.
+# Lock out by username and address together: a whole council sits behind one address. The
+# cool-off is finite so a locked user can come back.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -171,11 +175,17 @@ AXES_RESET_ON_SUCCESS = True
 # Attempts during a lockout must not restart the cool-off, or a colleague behind the same
 # council address could keep someone locked out for ever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# Behind a proxy, the client address comes from X-Forwarded-For set by that many proxies.
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Password spraying (one password, many usernames): an address is also held once this many
+# different usernames have failed from it within the cool-off (ADR 0120). Usernames that
+# then sign in stop counting, so colleagues' typing slips behind one council address do not
+# add up.
+SENDPLAN_ADDRESS_FAILURE_LIMIT = envint("SENDPLAN_ADDRESS_FAILURE_LIMIT", 10, minimum=2)
+AXES_HANDLER = "sendplan.accounts.throttle.SignInThrottle"
+# Behind a proxy, the client is the address that many trusted proxies back in
+# X-Forwarded-For (README, "Behind a proxy"); 0 means the TCP peer. Lockout, the address
+# throttle and the audit trail all use sendplan.core.client_address.
+SENDPLAN_TRUSTED_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "sendplan.core.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "sendplan.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("AXES_ENABLED", True)
@@ -185,6 +195,12 @@ AXES_ENABLED = envbool("AXES_ENABLED", True)
 SENDPLAN_SECOND_FACTOR = envbool("SENDPLAN_SECOND_FACTOR", PRODUCTION)
 if PRODUCTION and not SENDPLAN_SECOND_FACTOR:
     raise ImproperlyConfigured("SENDPLAN_SECOND_FACTOR cannot be turned off in production")
+# After each wrong code in a row the next try waits twice as long (1, 2, 4... seconds), but
+# never longer than this, so someone who knows a password cannot shut its owner out for
+# hours by typing wrong codes (ADR 0120).
+SENDPLAN_SECOND_FACTOR_MAX_DELAY_SECONDS = envint(
+    "SENDPLAN_SECOND_FACTOR_MAX_DELAY_SECONDS", 300, minimum=1
+)
 # Hours a set-up link for an authenticator app stays usable (`sendplan enrol-link`, or
 # "Reset authenticator app" in the admin). Each link works once.
 SENDPLAN_ENROLMENT_LINK_HOURS = envint("SENDPLAN_ENROLMENT_LINK_HOURS", 72, minimum=1)

@@ -21,15 +21,20 @@ working once in place of a code from the app.
 
 from __future__ import annotations
 
+import functools
 from base64 import b32encode
+from datetime import datetime, timedelta
 from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -163,3 +168,54 @@ def qr_code_svg(uri: str) -> SafeString:
     # segno draws the code from the address alone; nothing else goes in, and the label
     # above is escaped, so the markup is safe to include as it is.
     return mark_safe(labelled + svg.removeprefix("<svg "))
+
+
+# Throttling wrong codes, with a ceiling on the wait.
+
+
+def max_wait_seconds() -> int:
+    """The longest wait after wrong codes (``SENDPLAN_SECOND_FACTOR_MAX_DELAY_SECONDS``)."""
+    return int(settings.SENDPLAN_SECOND_FACTOR_MAX_DELAY_SECONDS)
+
+
+def next_try_at(device: ThrottlingMixin) -> datetime | None:
+    """When the device next accepts a try, or None when it accepts one now.
+
+    django-otp doubles the wait after each wrong code in a row (1, 2, 4, 8 seconds...) with
+    no ceiling, so someone who knows a user's password could type wrong codes until the
+    user is shut out for days. The wait here doubles the same way up to
+    :func:`max_wait_seconds`, and no further (ADR 0120).
+    """
+    failures = device.throttling_failure_count
+    last = device.throttling_failure_timestamp
+    if not device.throttling_enabled or failures <= 0 or last is None:
+        return None
+    cap = max_wait_seconds()
+    # 2**31 seconds is past any cap; the exponent stays small however many failures.
+    doubling = device.get_throttle_factor() * 2 ** min(failures - 1, 31)
+    until = last + timedelta(seconds=min(doubling, cap))
+    return until if timezone.now() < until else None
+
+
+def verify_code(device: Device, code: str) -> Device | None:
+    """Check a code against the device with the capped wait; the device if it is right.
+
+    The device's row is locked while the code is checked, so two tries at once can neither
+    both spend the same code nor dodge the count of failures. A wrong code counts as
+    django-otp counts it (failure count and time) and a right code clears them; a try
+    during the wait is refused without counting. Callers say "wait" first, using
+    :func:`next_try_at`.
+    """
+    with transaction.atomic():
+        locked = (
+            type(device)
+            .objects.select_for_update()
+            .filter(pk=device.pk, user_id=device.user_id)
+            .first()
+        )
+        if locked is None or next_try_at(locked) is not None:
+            return None
+        # django-otp's verify_token asks verify_is_allowed() first, which applies the
+        # uncapped wait; the capped one has just been applied above, under the lock.
+        locked.verify_is_allowed = functools.partial(Device.verify_is_allowed, locked)  # type: ignore[method-assign]
+        return locked if locked.verify_token(code) else None

@@ -1,4 +1,5 @@
-"""Writes for accounts: set-up links, setting up an authenticator app, recovery codes.
+"""Writes for accounts: set-up links, setting up an authenticator app, recovery codes, a
+new password.
 
 Each function runs in one transaction. Log lines carry user ids only: never a token, a
 code, a key or a name.
@@ -113,3 +114,15 @@ def recovery_codes_replace(*, user: User) -> list[str]:
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     logger.info("recovery codes made user=%s", user.pk)
     return codes
+
+
+def password_change(*, user: User, new_password: str) -> None:
+    """Give ``user`` a new password, already checked by the password validators.
+
+    Every other session of the user's stops working: Django checks a hash of the password
+    on each request. The caller keeps its own session with ``update_session_auth_hash``.
+    """
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+    logger.info("password changed user=%s", user.pk)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("keep-alive/", views.keep_alive, name="keep-alive"),
+    path("password/", views.change_password, name="change-password"),
     path("set-up/<str:token>/", views.set_up_link, name="set-up-link"),
     path("second-factor/", views.second_factor_code, name="second-factor"),
     path("second-factor/set-up/", views.second_factor_set_up, name="second-factor-set-up"),

@@ -8,7 +8,8 @@ import math
 
 from axes.helpers import get_cool_off
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,8 +22,14 @@ from django_otp.models import Device
 
 from sendplan.accounts import enrolment, idle, second_factor, services
 from sendplan.accounts.enrolment import LinkState
-from sendplan.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
-from sendplan.accounts.guards import before_second_factor, public, requires_access, signed_in
+from sendplan.accounts.forms import CodeForm, PasswordChangeForm, RecoveryCodeForm, SignInForm
+from sendplan.accounts.guards import (
+    before_second_factor,
+    public,
+    requires_access,
+    signed_in,
+    signed_in_user,
+)
 from sendplan.web.forms import error_summary
 
 # Outcomes of the second factor, by user id only: no names, usernames, tokens or codes.
@@ -291,6 +298,33 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+#: What the home page says after a password is changed.
+PASSWORD_CHANGED = "You have changed your password"
+
+
+@requires_access(signed_in)
+@sensitive_post_parameters("current_password", "new_password", "confirm_password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Change your password: the current one, then the new one twice."""
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST" and form.is_valid():
+        user = signed_in_user(request)
+        services.password_change(user=user, new_password=form.cleaned_data["new_password"])
+        # This session stays signed in (with its second factor), under a new key; the
+        # user's other sessions end.
+        update_session_auth_hash(request, user)
+        messages.success(request, PASSWORD_CHANGED)
+        return redirect("home")
+    return render(
+        request,
+        "accounts/change_password.html",
+        {"form": form, "errors": error_summary(form)},
+    )
+
+
 @requires_access(signed_in)
 @never_cache
 @require_POST
@@ -305,7 +339,8 @@ def locked_out(
     original_response: HttpResponse | None = None,
     credentials: dict | None = None,
 ) -> HttpResponse:
-    """Shown after too many failed sign-ins for one username from one address.
+    """Shown after too many failed sign-ins for one username from one address, or for many
+    usernames from one address (``sendplan.accounts.throttle``).
 
     django-axes calls this in place of the sign-in response. It is identical whether
     or not the username belongs to anyone, and it never repeats the username.

@@ -31,6 +31,50 @@ def no_store(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..
     return middleware
 
 
+#: Browser features the service never uses, each allowed to no origin at all (not even its
+#: own), so a script that got onto a page still cannot switch on a camera or ask where a
+#: family lives. Only features Chromium recognises: it logs an error for any other
+#: (tests/browser/test_change_password_journey.py watches for one).
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+
+
+def permissions_policy(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """``Permissions-Policy`` denying every feature in :data:`DENIED_FEATURES`, on every
+    response: pages, downloads, redirects, errors and (being above WhiteNoise) static files."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
 def request_facts(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[..., HttpResponse]:
