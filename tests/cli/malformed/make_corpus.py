@@ -1,9 +1,10 @@
 """Write the malformed-file corpus (run from the repository root; the files are committed).
 
 Each case is ``<command>/<name>.<ext>``; its ``<name>.expected`` beside it holds the lines the
-command must print on stderr, ``{file}`` standing for the case's path. The expected lines are
-written by hand, not by running the command: this script only makes the inputs, several of
-which (UTF-16, NUL bytes, zips) are awkward to keep as text.
+command must print on stderr, ``{file}`` standing for the case's path (``{settings}`` for the
+good SETTINGS.csv). Each expected line is read against its file and must be true of it; this
+script only makes the inputs, several of which (UTF-16, NUL bytes, zips) are awkward to keep
+as text, and the good companion files in ``good/``.
 
     .venv/bin/python tests/cli/malformed/make_corpus.py
 """
