@@ -159,6 +159,25 @@ def test_negative_option_is_a_usage_error(tmp_path: Path) -> None:
     assert stop.value.code == 2
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--unplaced-cost", "10000000000000000000", "must be at most 1,000,000,000"),
+        ("--cost-per-km", "1e12", "must be at most 100,000"),
+        ("--preference-tolerance", "1e30", "must be at most 1,000,000,000"),
+        ("--preference-tolerance", "1e30%", "must be at most 10,000"),
+    ],
+)
+def test_amounts_beyond_what_the_optimiser_adds_up_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(_files(tmp_path) + [option, value])
+    assert stop.value.code == 2
+    assert f"argument {option}: '{value}' {message}" in capsys.readouterr().err
+    assert not (tmp_path / "p.csv").exists()
+
+
 def test_help_describes_the_preference_options(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["--help"])

@@ -200,7 +200,7 @@ def test_problem_check_refuses_min_age_above_max_age() -> None:
 
 def test_problem_check_refuses_negative_places() -> None:
     p = problem([("ASD", 8, 0.0)], [(0.0, ["ASD"], 5, 11, -1, 10_000)])
-    with pytest.raises(ValueError, match="places must be non-negative"):
+    with pytest.raises(ValueError, match="places must be from 0 to 1,000,000"):
         place(p)
 
 
@@ -266,3 +266,30 @@ def test_merging_needs_exactly_the_same_settings() -> None:
     assert r.stats["groups"] == 2
     assert sorted(r.assignment.tolist()) == [0, 1]
     assert r.assignment[1] == 1
+
+
+def test_problem_check_refuses_costs_and_places_beyond_what_the_optimiser_adds_up() -> None:
+    dear = problem([("ASD", 8, 0.0)], [(0.0, ["ASD"], 5, 11, 1, 1e19)])
+    with pytest.raises(ValueError, match="annual_cost must be from 0 to 10,000,000 pounds"):
+        place(dear)
+    vast = problem([("ASD", 8, 0.0)], [(0.0, ["ASD"], 5, 11, 10**15, 10_000)])
+    with pytest.raises(ValueError, match="places must be from 0 to 1,000,000"):
+        place(vast)
+    fine = problem([("ASD", 8, 0.0)], [(0.0, ["ASD"], 5, 11, 1, 10_000)])
+    with pytest.raises(ValueError, match="unplaced_cost must be a whole number"):
+        place(fine, unplaced_cost=10**19)
+    with pytest.raises(ValueError, match="cost_per_km must be at most 100,000"):
+        place(fine, cost_per_km=1e9)
+
+
+def test_the_largest_allowed_costs_and_places_are_solved_exactly() -> None:
+    """At every bound at once the objective is still the exact sum: nothing wraps round."""
+    p = problem(
+        [("ASD", 8, 0.0), ("ASD", 8, 0.0), ("ASD", 8, 4_000.0)],
+        [(0.0, ["ASD"], 5, 11, 1_000_000, 10_000_000), (10.0, ["ASD"], 5, 11, 0, 0)],
+    )
+    r = place(p, cost_per_km=100_000, unplaced_cost=1_000_000_000, max_km=20_000)
+    assert r.status == "optimal"
+    travel = round(100_000 * 4_000.0)
+    assert r.assignment.tolist() == [0, 0, 0]
+    assert r.objective == 3 * 10_000_000 + travel

@@ -41,6 +41,7 @@ from sendplan.engine import (
     ForecastInputError,
     backtest,
     forecast_caseload,
+    safe_cell,
 )
 
 
@@ -109,6 +110,19 @@ def _write_all_atomic(outputs: list[tuple[pl.DataFrame, Path]]) -> None:
         raise
 
 
+def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula escaped.
+
+    Area names come from the input files, so an output opened in a spreadsheet must not
+    read one of them as a formula (:func:`sendplan.engine.safe_cell`, as every export).
+    """
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.Series(name, [safe_cell(v) for v in frame.get_column(name).to_list()], pl.String)
+        for name in text
+    )
+
+
 def _refuse(problems: Sequence[str]) -> int:
     """One line per problem on standard error, and the exit status of invalid input."""
     for problem in problems:
@@ -142,7 +156,7 @@ def main(argv: list[str]) -> int:
             )
         except ValueError as error:
             return _refuse([f"{args.caseload[0]}:1: time_period: {error}"])
-        _write_atomic(result.rows, args.out)
+        _write_atomic(spreadsheet_safe(result.rows), args.out)
         with pl.Config(tbl_rows=100, tbl_cols=20, tbl_width_chars=160):
             print(result.summary)
         return 0
@@ -159,7 +173,7 @@ def main(argv: list[str]) -> int:
         return _refuse(error.problems)
     except ValueError as error:
         return _refuse([f"-:1: -: {error}"])
-    outputs = [(forecast.table, args.out)]
+    outputs = [(spreadsheet_safe(forecast.table), args.out)]
     notes = list(history.notes)
     if args.breakdowns_out is not None:
         placements = forecast.placements
@@ -169,7 +183,7 @@ def main(argv: list[str]) -> int:
                 f"{args.breakdowns_out}: header only - no release given has the setting "
                 "columns (mainstream_total ...) that placement types come from"
             )
-        outputs.append((placements, args.breakdowns_out))
+        outputs.append((spreadsheet_safe(placements), args.breakdowns_out))
     _write_all_atomic(outputs)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)

@@ -11,14 +11,17 @@ read through here, so they refuse the same files with the same words.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from sendplan.cli.input_files import ZIP_MAGIC, InputFileError, decode_text, read_bytes
 from sendplan.engine import (
     MAX_PROBLEMS,
     CaseloadHistory,
@@ -36,9 +39,48 @@ NEEDS_MEMBER = "data/sen_needs_all_plans.csv"
 
 
 def _table(label: str, raw: bytes) -> TextTable:
-    text = raw.decode("utf-8-sig", errors="replace")
-    frame = pl.read_csv(io.StringIO(text), infer_schema_length=0, truncate_ragged_lines=True)
-    return TextTable(label, frame)
+    """A CSV's columns as text, or :class:`ForecastInputError` with its one problem."""
+    try:
+        text, _ = decode_text(label, raw)
+    except InputFileError as error:
+        raise ForecastInputError(error.problems) from None
+    return TextTable(label, _frame(label, text, ragged=True))
+
+
+def _frame(label: str, text: str, *, ragged: bool) -> pl.DataFrame:
+    try:
+        return pl.read_csv(io.StringIO(text), infer_schema_length=0, truncate_ragged_lines=ragged)
+    except (pl.exceptions.PolarsError, ValueError) as error:
+        raise ForecastInputError([_unreadable(label, text, error)]) from None
+
+
+def _unreadable(label: str, text: str, error: Exception) -> str:
+    """Where and why a table polars refused is not CSV: the csv module finds the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as found:
+        return f"{label}:{start}: row: is not valid CSV ({found})"
+    # Polars explains over several lines; the first says what is wrong.
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return f"{label}:1: file: is not a readable CSV table ({first})"
+
+
+def _member(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return archive.read(name)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as error:
+        message = f"cannot be unpacked ({error})"
+        raise ForecastInputError([f"{path}/{name}:1: file: {message}"]) from None
 
 
 def read_release(path: Path | str) -> Release:
@@ -71,26 +113,44 @@ def read_release(path: Path | str) -> Release:
     path = Path(path)
     if not path.exists():
         raise ForecastInputError([f"{path}:1: -: file not found"])
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            member = next((n for n in CASELOAD_MEMBERS if n in names), None)
-            if member is None:
-                raise ForecastInputError(
-                    [f"{path}:1: -: no data/caseload.csv or data/sen2_age_caseload.csv in the zip"]
-                )
-            caseload = _table(f"{path}/{member}", archive.read(member))
-            needs = None
-            # Need by age is published beside the 2023-onwards caseload table only.
-            if member == CASELOAD_MEMBERS[0] and NEEDS_MEMBER in names:
-                needs = _table(f"{path}/{NEEDS_MEMBER}", archive.read(NEEDS_MEMBER))
-            return Release(caseload=caseload, needs=needs)
-    caseload = _table(str(path), path.read_bytes())
+    data = _bytes(path)
+    if data.startswith(ZIP_MAGIC) or path.suffix.lower() == ".zip":
+        return _read_zip(path, data)
+    caseload = _table(str(path), data)
     sibling = path.with_name(Path(NEEDS_MEMBER).name)
     needs = None
-    if path.name == Path(CASELOAD_MEMBERS[0]).name and sibling.exists():
-        needs = _table(str(sibling), sibling.read_bytes())
+    if path.name == Path(CASELOAD_MEMBERS[0]).name and sibling.is_file():
+        needs = _table(str(sibling), _bytes(sibling))
     return Release(caseload=caseload, needs=needs)
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return read_bytes(path)
+    except InputFileError as error:
+        raise ForecastInputError(error.problems) from None
+
+
+def _read_zip(path: Path, data: bytes) -> Release:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise ForecastInputError(
+            [f"{path}:1: file: is not a readable zip archive ({error})"]
+        ) from None
+    with archive:
+        names = set(archive.namelist())
+        member = next((n for n in CASELOAD_MEMBERS if n in names), None)
+        if member is None:
+            raise ForecastInputError(
+                [f"{path}:1: -: no data/caseload.csv or data/sen2_age_caseload.csv in the zip"]
+            )
+        caseload = _table(f"{path}/{member}", _member(path, archive, member))
+        needs = None
+        # Need by age is published beside the 2023-onwards caseload table only.
+        if member == CASELOAD_MEMBERS[0] and NEEDS_MEMBER in names:
+            needs = _table(f"{path}/{NEEDS_MEMBER}", _member(path, archive, NEEDS_MEMBER))
+        return Release(caseload=caseload, needs=needs)
 
 
 def read_releases(paths: Sequence[Path | str]) -> list[Release]:
@@ -195,6 +255,9 @@ def read_population(path: Path | str, history: CaseloadHistory) -> dict[int, np.
     path = Path(path)
     if not path.exists():
         raise ForecastInputError([f"{path}:1: -: file not found"])
-    text = path.read_bytes().decode("utf-8-sig")
-    frame = pl.read_csv(io.StringIO(text), infer_schema_length=0)
+    try:
+        text, _ = decode_text(str(path), _bytes(path))
+    except InputFileError as error:
+        raise ForecastInputError(error.problems) from None
+    frame = _frame(str(path), text, ragged=False)
     return population_by_area(table=TextTable(str(path), frame), history=history)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import os
@@ -21,8 +22,21 @@ from typing import TextIO
 
 import numpy as np
 
+from sendplan.cli.input_files import InputFileError, read_text
 from sendplan.cli.place_fast import read_learners_fast
-from sendplan.engine import ALL_NEEDS, NEED_CODES, PlacementProblem, PlacementResult, place
+from sendplan.engine import (
+    ALL_NEEDS,
+    MAX_ANNUAL_COST,
+    MAX_COST_PER_KM,
+    MAX_PERCENT,
+    MAX_PLACES,
+    MAX_POUNDS,
+    NEED_CODES,
+    PlacementProblem,
+    PlacementResult,
+    place,
+    safe_row,
+)
 
 KINDS = ("mainstream", "resourced", "special", "independent", "post16", "other")
 LEARNER_COLUMNS = ("learner_id", "need", "age", "lat", "lon")
@@ -61,39 +75,41 @@ def read_table(path: str, required: tuple[str, ...], optional: tuple[str, ...] =
     """Read ``path`` keeping only the named columns (extra columns are ignored)."""
     table = Table(path, {}, [])
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        table.error(1, "file", f"cannot be read ({exc.strerror})")
+        text, _ = read_text(path)
+    except InputFileError as error:
+        table.problems.append((error.line, 0, str(error)))
         return table
-    with fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader, None)
-            if header is None:
-                table.error(1, "header", "the file is empty")
-                return table
-            names = [h.strip() for h in header]
-            missing = [c for c in required if c not in names]
-            for c in missing:
-                table.error(1, c, "required column is missing")
-            wanted = [c for c in (*required, *optional) if c in names]
-            index = [names.index(c) for c in wanted]
-            cols: list[list[str]] = [[] for _ in wanted]
-            lines: list[int] = []
-            last = reader.line_num
-            width = len(names)
-            for row in reader:
-                start, last = last + 1, reader.line_num
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # blank line
-                if len(row) < width:
-                    row = row + [""] * (width - len(row))
-                lines.append(start)
-                for col, i in zip(cols, index, strict=True):
-                    col.append(row[i].strip())
-        except (csv.Error, UnicodeDecodeError) as exc:
-            table.error(reader.line_num or 1, "file", f"is not valid UTF-8 CSV ({exc})")
-            return table
+    # Strict: a quote left open swallows the rest of the file, which is a problem to report.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    last = 0  # the last physical line of the record read so far
+    try:
+        header = next(reader)
+        names = [h.strip() for h in header]
+        missing = [c for c in required if c not in names]
+        for c in missing:
+            table.error(1, c, "required column is missing")
+        for c in (*required, *optional):
+            if names.count(c) > 1:
+                table.error(1, c, "the column appears more than once in the header")
+        wanted = [c for c in (*required, *optional) if c in names]
+        index = [names.index(c) for c in wanted]
+        cols: list[list[str]] = [[] for _ in wanted]
+        lines: list[int] = []
+        last = reader.line_num
+        width = len(names)
+        for row in reader:
+            start, last = last + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            lines.append(start)
+            for col, i in zip(cols, index, strict=True):
+                col.append(row[i].strip())
+    except csv.Error as exc:
+        # The record that failed starts on the line after the last one read.
+        table.error(last + 1, "row", f"is not valid CSV ({exc})")
+        return table
     table.columns = dict(zip(wanted, cols, strict=True))
     table.lines = lines
     return table
@@ -132,6 +148,15 @@ def _numbers(table: Table, column: str, *, whole: bool) -> np.ndarray:
 def _check_range(table: Table, column: str, values: np.ndarray, lo: float, hi: float) -> None:
     for i in np.flatnonzero((values < lo) | (values > hi)).tolist():
         table.error(table.lines[i], column, f"{values[i]:g} is outside {lo:g} to {hi:g}")
+
+
+def _check_bounds(table: Table, column: str, values: np.ndarray, maximum: int, unit: str) -> None:
+    """Negative values and values above what the optimiser can add up are problems."""
+    raw = table.columns.get(column, [])
+    for i in np.flatnonzero(values < 0).tolist():
+        table.error(table.lines[i], column, f"{raw[i]} is negative")
+    for i in np.flatnonzero(values > maximum).tolist():
+        table.error(table.lines[i], column, f"{raw[i]} is more than {maximum:,} {unit}")
 
 
 def _check_ids(table: Table, column: str) -> dict[str, int]:
@@ -184,29 +209,34 @@ def parse_settings(table: Table) -> Settings:
     for i in np.flatnonzero(lo > hi).tolist():
         table.error(table.lines[i], "min_age", f"min_age {lo[i]:g} is above max_age {hi[i]:g}")
     places = _numbers(table, "places", whole=True)
-    for i in np.flatnonzero(places < 0).tolist():
-        table.error(table.lines[i], "places", f"{places[i]:g} is negative")
+    _check_bounds(table, "places", places, MAX_PLACES, "places, the most one setting may offer")
     cost = _numbers(table, "annual_cost", whole=False)
-    for i in np.flatnonzero(cost < 0).tolist():
-        table.error(table.lines[i], "annual_cost", f"{cost[i]:g} is negative")
+    _check_bounds(table, "annual_cost", cost, MAX_ANNUAL_COST, "pounds a place a year")
     masks = np.zeros(len(table.lines), dtype=np.int64)
     cache: dict[str, int] = {}
     for i, text in enumerate(table.columns.get("needs", [])):
         if text in cache:
             masks[i] = cache[text]
             continue
-        if text.upper() == "ALL":
+        codes = [c.strip() for c in text.split(";") if c.strip()]
+        with_all = [c for c in codes if c.upper() == "ALL"]
+        if with_all and len(with_all) == len(codes):
             mask = ALL_NEEDS
         else:
-            codes = [c.strip() for c in text.split(";") if c.strip()]
             if not codes:
                 table.error(
                     table.lines[i], "needs", "missing (give SEN2 codes separated by ';' or ALL)"
                 )
-            bad = [c for c in codes if c not in _NEED_INDEX]
+            if with_all:
+                table.error(
+                    table.lines[i],
+                    "needs",
+                    f"'{text}': ALL means every need and cannot be listed with other codes",
+                )
+            bad = [c for c in codes if c not in _NEED_INDEX and c.upper() != "ALL"]
             for c in bad:
                 table.error(table.lines[i], "needs", _unknown_need(c))
-            if bad or not codes:
+            if bad or not codes or with_all:
                 continue
             mask = sum(1 << _NEED_INDEX[c] for c in set(codes))
         cache[text] = mask
@@ -314,7 +344,10 @@ def placements_csv(
     # Python's own formatting, element by element: twice as fast as np.char.mod.
     km = [f"{x:.3f}" if ok else "" for x, ok in zip(r.km.tolist(), placed.tolist(), strict=True)]
     cost = np.where(placed, r.cost.astype(str), "")
-    w.writerows(zip(learner_ids, sid.tolist(), km, cost.tolist(), strict=True))
+    # Identifiers come from the input files: one that a spreadsheet would run as a formula
+    # is written with a leading apostrophe, as every export is (sendplan.engine.safe_cell).
+    ids, sids = safe_row(learner_ids), safe_row(sid.tolist())
+    w.writerows(zip(ids, sids, km, cost.tolist(), strict=True))
 
 
 def summary_dict(r: PlacementResult) -> dict[str, object]:
@@ -330,7 +363,9 @@ def summary_dict(r: PlacementResult) -> dict[str, object]:
     }
 
 
-def _non_negative(kind: Callable[[str], float]) -> Callable[[str], float]:
+def _non_negative(
+    kind: Callable[[str], float], maximum: float = math.inf
+) -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
             value = kind(text)
@@ -338,6 +373,8 @@ def _non_negative(kind: Callable[[str], float]) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
         if not math.isfinite(value) or value < 0:
             raise argparse.ArgumentTypeError(f"'{text}' must be zero or more")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"'{text}' must be at most {maximum:,}")
         return value
 
     parse.__name__ = kind.__name__
@@ -352,6 +389,9 @@ def _tolerance(text: str) -> str:
         raise argparse.ArgumentTypeError(f"'{text}' is not pounds or a percentage") from None
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"'{text}' must be zero or more")
+    maximum = MAX_PERCENT if body != text.strip() else MAX_POUNDS
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at most {maximum:,}")
     return text.strip()
 
 
@@ -369,13 +409,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--summary", metavar="SUMMARY.json")
     parser.add_argument(
         "--cost-per-km",
-        type=_non_negative(float),
+        type=_non_negative(float, MAX_COST_PER_KM),
         default=400.0,
         help="pounds a year per km from home (default 400)",
     )
     parser.add_argument(
         "--unplaced-cost",
-        type=_non_negative(int),
+        type=_non_negative(int, MAX_POUNDS),
         default=250_000,
         help="pounds a year for each learner left unplaced (default 250000)",
     )

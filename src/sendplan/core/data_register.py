@@ -40,6 +40,7 @@ from django.apps import apps
 from django.db import models
 
 from sendplan.core.models import Tracked
+from sendplan.engine import safe_row
 
 #: The key for entries that apply to every django-simple-history table.
 HISTORY = "*.Historical*"
@@ -550,7 +551,8 @@ def as_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows())
+    # Opened in a spreadsheet for the DPIA: no cell may read as a formula.
+    writer.writerows(safe_row(list(row)) for row in rows())
     return out.getvalue()
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sendplan.engine.bank_holidays import is_bank_holiday
+    from sendplan.engine.cells import FORMULA_START, safe_cell, safe_row
     from sendplan.engine.codes import (
         MAX_AGE,
         NEED_CODES,
@@ -90,6 +91,11 @@ if TYPE_CHECKING:
         upn_problem,
     )
     from sendplan.engine.placement import (
+        MAX_ANNUAL_COST,
+        MAX_COST_PER_KM,
+        MAX_PERCENT,
+        MAX_PLACES,
+        MAX_POUNDS,
         PlacementProblem,
         PlacementResult,
         check_problem,
@@ -152,6 +158,10 @@ __all__ = [
     "RELEASE_NEEDS",
     "phase_for_age",
     "phase_index",
+    # Cells that stay text in a spreadsheet.
+    "FORMULA_START",
+    "safe_cell",
+    "safe_row",
     # How results end.
     "COMPLETE",
     "INFEASIBLE",
@@ -167,6 +177,11 @@ __all__ = [
     "upn_problem",
     # Placement: the optimiser, its explanations and what-ifs.
     "ALL_NEEDS",
+    "MAX_ANNUAL_COST",
+    "MAX_COST_PER_KM",
+    "MAX_PERCENT",
+    "MAX_PLACES",
+    "MAX_POUNDS",
     "Option",
     "PlacementProblem",
     "PlacementResult",
@@ -270,6 +285,7 @@ _HOME: dict[str, str] = {
         ),
         "codes",
     ),
+    **dict.fromkeys(("FORMULA_START", "safe_cell", "safe_row"), "cells"),
     **dict.fromkeys(("COMPLETE", "INFEASIBLE", "OPTIMAL", "TIME_LIMIT"), "results"),
     **dict.fromkeys(("EARTH_RADIUS_KM", "haversine_km"), "geo"),
     **dict.fromkeys(
@@ -282,7 +298,20 @@ _HOME: dict[str, str] = {
         ),
         "identifiers",
     ),
-    **dict.fromkeys(("PlacementProblem", "PlacementResult", "check_problem", "place"), "placement"),
+    **dict.fromkeys(
+        (
+            "MAX_ANNUAL_COST",
+            "MAX_COST_PER_KM",
+            "MAX_PERCENT",
+            "MAX_PLACES",
+            "MAX_POUNDS",
+            "PlacementProblem",
+            "PlacementResult",
+            "check_problem",
+            "place",
+        ),
+        "placement",
+    ),
     **dict.fromkeys(("Option", "explain"), "placement_explain"),
     **dict.fromkeys(("ALL_NEEDS", "round_pounds"), "placement_model"),
     **dict.fromkeys(("Strand", "WhatIf", "what_if", "with_strand"), "placement_whatif"),

@@ -130,7 +130,8 @@ def population_by_area(*, table: TextTable, history: CaseloadHistory) -> dict[in
         for c in ("AREA_CODE", "AGE_GROUP")
         if c not in frame.columns
     ]
-    year_cols = [c for c in frame.columns if c.isdigit() and len(c) == 4]
+    # Mid-years of this century: the grid below holds 2000-2099.
+    year_cols = [c for c in frame.columns if c.isdigit() and len(c) == 4 and c.startswith("20")]
     if not year_cols:
         problems.append(f"{label}:1: -: no year columns (e.g. 2025)")
     if problems:
@@ -151,10 +152,17 @@ def population_by_area(*, table: TextTable, history: CaseloadHistory) -> dict[in
             continue
         grid = out.setdefault(index[code], np.full((26, 100), np.nan))
         for column, value in zip(year_cols, values, strict=True):
+            if value is None or not value.strip():
+                problems.append(f"{label}:{line}: {column}: missing")
+                continue
             try:
-                grid[int(age), int(column) - 2000] = float(value)
-            except (TypeError, ValueError):
-                problems.append(f"{label}:{line}: {column}: {value!r} is not a number")
+                number = float(value)
+            except ValueError:
+                number = np.nan
+            if not np.isfinite(number) or number < 0:
+                problems.append(f"{label}:{line}: {column}: {value!r} is not a number of people")
+                continue
+            grid[int(age), int(column) - 2000] = number
     if problems:
         raise ForecastInputError(problems[:200])
     # Into the release's age cells: ages 0-2 form "under 3".

@@ -65,6 +65,10 @@ __all__ = [
     "check_release",
 ]
 
+#: Largest count a release may hold: far above England's whole caseload, far below what
+#: the forecast's arithmetic could lose precision on.
+MAX_COUNT = 10_000_000
+
 # The 2022 release's ``characteristic_age`` labels of the same bands, in the same order.
 _BAND_LABELS_2022: tuple[str, ...] = (
     "Under 5",
@@ -148,7 +152,14 @@ def _count_column(table: TextTable, column: str, problems: list[str]) -> pl.Seri
     bad = table.frame.filter(~suppressed & (parsed.is_null() | (parsed < 0)))
     for line, value in zip(bad["_line"], bad[column], strict=True):
         problems.append(f"{table.label}:{line}: {column}: {value!r} is not a count, 'x' or 'z'")
-    return parsed.cast(pl.Float64)
+    huge = table.frame.filter(parsed > MAX_COUNT)
+    for line, value in zip(huge["_line"], huge[column], strict=True):
+        problems.append(
+            f"{table.label}:{line}: {column}: {value} is more than {MAX_COUNT:,}, "
+            "beyond any caseload in England"
+        )
+    kept = pl.select(pl.when(parsed <= MAX_COUNT).then(parsed)).to_series()
+    return kept.cast(pl.Float64)
 
 
 def _common_rows(
@@ -378,6 +389,18 @@ def _assemble(sources: list[ParsedRelease]) -> CaseloadHistory:
                     f"{row['name']} {row['year']}; that year is left out of its growth history"
                 )
     all_years = sorted({y for _, y in merged})
+    if not all_years:
+        labels = ", ".join(label for label, *_ in sources) or "-"
+        raise ForecastInputError(
+            [f"{labels}:2: geographic_level: no 'Local authority' rows to forecast from"]
+        )
+    if len(all_years) < 2:
+        raise ForecastInputError(
+            [
+                f"{sources[-1][0]}:2: time_period: only {all_years[0]} is given; a forecast "
+                "needs at least two census years"
+            ]
+        )
     years = np.arange(all_years[0], all_years[-1] + 1)
     for y in years:
         if y not in all_years:

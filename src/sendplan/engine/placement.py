@@ -34,8 +34,27 @@ from sendplan.engine.placement_model import (
 )
 from sendplan.engine.results import OPTIMAL
 
+# Bounds that keep every cost the optimiser adds up (England's learners times the dearest
+# placement, travel across the globe included) well inside 64-bit integers, and far above
+# anything real: a place costs tens of thousands of pounds a year, a setting has hundreds.
+#: Most places one setting may offer.
+MAX_PLACES = 1_000_000
+#: Most pounds a year one place may cost.
+MAX_ANNUAL_COST = 10_000_000
+#: Most pounds a year one km of travel may cost.
+MAX_COST_PER_KM = 100_000
+#: Largest percentage a preference tolerance may be.
+MAX_PERCENT = 10_000
+#: Most pounds of any other amount (the price of leaving a learner unplaced, a tolerance).
+MAX_POUNDS = 1_000_000_000
+
 __all__ = [
     "ALL_NEEDS",
+    "MAX_ANNUAL_COST",
+    "MAX_COST_PER_KM",
+    "MAX_PERCENT",
+    "MAX_PLACES",
+    "MAX_POUNDS",
     "NEED_CODES",
     "PlacementProblem",
     "PlacementResult",
@@ -113,9 +132,13 @@ class PlacementResult:
         return self.status == OPTIMAL
 
 
-def _positive_number(name: str, value: float, *, allow_zero: bool) -> None:
+def _positive_number(
+    name: str, value: float, *, allow_zero: bool, maximum: float | None = None
+) -> None:
     if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} number")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}")
 
 
 def check_problem(problem: PlacementProblem) -> None:
@@ -148,12 +171,13 @@ def check_problem(problem: PlacementProblem) -> None:
         if v.size and not (np.all(np.isfinite(v)) and np.abs(v).max() <= lim):
             raise ValueError(f"{name} must be finite degrees within ±{lim}")
     if m:
-        if problem.places.min() < 0:
-            raise ValueError("places must be non-negative")
+        if problem.places.min() < 0 or problem.places.max() > MAX_PLACES:
+            raise ValueError(f"places must be from 0 to {MAX_PLACES:,}")
         if np.any(problem.min_age > problem.max_age):
             raise ValueError("min_age must not exceed max_age")
-        if not np.all(np.isfinite(problem.annual_cost)) or problem.annual_cost.min() < 0:
-            raise ValueError("annual_cost must be non-negative")
+        cost = problem.annual_cost
+        if not np.all(np.isfinite(cost)) or cost.min() < 0 or cost.max() > MAX_ANNUAL_COST:
+            raise ValueError(f"annual_cost must be from 0 to {MAX_ANNUAL_COST:,} pounds")
         if np.any((problem.needs < 0) | (problem.needs > ALL_NEEDS)):
             raise ValueError("needs must be bit masks over NEED_CODES")
     pref = problem.preferred
@@ -188,10 +212,10 @@ def preference_bonus(tolerance: str | float, cost: IntArray) -> IntArray:
     """
     if isinstance(tolerance, str) and tolerance.strip().endswith("%"):
         pct = float(tolerance.strip()[:-1])
-        _positive_number("preference tolerance", pct, allow_zero=True)
+        _positive_number("preference tolerance", pct, allow_zero=True, maximum=MAX_PERCENT)
         return np.floor(cost * pct / 100).astype(np.int64)
     value = float(tolerance)
-    _positive_number("preference tolerance", value, allow_zero=True)
+    _positive_number("preference tolerance", value, allow_zero=True, maximum=MAX_POUNDS)
     return np.full(cost.size, int(value), dtype=np.int64)
 
 
@@ -230,10 +254,10 @@ def place(
     """
     t0 = time.perf_counter()
     check_problem(problem)
-    _positive_number("cost_per_km", cost_per_km, allow_zero=True)
+    _positive_number("cost_per_km", cost_per_km, allow_zero=True, maximum=MAX_COST_PER_KM)
     _positive_number("max_km", max_km, allow_zero=True)
-    if int(unplaced_cost) != unplaced_cost or unplaced_cost < 0:
-        raise ValueError("unplaced_cost must be a non-negative whole number of pounds")
+    if int(unplaced_cost) != unplaced_cost or not 0 <= unplaced_cost <= MAX_POUNDS:
+        raise ValueError(f"unplaced_cost must be a whole number of pounds from 0 to {MAX_POUNDS:,}")
     if time_limit is not None:
         _positive_number("time_limit", time_limit, allow_zero=True)
     unplaced_cost = int(unplaced_cost)

@@ -20,6 +20,7 @@ from pathlib import Path
 from pyproj import Transformer
 from tqdm import tqdm
 
+from sendplan.cli.input_files import InputFileError, read_text
 from sendplan.engine import NEED_CODES
 from sendplan.provision import gias_codes as codes
 from sendplan.provision.models import Setting
@@ -127,29 +128,16 @@ class GiasFile:
     encoding: str = "utf-8"
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and its encoding: UTF-8 (with or without a BOM), else Windows-1252.
+def read_gias(path: Path, *, progress: bool | None = None) -> GiasFile:
+    """Read and check a GIAS file; ``progress=None`` draws a bar on a terminal for big files.
 
-    Raises ``UnicodeDecodeError`` when the bytes are neither (Windows-1252 leaves five
-    byte values undefined).
+    The file is read through :mod:`sendplan.cli.input_files` (UTF-8, else Windows-1252), so a
+    folder, a binary or UTF-16 file, or a NUL byte is one problem, and nothing else is checked.
     """
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"
-
-
-def read_gias(path: Path, *, progress: bool | None = None) -> GiasFile:
-    """Read and check a GIAS file; ``progress=None`` draws a bar on a terminal for big files."""
-    data = path.read_bytes()
-    try:
-        text, encoding = decode(data)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start]
-        return GiasFile(
-            problems=[Problem(line, "file", f"byte 0x{byte:02X} is neither UTF-8 nor Windows-1252")]
-        )
+        text, encoding = read_text(path, fallback="cp1252")
+    except InputFileError as error:
+        return GiasFile(problems=[Problem(error.line, error.column, error.message)])
     result = parse_gias(text, progress=progress)
     result.encoding = encoding
     return result
@@ -185,7 +173,12 @@ def parse_gias(text: str, *, progress: bool | None = None) -> GiasFile:
     for line, fields in bar:
         if len(fields) != len(header):
             result.problems.append(
-                Problem(line, "row", f"has {len(fields)} fields, the header has {len(header)}")
+                Problem(
+                    line,
+                    "row",
+                    f"has {len(fields)} field{'s' if len(fields) != 1 else ''}, "
+                    f"the header has {len(header)}",
+                )
             )
             continue
         row = _Row(dict(zip(header, fields, strict=True)), line, result.problems)
@@ -209,7 +202,8 @@ def parse_gias(text: str, *, progress: bool | None = None) -> GiasFile:
 
 def _records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, fields) for each non-blank record; a quoted field may span lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Strict: a quote left open would swallow the rest of the file into one field.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     while True:
         try:

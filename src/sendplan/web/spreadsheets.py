@@ -1,9 +1,9 @@
-"""Tables as CSV and Excel, safe to open in a spreadsheet: every export uses this module.
+"""Tables as CSV and Excel, safe to open in a spreadsheet: every web export uses this module.
 
-A text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return,
-which some spreadsheets skip before reading a formula) is written with a leading
-apostrophe, so a name such as ``=HYPERLINK(...)`` stays text (DESIGN.md, OWASP CSV
-injection). Numbers are written as numbers: a negative gap is a value, not a formula.
+Every cell passes through :func:`sendplan.engine.safe_cell` (the command line's CSV outputs
+use the same function): a text cell that a spreadsheet would read as a formula, such as
+``=HYPERLINK(...)``, is written with a leading apostrophe so it stays text (DESIGN.md, OWASP
+CSV injection). Numbers are written as numbers: a negative gap is a value, not a formula.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
+from sendplan.engine import safe_cell
+
 Cell = str | int | float | None
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,6 @@ class Table:
     title: str
     header: Sequence[str]
     rows: Sequence[Sequence[Cell]]
-
-
-def safe_cell(value: Cell) -> Cell:
-    """Text that a spreadsheet would read as a formula, escaped; everything else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def to_csv(table: Table) -> bytes:

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from sendplan.cli.input_files import encoding_name
+from sendplan.engine import safe_row
 from sendplan.provision.export import (
     MAINSTREAM_COST_DEFAULT,
     export_rows,
@@ -36,10 +38,23 @@ skipped with a warning on stderr. The file is written whole or not at all."""
 
 
 def _existing_file(value: str) -> Path:
+    # A folder or an unreadable file is invalid input, reported by the reader (exit 1).
     path = Path(value)
-    if not path.is_file():
+    if not path.exists():
         raise argparse.ArgumentTypeError(f"{value}: no such file")
     return path
+
+
+#: SETTINGS.csv's text columns; the others are numbers, written as numbers.
+TEXT_COLUMNS = ("setting_id", "name", "needs", "kind")
+
+
+def spreadsheet_safe(row: dict[str, str | int]) -> dict[str, str | int]:
+    """A SETTINGS.csv row whose text cells stay text in a spreadsheet (``safe_cell``)."""
+    return {
+        column: safe_row([str(value)])[0] if column in TEXT_COLUMNS else value
+        for column, value in row.items()
+    }
 
 
 def _la_codes(value: str) -> list[str]:
@@ -124,10 +139,7 @@ class Command(BaseCommand):
     def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         started = time.perf_counter()
-        try:
-            gias = read_gias(path, progress=options["progress"])
-        except OSError as error:
-            self._refuse(str(path), [Problem(1, "file", f"cannot be read ({error.strerror})")])
+        gias = read_gias(path, progress=options["progress"])
         if gias.problems:
             self._refuse(str(path), gias.problems)
         la_codes = [code for group in options["la"] for code in group]
@@ -136,7 +148,7 @@ class Command(BaseCommand):
         )
         for code in report.unmatched_la:
             self.stderr.write(f"warning: --la {code} matches no open establishment in {path}")
-        encoding = "Windows-1252" if gias.encoding == "cp1252" else "UTF-8"
+        encoding = encoding_name(gias.encoding)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"{path} ({encoding}, {len(gias.establishments)} establishments): "
@@ -155,7 +167,8 @@ class Command(BaseCommand):
         )
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
-        write_settings_csv(out, result.rows)
+        # Names come from GIAS and the register: none may open as a spreadsheet formula.
+        write_settings_csv(out, [spreadsheet_safe(row) for row in result.rows])
         self.stdout.write(f"{out}: {len(result.rows)} rows")
 
     def _refuse(self, filename: str, problems: list[Problem]) -> None:
