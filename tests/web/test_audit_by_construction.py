@@ -48,6 +48,7 @@ class World:
     mediation: Any
     run: PlanningRun
     proposal: Proposal
+    consultation: Any
 
 
 def _world(cast) -> World:
@@ -65,6 +66,9 @@ def _world(cast) -> World:
         fill_draft(version, cast.caseworker)
     with at(DRAFT):
         plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
+        consultation = plan_services.consultation_send(
+            case_id=case.pk, setting_id=cast.setting.pk, sent_on=DRAFT, changed_by=cast.caseworker
+        )
     with at(FINAL):
         issued = make_case(cast, Stage.FINAL_ISSUED, learner=cast.other_learner)
     issued_plan = issued.plan
@@ -114,6 +118,7 @@ def _world(cast) -> World:
         mediation=mediation,
         run=run,
         proposal=proposal,
+        consultation=consultation,
     )
 
 
@@ -201,6 +206,8 @@ ROUTES: dict[str, Route] = {
     "casework:advice-list": Route("health", shows="list"),
     "casework:advice-detail": Route("health", lambda w: [w.advice.pk], LEARNER),
     "casework:advice-sent": Route("health", lambda w: [w.advice.pk], LEARNER),
+    "casework:consultations": Route("senco", shows="list"),
+    "casework:consultation": Route("senco", lambda w: [w.consultation.pk], LEARNER),
     "casework:family-home": Route("other_parent", shows="list"),
     "casework:family-case": Route("parent", lambda w: [w.case.pk], LEARNER),
     "casework:family-draft": Route("parent", lambda w: [w.case.pk], LEARNER),

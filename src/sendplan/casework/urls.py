@@ -92,6 +92,9 @@ urlpatterns = [
     path("plans/<int:plan_id>/cease/", reviews.plan_cease_page, name="plan-cease"),
     path("reviews/", reviews.upcoming_reviews, name="reviews"),
     path("reviews/all/", reviews.upcoming_reviews, {"show_all": True}, name="reviews-all"),
+    # Consultations, for the settings consulted.
+    path("consultations/", plans.consultations_page, name="consultations"),
+    path("consultations/<int:pk>/", plans.consultation_answer_page, name="consultation"),
     # Advice, for the practitioners asked.
     path("advice/", advice.advice_list, name="advice-list"),
     path("advice/<int:pk>/", advice.advice_detail, name="advice-detail"),

@@ -39,7 +39,9 @@ def navigation_for(standing: Standing, path: str) -> list[NavItem]:
             ("My cases", "casework:caseload"),
             ("Reviews", "casework:reviews"),
         ]
-    if roles & _PRACTITIONERS:
+    if Role.SETTING_STAFF in roles:
+        links.append(("Consultations", "casework:consultations"))
+    if roles & (_PRACTITIONERS | {Role.SETTING_STAFF}):
         links.append(("Requests for your advice", "casework:advice-list"))
     if standing.can_see_register:
         links.append(("Register of places", "provision:register"))

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sendplan.accounts.models import User
+from sendplan.casework.case.models import Stage
 from sendplan.casework.family.selectors import FamilyChild, family_cases
+from sendplan.casework.plans.selectors import consultations_for_setting
 from sendplan.casework.tray.selectors import Tray, work_tray
 from sendplan.learners.access import coordinating
 from sendplan.learners.models import AuditEvent, Learner
@@ -24,10 +26,17 @@ class HomeSummary:
     work: Tray | None = None
     #: Each of the family's children with their latest case and plan, if they have one.
     family_rows: tuple[tuple[Learner, FamilyChild | None], ...] = ()
+    #: Consultations with the user's settings waiting for an answer (setting staff only).
+    consultations_waiting: int = 0
 
 
 def home_summary(
-    *, fetched_by: User, family: bool, coordinator: bool = False, today: dt.date | None = None
+    *,
+    fetched_by: User,
+    family: bool,
+    coordinator: bool = False,
+    setting_staff: bool = False,
+    today: dt.date | None = None,
 ) -> HomeSummary:
     """Counts for the home page, all within what the user may already see."""
     visible = learners_visible_to(fetched_by=fetched_by)
@@ -42,6 +51,13 @@ def home_summary(
         caseload_count=visible.filter(coordinating(fetched_by)).count(),
         family_learners=named,
         family_rows=_family_rows(fetched_by, named) if named else (),
+        consultations_waiting=(
+            consultations_for_setting(fetched_by=fetched_by)
+            .filter(responded_on__isnull=True, case__stage=Stage.CONSULTING)
+            .count()
+            if setting_staff
+            else 0
+        ),
         work=work_tray(fetched_by=fetched_by, today=today) if coordinator and today else None,
     )
 

@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         fetched_by=request.user,  # type: ignore[arg-type]
         family=bool(standing.roles & FAMILY_ROLES),
         coordinator=Role.LA_CASEWORKER in standing.roles,
+        setting_staff=Role.SETTING_STAFF in standing.roles,
         today=timezone.localdate(),
     )
     return render(

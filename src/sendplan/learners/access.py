@@ -219,9 +219,30 @@ def family_recipients(learner: Learner, *, on: dt.date | None = None) -> list[Us
 # Working for an organisation.
 
 
-def organisation_ids(user: User, *, on: dt.date | None = None) -> QuerySet[Membership, Any]:
-    """The organisations the user works for on the day, as a subquery of their ids."""
-    return Membership.objects.filter(open_on(_today(on)), user=user).values("organisation_id")
+def organisation_ids(
+    user: User, *, on: dt.date | None = None, roles: Collection[str] | None = None
+) -> QuerySet[Membership, Any]:
+    """The organisations the user works for on the day (in one of ``roles``, if given), as a
+    subquery of their ids."""
+    memberships = Membership.objects.filter(open_on(_today(on)), user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return memberships.values("organisation_id")
+
+
+def answers_for_setting(
+    user: User, setting_organisation_id: int | None, *, on: dt.date | None = None
+) -> bool:
+    """Whether the user may answer for a setting (a consultation on naming it in a plan):
+    they are its staff on the day. A setting with no organisation in the service has none."""
+    if setting_organisation_id is None:
+        return False
+    return Membership.objects.filter(
+        open_on(_today(on)),
+        user=user,
+        organisation_id=setting_organisation_id,
+        role=Role.SETTING_STAFF,
+    ).exists()
 
 
 def works_for(user: User, organisation_id: int, *, on: dt.date | None = None) -> bool:
@@ -256,6 +277,7 @@ def caseloads_open_to(user: User, *, on: dt.date | None = None) -> QuerySet[User
 
 __all__ = [
     "CONSULTED",
+    "answers_for_setting",
     "caseloads_open_to",
     "ROLE_SCOPES",
     "Scope",

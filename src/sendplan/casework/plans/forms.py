@@ -72,6 +72,31 @@ class ConsultationResponseForm(forms.Form):
         return data
 
 
+class ConsultationAnswerForm(forms.Form):
+    """The setting's own answer, given in the service (dated the day it is sent)."""
+
+    response = radio_field(
+        "Can your setting meet the needs set out in the draft plan?",
+        Consultation.Response.choices,
+        "Select whether your setting can meet the needs",
+    )
+    reasons = text_field(
+        "Your reasons",
+        required=False,
+        hint="Needed if your setting cannot meet the needs. The family and the council will "
+        "read them.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("response") == Consultation.Response.CANNOT_MEET
+            and not (data.get("reasons") or "").strip()
+        ):
+            self.add_error("reasons", "Say why your setting cannot meet the needs")
+        return data
+
+
 class FamilyCommentsForm(forms.Form):
     received_on = date_field("Date the family's comments arrived")
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from sendplan.accounts.access import standing_for
-from sendplan.accounts.models import User
+from sendplan.accounts.models import Role, User
 from sendplan.casework.case.models import Stage
 from sendplan.casework.plans.models import (
     NEED_SECTIONS,
     PROVISION_SECTIONS,
+    Consultation,
     Plan,
     PlanNeed,
     PlanOutcome,
@@ -26,7 +27,7 @@ from sendplan.casework.plans.models import (
     Section,
 )
 from sendplan.core.errors import Http404
-from sendplan.learners.access import learner_can_edit
+from sendplan.learners.access import learner_can_edit, organisation_ids
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_read
 
@@ -352,3 +353,44 @@ def placement_text(version: PlanVersion) -> str:
 
 def budget_text(version: PlanVersion) -> str:
     return _budget(version)
+
+
+# Consultations, as the setting consulted sees them.
+
+
+def consultations_for_setting(*, fetched_by: User) -> QuerySet[Consultation]:
+    """Consultations addressed to settings the user is staff of today, about learners they
+    may see (``learners.access``), waiting ones first
+    (soonest due), then answered ones, newest first. Lists learners' names: the caller
+    audits the list."""
+    staff_of = organisation_ids(fetched_by, roles=[Role.SETTING_STAFF])
+    # And only while the learner is visible to them: a consultation opens the setting's
+    # relationship with the learner, and withdrawing or finishing the case ends it.
+    visible = learners_visible_to(fetched_by=fetched_by).filter(pk=OuterRef("case__learner_id"))
+    return (
+        Consultation.objects.filter(Exists(visible), setting__organisation_id__in=staff_of)
+        .select_related("case__learner", "case__plan", "setting")
+        .order_by(F("responded_on").desc(nulls_first=True), "response_due_on", "-sent_on", "pk")
+    )
+
+
+def consultation_for_user(*, fetched_by: User, pk: int, purpose: str) -> Consultation:
+    """One consultation addressed to a setting the user is staff of (else 404); the read
+    of the learner's name and draft plan is audited, ``purpose`` naming the page."""
+    consultation = consultations_for_setting(fetched_by=fetched_by).filter(pk=pk).first()
+    if consultation is None:
+        raise Http404("No consultation found")
+    audit_read(user=fetched_by, learner=consultation.case.learner, what=purpose)
+    return consultation
+
+
+def consultation_draft_number(consultation: Consultation) -> int | None:
+    """The number of the draft the setting was consulted on, while it is out for comments."""
+    if consultation.case.stage != Stage.CONSULTING or consultation.case.plan is None:
+        return None
+    return (
+        consultation.case.plan.versions.filter(status=PlanVersion.Status.DRAFT)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from sendplan.accounts.models import User
 from sendplan.casework import clock, notifications
@@ -34,7 +36,7 @@ from sendplan.casework.plans.models import (
 )
 from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
-from sendplan.learners.access import CONSULTED
+from sendplan.learners.access import CONSULTED, answers_for_setting
 from sendplan.learners.models import Involvement
 from sendplan.provision.models import Setting
 
@@ -102,6 +104,31 @@ def consultation_respond(
     consultation.reasons = reasons
     save(consultation, changed_by=changed_by)
     return consultation
+
+
+@transaction.atomic
+def consultation_answer(
+    *, consultation_id: int, response: str, answered_by: User, reasons: str = ""
+) -> Consultation:
+    """The setting answers in the service, today: only its own staff, and only while the
+    draft is out for comments (after that the council has decided without it)."""
+    consultation = Consultation.objects.select_related("setting", "case").get(pk=consultation_id)
+    if not answers_for_setting(answered_by, consultation.setting.organisation_id):
+        raise PermissionDenied("Only the setting's own staff can answer for it.")
+    require_stage(
+        consultation.case,
+        {Stage.CONSULTING},
+        "The draft plan is no longer out for comments, so the consultation has closed.",
+    )
+    if response not in Consultation.Response.values:
+        raise ValidationError({"response": "Select whether the setting can meet the needs"})
+    return consultation_respond(
+        consultation_id=consultation_id,
+        responded_on=timezone.localdate(),
+        response=response,
+        reasons=reasons,
+        changed_by=answered_by,
+    )
 
 
 @transaction.atomic

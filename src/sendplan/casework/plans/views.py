@@ -15,10 +15,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.access import standing_for
-from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
+from sendplan.accounts.guards import (
+    has_a_role,
+    la_staff,
+    professional,
+    requires_access,
+    signed_in_user,
+)
 from sendplan.accounts.models import User
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.errors import StaleEdit, TransitionRefused
@@ -26,6 +33,7 @@ from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.forms import (
     AdviceForm,
     BudgetForm,
+    ConsultationAnswerForm,
     IssueForm,
     LockedForm,
     NeedForm,
@@ -47,6 +55,9 @@ from sendplan.casework.plans.selectors import (
     SectionRows,
     budget_text,
     compare_versions,
+    consultation_draft_number,
+    consultation_for_user,
+    consultations_for_setting,
     current_version_number,
     draft_of,
     placement_text,
@@ -59,7 +70,10 @@ from sendplan.casework.plans.selectors import (
 from sendplan.core.dates import govuk_date, govuk_time
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.forms import add_service_errors
+from sendplan.learners.models import AuditEvent
+from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
+from sendplan.web.paging import page_links, paginate
 
 
 def _version_page(
@@ -631,3 +645,72 @@ def draft_issue_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         return render(request, "casework/plan/issue.html", context)
     messages.success(request, f"Version {issued.number} of the plan has been issued")
     return redirect("casework:plan-version", plan_id=plan.pk, number=issued.number)
+
+
+# Consultations, answered by the setting consulted (section 39 of the Children and Families
+# Act 2014: the setting has 15 days to say whether it can meet the needs).
+
+
+@requires_access(professional)
+@require_GET
+def consultations_page(request: HttpRequest) -> HttpResponse:
+    """Every consultation addressed to the user's settings: waiting ones first, soonest due."""
+    user = signed_in_user(request)
+    page = paginate(request, consultations_for_setting(fetched_by=user))
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.LIST,
+        detail=f"consultations page {page.number}, {page.paginator.count} in all",
+    )
+    return render(
+        request,
+        "casework/consultation/list.html",
+        {"page_obj": page, "page_links": page_links(page), "today": timezone.localdate()},
+    )
+
+
+def _consultation_page(
+    request: HttpRequest, consultation: Any, form: ConsultationAnswerForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "casework/consultation/answer.html",
+        {
+            "consultation": consultation,
+            "learner": consultation.case.learner,
+            "draft_number": consultation_draft_number(consultation),
+            "form": form,
+            "errors": error_summary(form),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@requires_access(professional)
+@require_http_methods(["GET", "POST"])
+def consultation_answer_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One consultation: the learner, the draft to read, and the setting's answer."""
+    user = signed_in_user(request)
+    step = "answer" if request.method == "POST" else "read"
+    consultation = consultation_for_user(fetched_by=user, pk=pk, purpose=f"consultation: {step}")
+    if request.method == "GET":
+        return _consultation_page(request, consultation, ConsultationAnswerForm())
+    form = ConsultationAnswerForm(request.POST)
+    if not form.is_valid():
+        return _consultation_page(request, consultation, form)
+    try:
+        plan_services.consultation_answer(
+            consultation_id=consultation.pk,
+            response=form.cleaned_data["response"],
+            reasons=form.cleaned_data["reasons"],
+            answered_by=user,
+        )
+    except TransitionRefused as refused:
+        form.add_error(None, str(refused))
+        return _consultation_page(request, consultation, form, status=409)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _consultation_page(request, consultation, form)
+    messages.success(request, "Your answer has been sent to the council.")
+    return redirect("casework:consultation", pk=consultation.pk)
