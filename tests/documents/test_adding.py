@@ -206,3 +206,42 @@ def test_erasing_a_learner_erases_their_files(
         learner.delete()
     assert not Document.objects.filter(learner_id=learner.pk).exists()
     assert [p.name for p in stored_files(document_store)] == [kept.storage_name.split("/")[-1]]
+
+
+def test_the_practitioner_asked_for_advice_may_attach_their_report(cast, document_store):
+    from sendplan.casework.advice import services as advice_services
+    from sendplan.casework.case.models import Stage
+    from tests.casework.conftest import ADVICE, at, make_case
+
+    with at(ADVICE):
+        case = make_case(cast, Stage.ASSESSING)
+        advice = advice_services.advice_request(
+            case_id=case.pk,
+            kind="health",
+            organisation_id=cast.health.memberships.get().organisation_id,
+            requested_on=ADVICE,
+            practitioner=cast.health,
+            changed_by=cast.caseworker,
+        )
+    document = document_add(
+        user=cast.health,
+        learner=cast.learner,
+        upload=files.upload("advice.pdf", files.PDF),
+        kind="advice_report",
+        title="Health advice",
+        case=case,
+        advice_request=advice,
+    )
+    assert (document.advice_request, document.case) == (advice, case)
+    # Without the advice request, the same practitioner may not add to the record.
+    with pytest.raises(PermissionDenied):
+        _add(cast, "b.pdf", files.PDF, user=cast.health)
+    with pytest.raises(TypeError):
+        document_add(
+            user=cast.caseworker,
+            learner=cast.learner,
+            upload=files.upload("c.pdf", files.PDF),
+            kind="letter",
+            title="t",
+            tribunal=case,
+        )
