@@ -137,3 +137,23 @@ def test_scanning_waiting_files_by_hand_is_safe_to_repeat(cast, settings, clamd,
     assert documents_scan_waiting() == {"clean": 1, "infected": 1}
     assert documents_scan_waiting() == {}
     assert document_scan(document_id=waiting[0].pk) == "nothing to scan"
+
+
+def test_the_command_refuses_without_a_scanner_and_scans_what_waits_with_one(
+    cast, settings, clamd, tmp_path
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    settings.SENDPLAN_CLAMD_SOCKET = str(tmp_path / "down.sock")
+    document = _add(cast)
+    settings.SENDPLAN_CLAMD_SOCKET = ""
+    with pytest.raises(CommandError, match="No virus scanner is configured"):
+        call_command("documents-scan")
+    settings.SENDPLAN_CLAMD_SOCKET = clamd.path
+    out = StringIO()
+    call_command("documents-scan", stdout=out)
+    assert out.getvalue() == "clean: 1\n"
+    document.refresh_from_db()
+    assert document.scan_status == Document.Scan.CLEAN
