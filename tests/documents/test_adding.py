@@ -245,3 +245,29 @@ def test_the_practitioner_asked_for_advice_may_attach_their_report(cast, documen
             title="t",
             tribunal=case,
         )
+
+
+def test_a_file_whose_row_was_rolled_back_by_the_caller_is_swept_later(cast, document_store):
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from sendplan.documents.services import documents_orphans_delete
+
+    class CallerFailed(Exception):
+        pass
+
+    kept = _add(cast, "kept.pdf", files.PDF)
+    with pytest.raises(CallerFailed), transaction.atomic():
+        _add(cast, "lost.pdf", files.PDF)
+        raise CallerFailed
+    assert Document.objects.get() == kept
+    assert len(stored_files(document_store)) == 2
+    # Files' times are the machine's, not the test's clock: compare far from now either way.
+    long_ago = timezone.now() - dt.timedelta(days=1000)
+    assert documents_orphans_delete(now=long_ago) == 0  # too new: an upload in progress?
+    later = timezone.now() + dt.timedelta(days=1000)
+    assert documents_orphans_delete(now=later) == 1
+    [left] = stored_files(document_store)
+    assert kept.storage_name.endswith(left.name)

@@ -9,6 +9,7 @@ erasing a learner's record erases their files too.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterator
@@ -225,3 +226,34 @@ def documents_scan_waiting() -> dict[str, int]:
         result = document_scan(document_id=pk)
         counts[result] = counts.get(result, 0) + 1
     return counts
+
+
+# Files without a row.
+
+
+def _stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    folders, names = storage.listdir(folder)
+    for name in names:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def documents_orphans_delete(
+    *, older_than: dt.timedelta = dt.timedelta(hours=1), now: dt.datetime | None = None
+) -> int:
+    """Delete stored files that no row names and that are older than ``older_than`` (a file
+    whose row was rolled back by a caller's larger transaction); newer ones may belong to an
+    upload still in progress. Returns how many went (``sendplan documents-sweep``)."""
+    storage = documents_storage()
+    cutoff = (now or timezone.now()) - older_than
+    known = set(Document.objects.values_list("storage_name", flat=True))
+    deleted = 0
+    for name in _stored_names(storage):
+        if name in known or storage.get_modified_time(name) > cutoff:
+            continue
+        storage.delete(name)
+        deleted += 1
+    if deleted:
+        log.warning("deleted %s stored files that no document names", deleted)
+    return deleted
