@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sendplan.accounts",
     "sendplan.learners",
     "sendplan.provision",
+    "sendplan.documents",
     "sendplan.casework",
     "sendplan.planning",
     "sendplan.sufficiency",
@@ -247,8 +248,66 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / "var" / "staticfiles"
+# Documents about learners (evidence, advice reports, letters, signed plans) are kept in
+# their own storage, never under a public URL: they are served only through the download
+# view, which checks access and audits each copy (ADR 0124). On a laptop, files under var/;
+# in production, an S3-compatible bucket (django-storages) kept private.
+SENDPLAN_DOCUMENTS_STORAGE = envstr("SENDPLAN_DOCUMENTS_STORAGE", "filesystem")
+if SENDPLAN_DOCUMENTS_STORAGE == "filesystem":
+    _documents_storage: dict[str, object] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": envstr(
+                "SENDPLAN_DOCUMENTS_DIR",
+                str(
+                    REPO_DIR / "var" / ("test-documents" if ENVIRONMENT == "test" else "documents")
+                ),
+            ),
+            "base_url": "/no-public-url/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+elif SENDPLAN_DOCUMENTS_STORAGE == "s3":
+    _bucket = envstr("SENDPLAN_S3_BUCKET", "")
+    if not _bucket:
+        raise ImproperlyConfigured("SENDPLAN_S3_BUCKET must name the bucket for documents")
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            # Empty: Amazon S3 itself; otherwise the S3-compatible service's address.
+            "endpoint_url": envstr("SENDPLAN_S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("SENDPLAN_S3_REGION", "") or None,
+            "location": envstr("SENDPLAN_S3_PREFIX", "documents"),
+            # Credentials come from boto3's own chain: AWS_ACCESS_KEY_ID and
+            # AWS_SECRET_ACCESS_KEY, or the machine's role.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if envbool("SENDPLAN_S3_ENCRYPT", True)
+            else {},
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"SENDPLAN_DOCUMENTS_STORAGE must be filesystem or s3, not {SENDPLAN_DOCUMENTS_STORAGE!r}"
+    )
+# The largest document accepted, in bytes (the web server in front should refuse larger
+# requests too). Default 20 MB.
+SENDPLAN_DOCUMENT_MAX_BYTES = envint("SENDPLAN_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# clamd, the ClamAV daemon, scans every document before it may be downloaded: by its Unix
+# socket, or by host and port. Neither set: documents are marked "not scanned" and served.
+SENDPLAN_CLAMD_SOCKET = envstr("SENDPLAN_CLAMD_SOCKET", "")
+SENDPLAN_CLAMD_HOST = envstr("SENDPLAN_CLAMD_HOST", "")
+SENDPLAN_CLAMD_PORT = envint("SENDPLAN_CLAMD_PORT", 3310, minimum=1)
+SENDPLAN_CLAMD_TIMEOUT = envint("SENDPLAN_CLAMD_TIMEOUT", 60, minimum=1)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": _documents_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

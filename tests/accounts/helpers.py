@@ -55,6 +55,8 @@ def _sample(converter: object) -> str:
         return "1"
     if kind == "SlugConverter":
         return "x"
+    if kind == "UUIDConverter":
+        return "00000000-0000-4000-8000-000000000001"
     return str(converter.regex).split("|")[0]  # type: ignore[attr-defined]
 
 

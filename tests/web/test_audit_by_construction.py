@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ from sendplan.casework.disputes import services as dispute_services
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion, Section
 from sendplan.casework.reviews import services as review_services
+from sendplan.documents.models import Document
+from sendplan.documents.services import document_add
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
@@ -49,6 +52,7 @@ class World:
     run: PlanningRun
     proposal: Proposal
     consultation: Any
+    document: Document
 
 
 def _world(cast) -> World:
@@ -106,6 +110,13 @@ def _world(cast) -> World:
         proposed_cost=30_000,
     )
     version = PlanVersion.objects.get(plan=case.plan, status=PlanVersion.Status.DRAFT)
+    document = document_add(
+        user=cast.caseworker,
+        learner=cast.learner,
+        upload=SimpleUploadedFile("report.pdf", b"%PDF-1.7\n%%EOF\n"),
+        kind="evidence",
+        title="Report",
+    )
     return World(
         cast=cast,
         case=case,
@@ -119,6 +130,7 @@ def _world(cast) -> World:
         run=run,
         proposal=proposal,
         consultation=consultation,
+        document=document,
     )
 
 
@@ -224,6 +236,9 @@ ROUTES: dict[str, Route] = {
     "planning:what-if": Route("caseworker", lambda w: [w.run.pk]),
     "planning:settings": Route("caseworker"),
     "planning:suitable-places": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "documents:upload": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    # A file, not a page: it shows no name, but each copy taken is audited (the -pdf rule).
+    "documents:download": Route("parent", lambda w: [w.document.public_id], LEARNER),
 }
 #: Pages that take no learner and are not about one: signing in and setting up the app.
 NOT_ABOUT_LEARNERS = {name for _, name, _ in _routes() if name.startswith("accounts:")}
@@ -255,11 +270,14 @@ def test_every_page_that_shows_a_learner_writes_an_event_about_them(cast):
         if response.status_code != 200:
             continue
         checked += 1
-        body = response.content.decode("utf-8", errors="replace")
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode("utf-8", errors="replace")
         if route.shows in learners:
             learner = learners[route.shows]
             shown = any(text in body for text in _names(learner))
-            if (shown or name.endswith("-pdf")) and not events.filter(learner=learner).exists():
+            if (shown or name.endswith(("-pdf", ":download"))) and not events.filter(
+                learner=learner
+            ).exists():
                 missing.append(name)
         elif route.shows == "list" and not events.exists():
             if any(text in body for x in learners.values() for text in _names(x)):

@@ -191,6 +191,15 @@ SHARING = Purpose(
     PUBLIC_TASK,
     SEN_FILE,
 )
+DOCUMENTS = Purpose(
+    "Documents",
+    "Keep the evidence, advice, letters, signed plans and review reports the assessment, "
+    "the plan and its reviews rest on (CFA 2014 Part 3; SEND Regulations 2014 regs 6, 8 "
+    "and 20)",
+    PUBLIC_TASK,
+    SEN_FILE,
+    STATUTORY_PURPOSES,
+)
 PLANNING_PROPOSALS = Purpose(
     "Placement planning",
     "Propose placements across the area for a named officer to decide, and keep local "
@@ -367,6 +376,13 @@ REGISTER: tuple[Entry, ...] = (
         S,
         EHC,
     ),
+    # Documents kept about a learner: that they exist, their kind and title reveal SEN.
+    *fields(
+        "documents.Document",
+        "learner kind title original_filename uploaded_by uploaded_at",
+        S,
+        DOCUMENTS,
+    ),
     # Placement planning: proposals name a learner with their need and where they live.
     *fields(
         "planning.Proposal",
@@ -410,6 +426,10 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     ),
     "provision.StrandDesignation": _names("strand need"),
     "casework.Case": _names("version"),
+    # A document's random ids, what its content is, its size and digest, and the scan.
+    "documents.Document": _names(
+        "public_id content_type size sha256 storage_name scan_status scanned_at"
+    ),
     "casework.TribunalOrder": _names("due_rule"),  # the engine rule's key
     "casework.PlanVersion": _names("number lock"),
     "casework.PlanNeed": _names("position"),

@@ -19,6 +19,7 @@ from sendplan.accounts.guards import (
 )
 from sendplan.accounts.models import Role
 from sendplan.casework.case.selectors import cases_of_learner
+from sendplan.documents.selectors import documents_for
 from sendplan.home.selectors import home_summary
 from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.selectors import learner_record_for_user
@@ -77,6 +78,7 @@ def learner_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "can_edit": can_edit,
             "cases": cases,
+            "documents": documents_for(user, learner=learner),
             "may_investigate": may_investigate_learner(learner=learner, user=user),
             **record,
         },

@@ -22,6 +22,7 @@ import datetime as dt
 import decimal
 import json
 import os
+import shutil
 import tempfile
 import uuid
 import zipfile
@@ -38,6 +39,9 @@ from simple_history.utils import get_history_model_for_model
 
 from sendplan.accounts.access import LA_ROLES, standing_for
 from sendplan.accounts.models import Membership, User
+from sendplan.documents.checks import download_name
+from sendplan.documents.models import Document
+from sendplan.documents.services import documents_storage
 from sendplan.engine import add_months, add_working_days
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.services import audit_record
@@ -393,6 +397,29 @@ def _readme(collected: Collected, received_on: dt.date, reply_by: dt.date) -> st
     return "\n".join(lines) + "\n"
 
 
+def _documents_readme(attached: list[tuple[str, Document]], withheld: list[Document]) -> str:
+    lines = ["", f"Documents: {len(attached)} files in the documents folder (each row in"]
+    lines.append("documents.Document.json gives its title, kind and who added it).")
+    for document in withheld:
+        lines.append(
+            f"- Document {document.pk} is not included: the virus scanner found it harmful."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _document_files(learner_id: int) -> tuple[list[tuple[str, Document]], list[Document]]:
+    """The learner's documents as files for the bundle (``documents/<id> <title>.<ending>``),
+    and those held back: a file the virus scanner found harmful is never copied out."""
+    included, withheld = [], []
+    for document in Document.objects.filter(learner_id=learner_id).order_by("pk"):
+        if document.scan_status == Document.Scan.INFECTED:
+            withheld.append(document)
+            continue
+        name = download_name(title=document.title, allowed_type=document.content_type)
+        included.append((f"documents/{document.pk} {name}", document))
+    return included, withheld
+
+
 def sar_export(
     *,
     learner_id: int,
@@ -407,14 +434,22 @@ def sar_export(
     collected = sar_collect(learner_id=learner_id, fetched_by=requested_by)
     received_on = received_on or timezone.localdate()
     reply_by = reply_due(received_on)
-    files = len(collected.tables) + 2  # the tables, people.json and README.txt
+    attached, withheld = _document_files(collected.learner_id)
+    # The tables, people.json, README.txt and each document's file.
+    files = len(collected.tables) + 2 + len(attached)
     fd, temp = tempfile.mkstemp(prefix=".sar-", suffix=".zip.part", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             for table in collected.tables:
                 zf.writestr(table.filename, json.dumps(table.rows, indent=1, ensure_ascii=False))
             zf.writestr("people.json", json.dumps(collected.people, indent=1, ensure_ascii=False))
-            zf.writestr("README.txt", _readme(collected, received_on, reply_by))
+            storage = documents_storage()
+            for path, document in attached:
+                with storage.open(document.storage_name, "rb") as src, zf.open(path, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1024 * 1024)
+            readme = _readme(collected, received_on, reply_by)
+            readme += _documents_readme(attached, withheld)
+            zf.writestr("README.txt", readme)
         with transaction.atomic():
             audit_record(
                 user=requested_by,

@@ -35,6 +35,8 @@ from sendplan.casework.steps import (
 )
 from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied
+from sendplan.documents.selectors import documents_for
+from sendplan.documents.services import may_add_document
 from sendplan.learners.selectors import learner_for_user
 from sendplan.web.forms import error_summary
 
@@ -66,6 +68,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "advice_waiting": [a for a in advice if not a.received_on],
             "advice_total": len(advice),
             "consultations": list(case.consultations.all()),
+            "documents": documents_for(user, case=case),
+            "can_add_documents": may_add_document(user=user, learner=case.learner),
             "mediations": list(case.mediations.all()),
             "appeals": list(case.appeals.all()),
             "actions": offered_steps(case) if can_edit else [],
