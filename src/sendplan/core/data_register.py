@@ -318,6 +318,8 @@ REGISTER: tuple[Entry, ...] = (
         ADVICE,
     ),
     *fields("casework.AdviceSection", "section text", S, ADVICE),
+    # Who at the organisation asked writes the advice: staff, not the learner.
+    *fields("casework.AdviceRequest", "assigned_to assigned_on assigned_by", P, ADVICE),
     *fields(
         "casework.Consultation",
         "setting sent_on response_due_on responded_on response reasons involvement",

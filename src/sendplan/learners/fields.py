@@ -75,6 +75,9 @@ ROLE_FIELD_GROUPS: dict[str, frozenset[FieldGroup]] = {
     Role.SOCIAL_WORKER: _PRACTITIONER | {G.HOME},
     # Psychological advice needs the needs and the setting the learner is observed in.
     Role.EP: _PRACTITIONER,
+    # Triage relates its holder to no learner: they assign requests by name, date of birth
+    # and due date on their own page, and see a record only through another role.
+    Role.ADVICE_TRIAGE: frozenset({G.IDENTITY}),
     # The family's own record: seeing all of it is their right of access.
     Role.PARENT: _EVERYTHING,
     Role.YOUNG_PERSON: _EVERYTHING,
