@@ -10,7 +10,7 @@ from sendplan.casework.case.models import Stage
 from sendplan.casework.plans import services as plan_services
 from sendplan.learners.access import ROLE_SCOPES
 from sendplan.learners.fields import ROLE_FIELD_GROUPS, FieldGroup
-from sendplan.learners.models import AuditEvent, Consent, Involvement
+from sendplan.learners.models import AuditEvent, Involvement, SharingNotice
 from sendplan.learners.selectors import list_field_groups
 from tests.casework.conftest import DRAFT, at, make_case
 from tests.factories import InvolvementFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -26,7 +26,7 @@ VALUES = {
     "school_ids": [UPN, ULN],
     "nhs_number": [NHS, "485 777 3457"],
     "home": [POSTCODE, LSOA],
-    "consent": ["Share the record with health"],
+    "consent": ["Shared with health for the assessment and plan"],
 }
 # Context keys each group puts in the page's context.
 KEYS = {
@@ -36,7 +36,7 @@ KEYS = {
     "needs": ["needs"],
     "involvements": ["current_involvements", "past_involvements"],
     "placements": ["current_placements", "past_placements"],
-    "consent": ["consents"],
+    "consent": ["consents", "sharing_notices"],
 }
 EVERYTHING = set(KEYS)
 PRACTITIONER = {"needs", "involvements", "placements"}
@@ -66,11 +66,11 @@ def full(cast):
     learner.nhs_number, learner.uln = NHS, ULN
     learner.postcode, learner.lsoa_code = POSTCODE, LSOA
     learner.save()
-    Consent.objects.create(
+    SharingNotice.objects.create(
         learner=learner,
-        purpose=Consent.Purpose.SHARE_HEALTH,
-        given_by="Mother",
-        given_on=dt.date(2024, 1, 10),
+        purpose=SharingNotice.Purpose.SHARE_HEALTH,
+        told="Mother",
+        told_on=dt.date(2024, 1, 10),
     )
     council = OrganisationFactory(name="Children's Social Care (test)")
     eps = OrganisationFactory(name="Educational Psychology Service (test)")

@@ -47,7 +47,15 @@ from sendplan.demo.people import (
 from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
-from sendplan.learners.models import AuditEvent, Consent, Involvement, Learner, Need, Placement
+from sendplan.learners.models import (
+    AuditEvent,
+    ConsentToShare,
+    Involvement,
+    Learner,
+    Need,
+    Placement,
+    SharingNotice,
+)
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_events_purge
 from sendplan.planning.models import PlanningRun
@@ -127,7 +135,8 @@ def reset_demo() -> dict[str, int]:
         removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     for name, model in (
         ("needs", Need),
-        ("consents", Consent),
+        ("sharing notices", SharingNotice),
+        ("consents", ConsentToShare),
         ("placements", Placement),
         ("involvements", Involvement),
     ):
@@ -231,9 +240,9 @@ def build_demo(
         )
         for p in involvements
     )
-    Consent.objects.bulk_create(
-        Consent(learner=learner_rows[c.learner], purpose=c.purpose, given_by=c.given_by,
-                given_on=c.given_on)
+    SharingNotice.objects.bulk_create(
+        SharingNotice(learner=learner_rows[c.learner], purpose=c.purpose, told=c.given_by,
+                      told_on=c.given_on)
         for c in consents
     )  # fmt: skip
     setting_of = {i: setting_rows[slot.setting_index] for i, slot in placed.items()}
@@ -246,7 +255,7 @@ def build_demo(
         strands=len(strand_rows),
         placements=len(placed),
         involvements=len(involvements),
-        consents=len(consents),
+        **{"sharing notices": len(consents)},
         users=len(users),
         organisations=1 + len(services) + len(setting_orgs) + len(families),
     )

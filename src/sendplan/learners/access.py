@@ -22,6 +22,11 @@ only while they work for the organisation asked. The triage role sees the reques
 there answers yet, to assign them (``advice_awaiting_triage``); nobody else in the
 organisation sees them (ADR 0122).
 
+An involvement is part of the statutory assessment or plan, or (``Involvement.Basis.CONSENT``)
+shares the record beyond it: then it gives access only while the family's consent to share
+with its organisation stands, from the day given until the day withdrawn (SEND Regulations
+2014 reg 17; ADR 0123). Sharing inside the statutory process does not rest on consent.
+
 Changing a learner's record needs an open caseworker involvement, or the LA administrator
 role; everyone else who may see a record may only read it. The family speaks for a child
 until the end of compulsory school age; from the next day the young person does
@@ -44,7 +49,7 @@ from sendplan.accounts.models import Membership, Role, User
 from sendplan.core.models import is_open_on, open_on
 from sendplan.engine import compulsory_school_age_ends
 from sendplan.learners.fields import INVOLVEMENT_ROLES
-from sendplan.learners.models import Involvement, Learner, Placement
+from sendplan.learners.models import ConsentToShare, Involvement, Learner, Placement
 
 
 class Scope(enum.Enum):
@@ -76,6 +81,31 @@ def _today(on: dt.date | None) -> dt.date:
 # Seeing a learner.
 
 
+def consents_standing(on: dt.date) -> QuerySet[ConsentToShare]:
+    """Consents to share given on or before the day and not withdrawn by it."""
+    return ConsentToShare.objects.filter(given_on__lte=on).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+    )
+
+
+def involvements_giving_access(on: dt.date) -> Q:
+    """Involvements that give access on the day, as a filter on Involvement: open, and
+    either part of the statutory process or backed by a consent standing that day."""
+    consent = consents_standing(on).filter(
+        learner_id=OuterRef("learner_id"), organisation_id=OuterRef("organisation_id")
+    )
+    return open_on(on) & (Q(basis=Involvement.Basis.STATUTORY) | Q(Exists(consent)))
+
+
+def consent_stands(*, learner_id: int, organisation_id: int, on: dt.date) -> bool:
+    """Whether the family's consent to share with the organisation stands on the day."""
+    return (
+        consents_standing(on)
+        .filter(learner_id=learner_id, organisation_id=organisation_id)
+        .exists()
+    )
+
+
 def visible_learners(
     *,
     user: User,
@@ -101,13 +131,13 @@ def visible_learners(
             open_on(on), setting__organisation_id__in=standing.setting_org_ids
         )
         involved = Involvement.objects.filter(
-            open_on(on),
+            involvements_giving_access(on),
             kind=Involvement.Kind.SETTING,
             organisation_id__in=standing.setting_org_ids,
         )
         condition |= Q(pk__in=placed.values("learner_id")) | Q(pk__in=involved.values("learner_id"))
     if Scope.INVOLVED in scopes:
-        personal = Involvement.objects.filter(open_on(on), user=user)
+        personal = Involvement.objects.filter(involvements_giving_access(on), user=user)
         if involvement_kinds is not None:
             personal = personal.filter(kind__in=list(involvement_kinds))
         condition |= Q(pk__in=personal.values("learner_id"))
@@ -126,6 +156,17 @@ def roles_relating(
     learner whose ``involvements`` and ``placements`` (all of them) are already loaded."""
     standing = standing_for(viewer)
     roles: set[str] = set()
+    consented = {
+        i.organisation_id
+        for i in involvements
+        if i.basis == Involvement.Basis.CONSENT
+        and consent_stands(learner_id=learner.pk, organisation_id=i.organisation_id, on=on)
+    }
+    involvements = [
+        i
+        for i in involvements
+        if i.basis == Involvement.Basis.STATUTORY or i.organisation_id in consented
+    ]
     if learner.responsible_la_id in standing.la_ids:
         roles |= standing.roles & LA_ROLES
     if Role.SETTING_STAFF in standing.roles and standing.setting_org_ids:
@@ -333,10 +374,13 @@ __all__ = [
     "advice_assignees",
     "advice_awaiting_triage",
     "advice_recipients",
+    "consent_stands",
+    "consents_standing",
     "coordinating",
     "family_learners",
     "family_may_act",
     "family_recipients",
+    "involvements_giving_access",
     "learner_can_edit",
     "organisation_ids",
     "organisation_members",

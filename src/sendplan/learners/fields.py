@@ -52,7 +52,8 @@ class FieldGroup(enum.StrEnum):
     OWN_INVOLVEMENTS = "own_involvements"
     #: Current and past placements.
     PLACEMENTS = "placements"
-    #: Consent to share the record.
+    #: Consent to share outside the statutory process, and what the family were told of
+    #: the sharing inside it (ADR 0123).
     CONSENT = "consent"
 
 

@@ -231,7 +231,8 @@ def learner_record(
         record["past_involvements"] = [i for i in involvements if _ended(i, today)]
         record["involvements_own_only"] = FieldGroup.OWN_INVOLVEMENTS in groups
     if FieldGroup.CONSENT in groups:
-        record["consents"] = list(learner.consents.order_by("purpose", "-given_on"))
+        record["consents"] = list(learner.consents.select_related("organisation"))
+        record["sharing_notices"] = list(learner.sharing_notices.order_by("purpose", "-told_on"))
     # The template asks "is this group shown?"; both involvement groups read as one section.
     shown = {str(g) for g in groups}
     if FieldGroup.OWN_INVOLVEMENTS in groups:
