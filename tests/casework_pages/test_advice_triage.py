@@ -167,8 +167,12 @@ def test_a_request_already_with_someone_is_not_assigned_again(cast, unnamed):
     desk = duty(cast)
     with at(DAY):
         assign(unnamed, to=cast.other_health, by=desk)
-        with pytest.raises(TransitionRefused, match="already with"):
+        with pytest.raises(
+            TransitionRefused, match=f"already with {cast.other_health.display_name}"
+        ):
             assign(unnamed, to=cast.health, by=desk)
+        listed = cast.client_for(cast.other_health).get(LIST).content.decode()
+    assert "Assigned to you" in listed
     assert AdviceRequest.objects.get(pk=unnamed.pk).assigned_to == cast.other_health
 
 

@@ -29,8 +29,8 @@ class AdviceRequestForm(forms.Form):
         label="Named practitioner (optional)",
         queryset=User.objects.none(),
         required=False,
-        empty_label="Nobody named: anyone at the organisation may reply",
-        help_text="Leave empty to address the request to the organisation",
+        empty_label="Nobody named: the organisation assigns it",
+        help_text="Leave empty for the organisation's advice triage to choose who writes it",
     )
     requested_on = date_field(
         "Date the organisation received the request", hint="The 6 weeks run from this date"
