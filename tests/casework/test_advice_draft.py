@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sendplan.accounts.models import Role
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case import services as case_services
@@ -15,6 +16,7 @@ from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.core.dates import govuk_time
 from tests.casework.conftest import ADVICE, TODAY, make_case
+from tests.factories import MembershipFactory
 
 
 @pytest.fixture
@@ -127,7 +129,9 @@ def test_only_those_asked_may_keep_a_draft(cast, health_advice, who):
     assert AdviceRequest.objects.get(pk=health_advice.pk).draft is None
 
 
-def test_anyone_in_the_team_may_keep_a_draft_when_nobody_is_named(cast, frozen, health_org):
+def test_only_the_assigned_colleague_may_keep_a_draft_when_nobody_is_named(
+    cast, frozen, health_org
+):
     case = make_case(cast, Stage.ASSESSING)
     advice = advice_services.advice_request(
         case_id=case.pk,
@@ -136,8 +140,16 @@ def test_anyone_in_the_team_may_keep_a_draft_when_nobody_is_named(cast, frozen, 
         requested_on=ADVICE,
         changed_by=cast.caseworker,
     )
+    with pytest.raises(PermissionDenied):
+        save_draft(cast, advice, user=cast.other_health, C="Not yet mine")
+    desk = MembershipFactory(organisation=health_org, role=Role.ADVICE_TRIAGE).user
+    advice_services.advice_assign(
+        advice_request_id=advice.pk, assignee=cast.other_health, assigned_by=desk
+    )
     save_draft(cast, advice, user=cast.other_health, C="Team draft")
     assert AdviceRequest.objects.get(pk=advice.pk).draft_saved_by == cast.other_health
+    with pytest.raises(PermissionDenied):
+        save_draft(cast, advice, user=cast.health, C="Not mine")
 
 
 def test_giving_advice_clears_the_draft(cast, health_advice):

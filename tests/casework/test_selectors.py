@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sendplan.accounts.models import Role
 from sendplan.casework.advice import selectors as advice_selectors
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.models import AdviceRequest
@@ -19,7 +20,7 @@ from sendplan.casework.tray import selectors as tray_selectors
 from sendplan.casework.tray.selectors import work_tray
 from sendplan.core.errors import Http404
 from tests.casework.conftest import ADVICE, at, make_case
-from tests.factories import LearnerFactory
+from tests.factories import LearnerFactory, MembershipFactory
 
 TRAY_DAY = dt.date(2025, 5, 7)
 
@@ -174,7 +175,7 @@ def test_a_case_is_hidden_from_people_not_involved_with_the_learner(cast, frozen
     assert case_selectors.case_for_user(cast.parent, case.pk, purpose="test")[1] is False
 
 
-def test_contributors_see_only_their_own_or_their_teams_unassigned_requests(
+def test_contributors_see_only_the_requests_named_or_assigned_to_them(
     cast, frozen, health_org, social_care_org
 ):
     case = make_case(cast, Stage.ASSESSING)
@@ -206,10 +207,16 @@ def test_contributors_see_only_their_own_or_their_teams_unassigned_requests(
             advice_selectors.advice_requests_for(fetched_by=user).values_list("pk", flat=True)
         )
 
-    assert seen(cast.health) == {named.pk, unassigned.pk}
-    assert seen(cast.other_health) == {unassigned.pk}
+    assert seen(cast.health) == {named.pk}
+    assert seen(cast.other_health) == set()  # nobody at the trust until it is assigned
     assert seen(cast.parent) == set()
     assert seen(cast.caseworker) == {named.pk, unassigned.pk, elsewhere.pk}
+    desk = MembershipFactory(organisation=health_org, role=Role.ADVICE_TRIAGE).user
+    advice_services.advice_assign(
+        advice_request_id=unassigned.pk, assignee=cast.health, assigned_by=desk
+    )
+    assert seen(cast.health) == {named.pk, unassigned.pk}
+    assert seen(desk) == set()
     advice_services.advice_submit(
         advice_request_id=named.pk,
         received_on=ADVICE,

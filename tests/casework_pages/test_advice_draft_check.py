@@ -200,7 +200,11 @@ def test_send_from_the_check_page_sends_exactly_the_saved_text_and_clears_the_dr
 
 def test_a_draft_saved_by_a_colleague_after_the_check_is_not_sent(cast):
     with at(ADVICE):
-        advice = advice_for(cast, named=False)
+        advice = advice_for(cast)
+        # Named and assigned: two people at the trust answer it.
+        AdviceRequest.objects.filter(pk=advice.pk).update(
+            assigned_to=cast.other_health, assigned_on=ADVICE, assigned_by=cast.caseworker
+        )
         client = cast.client_for(cast.health)
         client.post(detail(advice), {"action": "check", "section_C": "What I checked"})
         checked = client.get(check_url(advice)).context["checked"]

@@ -53,12 +53,11 @@ def test_colleague_in_same_trust_does_not_see_request_named_to_someone_else(cast
     assert response.context["page_obj"].paginator.count == 0
 
 
-def test_request_to_the_trust_with_nobody_named_is_seen_by_everyone_there(cast):
+def test_request_to_the_trust_with_nobody_named_is_seen_by_nobody_there_until_assigned(cast):
     with at(ADVICE):
         advice_for(cast, named=False)
         response = cast.client_for(cast.other_health).get(LIST)
-    assert response.context["page_obj"].paginator.count == 1
-    assert "To your team" in response.content.decode()
+    assert response.context["page_obj"].paginator.count == 0
 
 
 def test_overdue_request_is_tagged_overdue_in_words(cast):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from sendplan.accounts.models import Role
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case import services as case_services
@@ -24,6 +25,7 @@ from tests.casework_pages.portal_builders import (
     make_case,
     young_person_case,
 )
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +62,15 @@ def test_advice_request_emails_the_named_practitioner_with_the_due_date(
     assert_nothing_sensitive(message, cast)
 
 
-def test_advice_request_to_a_team_emails_each_member_separately(
+def test_advice_request_to_a_team_emails_each_triage_member_separately(
     cast, mailoutbox, django_capture_on_commit_callbacks
 ):
+    desks = [
+        MembershipFactory(
+            user=UserFactory(username=name), organisation=health_org(cast), role=Role.ADVICE_TRIAGE
+        ).user
+        for name in ("duty-a", "duty-b")
+    ]
     with at(ADVICE):
         case = make_case(cast, Stage.ASSESSING)
         with django_capture_on_commit_callbacks(execute=True):
@@ -73,10 +81,35 @@ def test_advice_request_to_a_team_emails_each_member_separately(
                 requested_on=ADVICE,
                 changed_by=cast.caseworker,
             )
-    assert sorted(m.to[0] for m in mailoutbox) == sorted(
-        [cast.health.email, cast.other_health.email]
-    )
+    # Those who assign it, each alone; not every practitioner at the trust.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(d.email for d in desks)
     assert all(len(m.to) == 1 for m in mailoutbox)
+
+
+def test_assigning_a_request_emails_the_assignee_only(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    desk = MembershipFactory(
+        user=UserFactory(username="duty"), organisation=health_org(cast), role=Role.ADVICE_TRIAGE
+    ).user
+    with at(ADVICE):
+        case = make_case(cast, Stage.ASSESSING)
+        advice = advice_services.advice_request(
+            case_id=case.pk,
+            kind=AdviceRequest.Kind.HEALTH,
+            organisation_id=health_org(cast).pk,
+            requested_on=ADVICE,
+            changed_by=cast.caseworker,
+        )
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            advice_services.advice_assign(
+                advice_request_id=advice.pk, assignee=cast.other_health, assigned_by=desk
+            )
+    assert [m.to for m in mailoutbox] == [[cast.other_health.email]]
+    assert "has been assigned to you" in mailoutbox[0].body
+    assert "Please send your advice by: Tuesday 25 March 2025." in mailoutbox[0].body
+    assert_nothing_sensitive(mailoutbox[0], cast)
 
 
 def test_decision_to_assess_emails_the_parent_with_the_final_plan_date(

@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import override_settings
 
-from sendplan.accounts.models import User
+from sendplan.accounts.models import Role, User
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.setting_types import PLACEMENT_GROUPS, UNPLACED_GROUP, placement_group
 from sendplan.engine import nhs_number_problem, uln_problem, upn_problem
@@ -233,7 +233,7 @@ def test_parent_sees_exactly_their_own_children(users):
 
 def test_senco_sees_only_learners_placed_at_their_school(users):
     senco = users["demo.senco"]
-    school = senco.memberships.get().organisation.setting
+    school = senco.memberships.get(role=Role.SETTING_STAFF).organisation.setting
     visible = learners_visible_to(fetched_by=senco)
     assert visible.count() >= 10
     assert all(p.setting_id == school.pk for p in Placement.objects.filter(learner__in=visible))
@@ -283,3 +283,13 @@ def test_command_refuses_to_run_in_production():
         call_command("demo")
     with override_settings(PRODUCTION=True), pytest.raises(RuntimeError):
         build_demo(seed=SEED)
+
+
+def test_the_printed_sign_ins_name_a_triage_person_in_each_service(demo):
+    summary, _ = demo
+    printed = {s.username: s for s in summary.sign_ins}
+    for username in ("demo.health02", "demo.camhs02", "demo.socialworker02", "demo.ep02"):
+        assert printed[username].role.startswith("Advice triage (duty)"), username
+        assert "assigns requests for advice to" in printed[username].sees
+        assert " waiting" in printed[username].sees
+    assert "assigns its requests for advice" in printed["demo.senco"].sees

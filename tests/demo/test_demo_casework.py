@@ -17,10 +17,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from sendplan.accounts.models import User
+from sendplan.accounts.models import Role, User
 from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest
-from sendplan.casework.advice.selectors import advice_addressed_to
+from sendplan.casework.advice.selectors import advice_addressed_to, advice_awaiting_assignment
 from sendplan.casework.case.models import Case, CaseException, Stage
 from sendplan.casework.deadlines import case_queryset, deadlines_for
 from sendplan.casework.family.selectors import family_case, family_cases
@@ -29,6 +29,8 @@ from sendplan.casework.reviews.models import Review
 from sendplan.casework.tray.selectors import timeliness, work_tray
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.casework_data import read_published_casework, simulate
+from sendplan.demo.people import TRIAGE_ACCOUNTS
+from sendplan.learners.access import advice_answered_by
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -162,6 +164,25 @@ def test_demo_practitioners_have_advice_requests_waiting(users):
     for username in ("demo.health", "demo.socialworker", "demo.ep"):
         waiting = advice_addressed_to(fetched_by=users[username], outstanding=True)
         assert waiting.filter(practitioner=users[username]).count() >= 1, username
+
+
+def test_each_advice_giving_service_has_a_triage_person_with_requests_to_assign(users):
+    for username in TRIAGE_ACCOUNTS.values():
+        desk = users[username]
+        organisation = desk.memberships.get(role=Role.ADVICE_TRIAGE).organisation
+        waiting = advice_awaiting_assignment(fetched_by=desk)
+        assert waiting.exists(), username
+        assert set(waiting.values_list("organisation", flat=True)) == {organisation.pk}
+    # The demo SENCO assigns their school's requests for educational advice.
+    assert users["demo.senco"].memberships.filter(role=Role.ADVICE_TRIAGE).exists()
+
+
+def test_a_demo_practitioner_sees_no_request_to_their_service_that_nobody_gave_them(users):
+    health = users["demo.health"]
+    mine = AdviceRequest.objects.filter(advice_answered_by(health))
+    seen = advice_addressed_to(fetched_by=health, outstanding=True)
+    assert set(seen.values_list("pk", flat=True)) <= set(mine.values_list("pk", flat=True))
+    assert not seen.filter(practitioner__isnull=True, assigned_to__isnull=True).exists()
 
 
 def test_demo_parents_child_has_a_draft_out_for_comments(users):

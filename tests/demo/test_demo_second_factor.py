@@ -29,6 +29,11 @@ ROLES = {
     "demo.parent": Role.PARENT,
     "demo.youngperson": Role.YOUNG_PERSON,
     "demo.admin": Role.ADMIN,
+    # The triage desks print too (their practitioner role is enough here).
+    "demo.health02": Role.HEALTH,
+    "demo.camhs02": Role.HEALTH,
+    "demo.socialworker02": Role.SOCIAL_WORKER,
+    "demo.ep02": Role.EP,
 }
 
 

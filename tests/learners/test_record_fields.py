@@ -8,8 +8,10 @@ from django.urls import reverse
 from sendplan.accounts.models import Organisation, Role
 from sendplan.casework.case.models import Stage
 from sendplan.casework.plans import services as plan_services
+from sendplan.learners.access import ROLE_SCOPES
 from sendplan.learners.fields import ROLE_FIELD_GROUPS, FieldGroup
-from sendplan.learners.models import AuditEvent, Consent, Involvement
+from sendplan.learners.models import AuditEvent, Involvement, SharingNotice
+from sendplan.learners.selectors import list_field_groups
 from tests.casework.conftest import DRAFT, at, make_case
 from tests.factories import InvolvementFactory, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -24,7 +26,7 @@ VALUES = {
     "school_ids": [UPN, ULN],
     "nhs_number": [NHS, "485 777 3457"],
     "home": [POSTCODE, LSOA],
-    "consent": ["Share the record with health"],
+    "consent": ["Shared with health for the assessment and plan"],
 }
 # Context keys each group puts in the page's context.
 KEYS = {
@@ -34,7 +36,7 @@ KEYS = {
     "needs": ["needs"],
     "involvements": ["current_involvements", "past_involvements"],
     "placements": ["current_placements", "past_placements"],
-    "consent": ["consents"],
+    "consent": ["consents", "sharing_notices"],
 }
 EVERYTHING = set(KEYS)
 PRACTITIONER = {"needs", "involvements", "placements"}
@@ -68,11 +70,11 @@ def full(cast):
     learner.nhs_number, learner.uln = NHS, ULN
     learner.postcode, learner.lsoa_code = POSTCODE, LSOA
     learner.save()
-    Consent.objects.create(
+    SharingNotice.objects.create(
         learner=learner,
-        purpose=Consent.Purpose.SHARE_HEALTH,
-        given_by="Mother",
-        given_on=dt.date(2024, 1, 10),
+        purpose=SharingNotice.Purpose.SHARE_HEALTH,
+        told="Mother",
+        told_on=dt.date(2024, 1, 10),
     )
     council = OrganisationFactory(name="Children's Social Care (test)")
     eps = OrganisationFactory(name="Educational Psychology Service (test)")
@@ -246,9 +248,14 @@ def test_the_audit_event_names_the_groups_shown(full):
 
 def test_every_role_has_a_row_in_the_field_table():
     assert set(ROLE_FIELD_GROUPS) == set(Role.values)
+    # The triage of advice requests relates its holder to no learner: identity only.
+    assert Role.ADVICE_TRIAGE not in ROLE_SCOPES
+    assert ROLE_FIELD_GROUPS[Role.ADVICE_TRIAGE] == {FieldGroup.IDENTITY}
     for role, groups in ROLE_FIELD_GROUPS.items():
         assert FieldGroup.IDENTITY in groups, role
-        # Exactly one way of seeing involvements per role.
+        if role not in ROLE_SCOPES:
+            continue
+        # Exactly one way of seeing involvements per role that relates users to learners.
         assert len(groups & {FieldGroup.INVOLVEMENTS, FieldGroup.OWN_INVOLVEMENTS}) == 1, role
 
 
@@ -308,3 +315,15 @@ def test_list_rows_are_unchanged_for_practitioners_with_needs_and_placements(ful
     html = full.client_for(full.health).get(LIST).content.decode()
     assert "Autistic spectrum disorder (ASD)" in html and "Test Special School" in html
     assert "Not shown to your role" not in html
+
+
+def test_the_triage_role_does_not_narrow_a_practitioners_list(cast):
+    before = list_field_groups(fetched_by=cast.health)
+    MembershipFactory(
+        user=cast.health,
+        organisation=cast.health.memberships.get().organisation,
+        role=Role.ADVICE_TRIAGE,
+    )
+    health = type(cast.health).objects.get(pk=cast.health.pk)
+    assert list_field_groups(fetched_by=health) == before
+    assert FieldGroup.NHS_NUMBER in before

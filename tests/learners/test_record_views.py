@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sendplan.learners.models import AuditEvent, Consent
+from sendplan.learners.models import AuditEvent, SharingNotice
 from tests.factories import InvolvementFactory, LearnerFactory, PlacementFactory, SettingFactory
 
 
@@ -65,11 +65,11 @@ def test_record_shows_home_involvements_placements_and_consent(cast):
         started_on=dt.date(2019, 9, 1),
         ended_on=dt.date(2023, 7, 20),
     )
-    Consent.objects.create(
+    SharingNotice.objects.create(
         learner=cast.learner,
-        purpose=Consent.Purpose.SHARE_HEALTH,
-        given_by="Mother",
-        given_on=dt.date(2024, 1, 10),
+        purpose=SharingNotice.Purpose.SHARE_HEALTH,
+        told="Mother",
+        told_on=dt.date(2024, 1, 10),
     )
     html = cast.client_for(cast.caseworker).get(_record(cast)).content.decode()
     assert "SW2 1RW" in html and "E01003015" in html
@@ -77,7 +77,7 @@ def test_record_shows_home_involvements_placements_and_consent(cast):
     assert "1 September 2024" in html  # since when
     assert "Test Special School" in html
     assert "Earlier Primary" in html and "20 July 2023" in html
-    assert "Share the record with health" in html
+    assert "Shared with health for the assessment and plan" in html
     assert "<caption" in html and 'scope="col"' in html
 
 
@@ -114,8 +114,8 @@ def test_record_query_count_does_not_grow_with_learners_or_rows(
     many = _record_queries(client, _record(cast))
     assert few == many
     # session, user, memberships, learner, may-edit, placements, involvements, needs,
-    # consents, audit insert, cases (none here: their deadlines need no more), documents
-    # (with who added each), and saving the session's last-request time (idle timeout: an
-    # UPDATE, in a savepoint in tests)
+    # consents, sharing notices, audit insert, cases (none here: their deadlines need no more),
+    # documents (with who added each), and saving the session's last-request time (idle
+    # timeout: an UPDATE, in a savepoint in tests)
     with django_assert_max_num_queries(15):
         client.get(_record(cast))

@@ -24,7 +24,7 @@ from sendplan.casework.disputes.models import Appealable, Mediation, Tribunal, T
 from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.plans.models import Consultation
 from sendplan.casework.reviews.models import Review
-from sendplan.learners.models import AuditEvent, Consent, Learner
+from sendplan.learners.models import AuditEvent, ConsentToShare, Learner, SharingNotice
 from sendplan.planning.adapter import CohortLearner, Place, RegisterPlaces, planning_inputs
 from sendplan.planning.models import (
     PlanningRun,
@@ -42,7 +42,8 @@ EXPECTED = {
     "learners.Learner": 1,
     "learners.Need": 2,
     "learners.Involvement": 3,
-    "learners.Consent": 1,
+    "learners.SharingNotice": 1,
+    "learners.ConsentToShare": 1,
     "learners.Placement": 1,
     "learners.AuditEvent": 1,
     "casework.Case": 1,
@@ -95,11 +96,14 @@ def _populate(cast, learner: Learner, inputs: PlanningRunInputs) -> None:
     plan = case.plan
     version = plan.versions.get()
     health_org = OrganisationFactory(name="Health body (test)")
-    Consent.objects.create(
+    SharingNotice.objects.create(
         learner=learner,
-        purpose=Consent.Purpose.SHARE_HEALTH,
-        given_by="Parent",
-        given_on=dt.date(2025, 1, 6),
+        purpose=SharingNotice.Purpose.SHARE_HEALTH,
+        told="Parent",
+        told_on=dt.date(2025, 1, 6),
+    )
+    ConsentToShare.objects.create(
+        learner=learner, organisation=health_org, given_by="Parent", given_on=dt.date(2025, 1, 6)
     )
     advice = AdviceRequest.objects.create(
         case=case,

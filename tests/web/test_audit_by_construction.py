@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from sendplan.accounts.models import Role
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.case.models import Stage
 from sendplan.casework.disputes import services as dispute_services
@@ -31,6 +32,7 @@ from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
 from sendplan.planning.runs import planning_run_request
 from tests.casework.conftest import ADVICE, DRAFT, FINAL, TODAY, at, fill_draft, make_case
+from tests.factories import MembershipFactory, UserFactory
 from tests.web.test_url_access import _routes
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,7 @@ class World:
     proposal: Proposal
     consultation: Any
     document: Document
+    unassigned: Any  # a request to the health trust waiting for its triage role
 
 
 def _world(cast) -> World:
@@ -66,6 +69,18 @@ def _world(cast) -> World:
             practitioner=cast.health,
             changed_by=cast.caseworker,
         )
+        unassigned = advice_services.advice_request(
+            case_id=case.pk,
+            kind="health",
+            organisation_id=cast.health.memberships.get().organisation_id,
+            requested_on=ADVICE,
+            changed_by=cast.caseworker,
+        )
+        cast.duty = MembershipFactory(
+            user=UserFactory(username="duty"),
+            organisation=cast.health.memberships.get().organisation,
+            role=Role.ADVICE_TRIAGE,
+        ).user
         version = plan_services.plan_draft_start(case_id=case.pk, changed_by=cast.caseworker)
         fill_draft(version, cast.caseworker)
     with at(DRAFT):
@@ -131,6 +146,7 @@ def _world(cast) -> World:
         proposal=proposal,
         consultation=consultation,
         document=document,
+        unassigned=unassigned,
     )
 
 
@@ -220,6 +236,7 @@ ROUTES: dict[str, Route] = {
     "casework:advice-sent": Route("health", lambda w: [w.advice.pk], LEARNER),
     "casework:consultations": Route("senco", shows="list"),
     "casework:consultation": Route("senco", lambda w: [w.consultation.pk], LEARNER),
+    "casework:advice-assign": Route("duty", lambda w: [w.unassigned.pk], LEARNER),
     "casework:family-home": Route("other_parent", shows="list"),
     "casework:family-case": Route("parent", lambda w: [w.case.pk], LEARNER),
     "casework:family-draft": Route("parent", lambda w: [w.case.pk], LEARNER),

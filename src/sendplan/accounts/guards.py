@@ -33,6 +33,7 @@ from django.http import HttpRequest, HttpResponse
 
 from sendplan.accounts import second_factor
 from sendplan.accounts.access import Standing, standing_for
+from sendplan.accounts.models import Role
 
 if TYPE_CHECKING:
     from sendplan.accounts.models import User
@@ -98,6 +99,11 @@ def has_a_role(standing: Standing) -> bool:
 def professional(standing: Standing) -> bool:
     """Staff of the LA, settings, health, social care and EP services; not families."""
     return standing.can_see_register
+
+
+def advice_triage(standing: Standing) -> bool:
+    """Those who assign an organisation's requests for advice (the triage role)."""
+    return Role.ADVICE_TRIAGE in standing.roles
 
 
 def la_staff(standing: Standing) -> bool:

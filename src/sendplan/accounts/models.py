@@ -56,6 +56,9 @@ class Role(models.TextChoices):
     HEALTH = "health", "Health practitioner"
     SOCIAL_WORKER = "social_worker", "Social worker"
     EP = "ep", "Educational psychologist"
+    # Sees an organisation's requests for advice that nobody answers yet, and assigns each
+    # to a colleague there (a duty desk); sees no learner's record through this role.
+    ADVICE_TRIAGE = "advice_triage", "Advice triage (duty)"
     PARENT = "parent", "Parent or carer"
     YOUNG_PERSON = "young_person", "Young person"
     ADMIN = "admin", "Administrator"

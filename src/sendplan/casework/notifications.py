@@ -23,24 +23,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from sendplan.accounts.models import Role, User
+from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case
 from sendplan.core.dates import govuk_date
 from sendplan.core.tasks import email_enqueue
-from sendplan.learners.access import (
-    family_recipients,
-    organisation_members,
-    works_for,
-)
+from sendplan.learners.access import advice_recipients, family_recipients
 from sendplan.learners.models import Learner
 
 log = logging.getLogger(__name__)
 
 SUBJECT = "Update about an education, health and care plan"
-#: Roles that answer a request for advice addressed to an organisation with nobody named.
-ADVISER_ROLES = (Role.HEALTH, Role.SOCIAL_WORKER, Role.EP, Role.SETTING_STAFF)
 
 
 @dataclass(frozen=True)
@@ -57,15 +51,14 @@ class Notice:
 
 
 def adviser_recipients(advice: AdviceRequest) -> list[User]:
-    """The named practitioner, or everyone who answers for the organisation asked."""
-    if advice.practitioner_id is not None:
-        user = advice.practitioner
-        if user is None or not (user.is_active and user.email):
-            return []
-        # Only while they work for the organisation asked: a leaver hears nothing more.
-        return [user] if works_for(user, advice.organisation_id) else []
-    members = organisation_members(advice.organisation_id, roles=ADVISER_ROLES)
-    return list(members.exclude(email=""))
+    """Whoever answers the request while they work for the organisation asked (a leaver
+    hears nothing more), or else the organisation's triage role, who assign it."""
+    recipients = advice_recipients(
+        organisation_id=advice.organisation_id,
+        practitioner_id=advice.practitioner_id,
+        assigned_to_id=advice.assigned_to_id,
+    )
+    return list(recipients.exclude(email=""))
 
 
 def _sign_in_url(page: str = "") -> str:
@@ -116,6 +109,19 @@ def advice_requested(advice: AdviceRequest) -> Notice:
         date=advice.due_on,
         action="Sign in to see the request and send your advice.",
         page=reverse("casework:advice-detail", args=[advice.pk]),
+    )
+    send(notice, adviser_recipients(advice), reference=advice.case_id)
+    return notice
+
+
+def advice_assigned(advice: AdviceRequest) -> Notice:
+    """The colleague a request was assigned to is asked for the advice."""
+    notice = Notice(
+        kind="advice_assigned",
+        update="A request for advice for an EHC needs assessment has been assigned to you.",
+        date_label="Please send your advice by",
+        date=advice.due_on,
+        action="Sign in to see the request and send your advice.",
     )
     send(notice, adviser_recipients(advice), reference=advice.case_id)
     return notice

@@ -6,6 +6,7 @@ person.
 from django.urls import path, register_converter
 
 from sendplan.casework.advice import views as advice
+from sendplan.casework.advice import views_triage as advice_triage
 from sendplan.casework.case import views as case
 from sendplan.casework.family import views as family
 from sendplan.casework.plans import views as plans
@@ -99,6 +100,7 @@ urlpatterns = [
     path("advice/", advice.advice_list, name="advice-list"),
     path("advice/<int:pk>/", advice.advice_detail, name="advice-detail"),
     path("advice/<int:pk>/sent/", advice.advice_sent, name="advice-sent"),
+    path("advice/<int:pk>/assign/", advice_triage.advice_assign, name="advice-assign"),
     # The family's pages.
     path("family/", family.family_home, name="family-home"),
     path("family/<int:case_id>/", family.family_case_page, name="family-case"),

@@ -185,9 +185,18 @@ PLACEMENT = Purpose(
     STATUTORY_PURPOSES,
 )
 SHARING = Purpose(
-    "Agreement to share",
-    "Record what the family agreed the LA may share, and when they withdrew it, so every "
-    "disclosure can be shown to be allowed (SEND Regulations 2014 reg 17)",
+    "Sharing for the assessment and plan",
+    "Record that the family were told the record is shared with health, social care and "
+    "settings for the statutory assessment and plan, and any objection, which the LA must "
+    "answer (UK GDPR Arts 13, 21); this sharing rests on the LA's duties, not on consent",
+    PUBLIC_TASK,
+    SEN_FILE,
+)
+CONSENT_TO_SHARE = Purpose(
+    "Consent to share outside the statutory process",
+    "Record the family's consent, and its withdrawal, before the record is shared with an "
+    "organisation outside the assessment and plan (SEND Regulations 2014 reg 17); access "
+    "on that basis stands only while the consent does",
     PUBLIC_TASK,
     SEN_FILE,
 )
@@ -277,11 +286,17 @@ REGISTER: tuple[Entry, ...] = (
     *fields("learners.Need", "learner code rank description", S, EHC),
     *fields(
         "learners.Involvement",
-        "learner kind organisation user reason started_on ended_on",
+        "learner kind organisation user reason basis started_on ended_on",
         S,
         INVOLVED,
     ),
-    *fields("learners.Consent", "learner purpose given_by given_on withdrawn_on", P, SHARING),
+    *fields("learners.SharingNotice", "learner purpose told told_on objected_on", P, SHARING),
+    *fields(
+        "learners.ConsentToShare",
+        "learner organisation given_by given_on withdrawn_on",
+        P,
+        CONSENT_TO_SHARE,
+    ),
     *fields("learners.Placement", "learner setting strand started_on ended_on", S, PLACEMENT),
     *fields("learners.Placement", "decided_by", P, PLACEMENT),
     *fields(
@@ -328,6 +343,8 @@ REGISTER: tuple[Entry, ...] = (
         ADVICE,
     ),
     *fields("casework.AdviceSection", "section text", S, ADVICE),
+    # Who at the organisation asked writes the advice: staff, not the learner.
+    *fields("casework.AdviceRequest", "assigned_to assigned_on assigned_by", P, ADVICE),
     *fields(
         "casework.Consultation",
         "setting sent_on response_due_on responded_on response reasons involvement",

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendplan.accounts import second_factor
 from sendplan.accounts.models import Membership, Organisation, Role, User
+from sendplan.casework.advice.selectors import advice_awaiting_assignment
 from sendplan.demo.calibration import LA_CODE, joint_counts
 from sendplan.demo.casework_write import Cast, build_casework, reset_casework
 from sendplan.demo.learners_data import (
@@ -36,11 +37,25 @@ from sendplan.demo.learners_data import (
     read_lsoas,
     reference_date,
 )
-from sendplan.demo.people import DEMO_USERNAME_PREFIX, PARENT_ACCOUNTS, StaffSpec, staff_specs
+from sendplan.demo.people import (
+    DEMO_USERNAME_PREFIX,
+    PARENT_ACCOUNTS,
+    TRIAGE_ACCOUNTS,
+    StaffSpec,
+    staff_specs,
+)
 from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
-from sendplan.learners.models import AuditEvent, Consent, Involvement, Learner, Need, Placement
+from sendplan.learners.models import (
+    AuditEvent,
+    ConsentToShare,
+    Involvement,
+    Learner,
+    Need,
+    Placement,
+    SharingNotice,
+)
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_events_purge
 from sendplan.planning.models import PlanningRun
@@ -120,7 +135,8 @@ def reset_demo() -> dict[str, int]:
         removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     for name, model in (
         ("needs", Need),
-        ("consents", Consent),
+        ("sharing notices", SharingNotice),
+        ("consents", ConsentToShare),
         ("placements", Placement),
         ("involvements", Involvement),
     ):
@@ -224,9 +240,9 @@ def build_demo(
         )
         for p in involvements
     )
-    Consent.objects.bulk_create(
-        Consent(learner=learner_rows[c.learner], purpose=c.purpose, given_by=c.given_by,
-                given_on=c.given_on)
+    SharingNotice.objects.bulk_create(
+        SharingNotice(learner=learner_rows[c.learner], purpose=c.purpose, told=c.given_by,
+                      told_on=c.given_on)
         for c in consents
     )  # fmt: skip
     setting_of = {i: setting_rows[slot.setting_index] for i, slot in placed.items()}
@@ -239,7 +255,7 @@ def build_demo(
         strands=len(strand_rows),
         placements=len(placed),
         involvements=len(involvements),
-        consents=len(consents),
+        **{"sharing notices": len(consents)},
         users=len(users),
         organisations=1 + len(services) + len(setting_orgs) + len(families),
     )
@@ -353,10 +369,16 @@ def _write_users(
         for u, f, last, _, _, staff_flag in accounts
     )  # fmt: skip
     by_name = {u.username: u for u in users}
+    triage = [
+        *((u, org) for org, u in TRIAGE_ACCOUNTS.items()),
+        ("demo.senco", f"setting:{showcase.senco_setting}"),
+    ]
     Membership.objects.bulk_create(
         Membership(user=by_name[u], organisation=orgs[org], role=role,
                    started_on=min(as_at, dt.date(2022, 9, 1)))
-        for u, _, _, role, org, _ in accounts
+        for u, _, _, role, org, _ in [
+            *accounts, *((u, "", "", Role.ADVICE_TRIAGE, org, False) for u, org in triage)
+        ]
     )  # fmt: skip
     return by_name
 
@@ -394,6 +416,10 @@ _ROLE_LABELS = (
     ("demo.parent", "Parent or carer"),
     ("demo.youngperson", "Young person (16+)"),
     ("demo.admin", "Administrator"),
+    ("demo.health02", "Advice triage (duty), community health"),
+    ("demo.camhs02", "Advice triage (duty), CAMHS"),
+    ("demo.socialworker02", "Advice triage (duty), social care"),
+    ("demo.ep02", "Advice triage (duty), educational psychology"),
 )
 
 
@@ -402,8 +428,18 @@ def _sign_ins(users: dict[str, User], senco_setting: Setting, keys: dict[str, st
     for username, label in _ROLE_LABELS:
         user = users[username]
         seen = learners_visible_to(fetched_by=user).count()
+        waiting = advice_awaiting_assignment(fetched_by=user).count()
         if username == "demo.senco":
-            sees = f"SENCO at {senco_setting.name}: {seen} learners"
+            sees = (
+                f"SENCO at {senco_setting.name}: {seen} learners; assigns its requests for "
+                f"advice ({waiting} waiting)"
+            )
+        elif username in TRIAGE_ACCOUNTS.values():
+            organisation = user.memberships.get(role=Role.ADVICE_TRIAGE).organisation
+            sees = (
+                f"assigns requests for advice to {organisation.name}: {waiting} waiting; "
+                f"their own caseload: {seen} learners"
+            )
         elif username == "demo.youngperson":
             sees = f"their own record ({seen} learner)"
         elif username == "demo.parent":

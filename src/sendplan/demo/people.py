@@ -76,6 +76,15 @@ STAFF_GROUPS: tuple[tuple[str, str, str, int], ...] = (
     ("socialworker", "social_worker", "social_care", 8),
     ("ep", "ep", "ep_service", 8),
 )
+#: The colleague who also holds the advice triage role in each service (organisation key ->
+#: username): they assign the requests for advice nobody is named in. The demo SENCO holds
+#: it at their school.
+TRIAGE_ACCOUNTS: dict[str, str] = {
+    "health": "demo.health02",
+    "camhs": "demo.camhs02",
+    "social_care": "demo.socialworker02",
+    "ep_service": "demo.ep02",
+}
 #: Demo parents with an account (the first is the printed sign-in); other families have none.
 PARENT_ACCOUNTS = 4
 

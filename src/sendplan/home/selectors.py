@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sendplan.accounts.models import User
+from django.utils import timezone
+
+from sendplan.accounts.access import standing_for
+from sendplan.accounts.models import Role, User
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.advice.selectors import (
+    AdviceStatus,
+    advice_addressed_to,
+    advice_awaiting_assignment,
+    advice_status,
+)
 from sendplan.casework.case.models import Stage
 from sendplan.casework.family.selectors import FamilyChild, family_cases
 from sendplan.casework.plans.selectors import consultations_for_setting
@@ -28,6 +38,16 @@ class HomeSummary:
     family_rows: tuple[tuple[Learner, FamilyChild | None], ...] = ()
     #: Consultations with the user's settings waiting for an answer (setting staff only).
     consultations_waiting: int = 0
+    #: Outstanding requests for advice this user answers (named or assigned), soonest due.
+    advice_to_write: tuple[tuple[AdviceRequest, AdviceStatus], ...] = ()
+    advice_to_write_count: int = 0
+    #: Requests waiting for this user, in the triage role, to assign.
+    advice_to_assign: tuple[tuple[AdviceRequest, AdviceStatus], ...] = ()
+    advice_to_assign_count: int = 0
+
+
+#: How many requests for advice the home page lists in each of its two lists.
+ADVICE_SHOWN = 10
 
 
 def home_summary(
@@ -46,6 +66,20 @@ def home_summary(
         audit_record(
             user=fetched_by, action=AuditEvent.Action.LIST, detail=f"home page, {len(named)} named"
         )
+    today = today or timezone.localdate()
+    to_write = advice_addressed_to(fetched_by=fetched_by, outstanding=True)
+    to_assign = advice_awaiting_assignment(fetched_by=fetched_by)
+    if Role.ADVICE_TRIAGE not in standing_for(fetched_by).roles:
+        to_assign = to_assign.none()
+    writing = tuple((a, advice_status(a, today=today)) for a in to_write[:ADVICE_SHOWN])
+    assigning = tuple((a, advice_status(a, today=today)) for a in to_assign[:ADVICE_SHOWN])
+    if writing or assigning:
+        # Both lists name learners: audited with their counts only.
+        audit_record(
+            user=fetched_by,
+            action=AuditEvent.Action.LIST,
+            detail=f"home page advice, {len(writing)} to write, {len(assigning)} to assign",
+        )
     return HomeSummary(
         visible_count=visible.count(),
         caseload_count=visible.filter(coordinating(fetched_by)).count(),
@@ -58,7 +92,11 @@ def home_summary(
             if setting_staff
             else 0
         ),
-        work=work_tray(fetched_by=fetched_by, today=today) if coordinator and today else None,
+        work=work_tray(fetched_by=fetched_by, today=today) if coordinator else None,
+        advice_to_write=writing,
+        advice_to_write_count=to_write.count() if writing else 0,
+        advice_to_assign=assigning,
+        advice_to_assign_count=to_assign.count() if assigning else 0,
     )
 
 

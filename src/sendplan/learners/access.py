@@ -16,6 +16,17 @@ when the relationship ends (Caldicott: minimum necessary, and only while it last
     Health practitioners, social workers, educational psychologists, parents and young
     people see learners with whom they personally have an open involvement.
 
+Requests for advice are addressed to an organisation. Its members see only those they
+answer: named in the request, or assigned to them by a colleague in the triage role, and
+only while they work for the organisation asked. The triage role sees the requests nobody
+there answers yet, to assign them (``advice_awaiting_triage``); nobody else in the
+organisation sees them (ADR 0122).
+
+An involvement is part of the statutory assessment or plan, or (``Involvement.Basis.CONSENT``)
+shares the record beyond it: then it gives access only while the family's consent to share
+with its organisation stands, from the day given until the day withdrawn (SEND Regulations
+2014 reg 17; ADR 0123). Sharing inside the statutory process does not rest on consent.
+
 Changing a learner's record needs an open caseworker involvement, or the LA administrator
 role; everyone else who may see a record may only read it. The family speaks for a child
 until the end of compulsory school age; from the next day the young person does
@@ -30,7 +41,7 @@ import enum
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.access import LA_ROLES, standing_for
@@ -38,7 +49,7 @@ from sendplan.accounts.models import Membership, Role, User
 from sendplan.core.models import is_open_on, open_on
 from sendplan.engine import compulsory_school_age_ends
 from sendplan.learners.fields import INVOLVEMENT_ROLES
-from sendplan.learners.models import Involvement, Learner, Placement
+from sendplan.learners.models import ConsentToShare, Involvement, Learner, Placement
 
 
 class Scope(enum.Enum):
@@ -70,6 +81,31 @@ def _today(on: dt.date | None) -> dt.date:
 # Seeing a learner.
 
 
+def consents_standing(on: dt.date) -> QuerySet[ConsentToShare]:
+    """Consents to share given on or before the day and not withdrawn by it."""
+    return ConsentToShare.objects.filter(given_on__lte=on).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+    )
+
+
+def involvements_giving_access(on: dt.date) -> Q:
+    """Involvements that give access on the day, as a filter on Involvement: open, and
+    either part of the statutory process or backed by a consent standing that day."""
+    consent = consents_standing(on).filter(
+        learner_id=OuterRef("learner_id"), organisation_id=OuterRef("organisation_id")
+    )
+    return open_on(on) & (Q(basis=Involvement.Basis.STATUTORY) | Q(Exists(consent)))
+
+
+def consent_stands(*, learner_id: int, organisation_id: int, on: dt.date) -> bool:
+    """Whether the family's consent to share with the organisation stands on the day."""
+    return (
+        consents_standing(on)
+        .filter(learner_id=learner_id, organisation_id=organisation_id)
+        .exists()
+    )
+
+
 def visible_learners(
     *,
     user: User,
@@ -95,13 +131,13 @@ def visible_learners(
             open_on(on), setting__organisation_id__in=standing.setting_org_ids
         )
         involved = Involvement.objects.filter(
-            open_on(on),
+            involvements_giving_access(on),
             kind=Involvement.Kind.SETTING,
             organisation_id__in=standing.setting_org_ids,
         )
         condition |= Q(pk__in=placed.values("learner_id")) | Q(pk__in=involved.values("learner_id"))
     if Scope.INVOLVED in scopes:
-        personal = Involvement.objects.filter(open_on(on), user=user)
+        personal = Involvement.objects.filter(involvements_giving_access(on), user=user)
         if involvement_kinds is not None:
             personal = personal.filter(kind__in=list(involvement_kinds))
         condition |= Q(pk__in=personal.values("learner_id"))
@@ -120,6 +156,17 @@ def roles_relating(
     learner whose ``involvements`` and ``placements`` (all of them) are already loaded."""
     standing = standing_for(viewer)
     roles: set[str] = set()
+    consented = {
+        i.organisation_id
+        for i in involvements
+        if i.basis == Involvement.Basis.CONSENT
+        and consent_stands(learner_id=learner.pk, organisation_id=i.organisation_id, on=on)
+    }
+    involvements = [
+        i
+        for i in involvements
+        if i.basis == Involvement.Basis.STATUTORY or i.organisation_id in consented
+    ]
     if learner.responsible_la_id in standing.la_ids:
         roles |= standing.roles & LA_ROLES
     if Role.SETTING_STAFF in standing.roles and standing.setting_org_ids:
@@ -275,20 +322,106 @@ def caseloads_open_to(user: User, *, on: dt.date | None = None) -> QuerySet[User
     return User.objects.filter(pk__in=coordinators.values("user_id"), is_active=True)
 
 
+# Requests for advice: who answers one, and who assigns it.
+
+#: Roles that write advice for the organisation asked, and so may be assigned a request.
+ADVISER_ROLES = frozenset({Role.HEALTH, Role.SOCIAL_WORKER, Role.EP, Role.SETTING_STAFF})
+
+
+def _works_there(person: str, on: dt.date) -> Q:
+    # Rows naming a person (``person`` is the column) who works for the organisation asked.
+    return Q(
+        Exists(
+            Membership.objects.filter(
+                open_on(on), user_id=OuterRef(person), organisation_id=OuterRef("organisation_id")
+            )
+        )
+    )
+
+
+def advice_answered_by(user: User, *, on: dt.date | None = None) -> Q:
+    """Requests for advice this user answers on the day, as a filter on rows with
+    ``organisation``, ``practitioner`` and ``assigned_to``: named in the request or assigned
+    to them, while they work for the organisation asked. A leaver, or someone who has moved
+    to another organisation, no longer sees a request they were named in or assigned."""
+    return Q(organisation_id__in=organisation_ids(user, on=on)) & (
+        Q(practitioner=user) | Q(assigned_to=user)
+    )
+
+
+def advice_answered(*, on: dt.date | None = None) -> Q:
+    """Requests somebody answers on the day: the named practitioner or the assignee still
+    works for the organisation asked."""
+    on = _today(on)
+    return _works_there("practitioner_id", on) | _works_there("assigned_to_id", on)
+
+
+def advice_awaiting_triage(user: User, *, on: dt.date | None = None) -> Q:
+    """Requests waiting for this user to assign: asked of an organisation where they hold
+    the triage role on the day, with nobody there answering them."""
+    on = _today(on)
+    desks = Membership.objects.filter(open_on(on), user=user, role=Role.ADVICE_TRIAGE)
+    return Q(organisation_id__in=desks.values("organisation_id")) & ~advice_answered(on=on)
+
+
+def triages_for(user: User, organisation_id: int, *, on: dt.date | None = None) -> bool:
+    """Whether the user holds the triage role at the organisation on the day."""
+    return Membership.objects.filter(
+        open_on(_today(on)), user=user, organisation_id=organisation_id, role=Role.ADVICE_TRIAGE
+    ).exists()
+
+
+def advice_assignees(organisation_id: int, *, on: dt.date | None = None) -> QuerySet[User]:
+    """Who a request asked of the organisation may be assigned to on the day: active users
+    whose membership there in a role that writes advice is open that day."""
+    return organisation_members(organisation_id, roles=ADVISER_ROLES, on=on)
+
+
+def advice_recipients(
+    *,
+    organisation_id: int,
+    practitioner_id: int | None,
+    assigned_to_id: int | None,
+    on: dt.date | None = None,
+) -> QuerySet[User]:
+    """Who is told about a request for advice: whoever answers it (the named practitioner,
+    else the assignee) while they work for the organisation asked; failing both, the
+    organisation's triage role, who assign it. Active accounts only."""
+    on = _today(on)
+    for person_id in (practitioner_id, assigned_to_id):
+        if person_id is not None:
+            person = User.objects.filter(pk=person_id, is_active=True)
+            if Membership.objects.filter(
+                open_on(on), user_id=person_id, organisation_id=organisation_id
+            ).exists():
+                return person
+    return organisation_members(organisation_id, roles=[Role.ADVICE_TRIAGE], on=on)
+
+
 __all__ = [
+    "ADVISER_ROLES",
     "CONSULTED",
     "answers_for_setting",
     "caseloads_open_to",
     "ROLE_SCOPES",
     "Scope",
+    "advice_answered",
+    "advice_answered_by",
+    "advice_assignees",
+    "advice_awaiting_triage",
+    "advice_recipients",
+    "consent_stands",
+    "consents_standing",
     "coordinating",
     "family_learners",
     "family_may_act",
     "family_recipients",
+    "involvements_giving_access",
     "learner_can_edit",
     "organisation_ids",
     "organisation_members",
     "rights_are_young_persons",
+    "triages_for",
     "roles_relating",
     "visible_learners",
     "works_for",

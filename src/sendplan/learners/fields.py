@@ -52,7 +52,8 @@ class FieldGroup(enum.StrEnum):
     OWN_INVOLVEMENTS = "own_involvements"
     #: Current and past placements.
     PLACEMENTS = "placements"
-    #: Consent to share the record.
+    #: Consent to share outside the statutory process, and what the family were told of
+    #: the sharing inside it (ADR 0123).
     CONSENT = "consent"
 
 
@@ -75,6 +76,9 @@ ROLE_FIELD_GROUPS: dict[str, frozenset[FieldGroup]] = {
     Role.SOCIAL_WORKER: _PRACTITIONER | {G.HOME},
     # Psychological advice needs the needs and the setting the learner is observed in.
     Role.EP: _PRACTITIONER,
+    # Triage relates its holder to no learner: they assign requests by name, date of birth
+    # and due date on their own page, and see a record only through another role.
+    Role.ADVICE_TRIAGE: frozenset({G.IDENTITY}),
     # The family's own record, in their own words: all of it but the education system's
     # identifiers, which are staff codes on a page (a subject access copy includes them).
     Role.PARENT: _EVERYTHING - {G.SCHOOL_IDS},

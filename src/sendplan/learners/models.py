@@ -126,6 +126,13 @@ class Involvement(Tracked):
         help_text="The named person, where there is one",
     )
     reason = models.CharField(max_length=300)
+
+    class Basis(models.TextChoices):
+        STATUTORY = "statutory", "Part of the statutory assessment or plan"
+        CONSENT = "consent", "On the family's consent, outside the statutory process"
+
+    # Outside the statutory process, access also needs the family's consent (ADR 0123).
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.STATUTORY)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
 
@@ -146,23 +153,61 @@ class Involvement(Tracked):
         return f"{self.get_kind_display()}: {self.organisation}"
 
 
-class Consent(Tracked):
+class SharingNotice(Tracked):
+    """That the family were told the record is shared with a body for the statutory
+    assessment and plan, and any objection they made (ADR 0123).
+
+    This sharing does not rest on consent: the Children and Families Act 2014 and the SEND
+    Regulations 2014 require the LA to seek advice from these bodies and to share the plan
+    with those who provide it (UK GDPR Art 6(1)(e) public task). An objection is for the LA
+    to consider and answer (UK GDPR Art 21); it does not by itself stop the sharing.
+    """
+
     class Purpose(models.TextChoices):
-        SHARE_HEALTH = "share_health", "Share the record with health"
-        SHARE_SOCIAL_CARE = "share_social_care", "Share the record with social care"
-        SHARE_SETTINGS = "share_settings", "Share the record with consulted settings"
+        SHARE_HEALTH = "share_health", "Shared with health for the assessment and plan"
+        SHARE_SOCIAL_CARE = (
+            "share_social_care",
+            "Shared with social care for the assessment and plan",
+        )
+        SHARE_SETTINGS = "share_settings", "Shared with settings consulted on the plan"
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="sharing_notices")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    told = models.CharField(max_length=100, help_text="Parent, carer or the young person")
+    told_on = models.DateField()
+    objected_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["purpose", "-told_on"]
+
+    def __str__(self) -> str:
+        return self.get_purpose_display()
+
+
+class ConsentToShare(Tracked):
+    """The family's consent to share the record with an organisation outside the statutory
+    process (SEND Regulations 2014 reg 17), from the day it is given until the day it is
+    withdrawn. An involvement on this basis gives access only while it stands."""
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="consents"
+    )
     given_by = models.CharField(max_length=100, help_text="Parent, carer or the young person")
     given_on = models.DateField()
     withdrawn_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["purpose", "-given_on"]
+        ordering = ["-given_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.get_purpose_display()
+        return f"Consent to share with organisation {self.organisation_id}"
 
 
 class Placement(Tracked):

@@ -20,7 +20,12 @@ from sendplan.accounts.access import Standing, standing_for
 from sendplan.accounts.models import Role, User
 from sendplan.core.errors import Http404
 from sendplan.core.models import open_on
-from sendplan.learners.access import learner_can_edit, roles_relating, visible_learners
+from sendplan.learners.access import (
+    ROLE_SCOPES,
+    learner_can_edit,
+    roles_relating,
+    visible_learners,
+)
 from sendplan.learners.fields import (
     INVOLVEMENT_ROLES,
     FieldGroup,
@@ -87,9 +92,12 @@ def list_field_groups(*, fetched_by: User) -> frozenset[FieldGroup]:
     """What a list row may show: the groups every role the user holds may see.
 
     A list does not work out, row by row, which role relates the user to each learner, so it
-    shows only what all of them allow.
+    shows only what all of them allow. Roles that bring no learner into a list (the triage
+    of advice requests) do not narrow it.
     """
-    return groups_for_every_role(standing_for(fetched_by).roles)
+    return groups_for_every_role(
+        role for role in standing_for(fetched_by).roles if role in ROLE_SCOPES
+    )
 
 
 def may_search_by_upn(*, fetched_by: User) -> bool:
@@ -226,7 +234,8 @@ def learner_record(
         record["past_involvements"] = [i for i in involvements if _ended(i, today)]
         record["involvements_own_only"] = FieldGroup.OWN_INVOLVEMENTS in groups
     if FieldGroup.CONSENT in groups:
-        record["consents"] = list(learner.consents.order_by("purpose", "-given_on"))
+        record["consents"] = list(learner.consents.select_related("organisation"))
+        record["sharing_notices"] = list(learner.sharing_notices.order_by("purpose", "-told_on"))
     # The template asks "is this group shown?"; both involvement groups read as one section.
     shown = {str(g) for g in groups}
     if FieldGroup.OWN_INVOLVEMENTS in groups:

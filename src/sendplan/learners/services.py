@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
-from sendplan.accounts.models import User
+from sendplan.accounts.models import Organisation, User
 from sendplan.core.errors import StaleEdit
 from sendplan.core.request_context import current_request_facts
-from sendplan.learners.models import AuditEvent, AuditPurge, Learner
+from sendplan.learners.access import consent_stands
+from sendplan.learners.models import AuditEvent, AuditPurge, ConsentToShare, Involvement, Learner
 
 
 def audit_record(
@@ -91,3 +94,81 @@ def learner_update(
     learner.full_clean()
     learner.save()
     return learner
+
+
+# Sharing outside the statutory process rests on the family's consent (ADR 0123).
+
+
+def _stamped(row: ConsentToShare | Involvement, *, by: User, created: bool) -> None:
+    if created:
+        row.created_by = by
+    row.modified_by = by
+    row.full_clean()
+    row.save()
+
+
+@transaction.atomic
+def consent_record(
+    *, learner: Learner, organisation: Organisation, given_by: str, given_on: dt.date, by: User
+) -> ConsentToShare:
+    """Record the family's consent to share the record with an organisation outside the
+    statutory assessment and plan."""
+    consent = ConsentToShare(
+        learner=learner, organisation=organisation, given_by=given_by, given_on=given_on
+    )
+    _stamped(consent, by=by, created=True)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent_id: int, withdrawn_on: dt.date, by: User) -> ConsentToShare:
+    """The family withdraw their consent: from that day the involvements it backed give no
+    access. The row stays, so the record shows what was allowed and when."""
+    consent = ConsentToShare.objects.select_for_update().get(pk=consent_id)
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"withdrawn_on": "This consent has already been withdrawn"})
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": "The date consent was withdrawn must be on or after it was given"}
+        )
+    consent.withdrawn_on = withdrawn_on
+    _stamped(consent, by=by, created=False)
+    return consent
+
+
+@transaction.atomic
+def involvement_add(
+    *,
+    learner: Learner,
+    kind: str,
+    organisation: Organisation,
+    reason: str,
+    started_on: dt.date,
+    by: User,
+    user: User | None = None,
+    basis: str = Involvement.Basis.STATUTORY,
+) -> Involvement:
+    """Record who is involved with the learner. An involvement outside the statutory
+    process (``basis`` consent) is refused unless the family's consent to share with its
+    organisation stands on the day it starts."""
+    if basis == Involvement.Basis.CONSENT and not consent_stands(
+        learner_id=learner.pk, organisation_id=organisation.pk, on=started_on
+    ):
+        raise ValidationError(
+            {
+                "basis": f"There is no consent from the family to share this record with "
+                f"{organisation.name} on that date. Record their consent first, or choose "
+                "the statutory assessment or plan if that is why they are involved"
+            }
+        )
+    involvement = Involvement(
+        learner=learner,
+        kind=kind,
+        organisation=organisation,
+        user=user,
+        reason=reason,
+        started_on=started_on,
+        basis=basis,
+    )
+    _stamped(involvement, by=by, created=True)
+    return involvement

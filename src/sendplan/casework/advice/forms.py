@@ -29,8 +29,8 @@ class AdviceRequestForm(forms.Form):
         label="Named practitioner (optional)",
         queryset=User.objects.none(),
         required=False,
-        empty_label="Nobody named: anyone at the organisation may reply",
-        help_text="Leave empty to address the request to the organisation",
+        empty_label="Nobody named: the organisation assigns it",
+        help_text="Leave empty for the organisation's advice triage to choose who writes it",
     )
     requested_on = date_field(
         "Date the organisation received the request", hint="The 6 weeks run from this date"
@@ -126,3 +126,24 @@ class AdviceForm(forms.Form):
 
     def section_fields(self) -> list[tuple[str, str, forms.BoundField]]:
         return [(s, Section(s).label, self[f"section_{s}"]) for s in self.sections]
+
+
+class AdviceAssignForm(forms.Form):
+    """Who, at the organisation asked, is to write the advice: its current advisers."""
+
+    assignee = forms.ModelChoiceField(
+        label="Who should write this advice?",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select who should write this advice",
+            "invalid_choice": "Select someone who works for the organisation asked",
+        },
+    )
+
+    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = assignees.order_by("last_name", "first_name", "id")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]

@@ -42,6 +42,23 @@ class AdviceRequest(Tracked):
         on_delete=models.PROTECT,
         related_name="advice_requests",
     )
+    # Who answers a request with nobody named: a colleague the organisation's triage role
+    # assigned it to, when and by whom (learners.access.advice_answered_by).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advice_assigned",
+    )
+    assigned_on = models.DateField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_on = models.DateField(help_text="The body's receipt of the request (Reg 8(1))")
     due_on = models.DateField(help_text="From the legal clock: 6 weeks")
     received_on = models.DateField(null=True, blank=True)
@@ -76,6 +93,18 @@ class AdviceRequest(Tracked):
                 name="advice_draft_says_when_and_who",
             ),
             models.CheckConstraint(
+                condition=Q(
+                    assigned_to__isnull=True, assigned_on__isnull=True, assigned_by__isnull=True
+                )
+                | Q(
+                    assigned_to__isnull=False,
+                    assigned_on__isnull=False,
+                    assigned_by__isnull=False,
+                    assigned_on__gte=F("requested_on"),
+                ),
+                name="advice_assignment_says_when_and_who",
+            ),
+            models.CheckConstraint(
                 condition=Q(received_on__isnull=True) | Q(received_on__gte=F("requested_on")),
                 name="advice_received_after_request",
             ),
@@ -86,6 +115,7 @@ class AdviceRequest(Tracked):
         indexes = [
             models.Index(fields=["practitioner", "received_on"]),
             models.Index(fields=["organisation", "received_on"]),
+            models.Index(fields=["assigned_to", "received_on"]),
         ]
 
     def __str__(self) -> str:

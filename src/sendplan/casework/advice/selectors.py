@@ -1,6 +1,6 @@
-"""Reads of advice: the requests a contributor may see and answer (addressed to them by name,
-or to their organisation with nobody named), their status, and the sections each kind of
-advice asks for.
+"""Reads of advice: the requests a contributor may see and answer (named in them or
+assigned to them, at an organisation they work for), those waiting for the organisation's
+triage role to assign, their status, and the sections each kind of advice asks for.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import OPEN_STAGES
 from sendplan.casework.plans.models import Section
 from sendplan.core.errors import Http404
-from sendplan.learners.access import organisation_ids
+from sendplan.learners.access import advice_answered_by, advice_awaiting_triage
 from sendplan.learners.services import audit_read
 
 
 def advice_requests_for(
     *, fetched_by: User, outstanding_only: bool = False
 ) -> QuerySet[AdviceRequest]:
-    """The advice requests a contributor may see: addressed to them by name, or to their
-    organisation with nobody named. LA staff see those of their LA's learners.
+    """The advice requests a contributor may see: those they answer (named or assigned).
+    LA staff see those of their LA's learners.
     """
     standing = standing_for(fetched_by)
     condition = addressed_to(fetched_by)
@@ -43,11 +43,8 @@ def advice_requests_for(
 
 
 def addressed_to(user: User) -> Q:
-    """Requests asked of an organisation the user works for now, naming them or nobody: a
-    practitioner who has left the organisation asked no longer sees a request naming them."""
-    return Q(organisation_id__in=organisation_ids(user)) & (
-        Q(practitioner=user) | Q(practitioner__isnull=True)
-    )
+    """Requests this user answers today (the access policy's ``advice_answered_by``)."""
+    return advice_answered_by(user)
 
 
 def is_addressed_to(user: User, advice: AdviceRequest) -> bool:
@@ -122,8 +119,9 @@ def advice_request_for_user(user: User, pk: int, *, purpose: str) -> tuple[Advic
     """One request and whether this user may send the advice; the read of the learner's
     details is audited, ``purpose`` naming the page or step.
 
-    Addressed to them: theirs. LA staff responsible for the learner: read only (they record
-    posted advice from the case page). Anyone else: 404.
+    Named or assigned to them: theirs. LA staff responsible for the learner: read only (they
+    record posted advice from the case page). Anyone else, colleagues at the organisation
+    asked included: 404, which says nothing of whether the request exists.
     """
     advice = (
         AdviceRequest.objects.select_related(
@@ -146,3 +144,34 @@ def advice_request_for_user(user: User, pk: int, *, purpose: str) -> tuple[Advic
 
 def advice_sections_given(advice: AdviceRequest) -> list[AdviceSection]:
     return list(advice.sections.all())
+
+
+def advice_awaiting_assignment(*, fetched_by: User) -> QuerySet[AdviceRequest]:
+    """Outstanding requests waiting for this user, in the triage role, to assign them to a
+    colleague; oldest due first. Empty for anyone without the role."""
+    return (
+        AdviceRequest.objects.filter(
+            advice_awaiting_triage(fetched_by),
+            received_on__isnull=True,
+            case__stage__in=[s.value for s in OPEN_STAGES],
+            case__learner__archived_at__isnull=True,
+        )
+        .select_related("case__learner", "organisation")
+        .order_by("due_on", "id")
+    )
+
+
+def advice_request_to_assign(user: User, pk: int, *, purpose: str) -> AdviceRequest:
+    """One request waiting for this user to assign it, or 404 (already answered by someone,
+    another organisation's, or the user has no triage role there). The read of the learner's
+    name and date of birth is audited, ``purpose`` naming the page or step."""
+    advice = (
+        advice_awaiting_assignment(fetched_by=user)
+        .select_related("case__learner", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if advice is None:
+        raise Http404("No request found")
+    audit_read(user=user, learner=advice.case.learner, what=purpose)
+    return advice

@@ -32,7 +32,12 @@ from sendplan.casework.case.services import DateChecks, lock_case, require_stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Section
 from sendplan.core.dates import govuk_date, govuk_time
-from sendplan.learners.access import works_for
+from sendplan.learners.access import (
+    advice_answered,
+    advice_assignees,
+    triages_for,
+    works_for,
+)
 
 
 @transaction.atomic
@@ -248,3 +253,37 @@ def advice_draft_send(*, advice_request_id: int, sent_by: User, checked: str) ->
         sections=dict(advice.draft.get("sections", {})),
         summary=str(advice.draft.get("summary", "")),
     )
+
+
+@transaction.atomic
+def advice_assign(*, advice_request_id: int, assignee: User, assigned_by: User) -> AdviceRequest:
+    """The organisation's triage role assigns a request nobody there answers to a colleague,
+    who can then read it and write the advice; the colleague is emailed.
+
+    The assignee must work for the organisation asked today, in a role that writes advice:
+    a membership that ended yesterday or starts tomorrow does not count.
+    """
+    today = timezone.localdate()
+    advice = (
+        AdviceRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "organisation", "practitioner", "assigned_to")
+        .get(pk=advice_request_id)
+    )
+    if not triages_for(assigned_by, advice.organisation_id, on=today):
+        raise PermissionDenied("Only the triage role of the organisation asked may assign it.")
+    if advice.received_on is not None:
+        raise TransitionRefused(f"This advice was sent on {govuk_date(advice.received_on)}.")
+    if advice.case.stage not in _TAKING_ADVICE:
+        raise TransitionRefused("This case is no longer taking advice.")
+    if AdviceRequest.objects.filter(advice_answered(on=today), pk=advice.pk).exists():
+        holder = advice.practitioner if advice.assigned_to is None else advice.assigned_to
+        name = holder.display_name if holder else "someone"
+        raise TransitionRefused(f"This request is already with {name}. Nothing was changed.")
+    if not advice_assignees(advice.organisation_id, on=today).filter(pk=assignee.pk).exists():
+        raise ValidationError(
+            {"assignee": f"Choose someone who works for {advice.organisation.name} now"}
+        )
+    advice.assigned_to, advice.assigned_on, advice.assigned_by = assignee, today, assigned_by
+    save(advice, changed_by=assigned_by)
+    notifications.advice_assigned(advice)
+    return advice
