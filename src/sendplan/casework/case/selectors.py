@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from sendplan.accounts.models import User
+from sendplan.accounts.models import Role, User
 from sendplan.casework.case.models import Case
 from sendplan.casework.deadlines import (
     CaseDeadline,
@@ -23,7 +23,7 @@ from sendplan.casework.deadlines import (
     deadlines_for,
 )
 from sendplan.core.errors import Http404
-from sendplan.learners.access import learner_can_edit
+from sendplan.learners.access import advice_recipients, learner_can_edit, organisation_members
 from sendplan.learners.models import Learner
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_read
@@ -75,3 +75,41 @@ def cases_of_learner(*, learner: Learner, fetched_by: User, today: dt.date) -> l
         open_deadlines = [d for d in deadlines_for(case, today=today) if d.is_open]
         result.append(LearnerCase(case, open_deadlines[0] if open_deadlines else None))
     return result
+
+
+@dataclass(frozen=True)
+class OutsideTheService:
+    """Requests on a case that nobody can answer in the service: the caseworker records the
+    answer when it arrives by post, phone or email."""
+
+    advice_ids: frozenset[int]
+    consultation_ids: frozenset[int]
+
+
+def outside_the_service(case: Case, *, today: dt.date | None = None) -> OutsideTheService:
+    """Waiting advice requests that reach nobody (no one named or assigned works there, and
+    no triage role) and waiting consultations of settings with no staff in the service."""
+    today = today or timezone.localdate()
+    advice = {
+        a.pk
+        for a in case.advice_requests.all()
+        if a.received_on is None
+        and not advice_recipients(
+            organisation_id=a.organisation_id,
+            practitioner_id=a.practitioner_id,
+            assigned_to_id=a.assigned_to_id,
+            on=today,
+        ).exists()
+    }
+    consultations = {
+        c.pk
+        for c in case.consultations.all()
+        if c.responded_on is None
+        and (
+            c.setting.organisation_id is None
+            or not organisation_members(
+                c.setting.organisation_id, roles=[Role.SETTING_STAFF], on=today
+            ).exists()
+        )
+    }
+    return OutsideTheService(frozenset(advice), frozenset(consultations))

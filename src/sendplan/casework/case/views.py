@@ -22,7 +22,7 @@ from sendplan.accounts.guards import la_staff, professional, requires_access, si
 from sendplan.casework.case import forms as case_forms
 from sendplan.casework.case import services as case_services
 from sendplan.casework.case.models import Case
-from sendplan.casework.case.selectors import case_for_user
+from sendplan.casework.case.selectors import case_for_user, outside_the_service
 from sendplan.casework.deadlines import deadlines_for
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.steps import (
@@ -68,6 +68,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "advice_waiting": [a for a in advice if not a.received_on],
             "advice_total": len(advice),
             "consultations": list(case.consultations.all()),
+            "outside": outside_the_service(case, today=today),
             "documents": documents_for(user, case=case),
             "can_add_documents": may_add_document(user=user, learner=case.learner),
             "mediations": list(case.mediations.all()),
