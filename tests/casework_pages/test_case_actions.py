@@ -176,7 +176,7 @@ def test_issuing_a_draft_changed_since_it_was_read_is_refused_with_who_and_when(
     response = _post(cast, case, "issue-final", final)
     html = response.content.decode()
     assert response.status_code == 409
-    assert "The draft plan was changed by" in html
+    assert "changed the draft plan at" in html
     assert f'name="expected_lock" value="{draft.lock}"' in html  # saving again is deliberate
     assert _refresh(case).stage == Stage.CONSULTING
 

@@ -139,7 +139,7 @@ def test_the_second_of_two_saves_of_the_same_version_is_refused(cast):
     response = second.post(_change(cast), {**read, "postcode": "SE11 5QY"})
     html = response.content.decode()
     assert response.status_code == 409
-    assert "This record was changed by" in html
+    assert "changed this record at" in html
     assert cast.caseworker.display_name in html
     assert 'value="SE11 5QY"' in html  # the user's input is kept
     assert 'name="version" value="2"' in html  # saving again is a deliberate choice
@@ -160,7 +160,7 @@ def test_stale_save_names_who_changed_it(cast):
     )
     html = response.content.decode()
     assert response.status_code == 409
-    assert f"This record was changed by {cast.la_colleague.display_name} at" in html
+    assert f"{cast.la_colleague.display_name} changed this record at" in html
     assert "SW9 8EH" in html  # what is saved now
 
 

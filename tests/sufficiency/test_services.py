@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from sendplan.core.errors import StaleEdit
 from sendplan.sufficiency import services
 from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
 
@@ -24,7 +25,7 @@ def test_saving_assumptions_records_who_changed_which_figure(cast):
 
 def test_saving_assumptions_from_an_old_form_is_refused(cast):
     services.assumptions_update(user=cast.la_colleague, version=0, data={"other_cost": 9_000})
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.assumptions_update(user=cast.caseworker, version=0, data={"other_cost": 1})
     assert Assumptions.objects.get().other_cost == 9_000
 

@@ -210,7 +210,9 @@ def test_a_stale_assumptions_form_is_refused_and_shows_the_newer_figures(cast):
     data.update(version="0", other_cost="1", growth_override_pct="")
     response = client.post(reverse("sufficiency:assumptions"), data)
     assert response.status_code == 409
-    assert "Someone else changed these assumptions" in response.content.decode()
+    assert (
+        f"{cast.caseworker.display_name} changed these assumptions at" in response.content.decode()
+    )
     assert Assumptions.objects.get().other_cost == 9_100
 
 

@@ -81,9 +81,7 @@ def learner_update(
     # Lock the row alone: FOR UPDATE cannot reach the nullable side of a join on PostgreSQL.
     learner = Learner.objects.select_for_update().get(pk=learner_id)
     if learner.version != expected_version:
-        # A separate query after the lock: the join cannot be part of FOR UPDATE.
-        who = learner.modified_by.display_name if learner.modified_by else "someone else"
-        raise StaleEdit(changed_by=who, changed_at=learner.modified_at)
+        raise StaleEdit.of(learner)
     for name, value in changes.items():
         setattr(learner, name, value)
     learner.modified_by = changed_by

@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
-from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied, StaleEdit
 from sendplan.learners.forms import (
     LearnerDetailsForm,
@@ -133,10 +132,8 @@ def _change_page(
             0,
             {
                 "href": "#saved-now",
-                "text": (
-                    f"This record was changed by {stale.changed_by} at "
-                    f"{govuk_time(stale.changed_at)}. Check what is saved now, then save "
-                    "again if your changes are still needed"
+                "text": stale.message(
+                    then="Check what is saved now, then save again if your changes are still needed"
                 ),
             },
         )

@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
 from sendplan.core.dates import govuk_date
+from sendplan.core.errors import StaleEdit
 from sendplan.learners.models import Placement
 from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
 from sendplan.provision.models import ProvisionStrand
-
-
-class StaleSettings(ValidationError):
-    """Someone else saved the figures since this form was built."""
 
 
 @transaction.atomic
@@ -42,10 +38,7 @@ def area_settings_update(
     if current is None:
         current = AreaPlanningSettings(la=la, created_by=changed_by, version=0)
     if current.version != expected_version:
-        raise StaleSettings(
-            "Someone else changed these figures while you were editing. "
-            "Their figures are shown; check them and save again."
-        )
+        raise StaleEdit.of(current)
     current.cost_per_km = cost_per_km
     current.unplaced_cost = unplaced_cost
     current.max_km = max_km

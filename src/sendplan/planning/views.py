@@ -20,7 +20,7 @@ from sendplan.accounts.access import standing_for
 from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
 from sendplan.core.dates import govuk_date
-from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.core.errors import Http404, PermissionDenied, StaleEdit
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
@@ -39,7 +39,6 @@ from sendplan.planning.report import run_report
 from sendplan.planning.runs import area_settings_for, planning_run_request
 from sendplan.planning.services import (
     DecisionRefused,
-    StaleSettings,
     area_settings_update,
     proposal_decide,
 )
@@ -300,11 +299,14 @@ def area_settings(request: HttpRequest) -> HttpResponse:
                 unplaced_cost=form.cleaned_data["unplaced_cost"],
                 max_km=form.cleaned_data["max_km"],
             )
-        except StaleSettings as stale:
+        except StaleEdit as stale:
             # Show the other person's figures, with the reason, and ask again.
             area = area_settings_for(la)
             form = AreaSettingsForm(instance=area, initial={"version": area.version})
-            errors = [{"href": "#cost_per_km", "text": stale.messages[0]}]
+            text = stale.message(
+                what="these figures", then="Their figures are shown; check them and save again"
+            )
+            errors = [{"href": "#cost_per_km", "text": text}]
             context = {"form": form, "area": area, "errors": errors, "history": []}
             return render(request, "planning/settings.html", context, status=409)
         messages.success(request, "Planning figures saved. New runs will use them.")

@@ -9,16 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sendplan.accounts.models import User
+from sendplan.core.errors import StaleEdit
 from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
 from sendplan.sufficiency.selectors import la_code_for
-
-
-class StaleEdit(ValidationError):
-    """Someone else saved in between: the form shows their figures and asks again."""
 
 
 def _save(obj: Any, user: User) -> None:
@@ -39,10 +35,7 @@ def assumptions_update(*, user: User, version: int, data: Mapping[str, Any]) -> 
         current = Assumptions(la_code=la_code)
     # Unsaved defaults count as version 0, which is what a form built from them carries.
     if (current.version if current.pk else 0) != version:
-        raise StaleEdit(
-            "Someone else changed these assumptions while you were editing. "
-            "Their figures are shown; check them and save again."
-        )
+        raise StaleEdit.of(current)
     for name, value in data.items():
         setattr(current, name, value)
     current.version = version + 1

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
+from sendplan.core.errors import StaleEdit
 from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
@@ -213,11 +214,14 @@ def assumptions(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.assumptions_update(user=user, version=form.cleaned_data["version"], data=data)
-        except services.StaleEdit as error:
+        except StaleEdit as stale:
             fresh = selectors.assumptions_for(fetched_by=user)
             form = AssumptionsForm(instance=fresh)
             form.is_bound = False
-            errors = [{"href": "#main-content", "text": m} for m in error.messages]
+            text = stale.message(
+                what="these assumptions", then="Their figures are shown; check them and save again"
+            )
+            errors = [{"href": "#main-content", "text": text}]
             return _assumptions_page(request, form, errors, status=409)
         messages.success(request, "Assumptions saved. Run the forecast again to use them.")
         return redirect("sufficiency:assumptions")

@@ -33,7 +33,6 @@ from sendplan.casework.steps import (
     current_draft,
     offered_steps,
 )
-from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied
 from sendplan.learners.selectors import learner_for_user
 from sendplan.web.forms import error_summary
@@ -126,8 +125,7 @@ def case_action(
             status = 409
             form.add_error(
                 None,
-                f"The draft plan was changed by {stale.changed_by} at "
-                f"{govuk_time(stale.changed_at)}. Check the draft, then issue it again",
+                stale.message(what="the draft plan", then="Check the draft, then issue it again"),
             )
             form = _refresh_lock(step, case, form)
         else:

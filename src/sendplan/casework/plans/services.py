@@ -144,8 +144,7 @@ def _lock_draft(*, version_id: int, expected_lock: int, changed_by: User) -> Pla
     if version.status != PlanVersion.Status.DRAFT:
         raise TransitionRefused(ISSUED_MESSAGE)
     if version.lock != expected_lock:
-        who = version.modified_by.display_name if version.modified_by else "someone else"
-        raise StaleEdit(changed_by=who, changed_at=version.modified_at)
+        raise StaleEdit.of(version)
     version.lock = expected_lock + 1
     save(version, changed_by=changed_by)
     return version
