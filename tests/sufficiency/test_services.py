@@ -11,10 +11,14 @@ from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
 
 
 def test_saving_assumptions_records_who_changed_which_figure(cast):
-    services.assumptions_update(user=cast.la_colleague, version=0, data={"independent_fee": 72_000})
-    services.assumptions_update(user=cast.caseworker, version=1, data={"top_up_special": 24_000})
+    services.assumptions_update(
+        user=cast.la_colleague, expected_lock=0, data={"independent_fee": 72_000}
+    )
+    services.assumptions_update(
+        user=cast.caseworker, expected_lock=1, data={"top_up_special": 24_000}
+    )
     saved = Assumptions.objects.get(la_code="E09000022")
-    assert (saved.independent_fee, saved.top_up_special, saved.version) == (72_000, 24_000, 2)
+    assert (saved.independent_fee, saved.top_up_special, saved.lock) == (72_000, 24_000, 2)
     newest, first = saved.history.order_by("-history_date", "-history_id")[:2]
     assert newest.history_user == cast.caseworker
     assert first.history_user == cast.la_colleague
@@ -24,14 +28,14 @@ def test_saving_assumptions_records_who_changed_which_figure(cast):
 
 
 def test_saving_assumptions_from_an_old_form_is_refused(cast):
-    services.assumptions_update(user=cast.la_colleague, version=0, data={"other_cost": 9_000})
+    services.assumptions_update(user=cast.la_colleague, expected_lock=0, data={"other_cost": 9_000})
     with pytest.raises(StaleEdit):
-        services.assumptions_update(user=cast.caseworker, version=0, data={"other_cost": 1})
+        services.assumptions_update(user=cast.caseworker, expected_lock=0, data={"other_cost": 1})
     assert Assumptions.objects.get().other_cost == 9_000
 
 
 def test_assumptions_are_kept_per_la(cast):
-    services.assumptions_update(user=cast.la_colleague, version=0, data={"other_cost": 9_000})
+    services.assumptions_update(user=cast.la_colleague, expected_lock=0, data={"other_cost": 9_000})
     assert Assumptions.objects.filter(la_code="E09000022").count() == 1
     assert Assumptions.objects.count() == 1
 

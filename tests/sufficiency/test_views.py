@@ -98,7 +98,7 @@ def test_assumptions_page_uses_a_fixed_number_of_queries(cast, django_assert_max
         current = Assumptions.objects.filter(la_code="E09000022").first()
         services.assumptions_update(
             user=cast.la_colleague,
-            version=current.version if current else 0,
+            expected_lock=current.lock if current else 0,
             data={"independent_fee": fee},
         )
     client = cast.client_for(cast.la_colleague)
@@ -161,7 +161,7 @@ def test_invalid_assumptions_are_shown_again_with_the_error(cast):
     response = client.post(
         reverse("sufficiency:assumptions"),
         {
-            "version": 0,
+            "lock": 0,
             "independent_fee": "sixty thousand",
             "top_up_special": "21000",
             **dict.fromkeys(
@@ -194,7 +194,7 @@ def test_saved_assumptions_show_who_changed_what(cast):
     data.update(independent_fee="75000", growth_override_pct="")
     response = client.post(reverse("sufficiency:assumptions"), data)
     assert response.status_code == 302
-    data.update(version="1", independent_fee="76000")
+    data.update(lock="1", independent_fee="76000")
     client.post(reverse("sufficiency:assumptions"), data)
     page = client.get(reverse("sufficiency:assumptions")).content.decode()
     assert "Fee, independent or non-maintained special school: 75000 to 76000" in page
@@ -203,11 +203,11 @@ def test_saved_assumptions_show_who_changed_what(cast):
 
 
 def test_a_stale_assumptions_form_is_refused_and_shows_the_newer_figures(cast):
-    services.assumptions_update(user=cast.caseworker, version=0, data={"other_cost": 9_100})
+    services.assumptions_update(user=cast.caseworker, expected_lock=0, data={"other_cost": 9_100})
     client = cast.client_for(cast.la_colleague)
     form = client.get(reverse("sufficiency:assumptions")).context["form"]
     data = {name: form[name].value() for name in form.fields if name != "use_register_costs"}
-    data.update(version="0", other_cost="1", growth_override_pct="")
+    data.update(lock="0", other_cost="1", growth_override_pct="")
     response = client.post(reverse("sufficiency:assumptions"), data)
     assert response.status_code == 409
     assert (

@@ -105,7 +105,7 @@ def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         learner_update(
             learner_id=learner.pk,
-            expected_version=form.cleaned_data["version"],
+            expected_lock=form.cleaned_data["lock"],
             changed_by=user,
             changes=form.changes(),
         )
@@ -154,7 +154,7 @@ def _stale_page(
         signed_in_user(request), pk, purpose="change details, saved since"
     )
     data = request.POST.copy()
-    data["version"] = str(learner.version)
+    data["lock"] = str(learner.lock)
     retry = LearnerDetailsForm(data)
     retry.is_valid()
     return _change_page(request, learner, retry, stale=stale, status=409)

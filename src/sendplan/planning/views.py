@@ -21,6 +21,7 @@ from sendplan.accounts.guards import has_a_role, la_staff, requires_access, sign
 from sendplan.core import tasks as queue
 from sendplan.core.dates import govuk_date
 from sendplan.core.errors import Http404, PermissionDenied, StaleEdit
+from sendplan.core.locking import lock_of
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
@@ -287,14 +288,13 @@ def area_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     la = selectors.planning_la(fetched_by=user)
     area = area_settings_for(la)
-    version = area.version if area.pk else 0
-    form = AreaSettingsForm(request.POST or None, instance=area, initial={"version": version})
+    form = AreaSettingsForm(request.POST or None, instance=area, initial={"lock": lock_of(area)})
     if request.method == "POST" and form.is_valid():
         try:
             area_settings_update(
                 la=la,
                 changed_by=user,
-                expected_version=form.cleaned_data["version"],
+                expected_lock=form.cleaned_data["lock"],
                 cost_per_km=form.cleaned_data["cost_per_km"],
                 unplaced_cost=form.cleaned_data["unplaced_cost"],
                 max_km=form.cleaned_data["max_km"],
@@ -302,7 +302,7 @@ def area_settings(request: HttpRequest) -> HttpResponse:
         except StaleEdit as stale:
             # Show the other person's figures, with the reason, and ask again.
             area = area_settings_for(la)
-            form = AreaSettingsForm(instance=area, initial={"version": area.version})
+            form = AreaSettingsForm(instance=area, initial={"lock": lock_of(area)})
             text = stale.message(
                 what="these figures", then="Their figures are shown; check them and save again"
             )

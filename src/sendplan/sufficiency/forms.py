@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from sendplan.core.locking import lock_of
 from sendplan.sufficiency.models import COST_FIELDS, Assumptions, NewProvision, Scenario
 
 _POUNDS = {
@@ -29,7 +30,7 @@ class _Govuk:
 
 
 class AssumptionsForm(_Govuk, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Assumptions
@@ -48,7 +49,7 @@ class AssumptionsForm(_Govuk, forms.ModelForm):
             }
         )
         if not self.is_bound:
-            self.initial["version"] = self.instance.version if self.instance.pk else 0
+            self.initial["lock"] = lock_of(self.instance)
 
 
 class NewProvisionForm(_Govuk, forms.ModelForm):

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from sendplan.accounts.models import User
-from sendplan.core.errors import StaleEdit
+from sendplan.core.locking import lock_check
 from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
 from sendplan.sufficiency.selectors import la_code_for
 
@@ -27,18 +27,15 @@ def _save(obj: Any, user: User) -> None:
 
 
 @transaction.atomic
-def assumptions_update(*, user: User, version: int, data: Mapping[str, Any]) -> Assumptions:
-    """Save the LA's assumptions. ``version`` is the one the user's form was built from."""
+def assumptions_update(*, user: User, expected_lock: int, data: Mapping[str, Any]) -> Assumptions:
+    """Save the LA's assumptions. ``expected_lock`` is the one the user's form was built from."""
     la_code = la_code_for(user)
     current = Assumptions.objects.select_for_update().filter(la_code=la_code).first()
     if current is None:
         current = Assumptions(la_code=la_code)
-    # Unsaved defaults count as version 0, which is what a form built from them carries.
-    if (current.version if current.pk else 0) != version:
-        raise StaleEdit.of(current)
+    lock_check(current, expected=expected_lock)
     for name, value in data.items():
         setattr(current, name, value)
-    current.version = version + 1
     _save(current, user)
     return current
 

@@ -211,9 +211,11 @@ def assumptions(request: HttpRequest) -> HttpResponse:
     current = selectors.assumptions_for(fetched_by=user)
     form = AssumptionsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in form.cleaned_data.items() if k != "lock"}
         try:
-            services.assumptions_update(user=user, version=form.cleaned_data["version"], data=data)
+            services.assumptions_update(
+                user=user, expected_lock=form.cleaned_data["lock"], data=data
+            )
         except StaleEdit as stale:
             fresh = selectors.assumptions_for(fetched_by=user)
             form = AssumptionsForm(instance=fresh)
@@ -252,7 +254,7 @@ def _assumptions_page(
             changed = [
                 f"{_field(c.field).verbose_name}: {c.old} to {c.new}"
                 for c in delta.changes
-                if c.field not in {"version", "modified_by", "created_by"}
+                if c.field not in {"lock", "modified_by", "created_by"}
             ]
         changes.append({"record": record, "changed": changed})
     return render(

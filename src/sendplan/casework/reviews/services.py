@@ -16,6 +16,7 @@ from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import CeaseReason, Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
+from sendplan.core.locking import lock_bump
 
 #: Cease reasons after which the family has no appeal to wait for.
 _NO_APPEAL = frozenset({CeaseReason.TRANSFERRED_LA, CeaseReason.LEFT_ENGLAND, CeaseReason.DECEASED})
@@ -272,6 +273,6 @@ def plan_cease(
         case = plan.case
         case.stage, case.closed_on = Stage.CLOSED, ceased_on
         case.closed_reason = f"Plan ceased: {CeaseReason(reason).label}"
-        case.version += 1
+        lock_bump(case)
         save(case, changed_by=changed_by)
     return plan
