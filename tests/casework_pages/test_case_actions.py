@@ -242,7 +242,12 @@ def test_mediation_recorded_then_updated_with_its_outcome(cast, frozen):
     assert 'name="adviser_contacted_on_month" type="text" inputmode="numeric" value="3"' in (
         update.content.decode()
     )
-    outcome = {**data, "outcome": "agreed", **_date("mediation_on", dt.date(2025, 4, 1))}
+    outcome = {
+        **data,
+        "outcome": "agreed",
+        "expected_lock": mediation.lock,
+        **_date("mediation_on", dt.date(2025, 4, 1)),
+    }
     _done(_post(cast, case, "mediation", outcome, item=mediation.pk), case)
     mediation.refresh_from_db()
     assert mediation.outcome == "agreed" and Mediation.objects.count() == 1

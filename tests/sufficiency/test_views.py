@@ -221,6 +221,7 @@ def test_adding_a_scenario_then_removing_it(cast):
     response = client.post(
         reverse("sufficiency:scenario-new"),
         {
+            "lock": "0",
             "name": "20 more ASD places",
             "special_places": "20",
             "start_year": "2027",
@@ -243,7 +244,7 @@ def test_adding_a_scenario_then_removing_it(cast):
 
 def test_a_scenario_with_no_change_is_refused(cast):
     response = cast.client_for(cast.la_colleague).post(
-        reverse("sufficiency:scenario-new"), {"name": "Nothing", "start_year": "2027"}
+        reverse("sufficiency:scenario-new"), {"lock": "0", "name": "Nothing", "start_year": "2027"}
     )
     assert "Enter at least one change" in response.content.decode()
     assert not Scenario.objects.exists()

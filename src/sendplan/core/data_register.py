@@ -414,7 +414,10 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "casework.PlanNeed": _names("position"),
     "casework.PlanOutcome": _names("position"),
     "casework.PlanProvision": _names("position"),
-    "casework.Review": _names("amended_plan_due_rule"),  # the engine rule's key
+    "casework.Review": _names("amended_plan_due_rule lock"),  # the engine rule's key; the lock
+    "casework.Mediation": _names("lock"),
+    "casework.Tribunal": _names("lock"),
+    "casework.AdviceRequest": _names("lock"),
     "planning.AreaPlanningSettings": _names("la cost_per_km unplaced_cost max_km lock"),
     # A run's cohort is a definition (ages, needs), its summary and figures are aggregates.
     "planning.PlanningRun": _names(
@@ -432,7 +435,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     ),
     "sufficiency.Scenario": _names(
         "la_code name description special_places resourced_places independent_reduction_pct "
-        "growth_pct start_year need phase"
+        "growth_pct start_year need phase lock"
     ),
     # Forecasts work from published, aggregate caseloads.
     "sufficiency.ForecastRun": _names(

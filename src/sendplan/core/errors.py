@@ -30,15 +30,16 @@ class StaleEdit(Exception):
         super().__init__(self.message())
 
     @classmethod
-    def of(cls, row: object) -> StaleEdit:
-        """The refusal for a row someone else saved: its ``modified_by`` and ``modified_at``.
+    def of(cls, row: object, *, by: str = "modified_by", at: str = "modified_at") -> StaleEdit:
+        """The refusal for a row someone else saved: its ``modified_by`` and ``modified_at``
+        (or the fields named, for a part of a row with its own stamp, such as a draft).
 
         Read after the row is locked, without a join: PostgreSQL re-reads a row changed
         under ``FOR UPDATE`` but not the rows outer-joined to it.
         """
-        who = getattr(row, "modified_by", None)
+        who = getattr(row, by, None)
         name = getattr(who, "display_name", "") or "someone else"
-        return cls(changed_by=name, changed_at=getattr(row, "modified_at", None))
+        return cls(changed_by=name, changed_at=getattr(row, at, None))
 
     def message(self, *, what: str = "this record", then: str = KEEP_TYPED) -> str:
         """Who changed ``what`` and when (GOV.UK time), then what the user should do:

@@ -30,14 +30,17 @@ def lock_of(row: Any) -> int:
     return int(row.lock) if row.pk else 0
 
 
-def lock_check(row: Any, *, expected: int) -> None:
+def lock_check(
+    row: Any, *, expected: int, by: str = "modified_by", at: str = "modified_at"
+) -> None:
     """Refuse a save built from an older read of ``row``; otherwise move its lock on.
 
     Call it inside the transaction that saves the row, after locking the row alone (no
-    joins), so two saves from the same read cannot both pass.
+    joins), so two saves from the same read cannot both pass. The refusal names who saved
+    last from ``by`` and ``at`` (a draft has its own stamp).
     """
     if lock_of(row) != expected:
-        raise StaleEdit.of(row)
+        raise StaleEdit.of(row, by=by, at=at)
     row.lock = expected + 1
 
 

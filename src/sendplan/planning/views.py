@@ -300,14 +300,15 @@ def area_settings(request: HttpRequest) -> HttpResponse:
                 max_km=form.cleaned_data["max_km"],
             )
         except StaleEdit as stale:
-            # Show the other person's figures, with the reason, and ask again.
+            # Keep what was typed, with the new lock; the history below shows their change.
             area = area_settings_for(la)
-            form = AreaSettingsForm(instance=area, initial={"lock": lock_of(area)})
-            text = stale.message(
-                what="these figures", then="Their figures are shown; check them and save again"
-            )
-            errors = [{"href": "#cost_per_km", "text": text}]
-            context = {"form": form, "area": area, "errors": errors, "history": []}
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(area))
+            form = AreaSettingsForm(retry, instance=area)
+            form.is_valid()
+            errors = [{"href": "#cost_per_km", "text": stale.message(what="these figures")}]
+            history = list(area.history.select_related("history_user")[:10])
+            context = {"form": form, "area": area, "errors": errors, "history": history}
             return render(request, "planning/settings.html", context, status=409)
         messages.success(request, "Planning figures saved. New runs will use them.")
         return redirect("planning:settings")

@@ -75,6 +75,9 @@ class NewProvisionForm(_Govuk, forms.ModelForm):
 
 
 class ScenarioForm(_Govuk, forms.ModelForm):
+    # The lock of the scenario the user read (0 for a new one).
+    lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     class Meta:
         model = Scenario
         fields = [
@@ -110,6 +113,8 @@ class ScenarioForm(_Govuk, forms.ModelForm):
         self.instance.la_code = la_code
         for name in ("special_places", "resourced_places", "independent_reduction_pct"):
             self.fields[name].required = False
+        if not self.is_bound:
+            self.initial["lock"] = lock_of(self.instance)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -157,6 +157,7 @@ class Scenario(Tracked):
     )
     need = models.CharField(max_length=8, choices=NEED_CHOICES, blank=True)
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from sendplan.accounts.models import User
-from sendplan.core.locking import lock_check
+from sendplan.core.locking import lock_bump, lock_check
 from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
 from sendplan.sufficiency.selectors import la_code_for
 
@@ -56,11 +56,25 @@ def new_provision_remove(*, user: User, pk: int) -> None:
 
 
 @transaction.atomic
-def scenario_save(*, user: User, data: Mapping[str, Any], pk: int | None = None) -> Scenario:
+def scenario_save(
+    *,
+    user: User,
+    data: Mapping[str, Any],
+    pk: int | None = None,
+    expected_lock: int | None = None,
+) -> Scenario:
+    """Add a scenario, or change one (``pk``) from the ``expected_lock`` the form was read
+    at: a change after someone else's is refused with ``StaleEdit``."""
     la_code = la_code_for(user)
     scenario = (
-        Scenario(la_code=la_code) if pk is None else Scenario.objects.get(pk=pk, la_code=la_code)
+        Scenario(la_code=la_code)
+        if pk is None
+        else Scenario.objects.select_for_update().get(pk=pk, la_code=la_code)
     )
+    if expected_lock is None:
+        lock_bump(scenario)
+    else:
+        lock_check(scenario, expected=expected_lock)
     for name, value in data.items():
         setattr(scenario, name, value)
     _save(scenario, user)

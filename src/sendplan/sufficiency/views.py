@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
 from sendplan.core.errors import StaleEdit
+from sendplan.core.locking import lock_of
 from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
@@ -160,11 +161,29 @@ def _scenario_form(request: HttpRequest, pk: int | None) -> HttpResponse:
     instance = selectors.scenario_for_user(user, pk) if pk is not None else None
     form = ScenarioForm(request.POST or None, instance=instance, la_code=la_code)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "lock"}
         try:
-            services.scenario_save(user=user, data=form.cleaned_data, pk=pk)
+            services.scenario_save(
+                user=user, data=data, pk=pk, expected_lock=form.cleaned_data["lock"]
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("name", message)
+        except StaleEdit as stale:
+            # Keep what was typed, with the new lock: saving again is a deliberate choice.
+            assert pk is not None  # only a saved scenario can be changed by someone else
+            instance = selectors.scenario_for_user(user, pk)
+            retry = request.POST.copy()
+            retry["lock"] = str(instance.lock)
+            form = ScenarioForm(retry, instance=instance, la_code=la_code)
+            form.is_valid()
+            errors = [{"href": "#name", "text": stale.message(what="this scenario")}]
+            return render(
+                request,
+                "sufficiency/scenario_form.html",
+                {"form": form, "errors": errors + form.error_list(), "scenario": instance},
+                status=409,
+            )
         else:
             messages.success(request, "Scenario saved. Run the forecast again to see its effect.")
             return redirect("sufficiency:scenarios")
@@ -217,14 +236,14 @@ def assumptions(request: HttpRequest) -> HttpResponse:
                 user=user, expected_lock=form.cleaned_data["lock"], data=data
             )
         except StaleEdit as stale:
+            # Keep what was typed, with the new lock; the history below shows their change.
             fresh = selectors.assumptions_for(fetched_by=user)
-            form = AssumptionsForm(instance=fresh)
-            form.is_bound = False
-            text = stale.message(
-                what="these assumptions", then="Their figures are shown; check them and save again"
-            )
-            errors = [{"href": "#main-content", "text": text}]
-            return _assumptions_page(request, form, errors, status=409)
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(fresh))
+            form = AssumptionsForm(retry, instance=fresh)
+            form.is_valid()
+            errors = [{"href": "#main-content", "text": stale.message(what="these assumptions")}]
+            return _assumptions_page(request, form, errors + form.error_list(), status=409)
         messages.success(request, "Assumptions saved. Run the forecast again to use them.")
         return redirect("sufficiency:assumptions")
     return _assumptions_page(request, form, form.error_list())

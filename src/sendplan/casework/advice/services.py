@@ -32,6 +32,7 @@ from sendplan.casework.case.services import DateChecks, lock_case, require_stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Section
 from sendplan.core.dates import govuk_date, govuk_time
+from sendplan.core.locking import lock_bump, lock_check
 from sendplan.learners.access import works_for
 
 
@@ -139,7 +140,7 @@ def advice_submit(
 _TAKING_ADVICE = (Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING)
 
 
-_DRAFT_FIELDS = ["draft", "draft_saved_at", "draft_saved_by"]
+_DRAFT_FIELDS = ["draft", "draft_saved_at", "draft_saved_by", "lock"]
 
 
 @transaction.atomic
@@ -196,15 +197,26 @@ def _advice_locked(advice_request_id: int, user: User) -> AdviceRequest:
 
 @transaction.atomic
 def advice_draft_save(
-    *, advice_request_id: int, saved_by: User, sections: dict[str, str], summary: str = ""
+    *,
+    advice_request_id: int,
+    saved_by: User,
+    sections: dict[str, str],
+    summary: str = "",
+    expected_lock: int | None = None,
 ) -> AdviceRequest:
     """Keep what a practitioner has written so far, to come back to before sending.
 
     A draft may be incomplete: only the lengths are checked, not that any section is written.
     It replaces any earlier draft. Only those asked see it; the plan, the LA's pages and the
-    family's pages do not change until the advice is sent.
+    family's pages do not change until the advice is sent. From the form, ``expected_lock``
+    is the request's lock the writer read: a save after a colleague's is refused with
+    ``StaleEdit`` naming who saved the draft and when.
     """
     advice = _advice_locked(advice_request_id, saved_by)
+    if expected_lock is None:
+        lock_bump(advice)
+    else:
+        lock_check(advice, expected=expected_lock, by="draft_saved_by", at="draft_saved_at")
     checks: dict[str, str] = {}
     unknown = sorted(set(sections) - set(Section.values))
     if unknown:
