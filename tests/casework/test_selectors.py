@@ -213,7 +213,7 @@ def test_contributors_see_only_their_own_or_their_teams_unassigned_requests(
     advice_services.advice_submit(
         advice_request_id=named.pk,
         received_on=ADVICE,
-        submitted_by=cast.health,
+        changed_by=cast.health,
         sections={"C": "text"},
     )
     outstanding = advice_selectors.advice_requests_for(

@@ -74,7 +74,7 @@ def test_actions_refuse_get(cast, name):
 
 def test_remove_actions_refuse_get(cast):
     scenario = services.scenario_save(
-        user=cast.la_colleague, data={"name": "S", "special_places": 1, "start_year": 2027}
+        changed_by=cast.la_colleague, data={"name": "S", "special_places": 1, "start_year": 2027}
     )
     client = cast.client_for(cast.la_colleague)
     assert client.get(reverse("sufficiency:scenario-remove", args=[scenario.pk])).status_code == 405
@@ -97,7 +97,7 @@ def test_assumptions_page_uses_a_fixed_number_of_queries(cast, django_assert_max
     for fee in (61_000, 62_000, 63_000):
         current = Assumptions.objects.filter(la_code="E09000022").first()
         services.assumptions_update(
-            user=cast.la_colleague,
+            changed_by=cast.la_colleague,
             expected_lock=current.lock if current else 0,
             data={"independent_fee": fee},
         )
@@ -203,7 +203,9 @@ def test_saved_assumptions_show_who_changed_what(cast):
 
 
 def test_a_stale_assumptions_form_is_refused_and_shows_the_newer_figures(cast):
-    services.assumptions_update(user=cast.caseworker, expected_lock=0, data={"other_cost": 9_100})
+    services.assumptions_update(
+        changed_by=cast.caseworker, expected_lock=0, data={"other_cost": 9_100}
+    )
     client = cast.client_for(cast.la_colleague)
     form = client.get(reverse("sufficiency:assumptions")).context["form"]
     data = {name: form[name].value() for name in form.fields if name != "use_register_costs"}
@@ -254,7 +256,7 @@ def test_another_las_scenario_is_not_found(cast):
     other = UserFactory(username="other-la-manager")
     MembershipFactory(user=other, organisation=cast.other_la, role="la_manager")
     scenario = services.scenario_save(
-        user=cast.la_colleague, data={"name": "Ours", "special_places": 5, "start_year": 2027}
+        changed_by=cast.la_colleague, data={"name": "Ours", "special_places": 5, "start_year": 2027}
     )
     client = cast.client_for(other)
     assert client.get(reverse("sufficiency:scenario-edit", args=[scenario.pk])).status_code == 404

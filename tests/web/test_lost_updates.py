@@ -66,7 +66,7 @@ def _colleague_writes_section_a(w: World, plan: Any) -> None:
 def _scenario(w: World) -> Scenario:
     found = Scenario.objects.filter(name="More ASD places").first()
     return found or sufficiency_services.scenario_save(
-        user=w.cast.la_colleague,
+        changed_by=w.cast.la_colleague,
         data={"name": "More ASD places", "special_places": 20, "start_year": 2027},
         expected_lock=0,
     )
@@ -177,7 +177,7 @@ EDIT_FORMS: dict[str, EditForm] = {
             | {"other_cost": "4321", "growth_override_pct": ""}
         ),
         lambda w: sufficiency_services.assumptions_update(
-            user=w.cast.la_colleague, expected_lock=0, data={"other_cost": 9_100}
+            changed_by=w.cast.la_colleague, expected_lock=0, data={"other_cost": 9_100}
         ),
         lambda w: Assumptions.objects.get().other_cost == 9_100,
         "4321",
@@ -187,7 +187,7 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: reverse("sufficiency:scenario-edit", args=[_scenario(w).pk]),
         lambda w: {"name": "Typed name", "special_places": "30", "start_year": "2028"},
         lambda w: sufficiency_services.scenario_save(
-            user=w.cast.la_colleague,
+            changed_by=w.cast.la_colleague,
             data={"name": "A colleague's name"},
             pk=_scenario(w).pk,
             expected_lock=_scenario(w).lock,
@@ -315,7 +315,7 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: {"action": "save", "section_C": "My typed advice.", "summary": ""},
         lambda w: advice_services.advice_draft_save(
             advice_request_id=w.advice.pk,
-            saved_by=w.cast.health,  # in another window
+            changed_by=w.cast.health,  # in another window
             sections={"C": "A colleague's advice."},
             expected_lock=type(w.advice).objects.get(pk=w.advice.pk).lock,
         ),

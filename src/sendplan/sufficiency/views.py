@@ -164,7 +164,7 @@ def _scenario_form(request: HttpRequest, pk: int | None) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "lock"}
         try:
             services.scenario_save(
-                user=user, data=data, pk=pk, expected_lock=form.cleaned_data["lock"]
+                changed_by=user, data=data, pk=pk, expected_lock=form.cleaned_data["lock"]
             )
         except ValidationError as error:
             for message in error.messages:
@@ -210,7 +210,7 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scenario_remove(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = selectors.scenario_for_user(signed_in_user(request), pk)
-    services.scenario_remove(user=signed_in_user(request), pk=scenario.pk)
+    services.scenario_remove(changed_by=signed_in_user(request), pk=scenario.pk)
     messages.success(request, f"Scenario “{scenario.name}” removed.")
     return redirect("sufficiency:scenarios")
 
@@ -233,7 +233,7 @@ def assumptions(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "lock"}
         try:
             services.assumptions_update(
-                user=user, expected_lock=form.cleaned_data["lock"], data=data
+                changed_by=user, expected_lock=form.cleaned_data["lock"], data=data
             )
         except StaleEdit as stale:
             # Keep what was typed, with the new lock; the history below shows their change.
@@ -297,7 +297,7 @@ def _assumptions_page(
 def provision_new(request: HttpRequest) -> HttpResponse:
     form = NewProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.new_provision_create(user=signed_in_user(request), data=form.cleaned_data)
+        services.new_provision_create(changed_by=signed_in_user(request), data=form.cleaned_data)
         messages.success(request, "Planned provision added. Run the forecast again to use it.")
         return redirect("sufficiency:assumptions")
     return render(
@@ -311,7 +311,7 @@ def provision_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     if pk not in {p.pk for p in selectors.new_provision_list(fetched_by=user)}:
         raise Http404
-    services.new_provision_remove(user=user, pk=pk)
+    services.new_provision_remove(changed_by=user, pk=pk)
     messages.success(request, "Planned provision removed.")
     return redirect("sufficiency:assumptions")
 

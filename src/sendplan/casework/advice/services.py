@@ -93,7 +93,7 @@ def advice_submit(
     *,
     advice_request_id: int,
     received_on: dt.date,
-    submitted_by: User,
+    changed_by: User,
     sections: dict[str, str],
     summary: str = "",
 ) -> AdviceRequest:
@@ -106,7 +106,7 @@ def advice_submit(
         .select_related("case__learner")
         .get(pk=advice_request_id)
     )
-    if not _may_submit(submitted_by, advice):
+    if not _may_submit(changed_by, advice):
         raise PermissionDenied("Only the person or organisation asked may give this advice.")
     if advice.received_on is not None:
         raise TransitionRefused(
@@ -129,10 +129,10 @@ def advice_submit(
     checks.raise_if_any()
     advice.received_on, advice.summary = received_on, summary
     advice.draft = advice.draft_saved_at = advice.draft_saved_by = None
-    save(advice, changed_by=submitted_by)
+    save(advice, changed_by=changed_by)
     for section, text in texts.items():
         row = AdviceSection(advice_request=advice, section=section, text=text)
-        save(row, changed_by=submitted_by, created=True)
+        save(row, changed_by=changed_by, created=True)
     return advice
 
 
@@ -145,7 +145,7 @@ _DRAFT_FIELDS = ["draft", "draft_saved_at", "draft_saved_by", "lock"]
 
 @transaction.atomic
 def advice_give(
-    *, advice_request_id: int, submitted_by: User, sections: dict[str, str], summary: str = ""
+    *, advice_request_id: int, changed_by: User, sections: dict[str, str], summary: str = ""
 ) -> AdviceRequest:
     """A practitioner sends their advice today, written into the plan sections it informs.
 
@@ -155,7 +155,7 @@ def advice_give(
     return advice_services.advice_submit(
         advice_request_id=advice_request_id,
         received_on=timezone.localdate(),
-        submitted_by=submitted_by,
+        changed_by=changed_by,
         sections=sections,
         summary=summary,
     )
@@ -199,7 +199,7 @@ def _advice_locked(advice_request_id: int, user: User) -> AdviceRequest:
 def advice_draft_save(
     *,
     advice_request_id: int,
-    saved_by: User,
+    changed_by: User,
     sections: dict[str, str],
     summary: str = "",
     expected_lock: int | None = None,
@@ -212,7 +212,7 @@ def advice_draft_save(
     is the request's lock the writer read: a save after a colleague's is refused with
     ``StaleEdit`` naming who saved the draft and when.
     """
-    advice = _advice_locked(advice_request_id, saved_by)
+    advice = _advice_locked(advice_request_id, changed_by)
     if expected_lock is None:
         lock_bump(advice)
     else:
@@ -232,31 +232,31 @@ def advice_draft_save(
         raise ValidationError(checks)
     advice.draft = {"sections": dict(sections), "summary": summary}
     advice.draft_saved_at = timezone.now()
-    advice.draft_saved_by = saved_by
+    advice.draft_saved_by = changed_by
     _save_draft_fields(advice)
     return advice
 
 
 @transaction.atomic
-def advice_draft_send(*, advice_request_id: int, sent_by: User, checked: str) -> AdviceRequest:
+def advice_draft_send(*, advice_request_id: int, changed_by: User, checked: str) -> AdviceRequest:
     """Send the saved draft as the advice, through ``advice_give``.
 
     ``checked`` is the fingerprint of the draft the sender read on the check page; if anyone
     (a colleague, or the sender in another window) has saved since, nothing is sent.
     """
-    advice = _advice_locked(advice_request_id, sent_by)
+    advice = _advice_locked(advice_request_id, changed_by)
     if advice.draft is None:
         raise TransitionRefused("There is no saved advice to send. Write your advice first.")
     if advice_draft_fingerprint(advice.draft) != checked:
         saver = advice.draft_saved_by
-        who = "You" if saver == sent_by else (saver.display_name if saver else "Someone")
+        who = "You" if saver == changed_by else (saver.display_name if saver else "Someone")
         raise TransitionRefused(
             f"{who} saved this advice again at {govuk_time(advice.draft_saved_at)}, after you "
             "checked it. Nothing was sent. Check your answers again, then send."
         )
     return advice_give(
         advice_request_id=advice.pk,
-        submitted_by=sent_by,
+        changed_by=changed_by,
         sections=dict(advice.draft.get("sections", {})),
         summary=str(advice.draft.get("summary", "")),
     )

@@ -160,7 +160,7 @@ def advice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         advice_services.advice_draft_save(
             advice_request_id=advice.pk,
-            saved_by=user,
+            changed_by=user,
             sections=form.section_texts(),
             summary=form.cleaned_data["summary"],
             expected_lock=form.cleaned_data["lock"],
@@ -204,7 +204,7 @@ def _send(request: HttpRequest, advice: AdviceRequest, can_submit: bool) -> Http
     try:
         advice_services.advice_draft_send(
             advice_request_id=advice.pk,
-            sent_by=signed_in_user(request),
+            changed_by=signed_in_user(request),
             checked=request.POST.get("checked", ""),
         )
     except (TransitionRefused, ValidationError) as refused:

@@ -111,7 +111,7 @@ def family_comments(request: HttpRequest, case_id: int) -> HttpResponse:
             case_id=fc.case.pk,
             text=form.cleaned_data["text"],
             finished=form.cleaned_data["finished"] == "yes",
-            given_by=signed_in_user(request),
+            changed_by=signed_in_user(request),
         )
     except TransitionRefused as refused:
         errors = [{"href": "#text", "text": str(refused)}]
@@ -170,7 +170,7 @@ def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
                 field=field,
                 text=form.cleaned_data["text"],
                 expected_lock=form.cleaned_data["lock"],
-                given_by=signed_in_user(request),
+                changed_by=signed_in_user(request),
             )
         except StaleEdit as stale:
             # Keep what they typed; take the new lock so saving again is a deliberate choice.
