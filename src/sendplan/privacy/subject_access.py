@@ -21,8 +21,6 @@ import dataclasses
 import datetime as dt
 import decimal
 import json
-import os
-import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -39,6 +37,7 @@ from simple_history.utils import get_history_model_for_model
 from sendplan.accounts.access import LA_ROLES, standing_for
 from sendplan.accounts.models import Membership, User
 from sendplan.engine import add_months, add_working_days
+from sendplan.files import atomic_files
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.services import audit_record
 from sendplan.planning.models import PlanningRunInputs
@@ -408,25 +407,23 @@ def sar_export(
     received_on = received_on or timezone.localdate()
     reply_by = reply_due(received_on)
     files = len(collected.tables) + 2  # the tables, people.json and README.txt
-    fd, temp = tempfile.mkstemp(prefix=".sar-", suffix=".zip.part", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+    # The rename is last, inside the transaction, so a failed rename also takes back the
+    # audit event. The file holds personal data: readable by its owner alone.
+    with transaction.atomic(), atomic_files(private=True) as written:
+        with (
+            written.open(out, binary=True) as raw,
+            zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf,
+        ):
             for table in collected.tables:
                 zf.writestr(table.filename, json.dumps(table.rows, indent=1, ensure_ascii=False))
             zf.writestr("people.json", json.dumps(collected.people, indent=1, ensure_ascii=False))
             zf.writestr("README.txt", _readme(collected, received_on, reply_by))
-        with transaction.atomic():
-            audit_record(
-                user=requested_by,
-                action=AuditEvent.Action.EXPORT,
-                learner=Learner.objects.get(pk=collected.learner_id),
-                detail=f"subject access export: {files} files, {collected.rows} rows",
-            )
-            # Last, so a failed rename also takes back the audit event.
-            os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        audit_record(
+            user=requested_by,
+            action=AuditEvent.Action.EXPORT,
+            learner=Learner.objects.get(pk=collected.learner_id),
+            detail=f"subject access export: {files} files, {collected.rows} rows",
+        )
     return Exported(
         path=out,
         files=files,
