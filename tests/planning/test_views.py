@@ -233,6 +233,10 @@ def test_saving_area_figures_over_someone_elses_is_refused(cast):
     response = client.post(reverse("planning:settings"), {**data, "cost_per_km": "1"})
     assert response.status_code == 409
     assert AreaPlanningSettings.objects.get(la=cast.la).cost_per_km == 500
+    assert response.context["form"]["cost_per_km"].value() == "1"  # what was typed is kept
+    assert f"{cast.la_colleague.display_name} changed these figures at" in (
+        response.content.decode()
+    )
 
 
 def test_area_figures_are_for_la_staff_only(cast):

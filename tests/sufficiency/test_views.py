@@ -202,16 +202,18 @@ def test_saved_assumptions_show_who_changed_what(cast):
     assert "Default, enter your own" in page
 
 
-def test_a_stale_assumptions_form_is_refused_and_shows_the_newer_figures(cast):
+def test_a_stale_assumptions_form_is_refused_keeping_what_was_typed(cast):
     services.assumptions_update(
         changed_by=cast.caseworker, expected_lock=0, data={"other_cost": 9_100}
     )
     client = cast.client_for(cast.la_colleague)
     form = client.get(reverse("sufficiency:assumptions")).context["form"]
     data = {name: form[name].value() for name in form.fields if name != "use_register_costs"}
-    data.update(lock="0", other_cost="1", growth_override_pct="")
+    data.update(lock="0", other_cost="4321", growth_override_pct="")
     response = client.post(reverse("sufficiency:assumptions"), data)
     assert response.status_code == 409
+    assert response.context["form"]["other_cost"].value() == "4321"  # what was typed
+    assert 'name="lock" value="1"' in response.content.decode()  # saving again is deliberate
     assert (
         f"{cast.caseworker.display_name} changed these assumptions at" in response.content.decode()
     )
