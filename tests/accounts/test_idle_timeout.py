@@ -111,7 +111,7 @@ def test_a_post_after_the_timeout_is_not_processed(cast, clock):
     assert _query(response)["next"] == [change]
     cast.learner.refresh_from_db()
     assert cast.learner.postcode != "SE11 5QY"
-    assert cast.learner.version == 1
+    assert cast.learner.lock == 1
     assert not _signed_in(client)
 
 

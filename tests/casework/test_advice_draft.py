@@ -35,7 +35,7 @@ def health_advice(cast, frozen, health_org):
 def save_draft(cast, advice, user=None, **texts):
     return advice_services.advice_draft_save(
         advice_request_id=advice.pk,
-        saved_by=user or cast.health,
+        changed_by=user or cast.health,
         sections={"C": texts.get("C", ""), "G": texts.get("G", "")},
         summary=texts.get("summary", ""),
     )
@@ -92,14 +92,14 @@ def test_a_draft_at_the_limit_is_kept(cast, health_advice):
 def test_a_draft_for_a_section_that_does_not_exist_is_refused(cast, health_advice):
     with pytest.raises(ValidationError) as refused:
         advice_services.advice_draft_save(
-            advice_request_id=health_advice.pk, saved_by=cast.health, sections={"Z": "text"}
+            advice_request_id=health_advice.pk, changed_by=cast.health, sections={"Z": "text"}
         )
     assert refused.value.message_dict["sections"] == ["Unknown plan sections: Z."]
 
 
 def test_saving_a_draft_after_the_advice_was_sent_is_refused(cast, health_advice):
     advice_services.advice_give(
-        advice_request_id=health_advice.pk, submitted_by=cast.health, sections={"C": "Sent."}
+        advice_request_id=health_advice.pk, changed_by=cast.health, sections={"C": "Sent."}
     )
     with pytest.raises(TransitionRefused) as refused:
         save_draft(cast, health_advice, C="A second thought")
@@ -155,7 +155,7 @@ def test_only_the_assigned_colleague_may_keep_a_draft_when_nobody_is_named(
 def test_giving_advice_clears_the_draft(cast, health_advice):
     save_draft(cast, health_advice, C="Draft words")
     advice_services.advice_give(
-        advice_request_id=health_advice.pk, submitted_by=cast.health, sections={"C": "Final."}
+        advice_request_id=health_advice.pk, changed_by=cast.health, sections={"C": "Final."}
     )
     advice = AdviceRequest.objects.get(pk=health_advice.pk)
     assert (advice.draft, advice.draft_saved_at, advice.draft_saved_by) == (None, None, None)
@@ -168,7 +168,7 @@ def test_sending_the_draft_sends_exactly_its_words_and_clears_it(cast, health_ad
     )
     advice_services.advice_draft_send(
         advice_request_id=health_advice.pk,
-        sent_by=cast.health,
+        changed_by=cast.health,
         checked=advice_services.advice_draft_fingerprint(saved.draft),
     )
     advice = AdviceRequest.objects.get(pk=health_advice.pk)
@@ -184,7 +184,7 @@ def test_a_draft_saved_again_after_it_was_checked_is_not_sent(cast, health_advic
     save_draft(cast, health_advice, C="Changed in another window")
     with pytest.raises(TransitionRefused) as refused:
         advice_services.advice_draft_send(
-            advice_request_id=health_advice.pk, sent_by=cast.health, checked=checked
+            advice_request_id=health_advice.pk, changed_by=cast.health, checked=checked
         )
     assert "after you checked it. Nothing was sent." in str(refused.value)
     assert f"at {govuk_time(timezone.now())}, after" in str(refused.value)
@@ -196,7 +196,7 @@ def test_sending_without_a_draft_is_refused(cast, health_advice):
     with pytest.raises(TransitionRefused, match="no saved advice to send"):
         advice_services.advice_draft_send(
             advice_request_id=health_advice.pk,
-            sent_by=cast.health,
+            changed_by=cast.health,
             checked=advice_services.advice_draft_fingerprint(None),
         )
 
@@ -215,7 +215,7 @@ def test_advice_recorded_by_any_path_clears_the_draft(cast, health_advice):
     advice_services.advice_submit(
         advice_request_id=health_advice.pk,
         received_on=TODAY,
-        submitted_by=cast.health,
+        changed_by=cast.health,
         sections={"C": "Glue ear; hearing checked yearly."},
     )
     advice = AdviceRequest.objects.get(pk=health_advice.pk)

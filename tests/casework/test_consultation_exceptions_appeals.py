@@ -161,6 +161,7 @@ def test_mediation_is_recorded_and_updated_with_its_outcome(cast, frozen):
         dispute_services.mediation_record(
             case_id=case.pk,
             mediation_id=mediation.pk,
+            expected_lock=mediation.lock,
             about="not_to_assess",
             adviser_contacted_on=dt.date(2025, 3, 1),
             outcome=Mediation.Outcome.AGREED,
@@ -170,6 +171,7 @@ def test_mediation_is_recorded_and_updated_with_its_outcome(cast, frozen):
     mediation = dispute_services.mediation_record(
         case_id=case.pk,
         mediation_id=mediation.pk,
+        expected_lock=mediation.lock,
         about="not_to_assess",
         adviser_contacted_on=dt.date(2025, 3, 1),
         mediation_on=dt.date(2025, 3, 25),

@@ -38,11 +38,15 @@ def _deadlines(case: Case, day: dt.date = TODAY) -> dict[str, deadlines.CaseDead
 
 def _mediation(cast, case, **kwargs) -> Mediation:
     kwargs = {"about": "not_to_assess", "adviser_contacted_on": CONTACTED, **kwargs}
+    if "mediation_id" in kwargs:
+        kwargs["expected_lock"] = Mediation.objects.get(pk=kwargs["mediation_id"]).lock
     return dispute_services.mediation_record(case_id=case.pk, changed_by=cast.caseworker, **kwargs)
 
 
 def _appeal(cast, case, **kwargs) -> Tribunal:
     kwargs = {"about": "not_to_assess", "registered_on": dt.date(2025, 4, 1), **kwargs}
+    if "appeal_id" in kwargs:
+        kwargs["expected_lock"] = Tribunal.objects.get(pk=kwargs["appeal_id"]).lock
     return dispute_services.tribunal_record(case_id=case.pk, changed_by=cast.caseworker, **kwargs)
 
 

@@ -264,7 +264,7 @@ def test_section_k_attaches_only_advice_received_for_the_learner(cast, frozen, h
     advice_services.advice_submit(
         advice_request_id=advice.pk,
         received_on=dt.date(2025, 3, 1),
-        submitted_by=cast.health,
+        changed_by=cast.health,
         sections={"C": "Glue ear"},
     )
     draft.refresh_from_db()

@@ -167,7 +167,7 @@ def test_the_named_practitioner_submits_advice_into_sections_c_and_g(cast, healt
     advice = advice_services.advice_submit(
         advice_request_id=health_advice.pk,
         received_on=ADVICE + dt.timedelta(days=20),
-        submitted_by=cast.health,
+        changed_by=cast.health,
         sections={"C": "Glue ear; hearing checked yearly.", "G": "Audiology review yearly."},
     )
     assert advice.received_on == ADVICE + dt.timedelta(days=20)
@@ -179,7 +179,7 @@ def test_another_practitioner_may_not_submit_advice_addressed_to_a_colleague(cas
         advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE,
-            submitted_by=cast.other_health,
+            changed_by=cast.other_health,
             sections={"C": "Not mine to give."},
         )
 
@@ -189,7 +189,7 @@ def test_advice_dated_before_its_request_is_refused(cast, health_advice):
         advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE - dt.timedelta(days=1),
-            submitted_by=cast.health,
+            changed_by=cast.health,
             sections={"C": "text"},
         )
     assert "before the request for advice" in refused.value.message_dict["received_on"][0]
@@ -199,14 +199,14 @@ def test_advice_cannot_be_submitted_twice(cast, health_advice):
     advice_services.advice_submit(
         advice_request_id=health_advice.pk,
         received_on=ADVICE,
-        submitted_by=cast.health,
+        changed_by=cast.health,
         sections={"C": "text"},
     )
     with pytest.raises(TransitionRefused, match="already given"):
         advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE,
-            submitted_by=cast.health,
+            changed_by=cast.health,
             sections={"C": "again"},
         )
 
@@ -216,7 +216,7 @@ def test_advice_naming_no_known_section_is_refused(cast, health_advice):
         advice_services.advice_submit(
             advice_request_id=health_advice.pk,
             received_on=ADVICE,
-            submitted_by=cast.health,
+            changed_by=cast.health,
             sections={"Z": "text"},
         )
     assert "Unknown plan sections: Z" in refused.value.message_dict["sections"][0]

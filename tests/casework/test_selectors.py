@@ -220,7 +220,7 @@ def test_contributors_see_only_the_requests_named_or_assigned_to_them(
     advice_services.advice_submit(
         advice_request_id=named.pk,
         received_on=ADVICE,
-        submitted_by=cast.health,
+        changed_by=cast.health,
         sections={"C": "text"},
     )
     outstanding = advice_selectors.advice_requests_for(

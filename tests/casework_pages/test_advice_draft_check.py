@@ -13,7 +13,7 @@ from sendplan.casework.plans import services as plan_services
 from sendplan.core.dates import govuk_time
 from sendplan.learners.models import AuditEvent
 from tests.casework_pages.portal_builders import ADVICE, DRAFT, advice_for, at, make_case
-from tests.casework_pages.test_contributors import detail, send_advice
+from tests.casework_pages.test_contributors import current_lock, detail, send_advice
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,13 @@ def test_saving_an_incomplete_draft_keeps_it_and_shows_it_again(cast):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
         response = client.post(
-            detail(advice), {"action": "save", "section_C": "Half written", "section_G": ""}
+            detail(advice),
+            {
+                "lock": current_lock(advice),
+                "action": "save",
+                "section_C": "Half written",
+                "section_G": "",
+            },
         )
         page = client.get(response.url)
         saved_at = timezone.now()
@@ -56,7 +62,9 @@ def test_saving_an_incomplete_draft_keeps_it_and_shows_it_again(cast):
 def test_a_draft_with_nothing_written_can_be_saved(cast):
     with at(ADVICE):
         advice = advice_for(cast)
-        response = cast.client_for(cast.health).post(detail(advice), {"action": "save"})
+        response = cast.client_for(cast.health).post(
+            detail(advice), {"lock": current_lock(advice), "action": "save"}
+        )
     assert response.status_code == 302
     advice.refresh_from_db()
     assert advice.draft == {"sections": {"C": "", "G": ""}, "summary": ""}
@@ -66,7 +74,13 @@ def test_a_draft_over_the_maximum_length_is_refused_beside_its_field(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         response = cast.client_for(cast.health).post(
-            detail(advice), {"action": "save", "section_C": "Kept", "section_G": "x" * 20001}
+            detail(advice),
+            {
+                "lock": current_lock(advice),
+                "action": "save",
+                "section_C": "Kept",
+                "section_G": "x" * 20001,
+            },
         )
     assert response.status_code == 200
     assert response.context["errors"] == [
@@ -83,7 +97,7 @@ def test_a_summary_over_the_maximum_length_shows_its_error_message(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         response = cast.client_for(cast.health).post(
-            detail(advice), {"action": "save", "summary": "y" * 5001}
+            detail(advice), {"lock": current_lock(advice), "action": "save", "summary": "y" * 5001}
         )
     assert response.context["errors"] == [
         {"href": "#summary", "text": "Anything else must be 5,000 characters or fewer"}
@@ -96,7 +110,10 @@ def test_saving_after_sending_is_refused(cast):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
         send_advice(client, advice, {"section_C": "Sent as it was."})
-        response = client.post(detail(advice), {"action": "save", "section_C": "Second thoughts"})
+        response = client.post(
+            detail(advice),
+            {"lock": current_lock(advice), "action": "save", "section_C": "Second thoughts"},
+        )
     assert response.status_code == 409
     assert response.context["errors"] == [
         {
@@ -115,7 +132,8 @@ def test_continue_with_nothing_written_shows_the_error_and_saves_nothing(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         response = cast.client_for(cast.health).post(
-            detail(advice), {"action": "check", "section_C": " ", "section_G": ""}
+            detail(advice),
+            {"lock": current_lock(advice), "action": "check", "section_C": " ", "section_G": ""},
         )
     assert response.status_code == 200
     assert response.context["errors"] == [
@@ -132,6 +150,7 @@ def test_continue_saves_the_draft_and_the_check_page_lists_each_section_with_cha
         response = client.post(
             detail(advice),
             {
+                "lock": current_lock(advice),
                 "action": "check",
                 "section_C": "Needs an inhaler nearby.",
                 "section_G": "",
@@ -171,7 +190,10 @@ def test_change_link_goes_back_to_the_form_with_what_was_typed(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
-        client.post(detail(advice), {"action": "check", "section_G": "Nurse, daily."})
+        client.post(
+            detail(advice),
+            {"lock": current_lock(advice), "action": "check", "section_G": "Nurse, daily."},
+        )
         form_page = client.get(detail(advice))
     assert form_page.context["form"]["section_G"].value() == "Nurse, daily."
     assert 'id="section_G"' in form_page.content.decode()
@@ -206,12 +228,18 @@ def test_a_draft_saved_by_a_colleague_after_the_check_is_not_sent(cast):
             assigned_to=cast.other_health, assigned_on=ADVICE, assigned_by=cast.caseworker
         )
         client = cast.client_for(cast.health)
-        client.post(detail(advice), {"action": "check", "section_C": "What I checked"})
+        client.post(
+            detail(advice),
+            {"lock": current_lock(advice), "action": "check", "section_C": "What I checked"},
+        )
         checked = client.get(check_url(advice)).context["checked"]
         cast.client_for(cast.other_health).post(
-            detail(advice), {"action": "save", "section_C": "A colleague's change"}
+            detail(advice),
+            {"lock": current_lock(advice), "action": "save", "section_C": "A colleague's change"},
         )
-        response = client.post(detail(advice), {"action": "send", "checked": checked})
+        response = client.post(
+            detail(advice), {"lock": current_lock(advice), "action": "send", "checked": checked}
+        )
     assert response.status_code == 409
     assert response.context["errors"][0]["href"] == "#check-answers"
     assert response.context["errors"][0]["text"].startswith(
@@ -227,7 +255,7 @@ def test_send_without_a_saved_draft_goes_nowhere(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         response = cast.client_for(cast.health).post(
-            detail(advice), {"action": "send", "checked": "anything"}
+            detail(advice), {"lock": current_lock(advice), "action": "send", "checked": "anything"}
         )
     assert response.status_code == 409
     assert response.context["errors"] == [
@@ -241,7 +269,9 @@ def test_check_page_without_a_draft_returns_to_the_form(cast):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
         no_draft = client.get(check_url(advice))
-        client.post(detail(advice), {"action": "save"})  # nothing written
+        client.post(
+            detail(advice), {"lock": current_lock(advice), "action": "save"}
+        )  # nothing written
         empty_draft = client.get(check_url(advice))
     assert no_draft.status_code == 302 and no_draft.url == detail(advice)
     assert empty_draft.status_code == 302 and empty_draft.url == detail(advice)
@@ -262,8 +292,12 @@ def test_every_request_on_the_advice_writes_one_read_naming_its_step(cast):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
         client.get(detail(advice))
-        client.post(detail(advice), {"action": "save", "section_C": "Notes"})
-        client.post(detail(advice), {"action": "check", "section_C": "Notes"})
+        client.post(
+            detail(advice), {"lock": current_lock(advice), "action": "save", "section_C": "Notes"}
+        )
+        client.post(
+            detail(advice), {"lock": current_lock(advice), "action": "check", "section_C": "Notes"}
+        )
         client.get(check_url(advice))
         client.get(detail(advice) + "?action=anything")
     read = AuditEvent.Action.VIEW_RECORD
@@ -280,15 +314,23 @@ def test_every_request_on_the_advice_writes_one_read_naming_its_step(cast):
 def test_la_colleague_gets_403_on_every_action_and_never_sees_the_draft(cast):
     with at(ADVICE):
         advice = advice_for(cast)
-        cast.client_for(cast.health).post(detail(advice), {"action": "save", "section_C": SECRET})
+        cast.client_for(cast.health).post(
+            detail(advice), {"lock": current_lock(advice), "action": "save", "section_C": SECRET}
+        )
         client = cast.client_for(cast.la_colleague)
         page = client.get(detail(advice))
         responses = [
             client.get(check_url(advice)),
-            client.post(detail(advice), {"action": "save", "section_C": "x"}),
-            client.post(detail(advice), {"action": "check", "section_C": "x"}),
-            client.post(detail(advice), {"action": "send", "checked": "x"}),
-            client.post(detail(advice), {"section_C": "x"}),
+            client.post(
+                detail(advice), {"lock": current_lock(advice), "action": "save", "section_C": "x"}
+            ),
+            client.post(
+                detail(advice), {"lock": current_lock(advice), "action": "check", "section_C": "x"}
+            ),
+            client.post(
+                detail(advice), {"lock": current_lock(advice), "action": "send", "checked": "x"}
+            ),
+            client.post(detail(advice), {"lock": current_lock(advice), "section_C": "x"}),
         ]
     assert page.status_code == 200
     assert SECRET not in page.content.decode()
@@ -305,8 +347,12 @@ def test_a_practitioner_not_asked_gets_404_on_every_action(cast):
         client = cast.client_for(cast.other_health)
         responses = [
             client.get(check_url(advice)),
-            client.post(detail(advice), {"action": "save", "section_C": "x"}),
-            client.post(detail(advice), {"action": "send", "checked": "x"}),
+            client.post(
+                detail(advice), {"lock": current_lock(advice), "action": "save", "section_C": "x"}
+            ),
+            client.post(
+                detail(advice), {"lock": current_lock(advice), "action": "send", "checked": "x"}
+            ),
         ]
     assert [r.status_code for r in responses] == [404, 404, 404]
 
@@ -315,7 +361,7 @@ def test_an_unknown_action_is_a_bad_request(cast):
     with at(ADVICE):
         advice = advice_for(cast)
         response = cast.client_for(cast.health).post(
-            detail(advice), {"action": "publish", "section_C": "x"}
+            detail(advice), {"lock": current_lock(advice), "action": "publish", "section_C": "x"}
         )
     assert response.status_code == 400
     assert AdviceRequest.objects.get(pk=advice.pk).draft is None
@@ -326,7 +372,13 @@ def test_la_case_page_and_family_pages_do_not_show_draft_text(cast):
         case = make_case(cast, Stage.DRAFTING)
         advice = advice_for(cast, case=case)
         saved = cast.client_for(cast.health).post(
-            detail(advice), {"action": "save", "section_C": SECRET, "summary": SECRET}
+            detail(advice),
+            {
+                "lock": current_lock(advice),
+                "action": "save",
+                "section_C": SECRET,
+                "summary": SECRET,
+            },
         )
         plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
         case_page = cast.client_for(cast.caseworker).get(reverse("casework:case", args=[case.pk]))

@@ -108,7 +108,10 @@ def test_assigned_colleague_sees_it_on_their_home_page_and_writes_the_advice(cas
         colleague = cast.client_for(cast.other_health)
         home = colleague.get(HOME).content.decode()
         page = colleague.get(detail(unnamed))
-        sent = colleague.post(detail(unnamed), {"section_C": "Asthma.", "action": "save"})
+        lock = AdviceRequest.objects.get(pk=unnamed.pk).lock
+        sent = colleague.post(
+            detail(unnamed), {"section_C": "Asthma.", "action": "save", "lock": lock}
+        )
         queue = cast.client_for(desk).get(HOME).content.decode()
         others = cast.client_for(cast.health).get(detail(unnamed))
     assert "Advice requests for you" in home and detail(unnamed) in home
@@ -251,7 +254,7 @@ def test_assignee_who_moves_to_another_organisation_loses_access(cast, unnamed):
         queue = cast.client_for(desk).get(HOME).content.decode()
         with pytest.raises(PermissionDenied):
             advice_services.advice_draft_save(
-                advice_request_id=unnamed.pk, saved_by=cast.other_health, sections={"C": "x"}
+                advice_request_id=unnamed.pk, changed_by=cast.other_health, sections={"C": "x"}
             )
     assert page.status_code == 404
     assert listed.context["page_obj"].paginator.count == 0

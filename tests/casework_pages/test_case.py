@@ -72,7 +72,7 @@ def test_case_page_lists_who_has_and_has_not_replied(cast, frozen, health_org, s
     advice_services.advice_submit(
         advice_request_id=replied.pk,
         received_on=dt.date(2025, 3, 10),
-        submitted_by=cast.health,
+        changed_by=cast.health,
         sections={"C": "Needs regular speech therapy."},
     )
     advice_services.advice_request(

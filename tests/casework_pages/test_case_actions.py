@@ -176,7 +176,7 @@ def test_issuing_a_draft_changed_since_it_was_read_is_refused_with_who_and_when(
     response = _post(cast, case, "issue-final", final)
     html = response.content.decode()
     assert response.status_code == 409
-    assert "The draft plan was changed by" in html
+    assert "changed the draft plan at" in html
     assert f'name="expected_lock" value="{draft.lock}"' in html  # saving again is deliberate
     assert _refresh(case).stage == Stage.CONSULTING
 
@@ -242,7 +242,12 @@ def test_mediation_recorded_then_updated_with_its_outcome(cast, frozen):
     assert 'name="adviser_contacted_on_month" type="text" inputmode="numeric" value="3"' in (
         update.content.decode()
     )
-    outcome = {**data, "outcome": "agreed", **_date("mediation_on", dt.date(2025, 4, 1))}
+    outcome = {
+        **data,
+        "outcome": "agreed",
+        "expected_lock": mediation.lock,
+        **_date("mediation_on", dt.date(2025, 4, 1)),
+    }
     _done(_post(cast, case, "mediation", outcome, item=mediation.pk), case)
     mediation.refresh_from_db()
     assert mediation.outcome == "agreed" and Mediation.objects.count() == 1

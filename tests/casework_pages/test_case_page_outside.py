@@ -35,7 +35,7 @@ def test_the_caseworker_reads_advice_received_from_the_case_page(cast):
         advice_services.advice_submit(
             advice_request_id=advice.pk,
             received_on=received,
-            submitted_by=cast.health,
+            changed_by=cast.health,
             sections={"C": "Glue ear; hearing checked yearly."},
         )
     page = _case_page(cast, advice.case, received)

@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("casework:advice-list")
 
 
+def current_lock(advice) -> int:
+    """The lock the advice form carries when read now."""
+    return AdviceRequest.objects.get(pk=advice.pk).lock
+
+
 def detail(advice) -> str:
     return reverse("casework:advice-detail", args=[advice.pk])
 
@@ -26,12 +31,15 @@ def send_advice(client, advice, data: dict[str, str]):
     """As a practitioner does: "Continue", then "Send advice" on the check-answers page.
 
     Returns the response to sending."""
-    checked = client.post(detail(advice), {**data, "action": "check"})
+    checked = client.post(detail(advice), {"lock": current_lock(advice), **data, "action": "check"})
     assert checked.status_code == 302, checked.content.decode()
     assert checked.url == detail(advice) + "?action=check"
     check_page = client.get(checked.url)
     assert check_page.status_code == 200
-    return client.post(detail(advice), {"action": "send", "checked": check_page.context["checked"]})
+    return client.post(
+        detail(advice),
+        {"lock": current_lock(advice), "action": "send", "checked": check_page.context["checked"]},
+    )
 
 
 def test_practitioner_sees_request_named_to_them_with_due_date(cast):
@@ -131,7 +139,9 @@ def test_sending_health_advice_writes_sections_c_and_g(cast):
 def test_empty_advice_is_refused_beside_the_first_section(cast):
     with at(ADVICE):
         advice = advice_for(cast)
-        response = cast.client_for(cast.health).post(detail(advice), {"summary": ""})
+        response = cast.client_for(cast.health).post(
+            detail(advice), {"lock": current_lock(advice), "summary": ""}
+        )
     assert response.status_code == 200
     assert response.context["errors"] == [
         {"href": "#section_C", "text": "Write your advice in at least one section"}
@@ -167,7 +177,9 @@ def test_sending_twice_is_refused_with_an_error_summary(cast):
         advice = advice_for(cast)
         client = cast.client_for(cast.health)
         send_advice(client, advice, {"section_C": "Given."})
-        response = client.post(detail(advice), {"section_C": "Again.", "action": "check"})
+        response = client.post(
+            detail(advice), {"lock": current_lock(advice), "section_C": "Again.", "action": "check"}
+        )
     assert response.status_code == 409
     assert response.context["errors"][0]["text"] == (
         "This advice was sent on 11 February 2025. Advice cannot be changed once it has been sent."
@@ -187,7 +199,9 @@ def test_la_colleague_reads_the_request_but_cannot_send_advice(cast):
         advice = advice_for(cast)
         client = cast.client_for(cast.la_colleague)
         page = client.get(detail(advice))
-        response = client.post(detail(advice), {"section_C": "Not mine to give."})
+        response = client.post(
+            detail(advice), {"lock": current_lock(advice), "section_C": "Not mine to give."}
+        )
     assert page.status_code == 200
     assert "Only the person or team asked can send it here" in page.content.decode()
     assert response.status_code == 403

@@ -227,7 +227,7 @@ def test_stale_section_a_save_is_refused_and_keeps_what_was_typed(cast):
             case_url(case, "family-views", 1), {"text": "My words.", "lock": lock - 1}
         )
     assert response.status_code == 409
-    assert "changed by" in response.context["errors"][0]["text"]
+    assert "changed this part of the plan at" in response.context["errors"][0]["text"]
     assert response.context["form"]["text"].value() == "My words."
     assert PlanVersion.objects.get(plan__case=case).views == "Jamie likes trains."
 

@@ -216,7 +216,7 @@ def test_a_stale_row_save_is_409_naming_who_changed_it_and_keeping_the_input(cas
     assert response.status_code == 409
     html = response.content.decode()
     who = cast.la_colleague.display_name
-    assert re.search(rf"This plan was changed by {who} at \d+:\d\d[ap]m on 2 June 2025", html)
+    assert re.search(rf"{who} changed this plan at \d+:\d\d[ap]m on 2 June 2025", html)
     assert 'href="#saved-now"' in html and 'id="saved-now"' in html
     assert "Finds it hard to follow long instructions." in html  # nothing lost
     assert f'name="lock" value="{_lock(draft)}"' in html  # saving again is deliberate

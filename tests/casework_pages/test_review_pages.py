@@ -29,6 +29,12 @@ def plan(cast, frozen) -> Plan:
     return issued_plan(cast)  # issued 12 May 2025; the learner is in Year 6 on 2 June 2025
 
 
+def _lock(plan: Plan) -> dict[str, int]:
+    """The lock the schedule and meeting forms carry when read now."""
+    review = plan.reviews.filter(decided_on__isnull=True).first()
+    return {"expected_lock": review.lock if review else 0}
+
+
 def _url(name: str, plan: Plan, *args) -> str:
     return reverse(f"casework:{name}", args=[plan.pk, *args])
 
@@ -100,7 +106,11 @@ def test_review_page_for_an_outsider_is_404_and_refuses_post(cast, plan):
 def test_planning_the_meeting_with_invitations_sent_in_time(cast, plan):
     response = cast.client_for(cast.caseworker).post(
         _url("review-schedule", plan),
-        {**_date("meeting_on", dt.date(2025, 6, 20)), **_date("invitations_sent_on", TODAY)},
+        {
+            **_lock(plan),
+            **_date("meeting_on", dt.date(2025, 6, 20)),
+            **_date("invitations_sent_on", TODAY),
+        },
     )
     assert response.status_code == 302 and response["Location"] == _url("plan-reviews", plan)
     review = plan.reviews.get(decided_on__isnull=True)
@@ -113,7 +123,11 @@ def test_a_meeting_without_2_weeks_notice_is_refused_beside_the_invitations(cast
     html = _html(
         cast.client_for(cast.caseworker).post(
             _url("review-schedule", plan),
-            {**_date("meeting_on", dt.date(2025, 6, 10)), **_date("invitations_sent_on", TODAY)},
+            {
+                **_lock(plan),
+                **_date("meeting_on", dt.date(2025, 6, 10)),
+                **_date("invitations_sent_on", TODAY),
+            },
         )
     )
     assert 'href="#invitations_sent_on_day"' in html
@@ -127,6 +141,7 @@ def test_a_school_transfer_needs_its_year(cast, plan):
         cast.client_for(cast.caseworker).post(
             _url("review-schedule", plan),
             {
+                **_lock(plan),
                 **_date("meeting_on", dt.date(2025, 6, 20)),
                 **_date("invitations_sent_on", TODAY),
                 "transfer": "school",
@@ -154,6 +169,7 @@ def test_recording_the_meeting_sets_report_and_decision_due_dates(cast, plan):
     response = cast.client_for(cast.caseworker).post(
         _url("review-meeting", plan, review.pk),
         {
+            **_lock(plan),
             **_date("meeting_on", dt.date(2025, 5, 30)),
             **_date("invitations_sent_on", dt.date(2025, 5, 14)),
         },
@@ -171,7 +187,8 @@ def test_a_meeting_in_the_future_cannot_be_recorded(cast, plan):
     review = plan.reviews.get()
     html = _html(
         cast.client_for(cast.caseworker).post(
-            _url("review-meeting", plan, review.pk), _date("meeting_on", dt.date(2025, 6, 9))
+            _url("review-meeting", plan, review.pk),
+            {**_lock(plan), **_date("meeting_on", dt.date(2025, 6, 9))},
         )
     )
     assert "cannot be in the future" in html and 'href="#meeting_on_day"' in html

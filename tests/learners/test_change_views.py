@@ -23,7 +23,7 @@ def _form(learner: Learner, **overrides) -> dict[str, str]:
         "nhs_number": learner.nhs_number,
         "postcode": learner.postcode,
         "lsoa_code": learner.lsoa_code,
-        "version": str(learner.version),
+        "lock": str(learner.lock),
     }
     data.update(overrides)
     return data
@@ -34,7 +34,7 @@ def test_caseworker_sees_the_form_filled_in(cast):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="Jamie"' in html and 'value="F820200109001"' in html
-    assert 'name="version" value="1"' in html
+    assert 'name="lock" value="1"' in html
     assert '<label class="govuk-label" for="given_name">Given name</label>' in html
 
 
@@ -66,7 +66,7 @@ def test_caseworker_saves_changes_and_the_version_moves_on(cast):
     cast.learner.refresh_from_db()
     assert cast.learner.postcode == "SW2 1RW"
     assert cast.learner.nhs_number == "4857773457"
-    assert cast.learner.version == 2
+    assert cast.learner.lock == 2
     assert cast.learner.modified_by == cast.caseworker
     assert "have been saved" in client.get(response["Location"]).content.decode()
 
@@ -132,35 +132,35 @@ def test_a_upn_already_on_another_record_is_refused_beside_the_field(cast):
 
 def test_the_second_of_two_saves_of_the_same_version_is_refused(cast):
     first = cast.client_for(cast.caseworker)
-    read = _form(cast.learner)  # both people opened version 1
+    read = _form(cast.learner)  # both people read lock 1
     assert first.post(_change(cast), {**read, "postcode": "SW2 1RW"}).status_code == 302
 
     second = first  # the same caseworker in another tab, or a colleague
     response = second.post(_change(cast), {**read, "postcode": "SE11 5QY"})
     html = response.content.decode()
     assert response.status_code == 409
-    assert "This record was changed by" in html
+    assert "changed this record at" in html
     assert cast.caseworker.display_name in html
     assert 'value="SE11 5QY"' in html  # the user's input is kept
-    assert 'name="version" value="2"' in html  # saving again is a deliberate choice
+    assert 'name="lock" value="2"' in html  # saving again is a deliberate choice
     cast.learner.refresh_from_db()
     assert cast.learner.postcode == "SW2 1RW"
-    assert cast.learner.version == 2
+    assert cast.learner.lock == 2
 
 
 def test_stale_save_names_who_changed_it(cast):
     learner_update(
         learner_id=cast.learner.pk,
-        expected_version=1,
+        expected_lock=1,
         changed_by=cast.la_colleague,
         changes={"postcode": "SW9 8EH"},
     )
     response = cast.client_for(cast.caseworker).post(
-        _change(cast), _form(cast.learner, postcode="SE11 5QY", version="1")
+        _change(cast), _form(cast.learner, postcode="SE11 5QY", lock="1")
     )
     html = response.content.decode()
     assert response.status_code == 409
-    assert f"This record was changed by {cast.la_colleague.display_name} at" in html
+    assert f"{cast.la_colleague.display_name} changed this record at" in html
     assert "SW9 8EH" in html  # what is saved now
 
 
@@ -178,7 +178,7 @@ def test_the_service_refuses_fields_that_are_not_editable(cast):
     with pytest.raises(ValueError, match="responsible_la_id"):
         learner_update(
             learner_id=cast.learner.pk,
-            expected_version=1,
+            expected_lock=1,
             changed_by=cast.caseworker,
             changes={"postcode": "SW9 8EH", "responsible_la_id": cast.other_la.pk},
         )

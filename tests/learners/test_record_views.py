@@ -117,5 +117,5 @@ def test_record_query_count_does_not_grow_with_learners_or_rows(
     # consents, sharing notices, audit insert, cases (none here: their deadlines need no more),
     # documents (with who added each), and saving the session's last-request time (idle
     # timeout: an UPDATE, in a savepoint in tests)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(_record(cast))

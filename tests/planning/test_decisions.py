@@ -59,7 +59,7 @@ def test_accepting_moves_the_learner_and_changes_nothing_else(cast, area):
     officer.first_name, officer.last_name = "Ada", "Officer"
     officer.save()
     before = _snapshot()
-    learners_before = list(Learner.objects.order_by("pk").values_list("pk", "version"))
+    learners_before = list(Learner.objects.order_by("pk").values_list("pk", "lock"))
     strands_before = list(ProvisionStrand.objects.order_by("pk").values_list("pk", "on_roll"))
     old = Placement.objects.get(learner=proposal.learner, ended_on__isnull=True)
 
@@ -80,7 +80,7 @@ def test_accepting_moves_the_learner_and_changes_nothing_else(cast, area):
     untouched = [row for row in before if row[0] != old.pk]
     assert [row for row in after if row[0] not in (old.pk, new.pk)] == untouched
     assert len(after) == len(before) + 1
-    assert list(Learner.objects.order_by("pk").values_list("pk", "version")) == learners_before
+    assert list(Learner.objects.order_by("pk").values_list("pk", "lock")) == learners_before
     # The roll moves with the learner: one fewer at the old place, one more at Oak.
     rolls = dict(strands_before)
     if old.strand_id is not None:

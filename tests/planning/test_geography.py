@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sendplan.planning.charts import HomeMark, SettingMark, area_map, bar_chart
+from sendplan.core.charts import bar_chart
+from sendplan.planning.charts import HomeMark, SettingMark, area_map
 from sendplan.planning.geography import lsoas, ward_of, ward_of_homes, wards
 from sendplan.web.spreadsheets import safe_cell
 

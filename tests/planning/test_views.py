@@ -218,21 +218,25 @@ def test_what_if_refuses_put(cast, area):
 
 def test_saving_area_figures_keeps_history_and_who(cast):
     client = cast.client_for(cast.la_colleague)
-    data = {"version": "0", "cost_per_km": "500", "unplaced_cost": "75000", "max_km": "30"}
+    data = {"lock": "0", "cost_per_km": "500", "unplaced_cost": "75000", "max_km": "30"}
     assert client.post(reverse("planning:settings"), data).status_code == 302
     saved = AreaPlanningSettings.objects.get(la=cast.la)
-    assert (saved.cost_per_km, saved.version) == (500, 1)
+    assert (saved.cost_per_km, saved.lock) == (500, 1)
     assert saved.history.first().history_user == cast.la_colleague
     assert saved.defaults_in_use == []
 
 
 def test_saving_area_figures_over_someone_elses_is_refused(cast):
     client = cast.client_for(cast.la_colleague)
-    data = {"version": "0", "cost_per_km": "500", "unplaced_cost": "75000", "max_km": "30"}
+    data = {"lock": "0", "cost_per_km": "500", "unplaced_cost": "75000", "max_km": "30"}
     client.post(reverse("planning:settings"), data)
     response = client.post(reverse("planning:settings"), {**data, "cost_per_km": "1"})
     assert response.status_code == 409
     assert AreaPlanningSettings.objects.get(la=cast.la).cost_per_km == 500
+    assert response.context["form"]["cost_per_km"].value() == "1"  # what was typed is kept
+    assert f"{cast.la_colleague.display_name} changed these figures at" in (
+        response.content.decode()
+    )
 
 
 def test_area_figures_are_for_la_staff_only(cast):
@@ -241,7 +245,7 @@ def test_area_figures_are_for_la_staff_only(cast):
 
 def test_new_runs_use_the_saved_figures(cast, area):
     client = cast.client_for(cast.la_colleague)
-    data = {"version": "0", "cost_per_km": "0", "unplaced_cost": "90000", "max_km": "50"}
+    data = {"lock": "0", "cost_per_km": "0", "unplaced_cost": "90000", "max_km": "50"}
     client.post(reverse("planning:settings"), data)
     run = _done_run(cast)
     assert run.parameters["unplaced_cost"] == 90_000

@@ -209,7 +209,7 @@ def test_new_capacity_and_needs_update_the_same_strand(lambeth_file, tmp_path):
     again = strand(100643, ProvisionStrand.Kind.SPECIAL_SCHOOL)
     assert status == 0
     assert (again.pk, again.capacity, again.need_codes) == (first.pk, 130, ["ASD"])
-    assert Setting.objects.get(urn=100643).version == 2
+    assert Setting.objects.get(urn=100643).lock == 2
     assert "1 updated" in out
 
 

@@ -15,7 +15,8 @@ ATTACK = '=HYPERLINK("http://evil.example","x")'
 
 def test_a_scenario_named_like_a_formula_downloads_as_text(cast, demand):
     services.scenario_save(
-        user=cast.la_colleague, data={"name": ATTACK, "special_places": 10, "start_year": 2027}
+        changed_by=cast.la_colleague,
+        data={"name": ATTACK, "special_places": 10, "start_year": 2027},
     )
     finish_run(demand, cast.la_colleague)
     client = cast.client_for(cast.la_colleague)

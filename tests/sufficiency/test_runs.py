@@ -38,7 +38,9 @@ def test_a_run_records_its_files_settings_and_code(finished_run):
 
 
 def test_a_run_records_the_assumptions_and_register_it_used(cast, demand):
-    services.assumptions_update(user=cast.la_colleague, version=0, data={"independent_fee": 80_000})
+    services.assumptions_update(
+        changed_by=cast.la_colleague, expected_lock=0, data={"independent_fee": 80_000}
+    )
     run = finish_run(demand, cast.la_colleague)
     assert run.inputs["assumptions"]["independent_fee"] == 80_000
     assert run.inputs["assumptions"]["version"] == 1

@@ -74,7 +74,7 @@ def test_actions_refuse_get(cast, name):
 
 def test_remove_actions_refuse_get(cast):
     scenario = services.scenario_save(
-        user=cast.la_colleague, data={"name": "S", "special_places": 1, "start_year": 2027}
+        changed_by=cast.la_colleague, data={"name": "S", "special_places": 1, "start_year": 2027}
     )
     client = cast.client_for(cast.la_colleague)
     assert client.get(reverse("sufficiency:scenario-remove", args=[scenario.pk])).status_code == 405
@@ -97,8 +97,8 @@ def test_assumptions_page_uses_a_fixed_number_of_queries(cast, django_assert_max
     for fee in (61_000, 62_000, 63_000):
         current = Assumptions.objects.filter(la_code="E09000022").first()
         services.assumptions_update(
-            user=cast.la_colleague,
-            version=current.version if current else 0,
+            changed_by=cast.la_colleague,
+            expected_lock=current.lock if current else 0,
             data={"independent_fee": fee},
         )
     client = cast.client_for(cast.la_colleague)
@@ -161,7 +161,7 @@ def test_invalid_assumptions_are_shown_again_with_the_error(cast):
     response = client.post(
         reverse("sufficiency:assumptions"),
         {
-            "version": 0,
+            "lock": 0,
             "independent_fee": "sixty thousand",
             "top_up_special": "21000",
             **dict.fromkeys(
@@ -194,7 +194,7 @@ def test_saved_assumptions_show_who_changed_what(cast):
     data.update(independent_fee="75000", growth_override_pct="")
     response = client.post(reverse("sufficiency:assumptions"), data)
     assert response.status_code == 302
-    data.update(version="1", independent_fee="76000")
+    data.update(lock="1", independent_fee="76000")
     client.post(reverse("sufficiency:assumptions"), data)
     page = client.get(reverse("sufficiency:assumptions")).content.decode()
     assert "Fee, independent or non-maintained special school: 75000 to 76000" in page
@@ -202,15 +202,21 @@ def test_saved_assumptions_show_who_changed_what(cast):
     assert "Default, enter your own" in page
 
 
-def test_a_stale_assumptions_form_is_refused_and_shows_the_newer_figures(cast):
-    services.assumptions_update(user=cast.caseworker, version=0, data={"other_cost": 9_100})
+def test_a_stale_assumptions_form_is_refused_keeping_what_was_typed(cast):
+    services.assumptions_update(
+        changed_by=cast.caseworker, expected_lock=0, data={"other_cost": 9_100}
+    )
     client = cast.client_for(cast.la_colleague)
     form = client.get(reverse("sufficiency:assumptions")).context["form"]
     data = {name: form[name].value() for name in form.fields if name != "use_register_costs"}
-    data.update(version="0", other_cost="1", growth_override_pct="")
+    data.update(lock="0", other_cost="4321", growth_override_pct="")
     response = client.post(reverse("sufficiency:assumptions"), data)
     assert response.status_code == 409
-    assert "Someone else changed these assumptions" in response.content.decode()
+    assert response.context["form"]["other_cost"].value() == "4321"  # what was typed
+    assert 'name="lock" value="1"' in response.content.decode()  # saving again is deliberate
+    assert (
+        f"{cast.caseworker.display_name} changed these assumptions at" in response.content.decode()
+    )
     assert Assumptions.objects.get().other_cost == 9_100
 
 
@@ -219,6 +225,7 @@ def test_adding_a_scenario_then_removing_it(cast):
     response = client.post(
         reverse("sufficiency:scenario-new"),
         {
+            "lock": "0",
             "name": "20 more ASD places",
             "special_places": "20",
             "start_year": "2027",
@@ -241,7 +248,7 @@ def test_adding_a_scenario_then_removing_it(cast):
 
 def test_a_scenario_with_no_change_is_refused(cast):
     response = cast.client_for(cast.la_colleague).post(
-        reverse("sufficiency:scenario-new"), {"name": "Nothing", "start_year": "2027"}
+        reverse("sufficiency:scenario-new"), {"lock": "0", "name": "Nothing", "start_year": "2027"}
     )
     assert "Enter at least one change" in response.content.decode()
     assert not Scenario.objects.exists()
@@ -251,7 +258,7 @@ def test_another_las_scenario_is_not_found(cast):
     other = UserFactory(username="other-la-manager")
     MembershipFactory(user=other, organisation=cast.other_la, role="la_manager")
     scenario = services.scenario_save(
-        user=cast.la_colleague, data={"name": "Ours", "special_places": 5, "start_year": 2027}
+        changed_by=cast.la_colleague, data={"name": "Ours", "special_places": 5, "start_year": 2027}
     )
     client = cast.client_for(other)
     assert client.get(reverse("sufficiency:scenario-edit", args=[scenario.pk])).status_code == 404

@@ -26,9 +26,7 @@ The backtest CSV has one row per origin, horizon and method; the pooled table is
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +41,7 @@ from sendplan.engine import (
     forecast_caseload,
     safe_cell,
 )
+from sendplan.files import atomic_files
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,20 +93,9 @@ def _write_atomic(frame: pl.DataFrame, out: Path) -> None:
 
 def _write_all_atomic(outputs: list[tuple[pl.DataFrame, Path]]) -> None:
     """Write every file to a temporary beside it, then rename them all: no partial output."""
-    temps: list[tuple[str, Path]] = []
-    try:
+    with atomic_files() as files:
         for frame, out in outputs:
-            folder = out.parent if str(out.parent) else Path(".")
-            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-            os.close(fd)
-            temps.append((tmp, out))
-            frame.write_csv(tmp)
-        for tmp, out in temps:
-            os.replace(tmp, out)
-    except BaseException:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+            frame.write_csv(files.temporary(out))
 
 
 def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:

@@ -12,13 +12,11 @@ import csv
 import io
 import json
 import math
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import numpy as np
 
@@ -36,6 +34,7 @@ from sendplan.engine import (
     PlacementResult,
     place,
 )
+from sendplan.files import atomic_files
 
 KINDS = ("mainstream", "resourced", "special", "independent", "post16", "other")
 LEARNER_COLUMNS = ("learner_id", "need", "age", "lat", "lon")
@@ -319,18 +318,6 @@ def _setting_ids(settings: Settings) -> list[str]:
     return setting_ids
 
 
-def _write_atomic(path: Path, write: Callable[[TextIO], None]) -> Path:
-    """Write to a temporary file beside ``path``; the caller renames it when all is done."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return Path(tmp)
-
-
 def placements_csv(
     fh: TextIO, learner_ids: list[str], setting_ids: list[str], r: PlacementResult
 ) -> None:
@@ -492,25 +479,15 @@ def main(argv: list[str]) -> int:
     )
     say("Writing the placements")
     text = json.dumps(summary_dict(result), indent=2) + "\n"
-    pending: list[tuple[Path, Path]] = []
     try:
-        out = Path(args.out)
-        pending.append(
-            (
-                out,
-                _write_atomic(out, lambda fh: placements_csv(fh, learner_ids, setting_ids, result)),
-            )
-        )
-        if args.summary:
-            summary = Path(args.summary)
-            pending.append(
-                (summary, _write_atomic(summary, lambda fh: print(text, end="", file=fh)))
-            )
+        # The placements and the summary are renamed into place together, or neither is.
+        with atomic_files() as files:
+            with files.open(Path(args.out)) as fh:
+                placements_csv(cast(TextIO, fh), learner_ids, setting_ids, result)
+            if args.summary:
+                with files.open(Path(args.summary)) as fh:
+                    print(text, end="", file=fh)
     except OSError as exc:
-        for _, tmp in pending:
-            tmp.unlink(missing_ok=True)
         print(f"{exc.filename}: cannot write ({exc.strerror})", file=sys.stderr)
         return 1
-    for final, tmp in pending:
-        os.replace(tmp, final)
     return 0

@@ -426,7 +426,7 @@ def _names(text: str) -> frozenset[str]:
 NOT_PERSONAL: dict[str, frozenset[str]] = {
     TRACKED: _names("created_at modified_at"),  # when a row changed; who is registered
     HISTORY: _names("history_type"),  # +, ~ or -
-    "learners.Learner": _names("version"),
+    "learners.Learner": _names("lock"),
     # Only ever present inside a deliberate deletion of audit events: why, and when.
     "learners.AuditPurge": _names("reason at"),
     "accounts.User": _names("is_superuser is_staff is_active"),
@@ -435,14 +435,14 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "provision.Setting": _names(
         "urn ukprn name kind establishment_type phase_of_education min_age max_age street "
         "town postcode latitude longitude la_code la_name in_area is_open ofsted_rating "
-        "school_capacity pupils_on_roll source source_note organisation version"
+        "school_capacity pupils_on_roll source source_note organisation lock"
     ),
     "provision.ProvisionStrand": _names(
         "setting kind min_age max_age capacity on_roll place_funding top_up annual_fee "
         "cost_is_default capacity_is_estimate note"
     ),
     "provision.StrandDesignation": _names("strand need"),
-    "casework.Case": _names("version"),
+    "casework.Case": _names("lock"),
     # A document's random ids, what its content is, its size and digest, and the scan.
     "documents.Document": _names(
         "public_id content_type size sha256 storage_name scan_status scanned_at"
@@ -452,8 +452,11 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "casework.PlanNeed": _names("position"),
     "casework.PlanOutcome": _names("position"),
     "casework.PlanProvision": _names("position"),
-    "casework.Review": _names("amended_plan_due_rule"),  # the engine rule's key
-    "planning.AreaPlanningSettings": _names("la cost_per_km unplaced_cost max_km version"),
+    "casework.Review": _names("amended_plan_due_rule lock"),  # the engine rule's key; the lock
+    "casework.Mediation": _names("lock"),
+    "casework.Tribunal": _names("lock"),
+    "casework.AdviceRequest": _names("lock"),
+    "planning.AreaPlanningSettings": _names("la cost_per_km unplaced_cost max_km lock"),
     # A run's cohort is a definition (ages, needs), its summary and figures are aggregates.
     "planning.PlanningRun": _names(
         "la status progress progress_text message started_at finished_at attempts queued_at "
@@ -463,14 +466,14 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "sufficiency.Assumptions": _names(
         "la_code place_funding_special place_funding_unit top_up_mainstream top_up_resourced "
         "top_up_special top_up_fe independent_fee other_cost transport_per_learner "
-        "growth_override_pct use_register_costs version"
+        "growth_override_pct use_register_costs lock"
     ),
     "sufficiency.NewProvision": _names(
         "la_code name kind need phase places opens_year cost_per_place"
     ),
     "sufficiency.Scenario": _names(
         "la_code name description special_places resourced_places independent_reduction_pct "
-        "growth_pct start_year need phase"
+        "growth_pct start_year need phase lock"
     ),
     # Forecasts work from published, aggregate caseloads.
     "sufficiency.ForecastRun": _names(

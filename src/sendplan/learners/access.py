@@ -277,6 +277,21 @@ def organisation_ids(
     return memberships.values("organisation_id")
 
 
+def organisations_with_members(
+    organisation_ids: QuerySet[Any, Any], *, roles: Collection[str], on: dt.date | None = None
+) -> set[int]:
+    """Which of the organisations (a subquery of ids) have an active user in one of
+    ``roles`` on the day: who can answer for them in the service, in one query."""
+    return set(
+        Membership.objects.filter(
+            open_on(_today(on)),
+            organisation_id__in=organisation_ids,
+            role__in=list(roles),
+            user__is_active=True,
+        ).values_list("organisation_id", flat=True)
+    )
+
+
 def answers_for_setting(
     user: User, setting_organisation_id: int | None, *, on: dt.date | None = None
 ) -> bool:
@@ -402,6 +417,7 @@ __all__ = [
     "ADVISER_ROLES",
     "CONSULTED",
     "answers_for_setting",
+    "organisations_with_members",
     "caseloads_open_to",
     "ROLE_SCOPES",
     "Scope",

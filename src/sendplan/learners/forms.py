@@ -81,8 +81,8 @@ class LearnerDetailsForm(forms.Form):
     nhs_number = forms.CharField(required=False, max_length=20)
     postcode = forms.CharField(required=False, max_length=10)
     lsoa_code = forms.CharField(required=False, max_length=12)
-    # The version the user read: the save is refused if someone has saved since.
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # The lock the user read: the save is refused if someone has saved since.
+    lock = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     FIELDS = (
         "given_name",
@@ -99,7 +99,7 @@ class LearnerDetailsForm(forms.Form):
     @classmethod
     def initial_for(cls, learner: Learner) -> dict[str, Any]:
         initial = {name: getattr(learner, name) for name in cls.FIELDS}
-        initial["version"] = learner.version
+        initial["lock"] = learner.lock
         return initial
 
     def clean_upn(self) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 from sendplan.engine import NEEDS
 
@@ -35,8 +36,8 @@ class Learner(Tracked):
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_reason = models.CharField(max_length=200, blank=True)
-    # Optimistic locking: a save must name the version it read.
-    version = models.PositiveIntegerField(default=1)
+    # Optimistic locking: a save must name the lock it read.
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

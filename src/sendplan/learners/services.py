@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from sendplan.accounts.models import Organisation, User
-from sendplan.core.errors import StaleEdit
+from sendplan.core.locking import lock_check
 from sendplan.core.request_context import current_request_facts
 from sendplan.learners.access import consent_stands
 from sendplan.learners.models import AuditEvent, AuditPurge, ConsentToShare, Involvement, Learner
@@ -70,7 +70,7 @@ EDITABLE_FIELDS = frozenset(
 
 @transaction.atomic
 def learner_update(
-    *, learner_id: int, expected_version: int, changed_by: User, changes: Mapping[str, object]
+    *, learner_id: int, expected_lock: int, changed_by: User, changes: Mapping[str, object]
 ) -> Learner:
     """Change a learner's details (only :data:`EDITABLE_FIELDS`), refusing the save if someone
     else saved since it was read.
@@ -83,14 +83,10 @@ def learner_update(
         raise ValueError(f"These learner fields cannot be changed here: {', '.join(refused)}")
     # Lock the row alone: FOR UPDATE cannot reach the nullable side of a join on PostgreSQL.
     learner = Learner.objects.select_for_update().get(pk=learner_id)
-    if learner.version != expected_version:
-        # A separate query after the lock: the join cannot be part of FOR UPDATE.
-        who = learner.modified_by.display_name if learner.modified_by else "someone else"
-        raise StaleEdit(changed_by=who, changed_at=learner.modified_at)
+    lock_check(learner, expected=expected_lock)
     for name, value in changes.items():
         setattr(learner, name, value)
     learner.modified_by = changed_by
-    learner.version = expected_version + 1
     learner.full_clean()
     learner.save()
     return learner

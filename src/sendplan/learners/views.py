@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
-from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied, StaleEdit
 from sendplan.learners.forms import (
     LearnerDetailsForm,
@@ -106,7 +105,7 @@ def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         learner_update(
             learner_id=learner.pk,
-            expected_version=form.cleaned_data["version"],
+            expected_lock=form.cleaned_data["lock"],
             changed_by=user,
             changes=form.changes(),
         )
@@ -133,10 +132,8 @@ def _change_page(
             0,
             {
                 "href": "#saved-now",
-                "text": (
-                    f"This record was changed by {stale.changed_by} at "
-                    f"{govuk_time(stale.changed_at)}. Check what is saved now, then save "
-                    "again if your changes are still needed"
+                "text": stale.message(
+                    then="Check what is saved now, then save again if your changes are still needed"
                 ),
             },
         )
@@ -157,7 +154,7 @@ def _stale_page(
         signed_in_user(request), pk, purpose="change details, saved since"
     )
     data = request.POST.copy()
-    data["version"] = str(learner.version)
+    data["lock"] = str(learner.lock)
     retry = LearnerDetailsForm(data)
     retry.is_valid()
     return _change_page(request, learner, retry, stale=stale, status=409)

@@ -1,93 +1,26 @@
-"""Bar charts and the area map as server-rendered inline SVG: no tiles, no external assets.
-
-The content security policy forbids ``style`` attributes, so colours, widths and dashes are
-SVG presentation attributes. Colours are the Analysis Function's (dark blue, orange,
-turquoise); marks differ by shape as well as colour, so the map reads in greyscale. Every
-chart sits beside a table of the same numbers (the text alternative).
+"""The area map as server-rendered inline SVG, in the charts' palette (``core.charts``):
+no tiles, no external assets. Marks differ by shape as well as colour, so the map reads in
+greyscale; it sits beside a table of the same numbers (the text alternative).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from sendplan.core.charts import DARK_BLUE, GRID, LIGHT_FILL, ORANGE, TEXT, TURQUOISE
 from sendplan.planning.geography import Area
 
-DARK_BLUE = "#12436D"
-TURQUOISE = "#28A197"
-ORANGE = "#F46A25"
-TEXT = "#0B0C0C"
-GRID = "#B1B4B6"
-WARD_FILL = "#F3F2F1"
+WARD_FILL = LIGHT_FILL
 
 
 def _n(value: float) -> str:
     """A coordinate for an SVG attribute (format_html escapes its arguments to text)."""
     return f"{value:.1f}"
-
-
-def bar_chart(
-    *,
-    chart_id: str,
-    title: str,
-    rows: Sequence[tuple[str, float]],
-    fmt: Callable[[float], str] = lambda v: f"{v:,.0f}",
-    colour: str = DARK_BLUE,
-) -> SafeString:
-    """Horizontal bars from zero, each labelled with its value (no legend needed)."""
-    if not rows:
-        return mark_safe("")
-    label_w, bar_w, row_h, value_w = 230, 330, 28, 110
-    width = label_w + bar_w + value_w
-    height = row_h * len(rows) + 10
-    top = max((v for _, v in rows), default=0) or 1
-    parts = []
-    for i, (label, value) in enumerate(rows):
-        y = 5 + i * row_h
-        w = max(bar_w * value / top, 0)
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" font-size="14" fill="{}">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
-                '<text x="{}" y="{}" font-size="14" fill="{}">{}</text>',
-                label_w - 8,
-                y + 18,
-                TEXT,
-                label,
-                label_w,
-                y + 4,
-                _n(w),
-                row_h - 8,
-                colour,
-                label,
-                fmt(value),
-                _n(label_w + w + 6),
-                y + 18,
-                TEXT,
-                fmt(value),
-            )
-        )
-    return format_html(
-        '<svg id="{}" class="sp-chart" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-labelledby="{}-title" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}-title">{}</title>'
-        '<line x1="{}" y1="0" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>{}</svg>',
-        chart_id,
-        width,
-        height,
-        chart_id,
-        chart_id,
-        title,
-        label_w,
-        label_w,
-        height,
-        GRID,
-        mark_safe("".join(parts)),
-    )
 
 
 @dataclass(frozen=True)

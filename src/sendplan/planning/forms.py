@@ -45,7 +45,7 @@ class CohortForm(forms.Form):
 
 
 class AreaSettingsForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = AreaPlanningSettings

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 from sendplan.engine import NEEDS
 
@@ -45,7 +46,7 @@ class AreaPlanningSettings(Tracked):
         default=DEFAULT_MAX_KM,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
-    version = models.PositiveIntegerField(default=1)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

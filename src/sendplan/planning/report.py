@@ -8,15 +8,9 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
+from sendplan.core.charts import DARK_BLUE, ORANGE, bar_chart
 from sendplan.planning import selectors
-from sendplan.planning.charts import (
-    DARK_BLUE,
-    ORANGE,
-    HomeMark,
-    SettingMark,
-    area_map,
-    bar_chart,
-)
+from sendplan.planning.charts import HomeMark, SettingMark, area_map
 from sendplan.planning.geography import lsoas, wards
 from sendplan.planning.models import PlanningRun
 

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
+from sendplan.core.locking import lock_of
 from sendplan.core.tasks import TRANSIENT_ERRORS
 from sendplan.engine import PlacementProblem, PlacementResult, Strand, place, round_pounds, what_if
 from sendplan.learners.models import Learner
@@ -53,7 +54,7 @@ def run_parameters(area: AreaPlanningSettings) -> dict[str, Any]:
         "cost_per_km": area.cost_per_km,
         "unplaced_cost": area.unplaced_cost,
         "max_km": area.max_km,
-        "settings_version": area.version if area.pk else 0,
+        "settings_version": lock_of(area),
         "defaults": area.defaults_in_use,
     }
 

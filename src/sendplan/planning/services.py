@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
 from sendplan.core.dates import govuk_date
+from sendplan.core.locking import lock_check
 from sendplan.learners.models import Placement
 from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
 from sendplan.provision.models import ProvisionStrand
-
-
-class StaleSettings(ValidationError):
-    """Someone else saved the figures since this form was built."""
 
 
 @transaction.atomic
@@ -31,25 +27,20 @@ def area_settings_update(
     *,
     la: Organisation,
     changed_by: User,
-    expected_version: int,
+    expected_lock: int,
     cost_per_km: int,
     unplaced_cost: int,
     max_km: int,
 ) -> AreaPlanningSettings:
-    """Save the LA's planning figures; ``expected_version`` is the one the form showed
+    """Save the LA's planning figures; ``expected_lock`` is the one the form showed
     (0 for the unsaved defaults). Every version is kept with who saved it."""
     current = AreaPlanningSettings.objects.select_for_update().filter(la=la).first()
     if current is None:
-        current = AreaPlanningSettings(la=la, created_by=changed_by, version=0)
-    if current.version != expected_version:
-        raise StaleSettings(
-            "Someone else changed these figures while you were editing. "
-            "Their figures are shown; check them and save again."
-        )
+        current = AreaPlanningSettings(la=la, created_by=changed_by)
+    lock_check(current, expected=expected_lock)
     current.cost_per_km = cost_per_km
     current.unplaced_cost = unplaced_cost
     current.max_km = max_km
-    current.version = expected_version + 1
     current.modified_by = changed_by
     current.full_clean()
     current._history_user = changed_by  # type: ignore[attr-defined]

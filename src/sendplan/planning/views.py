@@ -20,7 +20,8 @@ from sendplan.accounts.access import standing_for
 from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
 from sendplan.core.dates import govuk_date
-from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.core.errors import Http404, PermissionDenied, StaleEdit
+from sendplan.core.locking import lock_of
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
@@ -39,7 +40,6 @@ from sendplan.planning.report import run_report
 from sendplan.planning.runs import area_settings_for, planning_run_request
 from sendplan.planning.services import (
     DecisionRefused,
-    StaleSettings,
     area_settings_update,
     proposal_decide,
 )
@@ -288,24 +288,27 @@ def area_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     la = selectors.planning_la(fetched_by=user)
     area = area_settings_for(la)
-    version = area.version if area.pk else 0
-    form = AreaSettingsForm(request.POST or None, instance=area, initial={"version": version})
+    form = AreaSettingsForm(request.POST or None, instance=area, initial={"lock": lock_of(area)})
     if request.method == "POST" and form.is_valid():
         try:
             area_settings_update(
                 la=la,
                 changed_by=user,
-                expected_version=form.cleaned_data["version"],
+                expected_lock=form.cleaned_data["lock"],
                 cost_per_km=form.cleaned_data["cost_per_km"],
                 unplaced_cost=form.cleaned_data["unplaced_cost"],
                 max_km=form.cleaned_data["max_km"],
             )
-        except StaleSettings as stale:
-            # Show the other person's figures, with the reason, and ask again.
+        except StaleEdit as stale:
+            # Keep what was typed, with the new lock; the history below shows their change.
             area = area_settings_for(la)
-            form = AreaSettingsForm(instance=area, initial={"version": area.version})
-            errors = [{"href": "#cost_per_km", "text": stale.messages[0]}]
-            context = {"form": form, "area": area, "errors": errors, "history": []}
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(area))
+            form = AreaSettingsForm(retry, instance=area)
+            form.is_valid()
+            errors = [{"href": "#cost_per_km", "text": stale.message(what="these figures")}]
+            history = list(area.history.select_related("history_user")[:10])
+            context = {"form": form, "area": area, "errors": errors, "history": history}
             return render(request, "planning/settings.html", context, status=409)
         messages.success(request, "Planning figures saved. New runs will use them.")
         return redirect("planning:settings")

@@ -21,9 +21,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import json
-import os
 import shutil
-import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -43,6 +41,7 @@ from sendplan.documents.checks import download_name
 from sendplan.documents.models import Document
 from sendplan.documents.services import documents_storage
 from sendplan.engine import add_months, add_working_days
+from sendplan.files import atomic_files
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.services import audit_record
 from sendplan.planning.models import PlanningRunInputs
@@ -437,9 +436,13 @@ def sar_export(
     attached, withheld = _document_files(collected.learner_id)
     # The tables, people.json, README.txt and each document's file.
     files = len(collected.tables) + 2 + len(attached)
-    fd, temp = tempfile.mkstemp(prefix=".sar-", suffix=".zip.part", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+    # The rename is last, inside the transaction, so a failed rename also takes back the
+    # audit event. The file holds personal data: readable by its owner alone.
+    with transaction.atomic(), atomic_files(private=True) as written:
+        with (
+            written.open(out, binary=True) as raw,
+            zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf,
+        ):
             for table in collected.tables:
                 zf.writestr(table.filename, json.dumps(table.rows, indent=1, ensure_ascii=False))
             zf.writestr("people.json", json.dumps(collected.people, indent=1, ensure_ascii=False))
@@ -450,18 +453,12 @@ def sar_export(
             readme = _readme(collected, received_on, reply_by)
             readme += _documents_readme(attached, withheld)
             zf.writestr("README.txt", readme)
-        with transaction.atomic():
-            audit_record(
-                user=requested_by,
-                action=AuditEvent.Action.EXPORT,
-                learner=Learner.objects.get(pk=collected.learner_id),
-                detail=f"subject access export: {files} files, {collected.rows} rows",
-            )
-            # Last, so a failed rename also takes back the audit event.
-            os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        audit_record(
+            user=requested_by,
+            action=AuditEvent.Action.EXPORT,
+            learner=Learner.objects.get(pk=collected.learner_id),
+            detail=f"subject access export: {files} files, {collected.rows} rows",
+        )
     return Exported(
         path=out,
         files=files,

@@ -15,14 +15,13 @@ with a warning.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db.models import Prefetch
 
+from sendplan.files import write_atomically
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
 
 COLUMNS = (
@@ -120,24 +119,10 @@ def export_rows(
 
 def write_settings_csv(path: Path, rows: Iterable[dict[str, str | int]]) -> None:
     """Write SETTINGS.csv whole or not at all: a temporary file beside it, then a rename."""
-    folder = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; match a plain open
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with write_atomically(path) as out:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _school_vacancies(setting: Setting) -> int:

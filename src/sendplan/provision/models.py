@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 from sendplan.engine import NEEDS
 
@@ -63,7 +64,7 @@ class Setting(Tracked):
         on_delete=models.SET_NULL,
         related_name="setting",
     )
-    version = models.PositiveIntegerField(default=1)
+    lock = lock_field()
 
     class Meta:
         ordering = ["name"]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sendplan.accounts.models import User
+from sendplan.core.locking import lock_bump
 from sendplan.provision.gias import GiasEstablishment, GiasStrand
 from sendplan.provision.models import (
     PLACE_FUNDING_SPECIAL,
@@ -68,7 +69,7 @@ STRAND_FIELDS = (
     "top_up",
     "annual_fee",
 )
-_TRACKING = ("modified_at", "modified_by", "version")
+_TRACKING = ("modified_at", "modified_by", "lock")
 _BATCH = 500
 
 
@@ -221,7 +222,7 @@ class _Import:
         obj.modified_at = self.now
         obj.modified_by = self.user
         if isinstance(obj, Setting):
-            obj.version += 1
+            lock_bump(obj)
 
     def _strands(self, rows: list[GiasEstablishment], settings: dict[int, Setting]) -> set[int]:
         """Create and update the strands GIAS records; return the URNs whose strands changed."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from sendplan.core.locking import lock_of
 from sendplan.sufficiency.models import COST_FIELDS, Assumptions, NewProvision, Scenario
 
 _POUNDS = {
@@ -29,7 +30,7 @@ class _Govuk:
 
 
 class AssumptionsForm(_Govuk, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Assumptions
@@ -48,7 +49,7 @@ class AssumptionsForm(_Govuk, forms.ModelForm):
             }
         )
         if not self.is_bound:
-            self.initial["version"] = self.instance.version if self.instance.pk else 0
+            self.initial["lock"] = lock_of(self.instance)
 
 
 class NewProvisionForm(_Govuk, forms.ModelForm):
@@ -74,6 +75,9 @@ class NewProvisionForm(_Govuk, forms.ModelForm):
 
 
 class ScenarioForm(_Govuk, forms.ModelForm):
+    # The lock of the scenario the user read (0 for a new one).
+    lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     class Meta:
         model = Scenario
         fields = [
@@ -109,6 +113,8 @@ class ScenarioForm(_Govuk, forms.ModelForm):
         self.instance.la_code = la_code
         for name in ("special_places", "resourced_places", "independent_reduction_pct"):
             self.fields[name].required = False
+        if not self.is_bound:
+            self.initial["lock"] = lock_of(self.instance)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

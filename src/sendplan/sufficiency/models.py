@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 from sendplan.engine import NEEDS
 
@@ -71,7 +72,7 @@ class Assumptions(Tracked):
     use_register_costs = models.BooleanField(
         "Use the register's costs where the LA has entered them", default=True
     )
-    version = models.PositiveIntegerField(default=1)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
@@ -156,6 +157,7 @@ class Scenario(Tracked):
     )
     need = models.CharField(max_length=8, choices=NEED_CHOICES, blank=True)
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

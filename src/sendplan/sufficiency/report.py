@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
+from sendplan.core.charts import fan_chart
 from sendplan.engine import (
     NEEDS,
     PHASE_KEYS,
@@ -17,7 +18,6 @@ from sendplan.engine import (
     Demand,
     Projection,
 )
-from sendplan.sufficiency.charts import fan_chart
 from sendplan.sufficiency.models import PHASE_LABELS, ForecastRun
 from sendplan.sufficiency.runs import projection_from_json
 from sendplan.web.spreadsheets import Table

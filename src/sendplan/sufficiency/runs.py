@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import User
+from sendplan.core.locking import lock_of
 from sendplan.engine import (
     Band,
     Demand,
@@ -114,7 +115,7 @@ def _assumption_values(assumptions: Assumptions) -> dict[str, Any]:
         **{f: getattr(assumptions, f) for f in COST_FIELDS},
         "growth_override_pct": None if growth is None else float(growth),
         "use_register_costs": assumptions.use_register_costs,
-        "version": assumptions.version if assumptions.pk else 0,
+        "version": lock_of(assumptions),
     }
 
 

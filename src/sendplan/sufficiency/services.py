@@ -1,6 +1,6 @@
 """Writes to what the LA enters: assumptions, planned provision and scenarios.
 
-Each write names who made it; django-simple-history keeps every version with that user, so
+Each write names who made it; django-simple-history keeps every version with that changed_by, so
 the assumptions page can show who changed what and when. Forecast runs are in ``runs.py``.
 """
 
@@ -9,76 +9,82 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sendplan.accounts.models import User
+from sendplan.core.locking import lock_bump, lock_check
 from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
 from sendplan.sufficiency.selectors import la_code_for
 
 
-class StaleEdit(ValidationError):
-    """Someone else saved in between: the form shows their figures and asks again."""
-
-
-def _save(obj: Any, user: User) -> None:
-    obj.modified_by = user
+def _save(obj: Any, changed_by: User) -> None:
+    obj.modified_by = changed_by
     if obj.created_by_id is None:
-        obj.created_by = user
+        obj.created_by = changed_by
     obj.full_clean()
-    obj._history_user = user  # simple-history records who, even outside a request
+    obj._history_user = changed_by  # simple-history records who, even outside a request
     obj.save()
 
 
 @transaction.atomic
-def assumptions_update(*, user: User, version: int, data: Mapping[str, Any]) -> Assumptions:
-    """Save the LA's assumptions. ``version`` is the one the user's form was built from."""
-    la_code = la_code_for(user)
+def assumptions_update(
+    *, changed_by: User, expected_lock: int, data: Mapping[str, Any]
+) -> Assumptions:
+    """Save the LA's assumptions. ``expected_lock`` is the one the changed_by's form was built from."""
+    la_code = la_code_for(changed_by)
     current = Assumptions.objects.select_for_update().filter(la_code=la_code).first()
     if current is None:
         current = Assumptions(la_code=la_code)
-    # Unsaved defaults count as version 0, which is what a form built from them carries.
-    if (current.version if current.pk else 0) != version:
-        raise StaleEdit(
-            "Someone else changed these assumptions while you were editing. "
-            "Their figures are shown; check them and save again."
-        )
+    lock_check(current, expected=expected_lock)
     for name, value in data.items():
         setattr(current, name, value)
-    current.version = version + 1
-    _save(current, user)
+    _save(current, changed_by)
     return current
 
 
 @transaction.atomic
-def new_provision_create(*, user: User, data: Mapping[str, Any]) -> NewProvision:
-    provision = NewProvision(la_code=la_code_for(user), **data)
-    _save(provision, user)
+def new_provision_create(*, changed_by: User, data: Mapping[str, Any]) -> NewProvision:
+    provision = NewProvision(la_code=la_code_for(changed_by), **data)
+    _save(provision, changed_by)
     return provision
 
 
 @transaction.atomic
-def new_provision_remove(*, user: User, pk: int) -> None:
+def new_provision_remove(*, changed_by: User, pk: int) -> None:
     """Remove planned provision; its history (with who removed it) stays."""
-    provision = NewProvision.objects.get(pk=pk, la_code=la_code_for(user))
-    provision._history_user = user  # type: ignore[attr-defined]
+    provision = NewProvision.objects.get(pk=pk, la_code=la_code_for(changed_by))
+    provision._history_user = changed_by  # type: ignore[attr-defined]
     provision.delete()
 
 
 @transaction.atomic
-def scenario_save(*, user: User, data: Mapping[str, Any], pk: int | None = None) -> Scenario:
-    la_code = la_code_for(user)
+def scenario_save(
+    *,
+    changed_by: User,
+    data: Mapping[str, Any],
+    pk: int | None = None,
+    expected_lock: int | None = None,
+) -> Scenario:
+    """Add a scenario, or change one (``pk``) from the ``expected_lock`` the form was read
+    at: a change after someone else's is refused with ``StaleEdit``."""
+    la_code = la_code_for(changed_by)
     scenario = (
-        Scenario(la_code=la_code) if pk is None else Scenario.objects.get(pk=pk, la_code=la_code)
+        Scenario(la_code=la_code)
+        if pk is None
+        else Scenario.objects.select_for_update().get(pk=pk, la_code=la_code)
     )
+    if expected_lock is None:
+        lock_bump(scenario)
+    else:
+        lock_check(scenario, expected=expected_lock)
     for name, value in data.items():
         setattr(scenario, name, value)
-    _save(scenario, user)
+    _save(scenario, changed_by)
     return scenario
 
 
 @transaction.atomic
-def scenario_remove(*, user: User, pk: int) -> None:
-    scenario = Scenario.objects.get(pk=pk, la_code=la_code_for(user))
-    scenario._history_user = user  # type: ignore[attr-defined]
+def scenario_remove(*, changed_by: User, pk: int) -> None:
+    scenario = Scenario.objects.get(pk=pk, la_code=la_code_for(changed_by))
+    scenario._history_user = changed_by  # type: ignore[attr-defined]
     scenario.delete()

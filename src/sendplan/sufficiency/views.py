@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
+from sendplan.core.errors import StaleEdit
+from sendplan.core.locking import lock_of
 from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
@@ -159,11 +161,29 @@ def _scenario_form(request: HttpRequest, pk: int | None) -> HttpResponse:
     instance = selectors.scenario_for_user(user, pk) if pk is not None else None
     form = ScenarioForm(request.POST or None, instance=instance, la_code=la_code)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "lock"}
         try:
-            services.scenario_save(user=user, data=form.cleaned_data, pk=pk)
+            services.scenario_save(
+                changed_by=user, data=data, pk=pk, expected_lock=form.cleaned_data["lock"]
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("name", message)
+        except StaleEdit as stale:
+            # Keep what was typed, with the new lock: saving again is a deliberate choice.
+            assert pk is not None  # only a saved scenario can be changed by someone else
+            instance = selectors.scenario_for_user(user, pk)
+            retry = request.POST.copy()
+            retry["lock"] = str(instance.lock)
+            form = ScenarioForm(retry, instance=instance, la_code=la_code)
+            form.is_valid()
+            errors = [{"href": "#name", "text": stale.message(what="this scenario")}]
+            return render(
+                request,
+                "sufficiency/scenario_form.html",
+                {"form": form, "errors": errors + form.error_list(), "scenario": instance},
+                status=409,
+            )
         else:
             messages.success(request, "Scenario saved. Run the forecast again to see its effect.")
             return redirect("sufficiency:scenarios")
@@ -190,7 +210,7 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scenario_remove(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = selectors.scenario_for_user(signed_in_user(request), pk)
-    services.scenario_remove(user=signed_in_user(request), pk=scenario.pk)
+    services.scenario_remove(changed_by=signed_in_user(request), pk=scenario.pk)
     messages.success(request, f"Scenario “{scenario.name}” removed.")
     return redirect("sufficiency:scenarios")
 
@@ -210,15 +230,20 @@ def assumptions(request: HttpRequest) -> HttpResponse:
     current = selectors.assumptions_for(fetched_by=user)
     form = AssumptionsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in form.cleaned_data.items() if k != "lock"}
         try:
-            services.assumptions_update(user=user, version=form.cleaned_data["version"], data=data)
-        except services.StaleEdit as error:
+            services.assumptions_update(
+                changed_by=user, expected_lock=form.cleaned_data["lock"], data=data
+            )
+        except StaleEdit as stale:
+            # Keep what was typed, with the new lock; the history below shows their change.
             fresh = selectors.assumptions_for(fetched_by=user)
-            form = AssumptionsForm(instance=fresh)
-            form.is_bound = False
-            errors = [{"href": "#main-content", "text": m} for m in error.messages]
-            return _assumptions_page(request, form, errors, status=409)
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(fresh))
+            form = AssumptionsForm(retry, instance=fresh)
+            form.is_valid()
+            errors = [{"href": "#main-content", "text": stale.message(what="these assumptions")}]
+            return _assumptions_page(request, form, errors + form.error_list(), status=409)
         messages.success(request, "Assumptions saved. Run the forecast again to use them.")
         return redirect("sufficiency:assumptions")
     return _assumptions_page(request, form, form.error_list())
@@ -248,7 +273,7 @@ def _assumptions_page(
             changed = [
                 f"{_field(c.field).verbose_name}: {c.old} to {c.new}"
                 for c in delta.changes
-                if c.field not in {"version", "modified_by", "created_by"}
+                if c.field not in {"lock", "modified_by", "created_by"}
             ]
         changes.append({"record": record, "changed": changed})
     return render(
@@ -272,7 +297,7 @@ def _assumptions_page(
 def provision_new(request: HttpRequest) -> HttpResponse:
     form = NewProvisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.new_provision_create(user=signed_in_user(request), data=form.cleaned_data)
+        services.new_provision_create(changed_by=signed_in_user(request), data=form.cleaned_data)
         messages.success(request, "Planned provision added. Run the forecast again to use it.")
         return redirect("sufficiency:assumptions")
     return render(
@@ -286,7 +311,7 @@ def provision_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     if pk not in {p.pk for p in selectors.new_provision_list(fetched_by=user)}:
         raise Http404
-    services.new_provision_remove(user=user, pk=pk)
+    services.new_provision_remove(changed_by=user, pk=pk)
     messages.success(request, "Planned provision removed.")
     return redirect("sufficiency:assumptions")
 

@@ -83,6 +83,8 @@ class AdviceForm(forms.Form):
             "max_length": f"Anything else must be {ADVICE_SUMMARY_MAX:,} characters or fewer"
         },
     )
+    # The lock of the request the writer read: a save after someone else's is refused.
+    lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
         self, *args: Any, sections: tuple[str, ...], draft: bool = False, **kwargs: Any
@@ -101,11 +103,13 @@ class AdviceForm(forms.Form):
             )
 
     @classmethod
-    def initial_from(cls, draft: dict[str, Any] | None) -> dict[str, str]:
-        """The form's initial values from a saved draft (see ``AdviceRequest.draft``)."""
+    def initial_from(cls, draft: dict[str, Any] | None, *, lock: int = 0) -> dict[str, Any]:
+        """The form's initial values from a saved draft (see ``AdviceRequest.draft``) and the
+        request's lock."""
+        initial: dict[str, Any] = {"lock": lock}
         if not draft:
-            return {}
-        initial = {f"section_{s}": str(t) for s, t in draft.get("sections", {}).items()}
+            return initial
+        initial |= {f"section_{s}": str(t) for s, t in draft.get("sections", {}).items()}
         initial["summary"] = str(draft.get("summary", ""))
         return initial
 

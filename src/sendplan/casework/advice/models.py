@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from sendplan.casework.plans.models import Section
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 
 #: The longest advice for one section, and the longest summary, in characters.
@@ -76,8 +77,10 @@ class AdviceRequest(Tracked):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Moves on with every save of the draft or the request, so a stale draft is refused.
+    lock = lock_field()
     history = HistoricalRecords(
-        excluded_fields=["modified_at", "draft", "draft_saved_at", "draft_saved_by"]
+        excluded_fields=["modified_at", "draft", "draft_saved_at", "draft_saved_by", "lock"]
     )
 
     class Meta:

@@ -32,6 +32,7 @@ from sendplan.casework.case.services import DateChecks, lock_case, require_stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Section
 from sendplan.core.dates import govuk_date, govuk_time
+from sendplan.core.locking import lock_bump, lock_check
 from sendplan.learners.access import (
     advice_answered,
     advice_assignees,
@@ -97,7 +98,7 @@ def advice_submit(
     *,
     advice_request_id: int,
     received_on: dt.date,
-    submitted_by: User,
+    changed_by: User,
     sections: dict[str, str],
     summary: str = "",
 ) -> AdviceRequest:
@@ -110,7 +111,7 @@ def advice_submit(
         .select_related("case__learner")
         .get(pk=advice_request_id)
     )
-    if not _may_submit(submitted_by, advice):
+    if not _may_submit(changed_by, advice):
         raise PermissionDenied("Only the person or organisation asked may give this advice.")
     if advice.received_on is not None:
         raise TransitionRefused(
@@ -133,10 +134,10 @@ def advice_submit(
     checks.raise_if_any()
     advice.received_on, advice.summary = received_on, summary
     advice.draft = advice.draft_saved_at = advice.draft_saved_by = None
-    save(advice, changed_by=submitted_by)
+    save(advice, changed_by=changed_by)
     for section, text in texts.items():
         row = AdviceSection(advice_request=advice, section=section, text=text)
-        save(row, changed_by=submitted_by, created=True)
+        save(row, changed_by=changed_by, created=True)
     return advice
 
 
@@ -144,12 +145,12 @@ def advice_submit(
 _TAKING_ADVICE = (Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING)
 
 
-_DRAFT_FIELDS = ["draft", "draft_saved_at", "draft_saved_by"]
+_DRAFT_FIELDS = ["draft", "draft_saved_at", "draft_saved_by", "lock"]
 
 
 @transaction.atomic
 def advice_give(
-    *, advice_request_id: int, submitted_by: User, sections: dict[str, str], summary: str = ""
+    *, advice_request_id: int, changed_by: User, sections: dict[str, str], summary: str = ""
 ) -> AdviceRequest:
     """A practitioner sends their advice today, written into the plan sections it informs.
 
@@ -159,7 +160,7 @@ def advice_give(
     return advice_services.advice_submit(
         advice_request_id=advice_request_id,
         received_on=timezone.localdate(),
-        submitted_by=submitted_by,
+        changed_by=changed_by,
         sections=sections,
         summary=summary,
     )
@@ -201,15 +202,26 @@ def _advice_locked(advice_request_id: int, user: User) -> AdviceRequest:
 
 @transaction.atomic
 def advice_draft_save(
-    *, advice_request_id: int, saved_by: User, sections: dict[str, str], summary: str = ""
+    *,
+    advice_request_id: int,
+    changed_by: User,
+    sections: dict[str, str],
+    summary: str = "",
+    expected_lock: int | None = None,
 ) -> AdviceRequest:
     """Keep what a practitioner has written so far, to come back to before sending.
 
     A draft may be incomplete: only the lengths are checked, not that any section is written.
     It replaces any earlier draft. Only those asked see it; the plan, the LA's pages and the
-    family's pages do not change until the advice is sent.
+    family's pages do not change until the advice is sent. From the form, ``expected_lock``
+    is the request's lock the writer read: a save after a colleague's is refused with
+    ``StaleEdit`` naming who saved the draft and when.
     """
-    advice = _advice_locked(advice_request_id, saved_by)
+    advice = _advice_locked(advice_request_id, changed_by)
+    if expected_lock is None:
+        lock_bump(advice)
+    else:
+        lock_check(advice, expected=expected_lock, by="draft_saved_by", at="draft_saved_at")
     checks: dict[str, str] = {}
     unknown = sorted(set(sections) - set(Section.values))
     if unknown:
@@ -225,31 +237,31 @@ def advice_draft_save(
         raise ValidationError(checks)
     advice.draft = {"sections": dict(sections), "summary": summary}
     advice.draft_saved_at = timezone.now()
-    advice.draft_saved_by = saved_by
+    advice.draft_saved_by = changed_by
     _save_draft_fields(advice)
     return advice
 
 
 @transaction.atomic
-def advice_draft_send(*, advice_request_id: int, sent_by: User, checked: str) -> AdviceRequest:
+def advice_draft_send(*, advice_request_id: int, changed_by: User, checked: str) -> AdviceRequest:
     """Send the saved draft as the advice, through ``advice_give``.
 
     ``checked`` is the fingerprint of the draft the sender read on the check page; if anyone
     (a colleague, or the sender in another window) has saved since, nothing is sent.
     """
-    advice = _advice_locked(advice_request_id, sent_by)
+    advice = _advice_locked(advice_request_id, changed_by)
     if advice.draft is None:
         raise TransitionRefused("There is no saved advice to send. Write your advice first.")
     if advice_draft_fingerprint(advice.draft) != checked:
         saver = advice.draft_saved_by
-        who = "You" if saver == sent_by else (saver.display_name if saver else "Someone")
+        who = "You" if saver == changed_by else (saver.display_name if saver else "Someone")
         raise TransitionRefused(
             f"{who} saved this advice again at {govuk_time(advice.draft_saved_at)}, after you "
             "checked it. Nothing was sent. Check your answers again, then send."
         )
     return advice_give(
         advice_request_id=advice.pk,
-        submitted_by=sent_by,
+        changed_by=changed_by,
         sections=dict(advice.draft.get("sections", {})),
         summary=str(advice.draft.get("summary", "")),
     )

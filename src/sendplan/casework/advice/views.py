@@ -24,7 +24,7 @@ from sendplan.casework.advice.selectors import (
     advice_request_for_user,
     advice_status,
 )
-from sendplan.casework.errors import TransitionRefused
+from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.plans.models import Section
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
@@ -145,7 +145,7 @@ def advice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         if request.GET.get("action") == "check":
             return _show_check(request, advice, can_submit, sections)
-        initial = AdviceForm.initial_from(advice.draft) if can_submit else {}
+        initial = AdviceForm.initial_from(advice.draft, lock=advice.lock) if can_submit else {}
         return _page(request, advice, can_submit, AdviceForm(initial=initial, sections=sections))
     if not can_submit:
         raise PermissionDenied
@@ -160,10 +160,21 @@ def advice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         advice_services.advice_draft_save(
             advice_request_id=advice.pk,
-            saved_by=user,
+            changed_by=user,
             sections=form.section_texts(),
             summary=form.cleaned_data["summary"],
+            expected_lock=form.cleaned_data["lock"],
         )
+    except StaleEdit as stale:
+        # Keep what they wrote, with the new lock: saving again replaces the colleague's draft.
+        advice.refresh_from_db()
+        data = request.POST.copy()
+        data["lock"] = str(advice.lock)
+        retry = AdviceForm(data, sections=sections, draft=action == "save")
+        retry.is_valid()
+        text = stale.message(what="this advice")
+        errors = [{"href": f"#section_{sections[0]}", "text": text}]
+        return _page(request, advice, can_submit, retry, errors=errors, status=409)
     except TransitionRefused as refused:
         return _refused(request, advice, can_submit, form, str(refused))
     except ValidationError as error:
@@ -183,7 +194,8 @@ def _show_check(
     # Only a draft that would pass "Continue" is checked; otherwise back to the form.
     if advice.received_on is not None or advice.draft is None:
         return redirect(_detail_url(advice))
-    if not AdviceForm(AdviceForm.initial_from(advice.draft), sections=sections).is_valid():
+    data = AdviceForm.initial_from(advice.draft, lock=advice.lock)
+    if not AdviceForm(data, sections=sections).is_valid():
         return redirect(_detail_url(advice))
     return _check_page(request, advice)
 
@@ -192,7 +204,7 @@ def _send(request: HttpRequest, advice: AdviceRequest, can_submit: bool) -> Http
     try:
         advice_services.advice_draft_send(
             advice_request_id=advice.pk,
-            sent_by=signed_in_user(request),
+            changed_by=signed_in_user(request),
             checked=request.POST.get("checked", ""),
         )
     except (TransitionRefused, ValidationError) as refused:
@@ -202,7 +214,8 @@ def _send(request: HttpRequest, advice: AdviceRequest, can_submit: bool) -> Http
             # Saved again since the check, or the case moved on: show what would be sent now.
             errors = [{"href": "#check-answers", "text": text}]
             return _check_page(request, advice, errors=errors, status=409)
-        form = AdviceForm(initial=AdviceForm.initial_from(advice.draft), sections=_sections(advice))
+        initial = AdviceForm.initial_from(advice.draft, lock=advice.lock)
+        form = AdviceForm(initial=initial, sections=_sections(advice))
         return _refused(request, advice, can_submit, form, text)
     return redirect("casework:advice-sent", pk=advice.pk)
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 
 
@@ -89,7 +90,7 @@ class Case(Tracked):
     closed_on = models.DateField(null=True, blank=True)
     closed_reason = models.CharField(max_length=300, blank=True)
 
-    version = models.PositiveIntegerField(default=1)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.models import Role, User
+from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case
 from sendplan.casework.deadlines import (
     CaseDeadline,
@@ -22,8 +23,13 @@ from sendplan.casework.deadlines import (
     case_queryset,
     deadlines_for,
 )
+from sendplan.casework.plans.models import Consultation
 from sendplan.core.errors import Http404
-from sendplan.learners.access import advice_recipients, learner_can_edit, organisation_members
+from sendplan.learners.access import (
+    advice_answered,
+    learner_can_edit,
+    organisations_with_members,
+)
 from sendplan.learners.models import Learner
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_read
@@ -88,28 +94,26 @@ class OutsideTheService:
 
 def outside_the_service(case: Case, *, today: dt.date | None = None) -> OutsideTheService:
     """Waiting advice requests that reach nobody (no one named or assigned works there, and
-    no triage role) and waiting consultations of settings with no staff in the service."""
+    no triage role) and waiting consultations of settings with no staff in the service.
+    Three queries, however many requests (or none)."""
     today = today or timezone.localdate()
+    waiting = AdviceRequest.objects.filter(case=case, received_on__isnull=True)
+    answered = set(waiting.filter(advice_answered(on=today)).values_list("pk", flat=True))
+    triaged = organisations_with_members(
+        waiting.values("organisation_id"), roles=[Role.ADVICE_TRIAGE], on=today
+    )
     advice = {
         a.pk
         for a in case.advice_requests.all()
-        if a.received_on is None
-        and not advice_recipients(
-            organisation_id=a.organisation_id,
-            practitioner_id=a.practitioner_id,
-            assigned_to_id=a.assigned_to_id,
-            on=today,
-        ).exists()
+        if a.received_on is None and a.pk not in answered and a.organisation_id not in triaged
     }
+    open_settings = Consultation.objects.filter(case=case, responded_on__isnull=True)
+    staffed = organisations_with_members(
+        open_settings.values("setting__organisation_id"), roles=[Role.SETTING_STAFF], on=today
+    )
     consultations = {
         c.pk
         for c in case.consultations.all()
-        if c.responded_on is None
-        and (
-            c.setting.organisation_id is None
-            or not organisation_members(
-                c.setting.organisation_id, roles=[Role.SETTING_STAFF], on=today
-            ).exists()
-        )
+        if c.responded_on is None and c.setting.organisation_id not in staffed
     }
     return OutsideTheService(frozenset(advice), frozenset(consultations))

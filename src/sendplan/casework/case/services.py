@@ -22,6 +22,7 @@ from sendplan.casework.case.models import OPEN_STAGES, TERMINAL_STAGES, Case, Ca
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Plan
 from sendplan.core.dates import govuk_date
+from sendplan.core.locking import lock_bump
 from sendplan.learners.models import Involvement, Learner
 
 
@@ -75,7 +76,7 @@ def move(case: Case, to: str, *, changed_by: User) -> None:
         )
     case.stage = to
     case.modified_by = changed_by
-    case.version += 1
+    lock_bump(case)
 
 
 def save(obj, *, changed_by: User, created: bool = False) -> None:  # type: ignore[no-untyped-def]

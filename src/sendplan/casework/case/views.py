@@ -33,7 +33,6 @@ from sendplan.casework.steps import (
     current_draft,
     offered_steps,
 )
-from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied
 from sendplan.documents.selectors import documents_for
 from sendplan.documents.services import may_add_document
@@ -81,7 +80,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _initial(step: Step, case: Case, item: Any) -> dict[str, Any]:
     if item is not None:
         names = step.form.base_fields
-        return {n: getattr(item, n) for n in names if hasattr(item, n)}
+        return {n: getattr(item, n) for n in names if hasattr(item, n)} | {
+            "expected_lock": item.lock
+        }
     return step.initial(case)
 
 
@@ -120,6 +121,8 @@ def case_action(
         data = _args(form)
         if item is not None:
             data[f"{step.item}_id"] = item.pk
+            # A change posted without the lock it was read at is refused as stale (0 never is).
+            data["expected_lock"] = data.get("expected_lock") or 0
         try:
             assert step.run is not None  # every step on the case page has a service to run
             step.run(case, data, user)
@@ -129,22 +132,29 @@ def case_action(
             form.add_error(None, refused.message)
         except StaleEdit as stale:
             status = 409
-            form.add_error(
-                None,
-                f"The draft plan was changed by {stale.changed_by} at "
-                f"{govuk_time(stale.changed_at)}. Check the draft, then issue it again",
-            )
-            form = _refresh_lock(step, case, form)
+            form.add_error(None, _stale_message(step, stale))
+            form = _refresh_lock(step, case, form, item)
         else:
             messages.success(request, step.done)
             return redirect("casework:case", pk=case.pk)
     return _action_page(request, case, step, form, item, status=status)
 
 
-def _refresh_lock(step: Step, case: Case, form: forms.Form) -> forms.Form:
-    # Keep what was typed and take the draft's new lock, so issuing again is deliberate.
+def _stale_message(step: Step, stale: StaleEdit) -> str:
+    if step.item:
+        return stale.message(what=f"this {step.item}")
+    return stale.message(what="the draft plan", then="Check the draft, then issue it again")
+
+
+def _refresh_lock(step: Step, case: Case, form: forms.Form, item: Any) -> forms.Form:
+    # Keep what was typed and take the new lock (of the draft, or of the mediation or appeal
+    # being changed), so saving again is a deliberate choice.
     data = form.data.copy()  # type: ignore[attr-defined]
-    data["expected_lock"] = str(step.initial(case)["expected_lock"])
+    if item is not None:
+        item.refresh_from_db()
+        data["expected_lock"] = str(item.lock)
+    else:
+        data["expected_lock"] = str(step.initial(case)["expected_lock"])
     errors = form.errors.copy()
     fresh = step.make_form(case, data=data)
     fresh.is_valid()

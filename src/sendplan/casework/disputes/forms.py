@@ -35,6 +35,8 @@ class MediationForm(forms.Form):
         required=False,
     )
     notes = text_field("Notes (optional)", required=False)
+    # The lock of the mediation the user read, when changing one already saved.
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TribunalForm(forms.Form):
@@ -55,6 +57,8 @@ class TribunalForm(forms.Form):
         hint="If the local authority did not oppose the appeal, the day it told the Tribunal: "
         "the Reg 45 time limits run from it",
     )
+    # The lock of the appeal the user read, when changing one already saved.
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 def _appeal_label(appeal: Tribunal) -> str:

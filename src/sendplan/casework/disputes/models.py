@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 
 
@@ -45,6 +46,7 @@ class Mediation(Tracked):
     mediation_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     notes = models.TextField(blank=True)
+    lock = lock_field()
 
     class Meta:
         ordering = ["adviser_contacted_on", "id"]
@@ -88,6 +90,7 @@ class Tribunal(Tracked):
     hearing_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

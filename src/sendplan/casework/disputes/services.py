@@ -11,7 +11,19 @@ from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.case.services import DateChecks, lock_case, save
 from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
+from sendplan.casework.errors import TransitionRefused
 from sendplan.core.dates import govuk_date
+from sendplan.core.locking import lock_check
+
+
+def _check_lock(row: Mediation | Tribunal, expected_lock: int | None) -> None:
+    # Every write to a case's disputes holds the case's row lock first, so the dispute's
+    # own lock is read and moved on with no other save in between.
+    if row.pk is None:
+        return
+    if expected_lock is None:
+        raise TypeError("a saved dispute is changed only from the lock it was read at")
+    lock_check(row, expected=expected_lock)
 
 
 @transaction.atomic
@@ -28,8 +40,10 @@ def mediation_record(
     outcome: str = "",
     notes: str = "",
     mediation_id: int | None = None,
+    expected_lock: int | None = None,
 ) -> Mediation:
-    """Record (or update) mediation about one of the case's decisions.
+    """Record (or update, from the ``expected_lock`` it was read at) mediation about one of
+    the case's decisions. An update from a stale read is refused with ``StaleEdit``.
 
     ``family_choice`` and its date start a legal clock (T25): a certificate within 3 working
     days when the family decline mediation, or mediation held within 30 days when they want it.
@@ -38,6 +52,7 @@ def mediation_record(
     mediation = (
         Mediation(case=case) if mediation_id is None else case.mediations.get(pk=mediation_id)
     )
+    _check_lock(mediation, expected_lock)
     declined = family_choice == Mediation.Choice.CERTIFICATE
     checks = DateChecks()
     checks.past("adviser_contacted_on", adviser_contacted_on, "the adviser was contacted")
@@ -86,10 +101,13 @@ def tribunal_record(
     outcome: str = "",
     decided_on: dt.date | None = None,
     appeal_id: int | None = None,
+    expected_lock: int | None = None,
 ) -> Tribunal:
-    """Record (or update) an appeal to the First-tier Tribunal (SEND) and its outcome."""
+    """Record (or update, from the ``expected_lock`` it was read at) an appeal to the
+    First-tier Tribunal (SEND) and its outcome. An update from a stale read is refused."""
     case = lock_case(case_id)
     appeal = Tribunal(case=case) if appeal_id is None else case.appeals.get(pk=appeal_id)
+    _check_lock(appeal, expected_lock)
     checks = DateChecks()
     checks.past("registered_on", registered_on, "the appeal was registered")
     checks.not_before("registered_on", registered_on, case.received_on, "the request")
@@ -207,6 +225,11 @@ def tribunal_order_comply(
             made_on=notice,
             due_on=clock.due(rule, notice),
             due_rule=rule,
+        )
+    if order.complied_on is not None:
+        # Recorded once: a second caseworker's date never replaces the first.
+        raise TransitionRefused(
+            f"This order was already recorded as done on {govuk_date(order.complied_on)}."
         )
     checks = DateChecks()
     checks.past("complied_on", complied_on, "it was done")

@@ -31,7 +31,7 @@ def _draft_of(case: Case) -> PlanVersion | None:
 
 @transaction.atomic
 def family_comment_give(
-    *, case_id: int, text: str, finished: bool, given_by: User
+    *, case_id: int, text: str, finished: bool, changed_by: User
 ) -> FamilyComment:
     """Keep the family's comments on the draft, word for word.
 
@@ -40,7 +40,7 @@ def family_comment_give(
     15 days are up.
     """
     case = lock_case(case_id)
-    if not family_may_act(given_by, case.learner):
+    if not family_may_act(changed_by, case.learner):
         raise PermissionDenied(
             "Only the parent, or the young person once over compulsory school age, may comment."
         )
@@ -55,15 +55,17 @@ def family_comment_give(
     comment = FamilyComment(
         case=case, version=draft, given_on=today, text=text.strip(), finished=finished
     )
-    save(comment, changed_by=given_by, created=True)
+    save(comment, changed_by=changed_by, created=True)
     if finished:
-        plan_services.draft_comments_record(case_id=case.pk, received_on=today, changed_by=given_by)
+        plan_services.draft_comments_record(
+            case_id=case.pk, received_on=today, changed_by=changed_by
+        )
     return comment
 
 
 @transaction.atomic
 def family_views_give(
-    *, case_id: int, field: str, text: str, expected_lock: int, given_by: User
+    *, case_id: int, field: str, text: str, expected_lock: int, changed_by: User
 ) -> PlanVersion:
     """Write one part of section A of the draft (views, interests or aspirations).
 
@@ -73,7 +75,7 @@ def family_views_give(
     if field not in FAMILY_VIEW_FIELDS:
         raise ValueError(f"not a section A field: {field}")
     case = Case.objects.select_related("learner").get(pk=case_id)
-    if not family_may_act(given_by, case.learner):
+    if not family_may_act(changed_by, case.learner):
         raise PermissionDenied(
             "Only the parent, or the young person once over compulsory school age, may write this."
         )
@@ -85,6 +87,6 @@ def family_views_give(
     return plan_services.plan_version_update(
         version_id=draft.pk,
         expected_lock=expected_lock,
-        changed_by=given_by,
+        changed_by=changed_by,
         **{field: text.strip()},
     )

@@ -21,7 +21,6 @@ from sendplan.casework.family import services as family_services
 from sendplan.casework.family.forms import FamilyCommentForm, FamilyViewsForm
 from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.family.selectors import FamilyCase, family_case, family_cases, family_draft
-from sendplan.core.dates import govuk_time
 from sendplan.core.errors import StaleEdit
 from sendplan.learners.forms import add_service_errors
 from sendplan.web.forms import error_summary
@@ -112,7 +111,7 @@ def family_comments(request: HttpRequest, case_id: int) -> HttpResponse:
             case_id=fc.case.pk,
             text=form.cleaned_data["text"],
             finished=form.cleaned_data["finished"] == "yes",
-            given_by=signed_in_user(request),
+            changed_by=signed_in_user(request),
         )
     except TransitionRefused as refused:
         errors = [{"href": "#text", "text": str(refused)}]
@@ -171,7 +170,7 @@ def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
                 field=field,
                 text=form.cleaned_data["text"],
                 expected_lock=form.cleaned_data["lock"],
-                given_by=signed_in_user(request),
+                changed_by=signed_in_user(request),
             )
         except StaleEdit as stale:
             # Keep what they typed; take the new lock so saving again is a deliberate choice.
@@ -187,9 +186,10 @@ def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
             errors = [
                 {
                     "href": "#text",
-                    "text": f"This part of the plan was changed by {stale.changed_by} at "
-                    f"{govuk_time(stale.changed_at)}. What you wrote is still below. "
-                    "Save again to replace their change",
+                    "text": stale.message(
+                        what="this part of the plan",
+                        then="What you wrote is still below. Save again to replace their change",
+                    ),
                 }
             ]
             return _views_page(request, fc, retry, step, errors=errors, status=409)

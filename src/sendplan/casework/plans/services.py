@@ -24,7 +24,7 @@ from sendplan.casework.case.services import (
     require_stage,
     save,
 )
-from sendplan.casework.errors import StaleEdit, TransitionRefused
+from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import (
     Consultation,
     Plan,
@@ -36,6 +36,7 @@ from sendplan.casework.plans.models import (
 )
 from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
+from sendplan.core.locking import lock_bump, lock_check
 from sendplan.learners.access import CONSULTED, answers_for_setting
 from sendplan.learners.models import Involvement
 from sendplan.provision.models import Setting
@@ -141,7 +142,7 @@ def draft_comments_record(*, case_id: int, received_on: dt.date, changed_by: Use
     checks.not_before("received_on", received_on, case.draft_issued_on, "the draft plan")
     checks.raise_if_any()
     case.draft_comments_received_on = received_on
-    case.version += 1
+    lock_bump(case)
     save(case, changed_by=changed_by)
     return case
 
@@ -170,10 +171,7 @@ def _lock_draft(*, version_id: int, expected_lock: int, changed_by: User) -> Pla
     version = PlanVersion.objects.select_for_update().get(pk=version_id)
     if version.status != PlanVersion.Status.DRAFT:
         raise TransitionRefused(ISSUED_MESSAGE)
-    if version.lock != expected_lock:
-        who = version.modified_by.display_name if version.modified_by else "someone else"
-        raise StaleEdit(changed_by=who, changed_at=version.modified_at)
-    version.lock = expected_lock + 1
+    lock_check(version, expected=expected_lock)
     save(version, changed_by=changed_by)
     return version
 

@@ -67,7 +67,7 @@ from sendplan.casework.plans.selectors import (
     version_for_user,
     versions_for,
 )
-from sendplan.core.dates import govuk_date, govuk_time
+from sendplan.core.dates import govuk_date
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
@@ -289,11 +289,7 @@ def _stale_errors(stale: StaleEdit) -> list[dict[str, str]]:
     return [
         {
             "href": "#saved-now",
-            "text": (
-                f"This plan was changed by {stale.changed_by} at {govuk_time(stale.changed_at)}. "
-                "Your changes have not been saved: check what is saved now, then save again "
-                "if they are still needed"
-            ),
+            "text": stale.message(what="this plan"),
         }
     ]
 

@@ -31,6 +31,8 @@ class ScheduleForm(forms.Form):
         error_messages={"invalid": "Enter the year of the transfer, like 2027"},
     )
     transfer_date = GovukDateField(label_text="Date of the move", past_only=False, required=False)
+    # The lock of the open review the user read (0: there was none).
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         data = super().clean() or {}
@@ -52,6 +54,8 @@ class MeetingForm(forms.Form):
     report_received_on = GovukDateField(
         label_text="Date the review report was received", past_only=False, required=False
     )
+    # The lock of the review the user read.
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class DecisionForm(forms.Form):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 
 
@@ -41,6 +42,7 @@ class Review(Tracked):
     transfer_year = models.PositiveSmallIntegerField(null=True, blank=True)
     transfer_date = models.DateField(null=True, blank=True)
     transfer_due_on = models.DateField(null=True, blank=True)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

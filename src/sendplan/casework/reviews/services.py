@@ -16,6 +16,7 @@ from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import CeaseReason, Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
+from sendplan.core.locking import lock_bump, lock_check
 
 #: Cease reasons after which the family has no appeal to wait for.
 _NO_APPEAL = frozenset({CeaseReason.TRANSFERRED_LA, CeaseReason.LEFT_ENGLAND, CeaseReason.DECEASED})
@@ -54,6 +55,14 @@ def _plan_transfer(review: Review, plan: Plan, anchor: dt.date) -> None:
     review.transfer_due_on = deadline.due
 
 
+def _lock(review: Review, expected_lock: int | None) -> None:
+    # Called with the plan's or the review's row lock held, before anything is changed.
+    if expected_lock is None:
+        lock_bump(review)
+    else:
+        lock_check(review, expected=expected_lock)
+
+
 @transaction.atomic
 def review_schedule(
     *,
@@ -64,8 +73,13 @@ def review_schedule(
     transfer: str = "",
     transfer_year: int | None = None,
     transfer_date: dt.date | None = None,
+    expected_lock: int | None = None,
 ) -> Review:
     """Open the plan's next review, or plan the meeting of the open one.
+
+    From the schedule form, ``expected_lock`` is the lock of the open review the user read
+    (0 when there was none): a save after someone else's is refused with ``StaleEdit``.
+    Without it (the review opened when a plan is issued) nothing is checked.
 
     The review is due 12 months from the plan or the last review meeting (CFA s44); when a
     phase transfer falls in that year its deadline (Reg 18) is set too. A planned meeting needs
@@ -81,6 +95,7 @@ def review_schedule(
         created = True
     else:
         anchor, created = plan.issued_on, False  # type: ignore[assignment]
+    _lock(review, expected_lock)
     if transfer:
         review.transfer, review.transfer_year, review.transfer_date = (
             transfer,
@@ -122,8 +137,11 @@ def review_record_meeting(
     changed_by: User,
     invitations_sent_on: dt.date | None = None,
     report_received_on: dt.date | None = None,
+    expected_lock: int | None = None,
 ) -> Review:
-    """The review meeting was held: the report is due in 2 weeks, the decision in 4."""
+    """The review meeting was held: the report is due in 2 weeks, the decision in 4.
+
+    ``expected_lock`` is the lock of the review the form was read at, as for scheduling."""
     review = (
         Review.objects.select_for_update(of=("self",))
         .select_related("plan__learner")
@@ -131,6 +149,7 @@ def review_record_meeting(
     )
     if review.decided_on is not None:
         raise TransitionRefused("This review has already been decided.")
+    _lock(review, expected_lock)
     checks = DateChecks()
     checks.past("meeting_on", meeting_on, "of the meeting")
     checks.not_before("meeting_on", meeting_on, review.plan.issued_on, "the plan was issued")
@@ -272,6 +291,6 @@ def plan_cease(
         case = plan.case
         case.stage, case.closed_on = Stage.CLOSED, ceased_on
         case.closed_reason = f"Plan ceased: {CeaseReason(reason).label}"
-        case.version += 1
+        lock_bump(case)
         save(case, changed_by=changed_by)
     return plan

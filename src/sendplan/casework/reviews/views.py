@@ -25,7 +25,7 @@ from sendplan.casework.reviews import services as review_services
 from sendplan.casework.reviews.forms import CeaseForm, DecisionForm, MeetingForm, ScheduleForm
 from sendplan.casework.reviews.models import Review
 from sendplan.casework.reviews.selectors import review_page
-from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.core.errors import Http404, PermissionDenied, StaleEdit
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
@@ -68,10 +68,15 @@ def _form_view(
     save: Callable[[dict[str, Any]], object],
     success: str,
     extra: dict[str, Any] | None = None,
+    lock_now: Callable[[], int] | None = None,
 ) -> HttpResponse:
-    """GET shows the form; POST parses it, calls the service and shows any refusal."""
+    """GET shows the form; POST parses it, calls the service and shows any refusal.
+
+    A form that changes a review carries the review's lock; ``lock_now`` reads it again
+    when a stale save is refused, so what was typed is re-shown with the new lock."""
     form = form_class(request.POST or None, initial=initial)
     context: dict[str, Any] = {"plan": plan, "learner": plan.learner, "form": form, **(extra or {})}
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -79,11 +84,24 @@ def _form_view(
             form.add_error(None, refused.message)
         except ValidationError as error:
             add_service_errors(form, error)
+        except StaleEdit as stale:
+            assert lock_now is not None  # only forms with a lock are refused as stale
+            data = request.POST.copy()
+            data["expected_lock"] = str(lock_now())
+            form = form_class(data)
+            form.is_valid()
+            form.add_error(None, stale.message(what="this review"))
+            context["form"], status = form, 409
         else:
             messages.success(request, success)
             return redirect("casework:plan-reviews", plan_id=plan.pk)
     context["errors"] = error_summary(form) if request.method == "POST" else []
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+def _open_review_lock(plan: Plan) -> int:
+    review = plan.reviews.filter(decided_on__isnull=True).first()
+    return review.lock if review is not None else 0
 
 
 def _open_review(plan: Plan, review_id: int) -> Review:
@@ -99,7 +117,7 @@ def review_schedule_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Plan the meeting of the open review (invitations 2 weeks before; Regs 20(2), 21(2))."""
     plan = _editable_plan(request, plan_id, purpose="schedule a review")
     review = plan.reviews.filter(decided_on__isnull=True).first()
-    initial = {}
+    initial: dict[str, Any] = {"expected_lock": 0}
     if review is not None:
         initial = {
             "meeting_on": review.meeting_on,
@@ -107,6 +125,7 @@ def review_schedule_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             "transfer": review.transfer,
             "transfer_year": review.transfer_year,
             "transfer_date": review.transfer_date,
+            "expected_lock": review.lock,
         }
 
     def save(data: dict[str, Any]) -> object:
@@ -118,6 +137,7 @@ def review_schedule_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             transfer=data["transfer"],
             transfer_year=data["transfer_year"],
             transfer_date=data["transfer_date"],
+            expected_lock=data["expected_lock"],
         )
 
     return _form_view(
@@ -129,6 +149,7 @@ def review_schedule_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         save=save,
         success="The review meeting has been planned",
         extra={"review": review, "notice": clock.basis(clock.REVIEW_INVITATIONS)},
+        lock_now=lambda: _open_review_lock(plan),
     )
 
 
@@ -146,6 +167,7 @@ def review_meeting_page(request: HttpRequest, plan_id: int, review_id: int) -> H
             changed_by=signed_in_user(request),
             invitations_sent_on=data["invitations_sent_on"],
             report_received_on=data["report_received_on"],
+            expected_lock=data["expected_lock"],
         )
 
     return _form_view(
@@ -157,6 +179,7 @@ def review_meeting_page(request: HttpRequest, plan_id: int, review_id: int) -> H
             "meeting_on": review.meeting_on,
             "invitations_sent_on": review.invitations_sent_on,
             "report_received_on": review.report_received_on,
+            "expected_lock": review.lock,
         },
         save=save,
         success="The review meeting has been recorded",
@@ -165,6 +188,7 @@ def review_meeting_page(request: HttpRequest, plan_id: int, review_id: int) -> H
             "report": clock.basis(clock.REVIEW_REPORT),
             "decision": clock.basis(clock.REVIEW_DECISION),
         },
+        lock_now=lambda: _open_review_lock(plan),
     )
 
 

@@ -19,8 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from sendplan.accounts.access import local_area_for
@@ -37,6 +35,7 @@ from sendplan.casework.tray.selectors import (
     caseloads,
     timeliness,
 )
+from sendplan.core.charts import paired_bar_chart
 from sendplan.core.dates import govuk_date
 from sendplan.core.published import TimelinessComparison, published_timeliness
 from sendplan.learners.models import AuditEvent
@@ -359,7 +358,6 @@ def work_tray_csv(request: HttpRequest) -> HttpResponse:
 
 
 # Analysis Function palette: dark blue and orange for two series (3:1 against white).
-DARK_BLUE, ORANGE = "#12436D", "#F46A25"
 
 
 @dataclass(frozen=True)
@@ -402,75 +400,6 @@ def timeliness_bars(user: User, today: dt.date, published: TimelinessComparison)
                 )
             )
     return bars
-
-
-def bar_chart(bars: list[Bar]) -> SafeString:
-    """Horizontal bars, two per area, labelled directly with their values (no legend)."""
-    left, width, row_h, bar_h, top = 190, 420, 64, 22, 28
-    height = top + row_h * len(bars) + 24
-    scale = width / 100
-    parts = [
-        format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#b1b4b6" stroke-width="1"/>'
-            '<text x="{}" y="{}" font-size="13" text-anchor="middle" fill="#505a5f">{}%</text>',
-            left + tick * scale,
-            top - 6,
-            left + tick * scale,
-            height - 22,
-            left + tick * scale,
-            height - 6,
-            tick,
-        )
-        for tick in (0, 25, 50, 75, 100)
-    ]
-    for i, bar in enumerate(bars):
-        y = top + i * row_h
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="14" font-weight="bold" text-anchor="end" '
-                'fill="#0b0c0c">{}</text><text x="{}" y="{}" font-size="12" text-anchor="end" '
-                'fill="#505a5f">{}</text>',
-                left - 8,
-                y + 18,
-                bar.area,
-                left - 8,
-                y + 36,
-                bar.period,
-            )
-        )
-        for j, (value, colour, words, dash) in enumerate(
-            (
-                (bar.with_exceptions, DARK_BLUE, "all plans", ""),
-                (bar.without_exceptions, ORANGE, "excluding exceptions", "4 2"),
-            )
-        ):
-            by = y + j * (bar_h + 2)
-            length = (value or 0) * scale
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#0b0c0c" '
-                    'stroke-width="1"{}/><text x="{}" y="{}" font-size="13" fill="#0b0c0c">{}'
-                    "</text>",
-                    left,
-                    by,
-                    f"{length:.1f}",
-                    bar_h,
-                    colour,
-                    format_html(' stroke-dasharray="{}"', dash) if dash else "",
-                    left + length + 6,
-                    by + 16,
-                    f"{_pc(value)} {words}",
-                )
-            )
-    body = format_html_join("", "{}", ((p,) for p in parts))
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-labelledby="timeliness-title" aria-describedby="timeliness-summary" '
-        'focusable="false">{}</svg>',
-        left + width + 190,
-        height,
-        body,
-    )
 
 
 def _title_and_summary(bars: list[Bar]) -> tuple[str, str]:
@@ -523,7 +452,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "caseloads": loads,
             "open_cases": sum(n for _, n in loads),
             "bars": bars,
-            "chart": bar_chart(bars),
+            "chart": paired_bar_chart(bars),
             "chart_title": title,
             "chart_summary": summary,
             "published_missing": published.missing,

@@ -1,7 +1,5 @@
-"""Fan charts as server-rendered inline SVG: no chart library, no external assets.
+"""Fan charts: a projection with its uncertainty bands.
 
-The content security policy forbids inline styles, so every colour and line pattern is an
-SVG presentation attribute (``fill``, ``stroke``, ``stroke-dasharray``), never ``style``.
 Series are told apart by line pattern as well as colour (solid actuals, dashed median,
 dotted capacity) and labelled directly, so the chart reads in greyscale. Every chart sits
 beside a table of the same numbers and a sentence saying what it shows.
@@ -15,13 +13,8 @@ from collections.abc import Callable, Sequence
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from sendplan.core.charts.palette import DARK_BLUE, GRID, ORANGE, TEXT
 from sendplan.engine import Band
-
-# Analysis Function palette: dark blue, orange (the pair for two series), each >= 3:1.
-DARK_BLUE = "#12436D"
-ORANGE = "#F46A25"
-TEXT = "#0B0C0C"
-GRID = "#B1B4B6"
 
 WIDTH, HEIGHT = 680, 340
 LEFT, RIGHT, TOP, BOTTOM = 78, 150, 20, 44

@@ -1,0 +1,468 @@
+"""No lost updates: every form that changes shared data refuses a stale save, says who saved
+in between and when, and shows the user what they typed.
+
+Walked over the whole URL resolver and every step of the case page: each page is either in
+:data:`EDIT_FORMS`, with how a colleague's save gets in between, or in :data:`NOT_EDITS` with
+the reason it cannot overwrite anyone's change. A new edit form that is in neither fails here,
+and one without the lock check fails the walk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.disputes import services as dispute_services
+from sendplan.casework.disputes.models import Mediation, Tribunal
+from sendplan.casework.plans import services as plan_services
+from sendplan.casework.plans.models import PlanVersion
+from sendplan.casework.reviews import services as review_services
+from sendplan.casework.reviews.models import Review
+from sendplan.casework.steps import CASE_PAGE_STEPS
+from sendplan.learners.models import Learner
+from sendplan.learners.services import learner_update
+from sendplan.planning.models import AreaPlanningSettings
+from sendplan.planning.services import area_settings_update
+from sendplan.sufficiency import services as sufficiency_services
+from sendplan.sufficiency.models import Assumptions, Scenario
+from tests.casework.conftest import at
+from tests.web.test_audit_by_construction import ON, World, _world
+from tests.web.test_url_access import _routes
+
+pytestmark = pytest.mark.django_db
+
+LOCK_INPUT = re.compile(r'name="(lock|expected_lock)"[^>]*value="(\d*)"')
+
+
+def _date(name: str, day: dt.date) -> dict[str, str]:
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
+
+
+def _draft(plan: Any) -> PlanVersion:
+    return PlanVersion.objects.get(plan=plan, status=PlanVersion.Status.DRAFT)
+
+
+def _colleague_writes_section_a(w: World, plan: Any) -> None:
+    draft = _draft(plan)
+    plan_services.plan_version_update(
+        version_id=draft.pk,
+        expected_lock=draft.lock,
+        changed_by=w.cast.la_colleague,
+        views="A colleague's words.",
+    )
+
+
+def _scenario(w: World) -> Scenario:
+    found = Scenario.objects.filter(name="More ASD places").first()
+    return found or sufficiency_services.scenario_save(
+        changed_by=w.cast.la_colleague,
+        data={"name": "More ASD places", "special_places": 20, "start_year": 2027},
+        expected_lock=0,
+    )
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """A form that changes shared data.
+
+    ``url`` is the page; ``typed`` what the user types there (its hidden lock comes from the
+    page as read); ``between`` a colleague's save after the user opened the page; ``kept`` is
+    true while the colleague's change is still what is saved; ``shown`` is a typed value the
+    refused page must show again ("" where the form has nothing to type).
+    """
+
+    who: str
+    url: Callable[[World], str]
+    typed: Callable[[World], dict[str, Any]]
+    between: Callable[[World], None]
+    kept: Callable[[World], bool]
+    shown: str
+    colleague: str = "la_colleague"
+
+
+def _case_step(slug: str, item: str = "") -> Callable[[World], str]:
+    def url(w: World) -> str:
+        if item == "mediation":
+            return reverse("casework:action-item", args=[w.issued_case.pk, slug, w.mediation.pk])
+        if item == "appeal":
+            appeal = Tribunal.objects.get(case=w.issued_case)
+            return reverse("casework:action-item", args=[w.issued_case.pk, slug, appeal.pk])
+        return reverse("casework:action", args=[w.case.pk, slug])
+
+    return url
+
+
+def _appeal(w: World) -> Tribunal:
+    found = Tribunal.objects.filter(case=w.issued_case).first()
+    return found or dispute_services.tribunal_record(
+        case_id=w.issued_case.pk,
+        about="plan_contents",
+        registered_on=ON,
+        changed_by=w.cast.caseworker,
+    )
+
+
+def _open_review(w: World) -> Review:
+    return Review.objects.get(plan=w.issued_plan, decided_on__isnull=True)
+
+
+#: Every form that changes shared data, by route name (and step, for the case page).
+EDIT_FORMS: dict[str, EditForm] = {
+    "learners:change": EditForm(
+        "caseworker",
+        lambda w: reverse("learners:change", args=[w.cast.learner.pk]),
+        lambda w: {
+            "given_name": w.cast.learner.given_name,
+            "family_name": w.cast.learner.family_name,
+            **_date("date_of_birth", w.cast.learner.date_of_birth),
+            "sex": w.cast.learner.sex,
+            "upn": w.cast.learner.upn,
+            "uln": w.cast.learner.uln,
+            "nhs_number": w.cast.learner.nhs_number,
+            "postcode": "SE11 5QY",
+            "lsoa_code": w.cast.learner.lsoa_code,
+        },
+        lambda w: learner_update(
+            learner_id=w.cast.learner.pk,
+            expected_lock=Learner.objects.get(pk=w.cast.learner.pk).lock,
+            changed_by=w.cast.la_colleague,
+            changes={"postcode": "SW9 8EH"},
+        ),
+        lambda w: Learner.objects.get(pk=w.cast.learner.pk).postcode == "SW9 8EH",
+        "SE11 5QY",
+    ),
+    "planning:settings": EditForm(
+        "caseworker",
+        lambda w: reverse("planning:settings"),
+        lambda w: {"cost_per_km": "777", "unplaced_cost": "75000", "max_km": "30"},
+        lambda w: area_settings_update(
+            la=w.cast.la,
+            changed_by=w.cast.la_colleague,
+            expected_lock=0,
+            cost_per_km=500,
+            unplaced_cost=75_000,
+            max_km=30,
+        ),
+        lambda w: AreaPlanningSettings.objects.get(la=w.cast.la).cost_per_km == 500,
+        "777",
+    ),
+    "sufficiency:assumptions": EditForm(
+        "caseworker",
+        lambda w: reverse("sufficiency:assumptions"),
+        lambda w: (
+            {
+                name: str(Assumptions._meta.get_field(name).default)
+                for name in [
+                    "place_funding_special",
+                    "place_funding_unit",
+                    "top_up_mainstream",
+                    "top_up_resourced",
+                    "top_up_special",
+                    "top_up_fe",
+                    "independent_fee",
+                    "transport_per_learner",
+                ]
+            }
+            | {"other_cost": "4321", "growth_override_pct": ""}
+        ),
+        lambda w: sufficiency_services.assumptions_update(
+            changed_by=w.cast.la_colleague, expected_lock=0, data={"other_cost": 9_100}
+        ),
+        lambda w: Assumptions.objects.get().other_cost == 9_100,
+        "4321",
+    ),
+    "sufficiency:scenario-edit": EditForm(
+        "caseworker",
+        lambda w: reverse("sufficiency:scenario-edit", args=[_scenario(w).pk]),
+        lambda w: {"name": "Typed name", "special_places": "30", "start_year": "2028"},
+        lambda w: sufficiency_services.scenario_save(
+            changed_by=w.cast.la_colleague,
+            data={"name": "A colleague's name"},
+            pk=_scenario(w).pk,
+            expected_lock=_scenario(w).lock,
+        ),
+        lambda w: Scenario.objects.get().name == "A colleague's name",
+        "Typed name",
+    ),
+    "casework:plan-draft-section": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-draft-section", args=[w.plan.pk, "A"]),
+        lambda w: {"views": "Typed views.", "interests": "", "aspirations": ""},
+        lambda w: _colleague_writes_section_a(w, w.plan),
+        lambda w: _draft(w.plan).views == "A colleague's words.",
+        "Typed views.",
+    ),
+    "casework:plan-draft-row-add": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-draft-row-add", args=[w.plan.pk, "B"]),
+        lambda w: {"text": "A typed need."},
+        lambda w: _colleague_writes_section_a(w, w.plan),
+        lambda w: not _draft(w.plan).needs.filter(text="A typed need.").exists(),
+        "A typed need.",
+    ),
+    "casework:plan-draft-row": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-draft-row", args=[w.plan.pk, "B", w.need_row.pk]),
+        lambda w: {"text": "A typed change to the need."},
+        lambda w: _colleague_writes_section_a(w, w.plan),
+        lambda w: not _draft(w.plan).needs.filter(text="A typed change to the need.").exists(),
+        "A typed change to the need.",
+    ),
+    "casework:plan-draft-row-remove": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-draft-row-remove", args=[w.plan.pk, "B", w.need_row.pk]),
+        lambda w: {},
+        lambda w: _colleague_writes_section_a(w, w.plan),
+        lambda w: _draft(w.plan).needs.filter(pk=w.need_row.pk).exists(),
+        "",
+    ),
+    "casework:plan-issue": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-issue", args=[w.issued_plan.pk]),
+        lambda w: _date("issued_on", ON),
+        lambda w: _colleague_writes_section_a(w, w.issued_plan),
+        lambda w: _draft(w.issued_plan).views == "A colleague's words.",
+        "",
+    ),
+    "casework:action:issue-final": EditForm(
+        "caseworker",
+        _case_step("issue-final"),
+        lambda w: _date("issued_on", ON),
+        lambda w: _colleague_writes_section_a(w, w.plan),
+        lambda w: _draft(w.plan).views == "A colleague's words.",
+        "",
+    ),
+    "casework:action-item:mediation": EditForm(
+        "caseworker",
+        _case_step("mediation", item="mediation"),
+        lambda w: {
+            "about": "plan_contents",
+            **_date("adviser_contacted_on", ON),
+            "notes": "Typed notes.",
+        },
+        lambda w: dispute_services.mediation_record(
+            case_id=w.issued_case.pk,
+            mediation_id=w.mediation.pk,
+            expected_lock=Mediation.objects.get(pk=w.mediation.pk).lock,
+            about="plan_contents",
+            adviser_contacted_on=ON,
+            notes="A colleague's notes.",
+            changed_by=w.cast.la_colleague,
+        ),
+        lambda w: Mediation.objects.get(pk=w.mediation.pk).notes == "A colleague's notes.",
+        "Typed notes.",
+    ),
+    "casework:action-item:tribunal": EditForm(
+        "caseworker",
+        _case_step("tribunal", item="appeal"),
+        lambda w: {"about": "plan_contents", **_date("registered_on", ON - dt.timedelta(days=3))},
+        lambda w: dispute_services.tribunal_record(
+            case_id=w.issued_case.pk,
+            appeal_id=_appeal(w).pk,
+            expected_lock=_appeal(w).lock,
+            about="plan_contents",
+            registered_on=ON - dt.timedelta(days=1),
+            changed_by=w.cast.la_colleague,
+        ),
+        lambda w: _appeal(w).registered_on == ON - dt.timedelta(days=1),
+        'value="' + str((ON - dt.timedelta(days=3)).day) + '"',
+    ),
+    "casework:review-schedule": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:review-schedule", args=[w.issued_plan.pk]),
+        lambda w: {
+            **_date("meeting_on", ON + dt.timedelta(days=40)),
+            **_date("invitations_sent_on", ON),
+        },
+        lambda w: review_services.review_schedule(
+            plan_id=w.issued_plan.pk,
+            changed_by=w.cast.la_colleague,
+            meeting_on=ON + dt.timedelta(days=20),
+            invitations_sent_on=ON,
+            expected_lock=_open_review(w).lock,
+        ),
+        lambda w: _open_review(w).meeting_on == ON + dt.timedelta(days=20),
+        'value="' + str((ON + dt.timedelta(days=40)).day) + '"',
+    ),
+    "casework:review-meeting": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:review-meeting", args=[w.issued_plan.pk, w.review.pk]),
+        lambda w: {**_date("meeting_on", ON), **_date("invitations_sent_on", ON)},
+        lambda w: review_services.review_schedule(
+            plan_id=w.issued_plan.pk,
+            changed_by=w.cast.la_colleague,
+            meeting_on=ON + dt.timedelta(days=20),
+            invitations_sent_on=ON,
+            expected_lock=_open_review(w).lock,
+        ),
+        lambda w: _open_review(w).meeting_on == ON + dt.timedelta(days=20),
+        'value="' + str(ON.day) + '"',
+    ),
+    "casework:advice-detail": EditForm(
+        "health",
+        lambda w: reverse("casework:advice-detail", args=[w.advice.pk]),
+        lambda w: {"action": "save", "section_C": "My typed advice.", "summary": ""},
+        lambda w: advice_services.advice_draft_save(
+            advice_request_id=w.advice.pk,
+            changed_by=w.cast.health,  # in another window
+            sections={"C": "A colleague's advice."},
+            expected_lock=type(w.advice).objects.get(pk=w.advice.pk).lock,
+        ),
+        lambda w: (
+            type(w.advice).objects.get(pk=w.advice.pk).draft["sections"]["C"]
+            == "A colleague's advice."
+        ),
+        "My typed advice.",
+        colleague="health",
+    ),
+    "casework:family-views": EditForm(
+        "parent",
+        lambda w: reverse("casework:family-views", args=[w.case.pk, 1]),
+        lambda w: {"text": "What we typed."},
+        lambda w: _colleague_writes_section_a(w, w.plan),
+        lambda w: _draft(w.plan).views == "A colleague's words.",
+        "What we typed.",
+    ),
+}
+
+#: Pages that change nothing another person edits, and why.
+NOT_EDITS: dict[str, str] = {
+    "home": "reads",
+    "accessibility": "reads",
+    "privacy": "reads",
+    "casework:caseload": "reads",
+    "casework:consultations": "reads",
+    "casework:consultation": "answers once: a second answer is refused",
+    "casework:advice-assign": "assigns once: reassigning a request someone has is refused",
+    "documents:download": "reads",
+    "documents:upload": "adds a new document",
+    "learners:record": "reads",
+    "learners:list": "reads (search by POST changes nothing)",
+    "learners:accesses": "reads",
+    "learners:accesses-csv": "reads",
+    "provision:register": "reads",
+    "provision:setting": "reads",
+    "sufficiency:overview": "reads",
+    "sufficiency:spend": "reads",
+    "sufficiency:scenarios": "reads",
+    "sufficiency:scenario-new": "adds a new scenario",
+    "sufficiency:scenario-remove": "removes; history keeps who",
+    "sufficiency:provision-new": "adds new planned provision",
+    "sufficiency:provision-remove": "removes; history keeps who",
+    "sufficiency:run-now": "queues a run",
+    "sufficiency:run": "reads",
+    "sufficiency:download": "reads",
+    "sufficiency:summary": "reads",
+    "casework:tray": "reads",
+    "casework:tray-csv": "reads",
+    "casework:dashboard": "reads",
+    "casework:new": "adds a case; one open case per learner is a database constraint",
+    "casework:case": "reads",
+    "casework:action": "each step is listed in STEPS_EDIT or STEPS_ONE_WAY",
+    "casework:action-item": "each item step is listed in EDIT_FORMS",
+    "casework:plan": "reads",
+    "casework:plan-history": "reads",
+    "casework:plan-version": "reads",
+    "casework:plan-print": "reads",
+    "casework:plan-pdf": "reads",
+    "casework:plan-compare": "reads",
+    "casework:plan-draft": "reads",
+    "casework:plan-reviews": "reads",
+    "casework:review-decision": "one way: a decided review cannot be decided again",
+    "casework:plan-cease": "one way: a ceased plan cannot be ceased again",
+    "casework:reviews": "reads",
+    "casework:reviews-all": "reads",
+    "casework:advice-list": "reads",
+    "casework:advice-sent": "reads",
+    "casework:family-home": "reads",
+    "casework:family-case": "reads",
+    "casework:family-draft": "reads",
+    "casework:family-comments": "adds the family's comments; sent ones cannot change",
+    "casework:family-comments-sent": "reads",
+    "casework:family-views-check": "reads",
+    "planning:index": "reads",
+    "planning:start": "queues a run",
+    "planning:run": "reads",
+    "planning:export-csv": "reads",
+    "planning:export-xlsx": "reads",
+    "planning:proposal": "one way: a decided proposal cannot be decided again",
+    "planning:what-if": "queues a what-if run; changes no saved figures",
+    "planning:suitable-places": "reads",
+}
+
+#: Case page steps that move the case on or add a row: each refuses a repeat by the case's
+#: stage or the row's state, so a second save cannot overwrite the first.
+STEPS_ONE_WAY = {
+    "decide-assessment",
+    "request-advice",
+    "start-draft",
+    "not-to-issue",
+    "issue-draft",
+    "consult-setting",
+    "setting-answer",
+    "family-comments",
+    "exception",
+    "exception-update",
+    "withdraw",
+    "close",
+    "tribunal-order",
+    "order-complied",
+}
+#: Case page steps that change a record another person may be changing too.
+STEPS_EDIT = {"issue-final", "mediation", "tribunal"}
+
+
+def test_every_page_is_an_edit_form_or_says_why_not():
+    routes = {name for _, name, _ in _routes() if not name.startswith(("accounts:", "admin:"))}
+    edits = {key.split(":", 2)[0] + ":" + key.split(":", 2)[1] for key in EDIT_FORMS}
+    listed = edits | set(NOT_EDITS)
+    assert sorted(routes - listed) == [], "pages in neither EDIT_FORMS nor NOT_EDITS"
+    assert sorted(set(NOT_EDITS) - routes) == [], "NOT_EDITS names no such page"
+
+
+def test_every_case_step_is_an_edit_or_one_way():
+    assert set(CASE_PAGE_STEPS) == STEPS_EDIT | STEPS_ONE_WAY
+    assert not STEPS_EDIT & STEPS_ONE_WAY
+    step_forms = {key.rsplit(":", 1)[1] for key in EDIT_FORMS if key.startswith("casework:action")}
+    assert step_forms == STEPS_EDIT
+
+
+def _read_lock(html: str, url: str) -> dict[str, str]:
+    found = LOCK_INPUT.search(html)
+    assert found, f"{url}: the form carries no lock"
+    return {found.group(1): found.group(2)}
+
+
+@pytest.mark.parametrize("key", sorted(EDIT_FORMS))
+def test_a_stale_save_is_refused_saying_who_and_keeping_what_was_typed(cast, key):
+    form = EDIT_FORMS[key]
+    world = _world(cast)
+    _appeal(world)
+    client = cast.client_for(getattr(cast, form.who))
+    with at(ON):
+        url = form.url(world)
+        opened = client.get(url)
+        assert opened.status_code == 200, url
+        lock = _read_lock(opened.content.decode(), url)
+        form.between(world)
+        response = client.post(url, {**form.typed(world), **lock})
+    html = response.content.decode()
+    assert response.status_code == 409, f"{key}: a stale save was not refused"
+    colleague = getattr(cast, form.colleague).display_name
+    assert re.search(rf"{re.escape(colleague)} changed .+ at \d+:\d\d[ap]m on ", html), key
+    assert "govuk-error-summary" in html, key
+    assert form.shown in html, f"{key}: what was typed is not shown again"
+    assert form.kept(world), f"{key}: the colleague's change was overwritten"
+    # The page now carries the new lock, so saving again is a deliberate choice.
+    assert _read_lock(html, url) != lock, key
