@@ -203,6 +203,30 @@ def _showcase_case(as_at: dt.date) -> CaseSim:
     )
 
 
+def _young_person_case(as_at: dt.date) -> CaseSim:
+    """The demo young person's own case: their plan issued in the summer, on time."""
+    received = as_at - dt.timedelta(weeks=30)
+    decision = received + dt.timedelta(weeks=5)
+    asked = decision + dt.timedelta(days=2)
+    due = clock.due(clock.ADVICE, asked)
+    advice = [
+        AdviceSim(kind, asked, due, asked + dt.timedelta(days=25 + k))
+        for k, kind in enumerate(("education", "health", "ep"))
+    ]
+    draft_issued = asked + dt.timedelta(days=45)
+    return CaseSim(
+        received_on=received,
+        stage="final_issued",
+        decision_on=decision,
+        assess=True,
+        draft_started_on=asked + dt.timedelta(days=35),
+        draft_issued_on=draft_issued,
+        comments_on=draft_issued + dt.timedelta(days=10),
+        final_issued_on=received + dt.timedelta(weeks=19),
+        advice=advice,
+    )
+
+
 def build_casework(cast: Cast, *, as_at: dt.date, seed: int, data_dir: Any) -> dict[str, int]:
     """Simulate and write the demo's casework; return counts by stage and of rows."""
     rng = np.random.default_rng([seed, 2026])
@@ -212,6 +236,9 @@ def build_casework(cast: Cast, *, as_at: dt.date, seed: int, data_dir: Any) -> d
     child = _showcase_case(as_at)
     child.learner = cast.showcase.child
     cases.append(child)
+    young = _young_person_case(as_at)
+    young.learner = cast.showcase.young_person
+    cases.append(young)
     return write_rows(cases, cast, as_at=as_at, rng=rng)
 
 
