@@ -48,6 +48,9 @@ assets: $(STATIC)/sendplan.css ## Build the GOV.UK Frontend CSS, script and imag
 demo serve: export SENDPLAN_LA_CODE ?= E09000022
 demo serve: export SENDPLAN_PARTNERSHIP_NAME ?= Lambeth SEND Partnership (demo)
 demo serve: export SENDPLAN_DEMO ?= true
+# The demo shows the service's own "page not found" and error pages, never Django's debug
+# pages (WhiteNoise serves the static files either way).
+demo serve: export DEBUG ?= false
 # Made-up contact details for the demo's SEND information, advice and support service (the
 # telephone number is in the range Ofcom keeps for drama).
 demo serve: export SENDPLAN_SENDIASS_NAME ?= Lambeth SENDIASS (demo)
