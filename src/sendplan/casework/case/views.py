@@ -35,6 +35,7 @@ from sendplan.casework.steps import (
 )
 from sendplan.core.dates import govuk_time
 from sendplan.core.errors import PermissionDenied
+from sendplan.core.numbers import whole_number
 from sendplan.learners.selectors import learner_for_user
 from sendplan.web.forms import error_summary
 
@@ -181,10 +182,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     posts it back with the answers.
     """
     user = signed_in_user(request)
-    try:
-        learner_pk = int(request.POST.get("learner", ""))
-    except ValueError:
-        raise Http404("No learner found") from None
+    learner_pk = whole_number(request.POST.get("learner"))
+    if learner_pk is None:
+        raise Http404("No learner found")
     learner, can_edit = learner_for_user(user, learner_pk, purpose="record a request")
     if not can_edit:
         raise PermissionDenied

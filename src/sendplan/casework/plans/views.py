@@ -58,6 +58,7 @@ from sendplan.casework.plans.selectors import (
 )
 from sendplan.core.dates import govuk_date, govuk_time
 from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.core.numbers import whole_number
 from sendplan.learners.forms import add_service_errors
 from sendplan.web.forms import error_summary
 
@@ -124,8 +125,7 @@ def version_history(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _number(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.GET.get(name))
 
 
 @requires_access(has_a_role)
