@@ -117,7 +117,10 @@ TEMPLATES = [
                 "sendplan.home.context_processors.service",
             ],
             # Dates, times and ages in GOV.UK style on every page, without a {% load %}.
-            "builtins": ["sendplan.web.templatetags.govuk"],
+            "builtins": [
+                "sendplan.web.templatetags.govuk",
+                "sendplan.web.templatetags.fields",
+            ],
         },
     },
 ]

@@ -60,9 +60,19 @@ LINK_PROBLEMS: dict[str, tuple[str, str]] = {
 
 
 def _next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: a path in this service, or the home page.
+
+    Anything else (another site, a bare word, control characters) is ignored rather than
+    refused, so a damaged link still signs the user in.
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    is_path = target.startswith("/") and not target.startswith(("//", "/\\"))
+    if (
+        is_path
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -10,6 +10,11 @@ from __future__ import annotations
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
+def _is_digits(text: str) -> bool:
+    # str.isdigit also accepts superscripts and other scripts' digits, which int() refuses.
+    return text.isascii() and text.isdigit()
+
+
 def upn_check_letter(body: str) -> str:
     """Return the check letter for the last 12 characters of a UPN.
 
@@ -23,7 +28,7 @@ def upn_check_letter(body: str) -> str:
         raise ValueError("a UPN body has 12 characters")
     total = 0
     for weight, char in enumerate(body, start=2):
-        if char.isdigit():
+        if _is_digits(char):
             value = int(char)
         elif weight == 13 and char in _UPN_LETTERS:
             value = _UPN_LETTERS.index(char)
@@ -46,7 +51,7 @@ def upn_problem(upn: str) -> str | None:
         return "A UPN has 13 characters: a letter followed by 12 characters"
     if value[0] not in _UPN_LETTERS:
         return "A UPN starts with a letter (not I, O or S)"
-    if not value[1:12].isdigit() or not (value[12].isdigit() or value[12] in _UPN_LETTERS):
+    if not _is_digits(value[1:12]) or not (_is_digits(value[12]) or value[12] in _UPN_LETTERS):
         return "Characters 2 to 12 of a UPN are digits; the last is a digit or a letter"
     expected = upn_check_letter(value[1:])
     if value[0] != expected:
@@ -78,7 +83,7 @@ def nhs_number_problem(nhs_number: str) -> str | None:
     'The NHS number check digit does not match: check it has been copied correctly'
     """
     digits = nhs_number.replace(" ", "").replace("-", "")
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not _is_digits(digits):
         return "An NHS number has 10 digits"
     check = nhs_check_digit(digits[:9])
     if check is None or check != int(digits[9]):
@@ -96,7 +101,7 @@ def uln_problem(uln: str) -> str | None:
     True
     """
     value = uln.strip()
-    if len(value) != 10 or not value.isdigit():
+    if len(value) != 10 or not _is_digits(value):
         return "A ULN has 10 digits"
     total = sum(int(d) * w for d, w in zip(value[:9], range(10, 1, -1), strict=True))
     remainder = total % 11

@@ -74,7 +74,9 @@ class LearnerDetailsForm(forms.Form):
     )
     date_of_birth = GovukDateField(label_text="Date of birth")
     sex = forms.ChoiceField(
-        choices=Learner.Sex.choices, error_messages={"required": "Select the learner's sex"}
+        choices=Learner.Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the learner's sex"},
     )
     upn = forms.CharField(required=False, max_length=20)
     uln = forms.CharField(required=False, max_length=20)

@@ -31,6 +31,7 @@ class CohortForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         choices=KIND_CHOICES,
         initial=list(SPECIALIST_KINDS),
+        widget=forms.CheckboxSelectMultiple,
         label="Kinds of place the optimiser may propose",
         error_messages={"required": "Select at least one kind of place"},
     )
@@ -79,10 +80,16 @@ class WhatIfForm(forms.Form):
     )
     strand = forms.TypedChoiceField(coerce=int, required=False, label="Strand to enlarge")
     needs = forms.MultipleChoiceField(
-        choices=list(NEEDS.items()), required=False, label="Needs the new places are for"
+        choices=list(NEEDS.items()),
+        required=False,
+        label="Needs the new places are for",
+        widget=forms.CheckboxSelectMultiple,
     )
     phases = forms.MultipleChoiceField(
-        choices=list(PHASE_LABELS.items()), required=False, label="Phases"
+        choices=list(PHASE_LABELS.items()),
+        required=False,
+        label="Phases",
+        widget=forms.CheckboxSelectMultiple,
     )
     ward = forms.ChoiceField(required=False, label="Ward")
     setting = forms.TypedChoiceField(
@@ -161,6 +168,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=2000,
+        widget=forms.Textarea,
         label="Reason for the decision",
         error_messages={"max_length": "Reason must be 2,000 characters or fewer"},
     )

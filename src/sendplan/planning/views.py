@@ -345,9 +345,24 @@ def suitable_places(request: HttpRequest, learner_id: int) -> HttpResponse:
         {
             "learner": learner,
             "report": report,
-            "september": september,
-            "kinds": kinds,
-            "kind_choices": KIND_CHOICES,
+            "when_items": [
+                {"id": "when", "value": "now", "label": "Now", "checked": not september},
+                {
+                    "id": "when-september",
+                    "value": "september",
+                    "label": "From next September",
+                    "checked": september,
+                },
+            ],
+            "kind_items": [
+                {
+                    "id": "kinds" if n == 1 else f"kinds-{n}",
+                    "value": value,
+                    "label": label,
+                    "checked": value in kinds,
+                }
+                for n, (value, label) in enumerate(KIND_CHOICES, start=1)
+            ],
             "area": area,
             "record_url": reverse("learners:record", args=[learner.pk]),
         },

@@ -20,12 +20,14 @@ class RegisterFilterForm(forms.Form):
     )
     need = forms.MultipleChoiceField(
         label="Need the places are designated for",
+        widget=forms.CheckboxSelectMultiple,
         choices=[(code, f"{label} ({code})") for code, label in NEEDS.items()],
         required=False,
         error_messages={"invalid_choice": "Select needs from the list"},
     )
     phase = forms.MultipleChoiceField(
         label="Phase",
+        widget=forms.CheckboxSelectMultiple,
         choices=list(PHASE_LABELS.items()),
         required=False,
         error_messages={"invalid_choice": "Select phases from the list"},
@@ -33,12 +35,14 @@ class RegisterFilterForm(forms.Form):
     vacancies = forms.BooleanField(label="Only settings with vacancies", required=False)
     area = forms.MultipleChoiceField(
         label="Location",
+        widget=forms.CheckboxSelectMultiple,
         choices=AREA_CHOICES,
         required=False,
         error_messages={"invalid_choice": "Select in the area, out of the area, or both"},
     )
     kind = forms.MultipleChoiceField(
         label="Kind of setting",
+        widget=forms.CheckboxSelectMultiple,
         choices=Setting.Kind.choices,
         required=False,
         error_messages={"invalid_choice": "Select kinds of setting from the list"},

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Greatest
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
 from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.core.numbers import whole_number
 from sendplan.engine import PHASES
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
 
@@ -87,7 +88,8 @@ def setting_list(
     queryset = Setting.objects.filter(is_open=True)
     text = " ".join(filters.text.split())
     if text:
-        queryset = queryset.filter(Q(urn=int(text)) if text.isdigit() else Q(name__icontains=text))
+        urn = whole_number(text)
+        queryset = queryset.filter(Q(urn=urn) if urn is not None else Q(name__icontains=text))
     if filters.kinds:
         queryset = queryset.filter(kind__in=filters.kinds)
     if set(filters.areas) == {"in"}:

@@ -39,7 +39,6 @@ def register(request: HttpRequest) -> HttpResponse:
             "errors": _errors(form),
             "order": order,
             "sort_links": {o: _sorted_by(request.GET, o) for o in ORDERS},
-            "groups": _checkbox_groups(form),
             "chosen": _chosen_filters(form, request.GET),
             "page": page,
             "rows": [_row(found) for found in page.object_list],
@@ -86,31 +85,10 @@ def _row(found: Setting) -> dict[str, Any]:
     }
 
 
-def _checkbox_groups(form: RegisterFilterForm) -> list[dict[str, Any]]:
-    """What the template needs to draw each checkbox group in GOV.UK markup."""
-    groups = []
-    for name in FILTER_GROUPS:
-        field = form[name]
-        chosen = set(form.data.getlist(name)) if hasattr(form.data, "getlist") else set()
-        groups.append(
-            {
-                "name": name,
-                "legend": field.label,
-                "error": " ".join(str(e) for e in field.errors),
-                "items": [
-                    {"value": value, "label": label, "checked": value in chosen}
-                    for value, label in field.field.choices  # type: ignore[attr-defined]
-                ],
-            }
-        )
-    return groups
-
-
 def _errors(form: RegisterFilterForm) -> list[dict[str, str]]:
     """The error summary: each message links to its field (the first box of a group)."""
-    anchors = {"text": "#filter-text"}
     return [
-        {"href": anchors.get(name, f"#filter-{name}-1"), "text": " ".join(str(e) for e in errors)}
+        {"href": f"#filter-{name}", "text": " ".join(str(e) for e in errors)}
         for name, errors in form.errors.items()
     ]
 

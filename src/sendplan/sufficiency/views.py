@@ -14,6 +14,7 @@ from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
 from sendplan.core import tasks as queue
 from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
+from sendplan.core.numbers import whole_number
 from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
@@ -56,16 +57,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     report = context["report"]
     if report is not None:
         years = report.years
-        try:
-            year = int(request.GET.get("year", years[0]))
-        except ValueError:
-            year = years[0]
-        if year not in years:
-            year = years[0]
+        asked = whole_number(request.GET.get("year"))
+        year = asked if asked is not None and asked in years else years[0]
         base = report.baseline
         context.update(
             year=year,
             years=years,
+            year_items=[{"value": y, "label": y, "checked": y == year} for y in years],
             plans_chart=plans_chart(report),
             places_chart=places_chart(report),
             plans_rows=[

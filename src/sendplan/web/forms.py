@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sendplan.core.numbers import is_plain_digits
+
 DATE_PARTS = ("day", "month", "year")
 
 
@@ -67,14 +69,17 @@ class GovukDateField(forms.Field):
         if missing:
             words = " and ".join(missing)
             raise self._fail(f"{self.label_text} must include a {words}", missing)
-        not_numbers = tuple(p for p in DATE_PARTS if not parts[p].isdigit())
+        not_numbers = tuple(p for p in DATE_PARTS if not is_plain_digits(parts[p]))
         if not_numbers:
             raise self._fail(f"{self.label_text} must be a real date", not_numbers)
         if len(parts["year"]) != 4:
             raise self._fail("Year must include 4 numbers", ("year",))
+        too_long = tuple(p for p in ("day", "month") if len(parts[p].lstrip("0")) > 2)
+        if too_long:
+            raise self._fail(f"{self.label_text} must be a real date", too_long)
         try:
             value_date = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise self._fail(f"{self.label_text} must be a real date") from None
         if self.past_only and value_date >= timezone.localdate():
             raise self._fail(f"{self.label_text} must be in the past")

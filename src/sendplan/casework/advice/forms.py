@@ -79,6 +79,7 @@ class AdviceForm(forms.Form):
     summary = forms.CharField(
         required=False,
         max_length=ADVICE_SUMMARY_MAX,
+        widget=forms.Textarea,
         error_messages={
             "max_length": f"Anything else must be {ADVICE_SUMMARY_MAX:,} characters or fewer"
         },
@@ -96,6 +97,7 @@ class AdviceForm(forms.Form):
             self.fields[f"section_{section}"] = forms.CharField(
                 required=False,
                 max_length=ADVICE_SECTION_MAX,
+                widget=forms.Textarea,
                 error_messages={
                     "max_length": f"Section {section} must be {ADVICE_SECTION_MAX:,} "
                     "characters or fewer"

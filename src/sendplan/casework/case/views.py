@@ -34,6 +34,7 @@ from sendplan.casework.steps import (
     offered_steps,
 )
 from sendplan.core.errors import PermissionDenied
+from sendplan.core.numbers import whole_number
 from sendplan.documents.selectors import documents_for
 from sendplan.documents.services import may_add_document
 from sendplan.learners.selectors import learner_for_user
@@ -196,10 +197,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     posts it back with the answers.
     """
     user = signed_in_user(request)
-    try:
-        learner_pk = int(request.POST.get("learner", ""))
-    except ValueError:
-        raise Http404("No learner found") from None
+    learner_pk = whole_number(request.POST.get("learner"))
+    if learner_pk is None:
+        raise Http404("No learner found")
     learner, can_edit = learner_for_user(user, learner_pk, purpose="record a request")
     if not can_edit:
         raise PermissionDenied

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from django import forms
 
-from sendplan.casework.advice.forms import YES_NO
-
 
 class FamilyCommentForm(forms.Form):
     text = forms.CharField(
-        max_length=20000, error_messages={"required": "Write your comments on the draft plan"}
+        max_length=20000,
+        widget=forms.Textarea,
+        error_messages={"required": "Write your comments on the draft plan"},
     )
     finished = forms.ChoiceField(
-        choices=YES_NO,
+        choices=(("yes", "Yes, this is everything"), ("no", "No, I may want to say more")),
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if this is everything you want to say"},
     )
@@ -23,5 +23,5 @@ class FamilyCommentForm(forms.Form):
 class FamilyViewsForm(forms.Form):
     """One part of section A. Blank is allowed: "skip for now" saves nothing."""
 
-    text = forms.CharField(required=False, max_length=20000)
+    text = forms.CharField(required=False, max_length=20000, widget=forms.Textarea)
     lock = forms.IntegerField(widget=forms.HiddenInput)

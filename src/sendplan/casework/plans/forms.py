@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from sendplan.casework.case.forms import date_field, radio_field, text_field
 from sendplan.casework.case.models import Case
 from sendplan.casework.plans.models import Consultation
+from sendplan.core.numbers import whole_number
 from sendplan.provision.models import Setting
 from sendplan.web.forms import GovukDateField
 
@@ -219,9 +220,10 @@ class PlacementForm(LockedForm):
         text = self.cleaned_data["placement_urn"].strip()
         if not text:
             return None
-        if not text.isdigit():
+        urn = whole_number(text)
+        if urn is None:
             raise ValidationError("The URN must be a number, like 100001")
-        setting_id = Setting.objects.filter(urn=int(text)).values_list("pk", flat=True).first()
+        setting_id = Setting.objects.filter(urn=urn).values_list("pk", flat=True).first()
         if setting_id is None:
             raise ValidationError("No setting in the register has this URN")
         return setting_id

@@ -69,6 +69,7 @@ from sendplan.casework.plans.selectors import (
 )
 from sendplan.core.dates import govuk_date
 from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.core.numbers import whole_number
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
@@ -138,8 +139,7 @@ def version_history(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _number(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.GET.get(name))
 
 
 @requires_access(has_a_role)

@@ -1,27 +1,13 @@
-"""Template filters of the plan and review pages: which GOV.UK component renders a field."""
+"""Template filters of the plan and review pages."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django import forms, template
+from django import template
 from django.utils import timezone
 
-from sendplan.casework.templatetags.tray_tags import field_kind
-
 register = template.Library()
-
-
-# The plan forms use the same field-to-component rule as the case forms.
-register.filter("plan_field_kind", field_kind)
-
-
-@register.filter
-def is_chosen(value: object, bound: forms.BoundField) -> bool:
-    """Whether a choice is among the field's current value(s), compared as text."""
-    current = bound.value()
-    values = current if isinstance(current, list | tuple) else [current]
-    return str(value) in {str(v) for v in values if v is not None}
 
 
 @register.filter

@@ -1,12 +1,10 @@
-"""Template filters for deadlines and case forms: status tags, relative days, field kinds."""
+"""Template filters for deadlines and case forms: status tags, relative days."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django import forms, template
-
-from sendplan.web.forms import GovukDateField
+from django import template
 
 register = template.Library()
 
@@ -51,28 +49,6 @@ def days_words(days: int) -> str:
         return "Due tomorrow" if days == 1 else f"In {days} days"
     late = -days
     return f"{late} day{'s' if late != 1 else ''} overdue"
-
-
-@register.filter
-def field_kind(bound: forms.BoundField) -> str:
-    """Which GOV.UK component renders a form field."""
-    field, widget = bound.field, bound.field.widget
-    if isinstance(field, GovukDateField):
-        return "date"
-    if isinstance(widget, forms.HiddenInput):
-        return "hidden"
-    # Before RadioSelect: Django's CheckboxSelectMultiple is a subclass of it.
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
-    if isinstance(widget, forms.CheckboxInput):
-        return "checkbox"
-    if isinstance(widget, forms.Textarea):
-        return "textarea"
-    if isinstance(widget, forms.Select):
-        return "select"
-    return "text"
 
 
 @register.filter

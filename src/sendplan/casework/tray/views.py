@@ -180,8 +180,14 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "group_label": dict(TRAY_GROUPS).get(group or "", ""),
             "stage": stage,
             "stage_label": Stage(stage).label if stage else "",
-            "stage_options": [
-                (s, Stage(s).label, tray.stage_counts.get(s, 0)) for s in TRAY_STAGES
+            "stage_items": [{"value": "", "label": "All stages", "checked": not stage}]
+            + [
+                {
+                    "value": s,
+                    "label": f"{Stage(s).label} ({tray.stage_counts.get(s, 0)})",
+                    "checked": s == stage,
+                }
+                for s in TRAY_STAGES
             ],
             # The stage filter's form keeps the sort in hidden fields.
             "sort_params": {k: v for k, v in options.query().items() if k in ("sort", "order")},
