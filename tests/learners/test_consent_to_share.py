@@ -208,3 +208,7 @@ def test_recorded_consents_become_sharing_notices_row_for_row(cast):
     assert notice.created_by_id == cast.caseworker.pk
     assert notice.created_at == consent.created_at
     assert not new.get_model("learners", "ConsentToShare").objects.exists()
+    # Back to the latest schema, so the tests after this one in the same database find it.
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

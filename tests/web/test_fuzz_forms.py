@@ -214,6 +214,10 @@ def _pages(world: Any) -> list[Page]:
     ):
         pages.append(Page(name, cast.caseworker, reverse(name, args=args)))
     pages.append(Page("accounts:sign-in", None, SIGN_IN))
+    # Changing a password, as someone no other page is walked as: wrong current passwords
+    # count towards their lockout.
+    change = reverse("accounts:change-password")
+    pages.append(Page("accounts:change-password", cast.other_health, change))
     return pages
 
 
@@ -225,10 +229,10 @@ def _extend_world(world: Any) -> Any:
     cast = world.cast
     with at(TODAY):
         world.scenario = sufficiency_services.scenario_save(
-            user=cast.caseworker, data={"name": "More special places", "start_year": 2026}
+            changed_by=cast.caseworker, data={"name": "More special places", "start_year": 2026}
         )
         world.provision = sufficiency_services.new_provision_create(
-            user=cast.caseworker,
+            changed_by=cast.caseworker,
             data={"name": "New unit", "kind": PlaceKind.values[0], "places": 8, "opens_year": 2027},
         )
         world.appeal = dispute_services.tribunal_record(
@@ -290,7 +294,8 @@ def _walk(world: Any, tally: Tally) -> None:
         if shown.status_code >= 500:
             tally.server_errors.append(f"{page.method.upper()} {page.name}")
             continue
-        body = shown.content.decode("utf-8", errors="replace")
+        raw = b"".join(shown.streaming_content) if shown.streaming else shown.content
+        body = raw.decode("utf-8", errors="replace")
         parsed = _page_forms(body) if "html" in shown.get("Content-Type", "") else _Forms()
         if page.method == "get" and shown.status_code == 200:
             # The names the page uses one at a time, then every common name at once.
@@ -355,7 +360,7 @@ def test_no_input_to_any_form_or_address_gives_a_server_error_or_half_saves(cast
 
 
 def test_the_walk_covers_every_page_in_the_resolver():
-    walked = set(ROUTES) | {"accounts:sign-in"}
+    walked = set(ROUTES) | {"accounts:sign-in", "accounts:change-password"}
     resolver = {name for _, name, _ in _routes()}
     not_forms = {
         "accounts:sign-out",
