@@ -7,6 +7,7 @@ Chromium. Without it they are skipped on a developer's machine, but they fail wh
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Iterator
@@ -17,6 +18,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from sendplan.casework.advice import services as advice_services
+from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans import services as plan_services
+from tests.casework.conftest import make_case
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
@@ -119,3 +125,24 @@ class Site:
         self.page.locator("input[name=password]").fill(password)
         self.follow(self.page.locator("main form").get_by_role("button", name="Sign in"))
         assert "/account/sign-in/" not in self.page.url, f"still on the sign-in page as {username}"
+
+
+@pytest.fixture
+def case_out_for_comments(cast):
+    """The cast's learner with a draft plan out for comments and health advice requested."""
+    received = dt.date.today() - dt.timedelta(days=110)
+    case = make_case(cast, Stage.DRAFTING, received_on=received)
+    health_org = cast.learner.involvements.get(user=cast.health).organisation
+    advice_services.advice_request(
+        case_id=case.pk,
+        kind=AdviceRequest.Kind.HEALTH,
+        organisation_id=health_org.pk,
+        requested_on=received + dt.timedelta(days=45),
+        practitioner=cast.health,
+        changed_by=cast.caseworker,
+    )
+    plan_services.draft_issue(
+        case_id=case.pk, issued_on=received + dt.timedelta(days=98), changed_by=cast.caseworker
+    )
+    case.refresh_from_db()
+    return case

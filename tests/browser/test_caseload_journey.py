@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_pages_accessible import case_out_for_comments  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
 
-def test_a_coordinator_reaches_a_case_from_my_cases(site, case_out_for_comments):  # noqa: F811
+def test_a_coordinator_reaches_a_case_from_my_cases(site, case_out_for_comments):
     site.sign_in("caseworker")
     site.follow(site.page.get_by_role("main").get_by_role("link", name="My cases"))
     assert site.page.locator("h1").inner_text() == "My cases"
@@ -19,7 +17,7 @@ def test_a_coordinator_reaches_a_case_from_my_cases(site, case_out_for_comments)
     assert site.page.url.endswith(f"/cases/{case_out_for_comments.pk}/")
 
 
-def test_a_manager_opens_a_coordinators_cases_from_the_dashboard(site, case_out_for_comments):  # noqa: F811
+def test_a_manager_opens_a_coordinators_cases_from_the_dashboard(site, case_out_for_comments):
     site.sign_in("manager")
     site.follow(site.page.get_by_role("link", name="Casework dashboard"))
     site.follow(site.page.get_by_role("link", name="open cases").first)

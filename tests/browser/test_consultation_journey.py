@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 
 from sendplan.casework.plans import services as plan_services
-from tests.browser.test_pages_accessible import case_out_for_comments  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_senco_answers_a_consultation_from_home(site, cast, case_out_for_comments):  # noqa: F811
+def test_a_senco_answers_a_consultation_from_home(site, cast, case_out_for_comments):
     case = case_out_for_comments
     plan_services.consultation_send(
         case_id=case.pk,

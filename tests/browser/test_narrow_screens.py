@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_pages_accessible import case_out_for_comments  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
 NARROW = {"width": 375, "height": 812}
@@ -48,7 +46,7 @@ PAGE_SCROLLS_SIDEWAYS = (
 
 
 @pytest.mark.parametrize("who", list(PAGES))
-def test_no_page_scrolls_sideways_at_375_pixels(site, case_out_for_comments, who):  # noqa: F811
+def test_no_page_scrolls_sideways_at_375_pixels(site, case_out_for_comments, who):
     site.page.set_viewport_size(NARROW)
     site.sign_in(who)
     scrolling = []
@@ -62,7 +60,7 @@ def test_no_page_scrolls_sideways_at_375_pixels(site, case_out_for_comments, who
     assert scrolling == [], f"pages that scroll sideways at 375 px: {scrolling}"
 
 
-def test_a_wide_table_scrolls_in_a_region_reached_by_keyboard(site, case_out_for_comments):  # noqa: F811
+def test_a_wide_table_scrolls_in_a_region_reached_by_keyboard(site, case_out_for_comments):
     site.page.set_viewport_size(NARROW)
     site.sign_in("caseworker")
     site.goto("casework:tray")

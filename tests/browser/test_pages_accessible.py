@@ -4,38 +4,9 @@ and sufficiency."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from sendplan.casework.advice import services as advice_services
-from sendplan.casework.advice.models import AdviceRequest
-from sendplan.casework.case.models import Stage
-from sendplan.casework.plans import services as plan_services
-from tests.casework.conftest import make_case
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def case_out_for_comments(cast):
-    """The cast's learner with a draft plan out for comments and health advice requested."""
-    received = dt.date.today() - dt.timedelta(days=110)
-    case = make_case(cast, Stage.DRAFTING, received_on=received)
-    health_org = cast.learner.involvements.get(user=cast.health).organisation
-    advice_services.advice_request(
-        case_id=case.pk,
-        kind=AdviceRequest.Kind.HEALTH,
-        organisation_id=health_org.pk,
-        requested_on=received + dt.timedelta(days=45),
-        practitioner=cast.health,
-        changed_by=cast.caseworker,
-    )
-    plan_services.draft_issue(
-        case_id=case.pk, issued_on=received + dt.timedelta(days=98), changed_by=cast.caseworker
-    )
-    case.refresh_from_db()
-    return case
 
 
 def visit(site, name: str, *args: object) -> None:
