@@ -103,5 +103,6 @@ def main() -> None:
         print("80 % coverage by origin (columns: horizon):")
         print(per_origin)
 
+
 if __name__ == "__main__":
     main()

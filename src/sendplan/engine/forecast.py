@@ -69,7 +69,7 @@ class ForecastResult:
 
     ``status`` is ``complete`` (see :mod:`~sendplan.engine.results`) and ``message`` says
     what was forecast and with which settings. ``table`` has :data:`OUTPUT_COLUMNS`; ``fit``
-    is the growth model; ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need
+    is the growth model (None when the flows model gave the totals); ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need
     ``All``, one row per area, year and placement type) when the release carries setting
     columns, else None; ``cohort`` is the band model when ``method`` was ``cohort`` or
     ``combined``. ``method`` is the method used: ``flows`` falls back to ``growth`` when the
@@ -80,7 +80,7 @@ class ForecastResult:
     status: str
     message: str
     table: pl.DataFrame
-    fit: GrowthFit
+    fit: GrowthFit | None
     placements: pl.DataFrame | None = None
     cohort: CohortFit | None = None
     method: str = "growth"
@@ -348,13 +348,14 @@ def forecast_caseload(
     """
     _check_arguments(horizon=horizon, simulations=simulations, method=method)
     rng = np.random.default_rng(seed)
-    fit = fit_growth(history.totals)
     flow_fit, note = _flow_fit(history) if method == "flows" else (None, "")
     if method == "flows" and flow_fit is None:
         method = "growth"
+    fit = None
     if flow_fit is not None:
         totals = simulate_flows(flow_fit, horizon=horizon, simulations=simulations, rng=rng)
     else:
+        fit = fit_growth(history.totals)
         totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
     cohort = None
     if method in METHODS and method != "growth":
@@ -369,7 +370,8 @@ def forecast_caseload(
     shares = _need_shares(history)
     n_la = len(history.las)
     if shares is not None:
-        conc = np.minimum(fit.size, _MAX_NEED_CONCENTRATION)[:, None]
+        size = np.nan_to_num(history.totals[:, -1])
+        conc = np.minimum(size, _MAX_NEED_CONCENTRATION)[:, None]
         mix = shares.mean(axis=1)
         # Uncertainty in each LA's need mix, drawn once per path (the point path has none).
         draw = rng.gamma(np.maximum(conc * mix, 1e-3), size=(simulations, n_la, len(RELEASE_NEEDS)))
@@ -455,7 +457,7 @@ def forecast_caseload(
             f"flows fitted on calendar years {first}-{last}, intervals from "
             f"{flow_fit.cv_errors} earlier origin-horizon errors"
         )
-    else:
+    elif fit is not None:
         message += (
             f"growth settings lambda={fit.lam} phi={fit.phi} rho={fit.rho} from "
             f"{fit.cv_origins} rolling origins"
