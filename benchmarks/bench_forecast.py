@@ -3,12 +3,16 @@
 Run: ``.venv/bin/python benchmarks/bench_forecast.py [SHARED_DATA_DIR]``
 
 1. Time and peak memory of the forecast for every LA, region and England: 24 age cells
-   (under 3, 3 ... 25), 13 needs, 10 years, 1,000 simulations, from the 2022 + 2025 releases.
-2. Rolling-origin backtest at every origin 2014-2024, horizons 1-3: MAPE over LAs, median
-   APE, England's absolute error and 80 % coverage, for the model and the naive forecasts;
-   pooled over all origins and over the EHC-plan-era origins 2019-2024; interval score and
-   80 % coverage by origin. "model" is the growth model (the default); "cohort" and
-   "combined" are the age-band progression model and the mean of the two.
+   (under 3, 3 ... 25), 13 needs, 10 years, 1,000 simulations, from the 2022 + 2025 releases,
+   by the default method (flows) and the others.
+2. Rolling-origin backtest at every origin the data allow (2014-2024; the flows model from
+   2020, the first origin with two years of new plans and requests to fit and an earlier
+   origin to size its intervals), horizons 1-3, every method refitted at each origin on
+   that origin's history only: MAPE over LAs, median APE, England's absolute error, 80 %
+   coverage, interval score and the MAPE against the best naive forecast (``vs_best_naive``,
+   %), with the naive forecasts in the same run. Tables: every method on the origins where
+   all are scored (2020-2024), the recent origins (2022-2024), the growth model's full
+   2014-2024 run, and per-origin one-year-ahead MAPE and coverage.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from sendplan.cli.forecast_files import load_caseload
-from sendplan.engine import backtest, forecast_caseload
+from sendplan.engine import backtest, backtest_summary, forecast_caseload
 
 
 def main() -> None:
@@ -59,7 +63,7 @@ def main() -> None:
     print(f"  {result.message}")
     if result.placements is not None:
         print(f"  placement-type rows (--breakdowns-out): {result.placements.height}")
-    for method in ("cohort", "combined"):
+    for method in ("growth", "cohort", "combined"):
         t0, c0 = time.perf_counter(), time.process_time()
         forecast_caseload(history=history, horizon=10, simulations=1000, seed=0, method=method)
         print(
@@ -71,28 +75,32 @@ def main() -> None:
         "horizon",
         "method",
         "origins",
+        "first_origin",
         "mape",
         "mdape",
         "england_abs_error",
         "coverage80",
         "interval_score",
+        "vs_best_naive",
     ]
-    with pl.Config(tbl_rows=40, tbl_cols=10, tbl_width_chars=140, float_precision=2):
-        print("Backtest, origins 2014-2024 (pooled mean over origins):")
+    with pl.Config(tbl_rows=40, tbl_cols=12, tbl_width_chars=160, float_precision=2):
+        print("Backtest, every method on the origins where all are scored (2020-2024):")
         print(bt.summary.select(cols))
-        recent = (
-            bt.rows.filter(pl.col("origin") >= 2019)
-            .group_by("horizon", "method", maintain_order=True)
-            .agg(pl.len().alias("origins"), pl.col("mape").mean(), pl.col("coverage80").mean())
-        )
-        print("Backtest, origins 2019-2024:")
-        print(recent)
+        print("Backtest, recent origins (2022-2024):")
+        print(backtest_summary(bt.rows, first_origin=2022).select(cols))
+        print("Backtest, every method but flows on all origins 2014-2024:")
+        print(backtest_summary(bt.rows.filter(pl.col("method") != "flows")).select(cols))
+        one_year = bt.rows.filter(pl.col("horizon") == 1)
+        print("One year ahead, MAPE by origin:")
+        print(one_year.pivot(on="method", index="origin", values="mape").sort("origin"))
+        print("One year ahead, England error (forecast - actual, %) by origin:")
+        print(one_year.pivot(on="method", index="origin", values="england_error").sort("origin"))
         per_origin = (
-            bt.rows.filter(pl.col("method").is_in(["model", "cohort", "combined"]))
+            bt.rows.filter(pl.col("method").is_in(["flows", "model"]))
             .pivot(on="horizon", index=["method", "origin"], values="coverage80")
-            .sort("origin")
+            .sort("method", "origin")
         )
-        print("Model 80 % coverage by origin (columns: horizon):")
+        print("80 % coverage by origin (columns: horizon):")
         print(per_origin)
 
 

@@ -139,3 +139,30 @@ def test_method_option_changes_the_totals_and_rejects_unknown_names(tmp_path: Pa
     with pytest.raises(SystemExit) as caught:
         main([*base, "--out", str(tmp_path / "x.csv"), "--method", "magic"])
     assert caught.value.code == 2
+
+
+def test_the_release_zip_is_forecast_by_the_flows_model_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "forecast.csv"
+    argv = ["--caseload", str(RELEASE_2025), "--horizon", "1", "--out", str(out)]
+    assert main([*argv, "--simulations", "50"]) == 0
+    captured = capsys.readouterr()
+    assert "by the flows method" in captured.out
+    assert "growth model" not in captured.err
+
+
+def test_a_caseload_csv_alone_falls_back_to_the_growth_model_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = write_release(tmp_path)
+    out = tmp_path / "forecast.csv"
+    argv = ["--caseload", str(release), "--horizon", "1", "--out", str(out)]
+    assert main([*argv, "--simulations", "20"]) == 0
+    captured = capsys.readouterr()
+    assert "by the growth method" in captured.out
+    assert (
+        "note: no flow tables (newplans.csv, requests.csv) were given: forecast by the growth "
+        "model" in captured.err
+    )
+    assert pl.read_csv(out).columns[-3:] == ["ehcplans", "lower80", "upper80"]

@@ -100,7 +100,7 @@ def test_unknown_method_or_no_band_history_is_refused_not_guessed() -> None:
         None,
         (),
     )
-    with pytest.raises(ValueError, match="method must be one of growth, cohort, combined"):
+    with pytest.raises(ValueError, match="method must be one of flows, growth, cohort, combined"):
         forecast_caseload(history=history, horizon=1, simulations=20, method="magic")
     with pytest.raises(ValueError, match="needs plans by age band in two consecutive years"):
         forecast_caseload(history=history, horizon=1, simulations=20, method="cohort")

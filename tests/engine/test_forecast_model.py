@@ -11,6 +11,7 @@ import pytest
 from sendplan.cli.forecast_files import load_caseload, read_population
 from sendplan.engine.forecast import forecast_caseload
 from sendplan.engine.forecast_backtest import backtest
+from sendplan.engine.forecast_backtest import summarise as backtest_summary
 from sendplan.engine.forecast_data import Area, CaseloadHistory
 from sendplan.engine.forecast_model import fit_growth, simulate_totals
 from tests.engine.test_forecast_data import RELEASE_2022, RELEASE_2025, SHARED
@@ -47,7 +48,7 @@ def test_a_forecast_says_it_completed_and_what_it_did() -> None:
     [
         ({"horizon": 0}, "horizon must be at least 1 year, got 0"),
         ({"simulations": 9}, "simulations must be at least 10, got 9"),
-        ({"method": "magic"}, "method must be one of growth, cohort, combined"),
+        ({"method": "magic"}, "method must be one of flows, growth, cohort, combined"),
     ],
 )
 def test_bad_forecast_arguments_raise_value_errors_naming_them(
@@ -105,17 +106,23 @@ def test_every_la_region_and_england_get_one_row_per_year() -> None:
 
 def test_forecast_for_2025_ignores_data_from_2025_on(tmp_path: Path) -> None:
     full = load_caseload([RELEASE_2025])
-    # The same release with its 2024/25 rows removed, as a file.
+    # The same release without what the January 2025 census published: its 2024/25
+    # caseload rows and the flows of calendar year 2024, as files.
     import zipfile
 
     with zipfile.ZipFile(RELEASE_2025) as archive:
-        text = archive.read("data/caseload.csv").decode("utf-8-sig").splitlines()
-    kept = [text[0], *(line for line in text[1:] if not line.startswith("202425"))]
-    truncated_file = tmp_path / "caseload.csv"
-    truncated_file.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    truncated = load_caseload([truncated_file])
+        for member, published_2025 in (
+            ("data/caseload.csv", "202425"),
+            ("data/newplans.csv", "2024,"),
+            ("data/requests.csv", "2024,"),
+        ):
+            text = archive.read(member).decode("utf-8-sig").splitlines()
+            kept = [text[0], *(line for line in text[1:] if not line.startswith(published_2025))]
+            (tmp_path / member.split("/")[1]).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    truncated = load_caseload([tmp_path / "caseload.csv"])
     a = forecast_caseload(history=full.until(2024), horizon=2, simulations=200, seed=5)
     b = forecast_caseload(history=truncated, horizon=2, simulations=200, seed=5)
+    assert a.method == b.method == "flows"
     assert a.table["census_year"].min() == 2025
     assert _all_rows(a.table).equals(_all_rows(b.table))
 
@@ -144,17 +151,24 @@ def test_simulated_intervals_cover_about_80_percent_of_data_from_the_model() -> 
     assert 0.6 <= inside <= 0.97
 
 
-def test_model_beats_every_naive_baseline_at_horizons_1_to_3_on_the_real_series() -> None:
+def test_models_beat_every_naive_baseline_at_horizons_1_to_3_on_the_real_series() -> None:
     history = load_caseload([RELEASE_2022, RELEASE_2025])
     result = backtest(history=history, horizon=3, simulations=100, seed=0)
-    summary = result.summary
-    for h in (1, 2, 3):
-        rows = summary.filter(pl.col("horizon") == h)
-        model = rows.filter(pl.col("method") == "model")["mape"][0]
-        naive = rows.filter(pl.col("method") != "model")["mape"].min()
-        assert model < naive
-    coverage = summary.filter(pl.col("method") == "model")["coverage80"]
-    assert all(55 < c < 95 for c in coverage)
+    # The growth model on every origin from 2014; the flows model (from 2020) on its own.
+    growth = backtest_summary(result.rows.filter(pl.col("method") != "flows"))
+    flows = result.summary
+    naive = ["persistence", "last_growth", "mean_growth_3y", "linear_trend_5y"]
+    for summary, method in ((growth, "model"), (flows, "flows")):
+        for h in (1, 2, 3):
+            rows = summary.filter(pl.col("horizon") == h)
+            best = rows.filter(pl.col("method").is_in(naive))["mape"].min()
+            assert rows.filter(pl.col("method") == method)["mape"][0] < best
+        coverage = summary.filter(pl.col("method") == method)["coverage80"]
+        assert all(55 < c < 95 for c in coverage)
+    # The goal for the default: one year ahead, at least 10 % below the best naive.
+    one_year = flows.filter((pl.col("horizon") == 1) & (pl.col("method") == "flows"))
+    assert one_year["vs_best_naive"][0] <= -10
+    assert 70 <= one_year["coverage80"][0] <= 90
 
 
 def test_lambeth_population_projection_changes_only_lambeth() -> None:

@@ -4,11 +4,14 @@ Forecast (the CONTRACTS.md invocation)::
 
     sendplan forecast --caseload RELEASE.zip [--caseload OLDER.zip] --horizon YEARS
                       --out FORECAST.csv [--population SNPP.csv] [--simulations N] [--seed N]
-                      [--breakdowns-out PLACEMENTS.csv] [--method growth|cohort|combined]
+                      [--breakdowns-out PLACEMENTS.csv]
+                      [--method flows|growth|cohort|combined]
 
-``--method`` picks how LA totals are forecast: ``growth`` (default, the pooled growth
-model), ``cohort`` (age-band progression ratios) or ``combined`` (their mean); ADR 0103
-has the backtest of each.
+``--method`` picks how LA totals are forecast: ``flows`` (default: the stock-and-flow model,
+which needs the release's new plans and requests, ADR 0131), ``growth`` (the pooled growth
+model of ADR 0103), ``cohort`` (age-band progression ratios) or ``combined`` (the mean of
+growth and cohort). Given only a ``caseload.csv`` with no ``newplans.csv`` and
+``requests.csv`` beside it, ``flows`` falls back to ``growth`` with a note on stderr.
 
 ``--breakdowns-out`` writes the placement-type breakdown (see ADR 0103) to its own file, so
 FORECAST.csv keeps exactly the contract's columns: the same columns plus ``placement_type``
@@ -35,6 +38,7 @@ import polars as pl
 from sendplan.cli.forecast_files import load_caseload, read_population
 from sendplan.engine import (
     BREAKDOWN_COLUMNS,
+    DEFAULT_METHOD,
     FORECAST_METHODS,
     ForecastInputError,
     backtest,
@@ -73,9 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--method",
         choices=FORECAST_METHODS,
-        default="growth",
-        help="how LA totals are forecast: growth (default; best on the backtest), cohort "
-        "(age-band progression ratios) or combined (the mean of the two)",
+        default=DEFAULT_METHOD,
+        help="how LA totals are forecast: flows (default; stock and flow from new plans and "
+        "requests, best on the recent backtest; falls back to growth without them), growth "
+        "(pooled growth model), cohort (age-band progression ratios) or combined (the mean "
+        "of growth and cohort)",
     )
     p.add_argument(
         "--backtest",
@@ -163,6 +169,8 @@ def main(argv: list[str]) -> int:
         return _refuse([f"-:1: -: {error}"])
     outputs = [(spreadsheet_safe(forecast.table), args.out)]
     notes = list(history.notes)
+    if forecast.note:
+        notes.append(forecast.note)
     if args.breakdowns_out is not None:
         placements = forecast.placements
         if placements is None:

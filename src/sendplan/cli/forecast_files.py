@@ -36,6 +36,11 @@ from sendplan.engine import (
 #: The caseload tables of a release zip, newest layout first, and its need-by-age table.
 CASELOAD_MEMBERS = ("data/caseload.csv", "data/sen2_age_caseload.csv")
 NEEDS_MEMBER = "data/sen_needs_all_plans.csv"
+#: The flow tables (new plans, requests) of each caseload layout: the stock-and-flow model's.
+FLOW_MEMBERS = {
+    CASELOAD_MEMBERS[0]: ("data/newplans.csv", "data/requests.csv"),
+    CASELOAD_MEMBERS[1]: ("data/sen2_mi.csv",),
+}
 
 
 def _table(label: str, raw: bytes) -> TextTable:
@@ -90,8 +95,9 @@ def read_release(path: Path | str) -> Release:
     ----------
     path
         A release zip, or its ``caseload.csv`` (2023-onwards layout; a
-        ``sen_needs_all_plans.csv`` beside it is read too) or ``sen2_age_caseload.csv``
-        (2022 layout).
+        ``sen_needs_all_plans.csv``, ``newplans.csv`` and ``requests.csv`` beside it are read
+        too) or ``sen2_age_caseload.csv`` (2022 layout; with a ``sen2_mi.csv`` beside it).
+        The zip's flow tables (:data:`FLOW_MEMBERS`) are read with its caseload.
 
     Returns
     -------
@@ -121,7 +127,11 @@ def read_release(path: Path | str) -> Release:
     needs = None
     if path.name == Path(CASELOAD_MEMBERS[0]).name and sibling.is_file():
         needs = _table(str(sibling), _bytes(sibling))
-    return Release(caseload=caseload, needs=needs)
+    # The flow tables are read when they sit beside the caseload table, as in the zip.
+    members = next((m for c, m in FLOW_MEMBERS.items() if Path(c).name == path.name), ())
+    siblings = [path.with_name(Path(m).name) for m in members]
+    flows = tuple(_table(str(f), _bytes(f)) for f in siblings if f.is_file())
+    return Release(caseload=caseload, needs=needs, flows=flows)
 
 
 def _bytes(path: Path) -> bytes:
@@ -150,7 +160,12 @@ def _read_zip(path: Path, data: bytes) -> Release:
         # Need by age is published beside the 2023-onwards caseload table only.
         if member == CASELOAD_MEMBERS[0] and NEEDS_MEMBER in names:
             needs = _table(f"{path}/{NEEDS_MEMBER}", _member(path, archive, NEEDS_MEMBER))
-        return Release(caseload=caseload, needs=needs)
+        flows = tuple(
+            _table(f"{path}/{m}", _member(path, archive, m))
+            for m in FLOW_MEMBERS[member]
+            if m in names
+        )
+        return Release(caseload=caseload, needs=needs, flows=flows)
 
 
 def read_releases(paths: Sequence[Path | str]) -> list[Release]:

@@ -43,13 +43,15 @@ if TYPE_CHECKING:
     )
     from sendplan.engine.forecast import (
         BREAKDOWN_COLUMNS,
+        DEFAULT_METHOD,
+        FORECAST_METHODS,
         OUTPUT_COLUMNS,
         ForecastResult,
         forecast_caseload,
         population_by_area,
     )
     from sendplan.engine.forecast_backtest import BacktestResult, backtest
-    from sendplan.engine.forecast_cohort import METHODS as FORECAST_METHODS
+    from sendplan.engine.forecast_backtest import summarise as backtest_summary
     from sendplan.engine.forecast_data import (
         AGE_BANDS,
         AGE_CELLS,
@@ -235,6 +237,7 @@ __all__ = [
     "AGE_BANDS",
     "AGE_CELLS",
     "BREAKDOWN_COLUMNS",
+    "DEFAULT_METHOD",
     "ENGLAND_CODE",
     "FORECAST_METHODS",
     "MAX_PROBLEMS",
@@ -247,6 +250,7 @@ __all__ = [
     "Release",
     "TextTable",
     "backtest",
+    "backtest_summary",
     "caseload_history",
     "check_release",
     "forecast_caseload",
@@ -385,6 +389,8 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(
         (
             "BREAKDOWN_COLUMNS",
+            "DEFAULT_METHOD",
+            "FORECAST_METHODS",
             "OUTPUT_COLUMNS",
             "ForecastResult",
             "forecast_caseload",
@@ -392,8 +398,8 @@ _HOME: dict[str, str] = {
         ),
         "forecast",
     ),
-    "FORECAST_METHODS": "forecast_cohort:METHODS",
     **dict.fromkeys(("BacktestResult", "backtest"), "forecast_backtest"),
+    "backtest_summary": "forecast_backtest:summarise",
     **dict.fromkeys(
         (
             "PLACEMENT_KEYS",

@@ -33,6 +33,7 @@ from sendplan.engine.forecast_data import (
     ForecastInputError,
     TextTable,
 )
+from sendplan.engine.forecast_flows import FlowFit, fit_flows, simulate_flows
 from sendplan.engine.forecast_model import GrowthFit, fit_growth, simulate_totals
 from sendplan.engine.forecast_placement import (
     PLACEMENTS,
@@ -42,6 +43,10 @@ from sendplan.engine.forecast_placement import (
 )
 from sendplan.engine.results import COMPLETE
 
+#: How LA totals can be forecast; the first is the default (best on the recent backtest
+#: origins, ADR 0131): the stock-and-flow model, which needs the flow tables.
+FORECAST_METHODS = ("flows", *METHODS)
+DEFAULT_METHOD = FORECAST_METHODS[0]
 _SHRINK_PLANS = 20.0  # prior weight, in plans, of England's ratio or need share
 _MAX_NEED_CONCENTRATION = 400.0
 OUTPUT_COLUMNS = (
@@ -64,18 +69,23 @@ class ForecastResult:
 
     ``status`` is ``complete`` (see :mod:`~sendplan.engine.results`) and ``message`` says
     what was forecast and with which settings. ``table`` has :data:`OUTPUT_COLUMNS`; ``fit``
-    is the growth model; ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need
+    is the growth model (None when the flows model gave the totals); ``placements`` has :data:`BREAKDOWN_COLUMNS` (age_band and need
     ``All``, one row per area, year and placement type) when the release carries setting
     columns, else None; ``cohort`` is the band model when ``method`` was ``cohort`` or
-    ``combined``.
+    ``combined``. ``method`` is the method used: ``flows`` falls back to ``growth`` when the
+    history has no flow tables (or too few years of them), and ``note`` then says so;
+    ``flows`` is the stock-and-flow model when it was used.
     """
 
     status: str
     message: str
     table: pl.DataFrame
-    fit: GrowthFit
+    fit: GrowthFit | None
     placements: pl.DataFrame | None = None
     cohort: CohortFit | None = None
+    method: str = "growth"
+    note: str = ""
+    flows: FlowFit | None = None
 
     @property
     def success(self) -> bool:
@@ -88,8 +98,8 @@ def _check_arguments(*, horizon: int, simulations: int, method: str) -> None:
         raise ValueError(f"horizon must be at least 1 year, got {horizon}")
     if simulations < 10:
         raise ValueError(f"simulations must be at least 10, got {simulations}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    if method not in FORECAST_METHODS:
+        raise ValueError(f"method must be one of {', '.join(FORECAST_METHODS)}")
 
 
 def population_by_area(*, table: TextTable, history: CaseloadHistory) -> dict[int, np.ndarray]:
@@ -278,14 +288,17 @@ def forecast_caseload(
     simulations: int = 1000,
     seed: int = 0,
     population: dict[int, np.ndarray] | None = None,
-    method: str = "growth",
+    method: str = DEFAULT_METHOD,
 ) -> ForecastResult:
     """Forecast plans for every LA, region and England for ``horizon`` census years.
 
-    ``method`` picks the LA totals: ``growth`` (the pooled growth model, the default: best
-    on the pooled backtest, ADR 0103), ``cohort`` (the age-band progression model of
-    :mod:`~sendplan.engine.forecast_cohort`) or ``combined`` (their equal-weight mean).
-    Every method's intervals are the growth model's simulated spread around its point.
+    ``method`` picks the LA totals: ``flows`` (the stock-and-flow model of
+    :mod:`~sendplan.engine.forecast_flows`, the default: best on the recent backtest
+    origins, ADR 0131; with its own intervals), ``growth`` (the pooled growth model, ADR
+    0103), ``cohort`` (the age-band progression model of
+    :mod:`~sendplan.engine.forecast_cohort`) or ``combined`` (the mean of the last two).
+    ``cohort`` and ``combined`` carry the growth model's simulated spread around their point.
+    Without flow tables, ``flows`` falls back to ``growth`` (``ForecastResult.note``).
 
     Parameters
     ----------
@@ -301,7 +314,7 @@ def forecast_caseload(
         Per LA index, the population by age cell and mid-year
         (:func:`population_by_area`), or None to forecast without it.
     method
-        ``growth``, ``cohort`` or ``combined``.
+        ``flows``, ``growth``, ``cohort`` or ``combined``.
 
     Returns
     -------
@@ -326,6 +339,8 @@ def forecast_caseload(
     >>> rows = r.table.filter((pl.col("age_band") == "All") & (pl.col("need") == "All"))
     >>> r.status, rows.filter(pl.col("area_code") == "E09000022")["census_year"].to_list()
     ('complete', [2026, 2027])
+    >>> r.method, r.note
+    ('growth', 'no flow tables (newplans.csv, requests.csv) were given: forecast by the growth model')
     >>> forecast_caseload(history=h, horizon=0)
     Traceback (most recent call last):
     ...
@@ -333,10 +348,17 @@ def forecast_caseload(
     """
     _check_arguments(horizon=horizon, simulations=simulations, method=method)
     rng = np.random.default_rng(seed)
-    fit = fit_growth(history.totals)
-    totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
+    flow_fit, note = _flow_fit(history) if method == "flows" else (None, "")
+    if method == "flows" and flow_fit is None:
+        method = "growth"
+    fit = None
+    if flow_fit is not None:
+        totals = simulate_flows(flow_fit, horizon=horizon, simulations=simulations, rng=rng)
+    else:
+        fit = fit_growth(history.totals)
+        totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
     cohort = None
-    if method != "growth":
+    if method in METHODS and method != "growth":
         cohort = fit_cohort(bands_of(history.bands, history.ages, AGE_BANDS), history.totals)
         if cohort.pairs == 0:
             raise ValueError(f"method {method} needs plans by age band in two consecutive years")
@@ -348,7 +370,8 @@ def forecast_caseload(
     shares = _need_shares(history)
     n_la = len(history.las)
     if shares is not None:
-        conc = np.minimum(fit.size, _MAX_NEED_CONCENTRATION)[:, None]
+        size = np.nan_to_num(history.totals[:, -1])
+        conc = np.minimum(size, _MAX_NEED_CONCENTRATION)[:, None]
         mix = shares.mean(axis=1)
         # Uncertainty in each LA's need mix, drawn once per path (the point path has none).
         draw = rng.gamma(np.maximum(conc * mix, 1e-3), size=(simulations, n_la, len(RELEASE_NEEDS)))
@@ -426,9 +449,51 @@ def forecast_caseload(
         )
     message = (
         f"forecast {len(areas)} areas for {horizon} years from {int(history.years[-1])} "
-        f"by the {method} method; growth settings lambda={fit.lam} phi={fit.phi} "
-        f"rho={fit.rho} from {fit.cv_origins} rolling origins"
+        f"by the {method} method; "
     )
+    if flow_fit is not None:
+        first, last = flow_fit.training_years
+        message += (
+            f"flows fitted on calendar years {first}-{last}, intervals from "
+            f"{flow_fit.cv_errors} earlier origin-horizon errors"
+        )
+    elif fit is not None:
+        message += (
+            f"growth settings lambda={fit.lam} phi={fit.phi} rho={fit.rho} from "
+            f"{fit.cv_origins} rolling origins"
+        )
     if cohort is not None:
         message += f"; cohort settings lambda={cohort.lam} rho={cohort.rho}"
-    return ForecastResult(COMPLETE, message, table.select(OUTPUT_COLUMNS), fit, placements, cohort)
+    if note:
+        message += f"; {note}"
+    return ForecastResult(
+        COMPLETE,
+        message,
+        table.select(OUTPUT_COLUMNS),
+        fit,
+        placements,
+        cohort,
+        method=method,
+        note=note,
+        flows=flow_fit,
+    )
+
+
+def _flow_fit(history: CaseloadHistory) -> tuple[FlowFit | None, str]:
+    """The stock-and-flow fit, or None and why it cannot be used."""
+    if history.flows is None:
+        return None, (
+            "no flow tables (newplans.csv, requests.csv) were given: forecast by the growth model"
+        )
+    fit = fit_flows(
+        totals=history.totals,
+        flows=history.flows,
+        census_years=history.years,
+        backcast=history.backcast,
+    )
+    if fit is None:
+        return None, (
+            "the flow tables give too few years of new plans and requests before "
+            f"{int(history.years[-1])}: forecast by the growth model"
+        )
+    return fit, ""

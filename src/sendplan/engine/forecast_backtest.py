@@ -16,12 +16,16 @@ import polars as pl
 
 from sendplan.engine.forecast_cohort import bands_of, fit_cohort, method_point
 from sendplan.engine.forecast_data import AGE_BANDS, CaseloadHistory
+from sendplan.engine.forecast_flows import fit_flows, simulate_flows
 from sendplan.engine.forecast_model import fit_growth, simulate_totals
 from sendplan.engine.results import COMPLETE
 
-# "model" is the growth model (the default forecast); "cohort" and "combined" are the other
+# "flows" is the stock-and-flow model (the default forecast), with its own simulated spread;
+# it is scored at the origins whose history has enough flow years (from 2020 with the 2022
+# and 2025 releases). "model" is the growth model; "cohort" and "combined" are the other
 # ways to get totals (forecast_cohort.METHODS), with the growth model's simulated spread.
 METHODS = (
+    "flows",
     "model",
     "cohort",
     "combined",
@@ -30,7 +34,7 @@ METHODS = (
     "mean_growth_3y",
     "linear_trend_5y",
 )
-_SIMULATED = ("model", "cohort", "combined")
+_SIMULATED = ("flows", "model", "cohort", "combined")
 _MIN_YEARS = 5  # the 5-year trend needs five levels
 
 
@@ -132,7 +136,8 @@ def backtest(
     >>> h = CaseloadHistory(years, las, (), totals, np.full((2, 8, len(AGE_CELLS)), np.nan),
     ...                     None, None, ())
     >>> r = backtest(history=h, horizon=1, simulations=50)
-    >>> r.status, sorted(set(r.summary["method"])) == sorted(METHODS)
+    >>> # Without flow tables, the flows model is not scored.
+    >>> r.status, sorted(set(r.summary["method"])) == sorted(set(METHODS) - {"flows"})
     ('complete', True)
     >>> backtest(history=h.until(2019), horizon=1)
     Traceback (most recent call last):
@@ -168,9 +173,24 @@ def backtest(
             "combined": method_point("combined", paths[0], cohort),
             **naive_forecasts(past, h_max),
         }
-        # Every simulated method carries the growth paths around its own point, so its
-        # quantiles are the growth quantiles times the ratio of the points.
-        scale = {m: forecasts[m] / np.maximum(paths[0], 1e-9) for m in _SIMULATED}
+        # Every simulated method but flows carries the growth paths around its own point, so
+        # its quantiles are the growth quantiles times the ratio of the points.
+        scale = {m: forecasts[m] / np.maximum(paths[0], 1e-9) for m in _SIMULATED[1:]}
+        bands_of_method = {
+            m: (lower * scale[m], upper * scale[m]) for m in ("model", "cohort", "combined")
+        }
+        flow_fit = None
+        if history.flows is not None:
+            flow_fit = fit_flows(
+                totals=past,
+                flows=history.flows.until(int(years[o])),
+                census_years=years[: o + 1],
+                backcast=backcast[:, : o + 1],
+            )
+        if flow_fit is not None:
+            flow_paths = simulate_flows(flow_fit, horizon=h_max, simulations=simulations, rng=rng)
+            forecasts = {"flows": flow_paths[0], **forecasts}
+            bands_of_method["flows"] = tuple(np.quantile(flow_paths[1:], [0.1, 0.9], axis=0))
         for h in range(h_max):
             actual = totals[:, o + 1 + h]
             ok = (
@@ -181,11 +201,8 @@ def backtest(
                 & (actual > 0)
             )
             for method, f in forecasts.items():
-                inside, score = _interval(
-                    actual,
-                    lower[:, h] * scale.get(method, scale["model"])[:, h],
-                    upper[:, h] * scale.get(method, scale["model"])[:, h],
-                )
+                low, high = bands_of_method.get(method, bands_of_method["model"])
+                inside, score = _interval(actual, low[:, h], high[:, h])
                 ape = np.abs(f[ok, h] - actual[ok]) / actual[ok] * 100
                 nat_err = (f[ok, h].sum() - actual[ok].sum()) / actual[ok].sum() * 100
                 records.append(
@@ -206,18 +223,60 @@ def backtest(
                     }
                 )
     rows = pl.DataFrame(records)
-    summary = (
-        rows.group_by("horizon", "method", maintain_order=True)
-        .agg(
-            pl.col("origin").min().alias("first_origin"),
-            pl.col("origin").max().alias("last_origin"),
-            pl.len().alias("origins"),
-            pl.col("mape").mean(),
-            pl.col("mdape").mean(),
-            pl.col("england_error").abs().mean().alias("england_abs_error"),
-            pl.col("coverage80").mean(),
-            pl.col("interval_score").mean(),
-        )
-        .sort("horizon", pl.col("method").replace_strict(METHODS, list(range(len(METHODS)))))
-    )
+    summary = summarise(rows)
     return BacktestResult(COMPLETE, "backtest completed", rows, summary)
+
+
+NAIVE = ("persistence", "last_growth", "mean_growth_3y", "linear_trend_5y")
+
+
+def summarise(rows: pl.DataFrame, *, first_origin: int | None = None) -> pl.DataFrame:
+    """Pool backtest rows over origins, on the origins where every method was scored.
+
+    Methods are compared on the same origins and LAs: an (origin, horizon) is kept only when
+    every method in ``rows`` has it (the flows model starts later than the others).
+    ``vs_best_naive`` is the method's pooled MAPE against the best naive forecast's at that
+    horizon, in % (-10 means 10 % lower).
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"origin": [2020, 2020, 2021, 2021], "horizon": 1,
+    ...     "method": ["flows", "persistence"] * 2, "las": 2, "mape": [3.0, 6.0, 5.0, 8.0],
+    ...     "mdape": 1.0, "england_error": [0.5, -1.0, -0.5, 1.0],
+    ...     "coverage80": [80.0, None, 90.0, None], "interval_score": 1.0})
+    >>> s = summarise(rows).with_columns(pl.col("vs_best_naive").round(1))
+    >>> s.select("method", "origins", "mape", "vs_best_naive").rows()
+    [('flows', 2, 4.0, -42.9), ('persistence', 2, 7.0, 0.0)]
+    """
+    if first_origin is not None:
+        rows = rows.filter(pl.col("origin") >= first_origin)
+    n_methods = rows["method"].n_unique()
+    complete = (
+        rows.group_by("origin", "horizon")
+        .agg(pl.col("method").n_unique().alias("n"))
+        .filter(pl.col("n") == n_methods)
+        .select("origin", "horizon")
+    )
+    rows = rows.join(complete, on=["origin", "horizon"])
+    order = pl.col("method").replace_strict(METHODS, list(range(len(METHODS))), default=99)
+    pooled = rows.group_by("horizon", "method", maintain_order=True).agg(
+        pl.col("origin").min().alias("first_origin"),
+        pl.col("origin").max().alias("last_origin"),
+        pl.len().alias("origins"),
+        pl.col("mape").mean(),
+        pl.col("mdape").mean(),
+        pl.col("england_error").abs().mean().alias("england_abs_error"),
+        pl.col("coverage80").mean(),
+        pl.col("interval_score").mean(),
+    )
+    best = (
+        pooled.filter(pl.col("method").is_in(NAIVE))
+        .group_by("horizon")
+        .agg(pl.col("mape").min().alias("_best"))
+    )
+    return (
+        pooled.join(best, on="horizon", how="left")
+        .with_columns(vs_best_naive=(pl.col("mape") / pl.col("_best") - 1) * 100)
+        .drop("_best")
+        .sort("horizon", order)
+    )

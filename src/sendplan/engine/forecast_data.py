@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -114,11 +114,13 @@ class TextTable:
 @dataclass(frozen=True)
 class Release:
     """The tables of one DfE release: the caseload (``caseload.csv``, or the 2022 release's
-    ``sen2_age_caseload.csv``) and, when the release has it, need by age
-    (``sen_needs_all_plans.csv``)."""
+    ``sen2_age_caseload.csv``) and, when the release has them, need by age
+    (``sen_needs_all_plans.csv``) and the flow tables (``newplans.csv``, ``requests.csv``,
+    or the 2022 release's ``sen2_mi.csv``; :mod:`~sendplan.engine.forecast_flow_data`)."""
 
     caseload: TextTable
     needs: TextTable | None = None
+    flows: tuple[TextTable, ...] = ()
 
 
 def _prepared(table: TextTable) -> TextTable:
@@ -365,7 +367,17 @@ def caseload_history(*, releases: Sequence[Release]) -> CaseloadHistory:
     sources = [_parse_release(release, KNOWN_AREAS, problems) for release in releases]
     if problems:
         raise ForecastInputError(problems[:MAX_PROBLEMS])
-    return _assemble(sorted((s for s in sources if s is not None), key=lambda s: s[1]))
+    history = _assemble(sorted((s for s in sources if s is not None), key=lambda s: s[1]))
+    tables = [t for release in releases for t in release.flows]
+    if not tables:
+        return history
+    # Imported here: the flow tables are checked with this module's helpers.
+    from sendplan.engine.forecast_flow_data import flow_series
+
+    flows, notes = flow_series(tables=tables, history=history, problems=problems)
+    if problems:
+        raise ForecastInputError(problems[:MAX_PROBLEMS])
+    return replace(history, flows=flows, notes=(*history.notes, *notes))
 
 
 def _assemble(sources: list[ParsedRelease]) -> CaseloadHistory:

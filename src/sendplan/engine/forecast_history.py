@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from sendplan.engine.codes import MAX_AGE, PHASES, RELEASE_NEEDS
+from sendplan.engine.forecast_flows import FlowSeries
 from sendplan.engine.forecast_placement import PLACEMENTS
 
 __all__ = [
@@ -109,6 +110,8 @@ class CaseloadHistory:
     placement_ages: np.ndarray | None = None
     placement_year: int | None = None
     bands: np.ndarray | None = None
+    #: New plans and requests by LA and calendar year (the flow tables), or None.
+    flows: FlowSeries | None = None
 
     def until(self, last_year: int) -> CaseloadHistory:
         """The same history without the census years after ``last_year``."""
@@ -129,6 +132,7 @@ class CaseloadHistory:
             by_age,
             self.placement_year if by_age is not None else None,
             None if self.bands is None else self.bands[:, keep],
+            None if self.flows is None else self.flows.until(last_year),
         )
 
 
