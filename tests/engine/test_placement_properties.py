@@ -128,3 +128,82 @@ def test_honoured_preferences_cost_at_most_the_tolerance_each(
     if isinstance(tolerance, int):
         assert r.objective - best.objective <= tolerance * r.preferences_honoured
     assert r.objective >= best.objective
+
+
+def _milp_with_stability(
+    p: PlacementProblem, per_km: float, unplaced: int, max_km: float, move_cost: int
+) -> float:
+    """The contract's stability model, one binary per (learner, option), written out plainly."""
+    ok, cost, _ = _eligibility_and_cost(p, per_km, max_km)
+    n, m = ok.shape
+    if n == 0:
+        return 0.0
+    current = p.current_or_none()
+    fixed = p.fixed()
+    li: list[int] = []
+    si: list[int] = []
+    price: list[float] = []
+    for i in range(n):
+        for s in range(m):
+            if current[i] >= 0 and s == current[i]:
+                li.append(i), si.append(s), price.append(cost[i, s])  # staying: no eligibility
+            elif ok[i, s] and not fixed[i]:
+                li.append(i), si.append(s)
+                price.append(cost[i, s] + (move_cost if current[i] >= 0 else 0))
+    k = len(li)
+    c = np.concatenate((price, np.full(n, float(unplaced))))
+    rows = np.concatenate((li, np.arange(n)))
+    assign = coo_array((np.ones(k + n), (rows, np.arange(k + n))), shape=(n, k + n))
+    cap = coo_array((np.ones(k), (si, np.arange(k))), shape=(m, k + n))
+    upper = np.ones(k + n)
+    upper[k:][fixed] = 0  # a learner who must stay is never unplaced
+    res = milp(
+        c,
+        constraints=[LinearConstraint(assign, 1, 1), LinearConstraint(cap, -np.inf, p.places)],
+        integrality=np.ones(k + n),
+        bounds=(np.zeros(k + n), upper),
+    )
+    assert res.status == 0
+    return float(res.fun)
+
+
+@st.composite
+def stability_instances(draw: st.DrawFn) -> tuple[PlacementProblem, float, int, float, int]:
+    p, per_km, unplaced, max_km = draw(instances())
+    n, m = p.n_learners, p.n_settings
+    current = np.array(draw(st.lists(st.integers(-1, m - 1), min_size=n, max_size=n)), dtype=int)
+    may_move = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    # Learners who must stay fit their settings, as a valid file guarantees.
+    held = np.bincount(current[(current >= 0) & ~may_move], minlength=m)
+    places = np.maximum(p.places, held)
+    move_cost = draw(st.sampled_from([0, 1, 2_500, 40_000]))
+    stable = PlacementProblem(
+        **{**p.__dict__, "current": current, "may_move": may_move, "places": places}
+    )
+    return stable, per_km, unplaced, max_km, move_cost
+
+
+@settings(max_examples=150, deadline=None)
+@given(stability_instances())
+def test_stayers_stay_movers_pay_and_the_objective_matches_the_milp_optimum(
+    case: tuple[PlacementProblem, float, int, float, int],
+) -> None:
+    p, per_km, unplaced, max_km, move_cost = case
+    r = place(p, cost_per_km=per_km, unplaced_cost=unplaced, max_km=max_km, move_cost=move_cost)
+    assert r.status == "optimal"
+    ok, cost, km = _eligibility_and_cost(p, per_km, max_km)
+    current, fixed = p.current_or_none(), p.fixed()
+    assert (r.assignment[fixed] == current[fixed]).all()
+    placed = np.flatnonzero(r.assignment >= 0)
+    s = r.assignment[placed]
+    stays = s == current[placed]
+    assert ok[placed[~stays], s[~stays]].all()
+    assert (np.bincount(s, minlength=p.n_settings) <= p.places).all()
+    assert (r.cost[placed] == cost[placed, s]).all()
+    assert (r.km[placed] == km[placed, s]).all()
+    moved = int(((current[placed] >= 0) & ~stays).sum())
+    assert r.moved == moved
+    assert r.objective == int(cost[placed, s].sum()) + move_cost * moved + unplaced * (
+        p.n_learners - placed.size
+    )
+    assert r.objective == round(_milp_with_stability(p, per_km, unplaced, max_km, move_cost))

@@ -249,6 +249,9 @@ def parse_settings(table: Table) -> Settings:
     return Settings(ids, lat, lon, lo, hi, masks, places, cost)
 
 
+YES_NO = {"": True, "yes": True, "no": False}
+
+
 def load(learners_path: str, settings_path: str) -> tuple[list[str], list[str], PlacementProblem]:
     """Read and validate both files; raise :class:`InvalidInput` listing every problem."""
     st = read_table(settings_path, SETTING_COLUMNS)
@@ -257,12 +260,16 @@ def load(learners_path: str, settings_path: str) -> tuple[list[str], list[str], 
     if settings is not None and not problems:
         fast = read_learners_fast(learners_path, NEED_CODES, settings.ids)
         if fast is not None:
-            return (
-                fast.ids,
-                _setting_ids(settings),
-                _problem(fast.need, fast.age, fast.lat, fast.lon, fast.preferred, settings),
-            )
-    lt = read_table(learners_path, LEARNER_COLUMNS, ("preferred_setting",))
+            problem = _problem(
+                fast.need, fast.age, fast.lat, fast.lon, fast.preferred, settings,
+                current=fast.current, may_move=fast.may_move,
+            )  # fmt: skip
+            if not _over_capacity(problem).size:
+                return fast.ids, _setting_ids(settings), problem
+            # The careful reader below names the lines.
+    lt = read_table(
+        learners_path, LEARNER_COLUMNS, ("preferred_setting", "current_setting", "may_move")
+    )
     learner_ids = lt.columns.get("learner_id", [])
     _check_ids(lt, "learner_id")
     need_text = lt.columns.get("need", [])
@@ -274,24 +281,65 @@ def load(learners_path: str, settings_path: str) -> tuple[list[str], list[str], 
         lt.error(lt.lines[i], "need", "missing" if raw == "" else _unknown_need(raw))
     age = _ages(lt, "age")
     lat, lon = _coordinates(lt)
-    pref = np.full(len(lt.lines), -1, dtype=np.int64)
-    if "preferred_setting" in lt.columns and settings is not None:
-        for i, sid in enumerate(lt.columns["preferred_setting"]):
-            if sid == "":
-                continue
-            if sid not in settings.ids:
-                lt.error(
-                    lt.lines[i],
-                    "preferred_setting",
-                    f"'{sid}' is not a setting_id in {settings_path}",
-                )
-            else:
-                pref[i] = settings.ids[sid]
+    ids = settings.ids if settings is not None else None
+    pref = _setting_column(lt, "preferred_setting", ids, settings_path)
+    current = _setting_column(lt, "current_setting", ids, settings_path)
+    may_move = np.ones(len(lt.lines), dtype=bool)
+    for i, raw in enumerate(lt.columns.get("may_move", [])):
+        value = YES_NO.get(raw.lower())
+        if value is None:
+            lt.error(lt.lines[i], "may_move", f"'{raw}' is not yes or no")
+        else:
+            may_move[i] = value
+    if settings is not None and not problems and not lt.problems:
+        problem = _problem(need, age.astype(np.int64), lat, lon, pref, settings,
+                           current=current, may_move=may_move)  # fmt: skip
+        _report_over_capacity(lt, problem, _setting_ids(settings), settings_path)
     problems += lt.messages()
     if problems or settings is None:
         raise InvalidInput(problems)
-    problem = _problem(need, age.astype(np.int64), lat, lon, pref, settings)
     return learner_ids, _setting_ids(settings), problem
+
+
+def _setting_column(
+    table: Table, column: str, ids: dict[str, int] | None, settings_path: str
+) -> np.ndarray:
+    """Setting indices named in ``column`` (-1 when empty); unknown ids are problems."""
+    out = np.full(len(table.lines), -1, dtype=np.int64)
+    if column not in table.columns or ids is None:
+        return out
+    for i, sid in enumerate(table.columns[column]):
+        if sid == "":
+            continue
+        if sid not in ids:
+            table.error(table.lines[i], column, f"'{sid}' is not a setting_id in {settings_path}")
+        else:
+            out[i] = ids[sid]
+    return out
+
+
+def _over_capacity(problem: PlacementProblem) -> np.ndarray:
+    """Settings in which more learners must stay than there are places."""
+    fixed = problem.fixed()
+    held = np.bincount(problem.current_or_none()[fixed], minlength=problem.n_settings)
+    return np.flatnonzero(held > problem.places)
+
+
+def _report_over_capacity(
+    table: Table, problem: PlacementProblem, setting_ids: list[str], settings_path: str
+) -> None:
+    """One problem per over-full setting, on the line of the first learner with no place."""
+    fixed = problem.fixed()
+    current = problem.current_or_none()
+    for s in _over_capacity(problem).tolist():
+        stayers = np.flatnonzero(fixed & (current == s))
+        places = int(problem.places[s])
+        table.error(
+            table.lines[int(stayers[places])],
+            "current_setting",
+            f"{stayers.size} learners must stay in '{setting_ids[s]}' (may_move no) but it "
+            f"has {places} places in {settings_path}",
+        )
 
 
 def _problem(
@@ -301,13 +349,16 @@ def _problem(
     lon: np.ndarray,
     pref: np.ndarray,
     settings: Settings,
+    *,
+    current: np.ndarray | None = None,
+    may_move: np.ndarray | None = None,
 ) -> PlacementProblem:
     return PlacementProblem(
         need=need, age=age, lat=lat, lon=lon,
         setting_lat=settings.lat, setting_lon=settings.lon,
         min_age=settings.min_age.astype(np.int64), max_age=settings.max_age.astype(np.int64),
         needs=settings.needs, places=settings.places.astype(np.int64),
-        annual_cost=settings.annual_cost, preferred=pref,
+        annual_cost=settings.annual_cost, preferred=pref, current=current, may_move=may_move,
     )  # fmt: skip
 
 
@@ -411,6 +462,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="farthest a learner may be placed from home (default 50)",
     )
     parser.add_argument(
+        "--move-cost",
+        type=_non_negative(int, MAX_POUNDS),
+        default=0,
+        metavar="POUNDS",
+        help="pounds a year charged for moving a learner from their current_setting "
+        "(default 0); learners with may_move no never move",
+    )
+    parser.add_argument(
         "--time-limit",
         type=_non_negative(float),
         metavar="SECONDS",
@@ -472,6 +531,7 @@ def main(argv: list[str]) -> int:
         cost_per_km=args.cost_per_km,
         unplaced_cost=int(args.unplaced_cost),
         max_km=args.max_km,
+        move_cost=int(args.move_cost),
         time_limit=args.time_limit,
         honour_preferences=args.honour_preferences,
         preference_tolerance=args.preference_tolerance,

@@ -19,6 +19,7 @@ HERE = Path(__file__).parent
 GOOD = HERE / "good"
 
 LEARNERS_HEADER = "learner_id,need,age,lat,lon,preferred_setting\n"
+STABLE_HEADER = "learner_id,need,age,lat,lon,current_setting,may_move\n"
 SETTINGS_HEADER = "setting_id,name,lat,lon,min_age,max_age,needs,places,annual_cost,kind\n"
 S1 = "S1,Oak Lodge,51.47,-0.12,5,19,ASD;SLD,10,30000,special\n"
 GIAS_HEADER = [
@@ -91,6 +92,16 @@ def main() -> None:
         + "L1,ASD,12,51.4,-0.1,\nL1,ASD,12,51.4,-0.1,\n,ASD,12,51.4,-0.1,\n",
         "place-learners/unknown-preferred-setting.csv": LEARNERS_HEADER
         + "L1,ASD,12,51.4,-0.1,S9\n",
+        "place-learners/unknown-current-setting.csv": STABLE_HEADER
+        + "L1,ASD,12,51.4,-0.1,S9,no\nL2,ASD,12,51.4,-0.1,s1,yes\nL3,ASD,12,51.4,-0.1,S1,\n",
+        "place-learners/may-move-not-yes-or-no.csv": STABLE_HEADER
+        + "L1,ASD,12,51.4,-0.1,S1,maybe\nL2,ASD,12,51.4,-0.1,S1,n\n"
+        + "L3,ASD,12,51.4,-0.1,,true\nL4,ASD,12,51.4,-0.1,S1,NO\n",
+        # Good S1 has 10 places: the eleventh learner who must stay has none (a mover and a
+        # stayer of another need, beyond eligibility, do not change that).
+        "place-learners/more-stayers-than-places.csv": STABLE_HEADER
+        + "L0,ASD,12,51.4,-0.1,S1,yes\nLX,HI,3,51.4,-0.1,S1,no\n"
+        + "".join(f"L{i},ASD,12,51.4,-0.1,S1,no\n" for i in range(1, 11)),
         "place-learners/unclosed-quote.csv": LEARNERS_HEADER
         + 'L1,ASD,12,51.4,-0.1,\n"L2,ASD,12,51.4,-0.1,\nL3,ASD,12,51.4,-0.1,\n',
         "place-learners/huge-field.csv": LEARNERS_HEADER + "L1,ASD,12,51.4,-0.1," + "x" * 140_000,
