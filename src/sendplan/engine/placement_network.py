@@ -1,6 +1,6 @@
 """From a placement problem to the flow network the solvers see, and back to learners.
 
-Shared by :func:`~sendplan.engine.placement.place` and :func:`~sendplan.engine.site.site`, so
+Shared by :func:`~sendplan.engine.placement.place` and :func:`~sendplan.engine.siting.site`, so
 both read eligibility, costs, stability and grouping the same way.
 """
 
