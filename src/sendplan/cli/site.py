@@ -107,7 +107,7 @@ def load_all(
         known = set(setting_ids)
     except InvalidInput as exc:
         problems += exc.problems
-        known = set(read_table(settings_path, ()).columns.get("setting_id", []))
+        known = set(read_table(settings_path, (), ("setting_id",)).columns.get("setting_id", []))
     ct = read_table(candidates_path, CANDIDATE_COLUMNS)
     candidates = parse_candidates(ct, known, settings_path)
     problems += ct.messages()
