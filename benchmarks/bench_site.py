@@ -219,7 +219,7 @@ def run(size: str, seed: int, repeats: int, with_plain: bool) -> dict[str, objec
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="la")
+    ap.add_argument("--sizes", default="la,council")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--plain", action="store_true", help="also solve the plain MIP and greedy")

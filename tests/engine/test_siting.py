@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sendplan.engine import siting
 from sendplan.engine.placement import PlacementProblem
 from sendplan.engine.siting import Candidates, site, with_candidates
 from tests.engine.reference_models import NEEDS, milp_with_stability, stability_instances
@@ -67,13 +69,18 @@ def _brute_force(p: PlacementProblem, c: Candidates, budget: float, o: Options) 
     return best
 
 
+@pytest.mark.parametrize("method", ["cuts", "mip"])
 @settings(max_examples=60, deadline=None)
-@given(siting_instances())
+@given(case=siting_instances())
 def test_blocks_within_budget_and_the_objective_matches_a_brute_force(
-    case: tuple[PlacementProblem, Candidates, float, Options],
+    method: str, case: tuple[PlacementProblem, Candidates, float, Options]
 ) -> None:
     p, c, budget, o = case
-    r = site(p, c, budget=budget, **o)  # type: ignore[arg-type]
+    # The cutting planes must never need the fallback: their prices always pass the check.
+    fallback = None if method == "mip" else AssertionError("fell back to the MIP")
+    with mock.patch("sendplan.engine.siting.blocks_by_mip", side_effect=fallback,
+                    wraps=siting.blocks_by_mip):  # fmt: skip
+        r = site(p, c, budget=budget, method=method, **o)  # type: ignore[arg-type]
     assert r.status == "optimal"
     assert r.gap == 0.0
     assert ((r.blocks >= 0) & (r.blocks <= c.max_blocks)).all()

@@ -104,8 +104,8 @@ if TYPE_CHECKING:
     from sendplan.engine.placement_explain import Option, explain
     from sendplan.engine.placement_model import ALL_NEEDS, round_pounds
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
-    from sendplan.engine.siting import MAX_CAPITAL, Candidates, SiteResult, site
     from sendplan.engine.results import COMPLETE, INFEASIBLE, OPTIMAL, TIME_LIMIT
+    from sendplan.engine.siting import MAX_CAPITAL, Candidates, SiteResult, site
     from sendplan.engine.statutory import (
         EXCEPTIONS,
         REFERENCE_INDEX,

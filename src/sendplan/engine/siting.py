@@ -38,6 +38,7 @@ from sendplan.engine.placement_flow import solve_exact
 from sendplan.engine.placement_model import ALL_NEEDS, FloatArray, IntArray
 from sendplan.engine.placement_network import Network, build_network, trivial_lower_bound
 from sendplan.engine.results import INFEASIBLE, OPTIMAL, TIME_LIMIT
+from sendplan.engine.siting_blocks import BlockChoice, blocks_by_cuts, blocks_by_mip
 
 #: Most pounds of capital one block, or the whole budget, may be.
 MAX_CAPITAL = 100_000_000_000
@@ -148,6 +149,7 @@ def site(
     move_cost: int = 0,
     capital_years: float = 30.0,
     time_limit: float | None = None,
+    method: str = "cuts",
     progress: Callable[[str], None] | None = None,
 ) -> SiteResult:
     """Blocks to open at each candidate, and the placements that follow, at least total cost.
@@ -186,6 +188,8 @@ def site(
         raise ValueError("capital_years must be more than 0 and at most 1,000")
     if time_limit is not None and not (np.isfinite(time_limit) and time_limit >= 0):
         raise ValueError("time_limit must be a non-negative number")
+    if method not in ("cuts", "mip"):
+        raise ValueError("method must be 'cuts' or 'mip'")
     if unplaced_cost > MAX_POUNDS:
         raise ValueError(f"unplaced_cost must be at most {MAX_POUNDS:,}")
     unplaced_cost, move_cost = int(unplaced_cost), int(move_cost)
@@ -200,14 +204,14 @@ def site(
     network = build_network(sub, honour_preferences=False, **options)  # type: ignore[arg-type]
     m = problem.n_settings
     per_year = candidates.capital_per_block / capital_years
-    time_left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+    deadline = None if time_limit is None else t0 + time_limit
     say(
         f"Choosing blocks: {network.groups.count.size:,} groups of learners, "
         f"{network.used_settings.size:,} settings and sites, {network.n_arcs:,} arcs"
     )
     status, blocks, bound = _choose_blocks(
         network, m, candidates, per_year, budget=budget, unplaced_cost=unplaced_cost,
-        time_left=time_left,
+        deadline=deadline, method=method,
     )  # fmt: skip
     say("Placing the learners with the chosen blocks")
     capacity = combined.places.copy()
@@ -227,7 +231,8 @@ def site(
     if status == OPTIMAL:
         bound, gap = objective, 0.0
     else:
-        bound = min(bound, objective)
+        # The bound covers the network; learners who must stay add their fixed costs.
+        bound = min(bound + float(placement.cost[combined.fixed()].sum()), objective)
         gap = (objective - bound) / abs(objective) if objective else 0.0
     used = np.bincount(np.maximum(placement.assignment - m, -1) + 1, minlength=candidates.n + 1)[1:]
     messages = {
@@ -260,80 +265,37 @@ def _choose_blocks(
     *,
     budget: float,
     unplaced_cost: int,
-    time_left: float | None,
+    deadline: float | None,
+    method: str,
 ) -> tuple[str, IntArray, float]:
-    """Blocks per candidate from the mixed-integer programme: (status, blocks, lower bound)."""
+    """Blocks per candidate: (status, blocks, lower bound on the network's objective plus
+    annualised capital)."""
     blocks = np.zeros(candidates.n, dtype=np.int64)
     trivial = float(trivial_lower_bound(network, unplaced_cost))
-    net = network.net
     node_cand = network.used_settings - m  # candidate index of each node, < 0 for settings
-    is_cand = node_cand >= 0
-    cand_nodes = np.flatnonzero(is_cand)
+    cand_nodes = np.flatnonzero(node_cand >= 0)
     cand = node_cand[cand_nodes]
-    # Only candidates some learner can reach and the budget allows are worth a variable.
+    # Only candidates some learner can reach and the budget allows are worth a decision.
     affordable = candidates.capital_per_block[cand] <= budget
-    cand_nodes, cand = cand_nodes[affordable], cand[affordable]
-    if cand.size == 0:
+    if not affordable.any():
         return OPTIMAL, blocks, -np.inf
-    if time_left is not None and time_left <= 0:
+    if deadline is not None and time.perf_counter() >= deadline:
         return TIME_LIMIT, blocks, trivial
-    from scipy.optimize import Bounds, LinearConstraint, milp  # only siting pays the import
-    from scipy.sparse import coo_array, csr_array
-
-    n_arcs, n_groups, n_nodes, k = net.arc_group.size, net.supply.size, net.capacity.size, cand.size
-    arc_group = net.arc_group.astype(np.int64)
-    arc_node = net.arc_setting.astype(np.int64)
-    # Columns: arc flows, then unplaced per group, then blocks per affordable candidate.
-    cost = np.concatenate((net.arc_cost.astype(float), net.unplaced.astype(float), per_year[cand]))
-    ones = np.ones(n_arcs)
-    supply_rows = coo_array(
-        (np.concatenate((ones, np.ones(n_groups))),
-         (np.concatenate((arc_group, np.arange(n_groups))), np.arange(n_arcs + n_groups))),
-        shape=(n_groups, n_arcs + n_groups + k),
-    )  # fmt: skip
-    # Each node's flow within its places; a candidate's places are block_places per block.
-    node_block_col = np.full(n_nodes, -1, dtype=np.int64)
-    node_block_col[cand_nodes] = n_arcs + n_groups + np.arange(k)
-    node_cap = net.capacity.astype(float)
-    node_cap[is_cand] = 0.0
-    closed = is_cand.copy()
-    closed[cand_nodes] = False  # reachable but unaffordable candidates stay shut
-    cap_rows = coo_array(
-        (np.concatenate((ones, -candidates.block_places[cand].astype(float))),
-         (np.concatenate((arc_node, cand_nodes)),
-          np.concatenate((np.arange(n_arcs), node_block_col[cand_nodes])))),
-        shape=(n_nodes, n_arcs + n_groups + k),
-    )  # fmt: skip
-    budget_row = coo_array(
-        (candidates.capital_per_block[cand].astype(float),
-         (np.zeros(k, dtype=np.int64), n_arcs + n_groups + np.arange(k))),
-        shape=(1, n_arcs + n_groups + k),
-    )  # fmt: skip
-    supply = net.supply.astype(float)
-    upper_arc = np.minimum(net.supply[arc_group], net.capacity[arc_node]).astype(float)
-    upper_arc[closed[arc_node]] = 0.0
-    upper = np.concatenate((upper_arc, supply, candidates.max_blocks[cand].astype(float)))
-    integrality = np.zeros(cost.size)
-    integrality[n_arcs + n_groups :] = 1
-    options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "presolve": True}
-    if time_left is not None:
-        options["time_limit"] = max(time_left, 0.01)
-    res = milp(
-        cost,
-        integrality=integrality,
-        bounds=Bounds(np.zeros(cost.size), upper),
-        constraints=[
-            LinearConstraint(csr_array(supply_rows), supply, supply),
-            LinearConstraint(csr_array(cap_rows), -np.inf, node_cap),
-            LinearConstraint(csr_array(budget_row), -np.inf, float(budget)),
-        ],
-        options=options,
+    choice = BlockChoice(
+        net=network.net,
+        nodes=cand_nodes[affordable],
+        block_places=candidates.block_places[cand[affordable]],
+        max_blocks=candidates.max_blocks[cand[affordable]],
+        capital=candidates.capital_per_block[cand[affordable]].astype(float),
+        per_year=per_year[cand[affordable]],
+        budget=float(budget),
+        shut=cand_nodes[~affordable],
     )
-    bound = getattr(res, "mip_dual_bound", None)
-    bound = float(bound) if bound is not None and np.isfinite(bound) else trivial
-    if res.x is None:
-        return (TIME_LIMIT if res.status == 1 else INFEASIBLE), blocks, bound
-    chosen = np.rint(res.x[n_arcs + n_groups :]).astype(np.int64)
-    if float((chosen * candidates.capital_per_block[cand]).sum()) <= budget:
-        blocks[cand] = chosen
-    return (OPTIMAL if res.status == 0 else TIME_LIMIT), blocks, bound
+    found = None
+    if method == "cuts":
+        found = blocks_by_cuts(choice, deadline=deadline, floor=trivial)
+    if found is None:
+        found = blocks_by_mip(choice, deadline=deadline, floor=trivial)
+    status, chosen, bound = found
+    blocks[cand[affordable]] = chosen
+    return status, blocks, bound
