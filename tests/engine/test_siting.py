@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from sendplan.engine import siting
 from sendplan.engine.placement import PlacementProblem
+from sendplan.engine.placement_flow import FlowNetwork, solve_exact
 from sendplan.engine.siting import Candidates, site, with_candidates
+from sendplan.engine.siting_blocks import capacity_prices, network_cost
 from tests.engine.reference_models import NEEDS, milp_with_stability, stability_instances
 
 Options = dict[str, float]
@@ -126,3 +128,23 @@ def test_a_budget_below_one_block_opens_nothing() -> None:
     p, c = _one_learner_short()
     r = site(p, c, budget=299_999.99)
     assert (r.status, r.blocks.tolist(), r.annual_saving) == ("optimal", [0], 0)
+
+
+def test_the_price_of_a_place_is_what_one_more_place_saves() -> None:
+    # Two groups of 2 and one setting of 1 place at 10,000 / 30,000; the unplaced price is
+    # 50,000. One more place takes a learner of the first group off the unplaced list:
+    # it saves 50,000 - 10,000 = 40,000. The setting with room left is worth nothing more.
+    net = FlowNetwork(
+        arc_group=np.array([0, 1, 1], dtype=np.int32),
+        arc_setting=np.array([0, 0, 1], dtype=np.int32),
+        arc_cost=np.array([10_000, 30_000, 45_000]),
+        supply=np.array([2, 2]),
+        capacity=np.array([1, 5]),
+        unplaced=np.array([50_000, 50_000]),
+    )
+    status, flows = solve_exact(net)
+    price = capacity_prices(net, flows)
+    assert status == "optimal" and price is not None
+    assert price.tolist() == [-40_000, 0]
+    more = FlowNetwork(**{**net.__dict__, "capacity": np.array([2, 5])})
+    assert network_cost(net, flows) - network_cost(more, solve_exact(more)[1]) == 40_000
