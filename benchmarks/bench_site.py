@@ -229,10 +229,10 @@ def main() -> None:
     print(f"Budget {BUDGET:,} pounds, capital over 30 years, move cost {MOVE:,}; wall seconds are medians of "
           f"{args.repeats} runs, peak MB the highest.")  # fmt: skip
     print(
-        "| size | learners x settings x candidates | sendplan site s | peak MB | status | gap "
-        "| blocks | annual saving | plain MIP s | same objective? | greedy extra | load avg |"
+        "| size | learners x settings x candidates | sendplan site s | CPU s | peak MB | status "
+        "| gap | blocks | annual saving | plain MIP s | same objective? | greedy extra | load avg |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes.split(","):
         r = run(size.strip(), args.seed, args.repeats, args.plain)
         ours = r["ours"]
