@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -211,6 +214,21 @@ def _capital_years(text: str) -> float:
     return value
 
 
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Keep the MIP library's own progress lines (HiGHS prints some from C++) off standard
+    output: the command's output is its files, and its standard error is for problems."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -227,18 +245,19 @@ def main(argv: list[str]) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return 1
-    result = site(
-        problem,
-        candidates,
-        budget=args.budget,
-        cost_per_km=args.cost_per_km,
-        unplaced_cost=int(args.unplaced_cost),
-        max_km=args.max_km,
-        move_cost=int(args.move_cost),
-        capital_years=args.capital_years,
-        time_limit=args.time_limit,
-        progress=say,
-    )
+    with quiet_stdout():
+        result = site(
+            problem,
+            candidates,
+            budget=args.budget,
+            cost_per_km=args.cost_per_km,
+            unplaced_cost=int(args.unplaced_cost),
+            max_km=args.max_km,
+            move_cost=int(args.move_cost),
+            capital_years=args.capital_years,
+            time_limit=args.time_limit,
+            progress=say,
+        )
     say("Writing the sites and placements")
     text = json.dumps(summary_dict(result), indent=2) + "\n"
     try:

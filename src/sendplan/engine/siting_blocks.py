@@ -21,11 +21,7 @@ status and a proven lower bound on the network's objective plus annualised capit
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -162,10 +158,9 @@ def blocks_by_cuts(
         options: dict[str, float] = {"mip_rel_gap": master_gap}
         if deadline is not None:
             options["time_limit"] = max(deadline - time.perf_counter(), 0.01)
-        with quiet_stdout():
-            res = milp(cost, integrality=integrality, bounds=Bounds(lower, upper),
-                       constraints=[budget, LinearConstraint(rows, rhs, np.inf)],
-                       options=options)  # fmt: skip
+        res = milp(cost, integrality=integrality, bounds=Bounds(lower, upper),
+                   constraints=[budget, LinearConstraint(rows, rhs, np.inf)],
+                   options=options)  # fmt: skip
         if res.x is None or res.status != 0:
             return (TIME_LIMIT if res.status == 1 else INFEASIBLE), best_blocks, bound
         dual = getattr(res, "mip_dual_bound", None)
@@ -183,21 +178,6 @@ def blocks_by_cuts(
             continue
         if not trial(blocks):
             return None
-
-
-@contextmanager
-def quiet_stdout() -> Iterator[None]:
-    """Keep the solver library's own progress lines off standard output (a command's output
-    is its files; its standard error is for problems)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def blocks_by_mip(
@@ -241,18 +221,17 @@ def blocks_by_mip(
     options: dict[str, float] = {"mip_rel_gap": 0.0}
     if deadline is not None:
         options["time_limit"] = max(deadline - time.perf_counter(), 0.01)
-    with quiet_stdout():
-        res = milp(
-            cost,
-            integrality=integrality,
-            bounds=Bounds(np.zeros(n_cols), upper),
-            constraints=[
-                LinearConstraint(csr_array(supply_rows), supply, supply),
-                LinearConstraint(csr_array(cap_rows), -np.inf, node_cap),
-                LinearConstraint(csr_array(budget_row), -np.inf, choice.budget),
-            ],
-            options=options,
-        )
+    res = milp(
+        cost,
+        integrality=integrality,
+        bounds=Bounds(np.zeros(n_cols), upper),
+        constraints=[
+            LinearConstraint(csr_array(supply_rows), supply, supply),
+            LinearConstraint(csr_array(cap_rows), -np.inf, node_cap),
+            LinearConstraint(csr_array(budget_row), -np.inf, choice.budget),
+        ],
+        options=options,
+    )
     found = getattr(res, "mip_dual_bound", None)
     bound = float(found) if found is not None and np.isfinite(found) else floor
     none = np.zeros(k, dtype=np.int64)
