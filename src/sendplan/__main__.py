@@ -1,6 +1,6 @@
 """The ``sendplan`` console script.
 
-Planning commands that need no database (``place``, ``forecast``, ``statutory``) run
+Planning commands that need no database (``place``, ``site``, ``forecast``, ``statutory``) run
 without starting Django, so they start fast and can be scripted on any machine. Every
 other command is a Django management command (``migrate``, ``demo``, ``provision``,
 ``runserver`` ...).
@@ -15,6 +15,7 @@ import sys
 # name -> module with ``main(argv: list[str]) -> int``; these never import Django.
 ENGINE_COMMANDS = {
     "place": "sendplan.cli.place",
+    "site": "sendplan.cli.site",
     "forecast": "sendplan.cli.forecast",
     "statutory": "sendplan.cli.statutory",
 }
@@ -23,6 +24,7 @@ _HELP = """usage: sendplan COMMAND [options]
 
 Planning commands (no database needed):
   place        optimise placements for an area (LEARNERS.csv + SETTINGS.csv)
+  site         where to add places: blocks at candidate sites within a capital budget
   forecast     forecast EHC plan caseloads from DfE releases
   statutory    the legal clock: `sendplan statutory timeline --help`
 

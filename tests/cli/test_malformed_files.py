@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from sendplan.cli import forecast, place
+from sendplan.cli import forecast, place, site
 from sendplan.provision.models import ProvisionStrand, Setting
 
 CORPUS = Path(__file__).parent / "malformed"
@@ -34,7 +34,10 @@ def expected(case: Path, **names: Path) -> list[str]:
 
 
 def test_the_corpus_has_at_least_fifty_files_each_with_its_expected_lines() -> None:
-    commands = ["place-learners", "place-settings", "forecast-caseload", "forecast-population"]
+    commands = [
+        "place-learners", "place-settings", "site-candidates", "forecast-caseload",
+        "forecast-population",
+    ]  # fmt: skip
     all_cases = [case for command in [*commands, "gias"] for case in cases(command)]
     assert len(all_cases) >= 50
     assert all(case.with_suffix(".expected").is_file() for case in all_cases)
@@ -63,6 +66,29 @@ def test_place_refuses_malformed_settings(case: Path, tmp_path: Path, capsys) ->
     status, lines = _run_place(GOOD / "learners.csv", case, tmp_path, capsys)
     assert (status, lines) == (1, expected(case))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("case", cases("site-candidates"), ids=lambda p: p.name)
+def test_site_refuses_malformed_candidates(case: Path, tmp_path: Path, capsys) -> None:
+    settings = GOOD / "settings.csv"
+    status = site.main(
+        ["--learners", str(GOOD / "learners.csv"), "--settings", str(settings),
+         "--candidates", str(case), "--budget", "1000000", "--out", str(tmp_path / "sites.csv"),
+         "--placements", str(tmp_path / "p.csv"), "--summary", str(tmp_path / "s.json")]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (status, captured.err.splitlines()) == (1, expected(case, settings=settings))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_site_accepts_the_good_candidates(tmp_path: Path, capsys) -> None:
+    status = site.main(
+        ["--learners", str(GOOD / "learners.csv"), "--settings", str(GOOD / "settings.csv"),
+         "--candidates", str(GOOD / "candidates.csv"), "--budget", "1000000",
+         "--out", str(tmp_path / "sites.csv")]
+    )  # fmt: skip
+    assert (status, capsys.readouterr().err) == (0, "")
 
 
 def _run_forecast(argv: list[str], out: Path, capsys) -> tuple[int, list[str]]:

@@ -93,3 +93,50 @@ def test_unusual_but_valid_files_give_the_same_problem_either_way(
     assert fast[0] == slow[0]
     assert np.array_equal(fast[2].lat, slow[2].lat)
     assert np.array_equal(fast[2].preferred, slow[2].preferred)
+
+
+def _stable_learners(rows: int) -> str:
+    lines = ["learner_id,need,age,lat,lon,current_setting,may_move"]
+    for i in range(rows):
+        current, may = ("", "S1", "S2", "S2")[i % 4], ("", "yes", "NO", "Yes", "no")[i % 5]
+        # At most one learner may not move from each setting (each has one place).
+        if may.lower() == "no" and i > 4:
+            may = "yes"
+        lines.append(f"L{i},ASD,12,52.{i:04d},-1.0,{current},{may}")
+    return "\n".join(lines) + "\n"
+
+
+def test_fast_path_reads_stability_columns_as_the_careful_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _write(tmp_path, _stable_learners(400))
+    monkeypatch.setattr(place_fast, "FAST_BYTES", 0)
+    read = place_fast.read_learners_fast(paths[0], ("ASD",), {"S1": 0, "S2": 1})
+    assert read is not None
+    assert read.may_move.tolist().count(False) == 2  # one of them has no current setting
+    fast = load(*paths)
+    assert int(fast[2].fixed().sum()) == 1
+    monkeypatch.setattr(place_fast, "FAST_BYTES", 10**12)
+    slow = load(*paths)
+    for name in ("current", "may_move"):
+        a, b = getattr(fast[2], name), getattr(slow[2], name)
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ((",S1,yes", ",S7,yes", 1), "current_setting: 'S7' is not a setting_id"),
+        ((",S1,yes", ",S1,maybe", 1), "may_move: 'maybe' is not yes or no"),
+        ((",S1,yes", ",S1,no", 2), "current_setting: 2 learners must stay in 'S1'"),
+    ],
+)
+def test_a_big_stable_file_with_a_problem_is_refused_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: tuple, expected: str
+) -> None:
+    paths = _write(tmp_path, _stable_learners(400).replace(*change))
+    monkeypatch.setattr(place_fast, "FAST_BYTES", 0)
+    with pytest.raises(InvalidInput) as refused:
+        load(*paths)
+    assert len(refused.value.problems) == 1
+    assert expected in refused.value.problems[0]

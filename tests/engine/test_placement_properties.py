@@ -8,63 +8,17 @@ from hypothesis import strategies as st
 from scipy.optimize import LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from sendplan.engine.geo import haversine_km
 from sendplan.engine.placement import PlacementProblem, place
-
-NEEDS = 3  # a few need codes make eligibility bite often
-
-
-@st.composite
-def instances(draw: st.DrawFn) -> tuple[PlacementProblem, float, int, float]:
-    n = draw(st.integers(0, 9))
-    m = draw(st.integers(1, 5))
-    coord = st.floats(51.0, 51.3, allow_nan=False)
-    # Few distinct home points, so learners often share a group.
-    homes = draw(st.lists(st.tuples(coord, coord), min_size=1, max_size=3))
-    pick = draw(st.lists(st.integers(0, len(homes) - 1), min_size=n, max_size=n))
-    lo = draw(st.lists(st.integers(0, 20), min_size=m, max_size=m))
-    span = draw(st.lists(st.integers(0, 10), min_size=m, max_size=m))
-    p = PlacementProblem(
-        need=np.array(
-            draw(st.lists(st.integers(0, NEEDS - 1), min_size=n, max_size=n)), dtype=np.int64
-        ),
-        age=np.array(draw(st.lists(st.integers(0, 25), min_size=n, max_size=n)), dtype=np.int64),
-        lat=np.array([homes[i][0] for i in pick]),
-        lon=np.array([homes[i][1] - 52.3 for i in pick]),
-        setting_lat=np.array(draw(st.lists(coord, min_size=m, max_size=m))),
-        setting_lon=np.array(draw(st.lists(coord, min_size=m, max_size=m))) - 52.3,
-        min_age=np.array(lo, dtype=np.int64),
-        max_age=np.minimum(np.array(lo) + np.array(span), 25).astype(np.int64),
-        needs=np.array(
-            draw(st.lists(st.integers(0, 2**NEEDS - 1), min_size=m, max_size=m)), dtype=np.int64
-        ),
-        places=np.array(draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)), dtype=np.int64),
-        annual_cost=np.array(draw(st.lists(st.floats(0, 90_000), min_size=m, max_size=m))),
-    )
-    per_km = draw(st.sampled_from([0.0, 45.5, 400.0, 2_000.0]))
-    unplaced = draw(st.sampled_from([20_000, 60_000, 250_000]))
-    max_km = draw(st.floats(1.0, 40.0))
-    return p, per_km, unplaced, max_km
-
-
-def _eligibility_and_cost(
-    p: PlacementProblem, per_km: float, max_km: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    km = haversine_km(
-        p.lat[:, None], p.lon[:, None], p.setting_lat[None, :], p.setting_lon[None, :]
-    )
-    ok = (
-        ((p.needs[None, :] >> p.need[:, None]) & 1).astype(bool)
-        & (p.min_age[None, :] <= p.age[:, None])
-        & (p.age[:, None] <= p.max_age[None, :])
-        & (km <= max_km)
-    )
-    cost = np.floor(p.annual_cost[None, :] + per_km * km + 0.5)
-    return ok, cost, km
+from tests.engine.reference_models import (
+    eligibility_and_cost,
+    instances,
+    milp_with_stability,
+    stability_instances,
+)
 
 
 def _milp_optimum(p: PlacementProblem, per_km: float, unplaced: int, max_km: float) -> float:
-    ok, cost, _ = _eligibility_and_cost(p, per_km, max_km)
+    ok, cost, _ = eligibility_and_cost(p, per_km, max_km)
     n, m = ok.shape
     if n == 0:
         return 0.0
@@ -94,7 +48,7 @@ def test_answer_respects_capacity_eligibility_and_matches_the_milp_optimum(
     p, per_km, unplaced, max_km = case
     r = place(p, cost_per_km=per_km, unplaced_cost=unplaced, max_km=max_km)
     assert r.status == "optimal"
-    ok, cost, km = _eligibility_and_cost(p, per_km, max_km)
+    ok, cost, km = eligibility_and_cost(p, per_km, max_km)
     placed = np.flatnonzero(r.assignment >= 0)
     s = r.assignment[placed]
     assert ok[placed, s].all()
@@ -119,7 +73,7 @@ def test_honoured_preferences_cost_at_most_the_tolerance_each(
     best = place(prefd, cost_per_km=per_km, unplaced_cost=unplaced, max_km=max_km)
     r = place(prefd, cost_per_km=per_km, unplaced_cost=unplaced, max_km=max_km,
               honour_preferences=True, preference_tolerance=tolerance)  # fmt: skip
-    ok, cost, _ = _eligibility_and_cost(p, per_km, max_km)
+    ok, cost, _ = eligibility_and_cost(p, per_km, max_km)
     placed = np.flatnonzero(r.assignment >= 0)
     assert ok[placed, r.assignment[placed]].all()
     assert (np.bincount(r.assignment[placed], minlength=p.n_settings) <= p.places).all()
@@ -128,3 +82,29 @@ def test_honoured_preferences_cost_at_most_the_tolerance_each(
     if isinstance(tolerance, int):
         assert r.objective - best.objective <= tolerance * r.preferences_honoured
     assert r.objective >= best.objective
+
+
+@settings(max_examples=150, deadline=None)
+@given(stability_instances())
+def test_stayers_stay_movers_pay_and_the_objective_matches_the_milp_optimum(
+    case: tuple[PlacementProblem, float, int, float, int],
+) -> None:
+    p, per_km, unplaced, max_km, move_cost = case
+    r = place(p, cost_per_km=per_km, unplaced_cost=unplaced, max_km=max_km, move_cost=move_cost)
+    assert r.status == "optimal"
+    ok, cost, km = eligibility_and_cost(p, per_km, max_km)
+    current, fixed = p.current_or_none(), p.fixed()
+    assert (r.assignment[fixed] == current[fixed]).all()
+    placed = np.flatnonzero(r.assignment >= 0)
+    s = r.assignment[placed]
+    stays = s == current[placed]
+    assert ok[placed[~stays], s[~stays]].all()
+    assert (np.bincount(s, minlength=p.n_settings) <= p.places).all()
+    assert (r.cost[placed] == cost[placed, s]).all()
+    assert (r.km[placed] == km[placed, s]).all()
+    moved = int(((current[placed] >= 0) & ~stays).sum())
+    assert r.moved == moved
+    assert r.objective == int(cost[placed, s].sum()) + move_cost * moved + unplaced * (
+        p.n_learners - placed.size
+    )
+    assert r.objective == round(milp_with_stability(p, per_km, unplaced, max_km, move_cost))

@@ -30,6 +30,8 @@ class Learners:
     lat: np.ndarray
     lon: np.ndarray
     preferred: np.ndarray
+    current: np.ndarray
+    may_move: np.ndarray
 
 
 def read_learners_fast(
@@ -66,8 +68,8 @@ def _parse(
     wanted = ["learner_id", "need", "age", "lat", "lon"]
     if not set(wanted) <= set(header):
         return None
-    has_pref = "preferred_setting" in header
-    columns = wanted + (["preferred_setting"] if has_pref else [])
+    optional = [c for c in ("preferred_setting", "current_setting", "may_move") if c in header]
+    columns = wanted + optional
     df = pl.read_csv(data, columns=columns, infer_schema=False, quote_char=None)
     checks = [pl.col(c).is_null().any().alias(f"null {c}") for c in wanted]
     checks += [(pl.col(c) != pl.col(c).str.strip_chars()).any().alias(f"pad {c}") for c in columns]
@@ -91,19 +93,32 @@ def _parse(
         return None
     if np.abs(lat).max() > 90 or np.abs(lon).max() > 180:
         return None
-    pref = np.full(df.height, -1, dtype=np.int64)
-    if has_pref:
-        given = df.get_column("preferred_setting").fill_null("")
-        index = {"": -1, **setting_ids}
-        mapped = given.replace_strict(index, default=-2, return_dtype=pl.Int64).to_numpy()
-        if (mapped == -2).any():
+    index = {"": -1, **setting_ids}
+    found: dict[str, np.ndarray] = {}
+    for column in ("preferred_setting", "current_setting"):
+        found[column] = np.full(df.height, -1, dtype=np.int64)
+        if column in optional:
+            given = df.get_column(column).fill_null("")
+            mapped = given.replace_strict(index, default=-2, return_dtype=pl.Int64).to_numpy()
+            if (mapped == -2).any():
+                return None
+            found[column] = mapped.astype(np.int64)
+    may_move = np.ones(df.height, dtype=bool)
+    if "may_move" in optional:
+        # Exactly as the careful reader: empty or yes (any case) is yes, no is no.
+        given = df.get_column("may_move").fill_null("").str.to_lowercase()
+        yes_no = {"": 1, "yes": 1, "no": 0}
+        mapped = given.replace_strict(yes_no, default=-1, return_dtype=pl.Int64).to_numpy()
+        if (mapped < 0).any():
             return None
-        pref = mapped.astype(np.int64)
+        may_move = mapped == 1
     return Learners(
         ids=ids.to_list(),
         need=need.to_numpy().astype(np.int64),
         age=age.astype(np.int64),
         lat=np.ascontiguousarray(lat, dtype=np.float64),
         lon=np.ascontiguousarray(lon, dtype=np.float64),
-        preferred=pref,
+        preferred=found["preferred_setting"],
+        current=found["current_setting"],
+        may_move=may_move,
     )

@@ -107,6 +107,7 @@ if TYPE_CHECKING:
     from sendplan.engine.placement_model import ALL_NEEDS, round_pounds
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
     from sendplan.engine.results import COMPLETE, INFEASIBLE, OPTIMAL, TIME_LIMIT
+    from sendplan.engine.siting import MAX_CAPITAL, Candidates, SiteResult, site
     from sendplan.engine.statutory import (
         EXCEPTIONS,
         REFERENCE_INDEX,
@@ -150,6 +151,11 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    # Where to add places.
+    "MAX_CAPITAL",
+    "Candidates",
+    "SiteResult",
+    "site",
     # Codes: SEN2 needs and phases of education.
     "MAX_AGE",
     "NEEDS",
@@ -319,6 +325,7 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(("Option", "explain"), "placement_explain"),
     **dict.fromkeys(("ALL_NEEDS", "round_pounds"), "placement_model"),
     **dict.fromkeys(("Strand", "WhatIf", "what_if", "with_strand"), "placement_whatif"),
+    **dict.fromkeys(("MAX_CAPITAL", "Candidates", "SiteResult", "site"), "siting"),
     **dict.fromkeys(
         (
             "EXCEPTIONS",

@@ -10,28 +10,25 @@ solved by OR-Tools min-cost flow (see docs/adr/0101-placement-min-cost-flow.md).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from sendplan.engine.codes import NEED_CODES, PHASE_KEYS, phase_index
 from sendplan.engine.geo import haversine_km
-from sendplan.engine.placement_flow import FlowNetwork, first_come_first_served, solve_network
-from sendplan.engine.placement_model import (
-    ALL_NEEDS,
-    FloatArray,
-    Groups,
-    IndexArray,
-    IntArray,
-    age_classes,
-    arc_km,
-    build_arcs,
-    make_groups,
-    merge_same_arcs,
-    round_pounds,
+from sendplan.engine.placement_flow import first_come_first_served, solve_network
+from sendplan.engine.placement_model import ALL_NEEDS, FloatArray, IntArray, round_pounds
+from sendplan.engine.placement_network import (
+    Network,
+    build_network,
+    decode,
+    trivial_lower_bound,
 )
+from sendplan.engine.placement_stability import held_places, stay_cost_km
 from sendplan.engine.results import OPTIMAL
 
 # Bounds that keep every cost the optimiser adds up (England's learners times the dearest
@@ -68,7 +65,9 @@ class PlacementProblem:
     """Learners and settings as arrays (one entry per learner / per setting).
 
     Needs are indices into :data:`NEED_CODES`; a setting's ``needs`` is a bit mask over them
-    (:data:`ALL_NEEDS` for "ALL"). ``preferred`` is a setting index or -1.
+    (:data:`ALL_NEEDS` for "ALL"). ``preferred`` and ``current`` are a setting index or -1.
+    A learner with a current setting who may not move (``may_move`` false) stays there and
+    holds one of its places; ``may_move`` defaults to true for everyone.
     """
 
     need: IntArray
@@ -83,6 +82,8 @@ class PlacementProblem:
     places: IntArray
     annual_cost: FloatArray
     preferred: IntArray | None = None
+    current: IntArray | None = None
+    may_move: npt.NDArray[np.bool_] | None = None
 
     @property
     def n_learners(self) -> int:
@@ -96,6 +97,17 @@ class PlacementProblem:
         if self.preferred is None:
             return np.full(self.n_learners, -1, dtype=np.int64)
         return self.preferred
+
+    def current_or_none(self) -> IntArray:
+        if self.current is None:
+            return np.full(self.n_learners, -1, dtype=np.int64)
+        return self.current
+
+    def fixed(self) -> npt.NDArray[np.bool_]:
+        """Learners who must stay in their current setting."""
+        if self.current is None or self.may_move is None:
+            return np.zeros(self.n_learners, dtype=bool)
+        return (self.current >= 0) & ~self.may_move
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,8 @@ class PlacementResult:
     shortfall: list[tuple[str, str, int]]
     solve_seconds: float
     preferences_honoured: int = 0
+    moved: int = 0
+    total_move_cost: int = 0
     stats: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -180,9 +194,18 @@ def check_problem(problem: PlacementProblem) -> None:
             raise ValueError(f"annual_cost must be from 0 to {MAX_ANNUAL_COST:,} pounds")
         if np.any((problem.needs < 0) | (problem.needs > ALL_NEEDS)):
             raise ValueError("needs must be bit masks over NEED_CODES")
-    pref = problem.preferred
-    if pref is not None and (pref.shape != (n,) or (n and (pref.min() < -1 or pref.max() >= m))):
-        raise ValueError("preferred must be -1 or a setting index for each learner")
+    for name in ("preferred", "current"):
+        v = getattr(problem, name)
+        if v is not None and (v.shape != (n,) or (n and (v.min() < -1 or v.max() >= m))):
+            raise ValueError(f"{name} must be -1 or a setting index for each learner")
+    if problem.may_move is not None and problem.may_move.shape != (n,):
+        raise ValueError("may_move must have one entry per learner")
+    held = held_places(problem.current_or_none(), problem.fixed(), m)
+    if m and np.any(held > problem.places):
+        s = int(np.flatnonzero(held > problem.places)[0])
+        raise ValueError(
+            f"setting {s}: {held[s]} learners must stay but it has {problem.places[s]} places"
+        )
 
 
 def shortfall_of(need: IntArray, age: IntArray) -> list[tuple[str, str, int]]:
@@ -225,12 +248,17 @@ def place(
     cost_per_km: float = 400.0,
     unplaced_cost: int = 250_000,
     max_km: float = 50.0,
+    move_cost: int = 0,
     time_limit: float | None = None,
     honour_preferences: bool = False,
     preference_tolerance: str | float = 0,
     progress: Callable[[str], None] | None = None,
 ) -> PlacementResult:
     """Optimal placement of every learner in ``problem``.
+
+    Learners who must stay (``problem.fixed()``) stay at cost(l, current); a learner with a
+    current setting who may move stays there at cost(l, current) or moves to an eligible
+    setting at cost(l, s) + ``move_cost``. The objective counts both.
 
     With ``honour_preferences`` a learner's preferred setting (if eligible) counts
     ``preference_tolerance`` pounds cheaper for the optimiser (ties go to preferences), so a
@@ -254,84 +282,30 @@ def place(
     """
     t0 = time.perf_counter()
     check_problem(problem)
-    _positive_number("cost_per_km", cost_per_km, allow_zero=True, maximum=MAX_COST_PER_KM)
-    _positive_number("max_km", max_km, allow_zero=True)
-    if int(unplaced_cost) != unplaced_cost or not 0 <= unplaced_cost <= MAX_POUNDS:
-        raise ValueError(f"unplaced_cost must be a whole number of pounds from 0 to {MAX_POUNDS:,}")
+    check_options(cost_per_km=cost_per_km, unplaced_cost=unplaced_cost, max_km=max_km,
+                  move_cost=move_cost)  # fmt: skip
     if time_limit is not None:
         _positive_number("time_limit", time_limit, allow_zero=True)
-    unplaced_cost = int(unplaced_cost)
+    unplaced_cost, move_cost = int(unplaced_cost), int(move_cost)
     say = progress or (lambda _: None)
     p = problem
     say(f"Grouping {p.n_learners:,} learners and finding the settings each can reach")
-    breaks = age_classes(p.min_age, p.max_age)
-    pref = p.preferred_or_none()
-    groups = make_groups(
-        p.need, p.age, p.lat, p.lon, pref, breaks, by_preference=honour_preferences
-    )
-    arcs = build_arcs(
-        groups,
-        setting_lat=p.setting_lat,
-        setting_lon=p.setting_lon,
-        setting_needs=p.needs,
-        min_age=p.min_age,
-        max_age=p.max_age,
-        places=p.places,
-        annual_cost=p.annual_cost,
-        cost_per_km=cost_per_km,
-        max_km=max_km,
-        # An arc costing at least the unplaced price never beats leaving the learner unplaced.
-        max_cost=None if honour_preferences else unplaced_cost,
-        keep_km=False,  # recomputed below for the arcs used
-    )
-    if not honour_preferences:  # groups split by preference must stay apart
-        groups, arcs = merge_same_arcs(groups, arcs)
-    g_count = groups.count.size
-    solver_cost = arcs.cost
-    unplaced = np.full(g_count, unplaced_cost, dtype=np.int64)
-    is_pref = np.zeros(arcs.cost.size, dtype=bool)
-    if honour_preferences:
-        is_pref = arcs.setting == groups.preferred[arcs.group]
-        bonus = preference_bonus(preference_tolerance, arcs.cost[is_pref])
-        # Scaling by one more than the number of preferences that could be honoured makes the
-        # extra -1 per honoured preference a pure tie-break: at equal adjusted cost, more
-        # preferences win, but it never outweighs a single pound.
-        scale = int(groups.count[arcs.group[is_pref]].sum()) + 1
-        if scale * max(unplaced_cost, 1) * (g_count + p.n_settings + 2) > 2**62:
-            raise ValueError("too many preferences to weigh exactly")
-        solver_cost = scale * arcs.cost
-        solver_cost[is_pref] -= scale * bonus + 1
-        unplaced = scale * unplaced
-        keep = solver_cost < unplaced[arcs.group]
-        arcs = type(arcs)(arcs.group[keep], arcs.setting[keep], arcs.km, arcs.cost[keep])
-        solver_cost, is_pref = solver_cost[keep], is_pref[keep]
-    # Only settings that some learner can reach enter the network (numbered in index order).
-    reached = np.bincount(arcs.setting, minlength=p.n_settings) > 0
-    used_settings = np.flatnonzero(reached)
-    arc_setting = (np.cumsum(reached, dtype=np.int32) - 1)[arcs.setting]
-    arc_group, arc_cost, n_arcs = arcs.group, arcs.cost, arcs.group.size
-    if not honour_preferences and unplaced_cost < 2**31:
-        # Every kept cost is below unplaced_cost: 4 bytes an arc instead of 8 while solving.
-        arc_cost = arc_cost.astype(np.int32)
-        solver_cost = arc_cost
-    # The setting index is used_settings[arc_setting]: one copy fewer during the solve.
-    del arcs
-    net = FlowNetwork(
-        arc_group=arc_group,
-        arc_setting=arc_setting,
-        arc_cost=solver_cost,
-        supply=groups.count,
-        capacity=p.places[used_settings],
-        unplaced=unplaced,
-    )
+    free, sub = free_learners(p)
+    network = build_network(
+        sub, cost_per_km=cost_per_km, unplaced_cost=unplaced_cost, max_km=max_km,
+        move_cost=move_cost, honour_preferences=honour_preferences,
+        bonus_of=lambda cost: preference_bonus(preference_tolerance, cost),
+    )  # fmt: skip
+    net = network.net
     time_left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
     say(
-        f"Solving: {g_count:,} groups of learners, {used_settings.size:,} settings, "
-        f"{n_arcs:,} possible placements"
+        f"Solving: {net.supply.size:,} groups of learners, {network.used_settings.size:,} "
+        f"settings, {network.n_arcs:,} possible placements"
     )
     status, flows = solve_network(net, time_left=time_left)
     say("Handing out the places")
     if flows is None:
+        groups = network.groups
         first = groups.members[groups.member_start]
         flows = first_come_first_served(net, np.argsort(first, kind="stable"))
         message = "time limit reached: first-come-first-served allocation, not optimal"
@@ -339,22 +313,86 @@ def place(
         message = "optimal placement found"
     else:
         message = "the solver reported the network infeasible"
-    del net, solver_cost
-    assignment, cost, km = _decode(
-        groups, arc_group, used_settings, arc_setting, arc_cost, flows, p
-    )
+    lower = None
+    if status != OPTIMAL or honour_preferences:
+        lower = trivial_lower_bound(network, unplaced_cost)
+    result = assemble(
+        p, free, sub, network, flows, status=status, message=message, cost_per_km=cost_per_km,
+        unplaced_cost=unplaced_cost, move_cost=move_cost, lower_bound=lower, t0=t0,
+    )  # fmt: skip
+    if honour_preferences:
+        result = dataclasses.replace(result, preferences_honoured=int(flows[network.is_pref].sum()))
+    return result
+
+
+def check_options(*, cost_per_km: float, unplaced_cost: int, max_km: float, move_cost: int) -> None:
+    """Raise ``ValueError`` for a cost or distance the optimiser cannot use."""
+    _positive_number("cost_per_km", cost_per_km, allow_zero=True, maximum=MAX_COST_PER_KM)
+    _positive_number("max_km", max_km, allow_zero=True)
+    for name, value in (("unplaced_cost", unplaced_cost), ("move_cost", move_cost)):
+        if int(value) != value or not 0 <= value <= MAX_POUNDS:
+            raise ValueError(f"{name} must be a whole number of pounds from 0 to {MAX_POUNDS:,}")
+
+
+def free_learners(p: PlacementProblem) -> tuple[IntArray, PlacementProblem]:
+    """The learners free to be placed, and the problem of placing them alone in the places
+    that learners who must stay leave over."""
+    fixed = p.fixed()
+    if not fixed.any():
+        return np.arange(p.n_learners), p
+    free = np.flatnonzero(~fixed)
+    held = held_places(p.current_or_none(), fixed, p.n_settings)
+    pref = None if p.preferred is None else p.preferred[free]
+    sub = dataclasses.replace(
+        p, need=p.need[free], age=p.age[free], lat=p.lat[free], lon=p.lon[free],
+        preferred=pref, current=p.current_or_none()[free], may_move=None,
+        places=p.places - held,
+    )  # fmt: skip
+    return free, sub
+
+
+def assemble(
+    p: PlacementProblem,
+    free: IntArray,
+    sub: PlacementProblem,
+    network: Network,
+    flows: IntArray,
+    *,
+    status: str,
+    message: str,
+    cost_per_km: float,
+    unplaced_cost: int,
+    move_cost: int,
+    lower_bound: int | None,
+    t0: float,
+) -> PlacementResult:
+    """The result for every learner of ``p`` from the flows on ``sub``'s network."""
+    sub_assign, sub_cost, sub_km = decode(network, flows, sub)
+    n = p.n_learners
+    current = p.current_or_none()
+    assignment = np.full(n, -1, dtype=np.int64)
+    cost = np.zeros(n, dtype=np.int64)
+    km = np.full(n, np.nan)
+    assignment[free], cost[free], km[free] = sub_assign, sub_cost, sub_km
+    fixed = np.flatnonzero(p.fixed())
+    fixed_total = 0
+    if fixed.size:
+        s = current[fixed]
+        cost[fixed], km[fixed] = stay_cost_km(
+            lat=p.lat[fixed], lon=p.lon[fixed], setting=s, setting_lat=p.setting_lat,
+            setting_lon=p.setting_lon, annual_cost=p.annual_cost, cost_per_km=cost_per_km,
+        )  # fmt: skip
+        assignment[fixed] = s
+        fixed_total = int(cost[fixed].sum())
     placed_mask = assignment >= 0
+    moved = placed_mask & (current >= 0) & (assignment != current)
+    cost[moved] -= move_cost  # the arcs carried it; the file shows cost(l, s) alone
     placed = int(placed_mask.sum())
     total = int(cost.sum())
+    n_moved = int(moved.sum())
     place_cost = int(round_pounds(p.annual_cost)[assignment[placed_mask]].sum())
-    objective = total + unplaced_cost * (p.n_learners - placed)
-    if status == OPTIMAL and not honour_preferences:
-        lower = objective
-    else:
-        lower = _trivial_lower_bound(groups.count, arc_group, arc_cost, unplaced_cost)
-    honoured = 0
-    if honour_preferences:
-        honoured = int(flows[is_pref].sum())
+    objective = total + move_cost * n_moved + unplaced_cost * (n - placed)
+    lower = objective if lower_bound is None else lower_bound + fixed_total
     unplaced_learners = ~placed_mask
     return PlacementResult(
         status=status,
@@ -365,56 +403,20 @@ def place(
         objective=objective,
         lower_bound=lower,
         placed=placed,
-        unplaced=p.n_learners - placed,
+        unplaced=n - placed,
         total_place_cost=place_cost,
         total_travel_cost=total - place_cost,
         shortfall=shortfall_of(p.need[unplaced_learners], p.age[unplaced_learners]),
         solve_seconds=time.perf_counter() - t0,
-        preferences_honoured=honoured,
+        moved=n_moved,
+        total_move_cost=move_cost * n_moved,
         stats={
-            "groups": int(g_count),
-            "arcs": int(n_arcs),
-            "settings_in_network": int(used_settings.size),
+            "groups": int(network.groups.count.size),
+            "arcs": network.n_arcs,
+            "settings_in_network": int(network.used_settings.size),
+            "fixed": int(fixed.size),
         },
     )
-
-
-def _trivial_lower_bound(
-    count: IntArray, arc_group: IndexArray, arc_cost: IntArray | IndexArray, unplaced: int
-) -> int:
-    """Each group at its cheapest arc, ignoring capacity: a valid bound on the objective."""
-    best = np.full(count.size, unplaced, dtype=np.int64)
-    np.minimum.at(best, arc_group, arc_cost)
-    return int((best * count).sum())
-
-
-def _decode(
-    groups: Groups,
-    arc_group: IndexArray,
-    used_settings: IntArray,
-    arc_setting: IndexArray,
-    arc_cost: IntArray | IndexArray,
-    flows: IntArray,
-    p: PlacementProblem,
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """Hand each group's flows to its members in input order; the rest stay unplaced."""
-    used = np.flatnonzero(flows > 0)
-    f = flows[used]
-    g = np.repeat(arc_group[used].astype(np.int64), f)  # arcs are sorted by group, so g is too
-    first_of_run = np.searchsorted(g, g, side="left")
-    slot = groups.member_start[g] + (np.arange(g.size) - first_of_run)
-    learner = groups.members[slot]
-    setting = used_settings[arc_setting[used]]
-    arc_km_used = arc_km(groups.lat, groups.lon, p.setting_lat, p.setting_lon, arc_group[used],
-                         setting)  # fmt: skip
-    n = p.n_learners
-    assignment = np.full(n, -1, dtype=np.int64)
-    cost = np.zeros(n, dtype=np.int64)
-    km = np.full(n, np.nan)
-    assignment[learner] = np.repeat(setting, f)
-    cost[learner] = np.repeat(arc_cost[used], f)
-    km[learner] = np.repeat(arc_km_used, f)
-    return assignment, cost, km
 
 
 def learner_distance_km(problem: PlacementProblem, learner: int) -> FloatArray:

@@ -65,7 +65,8 @@ class Groups:
     ``of_learner[i]`` is learner i's group; groups are sorted by (need, age class), so each
     block of equal (need, age class) is a contiguous range ``block_start[b]:block_start[b+1]``.
     ``members`` lists learners group by group (input order within a group), with group g's
-    members at ``members[member_start[g]:member_start[g] + count[g]]``.
+    members at ``members[member_start[g]:member_start[g] + count[g]]``. ``current`` is the
+    setting the group's learners attend now and may leave (-1 for none).
     """
 
     of_learner: IntArray
@@ -78,6 +79,12 @@ class Groups:
     members: IntArray
     member_start: IntArray
     block_start: IntArray
+    current: IntArray | None = None
+
+    def current_or_none(self) -> IntArray:
+        if self.current is None:
+            return np.full(self.count.size, -1, dtype=np.int64)
+        return self.current
 
 
 def make_groups(
@@ -89,16 +96,19 @@ def make_groups(
     breaks: IntArray,
     *,
     by_preference: bool,
+    current: IntArray | None = None,
 ) -> Groups:
-    """Merge learners with the same need, age class and home point (and preference if asked)."""
+    """Merge learners with the same need, age class, home point and current setting (and
+    preference if asked)."""
     n = need.size
+    cur = np.full(n, -1, dtype=np.int64) if current is None else current.astype(np.int64)
     klass = np.searchsorted(breaks, age, side="right")
     block_key = need.astype(np.int64) * 64 + klass
     # + 0.0 turns -0.0 into 0.0 so the bit patterns of equal coordinates agree.
     lat_bits = (lat + 0.0).view(np.int64)
     lon_bits = (lon + 0.0).view(np.int64)
     pref = preferred if by_preference else np.zeros(n, dtype=np.int64)
-    order = np.lexsort((np.arange(n), pref, lon_bits, lat_bits, block_key))
+    order = np.lexsort((np.arange(n), cur, pref, lon_bits, lat_bits, block_key))
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Groups(
@@ -112,9 +122,10 @@ def make_groups(
             empty,
             empty,
             np.zeros(1, dtype=np.int64),
+            empty,
         )
     new = np.ones(n, dtype=bool)
-    for key in (block_key, lat_bits, lon_bits, pref):
+    for key in (block_key, lat_bits, lon_bits, pref, cur):
         k = key[order]
         new[1:] &= k[1:] == k[:-1]
     new = ~new
@@ -138,6 +149,7 @@ def make_groups(
         members=order,
         member_start=member_start,
         block_start=np.append(block_start, heads.size),
+        current=cur[heads],
     )
 
 
@@ -370,6 +382,7 @@ def merge_same_arcs(groups: Groups, arcs: Arcs) -> tuple[Groups, Arcs]:
         members=members,
         member_start=member_start,
         block_start=np.array([0, int(keep.sum())]),
+        current=groups.current_or_none()[keep],
     )
     km = arcs.km[kept_arc] if arcs.km.size else arcs.km
     return merged, Arcs(

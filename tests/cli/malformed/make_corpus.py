@@ -19,6 +19,11 @@ HERE = Path(__file__).parent
 GOOD = HERE / "good"
 
 LEARNERS_HEADER = "learner_id,need,age,lat,lon,preferred_setting\n"
+CANDIDATES_HEADER = (
+    "candidate_id,name,lat,lon,min_age,max_age,needs,kind,block_places,max_blocks,"
+    "capital_per_block,annual_cost\n"
+)
+STABLE_HEADER = "learner_id,need,age,lat,lon,current_setting,may_move\n"
 SETTINGS_HEADER = "setting_id,name,lat,lon,min_age,max_age,needs,places,annual_cost,kind\n"
 S1 = "S1,Oak Lodge,51.47,-0.12,5,19,ASD;SLD,10,30000,special\n"
 GIAS_HEADER = [
@@ -63,6 +68,7 @@ def zipped(members: dict[str, bytes]) -> bytes:
 def main() -> None:
     good_learners = LEARNERS_HEADER + "L1,ASD,12,51.47,-0.12,S1\nL2,SLD,8,51.48,-0.11,\n"
     good_settings = SETTINGS_HEADER + S1
+    good_candidates = CANDIDATES_HEADER + "C1,Elm base,51.47,-0.12,5,11,ASD,resourced,8,2,9e5,2e4\n"
     caseload = (GOOD / "caseload.csv").read_bytes()
     utf16 = "\ufeff".encode("utf-16-le")
     cases: dict[str, bytes | str] = {
@@ -91,6 +97,16 @@ def main() -> None:
         + "L1,ASD,12,51.4,-0.1,\nL1,ASD,12,51.4,-0.1,\n,ASD,12,51.4,-0.1,\n",
         "place-learners/unknown-preferred-setting.csv": LEARNERS_HEADER
         + "L1,ASD,12,51.4,-0.1,S9\n",
+        "place-learners/unknown-current-setting.csv": STABLE_HEADER
+        + "L1,ASD,12,51.4,-0.1,S9,no\nL2,ASD,12,51.4,-0.1,s1,yes\nL3,ASD,12,51.4,-0.1,S1,\n",
+        "place-learners/may-move-not-yes-or-no.csv": STABLE_HEADER
+        + "L1,ASD,12,51.4,-0.1,S1,maybe\nL2,ASD,12,51.4,-0.1,S1,n\n"
+        + "L3,ASD,12,51.4,-0.1,,true\nL4,ASD,12,51.4,-0.1,S1,NO\n",
+        # Good S1 has 10 places: the eleventh learner who must stay has none (a mover and a
+        # stayer of another need, beyond eligibility, do not change that).
+        "place-learners/more-stayers-than-places.csv": STABLE_HEADER
+        + "L0,ASD,12,51.4,-0.1,S1,yes\nLX,HI,3,51.4,-0.1,S1,no\n"
+        + "".join(f"L{i},ASD,12,51.4,-0.1,S1,no\n" for i in range(1, 11)),
         "place-learners/unclosed-quote.csv": LEARNERS_HEADER
         + 'L1,ASD,12,51.4,-0.1,\n"L2,ASD,12,51.4,-0.1,\nL3,ASD,12,51.4,-0.1,\n',
         "place-learners/huge-field.csv": LEARNERS_HEADER + "L1,ASD,12,51.4,-0.1," + "x" * 140_000,
@@ -133,6 +149,29 @@ def main() -> None:
         + ",places\n"
         + S1.rstrip("\n")
         + ",99\n",
+        # sendplan site --candidates (LEARNERS.csv and SETTINGS.csv are the good ones)
+        "site-candidates/empty.csv": b"",
+        "site-candidates/utf16-with-bom.csv": utf16 + good_candidates.encode("utf-16-le"),
+        "site-candidates/missing-columns.csv": "candidate_id,name,lat,lon,needs\n"
+        "C1,Elm base,51.47,-0.12,ASD\n",
+        "site-candidates/ids-clash-or-repeat.csv": CANDIDATES_HEADER
+        + "S1,Oak annexe,51.47,-0.12,5,19,ASD,special,8,1,900000,20000\n"
+        + "C1,Elm base,51.47,-0.12,5,11,ASD,resourced,8,2,900000,20000\n"
+        + "C1,Elm base,51.47,-0.12,5,11,ASD,resourced,8,2,900000,20000\n"
+        + ",Ash base,51.47,-0.12,5,11,ASD,resourced,8,2,900000,20000\n",
+        "site-candidates/blocks-not-whole-or-below-one.csv": CANDIDATES_HEADER
+        + "C1,Elm,51.47,-0.12,5,11,ASD,resourced,0,2,900000,20000\n"
+        + "C2,Ash,51.47,-0.12,5,11,ASD,resourced,8,1.5,900000,20000\n"
+        + "C3,Yew,51.47,-0.12,5,11,ASD,resourced,eight,,900000,20000\n",
+        "site-candidates/too-many-places.csv": CANDIDATES_HEADER
+        + "C1,Elm,51.47,-0.12,5,11,ASD,special,1000,1001,900000,20000\n",
+        "site-candidates/money-out-of-range.csv": CANDIDATES_HEADER
+        + "C1,Elm,51.47,-0.12,5,11,ASD,resourced,8,2,-5,1e19\n"
+        + "C2,Ash,51.47,-0.12,5,11,ASD,resourced,8,2,1e12,-1\n"
+        + "C3,Yew,51.47,-0.12,5,11,ASD,resourced,8,2,£900k,nan\n",
+        "site-candidates/bad-needs-kind-ages-place.csv": CANDIDATES_HEADER
+        + "C1,Elm,95,-0.12,16,11,XYZ,School,8,2,900000,20000\n"
+        + "C2,Ash,51.47,-200,5,26,,special,8,2,900000,20000\n",
         # sendplan forecast --caseload
         "forecast-caseload/empty.csv": b"",
         "forecast-caseload/zeros.zip": bytes(4096),
@@ -211,6 +250,7 @@ def main() -> None:
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     (GOOD / "learners.csv").write_text(good_learners, encoding="utf-8")
     (GOOD / "settings.csv").write_text(good_settings, encoding="utf-8")
+    (GOOD / "candidates.csv").write_text(good_candidates, encoding="utf-8")
 
 
 def _half(data: bytes) -> bytes:
