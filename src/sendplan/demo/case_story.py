@@ -154,7 +154,7 @@ def _advice_reports(cases: QuerySet[Case], cast: Cast) -> int:
         )  # fmt: skip
         document_add(
             user=uploader, learner=case.learner, kind=Document.Kind.ADVICE_REPORT,
-            title=f"{label} report",
+            title=f"Advice report: {label}",
             upload=SimpleUploadedFile(f"{request.kind}-advice.pdf", pdf, "application/pdf"),
             case=case, advice_request=request,
         )  # fmt: skip
