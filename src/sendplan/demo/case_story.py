@@ -206,6 +206,8 @@ def _senco_consultations(
     setting = Setting.objects.get(
         organisation__memberships__user=senco, organisation__memberships__role=Role.SETTING_STAFF
     )
+    organisation_id = setting.organisation_id
+    assert organisation_id is not None  # the SENCO works for it
     answered = Consultation.objects.filter(setting=setting, responded_on__isnull=False)
     already = answered.update(modified_by=senco)
     added: list[Consultation] = []
@@ -242,7 +244,7 @@ def _senco_consultations(
     involvements = Involvement.objects.bulk_create(
         Involvement(
             learner_id=c.case.learner_id, kind=Involvement.Kind.SETTING,
-            organisation_id=setting.organisation_id, reason=CONSULTED, started_on=c.sent_on,
+            organisation_id=organisation_id, reason=CONSULTED, started_on=c.sent_on,
             ended_on=c.case.final_issued_on or c.case.closed_on,
             created_by=c.created_by, modified_by=c.created_by,
         )
