@@ -211,8 +211,8 @@ class PlacementForm(LockedForm):
 
     placement_setting = forms.ModelChoiceField(
         label="Setting",
-        help_text="Start typing the name of the school, college or other setting. Leave empty "
-        "to name the type of setting only",
+        help_text="The school, college or other setting, from the register. Leave it empty to "
+        "name only the type of setting",
         queryset=Setting.objects.order_by("name", "town", "pk").only("pk", "name", "town"),
         required=False,
         widget=chooser(),
