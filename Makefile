@@ -7,6 +7,7 @@ STATIC := src/sendplan/web/static/govuk
 # The port `make demo` and `make serve` listen on, on 127.0.0.1 (`make demo PORT=8001`).
 PORT ?= 8000
 GOVUK := node_modules/govuk-frontend/dist/govuk
+AUTOCOMPLETE := node_modules/accessible-autocomplete/dist
 export PIP_EXTRA_INDEX_URL :=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -35,6 +36,7 @@ $(STATIC)/sendplan.css: node_modules/.installed frontend/sendplan.scss
 	mkdir -p $(STATIC)
 	npm run --silent build
 	cp $(GOVUK)/govuk-frontend.min.js $(STATIC)/
+	cp $(AUTOCOMPLETE)/accessible-autocomplete.min.js $(STATIC)/
 	rm -rf $(STATIC)/assets && cp -r $(GOVUK)/assets $(STATIC)/assets
 	rm -rf $(STATIC)/assets/fonts
 

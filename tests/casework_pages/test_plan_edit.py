@@ -270,26 +270,46 @@ def test_section_a_is_saved(cast, plan, draft):
     assert (draft.views, draft.interests) == ("Likes buses.", "Drawing")
 
 
-def test_section_i_names_a_setting_by_its_urn(cast, plan, draft):
-    cast.setting.urn = 100123
-    cast.setting.save()
+def test_section_i_names_a_setting_from_the_register_without_a_urn(cast, plan, draft):
+    assert cast.setting.urn is None
     response = cast.client_for(cast.caseworker).post(
         _url("plan-draft-section", plan, "I"),
-        {"lock": draft.lock, "placement_urn": "100123", "placement_type": ""},
+        {"lock": draft.lock, "placement_setting": str(cast.setting.pk), "placement_type": ""},
     )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.placement_setting == cast.setting
 
 
-def test_section_i_with_an_unknown_urn_is_refused_beside_the_field(cast, plan, draft):
+def test_section_i_offers_the_register_in_a_chooser_typed_into(cast, plan, draft):
+    html = _html(cast.client_for(cast.caseworker).get(_url("plan-draft-section", plan, "I")))
+    chooser = re.search(r'<select[^>]*name="placement_setting"[^>]*>', html)
+    assert chooser and 'data-module="sp-autocomplete"' in chooser.group(0)
+    assert f'<option value="{cast.setting.pk}">{cast.setting.name}' in html
+
+
+def test_section_i_with_the_type_of_setting_only_names_no_setting(cast, plan, draft):
+    draft.placement_setting = cast.setting
+    draft.save()
+    response = cast.client_for(cast.caseworker).post(
+        _url("plan-draft-section", plan, "I"),
+        {"lock": draft.lock, "placement_setting": "", "placement_type": "Special school"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.placement_setting, draft.placement_type) == (None, "Special school")
+
+
+def test_section_i_with_a_name_that_is_not_in_the_register_is_refused_beside_the_field(
+    cast, plan, draft
+):
     html = _html(
         cast.client_for(cast.caseworker).post(
             _url("plan-draft-section", plan, "I"),
-            {"lock": draft.lock, "placement_urn": "999999", "placement_type": ""},
+            {"lock": draft.lock, "placement_setting": "Nowhere School", "placement_type": ""},
         )
     )
-    assert 'id="placement_urn-error"' in html and "No setting in the register" in html
+    assert 'id="placement_setting-error"' in html and "Choose a setting from the register" in html
 
 
 def test_section_j_refuses_a_negative_budget(cast, plan, draft):

@@ -22,6 +22,7 @@ from sendplan.accounts.models import Role, User
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.setting_types import PLACEMENT_GROUPS, UNPLACED_GROUP, placement_group
 from sendplan.engine import nhs_number_problem, uln_problem, upn_problem
+from sendplan.learners.access import CONSULTED
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.provision.models import ProvisionStrand, Setting
@@ -231,12 +232,18 @@ def test_parent_sees_exactly_their_own_children(users):
     assert set(learners_visible_to(fetched_by=parent).values_list("pk", flat=True)) == own
 
 
-def test_senco_sees_only_learners_placed_at_their_school(users):
+def test_senco_sees_learners_placed_at_their_school_and_those_it_is_consulted_on(users):
     senco = users["demo.senco"]
     school = senco.memberships.get(role=Role.SETTING_STAFF).organisation.setting
     visible = learners_visible_to(fetched_by=senco)
     assert visible.count() >= 10
-    assert all(p.setting_id == school.pk for p in Placement.objects.filter(learner__in=visible))
+    consulted = set(
+        Involvement.objects.filter(
+            organisation=school.organisation, reason=CONSULTED, ended_on=None
+        ).values_list("learner", flat=True)
+    )
+    placed_elsewhere = Placement.objects.filter(learner__in=visible).exclude(setting=school)
+    assert all(p.learner_id in consulted for p in placed_elsewhere)
 
 
 def test_young_person_is_sixteen_or_over_and_sees_only_themself(users, demo):

@@ -23,14 +23,18 @@ from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.advice.selectors import advice_addressed_to, advice_awaiting_assignment
 from sendplan.casework.case.models import Case, CaseException, Stage
 from sendplan.casework.deadlines import case_queryset, deadlines_for
+from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.family.selectors import family_case, family_cases
-from sendplan.casework.plans.models import Plan, PlanVersion
+from sendplan.casework.plans.models import Consultation, Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
 from sendplan.casework.tray.selectors import timeliness, work_tray
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.casework_data import read_published_casework, simulate
 from sendplan.demo.people import TRIAGE_ACCOUNTS
+from sendplan.documents.models import Document
+from sendplan.documents.services import documents_storage
 from sendplan.learners.access import advice_answered_by
+from sendplan.learners.models import Learner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -131,8 +135,9 @@ def test_every_case_passes_the_engines_consistency_check(demo):
 
 def test_plans_and_reviews_follow_the_stages(demo):
     issued = Case.objects.filter(stage=Stage.FINAL_ISSUED)
-    assert Plan.objects.filter(status=Plan.Status.MAINTAINED).count() == issued.count()
-    assert Review.objects.count() == issued.count()
+    from_cases = Plan.objects.filter(status=Plan.Status.MAINTAINED, case__isnull=False)
+    assert from_cases.count() == issued.count()
+    assert Review.objects.filter(plan__case__isnull=False).count() == issued.count()
     drafts = Case.objects.filter(stage__in=[Stage.DRAFTING, Stage.CONSULTING]).count()
     assert PlanVersion.objects.filter(status=PlanVersion.Status.DRAFT).count() == drafts
     assert not PlanVersion.objects.filter(status=PlanVersion.Status.ISSUED, issued_on=None)
@@ -202,3 +207,85 @@ def test_simulation_is_deterministic_from_the_seed():
     again = simulate(published, as_at=as_at, rng=np.random.default_rng(5))
     assert first == again
     assert Counter(c.stage for c in first)["final_issued"] > 300
+
+
+# The demo tells one true story: the plans it counts, their history, and what cases carry.
+
+
+def test_every_learner_counted_as_having_a_plan_has_an_issued_version(demo):
+    maintained = Plan.objects.filter(status=Plan.Status.MAINTAINED)
+    assert demo.counts["learners with a plan"] == maintained.values("learner").distinct().count()
+    assert demo.counts["learners with a plan"] > 0.8 * demo.counts["learners"]
+    assert not maintained.exclude(versions__status=PlanVersion.Status.ISSUED).exists()
+    # Every learner without a request in the casework window holds a plan.
+    without_case = Learner.objects.filter(cases=None)
+    assert not without_case.exclude(plans__status=Plan.Status.MAINTAINED).exists()
+
+
+def test_plans_held_for_over_two_years_have_an_earlier_version_amended_at_a_review(demo):
+    two_years_ago = timezone.localdate() - dt.timedelta(days=2 * 366)
+    old = Plan.objects.filter(status=Plan.Status.MAINTAINED, issued_on__lt=two_years_ago)
+    assert old.count() > 1000
+    for plan in old.prefetch_related("versions__review")[:300]:
+        versions = sorted(plan.versions.all(), key=lambda v: v.number)
+        assert [v.status for v in versions] == [PlanVersion.Status.ISSUED] * len(versions)
+        assert len(versions) >= 2 and versions[0].issued_on == plan.issued_on
+        amended = versions[-1]
+        assert amended.based_on_id == versions[-2].pk and amended.review is not None
+        assert amended.review.decision == Review.Decision.AMEND
+        assert amended.review.amended_plan_issued_on == amended.issued_on
+        assert amended.issued_on <= amended.review.amended_plan_due_on
+    # Each maintained plan has its next review scheduled, and only one.
+    assert (
+        Review.objects.filter(decided_on=None).count()
+        == Plan.objects.filter(status=Plan.Status.MAINTAINED).count()
+    )
+
+
+def test_the_young_persons_account_reaches_their_issued_plan(users):
+    rows = family_cases(fetched_by=users["demo.youngperson"])
+    assert len(rows) == 1 and rows[0].plan_id is not None
+    plan = Plan.objects.get(pk=rows[0].plan_id)
+    assert plan.learner == rows[0].learner
+    assert plan.versions.filter(status=PlanVersion.Status.ISSUED).exists()
+
+
+@pytest.mark.parametrize(
+    "stage", [Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING, Stage.FINAL_ISSUED]
+)
+def test_cases_at_each_stage_carry_advice_with_a_pdf_report(demo, stage):
+    reports = Document.objects.filter(
+        advice_request__case__stage=stage,
+        advice_request__received_on__isnull=False,
+        kind=Document.Kind.ADVICE_REPORT,
+    )
+    assert reports.exists()
+    report = reports.first()
+    assert report.case_id == report.advice_request.case_id
+    with documents_storage().open(report.storage_name) as stored:
+        assert stored.read(5) == b"%PDF-"
+
+
+@pytest.mark.parametrize("stage", [Stage.CONSULTING, Stage.FINAL_ISSUED])
+def test_cases_with_a_draft_out_carry_family_comments_and_a_senco_answer(users, stage):
+    assert FamilyComment.objects.filter(case__stage=stage).exists()
+    senco = users["demo.senco"]
+    school = senco.memberships.get(role=Role.SETTING_STAFF).organisation.setting
+    answered = Consultation.objects.filter(
+        case__stage=stage, setting=school, modified_by=senco, responded_on__isnull=False
+    )
+    assert answered.exists()
+    assert all(c.sent_on <= c.responded_on <= timezone.localdate() for c in answered)
+
+
+def test_every_family_comment_is_on_the_draft_of_its_own_case(demo):
+    for comment in FamilyComment.objects.select_related("version__plan", "case"):
+        assert comment.version.plan.case_id == comment.case_id
+        assert comment.given_on >= comment.case.draft_issued_on
+
+
+def test_the_senco_has_a_consultation_waiting_for_their_answer(users):
+    senco = users["demo.senco"]
+    school = senco.memberships.get(role=Role.SETTING_STAFF).organisation.setting
+    waiting = Consultation.objects.filter(setting=school, responded_on=None)
+    assert waiting.filter(case__stage=Stage.CONSULTING, involvement__ended_on=None).exists()

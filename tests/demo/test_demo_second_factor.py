@@ -75,7 +75,10 @@ def test_the_sign_in_table_prints_each_key_beside_its_username(monkeypatch, db):
     summary = DemoSummary(
         seed=1,
         as_at=dt.date(2026, 1, 5),
-        counts=dict.fromkeys(("learners", "settings", "placements", "involvements", "users"), 1),
+        counts=dict.fromkeys(
+            ("learners", "learners with a plan", "settings", "placements", "involvements", "users"),
+            1,
+        ),
         sign_ins=[
             SignIn("LA caseworker", "demo.caseworker", "every learner", key),
             SignIn("Parent or carer", "demo.parent", "their own children"),

@@ -41,3 +41,9 @@ def test_server_error_page_renders_without_the_request_context(db):
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_server_error_page_links_to_the_accessibility_statement_and_privacy_notice(db):
+    html = server_error(RequestFactory().get("/")).content.decode()
+    assert f'href="{reverse("accessibility")}">Accessibility statement</a>' in html
+    assert f'href="{reverse("privacy")}">Privacy notice</a>' in html

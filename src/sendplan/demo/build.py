@@ -27,7 +27,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sendplan.accounts import second_factor
 from sendplan.accounts.models import Membership, Organisation, Role, User
 from sendplan.casework.advice.selectors import advice_awaiting_assignment
+from sendplan.casework.plans.models import Plan
 from sendplan.demo.calibration import LA_CODE, joint_counts
+from sendplan.demo.case_story import reset_documents
 from sendplan.demo.casework_write import Cast, build_casework, reset_casework
 from sendplan.demo.learners_data import (
     CENSUS_DATE,
@@ -129,6 +131,7 @@ def reset_demo() -> dict[str, int]:
         ),
         reason="demo partnership removed",
     )
+    removed["documents"] = reset_documents(demo_learners)
     removed["cases"] = reset_casework(demo_learners)
     if la:
         # Planning runs propose places for demo learners and settings; they go first.
@@ -248,6 +251,13 @@ def build_demo(
     setting_of = {i: setting_rows[slot.setting_index] for i, slot in placed.items()}
     cast = Cast(learners, learner_rows, involvements, users, orgs, showcase, setting_of)
     summary.counts.update(build_casework(cast, as_at=as_at, seed=seed, data_dir=folder))
+    # The learners the demo counts as having a plan: each has it issued, with its history.
+    summary.counts["learners with a plan"] = (
+        Plan.objects.filter(learner__responsible_la=la, status=Plan.Status.MAINTAINED)
+        .values("learner")
+        .distinct()
+        .count()
+    )
 
     summary.counts.update(
         learners=len(learner_rows),

@@ -76,6 +76,14 @@ _ADVICE_SECTIONS = {
     "social_care": ("D", "Known to the children with disabilities team; short breaks assessed."),
     "pfa": ("E", "Wants to go to college and work with animals; travel training would help."),
 }  # fmt: skip
+
+
+def plan_text(primary_need: str) -> tuple[str, str, tuple[str, str, str, str]]:
+    """A plan's need, outcome and provision (what, how much, how often, by whom) for a
+    learner with this primary need."""
+    return _PLAN_TEXT.get(primary_need, _DEFAULT_TEXT)
+
+
 _EXCEPTION_KEYS = ("reg10_4_a", "reg10_4_b", "reg10_4_c")
 _REASONS = {
     "reg10_4_a": "School closed for the summer holiday during the assessment.",

@@ -32,6 +32,7 @@ from sendplan.casework.plans.models import (
     PlanVersion,
 )
 from sendplan.casework.reviews.models import Review
+from sendplan.demo.case_story import write_case_story
 from sendplan.demo.casework_data import (
     AdviceSim,
     CaseSim,
@@ -43,6 +44,7 @@ from sendplan.demo.casework_data import (
 from sendplan.demo.casework_rows import write_rows
 from sendplan.demo.learners_data import SyntheticLearner
 from sendplan.demo.people import weighted_sample
+from sendplan.demo.plan_history import write_standing_plans
 from sendplan.demo.relationships import InvolvementPlan, Showcase
 from sendplan.learners.models import Involvement, Learner
 from sendplan.provision.models import Setting
@@ -239,7 +241,19 @@ def build_casework(cast: Cast, *, as_at: dt.date, seed: int, data_dir: Any) -> d
     young = _young_person_case(as_at)
     young.learner = cast.showcase.young_person
     cases.append(young)
-    return write_rows(cases, cast, as_at=as_at, rng=rng)
+    counts = write_rows(cases, cast, as_at=as_at, rng=rng)
+    counts.update(_write_story(cast, cases, as_at=as_at, seed=seed))
+    return counts
+
+
+def _write_story(cast: Cast, cases: list[CaseSim], *, as_at: dt.date, seed: int) -> dict[str, int]:
+    """The plans held before the casework window, with their history, and what the cases
+    carry: advice reports, the family's comments, consultations answered by the SENCO."""
+    rng = np.random.default_rng([seed, 2027])
+    with_cases = {c.learner for c in cases}
+    counts = write_standing_plans(cast, with_cases=with_cases, as_at=as_at, rng=rng)
+    counts.update(write_case_story(cast, as_at=as_at, rng=rng))
+    return counts
 
 
 __all__ = ["Cast", "build_casework", "reset_casework"]

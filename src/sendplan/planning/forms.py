@@ -11,7 +11,7 @@ from sendplan.planning.cohort import SPECIALIST_KINDS
 from sendplan.planning.geography import wards
 from sendplan.planning.models import AreaPlanningSettings
 from sendplan.provision.models import ProvisionStrand, Setting
-from sendplan.web.forms import DATE_PARTS, GovukDateField
+from sendplan.web.forms import DATE_PARTS, GovukDateField, chooser
 
 KIND_CHOICES = list(ProvisionStrand.Kind.choices)
 
@@ -78,7 +78,9 @@ class WhatIfForm(forms.Form):
             "max_value": "Number of places must be 2,000 or fewer",
         },
     )
-    strand = forms.TypedChoiceField(coerce=int, required=False, label="Strand to enlarge")
+    strand = forms.TypedChoiceField(
+        coerce=int, required=False, label="Strand to enlarge", widget=chooser()
+    )
     needs = forms.MultipleChoiceField(
         choices=list(NEEDS.items()),
         required=False,
@@ -93,7 +95,11 @@ class WhatIfForm(forms.Form):
     )
     ward = forms.ChoiceField(required=False, label="Ward")
     setting = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, label="Or at an existing setting"
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Or at an existing setting",
+        widget=chooser(),
     )
     annual_cost = forms.IntegerField(
         min_value=0,

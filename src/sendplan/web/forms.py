@@ -1,4 +1,5 @@
-"""Form parts shared by every app's pages: the GOV.UK date input and the error summary.
+"""Form parts shared by every app's pages: the GOV.UK date input, the chooser typed into and
+the error summary.
 
 Forms here only parse and check the shape of what was typed (a real date, a valid check
 digit); rules about the record itself live in services.
@@ -16,6 +17,14 @@ from django.utils import timezone
 from sendplan.core.numbers import is_plain_digits
 
 DATE_PARTS = ("day", "month", "year")
+#: The ``data-module`` that makes a select a chooser typed into (``static/sendplan/init.mjs``).
+CHOOSER_MODULE = "sp-autocomplete"
+
+
+def chooser() -> forms.Select:
+    """The widget of a long list (organisations, settings, people): a select the user can type
+    into to find an option, with JavaScript; a plain select without it (ADR 0127)."""
+    return forms.Select(attrs={"data-module": CHOOSER_MODULE})
 
 
 class DateInputWidget(forms.MultiWidget):

@@ -12,6 +12,7 @@ from sendplan.accounts.models import Organisation, Role, User
 from sendplan.casework.advice.models import ADVICE_SECTION_MAX, ADVICE_SUMMARY_MAX, AdviceRequest
 from sendplan.casework.case.forms import date_field, radio_field
 from sendplan.casework.plans.models import Section
+from sendplan.web.forms import chooser
 
 
 class AdviceRequestForm(forms.Form):
@@ -19,6 +20,7 @@ class AdviceRequestForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Organisation asked",
         queryset=Organisation.objects.exclude(kind=Organisation.Kind.FAMILY),
+        widget=chooser(),
         empty_label="Choose an organisation",
         error_messages={
             "required": "Select the organisation asked",
@@ -29,8 +31,10 @@ class AdviceRequestForm(forms.Form):
         label="Named practitioner (optional)",
         queryset=User.objects.none(),
         required=False,
+        widget=chooser(),
         empty_label="Nobody named: the organisation assigns it",
         help_text="Leave empty for the organisation's advice triage to choose who writes it",
+        error_messages={"invalid_choice": "Choose a practitioner from the list, or nobody"},
     )
     requested_on = date_field(
         "Date the organisation received the request", hint="The 6 weeks run from this date"

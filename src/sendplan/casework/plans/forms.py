@@ -9,14 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from sendplan.casework.case.forms import date_field, radio_field, text_field
 from sendplan.casework.case.models import Case
 from sendplan.casework.plans.models import Consultation
-from sendplan.core.numbers import whole_number
 from sendplan.provision.models import Setting
-from sendplan.web.forms import GovukDateField
+from sendplan.web.forms import GovukDateField, chooser
 
 
 class DraftIssueForm(forms.Form):
@@ -29,6 +27,7 @@ class ConsultationForm(forms.Form):
     setting = forms.ModelChoiceField(
         label="Setting to consult",
         queryset=Setting.objects.order_by("name"),
+        widget=chooser(),
         empty_label="Choose a setting",
         error_messages={
             "required": "Select the setting to consult",
@@ -201,13 +200,24 @@ class SectionAForm(LockedForm):
     )
 
 
+def _setting_label(setting: Setting) -> str:
+    """A setting as the chooser lists it: the town tells apart two schools of one name."""
+    return f"{setting.name}, {setting.town}" if setting.town else setting.name
+
+
 class PlacementForm(LockedForm):
-    placement_urn = forms.CharField(
-        label="Unique reference number (URN) of the setting",
-        help_text="From the register of places, for example 100001. Leave empty to name the "
-        "type of setting only",
+    """Section I: a setting from the register (found by typing its name), or only the type of
+    setting. Most settings have no URN, so none is asked for."""
+
+    placement_setting = forms.ModelChoiceField(
+        label="Setting",
+        help_text="The school, college or other setting, from the register. Leave it empty to "
+        "name only the type of setting",
+        queryset=Setting.objects.order_by("name", "town", "pk").only("pk", "name", "town"),
         required=False,
-        max_length=10,
+        widget=chooser(),
+        empty_label="No setting named: the type of setting only",
+        error_messages={"invalid_choice": "Choose a setting from the register, or none"},
     )
     placement_type = forms.CharField(
         label="Type of setting",
@@ -216,21 +226,14 @@ class PlacementForm(LockedForm):
         max_length=200,
     )
 
-    def clean_placement_urn(self) -> int | None:
-        text = self.cleaned_data["placement_urn"].strip()
-        if not text:
-            return None
-        urn = whole_number(text)
-        if urn is None:
-            raise ValidationError("The URN must be a number, like 100001")
-        setting_id = Setting.objects.filter(urn=urn).values_list("pk", flat=True).first()
-        if setting_id is None:
-            raise ValidationError("No setting in the register has this URN")
-        return setting_id
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["placement_setting"].label_from_instance = _setting_label  # type: ignore[attr-defined]
 
     def changes(self) -> dict[str, object]:
+        setting = self.cleaned_data["placement_setting"]
         return {
-            "placement_setting_id": self.cleaned_data["placement_urn"],
+            "placement_setting_id": setting.pk if setting else None,
             "placement_type": self.cleaned_data["placement_type"].strip(),
         }
 

@@ -388,8 +388,7 @@ def draft_section(request: HttpRequest, plan_id: int, section: str) -> HttpRespo
             initial |= {"views": version.views, "interests": version.interests}
             initial |= {"aspirations": version.aspirations}
         elif section == "I":
-            setting = version.placement_setting
-            initial |= {"placement_urn": setting.urn if setting and setting.urn else ""}
+            initial |= {"placement_setting": version.placement_setting_id}
             initial |= {"placement_type": version.placement_type}
         elif section == "J":
             initial |= {"personal_budget_amount": version.personal_budget_amount}

@@ -19,6 +19,9 @@ its label or legend, hint, error message and error classes. Options a page may g
 ``small``, ``inline``    radios and checkboxes in their small or inline form
 ``item_only``            a single checkbox without its form group, inside a page's own
                          fieldset of yes-or-no fields
+``module``               a select's ``data-module`` (the widget's own by default), for a
+                         script to enhance it: "sp-autocomplete" makes it a chooser
+                         typed into
 ``id``                   the id of the input (its first item, for radios and checkboxes);
                          the field's name when not given
 
@@ -122,6 +125,9 @@ def field(context: template.Context, bound: forms.BoundField, **options: Any) ->
     }
     if kind in {"radios", "checkboxes", "select"}:
         drawn["items"] = _items(bound, base_id)
+    if kind == "select":
+        # A chooser typed into (``web.forms.chooser``, ADR 0127) keeps its module attribute.
+        drawn.setdefault("module", bound.field.widget.attrs.get("data-module", ""))
     if date:
         parts = value if isinstance(value, list | tuple) else ["", "", ""]
         bad = bound.field.error_parts if errors else ()  # type: ignore[attr-defined]

@@ -71,7 +71,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Built the Lambeth demo partnership (seed {summary.seed}, as at "
             f"{govuk_date(summary.as_at)}) in {summary.seconds:.1f} s: {counts['learners']:,} "
-            f"synthetic learners, {counts['settings']} settings, {counts['placements']:,} "
+            f"synthetic learners ({counts['learners with a plan']:,} with an issued EHC plan, "
+            f"the others with a request under way, withdrawn or refused), {counts['settings']} "
+            f"settings, {counts['placements']:,} "
             f"placements, {counts['involvements']:,} involvements, {counts['users']} users."
         )
         # A quirk of the published figures (a few adults in mainstream schools), worth
