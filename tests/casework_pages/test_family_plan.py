@@ -73,3 +73,22 @@ def test_the_familys_view_of_the_record_has_no_staff_codes(cast):
         assert staff_words in staff
         assert staff_words not in family
     assert reverse("casework:family-case", args=[case.pk]) in family
+
+
+def test_a_plan_with_no_case_on_record_is_still_one_click_from_home(cast):
+    """A plan issued before the service (moved in, or from long ago) has no case: the family
+    still reach it from their home page and from "Your children"."""
+    from sendplan.casework.case.models import Case
+    from sendplan.casework.plans.models import Plan
+
+    with at(FINAL):
+        case = make_case(cast, Stage.FINAL_ISSUED)
+    plan = case.plan
+    # The case now belongs to a child this parent is not family for: theirs has a plan only.
+    Plan.objects.filter(pk=plan.pk).update(case=None)
+    Case.objects.filter(pk=case.pk).update(learner=cast.other_learner)
+    link = f'href="{reverse("casework:plan", args=[plan.pk])}">Read Jamie\'s EHC plan</a>'
+    assert link in _page(cast, cast.parent, HOME)
+    children = _page(cast, cast.parent, reverse("casework:family-home"))
+    assert link in children
+    assert reverse("casework:family-case", args=[case.pk]) not in children

@@ -70,22 +70,29 @@ class FamilyCase:
 
 @dataclass(frozen=True)
 class FamilyChild:
-    """A child (or the young person) on the family's pages: their latest case and, once one
-    is issued, their EHC plan."""
+    """A child (or the young person) on the family's pages: their latest case, if any, and
+    their EHC plan once a version is issued. A child whose plan was issued long ago may have
+    no case on record; one with a request under way has no plan yet."""
 
     learner: Learner
-    case: Case
+    case: Case | None
     plan_id: int | None
 
 
 def family_cases(*, fetched_by: User, today: dt.date | None = None) -> list[FamilyChild]:
-    """The latest case of each child this user is family for, with the plan if issued
-    (three queries)."""
+    """Each child this user is family for who has a case or an issued plan, with the latest
+    case and the newest issued plan (three queries)."""
     today = today or timezone.localdate()
+    learners = {
+        learner.pk: learner
+        for learner in family_learners(fetched_by, on=today).order_by(
+            "given_name", "family_name", "pk"
+        )
+    }
     cases = (
-        Case.objects.filter(learner__in=family_learners(fetched_by, on=today))
+        Case.objects.filter(learner_id__in=list(learners))
         .select_related("learner")
-        .order_by("learner__given_name", "learner_id", "-received_on", "-id")
+        .order_by("learner_id", "-received_on", "-id")
     )
     latest: dict[int, Case] = {}
     for case in cases:
@@ -93,11 +100,15 @@ def family_cases(*, fetched_by: User, today: dt.date | None = None) -> list[Fami
     # Oldest first, so the newest plan of each learner is the one the dict keeps.
     plans = dict(
         _issued_plans()
-        .filter(learner_id__in=list(latest))
+        .filter(learner_id__in=list(learners))
         .order_by("pk")
         .values_list("learner_id", "pk")
     )
-    return [FamilyChild(case.learner, case, plans.get(case.learner_id)) for case in latest.values()]
+    return [
+        FamilyChild(learner, latest.get(pk), plans.get(pk))
+        for pk, learner in learners.items()
+        if pk in latest or pk in plans
+    ]
 
 
 def _issued_plans() -> QuerySet[Plan]:

@@ -52,8 +52,9 @@ def family_home(request: HttpRequest) -> HttpResponse:
     """The children (or the young person's own case) this user is family for."""
     user = signed_in_user(request)
     children = family_cases(fetched_by=user)
-    if len(children) == 1:
-        return redirect("casework:family-case", case_id=children[0].case.pk)
+    only = children[0] if len(children) == 1 else None
+    if only is not None and only.case is not None:
+        return redirect("casework:family-case", case_id=only.case.pk)
     return render(request, "casework/family/home.html", {"children": children})
 
 
