@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from sendplan.cli import forecast, place
+from sendplan.cli import forecast, place, sen2
 from sendplan.provision.models import ProvisionStrand, Setting
 
 CORPUS = Path(__file__).parent / "malformed"
@@ -35,7 +35,7 @@ def expected(case: Path, **names: Path) -> list[str]:
 
 def test_the_corpus_has_at_least_fifty_files_each_with_its_expected_lines() -> None:
     commands = ["place-learners", "place-settings", "forecast-caseload", "forecast-population"]
-    all_cases = [case for command in [*commands, "gias"] for case in cases(command)]
+    all_cases = [case for command in [*commands, "gias", "sen2"] for case in cases(command)]
     assert len(all_cases) >= 50
     assert all(case.with_suffix(".expected").is_file() for case in all_cases)
 
@@ -97,6 +97,28 @@ def test_good_companion_files_are_accepted(tmp_path: Path, capsys) -> None:
     argv = ["--caseload", str(GOOD / "caseload.csv"), "--population", str(GOOD / "population.csv")]
     assert forecast.main([*argv, "--horizon", "2", "--simulations", "10",
                           "--out", str(tmp_path / "f.csv")]) == 0  # fmt: skip
+
+
+@pytest.mark.parametrize("case", cases("sen2"), ids=lambda p: p.name)
+def test_sen2_validate_refuses_malformed_returns(case: Path, tmp_path: Path, capsys) -> None:
+    report = tmp_path / "report.csv"
+    status = sen2.main([str(case), "--report", str(report)])
+    captured = capsys.readouterr()
+    assert (status, captured.err.splitlines()) == (1, expected(case))
+    if captured.out:  # a return it could read: the summary, and the same problems as CSV
+        assert captured.out.startswith(f"{case}: 1 persons, ")
+        assert len(report.read_text(encoding="utf-8").splitlines()) == len(expected(case)) + 1
+    else:
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_the_good_sen2_return_is_valid(capsys) -> None:
+    assert sen2.main([str(GOOD / "sen2.xml")]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (
+        f"{GOOD / 'sen2.xml'}: 1 persons, 0 errors, 0 warnings\n",
+        "",
+    )
 
 
 @pytest.mark.parametrize("command", ["place", "forecast"])
