@@ -26,10 +26,12 @@ from sendplan.casework.deadlines import case_queryset, deadlines_for
 from sendplan.casework.family.selectors import family_case, family_cases
 from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
+from sendplan.casework.sen2.export import build_return
 from sendplan.casework.tray.selectors import timeliness, work_tray
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.casework_data import read_published_casework, simulate
 from sendplan.demo.people import TRIAGE_ACCOUNTS
+from sendplan.engine import SEN2_CENSUS_DATES, sen2_check, sen2_write
 from sendplan.learners.access import advice_answered_by
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -202,3 +204,19 @@ def test_simulation_is_deterministic_from_the_seed():
     again = simulate(published, as_at=as_at, rng=np.random.default_rng(5))
     assert first == again
     assert Counter(c.stage for c in first)["final_issued"] > 300
+
+
+def _next_census(today: dt.date) -> dt.date:
+    """The census of the next January: DfE's published date, or the third Thursday."""
+    year = today.year + 1
+    first = dt.date(year, 1, 1)
+    third_thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 14)
+    return SEN2_CENSUS_DATES.get(year, third_thursday)
+
+
+def test_the_demo_sen2_return_has_no_errors(demo):
+    document, trace = build_return(_next_census(timezone.localdate()), "208")
+    _, problems = sen2_check(sen2_write(document))
+    assert len(document.persons) > 500
+    assert [p.line("demo") for p in problems if p.severity == "error"] == []
+    assert {row.person for row in trace} == set(range(1, len(document.persons) + 1))

@@ -130,6 +130,9 @@ if TYPE_CHECKING:
         SEXES as SEN2_SEXES,
     )
     from sendplan.engine.sen2_model import (
+        UPN_UNKNOWN as SEN2_UPN_UNKNOWN,
+    )
+    from sendplan.engine.sen2_model import (
         ActivePlans as Sen2ActivePlans,
     )
     from sendplan.engine.sen2_model import (
@@ -241,6 +244,7 @@ __all__ = [
     "SEN2_SETTINGS",
     "SEN2_ETHNICITIES",
     "SEN2_SEXES",
+    "SEN2_UPN_UNKNOWN",
     "SEN2_RULES",
     "Sen2Problem",
     "Sen2Rule",
@@ -391,6 +395,7 @@ _HOME: dict[str, str] = {
     "SEN2_SETTINGS": "sen2_model:SEN_SETTINGS",
     "SEN2_ETHNICITIES": "sen2_model:ETHNICITIES",
     "SEN2_SEXES": "sen2_model:SEXES",
+    "SEN2_UPN_UNKNOWN": "sen2_model:UPN_UNKNOWN",
     "SEN2_RULES": "sen2_rules",
     "Sen2Problem": "sen2_rules",
     "Sen2Rule": "sen2_rules",
