@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from sendplan.__main__ import main
 from sendplan.cli import forecast, place, sen2
+from sendplan.learners.models import Learner
 from sendplan.provision.models import ProvisionStrand, Setting
 
 CORPUS = Path(__file__).parent / "malformed"
@@ -158,3 +160,22 @@ def test_gias_import_refuses_malformed_file_and_writes_nothing(case: Path) -> No
 def test_gias_import_of_a_folder_is_one_problem(tmp_path: Path) -> None:
     assert _import_gias(tmp_path) == (1, "", [f"{tmp_path}:1: file: is a folder, not a file"])
     assert not Setting.objects.exists()
+
+
+def test_sen2_validate_runs_from_the_console_script_without_django(capsys) -> None:
+    assert main(["sen2", "validate", str(GOOD / "sen2.xml")]) == 0
+    assert capsys.readouterr().out.endswith("1 persons, 0 errors, 0 warnings\n")
+    assert main(["sen2", "validate"]) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", cases("sen2"), ids=lambda p: p.name)
+def test_sen2_import_refuses_malformed_returns_and_writes_nothing(case: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as stop:
+        call_command("sen2", "import", str(case), stdout=out, stderr=err)
+    assert stop.value.code == 1 and out.getvalue() == ""
+    lines = err.getvalue().splitlines()
+    errors = [line for line in expected(case) if ": warning: " not in line]
+    assert lines[: len(errors)] == errors
+    assert not Learner.objects.exists()

@@ -175,6 +175,7 @@ if TYPE_CHECKING:
     )
     from sendplan.engine.sen2_xml import (
         Sen2ReadError,
+        gc_paused,
     )
     from sendplan.engine.sen2_xml import (
         person_xml as sen2_person_xml,
@@ -249,6 +250,7 @@ __all__ = [
     "Sen2Problem",
     "Sen2Rule",
     "Sen2ReadError",
+    "gc_paused",
     "sen2_person_xml",
     "sen2_read",
     "sen2_write",
@@ -400,6 +402,7 @@ _HOME: dict[str, str] = {
     "Sen2Problem": "sen2_rules",
     "Sen2Rule": "sen2_rules",
     "Sen2ReadError": "sen2_xml",
+    "gc_paused": "sen2_xml",
     "sen2_person_xml": "sen2_xml:person_xml",
     "sen2_read": "sen2_xml:read_return",
     "sen2_write": "sen2_xml:write_return",

@@ -8,8 +8,11 @@ DfE's element names (suppliers differ, sen2.md §1.7), reports the structure's p
 
 from __future__ import annotations
 
+import gc
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +84,23 @@ def write_return(document: Sen2Return) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that hold no cycles.
+
+    A return of 20,000 persons is over a million objects; each full collection the
+    allocations trigger walks all of them, which costs more than building them (about four
+    times, measured on 5,000 persons). Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # ---- Reading ------------------------------------------------------------------------------
 
 
@@ -105,7 +125,10 @@ def _local(tag: object) -> str:
 
 
 def _index(elements: tuple[Element, ...]) -> dict[str, tuple[int, Element]]:
-    return {element.name.lower(): (i, element) for i, element in enumerate(elements)}
+    """Each element by its name as DfE spells it and in lower case (the fallback)."""
+    index = {element.name.lower(): (i, element) for i, element in enumerate(elements)}
+    index.update({element.name: (i, element) for i, element in enumerate(elements)})
+    return index
 
 
 _INDEXES: dict[type, dict[str, tuple[int, Element]]] = {}
@@ -121,10 +144,12 @@ def _read(node: ET.Element, cls: type, path: str, where: _Where) -> Any:
     furthest = -1
     prefix = f"{path}/" if path else ""
     for child in node:
-        tag = _local(child.tag)
-        if not tag:
-            continue
-        hit = index.get(tag.lower())
+        tag = child.tag
+        if type(tag) is not str or "}" in tag:
+            tag = _local(tag)
+            if not tag:
+                continue
+        hit = index.get(tag) or index.get(tag.lower())
         if hit is None:
             where.problems.append(
                 (f"{prefix}{tag}", "S01", f"{tag} is not an element of {_local(node.tag)}")
@@ -212,7 +237,11 @@ def read_return(data: bytes) -> tuple[Sen2Return, list[Sen2Problem]]:
     >>> [(p.path, p.rule) for p in problems][:2]
     [('Header/CollectionDetails', 'S03'), ('Header/Source', 'S03')]
     """
-    root = _parse(data)
+    with gc_paused():
+        return _read_document(_parse(data))
+
+
+def _read_document(root: ET.Element) -> tuple[Sen2Return, list[Sen2Problem]]:
     if _local(root.tag).lower() != "message":
         raise Sen2ReadError(1, "Message", f"the root element is {_local(root.tag)}, not Message")
     document = Sen2Return()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -40,6 +41,7 @@ from sendplan.engine import (
     Sen2Request,
     Sen2Return,
     Sen2Source,
+    gc_paused,
     sen2_collection_period,
 )
 from sendplan.learners.models import Learner, Placement
@@ -91,6 +93,13 @@ class _Trace:
         if value is not None:
             self.rows.append(TraceRow(self.person, path, value, source))
         return value
+
+
+def _rows(row: Any, name: str) -> Iterable[Any]:
+    """The related rows ``learners_for_return`` prefetched, without making a manager for
+    each (which costs more than the rest of the mapping); a query when not prefetched."""
+    cache = getattr(row, "_prefetched_objects_cache", {})
+    return cache[name] if name in cache else getattr(row, name).all()
 
 
 def _iso(day: date | None) -> str | None:
@@ -210,9 +219,9 @@ class _Exporter:
 
     def disputes(self, case: Case) -> tuple[set[str], set[str]]:
         mediations = {
-            m.about for m in case.mediations.all() if m.adviser_contacted_on <= self.census
+            m.about for m in _rows(case, "mediations") if m.adviser_contacted_on <= self.census
         }
-        appeals = {a.about for a in case.appeals.all() if a.registered_on <= self.census}
+        appeals = {a.about for a in _rows(case, "appeals") if a.registered_on <= self.census}
         return mediations, appeals
 
     def assessment(
@@ -235,7 +244,7 @@ class _Exporter:
         else:
             outcome, source = "A", _ref(case, "stage (assessing at the census)")
         mediations, appeals = disputes
-        exceptions = [e for e in case.exceptions.all() if e.starts_on <= self.census]
+        exceptions = [e for e in _rows(case, "exceptions") if e.starts_on <= self.census]
         assessment = Sen2Assessment(
             outcome=t.item(f"{at}AssessmentOutcome", outcome, source),
             outcome_date=t.item(f"{at}AssessmentOutcomeDate", _iso(date_out), source),
@@ -256,7 +265,7 @@ class _Exporter:
         t = self.trace
         versions = [
             v
-            for v in plan.versions.all()
+            for v in _rows(plan, "versions")
             if v.status == PlanVersion.Status.ISSUED and self.by_census(v.issued_on)
         ]
         version = max(versions, key=lambda v: v.number, default=None)
@@ -314,7 +323,7 @@ class _Exporter:
     def active_plans(self, at: str, plan: Plan, learner: Learner) -> Sen2ActivePlans:
         t = self.trace
         active = Sen2ActivePlans()
-        reviews = [r for r in plan.reviews.all() if self.by_census(r.meeting_on)]
+        reviews = [r for r in _rows(plan, "reviews") if self.by_census(r.meeting_on)]
         latest = max(reviews, key=lambda r: (r.meeting_on, r.pk), default=None)
         if latest is not None:
             active.review_meeting = t.item(
@@ -325,7 +334,7 @@ class _Exporter:
                 active.review_outcome = t.item(
                     f"{at}ReviewOutcome", outcome, _ref(latest, "decision")
                 )
-        decided = [r for r in plan.reviews.all() if self.by_census(r.decided_on)]
+        decided = [r for r in _rows(plan, "reviews") if self.by_census(r.decided_on)]
         last = max(decided, key=lambda r: (r.decided_on, r.pk), default=None)
         if last is not None:
             active.last_review = t.item(
@@ -336,12 +345,12 @@ class _Exporter:
         until = self.by_census(plan.ceased_on) or self.census
         since = max(self.start, issued)
         number = 0
-        for placement in sorted(learner.placements.all(), key=lambda p: (p.started_on, p.pk)):
+        for placement in sorted(_rows(learner, "placements"), key=lambda p: (p.started_on, p.pk)):
             if placement.started_on > until or (placement.ended_on and placement.ended_on < since):
                 continue
             number += 1
             active.placements.append(self.placement(f"{at}PlacementDetail[{number}]/", placement))
-        for need in sorted(learner.needs.all(), key=lambda n: n.rank):
+        for need in sorted(_rows(learner, "needs"), key=lambda n: n.rank):
             if need.rank <= 2:
                 where = f"{at}SENneed[{len(active.needs) + 1}]/"
                 active.needs.append(
@@ -410,12 +419,19 @@ def build_return(
         source=Sen2Source(source_level="L", lea=lea, software_code="SENDplan", release=__version__),
     )
     document = Sen2Return(header=header)
-    for learner in learners_for_return() if learners is None else learners:
-        plans = {p.case_id: p for p in learner.plans.all() if p.case_id is not None}
+    with gc_paused():
+        _add_persons(document, exporter, learners_for_return() if learners is None else learners)
+    return document, trace.rows
+
+
+def _add_persons(document: Sen2Return, exporter: _Exporter, learners: Iterable[Learner]) -> None:
+    trace = exporter.trace
+    for learner in learners:
+        plans = {p.case_id: p for p in _rows(learner, "plans") if p.case_id is not None}
         trace.person = len(document.persons) + 1
         mark = len(trace.rows)
         requests: list[Sen2Request] = []
-        for case in learner.cases.all():
+        for case in _rows(learner, "cases"):
             plan = plans.get(case.pk)
             if exporter.case_in_scope(case, plan):
                 at = f"Requests[{len(requests) + 1}]/"
@@ -424,4 +440,3 @@ def build_return(
             del trace.rows[mark:]
             continue
         document.persons.append(exporter.person(learner, requests))
-    return document, trace.rows
