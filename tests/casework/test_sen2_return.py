@@ -167,3 +167,21 @@ def test_export_usage_errors_write_nothing(tmp_path: Path) -> None:
     )
     assert status == 2 and "give --la CODE" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plan_in_force_with_no_placement_recorded_is_returned_as_awaiting_one() -> None:
+    load()
+    Placement.objects.filter(learner__given_name="Ada").delete()
+    document, trace = build_return(CENSUS, "208")
+    ada = next(p for p in document.persons if p.forename == "Ada")
+    active = ada.requests[0].active_plans
+    assert active is not None
+    [placement] = active.placements
+    assert (placement.sen_setting, placement.sen_setting_other, placement.entry_date) == (
+        "NIEO",
+        "Awaiting a placement",
+        "2025-06-20",
+    )
+    sources = [r.source for r in trace if r.path.endswith("PlacementDetail[1]/SENsetting")]
+    assert any(s.startswith("default: no placement recorded") for s in sources)
+    assert sen2_check(sen2_write(document))[1] == []

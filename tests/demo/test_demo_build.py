@@ -140,19 +140,13 @@ def test_counts_by_setting_type_match_published(demo):
         group: sum(int(row[c]) for c in columns) for group, columns in PLACEMENT_GROUPS.items()
     }
     published[UNPLACED_GROUP] = int(row["ed_elsewhere"]) + int(row["placement_unknown"])
-    # A learner recorded as awaiting a placement (SEN2 code NIEO, for the return) is as
-    # unplaced as one with no placement at all.
-    open_placements = Placement.objects.filter(ended_on=None)
     built: Counter[str] = Counter(
         placement_group(etype, kind)
-        for etype, kind in open_placements.filter(setting__sen2_code="").values_list(
+        for etype, kind in Placement.objects.filter(ended_on=None).values_list(
             "setting__establishment_type", "strand__kind"
         )
     )
-    built[UNPLACED_GROUP] = (
-        Learner.objects.filter(placements=None).count()
-        + open_placements.filter(setting__sen2_code="NIEO").count()
-    )
+    built[UNPLACED_GROUP] = Learner.objects.filter(placements=None).count()
     assert _within_one_percent(built, published) == []
 
 

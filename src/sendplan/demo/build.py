@@ -46,7 +46,7 @@ from sendplan.demo.people import (
 )
 from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
-from sendplan.demo.return_details import add_return_details, place_the_unplaced
+from sendplan.demo.return_details import add_return_details
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
 from sendplan.learners.models import (
     AuditEvent,
@@ -250,7 +250,6 @@ def build_demo(
     cast = Cast(learners, learner_rows, involvements, users, orgs, showcase, setting_of)
     summary.counts.update(build_casework(cast, as_at=as_at, seed=seed, data_dir=folder))
     add_return_details(learner_rows, seed=seed, as_at=as_at)
-    summary.counts["awaiting a placement"] = place_the_unplaced(learner_rows)
 
     summary.counts.update(
         learners=len(learner_rows),

@@ -1,9 +1,7 @@
 """What the SEN2 return asks of the demo's learners that the cohort does not draw (ADR 0128).
 
-Ethnicity, a postcode in the learner's part of Lambeth and, for a learner with neither UPN nor
-ULN, why not; and a place to record the few learners whose plan names no setting they attend
-yet ("not in education, awaiting a placement"). Drawn from a generator of their own, so the
-rest of the demo (and its fingerprint) is what it was.
+Ethnicity, a postcode in Lambeth and, for a learner with neither UPN nor ULN, why not. Drawn
+from a generator of their own, so the rest of the demo (and its fingerprint) is what it was.
 """
 
 from __future__ import annotations
@@ -12,10 +10,7 @@ import datetime as dt
 
 import numpy as np
 
-from sendplan.casework.plans.models import Plan
-from sendplan.demo.settings_data import DEMO_NOTE
-from sendplan.learners.models import Learner, Placement
-from sendplan.provision.models import Setting
+from sendplan.learners.models import Learner
 
 # Lambeth's broad ethnic mix, roughly (2021 census, school-age): CBDS main codes.
 _ETHNICITIES = {
@@ -25,7 +20,6 @@ _ETHNICITIES = {
 }  # fmt: skip
 _DISTRICTS = ("SE1", "SE5", "SE11", "SE21", "SE24", "SE27", "SW2", "SW4", "SW8", "SW9", "SW16")
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-AWAITING = "Awaiting a placement"
 
 
 def add_return_details(rows: list[Learner], *, seed: int, as_at: dt.date) -> int:
@@ -44,29 +38,3 @@ def add_return_details(rows: list[Learner], *, seed: int, as_at: dt.date) -> int
             row.upn_unknown = "UN1" if young else "UN8"
     Learner.objects.bulk_update(rows, ["ethnicity", "postcode", "upn_unknown"], batch_size=500)
     return len(rows)
-
-
-def place_the_unplaced(rows: list[Learner]) -> int:
-    """A placement "awaiting a placement" (SEN2 SENsetting NIEO) from the plan's issue for
-    each learner with a maintained plan and no placement at all."""
-    plans = Plan.objects.filter(
-        learner__in=rows, status=Plan.Status.MAINTAINED, issued_on__isnull=False
-    ).exclude(learner__placements__isnull=False)
-    waiting = list(plans.order_by("learner_id"))
-    if not waiting:
-        return 0
-    setting = Setting.objects.create(
-        name=AWAITING,
-        kind=Setting.Kind.OTHER,
-        sen2_code="NIEO",
-        min_age=0,
-        max_age=25,
-        source=Setting.Source.ILLUSTRATIVE,
-        source_note=f"{DEMO_NOTE}learners whose plan names no setting they attend yet",
-    )
-    Placement.objects.bulk_create(
-        Placement(learner_id=plan.learner_id, setting=setting, started_on=plan.issued_on)
-        for plan in waiting
-        if plan.issued_on is not None  # the query asked for issued plans only
-    )
-    return len(waiting)

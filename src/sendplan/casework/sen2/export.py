@@ -70,6 +70,8 @@ OTHER_DISPUTES = {
     Appealable.NOT_TO_AMEND,
     Appealable.CEASE,
 }
+#: What a plan in force with no placement recorded is returned as (SENsetting NIEO).
+AWAITING = "Awaiting a placement"
 #: SENsetting codes whose SENsettingOther is always given (what the setting is).
 DESCRIBED_SETTINGS = frozenset({"OTH", "NIEO", "NIEC"})
 
@@ -350,6 +352,8 @@ class _Exporter:
                 continue
             number += 1
             active.placements.append(self.placement(f"{at}PlacementDetail[{number}]/", placement))
+        if number == 0 and self.by_census(plan.ceased_on) is None:
+            active.placements.append(self.awaiting(f"{at}PlacementDetail[1]/", plan, issued))
         for need in sorted(_rows(learner, "needs"), key=lambda n: n.rank):
             if need.rank <= 2:
                 where = f"{at}SENneed[{len(active.needs) + 1}]/"
@@ -360,6 +364,20 @@ class _Exporter:
                     )
                 )
         return active  # fmt: skip
+
+    def awaiting(self, at: str, plan: Plan, issued: date) -> Sen2PlacementDetail:
+        """A plan in force with no placement recorded at all: SEN2's "not in education or
+        training, other (awaiting a placement)" from the plan's issue, said so in the trace."""
+        t = self.trace
+        why = f"default: no placement recorded for {_ref(plan, 'issued_on')}"
+        return Sen2PlacementDetail(
+            sen_setting=t.item(f"{at}SENsetting", "NIEO", why),
+            sen_setting_other=t.item(f"{at}SENsettingOther", AWAITING, why),
+            placement_rank=t.item(f"{at}PlacementRank", "1", why),
+            entry_date=t.item(f"{at}EntryDate", _iso(issued), _ref(plan, "issued_on")),
+            sen_unit=t.item(f"{at}SENunitIndicator", "0", why),
+            resourced_provision=t.item(f"{at}ResourcedProvisionIndicator", "0", why),
+        )
 
     def placement(self, at: str, placement: Placement) -> Sen2PlacementDetail:
         t = self.trace
