@@ -19,6 +19,8 @@ ENGINE_COMMANDS = {
     "forecast": "sendplan.cli.forecast",
     "statutory": "sendplan.cli.statutory",
 }
+# (command, action) -> module, for actions of a database command that need no database.
+ENGINE_ACTIONS = {("sen2", "validate"): "sendplan.cli.sen2"}
 
 _HELP = """usage: sendplan COMMAND [options]
 
@@ -27,11 +29,13 @@ Planning commands (no database needed):
   site         where to add places: blocks at candidate sites within a capital budget
   forecast     forecast EHC plan caseloads from DfE releases
   statutory    the legal clock: `sendplan statutory timeline --help`
+  sen2 validate  check a SEN2 return (XML)
 
 Application commands:
   migrate      prepare or upgrade the database (DATABASE_URL, default SQLite)
   demo         build the demo partnership (synthetic learners, real places)
   provision    `provision import-gias FILE` / `provision export --out FILE`
+  sen2         `sen2 export --census-date DATE --out FILE.xml` / `sen2 import FILE.xml`
   sufficiency-run  compute (or queue) a demand, places and spend run
   planning-run     compute a queued placement-planning run
   db_worker    run the queue of background work (runs, emails): `make demo` starts one
@@ -50,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     if command in ENGINE_COMMANDS:
         module = importlib.import_module(ENGINE_COMMANDS[command])
         return int(module.main(args[1:]))
+    if tuple(args[:2]) in ENGINE_ACTIONS:
+        module = importlib.import_module(ENGINE_ACTIONS[(args[0], args[1])])
+        return int(module.main(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendplan.settings")
     from django.core.management import execute_from_command_line
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from sendplan.cli import forecast, place, site
+from sendplan.__main__ import main
+from sendplan.cli import forecast, place, sen2, site
+from sendplan.learners.models import Learner
 from sendplan.provision.models import ProvisionStrand, Setting
 
 CORPUS = Path(__file__).parent / "malformed"
@@ -38,7 +40,7 @@ def test_the_corpus_has_at_least_fifty_files_each_with_its_expected_lines() -> N
         "place-learners", "place-settings", "site-candidates", "forecast-caseload",
         "forecast-population",
     ]  # fmt: skip
-    all_cases = [case for command in [*commands, "gias"] for case in cases(command)]
+    all_cases = [case for command in [*commands, "gias", "sen2"] for case in cases(command)]
     assert len(all_cases) >= 50
     assert all(case.with_suffix(".expected").is_file() for case in all_cases)
 
@@ -125,6 +127,28 @@ def test_good_companion_files_are_accepted(tmp_path: Path, capsys) -> None:
                           "--out", str(tmp_path / "f.csv")]) == 0  # fmt: skip
 
 
+@pytest.mark.parametrize("case", cases("sen2"), ids=lambda p: p.name)
+def test_sen2_validate_refuses_malformed_returns(case: Path, tmp_path: Path, capsys) -> None:
+    report = tmp_path / "report.csv"
+    status = sen2.main([str(case), "--report", str(report)])
+    captured = capsys.readouterr()
+    assert (status, captured.err.splitlines()) == (1, expected(case))
+    if captured.out:  # a return it could read: the summary, and the same problems as CSV
+        assert captured.out.startswith(f"{case}: 1 persons, ")
+        assert len(report.read_text(encoding="utf-8").splitlines()) == len(expected(case)) + 1
+    else:
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_the_good_sen2_return_is_valid(capsys) -> None:
+    assert sen2.main([str(GOOD / "sen2.xml")]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (
+        f"{GOOD / 'sen2.xml'}: 1 persons, 0 errors, 0 warnings\n",
+        "",
+    )
+
+
 @pytest.mark.parametrize("command", ["place", "forecast"])
 def test_a_folder_given_as_a_file_is_one_problem(command: str, tmp_path: Path, capsys) -> None:
     folder = tmp_path / "inputs"
@@ -162,3 +186,22 @@ def test_gias_import_refuses_malformed_file_and_writes_nothing(case: Path) -> No
 def test_gias_import_of_a_folder_is_one_problem(tmp_path: Path) -> None:
     assert _import_gias(tmp_path) == (1, "", [f"{tmp_path}:1: file: is a folder, not a file"])
     assert not Setting.objects.exists()
+
+
+def test_sen2_validate_runs_from_the_console_script_without_django(capsys) -> None:
+    assert main(["sen2", "validate", str(GOOD / "sen2.xml")]) == 0
+    assert capsys.readouterr().out.endswith("1 persons, 0 errors, 0 warnings\n")
+    assert main(["sen2", "validate"]) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", cases("sen2"), ids=lambda p: p.name)
+def test_sen2_import_refuses_malformed_returns_and_writes_nothing(case: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as stop:
+        call_command("sen2", "import", str(case), stdout=out, stderr=err)
+    assert stop.value.code == 1 and out.getvalue() == ""
+    lines = err.getvalue().splitlines()
+    errors = [line for line in expected(case) if ": warning: " not in line]
+    assert lines[: len(errors)] == errors
+    assert not Learner.objects.exists()

@@ -27,12 +27,14 @@ from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.family.selectors import family_case, family_cases
 from sendplan.casework.plans.models import Consultation, Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
+from sendplan.casework.sen2.export import build_return
 from sendplan.casework.tray.selectors import timeliness, work_tray
 from sendplan.demo.build import build_demo, reset_demo
 from sendplan.demo.casework_data import read_published_casework, simulate
 from sendplan.demo.people import TRIAGE_ACCOUNTS
 from sendplan.documents.models import Document
 from sendplan.documents.services import documents_storage
+from sendplan.engine import SEN2_CENSUS_DATES, sen2_check, sen2_write
 from sendplan.learners.access import advice_answered_by
 from sendplan.learners.models import Learner
 
@@ -289,3 +291,19 @@ def test_the_senco_has_a_consultation_waiting_for_their_answer(users):
     school = senco.memberships.get(role=Role.SETTING_STAFF).organisation.setting
     waiting = Consultation.objects.filter(setting=school, responded_on=None)
     assert waiting.filter(case__stage=Stage.CONSULTING, involvement__ended_on=None).exists()
+
+
+def _next_census(today: dt.date) -> dt.date:
+    """The census of the next January: DfE's published date, or the third Thursday."""
+    year = today.year + 1
+    first = dt.date(year, 1, 1)
+    third_thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 14)
+    return SEN2_CENSUS_DATES.get(year, third_thursday)
+
+
+def test_the_demo_sen2_return_has_no_errors(demo):
+    document, trace = build_return(_next_census(timezone.localdate()), "208")
+    _, problems = sen2_check(sen2_write(document))
+    assert len(document.persons) > 500
+    assert [p.line("demo") for p in problems if p.severity == "error"] == []
+    assert {row.person for row in trace} == set(range(1, len(document.persons) + 1))

@@ -262,6 +262,20 @@ def test_every_role_has_a_row_in_the_field_table():
         assert len(groups & {FieldGroup.INVOLVEMENTS, FieldGroup.OWN_INVOLVEMENTS}) == 1, role
 
 
+def test_the_return_fields_are_seen_by_the_la_and_the_family_and_social_care_status_by_social_workers():
+    # Ethnicity is special category data held for the SEN2 return (ADR 0128).
+    sees_ethnicity = {r for r, g in ROLE_FIELD_GROUPS.items() if FieldGroup.ETHNICITY in g}
+    assert sees_ethnicity == {
+        Role.LA_CASEWORKER,
+        Role.LA_MANAGER,
+        Role.ADMIN,
+        Role.PARENT,
+        Role.YOUNG_PERSON,
+    }
+    sees_status = {r for r, g in ROLE_FIELD_GROUPS.items() if FieldGroup.SOCIAL_CARE_STATUS in g}
+    assert sees_status == sees_ethnicity | {Role.SOCIAL_WORKER}
+
+
 # Search: a UPN only finds a learner for a user allowed to see that learner's UPN.
 
 LIST = reverse("learners:list")

@@ -154,6 +154,14 @@ TRIBUNAL_ORDERS = Purpose(
     SEN_FILE,
     STATUTORY_PURPOSES,
 )
+STATUTORY_RETURN = Purpose(
+    "Statutory return and inspection",
+    "Make the person-level SEN2 return DfE collects from every LA each January, and the "
+    "list of children with plans the area SEND inspection asks for (ADR 0128)",
+    LEGAL_OBLIGATION,
+    SEN_FILE,
+    STATUTORY_PURPOSES,
+)
 IDENTITY = Purpose(
     "Identify the learner",
     "Know who the learner is and match the record with education, health and care records "
@@ -283,6 +291,8 @@ REGISTER: tuple[Entry, ...] = (
     ),
     *fields("learners.Learner", "archived_at archived_reason", P, IDENTITY),
     *fields("learners.Learner", "postcode lsoa_code latitude longitude", P, HOME),
+    *fields("learners.Learner", "upn_unknown social_care", P, STATUTORY_RETURN),
+    *fields("learners.Learner", "ethnicity", S, STATUTORY_RETURN),
     *fields("learners.Need", "learner code rank description", S, EHC),
     *fields(
         "learners.Involvement",
@@ -435,7 +445,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "provision.Setting": _names(
         "urn ukprn name kind establishment_type phase_of_education min_age max_age street "
         "town postcode latitude longitude la_code la_name in_area is_open ofsted_rating "
-        "school_capacity pupils_on_roll source source_note organisation lock"
+        "school_capacity pupils_on_roll source source_note sen2_code organisation lock"
     ),
     "provision.ProvisionStrand": _names(
         "setting kind min_age max_age capacity on_roll place_funding top_up annual_fee "

@@ -48,6 +48,7 @@ from sendplan.demo.people import (
 )
 from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
+from sendplan.demo.return_details import add_return_details
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
 from sendplan.learners.models import (
     AuditEvent,
@@ -251,6 +252,7 @@ def build_demo(
     setting_of = {i: setting_rows[slot.setting_index] for i, slot in placed.items()}
     cast = Cast(learners, learner_rows, involvements, users, orgs, showcase, setting_of)
     summary.counts.update(build_casework(cast, as_at=as_at, seed=seed, data_dir=folder))
+    add_return_details(learner_rows, seed=seed, as_at=as_at)
     # The learners the demo counts as having a plan: each has it issued, with its history.
     summary.counts["learners with a plan"] = (
         Plan.objects.filter(learner__responsible_la=la, status=Plan.Status.MAINTAINED)

@@ -107,6 +107,87 @@ if TYPE_CHECKING:
     from sendplan.engine.placement_model import ALL_NEEDS, round_pounds
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
     from sendplan.engine.results import COMPLETE, INFEASIBLE, OPTIMAL, TIME_LIMIT
+    from sendplan.engine.sen2_checks import (
+        check_return as sen2_check,
+    )
+    from sendplan.engine.sen2_checks import (
+        collection_period as sen2_collection_period,
+    )
+    from sendplan.engine.sen2_checks import (
+        parse_date as sen2_parse_date,
+    )
+    from sendplan.engine.sen2_checks import (
+        validate as sen2_validate,
+    )
+    from sendplan.engine.sen2_model import (
+        CENSUS_DATES as SEN2_CENSUS_DATES,
+    )
+    from sendplan.engine.sen2_model import (
+        ETHNICITIES as SEN2_ETHNICITIES,
+    )
+    from sendplan.engine.sen2_model import (
+        SEN_SETTINGS as SEN2_SETTINGS,
+    )
+    from sendplan.engine.sen2_model import (
+        SEXES as SEN2_SEXES,
+    )
+    from sendplan.engine.sen2_model import (
+        UPN_UNKNOWN as SEN2_UPN_UNKNOWN,
+    )
+    from sendplan.engine.sen2_model import (
+        ActivePlans as Sen2ActivePlans,
+    )
+    from sendplan.engine.sen2_model import (
+        Assessment as Sen2Assessment,
+    )
+    from sendplan.engine.sen2_model import (
+        CollectionDetails as Sen2CollectionDetails,
+    )
+    from sendplan.engine.sen2_model import (
+        Header as Sen2Header,
+    )
+    from sendplan.engine.sen2_model import (
+        NamedPlan as Sen2NamedPlan,
+    )
+    from sendplan.engine.sen2_model import (
+        Person as Sen2Person,
+    )
+    from sendplan.engine.sen2_model import (
+        PlacementDetail as Sen2PlacementDetail,
+    )
+    from sendplan.engine.sen2_model import (
+        PlanDetail as Sen2PlanDetail,
+    )
+    from sendplan.engine.sen2_model import (
+        Request as Sen2Request,
+    )
+    from sendplan.engine.sen2_model import (
+        Sen2Return,
+    )
+    from sendplan.engine.sen2_model import (
+        SENneed as Sen2Need,
+    )
+    from sendplan.engine.sen2_model import (
+        Source as Sen2Source,
+    )
+    from sendplan.engine.sen2_rules import (
+        SEN2_RULES,
+        Sen2Problem,
+        Sen2Rule,
+    )
+    from sendplan.engine.sen2_xml import (
+        Sen2ReadError,
+        gc_paused,
+    )
+    from sendplan.engine.sen2_xml import (
+        person_xml as sen2_person_xml,
+    )
+    from sendplan.engine.sen2_xml import (
+        read_return as sen2_read,
+    )
+    from sendplan.engine.sen2_xml import (
+        write_return as sen2_write,
+    )
     from sendplan.engine.siting import MAX_CAPITAL, Candidates, SiteResult, site
     from sendplan.engine.statutory import (
         EXCEPTIONS,
@@ -149,13 +230,42 @@ if TYPE_CHECKING:
         Rule,
         TribunalOrder,
     )
-
 __all__ = [
     # Where to add places.
     "MAX_CAPITAL",
     "Candidates",
     "SiteResult",
     "site",
+    # The SEN2 return: its document, XML and checks.
+    "Sen2Return",
+    "Sen2Header",
+    "Sen2CollectionDetails",
+    "Sen2Source",
+    "Sen2Person",
+    "Sen2Request",
+    "Sen2Assessment",
+    "Sen2NamedPlan",
+    "Sen2PlanDetail",
+    "Sen2ActivePlans",
+    "Sen2PlacementDetail",
+    "Sen2Need",
+    "SEN2_CENSUS_DATES",
+    "SEN2_SETTINGS",
+    "SEN2_ETHNICITIES",
+    "SEN2_SEXES",
+    "SEN2_UPN_UNKNOWN",
+    "SEN2_RULES",
+    "Sen2Problem",
+    "Sen2Rule",
+    "Sen2ReadError",
+    "gc_paused",
+    "sen2_person_xml",
+    "sen2_read",
+    "sen2_write",
+    "sen2_check",
+    "sen2_validate",
+    "sen2_collection_period",
+    "sen2_parse_date",
     # Codes: SEN2 needs and phases of education.
     "MAX_AGE",
     "NEEDS",
@@ -281,6 +391,35 @@ __all__ = [
 
 # Where each name lives: "module" when the name is the same there, "module:name" when not.
 _HOME: dict[str, str] = {
+    "Sen2Return": "sen2_model",
+    "Sen2Header": "sen2_model:Header",
+    "Sen2CollectionDetails": "sen2_model:CollectionDetails",
+    "Sen2Source": "sen2_model:Source",
+    "Sen2Person": "sen2_model:Person",
+    "Sen2Request": "sen2_model:Request",
+    "Sen2Assessment": "sen2_model:Assessment",
+    "Sen2NamedPlan": "sen2_model:NamedPlan",
+    "Sen2PlanDetail": "sen2_model:PlanDetail",
+    "Sen2ActivePlans": "sen2_model:ActivePlans",
+    "Sen2PlacementDetail": "sen2_model:PlacementDetail",
+    "Sen2Need": "sen2_model:SENneed",
+    "SEN2_CENSUS_DATES": "sen2_model:CENSUS_DATES",
+    "SEN2_SETTINGS": "sen2_model:SEN_SETTINGS",
+    "SEN2_ETHNICITIES": "sen2_model:ETHNICITIES",
+    "SEN2_SEXES": "sen2_model:SEXES",
+    "SEN2_UPN_UNKNOWN": "sen2_model:UPN_UNKNOWN",
+    "SEN2_RULES": "sen2_rules",
+    "Sen2Problem": "sen2_rules",
+    "Sen2Rule": "sen2_rules",
+    "Sen2ReadError": "sen2_xml",
+    "gc_paused": "sen2_xml",
+    "sen2_person_xml": "sen2_xml:person_xml",
+    "sen2_read": "sen2_xml:read_return",
+    "sen2_write": "sen2_xml:write_return",
+    "sen2_check": "sen2_checks:check_return",
+    "sen2_validate": "sen2_checks:validate",
+    "sen2_collection_period": "sen2_checks:collection_period",
+    "sen2_parse_date": "sen2_checks:parse_date",
     **dict.fromkeys(
         (
             "MAX_AGE",

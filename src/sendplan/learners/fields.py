@@ -15,6 +15,8 @@ Needs               yes         yes      yes     yes     yes yes
 Involvements        all         own      own     own     own all
 Placements          yes         yes      yes     yes     yes yes
 Consent             yes         no       no      no      no  yes
+Ethnicity           yes         no       no      no      no  yes
+Social care status  yes         no       no      yes     no  yes
 ==================  ==========  =======  ======  ======  ==  ======
 
 "LA staff" is the EHC coordinator, the SEND manager and the administrator; "Family" is the
@@ -38,7 +40,7 @@ from sendplan.learners.models import Involvement
 class FieldGroup(enum.StrEnum):
     #: Name, date of birth, age, sex and the responsible LA: needed to know who this is.
     IDENTITY = "identity"
-    #: UPN and ULN: the education system's identifiers.
+    #: UPN and ULN (and why neither is known): the education system's identifiers.
     SCHOOL_IDS = "school_ids"
     #: The NHS number: the health and care identifier.
     NHS_NUMBER = "nhs_number"
@@ -55,6 +57,12 @@ class FieldGroup(enum.StrEnum):
     #: Consent to share outside the statutory process, and what the family were told of
     #: the sharing inside it (ADR 0123).
     CONSENT = "consent"
+    #: Ethnicity (special category data): held for the SEN2 return and equality monitoring
+    #: by the LA (ADR 0128), which no practitioner needs to work with the learner.
+    ETHNICITY = "ethnicity"
+    #: Children's social care status (child in need, protection plan, looked after, care
+    #: leaver): for the SEN2 return and the area SEND inspection, and for social care's work.
+    SOCIAL_CARE_STATUS = "social_care_status"
 
 
 G = FieldGroup
@@ -72,8 +80,9 @@ ROLE_FIELD_GROUPS: dict[str, frozenset[FieldGroup]] = {
     Role.SETTING_STAFF: _PRACTITIONER | {G.SCHOOL_IDS},
     # Health identifies patients by NHS number; its own systems hold the address.
     Role.HEALTH: _PRACTITIONER | {G.NHS_NUMBER},
-    # Social workers visit the home and judge it, so they see where it is.
-    Role.SOCIAL_WORKER: _PRACTITIONER | {G.HOME},
+    # Social workers visit the home and judge it, so they see where it is; the social care
+    # status is their own service's.
+    Role.SOCIAL_WORKER: _PRACTITIONER | {G.HOME, G.SOCIAL_CARE_STATUS},
     # Psychological advice needs the needs and the setting the learner is observed in.
     Role.EP: _PRACTITIONER,
     # Triage relates its holder to no learner: they assign requests by name, date of birth

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
-from sendplan.engine import NEEDS
+from sendplan.engine import NEEDS, SEN2_ETHNICITIES, SEN2_UPN_UNKNOWN
 
 NEED_CHOICES = list(NEEDS.items())
 
@@ -26,7 +26,27 @@ class Learner(Tracked):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
+
+    class SocialCare(models.TextChoices):
+        NONE = "", "None known"
+        CHILD_IN_NEED = "cin", "Child in need"
+        CHILD_PROTECTION = "cp", "Child protection plan"
+        LOOKED_AFTER = "cla", "Looked-after child"
+        CARE_LEAVER = "care_leaver", "Care leaver"
+
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    # For the SEN2 return and the area SEND inspection (ADR 0128); who sees them is in
+    # learners.fields.
+    ethnicity = models.CharField(max_length=4, choices=list(SEN2_ETHNICITIES.items()), blank=True)
+    upn_unknown = models.CharField(
+        "Why there is no UPN or ULN",
+        max_length=4,
+        choices=list(SEN2_UPN_UNKNOWN.items()),
+        blank=True,
+    )
+    social_care = models.CharField(
+        "Children's social care status", max_length=12, choices=SocialCare.choices, blank=True
+    )
     postcode = models.CharField(max_length=10, blank=True)
     lsoa_code = models.CharField("LSOA", max_length=9, blank=True)
     latitude = models.FloatField(null=True, blank=True)

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
-from sendplan.engine import NEEDS
+from sendplan.engine import NEEDS, SEN2_SETTINGS
 
 NEED_CHOICES = list(NEEDS.items())
 
@@ -57,6 +57,11 @@ class Setting(Tracked):
     pupils_on_roll = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     source_note = models.CharField(max_length=300, blank=True)
+    # An arrangement with no URN or UKPRN (home education, awaiting a place ...): the SEN2
+    # SENsetting code the return gives for learners placed here.
+    sen2_code = models.CharField(
+        "SEN2 setting code", max_length=4, choices=list(SEN2_SETTINGS.items()), blank=True
+    )
     organisation = models.OneToOneField(
         "accounts.Organisation",
         null=True,

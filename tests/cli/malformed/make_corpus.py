@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -244,6 +245,7 @@ def main() -> None:
             gias_row(SchoolCapacity="1e6", NumberOfPupils="100000000000")
         ),
     }
+    cases.update(sen2_cases((GOOD / "sen2.xml").read_text(encoding="utf-8"), zipped))
     for name, content in cases.items():
         path = HERE / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -251,6 +253,55 @@ def main() -> None:
     (GOOD / "learners.csv").write_text(good_learners, encoding="utf-8")
     (GOOD / "settings.csv").write_text(good_settings, encoding="utf-8")
     (GOOD / "candidates.csv").write_text(good_candidates, encoding="utf-8")
+
+
+def sen2_cases(good: str, zipped: Callable[[dict[str, bytes]], bytes]) -> dict[str, bytes | str]:
+    """``sendplan sen2 validate``: files that are not XML, and returns with broken items
+    (each made from good/sen2.xml, the example of reference/sen2.md)."""
+
+    def edit(*pairs: tuple[str, str]) -> str:
+        text = good
+        for old, new in pairs:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        return text
+
+    return {
+        "sen2/empty.xml": b"",
+        "sen2/truncated.xml": good[: len(good) // 2],
+        "sen2/not-xml.xml": "Surname,Forename\nExample,Ada\n",
+        "sen2/zip-archive.xml": zipped({"sen2.xml": good.encode()}),
+        "sen2/utf16.xml": good.encode("utf-16"),
+        "sen2/entity-expansion.xml": '<?xml version="1.0"?>\n<!DOCTYPE Message [\n'
+        '<!ENTITY a "aaaaaaaaaa">\n<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n]>\n'
+        "<Message>&b;</Message>\n",
+        "sen2/wrong-root.xml": "<Return><Header/></Return>\n",
+        "sen2/structure.xml": edit(
+            ("<Sex>F</Sex>\n      <Ethnicity>WBRI</Ethnicity>", "<Ethnicity>WBRI</Ethnicity>\n      <Sex>F</Sex>"),
+            ("      <PostCode>OX1 1AA</PostCode>\n", ""),
+            ("<RYA>0</RYA>", "<RYA>0</RYA>\n        <Colour>blue</Colour>"),
+            ("<SENunitIndicator>0</SENunitIndicator>", "<SENUnitIndicator>0</SENUnitIndicator>"),
+            ("<PB>0</PB>", "<PB>0</PB>\n            <PB>1</PB>"),
+        ),
+        "sen2/codes-and-identifiers.xml": edit(
+            ("<Sex>F</Sex>", "<Sex>U</Sex>"),
+            ("<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>WHITE</Ethnicity>"),
+            ("<UPN>J931200116123</UPN>", "<UPN>A931200116123</UPN>\n      "
+             "<UniqueLearnerNumber>1000000042</UniqueLearnerNumber>"),
+            ("<RequestSource>2</RequestSource>", "<RequestSource>7</RequestSource>"),
+            ("<RYA>0</RYA>", "<RYA>no</RYA>"),
+            ("<URN>123456</URN>", "<URN>12345</URN>"),
+            ("<SENtype>SLCN</SENtype>", "<SENtype>AUT</SENtype>"),
+        ),
+        "sen2/conditional-items.xml": edit(
+            ("<RequestOutcomeDate>2025-03-20</RequestOutcomeDate>\n", ""),
+            ("<AssessmentOutcomeDate>2025-06-20</AssessmentOutcomeDate>",
+             "<AssessmentOutcomeDate>2025-06-31</AssessmentOutcomeDate>"),
+            ("<PB>0</PB>", "<PB>0</PB>\n            <CeaseDate>2025-12-01</CeaseDate>"),
+            ("<SENtypeRank>2</SENtypeRank>", "<SENtypeRank>1</SENtypeRank>"),
+            ("<EntryDate>2025-09-03</EntryDate>", "<EntryDate>2026-02-01</EntryDate>"),
+        ),
+    }  # fmt: skip
 
 
 def _half(data: bytes) -> bytes:
