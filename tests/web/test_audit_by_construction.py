@@ -207,6 +207,7 @@ ROUTES: dict[str, Route] = {
     "casework:request-check": Route("parent"),
     "casework:request-sent": Route("parent"),
     "casework:request-confirm": Route("caseworker", lambda w: [0], LEARNER),
+    "casework:request-record": Route("caseworker"),
     "casework:action": Route("caseworker", lambda w: [w.case.pk, "consult-setting"], LEARNER),
     "casework:action-item": Route(
         "caseworker", lambda w: [w.issued_case.pk, "mediation", w.mediation.pk], OTHER

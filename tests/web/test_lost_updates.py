@@ -344,6 +344,7 @@ NOT_EDITS: dict[str, str] = {
     "casework:request-check": "sends a new request: creates, never overwrites",
     "casework:request-sent": "reads",
     "casework:request-confirm": "one-way: a second confirmation is refused, not applied",
+    "casework:request-record": "adds a request; one open case per learner is a constraint",
     "accessibility": "reads",
     "privacy": "reads",
     "casework:caseload": "reads",

@@ -44,7 +44,9 @@ class WhoForm(forms.Form):
         self.fields["child"].choices = [*choices, (NEW_CHILD, "A child not listed here")]  # type: ignore[attr-defined]
 
 
-class ChildForm(forms.Form):
+class ChildFields(forms.Form):
+    """Who the child is: their name, date of birth, postcode, school and UPN."""
+
     given_name = forms.CharField(
         label="First name",
         max_length=100,
@@ -74,19 +76,6 @@ class ChildForm(forms.Form):
         help_text="13 characters, from your school's records, for example A123456789012",
     )
 
-    def __init__(self, *args: Any, setting: bool, yourself: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not setting:
-            del self.fields["upn"]
-        else:
-            postcode = self.fields["postcode"]
-            postcode.required = False
-            postcode.label = "Home postcode (optional)"
-            del self.fields["school"]
-        if yourself:
-            self.fields["given_name"].error_messages["required"] = "Enter your first name"
-            self.fields["family_name"].error_messages["required"] = "Enter your last name"
-
     def clean_postcode(self) -> str:
         value = " ".join(self.cleaned_data.get("postcode", "").upper().split())
         if value and not POSTCODE_SHAPE.match(value):
@@ -100,6 +89,24 @@ class ChildForm(forms.Form):
                 "Enter a UPN of 13 characters, a letter then 12 digits, like A123456789012"
             )
         return value
+
+
+class ChildForm(ChildFields):
+    """The child, as a parent (no UPN), a young person or a school (UPN, no school) knows
+    them."""
+
+    def __init__(self, *args: Any, setting: bool, yourself: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not setting:
+            del self.fields["upn"]
+        else:
+            postcode = self.fields["postcode"]
+            postcode.required = False
+            postcode.label = "Home postcode (optional)"
+            del self.fields["school"]
+        if yourself:
+            self.fields["given_name"].error_messages["required"] = "Enter your first name"
+            self.fields["family_name"].error_messages["required"] = "Enter your last name"
 
 
 class NeedsForm(forms.Form):

@@ -183,7 +183,9 @@ def request_submit(
         described = child
         learner = _provisional_learner(child, council=council, by=requester)
     organisation_id = requesting_organisation(requester, as_role=as_role, on=on)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = (
+        Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    )
     if learner.provisional and organisation is not None:
         involvement_add(
             learner=learner,

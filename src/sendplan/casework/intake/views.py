@@ -20,23 +20,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
+from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
 from sendplan.accounts.models import Role, User
 from sendplan.casework import clock
 from sendplan.casework.case.forms import add_service_errors
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.intake import forms as intake_forms
 from sendplan.casework.intake import services
-from sendplan.casework.intake.selectors import request_duplicates, request_for_user
 from sendplan.core.errors import PermissionDenied
 from sendplan.documents.checks import size_words
 from sendplan.documents.held import held_file_add, held_file_remove, held_files, new_batch
-from sendplan.learners.access import (
-    children_to_request_for,
-    may_confirm_requests,
-    own_record,
-    request_roles,
-)
+from sendplan.learners.access import children_to_request_for, own_record, request_roles
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.services import audit_read, audit_record
 from sendplan.web.forms import error_summary
@@ -143,17 +137,16 @@ def request_start(request: HttpRequest) -> HttpResponse:
 
 
 def _form(step: str, draft: dict[str, Any], user: User, **kwargs: Any) -> forms.Form:
-    form_class = STEPS[step][1]
     if step == "who":
         children = _children(user, draft["as_role"])
-        return form_class(children=[(c.pk, c.full_name) for c in children], **kwargs)
+        return intake_forms.WhoForm(children=[(c.pk, c.full_name) for c in children], **kwargs)
     if step == "child":
-        return form_class(
+        return intake_forms.ChildForm(
             setting=draft["as_role"] == Role.SETTING_STAFF,
             yourself=draft["as_role"] == Role.YOUNG_PERSON,
             **kwargs,
         )
-    return form_class(**kwargs)
+    return STEPS[step][1](**kwargs)
 
 
 def _initial(step: str, draft: dict[str, Any]) -> dict[str, Any]:
@@ -426,78 +419,4 @@ def request_sent(request: HttpRequest) -> HttpResponse:
             "decision_due": clock.due(clock.DECISION_TO_ASSESS, received),
             "decision_within": clock.RULES[clock.DECISION_TO_ASSESS].length.describe(),
         },
-    )
-
-
-# The caseworker's side.
-
-
-class ConfirmForm(forms.Form):
-    same_as = forms.ChoiceField(
-        label="Is this a child already on record?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether this is a new learner or one on record",
-            "invalid_choice": "Select whether this is a new learner or one on record",
-        },
-    )
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["same_as"].choices = choices  # type: ignore[attr-defined]
-
-
-@requires_access(la_staff)
-@require_http_methods(["GET", "POST"])
-def request_confirm_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The request as made, the duplicate check, and the choice: a new learner, or the same
-    child as one on record."""
-    user = signed_in_user(request)
-    found = request_for_user(user, pk, purpose="confirm a request")
-    learner = found.case.learner
-    if not may_confirm_requests(user, council_id=learner.responsible_la_id):
-        raise PermissionDenied
-    candidates = request_duplicates(request=found, fetched_by=user)
-    choices = [("new", "No, this is a new learner")] if learner.provisional else []
-    choices += [(str(c.learner.pk), f"Yes, {c.learner.full_name}") for c in candidates]
-    if not learner.provisional:
-        choices = [("new", "Take the case")]
-    form = ConfirmForm(choices=choices)
-    status = 200
-    if request.method == "POST" and found.status == found.Status.TO_CONFIRM:
-        form = ConfirmForm(request.POST, choices=choices)
-        if form.is_valid():
-            choice = form.cleaned_data["same_as"]
-            try:
-                services.request_confirm(
-                    request_id=found.pk,
-                    changed_by=user,
-                    same_as_id=None if choice == "new" else int(choice),
-                )
-            except TransitionRefused as refused:
-                form.add_error(None, refused.message)
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    "Merged into the learner on record: the case is yours"
-                    if choice != "new" and learner.provisional
-                    else "Request confirmed: the case is yours",
-                )
-                return redirect("casework:case", pk=found.case_id)
-        else:
-            status = 400
-    return render(
-        request,
-        "casework/intake/confirm.html",
-        {
-            "found": found,
-            "learner": learner,
-            "candidates": candidates,
-            "form": form,
-            "documents": list(found.case.documents.all()),
-            "errors": error_summary(form, non_field_anchor="same_as"),
-            "decision_due": clock.due(clock.DECISION_TO_ASSESS, found.case.received_on),
-        },
-        status=status,
     )
