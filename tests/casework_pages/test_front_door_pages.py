@@ -265,3 +265,29 @@ def test_only_council_caseworkers_record_requests(cast, council):
     invalid = cast.client_for(cast.caseworker).post(RECORD, {**BY_POST, "given_name": ""})
     assert invalid.status_code == 400
     assert 'value="Khan-Test"' in invalid.content.decode()
+
+
+def test_a_young_person_on_record_asks_for_themselves_without_giving_their_details(cast, council):
+    from sendplan.learners.models import Involvement
+    from tests.factories import InvolvementFactory
+
+    family = Involvement.objects.get(user=cast.parent).organisation
+    me = LearnerFactory(given_name="Riley", family_name="Young-Test", responsible_la=cast.la,
+                        date_of_birth=dt.date(2007, 1, 1))  # fmt: skip
+    young = MembershipFactory(
+        user=UserFactory(username="yp"), organisation=family, role=Role.YOUNG_PERSON
+    ).user
+    InvolvementFactory(
+        learner=me, kind=Involvement.Kind.YOUNG_PERSON, organisation=family, user=young
+    )
+    client = cast.client_for(young)
+    with at(RECEIVED):
+        assert client.post(START).url == step("needs")
+        client.post(step("needs"), {"needs": "I need help at college."})
+        client.post(step("tried"), {"tried": ""})
+        client.post(step("evidence"), {"continue": "1"})
+        assert "Riley Young-Test" in client.get(CHECK).content.decode()
+        assert client.post(CHECK).url == SENT
+    request = AssessmentRequest.objects.get()
+    assert request.case.learner == me
+    assert request.case.source == Case.Source.YOUNG_PERSON

@@ -202,3 +202,14 @@ def test_simulation_is_deterministic_from_the_seed():
     again = simulate(published, as_at=as_at, rng=np.random.default_rng(5))
     assert first == again
     assert Counter(c.stage for c in first)["final_issued"] > 300
+
+
+def test_an_online_request_waits_for_the_demo_caseworker_with_a_duplicate_to_check(users):
+    from sendplan.casework.intake.selectors import request_duplicates, requests_to_confirm
+
+    caseworker = users["demo.caseworker"]
+    waiting = requests_to_confirm(fetched_by=caseworker)
+    assert len(waiting) == 1
+    assert waiting[0].case.learner.provisional
+    assert waiting[0].case.sen2_request_source == 2
+    assert request_duplicates(request=waiting[0], fetched_by=caseworker)

@@ -29,6 +29,7 @@ from sendplan.accounts.models import Membership, Organisation, Role, User
 from sendplan.casework.advice.selectors import advice_awaiting_assignment
 from sendplan.demo.calibration import LA_CODE, joint_counts
 from sendplan.demo.casework_write import Cast, build_casework, reset_casework
+from sendplan.demo.front_door import build_front_door
 from sendplan.demo.learners_data import (
     CENSUS_DATE,
     SyntheticLearner,
@@ -248,6 +249,7 @@ def build_demo(
     setting_of = {i: setting_rows[slot.setting_index] for i, slot in placed.items()}
     cast = Cast(learners, learner_rows, involvements, users, orgs, showcase, setting_of)
     summary.counts.update(build_casework(cast, as_at=as_at, seed=seed, data_dir=folder))
+    summary.counts.update(build_front_door(cast, as_at=as_at))
 
     summary.counts.update(
         learners=len(learner_rows),
