@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from sendplan.casework.case.forms import radio_field
 from sendplan.web.forms import GovukDateField
 
 NEW_CHILD = "new"
@@ -28,20 +29,32 @@ def _text(label: str, message: str, *, hint: str = "", required: bool = True) ->
     )
 
 
-class WhoForm(forms.Form):
-    child = forms.ChoiceField(
-        label="Who is the request for?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select who the request is for",
-            "invalid_choice": "Select who the request is for",
-        },
-    )
+class RadioQuestion(forms.Form):
+    """A page of one radio question whose choices the page gives."""
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        next(iter(self.fields.values())).choices = choices  # type: ignore[attr-defined]
+
+
+class WhoForm(RadioQuestion):
+    child = radio_field("Who is the request for?", (), "Select who the request is for")
 
     def __init__(self, *args: Any, children: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         choices = [(str(pk), name) for pk, name in children]
-        self.fields["child"].choices = [*choices, (NEW_CHILD, "A child not listed here")]  # type: ignore[attr-defined]
+        super().__init__(
+            *args, choices=[*choices, (NEW_CHILD, "A child not listed here")], **kwargs
+        )
+
+
+class SameChildForm(RadioQuestion):
+    """The caseworker's answer to the duplicate check: a new learner, or one on record."""
+
+    same_as = radio_field(
+        "Is this a child already on record?",
+        (),
+        "Select whether this is a new learner or one on record",
+    )
 
 
 class ChildFields(forms.Form):

@@ -21,7 +21,7 @@ from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Organisation, Role, User
 from sendplan.casework import notifications
 from sendplan.casework.case.models import OPEN_STAGES, Case
-from sendplan.casework.case.services import DateChecks, request_record
+from sendplan.casework.case.services import DateChecks, request_record, save
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.intake.matching import normalise_postcode
 from sendplan.casework.intake.models import AssessmentRequest
@@ -93,24 +93,19 @@ def check_child(child: Child, *, on: dt.date) -> None:
     checks.raise_if_any()
 
 
-def _stamped(row: Learner | AssessmentRequest, *, by: User, created: bool = False) -> None:
-    if created:
-        row.created_by = by
-    row.modified_by = by
-    row.full_clean()
-    row.save()
-
-
-def _provisional_learner(child: Child, *, council: Organisation, by: User) -> Learner:
+def _new_learner(child: Child, *, council_id: int, by: User, provisional: bool) -> Learner:
+    """A learner made from a request's description: provisional until a caseworker confirms
+    it; a UPN only once confirmed (another record may hold it)."""
     learner = Learner(
         given_name=" ".join(child.given_name.split()),
         family_name=" ".join(child.family_name.split()),
         date_of_birth=child.date_of_birth,
         postcode=normalise_postcode(child.postcode) if child.postcode.strip() else "",
-        responsible_la=council,
-        provisional=True,
+        upn="" if provisional else _free_upn(child.upn.strip().upper(), but=0),
+        responsible_la_id=council_id,
+        provisional=provisional,
     )
-    _stamped(learner, by=by, created=True)
+    save(learner, changed_by=by, created=True)
     return learner
 
 
@@ -181,7 +176,7 @@ def request_submit(
                 }
             )
         described = child
-        learner = _provisional_learner(child, council=council, by=requester)
+        learner = _new_learner(child, council_id=council.pk, by=requester, provisional=True)
     organisation_id = requesting_organisation(requester, as_role=as_role, on=on)
     organisation = (
         Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
@@ -220,7 +215,7 @@ def request_submit(
         family_aware=family_aware if as_role == Role.SETTING_STAFF else None,
         family_not_told_why=family_not_told_why.strip() if family_aware is False else "",
     )
-    _stamped(request, by=requester, created=True)
+    save(request, changed_by=requester, created=True)
     if evidence_batch:
         held_files_adopt(user=requester, batch=evidence_batch, learner=learner, case=case)
     notifications.request_received(request, to=requester)
@@ -287,7 +282,7 @@ def _merge(provisional: Learner, into: Learner, *, by: User, on: dt.date) -> Non
             involvement.save()
     provisional.archived_at = timezone.now()
     provisional.archived_reason = f"Merged into learner {into.pk} after a duplicate check"
-    _stamped(provisional, by=by)
+    save(provisional, changed_by=by)
 
 
 @transaction.atomic
@@ -320,13 +315,13 @@ def request_confirm(
     elif learner.provisional:
         learner.provisional = False
         learner.upn = learner.upn or _free_upn(request.upn, but=learner.pk)
-        _stamped(learner, by=changed_by)
+        save(learner, changed_by=changed_by)
     _caseworker_involvement(learner, user=changed_by, on=on)
     Case.objects.filter(pk=case.pk).update(caseworker=changed_by, modified_by=changed_by)
     request.status = AssessmentRequest.Status.CONFIRMED
     request.confirmed_at = timezone.now()
     request.confirmed_by = changed_by
-    _stamped(request, by=changed_by)
+    save(request, changed_by=changed_by)
     return request
 
 
@@ -362,15 +357,7 @@ def request_record_received(
         council_id = council.pk if council and council.pk in la_ids else min(la_ids, default=0)
         if not may_confirm_requests(changed_by, council_id=council_id):
             raise PermissionDenied
-        learner = Learner(
-            given_name=" ".join(child.given_name.split()),
-            family_name=" ".join(child.family_name.split()),
-            date_of_birth=child.date_of_birth,
-            postcode=normalise_postcode(child.postcode) if child.postcode.strip() else "",
-            upn=_free_upn(child.upn.strip().upper(), but=0),
-            responsible_la_id=council_id,
-        )
-        _stamped(learner, by=changed_by, created=True)
+        learner = _new_learner(child, council_id=council_id, by=changed_by, provisional=False)
         described = child
     if not may_confirm_requests(changed_by, council_id=learner.responsible_la_id):
         raise PermissionDenied
@@ -398,5 +385,5 @@ def request_record_received(
         confirmed_at=timezone.now(),
         confirmed_by=changed_by,
     )
-    _stamped(request, by=changed_by, created=True)
+    save(request, changed_by=changed_by, created=True)
     return request

@@ -19,7 +19,7 @@ from sendplan.casework import clock
 from sendplan.casework.case.forms import RequestForm, add_service_errors, radio_field, text_field
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.intake import services
-from sendplan.casework.intake.forms import ChildFields
+from sendplan.casework.intake.forms import ChildFields, SameChildForm
 from sendplan.casework.intake.matching import Described
 from sendplan.casework.intake.models import AssessmentRequest
 from sendplan.casework.intake.selectors import (
@@ -32,21 +32,6 @@ from sendplan.core.dates import govuk_date
 from sendplan.core.errors import PermissionDenied
 from sendplan.learners.access import may_confirm_requests
 from sendplan.web.forms import error_summary
-
-
-class ConfirmForm(forms.Form):
-    same_as = forms.ChoiceField(
-        label="Is this a child already on record?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether this is a new learner or one on record",
-            "invalid_choice": "Select whether this is a new learner or one on record",
-        },
-    )
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["same_as"].choices = choices  # type: ignore[attr-defined]
 
 
 @requires_access(la_staff)
@@ -65,10 +50,10 @@ def request_confirm_page(request: HttpRequest, pk: int) -> HttpResponse:
         if learner.provisional
         else [("new", "Take the case")]
     )
-    form = ConfirmForm(choices=choices)
+    form = SameChildForm(choices=choices)
     status = 200
     if request.method == "POST" and found.status == found.Status.TO_CONFIRM:
-        form = ConfirmForm(request.POST, choices=choices)
+        form = SameChildForm(request.POST, choices=choices)
         if form.is_valid():
             choice = form.cleaned_data["same_as"]
             try:
@@ -189,10 +174,10 @@ def request_record_page(request: HttpRequest) -> HttpResponse:
         fetched_by=user,
     )
     choices = _same_as_choices(candidates, new="No, record a new learner")
-    same_as = ConfirmForm(choices=choices)
+    same_as = SameChildForm(choices=choices)
     status = 200
     if "confirm" in request.POST:
-        same_as = ConfirmForm(request.POST, choices=choices)
+        same_as = SameChildForm(request.POST, choices=choices)
         if same_as.is_valid():
             chosen = same_as.cleaned_data["same_as"]
             try:
