@@ -321,9 +321,7 @@ def test_confirming_as_a_new_learner_makes_the_record_real_and_the_case_the_case
         services.request_confirm(request_id=sent.pk, changed_by=cast.caseworker)
 
 
-def test_merging_moves_the_case_people_and_documents_and_archives_the_provisional_record(
-    cast, council
-):
+def test_merging_moves_the_case_and_documents_and_archives_the_provisional_record(cast, council):
     known = cast.other_learner
     with at(RECEIVED):
         sent = send_for_new_child(cast, files=1)
@@ -336,8 +334,13 @@ def test_merging_moves_the_case_people_and_documents_and_archives_the_provisiona
     provisional.refresh_from_db()
     assert sent.case.learner == known
     assert sent.merged
+    # The move is in the case's history, by the caseworker who made it.
+    moved = sent.case.history.filter(learner_id=known.pk).earliest("history_date")
+    assert moved.modified_by_id == cast.caseworker.pk
     assert Document.objects.get(case=sent.case).learner == known
-    assert Involvement.objects.filter(learner=known, user=cast.parent).exists()
+    # Asking for a child with the same name gives no access to the record on record.
+    assert not Involvement.objects.filter(learner=known, user=cast.parent).exists()
+    assert Involvement.objects.filter(learner=provisional, user=cast.parent).exists()
     assert provisional.archived_at is not None
     assert provisional.archived_reason == f"Merged into learner {known.pk} after a duplicate check"
     assert not provisional.cases.exists()

@@ -251,9 +251,13 @@ def _free_upn(upn: str, *, but: int) -> str:
     return ""
 
 
-def _merge(provisional: Learner, into: Learner, *, by: User, on: dt.date) -> None:
-    """Move everything the provisional record holds to the learner on record, then archive
-    the provisional record with the reason (records are archived, never deleted)."""
+def _merge(provisional: Learner, into: Learner, *, case: Case, by: User) -> None:
+    """Move the case and the documents to the learner on record, then archive the
+    provisional record with the reason (records are archived, never deleted).
+
+    The requester's involvement stays with the archived record: a matching name and date of
+    birth do not show that the person who asked has parental responsibility for the child
+    on record, or teaches them. The caseworker adds them to the record once they know."""
     if into.provisional or into.archived_at is not None or into.pk == provisional.pk:
         raise TransitionRefused("Choose a learner on record to merge into.")
     if into.responsible_la_id != provisional.responsible_la_id:
@@ -269,17 +273,9 @@ def _merge(provisional: Learner, into: Learner, *, by: User, on: dt.date) -> Non
             "That learner already has a maintained plan: a new request is a request to "
             "re-assess, handled through a review. Withdraw this request and tell the family."
         )
-    Case.objects.filter(learner=provisional).update(learner=into, modified_by=by)
+    case.learner = into
+    save(case, changed_by=by)
     Document.objects.filter(learner=provisional).update(learner=into)
-    held = {
-        (i.user_id, i.kind, i.organisation_id)
-        for i in Involvement.objects.filter(open_on(on), learner=into)
-    }
-    for involvement in Involvement.objects.filter(learner=provisional):
-        if (involvement.user_id, involvement.kind, involvement.organisation_id) not in held:
-            involvement.learner = into
-            involvement.modified_by = by
-            involvement.save()
     provisional.archived_at = timezone.now()
     provisional.archived_reason = f"Merged into learner {into.pk} after a duplicate check"
     save(provisional, changed_by=by)
@@ -290,9 +286,9 @@ def request_confirm(
     *, request_id: int, changed_by: User, same_as_id: int | None = None
 ) -> AssessmentRequest:
     """Confirm a request: its provisional record becomes a new learner, or (``same_as_id``)
-    is merged into the learner on record the duplicate check found, the case, the
-    involvements and the documents moving with it. Either way the caseworker takes the
-    case. A request for a learner already on record is only taken."""
+    is merged into the learner on record the duplicate check found, the case and the
+    documents moving with it. Either way the caseworker takes the case (a request for a
+    learner already on record is only taken). The history tables keep who did it."""
     on = _today()
     request = (
         AssessmentRequest.objects.select_for_update().select_related("case").get(pk=request_id)
@@ -309,7 +305,7 @@ def request_confirm(
         into = Learner.objects.select_for_update().filter(pk=same_as_id).first()
         if into is None:
             raise TransitionRefused("Choose a learner on record to merge into.")
-        _merge(learner, into, by=changed_by, on=on)
+        _merge(learner, into, case=case, by=changed_by)
         learner = into
         request.merged = True
     elif learner.provisional:
@@ -317,7 +313,8 @@ def request_confirm(
         learner.upn = learner.upn or _free_upn(request.upn, but=learner.pk)
         save(learner, changed_by=changed_by)
     _caseworker_involvement(learner, user=changed_by, on=on)
-    Case.objects.filter(pk=case.pk).update(caseworker=changed_by, modified_by=changed_by)
+    case.caseworker = changed_by
+    save(case, changed_by=changed_by)
     request.status = AssessmentRequest.Status.CONFIRMED
     request.confirmed_at = timezone.now()
     request.confirmed_by = changed_by
