@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -133,3 +134,27 @@ def cast(db) -> Cast:
         other_parent=other_parent,
         other_learner=other_learner,
     )
+
+
+@pytest.fixture
+def document_store(settings, tmp_path) -> Path:
+    """Documents in a folder of this test's own, with no virus scanner."""
+    folder = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": "/no-public-url/"},
+        },
+    }
+    settings.SENDPLAN_CLAMD_SOCKET = ""
+    settings.SENDPLAN_CLAMD_HOST = ""
+    return folder
+
+
+@pytest.fixture
+def council(settings, cast, document_store) -> Organisation:
+    """The service set up for the cast's council, which receives requests made online (the
+    front door), with evidence kept in this test's own folder."""
+    settings.SENDPLAN_LA_CODE = cast.la.code
+    return cast.la

@@ -211,17 +211,23 @@ def test_caseworker_records_a_request_with_the_learner_in_the_body(cast, frozen)
     start = client.post(NEW, {"learner": cast.learner.pk})
     assert "Record a request for an EHC needs assessment" in _html(start)
     assert "There is a problem" not in start.content.decode()
-    done = client.post(
-        NEW,
-        {
-            "learner": cast.learner.pk,
-            "received_on_day": "30",
-            "received_on_month": "5",
-            "received_on_year": "2025",
-            "source": Case.Source.SETTING,
-            "requested_by": "SENCO",
-        },
-    )
+    answers = {
+        "learner": cast.learner.pk,
+        "received_on_day": "30",
+        "received_on_month": "5",
+        "received_on_year": "2025",
+        "source": Case.Source.SETTING,
+        "requested_by": "SENCO",
+    }
+    # First the answers to check: recording starts the clock.
+    check = _html(client.post(NEW, answers))
+    assert "Check the request before recording it" in check
+    assert "30 May 2025" in check and "Friday 11 July 2025" not in check
+    assert "11 July 2025" in check  # the decision is due 6 weeks after receipt
+    assert not Case.objects.exists()
+    changing = _html(client.post(NEW, {**answers, "change": "1"}))
+    assert 'value="SENCO"' in changing and not Case.objects.exists()
+    done = client.post(NEW, {**answers, "confirm": "1"})
     case = Case.objects.get(learner=cast.learner)
     assert done.status_code == 302 and done["Location"] == reverse("casework:case", args=[case.pk])
     assert case.caseworker == cast.caseworker and case.received_on == dt.date(2025, 5, 30)

@@ -307,3 +307,14 @@ def test_the_demo_sen2_return_has_no_errors(demo):
     assert len(document.persons) > 500
     assert [p.line("demo") for p in problems if p.severity == "error"] == []
     assert {row.person for row in trace} == set(range(1, len(document.persons) + 1))
+
+
+def test_an_online_request_waits_for_the_demo_caseworker_with_a_duplicate_to_check(users):
+    from sendplan.casework.intake.selectors import request_duplicates, requests_to_confirm
+
+    caseworker = users["demo.caseworker"]
+    waiting = requests_to_confirm(fetched_by=caseworker)
+    assert len(waiting) == 1
+    assert waiting[0].case.learner.provisional
+    assert waiting[0].case.sen2_request_source == 2
+    assert request_duplicates(request=waiting[0], fetched_by=caseworker)

@@ -200,6 +200,14 @@ ROUTES: dict[str, Route] = {
         "caseworker", shows=LEARNER, method="post", data=lambda w: {"learner": w.cast.learner.pk}
     ),
     "casework:case": Route("caseworker", lambda w: [w.case.pk], LEARNER),
+    # The request's pages keep their answers in the session (none here: 404, unchecked);
+    # tests/casework/test_front_door.py checks they audit what they show.
+    "casework:request-start": Route("parent"),
+    "casework:request-step": Route("parent", lambda w: ["needs"]),
+    "casework:request-check": Route("parent"),
+    "casework:request-sent": Route("parent"),
+    "casework:request-confirm": Route("caseworker", lambda w: [0], LEARNER),
+    "casework:request-record": Route("caseworker"),
     "casework:action": Route("caseworker", lambda w: [w.case.pk, "consult-setting"], LEARNER),
     "casework:action-item": Route(
         "caseworker", lambda w: [w.issued_case.pk, "mediation", w.mediation.pk], OTHER

@@ -339,6 +339,12 @@ EDIT_FORMS: dict[str, EditForm] = {
 #: Pages that change nothing another person edits, and why.
 NOT_EDITS: dict[str, str] = {
     "home": "reads",
+    "casework:request-start": "starts a new request in the requester's own session",
+    "casework:request-step": "answers kept in the requester's own session until sent",
+    "casework:request-check": "sends a new request: creates, never overwrites",
+    "casework:request-sent": "reads",
+    "casework:request-confirm": "one-way: a second confirmation is refused, not applied",
+    "casework:request-record": "adds a request; one open case per learner is a constraint",
     "accessibility": "reads",
     "privacy": "reads",
     "casework:caseload": "reads",

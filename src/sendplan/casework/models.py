@@ -10,6 +10,7 @@ from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Case, CaseException
 from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
 from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.intake.models import AssessmentRequest
 from sendplan.casework.plans.models import (
     Consultation,
     Plan,
@@ -23,6 +24,7 @@ from sendplan.casework.reviews.models import Review
 __all__ = [
     "AdviceRequest",
     "AdviceSection",
+    "AssessmentRequest",
     "Case",
     "CaseException",
     "Consultation",

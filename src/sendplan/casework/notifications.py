@@ -27,6 +27,7 @@ from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case
+from sendplan.casework.intake.models import AssessmentRequest
 from sendplan.core.dates import govuk_date
 from sendplan.core.tasks import email_enqueue
 from sendplan.learners.access import advice_recipients, family_recipients
@@ -67,7 +68,7 @@ def _sign_in_url(page: str = "") -> str:
     return f"{url}?{urlencode({'next': page})}" if page else url
 
 
-def render_notice(notice: Notice, *, reference: int) -> str:
+def render_notice(notice: Notice, *, reference: int | str) -> str:
     return render_to_string(
         "casework/email/notice.txt",
         {
@@ -80,7 +81,7 @@ def render_notice(notice: Notice, *, reference: int) -> str:
     )
 
 
-def send(notice: Notice, recipients: Iterable[User], *, reference: int) -> None:
+def send(notice: Notice, recipients: Iterable[User], *, reference: int | str) -> None:
     """Queue the notice for sending once the current transaction commits (at once outside
     one); the queue's worker sends it and tries again if the mail server refuses."""
     addresses = sorted({u.email for u in recipients if u.email})
@@ -98,7 +99,21 @@ def send(notice: Notice, recipients: Iterable[User], *, reference: int) -> None:
     transaction.on_commit(deliver)
 
 
-# The four notices. Each takes the row just changed by the core service.
+# The notices. Each takes the row just changed by the core service.
+
+
+def request_received(request: AssessmentRequest, *, to: User) -> Notice:
+    """The requester's receipt: the reference and the day the decision whether to assess
+    is due (from the engine's rule), with no name or detail of the child."""
+    notice = Notice(
+        kind="request_received",
+        update="The council has received your request for an EHC needs assessment.",
+        date_label="The council must tell you whether it will carry out an assessment by",
+        date=clock.due(clock.DECISION_TO_ASSESS, request.case.received_on),
+        action="Keep your reference. Sign in to see what happens next.",
+    )
+    send(notice, [to], reference=request.reference)
+    return notice
 
 
 def advice_requested(advice: AdviceRequest) -> Notice:

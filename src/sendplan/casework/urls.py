@@ -9,6 +9,8 @@ from sendplan.casework.advice import views as advice
 from sendplan.casework.advice import views_triage as advice_triage
 from sendplan.casework.case import views as case
 from sendplan.casework.family import views as family
+from sendplan.casework.intake import views as intake
+from sendplan.casework.intake import views_staff as intake_staff
 from sendplan.casework.plans import views as plans
 from sendplan.casework.reviews import views as reviews
 from sendplan.casework.tray import views as tray
@@ -35,6 +37,13 @@ urlpatterns = [
     path("work-tray.csv", tray.work_tray_csv, name="tray-csv"),
     path("caseload/", tray.caseload_page, name="caseload"),
     path("dashboard/", tray.dashboard, name="dashboard"),
+    # The front door: a request for an assessment, asked online, and its confirmation.
+    path("request/", intake.request_start, name="request-start"),
+    path("request/check/", intake.request_check, name="request-check"),
+    path("request/sent/", intake.request_sent, name="request-sent"),
+    path("request/<slug:step>/", intake.request_step, name="request-step"),
+    path("requests/new/", intake_staff.request_record_page, name="request-record"),
+    path("requests/<int:pk>/confirm/", intake_staff.request_confirm_page, name="request-confirm"),
     # The case and its steps (disputes are steps on a case).
     path("new/", case.case_new, name="new"),
     path("<int:pk>/", case.case_detail, name="case"),

@@ -289,7 +289,7 @@ REGISTER: tuple[Entry, ...] = (
         P,
         IDENTITY,
     ),
-    *fields("learners.Learner", "archived_at archived_reason", P, IDENTITY),
+    *fields("learners.Learner", "archived_at archived_reason provisional", P, IDENTITY),
     *fields("learners.Learner", "postcode lsoa_code latitude longitude", P, HOME),
     *fields("learners.Learner", "upn_unknown social_care", P, STATUTORY_RETURN),
     *fields("learners.Learner", "ethnicity", S, STATUTORY_RETURN),
@@ -362,6 +362,16 @@ REGISTER: tuple[Entry, ...] = (
         PLACEMENT,
     ),
     *fields("casework.FamilyComment", "given_on text finished", S, EHC),
+    # A request for an assessment as it was made (the front door): the child as described,
+    # who asked and in their words why.
+    *fields(
+        "casework.AssessmentRequest",
+        "channel case requester requester_organisation given_name family_name date_of_birth "
+        "postcode school upn needs tried family_aware family_not_told_why status "
+        "confirmed_at confirmed_by merged",
+        S,
+        EHC,
+    ),
     *fields(
         "casework.Mediation",
         "about adviser_contacted_on family_choice family_choice_on certificate_on "
@@ -410,6 +420,8 @@ REGISTER: tuple[Entry, ...] = (
         S,
         DOCUMENTS,
     ),
+    # Evidence held with a request not yet sent: its name may say what it is about.
+    *fields("documents.HeldFile", "original_filename uploaded_by uploaded_at", S, DOCUMENTS),
     # Placement planning: proposals name a learner with their need and where they live.
     *fields(
         "planning.Proposal",
@@ -453,6 +465,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     ),
     "provision.StrandDesignation": _names("strand need"),
     "casework.Case": _names("lock"),
+    "casework.AssessmentRequest": _names("reference"),  # random, says nothing of anyone
+    "documents.HeldFile": _names("batch content_type size sha256 storage_name"),
     # A document's random ids, what its content is, its size and digest, and the scan.
     "documents.Document": _names(
         "public_id content_type size sha256 storage_name scan_status scanned_at"

@@ -31,6 +31,7 @@ from sendplan.casework.plans.models import Plan
 from sendplan.demo.calibration import LA_CODE, joint_counts
 from sendplan.demo.case_story import reset_documents
 from sendplan.demo.casework_write import Cast, build_casework, reset_casework
+from sendplan.demo.front_door import build_front_door
 from sendplan.demo.learners_data import (
     CENSUS_DATE,
     SyntheticLearner,
@@ -260,6 +261,7 @@ def build_demo(
         .distinct()
         .count()
     )
+    summary.counts.update(build_front_door(cast, as_at=as_at))
 
     summary.counts.update(
         learners=len(learner_rows),

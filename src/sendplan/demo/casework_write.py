@@ -23,6 +23,7 @@ from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Case, CaseException
 from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
 from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.intake.models import AssessmentRequest
 from sendplan.casework.plans.models import (
     Consultation,
     Plan,
@@ -83,6 +84,7 @@ def reset_casework(learners: QuerySet[Learner]) -> int:
         model: list(queryset.values_list("pk", flat=True))
         for model, queryset in (
             (Case, cases),
+            (AssessmentRequest, AssessmentRequest.objects.filter(case__in=cases)),
             (AdviceRequest, advice),
             (Consultation, Consultation.objects.filter(case__in=cases)),
             (PlanVersion, versions),
@@ -92,6 +94,7 @@ def reset_casework(learners: QuerySet[Learner]) -> int:
         )
     }
     steps: list[QuerySet[Any]] = [
+        AssessmentRequest.objects.filter(case__in=cases),
         FamilyComment.objects.filter(case__in=cases),
         PlanVersion.advice.through.objects.filter(planversion__in=versions),
         PlanProvision.outcomes.through.objects.filter(planprovision__version__in=versions),

@@ -95,3 +95,28 @@ class Document(models.Model):
     def may_be_served(self) -> bool:
         """Only a file the scanner passed, or one stored where no scanner runs."""
         return self.scan_status in {self.Scan.CLEAN, self.Scan.NOT_SCANNED}
+
+
+class HeldFile(models.Model):
+    """A file uploaded with a request for an assessment that has not been sent yet: checked
+    and stored like a document, but nobody's record until the request is sent, when it
+    becomes a :class:`Document` of the learner (``held_files_adopt``). ``batch`` is the
+    random token of the draft it belongs to, kept in the uploader's session; a batch never
+    sent expires (``held_files_expire``)."""
+
+    batch = models.CharField(max_length=32, db_index=True)
+    original_filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=255, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Held file {self.pk}"

@@ -27,7 +27,7 @@ from sendplan.core.errors import PermissionDenied
 from sendplan.core.tasks import email_enqueue
 from sendplan.documents import scanner
 from sendplan.documents.checks import check_upload
-from sendplan.documents.models import Document
+from sendplan.documents.models import Document, HeldFile
 from sendplan.learners.access import learner_can_edit, works_for
 from sendplan.learners.models import Learner
 
@@ -248,6 +248,7 @@ def documents_orphans_delete(
     storage = documents_storage()
     cutoff = (now or timezone.now()) - older_than
     known = set(Document.objects.values_list("storage_name", flat=True))
+    known |= set(HeldFile.objects.values_list("storage_name", flat=True))
     deleted = 0
     for name in _stored_names(storage):
         if name in known or storage.get_modified_time(name) > cutoff:

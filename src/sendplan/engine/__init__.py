@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         PHASE_LABELS,
         PHASES,
         RELEASE_NEEDS,
+        REQUEST_SOURCES,
         phase_for_age,
         phase_index,
     )
@@ -274,6 +275,7 @@ __all__ = [
     "PHASE_KEYS",
     "PHASE_LABELS",
     "RELEASE_NEEDS",
+    "REQUEST_SOURCES",
     "phase_for_age",
     "phase_index",
     # Cells that stay text in a spreadsheet.
@@ -429,6 +431,7 @@ _HOME: dict[str, str] = {
             "PHASE_KEYS",
             "PHASE_LABELS",
             "RELEASE_NEEDS",
+            "REQUEST_SOURCES",
             "phase_for_age",
             "phase_index",
         ),

@@ -35,6 +35,18 @@ NEED_CODES: Final[tuple[str, ...]] = tuple(NEEDS)
 #: under OTH, then "Unknown". The forecast's need breakdown follows this order.
 RELEASE_NEEDS: Final[tuple[str, ...]] = (*sorted(set(NEED_CODES) - {"DS"}), "Unknown")
 
+#: SEN2 ``RequestSource`` (item 2.2, mandatory from 2026) by who asked for the assessment: 1
+#: the young person or a parent, 2 a school or other education setting, 3 health, 4 social
+#: care, 5 other. The values are UNCONFIRMED against DfE's 2026 specification (sen2.md).
+REQUEST_SOURCES: Final[dict[str, int]] = {
+    "parent": 1,
+    "young_person": 1,
+    "setting": 2,
+    "health": 3,
+    "social_care": 4,
+    "other": 5,
+}
+
 #: Phases by age in whole years, inclusive (CONTRACTS.md), youngest first.
 PHASES: Final[dict[str, tuple[int, int]]] = {
     "early_years": (0, 4),

@@ -41,11 +41,12 @@ import enum
 from collections.abc import Collection
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sendplan.accounts.access import LA_ROLES, standing_for
-from sendplan.accounts.models import Membership, Role, User
+from sendplan.accounts.models import Membership, Organisation, Role, User
 from sendplan.core.models import is_open_on, open_on
 from sendplan.engine import compulsory_school_age_ends
 from sendplan.learners.fields import INVOLVEMENT_ROLES
@@ -222,7 +223,7 @@ def rights_are_young_persons(learner: Learner, *, on: dt.date | None = None) -> 
     """Whether the young person, not the parent, makes the decisions on the day: from the
     day after compulsory school age ends (CFA s83(2)). Capacity (CFA s80) is a judgement
     about a person that a caseworker records, not a date this can work out."""
-    return _today(on) > compulsory_school_age_ends(learner.date_of_birth)
+    return is_young_person(learner.date_of_birth, on=on)
 
 
 def _family_kind(learner: Learner, on: dt.date) -> str:
@@ -337,6 +338,122 @@ def caseloads_open_to(user: User, *, on: dt.date | None = None) -> QuerySet[User
     return User.objects.filter(pk__in=coordinators.values("user_id"), is_active=True)
 
 
+# Asking for an EHC needs assessment (the front door).
+
+#: Who may ask for an assessment from their own home page (CFA s36(1); CoP 9.8-9.9), and the
+#: involvement the request opens for them on the learner: a parent for their own child, the
+#: young person for themselves, and a school or college for a child at it or new to the
+#: council (with the family's knowledge where possible).
+REQUEST_ROLES: dict[str, str] = {
+    Role.PARENT: Involvement.Kind.PARENT,
+    Role.YOUNG_PERSON: Involvement.Kind.YOUNG_PERSON,
+    Role.SETTING_STAFF: Involvement.Kind.SETTING,
+}
+
+
+def request_roles(user: User) -> list[str]:
+    """The user's roles (held today) in which they may ask for an assessment, in the order
+    :data:`REQUEST_ROLES` lists them."""
+    held = standing_for(user).roles
+    return [role for role in REQUEST_ROLES if role in held]
+
+
+def is_young_person(date_of_birth: dt.date, *, on: dt.date | None = None) -> bool:
+    """Whether someone born on the day is a young person on ``on``: over compulsory school
+    age (CFA s83(2)), so the request is theirs to make, not their parent's."""
+    return _today(on) > compulsory_school_age_ends(date_of_birth)
+
+
+def children_to_request_for(user: User, *, on: dt.date | None = None) -> QuerySet[Learner]:
+    """The children a parent may ask for: their own (an open parent involvement), not yet
+    young people, not archived."""
+    on = _today(on)
+    involved = Involvement.objects.filter(
+        open_on(on), user=user, kind=Involvement.Kind.PARENT
+    ).values("learner_id")
+    return Learner.objects.filter(pk__in=involved, archived_at__isnull=True).filter(
+        date_of_birth__gte=_born_after_school_age(on)
+    )
+
+
+def _born_after_school_age(on: dt.date) -> dt.date:
+    # The earliest birthday still of compulsory school age on the day; the precise test is
+    # ``is_young_person``, this bound only narrows the query (a year either side is safe).
+    return on.replace(year=on.year - 18)
+
+
+def own_record(user: User, *, on: dt.date | None = None) -> Learner | None:
+    """The young person's own learner record, if the council has one linked to them."""
+    involved = Involvement.objects.filter(
+        open_on(_today(on)), user=user, kind=Involvement.Kind.YOUNG_PERSON
+    ).values("learner_id")
+    return Learner.objects.filter(pk__in=involved, archived_at__isnull=True).first()
+
+
+def may_request_for(
+    user: User, learner: Learner, *, as_role: str, on: dt.date | None = None
+) -> bool:
+    """Whether the user, in ``as_role``, may ask for an assessment of a learner the council
+    knows: a parent for their own child under the end of compulsory school age; a young
+    person for themselves after it; setting staff for a learner at their setting."""
+    on = _today(on)
+    if as_role not in request_roles(user):
+        return False
+    if as_role == Role.SETTING_STAFF:
+        return Learner.objects.filter(
+            visible_learners(user=user, on=on, roles=[Role.SETTING_STAFF]), pk=learner.pk
+        ).exists()
+    young = is_young_person(learner.date_of_birth, on=on)
+    if young != (as_role == Role.YOUNG_PERSON):
+        return False
+    return Involvement.objects.filter(
+        open_on(on), learner=learner, user=user, kind=REQUEST_ROLES[as_role]
+    ).exists()
+
+
+def may_request_for_new_child(
+    user: User, *, as_role: str, date_of_birth: dt.date, on: dt.date | None = None
+) -> bool:
+    """Whether the user, in ``as_role``, may ask for a child the council does not know yet:
+    a parent for a child not yet a young person; a young person for themselves; setting
+    staff for any child (most requests come this way)."""
+    if as_role not in request_roles(user):
+        return False
+    if as_role == Role.SETTING_STAFF:
+        return True
+    return is_young_person(date_of_birth, on=on) == (as_role == Role.YOUNG_PERSON)
+
+
+def requesting_organisation(user: User, *, as_role: str, on: dt.date | None = None) -> int | None:
+    """The organisation the user asks through in ``as_role`` (their family's, or their
+    setting's), the first if several: the organisation of the involvement the request opens."""
+    found = (
+        Membership.objects.filter(open_on(_today(on)), user=user, role=as_role)
+        .order_by("started_on", "pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    return found
+
+
+def receiving_council() -> Organisation | None:
+    """The council that receives requests made online: the one the service is set up for
+    (``SENDPLAN_LA_CODE``), or the only council in the service."""
+    councils = Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY)
+    code = settings.SENDPLAN_LA_CODE
+    if code:
+        return councils.filter(code=code).first()
+    only = list(councils[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def may_confirm_requests(user: User, *, council_id: int) -> bool:
+    """Whether the user confirms requests received by the council: an EHC coordinator or
+    an administrator of it (today)."""
+    standing = standing_for(user)
+    return council_id in standing.la_ids and bool(standing.roles & {Role.LA_CASEWORKER, Role.ADMIN})
+
+
 # Requests for advice: who answers one, and who assigns it.
 
 #: Roles that write advice for the organisation asked, and so may be assigned a request.
@@ -414,6 +531,16 @@ def advice_recipients(
 
 
 __all__ = [
+    "REQUEST_ROLES",
+    "children_to_request_for",
+    "is_young_person",
+    "may_confirm_requests",
+    "may_request_for",
+    "may_request_for_new_child",
+    "own_record",
+    "receiving_council",
+    "request_roles",
+    "requesting_organisation",
     "ADVISER_ROLES",
     "CONSULTED",
     "answers_for_setting",

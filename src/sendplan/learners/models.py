@@ -56,6 +56,9 @@ class Learner(Tracked):
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_reason = models.CharField(max_length=200, blank=True)
+    #: Made from a request for an assessment (the front door) for a child the council did not
+    #: know, until a caseworker confirms it as a new learner or merges it into one it knows.
+    provisional = models.BooleanField(default=False)
     # Optimistic locking: a save must name the lock it read.
     lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])

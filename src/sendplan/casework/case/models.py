@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
+from sendplan.engine import REQUEST_SOURCES
 
 
 class Stage(models.TextChoices):
@@ -34,7 +35,8 @@ TERMINAL_STAGES = (Stage.CLOSED, Stage.WITHDRAWN)
 
 class Case(Tracked):
     class Source(models.TextChoices):
-        # SEN2 RequestSource codes are UNCONFIRMED (statutory.md §3.3), so these are ours.
+        # Ours, each kept with its SEN2 RequestSource code (``sen2_request_source``), which
+        # are UNCONFIRMED (statutory.md §3.3) and live in the engine's codes.
         PARENT = "parent", "Parent or carer"
         YOUNG_PERSON = "young_person", "Young person"
         SETTING = "setting", "School or college"
@@ -148,6 +150,12 @@ class Case(Tracked):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    @property
+    def sen2_request_source(self) -> int:
+        """The SEN2 ``RequestSource`` code of who asked (1 family, 2 setting, 3 health, 4
+        social care, 5 other)."""
+        return REQUEST_SOURCES[self.source]
 
 
 class CaseException(Tracked):

@@ -88,18 +88,9 @@ def save(obj, *, changed_by: User, created: bool = False) -> None:  # type: igno
     obj.save()
 
 
-@transaction.atomic
-def request_record(
-    *,
-    learner_id: int,
-    received_on: dt.date,
-    source: str,
-    requested_by: str,
-    changed_by: User,
-    caseworker: User | None = None,
-) -> Case:
-    """Record a request for an EHC needs assessment; its receipt starts the legal clock."""
-    learner = Learner.objects.select_for_update(of=("self",)).get(pk=learner_id)
+def request_check(*, learner: Learner, received_on: dt.date) -> None:
+    """Refuse a request that could not be recorded, without recording anything: for a
+    check-your-answers page before the step that starts the clock."""
     checks = DateChecks()
     checks.past("received_on", received_on, "the request was received")
     checks.not_before("received_on", received_on, learner.date_of_birth, "the date of birth")
@@ -115,6 +106,21 @@ def request_record(
             "This learner already has a maintained plan: a new request is a request to "
             "re-assess (Reg 24), which is handled through a review."
         )
+
+
+@transaction.atomic
+def request_record(
+    *,
+    learner_id: int,
+    received_on: dt.date,
+    source: str,
+    requested_by: str,
+    changed_by: User,
+    caseworker: User | None = None,
+) -> Case:
+    """Record a request for an EHC needs assessment; its receipt starts the legal clock."""
+    learner = Learner.objects.select_for_update(of=("self",)).get(pk=learner_id)
+    request_check(learner=learner, received_on=received_on)
     case = Case(
         learner=learner,
         received_on=received_on,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.accounts.guards import la_staff, professional, requires_access, signed_in_user
+from sendplan.casework import clock
 from sendplan.casework.case import forms as case_forms
 from sendplan.casework.case import services as case_services
 from sendplan.casework.case.models import Case
@@ -33,6 +34,7 @@ from sendplan.casework.steps import (
     current_draft,
     offered_steps,
 )
+from sendplan.core.dates import govuk_date
 from sendplan.core.errors import PermissionDenied
 from sendplan.core.numbers import whole_number
 from sendplan.documents.selectors import documents_for
@@ -210,19 +212,25 @@ def case_new(request: HttpRequest) -> HttpResponse:
         form = step.form(request.POST)
         if form.is_valid():
             try:
-                case = case_services.request_record(
-                    learner_id=learner.pk,
-                    changed_by=user,
-                    caseworker=user,
-                    **form.cleaned_data,
-                )
+                if "confirm" not in request.POST or "change" in request.POST:
+                    case_services.request_check(
+                        learner=learner, received_on=form.cleaned_data["received_on"]
+                    )
+                    if "change" not in request.POST:
+                        return _request_check_page(request, learner, form)
+                else:
+                    case = case_services.request_record(
+                        learner_id=learner.pk,
+                        changed_by=user,
+                        caseworker=user,
+                        **form.cleaned_data,
+                    )
+                    messages.success(request, step.done)
+                    return redirect("casework:case", pk=case.pk)
             except ValidationError as error:
                 case_forms.add_service_errors(form, error)
             except TransitionRefused as refused:
                 form.add_error(None, refused.message)
-            else:
-                messages.success(request, step.done)
-                return redirect("casework:case", pk=case.pk)
     return render(
         request,
         "casework/case/new.html",
@@ -230,5 +238,29 @@ def case_new(request: HttpRequest) -> HttpResponse:
             "learner": learner,
             "form": form,
             "errors": error_summary(form, non_field_anchor="step-form"),
+        },
+    )
+
+
+def _request_check_page(request: HttpRequest, learner: Any, form: forms.Form) -> HttpResponse:
+    """Check the answers before recording: recording starts the legal clock."""
+    data = form.cleaned_data
+    received = data["received_on"]
+    return render(
+        request,
+        "casework/case/new_check.html",
+        {
+            "learner": learner,
+            "rows": [
+                ("Received", govuk_date(received)),
+                ("Who made the request", Case.Source(data["source"]).label),
+                ("Who asked, in a few words", data["requested_by"]),
+            ],
+            "hidden": [
+                (name, value)
+                for name, value in request.POST.items()
+                if name not in {"csrfmiddlewaretoken", "confirm", "change"}
+            ],
+            "decision_due": clock.due(clock.DECISION_TO_ASSESS, received),
         },
     )

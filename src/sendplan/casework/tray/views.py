@@ -25,6 +25,7 @@ from sendplan.accounts.access import local_area_for
 from sendplan.accounts.guards import la_staff, requires_access
 from sendplan.accounts.models import User
 from sendplan.casework.case.models import Stage
+from sendplan.casework.intake.selectors import requests_to_confirm
 from sendplan.casework.tray import selectors as tray_selectors
 from sendplan.casework.tray.selectors import (
     DEFAULT_SORT,
@@ -176,6 +177,7 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "page_links": page_links(page),
             "tabs": tabs,
+            "to_confirm": requests_to_confirm(fetched_by=user),
             "group": group,
             "group_label": dict(TRAY_GROUPS).get(group or "", ""),
             "stage": stage,
