@@ -9,9 +9,10 @@ One Django app holds them all, so the tables, migrations and history keep one la
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Case, CaseException
 from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
-from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.family.models import FamilyComment, FamilyPreference
 from sendplan.casework.plans.models import (
     Consultation,
+    NoProvisionNeeded,
     Plan,
     PlanNeed,
     PlanOutcome,
@@ -27,7 +28,9 @@ __all__ = [
     "CaseException",
     "Consultation",
     "FamilyComment",
+    "FamilyPreference",
     "Mediation",
+    "NoProvisionNeeded",
     "Plan",
     "PlanNeed",
     "PlanOutcome",

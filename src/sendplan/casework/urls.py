@@ -59,6 +59,11 @@ urlpatterns = [
         name="plan-draft-section",
     ),
     path(
+        "plans/<int:plan_id>/draft/<section:section>/no-provision/",
+        plans.draft_no_provision,
+        name="plan-draft-no-provision",
+    ),
+    path(
         "plans/<int:plan_id>/draft/<section:section>/add/",
         plans.draft_row,
         name="plan-draft-row-add",

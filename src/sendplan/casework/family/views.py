@@ -158,7 +158,7 @@ def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
         raise Http404("No plan being written")
     field, heading, hint = VIEW_QUESTIONS[step - 1]
     if request.method == "GET":
-        form = FamilyViewsForm(initial={"text": getattr(draft, field), "lock": draft.lock})
+        form = FamilyViewsForm(initial={"text": getattr(draft, f"family_{field}"), "lock": draft.lock})
         return _views_page(request, fc, form, step)
     form = FamilyViewsForm(request.POST)
     if not form.is_valid():
@@ -237,7 +237,7 @@ def family_views_check(request: HttpRequest, case_id: int) -> HttpResponse:
     if draft is None:
         raise Http404("No plan being written")
     answers = [
-        (step, heading, getattr(draft, field))
+        (step, heading, getattr(draft, f"family_{field}"))
         for step, (field, heading, _) in enumerate(VIEW_QUESTIONS, start=1)
     ]
     return render(request, "casework/family/views_check.html", {"fc": fc, "answers": answers})

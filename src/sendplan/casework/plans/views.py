@@ -27,7 +27,7 @@ from sendplan.accounts.guards import (
     signed_in_user,
 )
 from sendplan.accounts.models import User
-from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.forms import (
@@ -37,6 +37,7 @@ from sendplan.casework.plans.forms import (
     IssueForm,
     LockedForm,
     NeedForm,
+    NoProvisionForm,
     OutcomeForm,
     PlacementForm,
     ProvisionForm,
@@ -53,6 +54,7 @@ from sendplan.casework.plans.pdf import plan_pdf
 from sendplan.casework.plans.selectors import (
     PlanSections,
     SectionRows,
+    advice_for_section,
     budget_text,
     compare_versions,
     consultation_draft_number,
@@ -356,9 +358,30 @@ def _section_page(
             "errors": (errors or []) + (error_summary(form) if form is not None else []),
             "stale": stale,
             "placement": placement_text(sections.version),
+            **_advice_context(request, sections, letter),
         },
         status=status,
     )
+
+
+def _advice_context(request: HttpRequest, sections: PlanSections, letter: str) -> dict[str, Any]:
+    """The advice bearing on a row section, and whether the caseworker may (or did) confirm
+    that no provision is needed there."""
+    if letter not in ROW_LETTERS:
+        return {}
+    version = sections.version
+    advice = advice_for_section(fetched_by=signed_in_user(request), version=version, letter=letter)
+    confirmed = next((c for c in version.no_provision.all() if c.section == letter), None)
+    if letter == "E":
+        can_add = any(s.rows for s in sections.needs)
+    else:
+        can_add = letter in NEED_LETTERS or bool(sections.outcomes.rows)
+    return {
+        "can_add": can_add,
+        "advice": advice,
+        "no_provision": confirmed,
+        "needs_confirming": letter in plan_services.advised_sections_empty(version),
+    }
 
 
 def _save_fields(letter: str, version: PlanVersion, form: forms.Form, user: User) -> None:
@@ -431,6 +454,12 @@ def _find_row(sections: PlanSections, letter: str, row_id: int) -> Any:
     raise Http404("No such row in this section of the draft")
 
 
+def _from_advice(letter: str, source: AdviceSection) -> dict[str, Any]:
+    """A new row's words taken from advice, with the advice named as their source."""
+    text_field = "what" if letter in PROVISION_LETTERS else "text"
+    return {text_field: source.text, "source": source.pk}
+
+
 def _row_initial(letter: str, obj: Any, lock: int) -> dict[str, Any]:
     if letter in NEED_LETTERS:
         return {"lock": lock, "text": obj.text}
@@ -465,12 +494,27 @@ def _save_row(letter: str, sections: PlanSections, form: forms.Form, user: User,
         "position": position,
     }
     row_id = row.pk if row is not None else None
+    common["source_id"] = data.pop("source", None)
     if letter in NEED_LETTERS:
         plan_services.plan_need_save(**common, section=letter, text=data["text"], need_id=row_id)
     elif letter == "E":
         plan_services.plan_outcome_save(**common, outcome_id=row_id, **data)
     else:
         plan_services.plan_provision_save(**common, section=letter, provision_id=row_id, **data)
+
+
+def _source_asked(request: HttpRequest, sections: PlanSections, letter: str) -> Any:
+    """The advice section named by ``?from=`` (a number), if it is advice for this learner
+    bearing on this section; else None (the form opens empty)."""
+    pk = whole_number(request.GET.get("from"))
+    if pk is None:
+        return None
+    for item in advice_for_section(
+        fetched_by=signed_in_user(request), version=sections.version, letter=letter
+    ):
+        if item.text is not None and item.text.pk == pk:
+            return item.text
+    return None
 
 
 def _row_page(
@@ -481,6 +525,7 @@ def _row_page(
     form: forms.Form,
     row: Any,
     *,
+    source: Any = None,
     errors: list[dict[str, str]] | None = None,
     stale: StaleEdit | None = None,
     status: int = 200,
@@ -503,6 +548,7 @@ def _row_page(
             else ("outcome" if letter == "E" else "provision"),
             "errors": (errors or []) + error_summary(form),
             "stale": stale,
+            "source": source,
         },
         status=status,
     )
@@ -524,8 +570,11 @@ def draft_row(
             if row is not None
             else {"lock": sections.version.lock}
         )
+        source = _source_asked(request, sections, section) if row is None else None
+        if source is not None:
+            initial |= _from_advice(section, source)
         form = _make_form(section, plan, sections, initial=initial)
-        return _row_page(request, plan, sections, section, form, row)
+        return _row_page(request, plan, sections, section, form, row, source=source)
     form = _make_form(section, plan, sections, data=request.POST)
     if not form.is_valid():
         return _row_page(request, plan, sections, section, form, row)
@@ -552,6 +601,57 @@ def draft_row(
         return _row_page(request, plan, sections, section, form, row)
     messages.success(request, f"Section {section} has been saved")
     return redirect("casework:plan-draft-section", plan_id=plan.pk, section=section)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def draft_no_provision(request: HttpRequest, plan_id: int, section: str) -> HttpResponse:
+    """Confirm that a section advice covered needs no provision in this draft, and why."""
+    if section not in ROW_LETTERS:
+        raise Http404("This section has no rows")
+    plan, sections = _draft(request, plan_id, purpose=f"draft section {section} no provision")
+    version = sections.version
+    confirmed = next((c for c in version.no_provision.all() if c.section == section), None)
+    initial = {"lock": version.lock, "reason": confirmed.reason if confirmed else ""}
+    form = NoProvisionForm(request.POST or None, initial=initial)
+    context: dict[str, Any] = {
+        "plan": plan,
+        "learner": plan.learner,
+        "version": version,
+        "letter": section,
+        "section_label": Section(section).label,
+        "form": form,
+        "advice": advice_for_section(
+            fetched_by=signed_in_user(request), version=version, letter=section
+        ),
+    }
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.plan_no_provision_confirm(
+                version_id=version.pk,
+                expected_lock=form.cleaned_data["lock"],
+                changed_by=signed_in_user(request),
+                section=section,
+                reason=form.cleaned_data["reason"],
+            )
+        except StaleEdit as stale:
+            data = request.POST.copy()
+            data["lock"] = str(draft_of(plan).lock)  # type: ignore[union-attr]
+            retry = NoProvisionForm(data)
+            retry.is_valid()
+            context |= {"form": retry, "errors": _stale_errors(stale), "stale": stale}
+            return render(request, "casework/plan/no_provision.html", context, status=409)
+        except (TransitionRefused, ValidationError) as refused:
+            if isinstance(refused, TransitionRefused):
+                form.add_error(None, refused.message)
+            else:
+                add_service_errors(form, refused)
+        else:
+            messages.success(request, f"No provision is needed in section {section}: recorded")
+            return redirect("casework:plan-draft-section", plan_id=plan.pk, section=section)
+    context["errors"] = error_summary(form) if request.method == "POST" else []
+    return render(request, "casework/plan/no_provision.html", context, status=status)
 
 
 @requires_access(la_staff)
