@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.access import standing_for
@@ -328,8 +329,27 @@ def draft_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "casework/plan/draft.html",
-        {"plan": plan, "learner": plan.learner, "version": version, "tasks": tasks},
+        {
+            "plan": plan,
+            "learner": plan.learner,
+            "version": version,
+            "tasks": tasks,
+            **_issue_offer(plan, version),
+        },
     )
+
+
+def _issue_offer(plan: Plan, version: PlanVersion) -> dict[str, Any]:
+    """Whether issuing is offered today: a first plan only once the law allows it (the
+    draft out for comments and their time run, or the comments in); an amendment always
+    (its page says when the representations close)."""
+    if version.purpose != PlanVersion.Purpose.FIRST or plan.case is None:
+        return {"may_issue": True}
+    opens = plan_services.final_issue_opens_on(plan.case)
+    return {
+        "may_issue": opens is not None and timezone.localdate() >= opens,
+        "issue_opens_on": opens,
+    }
 
 
 def _section_page(
@@ -699,24 +719,93 @@ def draft_row_remove(request: HttpRequest, plan_id: int, section: str, row_id: i
     return redirect("casework:plan-draft-section", plan_id=plan.pk, section=section)
 
 
-@requires_access(la_staff)
-@require_http_methods(["GET", "POST"])
-def draft_issue_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Check the draft, then issue it as the plan (first plan or an amendment)."""
-    plan, sections = _draft(request, plan_id, purpose="issue the draft plan")
+def _day(text: str | None) -> Any:
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
+def _issue_context(plan: Plan, sections: PlanSections, form: IssueForm) -> dict[str, Any]:
     version = sections.version
-    form = IssueForm(request.POST or None, initial={"lock": version.lock})
-    context: dict[str, Any] = {
+    return {
         "plan": plan,
         "learner": plan.learner,
         "version": version,
         "sections": sections,
         "placement": placement_text(version),
         "form": form,
+        "errors": [],
     }
-    if request.method == "GET" or not form.is_valid():
-        context["errors"] = error_summary(form) if request.method == "POST" else []
+
+
+def _issue_check_page(
+    request: HttpRequest,
+    plan: Plan,
+    sections: PlanSections,
+    form: IssueForm,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    stale: StaleEdit | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Check your answers: what will be issued, each part with a Change link, and anything
+    that stops the issue (an advised section left empty, no placement) with where to fix it."""
+    version = sections.version
+    context = _issue_context(plan, sections, form)
+    empty = plan_services.advised_sections_empty(version)
+    no_placement = version.placement_setting_id is None and not version.placement_type.strip()
+    context |= {
+        "issued_on": form.cleaned_data["issued_on"],
+        "lock": form.cleaned_data["lock"],
+        "advised_empty": empty,
+        "no_placement": no_placement,
+        "may_issue": not empty and not no_placement,
+        "no_provision": list(version.no_provision.all()),
+        "no_provision_letters": [c.section for c in version.no_provision.all()],
+        "errors": errors or [],
+        "stale": stale,
+    }
+    return render(request, "casework/plan/issue_check.html", context, status=status)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def draft_issue_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Issue the draft as the plan, GOV.UK check-answers style: the date (``?on=`` fills it
+    in again from a Change link), then a check of everything to be issued, then confirm.
+
+    The date page already refuses a draft changed since it was opened, and a date the law
+    does not allow yet, so the check page shows what will really be issued."""
+    plan, sections = _draft(request, plan_id, purpose="issue the draft plan")
+    version = sections.version
+    if request.method == "GET":
+        initial: dict[str, Any] = {"lock": version.lock}
+        again = _day(request.GET.get("on"))
+        if again is not None:
+            initial["issued_on"] = again
+        form = IssueForm(initial=initial)
+        return render(request, "casework/plan/issue.html", _issue_context(plan, sections, form))
+    form = IssueForm(request.POST)
+    context = _issue_context(plan, sections, form)
+    if not form.is_valid():
+        context["errors"] = error_summary(form)
         return render(request, "casework/plan/issue.html", context)
+    if form.cleaned_data["lock"] != version.lock:
+        stale = StaleEdit.of(version)
+        data = request.POST.copy()
+        data["lock"] = str(version.lock)
+        retry = IssueForm(data)
+        retry.is_valid()
+        context |= {"form": retry, "errors": _stale_errors(stale), "stale": stale}
+        return render(request, "casework/plan/issue.html", context, status=409)
+    if request.POST.get("confirm") != "yes":
+        problems = plan_services.issue_date_problems(version, form.cleaned_data["issued_on"])
+        if problems:
+            add_service_errors(form, ValidationError(problems))
+            context["errors"] = error_summary(form)
+            return render(request, "casework/plan/issue.html", context)
+        return _issue_check_page(request, plan, sections, form)
     try:
         issued = plan_services.plan_issue(
             version_id=version.pk,
@@ -725,20 +814,18 @@ def draft_issue_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             changed_by=signed_in_user(request),
         )
     except StaleEdit as stale:
+        plan, sections = _draft(request, plan_id, purpose="issue the draft plan, saved since")
         data = request.POST.copy()
-        data["lock"] = str(draft_of(plan).lock)  # type: ignore[union-attr]
+        data["lock"] = str(sections.version.lock)
         retry = IssueForm(data)
         retry.is_valid()
-        context |= {"form": retry, "errors": _stale_errors(stale), "stale": stale}
-        return render(request, "casework/plan/issue.html", context, status=409)
-    except TransitionRefused as refused:
-        form.add_error(None, refused.message)
-        context["errors"] = error_summary(form, non_field_anchor="issued_on_day")
-        return render(request, "casework/plan/issue.html", context)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        context["errors"] = error_summary(form, non_field_anchor="issued_on_day")
-        return render(request, "casework/plan/issue.html", context)
+        return _issue_check_page(
+            request, plan, sections, retry, errors=_stale_errors(stale), stale=stale, status=409
+        )
+    except (TransitionRefused, ValidationError) as refused:
+        texts = [refused.message] if isinstance(refused, TransitionRefused) else refused.messages
+        errors = [{"href": "#check-answers", "text": str(text)} for text in texts]
+        return _issue_check_page(request, plan, sections, form, errors=errors)
     messages.success(request, f"Version {issued.number} of the plan has been issued")
     return redirect("casework:plan-version", plan_id=plan.pk, number=issued.number)
 
