@@ -6,6 +6,7 @@ person.
 from django.urls import path, register_converter
 
 from sendplan.casework.advice import views as advice
+from sendplan.casework.advice import views_received as advice_received
 from sendplan.casework.advice import views_triage as advice_triage
 from sendplan.casework.case import views as case
 from sendplan.casework.family import views as family
@@ -106,6 +107,7 @@ urlpatterns = [
     path("advice/<int:pk>/", advice.advice_detail, name="advice-detail"),
     path("advice/<int:pk>/sent/", advice.advice_sent, name="advice-sent"),
     path("advice/<int:pk>/assign/", advice_triage.advice_assign, name="advice-assign"),
+    path("advice/<int:pk>/received/", advice_received.advice_received, name="advice-received"),
     # The family's pages.
     path("family/", family.family_home, name="family-home"),
     path("family/<int:case_id>/", family.family_case_page, name="family-case"),
@@ -118,4 +120,5 @@ urlpatterns = [
     ),
     path("family/<int:case_id>/about/<int:step>/", family.family_views, name="family-views"),
     path("family/<int:case_id>/about/check/", family.family_views_check, name="family-views-check"),
+    path("family/<int:case_id>/school/", family.family_preference, name="family-preference"),
 ]
