@@ -133,3 +133,20 @@ def cast(db) -> Cast:
         other_parent=other_parent,
         other_learner=other_learner,
     )
+
+
+@pytest.fixture
+def document_store(settings, tmp_path):
+    """Documents kept in the test's own folder, with no virus scanner (tests/documents has
+    its own, which sees every file kept)."""
+    folder = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": "/no-public-url/"},
+        },
+    }
+    settings.SENDPLAN_CLAMD_SOCKET = ""
+    settings.SENDPLAN_CLAMD_HOST = ""
+    return folder

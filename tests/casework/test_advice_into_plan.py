@@ -20,58 +20,11 @@ from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion
 from sendplan.casework.plans.selectors import sections_advised
 from sendplan.documents.models import Document
-from tests.casework.conftest import ADVICE, DRAFT, TODAY, at, make_case
+from tests.casework.advice_builders import HEALTH, RECEIVED, health_request, out_for_comments
+from tests.casework.conftest import DRAFT, TODAY, at, make_case
 from tests.documents.files import EXE, PDF
 
-pytestmark = pytest.mark.django_db
-RECEIVED = ADVICE + dt.timedelta(days=30)
-
-
-@pytest.fixture(autouse=True)
-def document_store(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": "/no-public-url/"},
-        },
-    }
-    settings.SENDPLAN_CLAMD_SOCKET = ""
-    settings.SENDPLAN_CLAMD_HOST = ""
-
-
-def health_request(cast, case: Case, health_org) -> AdviceRequest:
-    return advice_services.advice_request(
-        case_id=case.pk,
-        kind=AdviceRequest.Kind.HEALTH,
-        organisation_id=health_org.pk,
-        practitioner=cast.health,
-        requested_on=ADVICE,
-        changed_by=cast.caseworker,
-    )
-
-
-def out_for_comments(cast, health_org, sections: dict[str, str] | None) -> tuple[Case, AdviceRequest]:
-    """A draft out for comments, with health advice received (written into ``sections``,
-    or, with None, a report uploaded with no words)."""
-    case = make_case(cast, Stage.DRAFTING)
-    advice = health_request(cast, case, health_org)
-    if sections is None:
-        advice_services.advice_record_received(
-            advice_request_id=advice.pk,
-            received_on=RECEIVED,
-            changed_by=cast.caseworker,
-            upload=SimpleUploadedFile("report.pdf", PDF),
-        )
-    else:
-        advice_services.advice_submit(
-            advice_request_id=advice.pk,
-            received_on=RECEIVED,
-            changed_by=cast.health,
-            sections=sections,
-        )
-    plan_services.draft_issue(case_id=case.pk, issued_on=DRAFT, changed_by=cast.caseworker)
-    return Case.objects.get(pk=case.pk), AdviceRequest.objects.get(pk=advice.pk)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("document_store")]
 
 
 def draft_of(case: Case) -> PlanVersion:
@@ -83,9 +36,6 @@ def issue(cast, case: Case) -> PlanVersion:
     return plan_services.plan_issue(
         version_id=draft.pk, expected_lock=draft.lock, issued_on=TODAY, changed_by=cast.caseworker
     )
-
-
-HEALTH = {"C": "Glue ear in both ears.", "G": "Hearing review every 6 months."}
 
 
 # Which sections advice covers
