@@ -67,9 +67,7 @@ def continue_to_issue(site, today: dt.date) -> None:
     site.assert_accessible()
 
 
-def test_advice_reaches_the_draft_and_a_covered_section_is_not_left_empty(
-    site, cast, advised_case
-):
+def test_advice_reaches_the_draft_and_a_covered_section_is_not_left_empty(site, cast, advised_case):
     case, page, today = advised_case, site.page, dt.date.today()
 
     # The parent says which school they would like, from their page.

@@ -28,7 +28,9 @@ def health_request(cast, case: Case, health_org) -> AdviceRequest:
     )
 
 
-def out_for_comments(cast, health_org, sections: dict[str, str] | None) -> tuple[Case, AdviceRequest]:
+def out_for_comments(
+    cast, health_org, sections: dict[str, str] | None
+) -> tuple[Case, AdviceRequest]:
     """A draft out for comments, with health advice received (written into ``sections``,
     or, with None, a report uploaded with no words)."""
     case = make_case(cast, Stage.DRAFTING)

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sendplan.casework.advice import services as advice_services
-from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.family import services as family_services

@@ -67,12 +67,14 @@ def test_a_draft_section_shows_the_advice_for_it_with_its_file_and_a_way_to_brin
     cast, advised
 ):
     case, advice = advised
-    html = _html(cast.client_for(cast.caseworker).get(_url("plan-draft-section", case.plan.pk, "C")))
+    html = _html(
+        cast.client_for(cast.caseworker).get(_url("plan-draft-section", case.plan.pk, "C"))
+    )
     assert "Advice for section C" in html and "Glue ear in both ears." in html
     document = Document.objects.get(advice_request=advice)
     assert reverse("documents:download", args=[document.public_id]) in html
     source = advice.sections.get(section="C")
-    assert f'{_url("plan-draft-row-add", case.plan.pk, "C")}?from={source.pk}' in html
+    assert f"{_url('plan-draft-row-add', case.plan.pk, 'C')}?from={source.pk}" in html
     assert _url("advice-detail", advice.pk) in html
     # Empty and covered by advice: the warning offers to confirm no provision.
     assert _url("plan-draft-no-provision", case.plan.pk, "C") in html
@@ -105,7 +107,7 @@ def test_a_source_from_another_section_is_not_offered(cast, advised):
     source = advice.sections.get(section="G")
     html = _html(
         cast.client_for(cast.caseworker).get(
-            f'{_url("plan-draft-row-add", case.plan.pk, "C")}?from={source.pk}'
+            f"{_url('plan-draft-row-add', case.plan.pk, 'C')}?from={source.pk}"
         )
     )
     assert "Brought in from" not in html
@@ -133,9 +135,12 @@ def test_no_provision_page_refuses_readers_outsiders_and_other_methods(cast, adv
     assert cast.client_for(cast.la_colleague).get(url).status_code == 403
     assert cast.client_for(cast.other_parent).get(url).status_code in (403, 404)
     assert cast.client_for(cast.caseworker).delete(url).status_code == 405
-    assert cast.client_for(cast.caseworker).get(
-        _url("plan-draft-no-provision", case.plan.pk, "I")
-    ).status_code == 404
+    assert (
+        cast.client_for(cast.caseworker)
+        .get(_url("plan-draft-no-provision", case.plan.pk, "I"))
+        .status_code
+        == 404
+    )
 
 
 def test_the_issue_check_stops_at_an_advised_section_left_empty(cast, advised):
@@ -201,15 +206,19 @@ def test_advice_received_by_post_is_recorded_from_the_case_page(cast, frozen, he
 def test_advice_received_needs_the_report_and_keeps_what_was_typed(cast, frozen, health_org):
     case = make_case(cast, Stage.DRAFTING)
     advice = health_request(cast, case, health_org)
-    html = cast.client_for(cast.caseworker).post(
-        _url("advice-received", advice.pk),
-        {
-            "received_on_day": "3",
-            "received_on_month": "3",
-            "received_on_year": "2025",
-            "section_C": "Glue ear.",
-        },
-    ).content.decode()
+    html = (
+        cast.client_for(cast.caseworker)
+        .post(
+            _url("advice-received", advice.pk),
+            {
+                "received_on_day": "3",
+                "received_on_month": "3",
+                "received_on_year": "2025",
+                "section_C": "Glue ear.",
+            },
+        )
+        .content.decode()
+    )
     assert 'href="#upload"' in html and "Select the advice report" in html
     assert "Glue ear." in html
     advice.refresh_from_db()

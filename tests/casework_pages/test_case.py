@@ -131,7 +131,11 @@ def test_the_final_plan_is_offered_only_once_the_time_for_comments_has_run(cast)
         case = make_case(cast, Stage.CONSULTING)
         html = _html(_page(cast, case))
         assert reverse("casework:plan-issue", args=[case.plan.pk]) not in html
-        draft = _html(cast.client_for(cast.caseworker).get(reverse("casework:plan-draft", args=[case.plan.pk])))
+        draft = _html(
+            cast.client_for(cast.caseworker).get(
+                reverse("casework:plan-draft", args=[case.plan.pk])
+            )
+        )
         assert "Check and issue this version" not in draft and "can be issued from" in draft
     with at(DRAFT + dt.timedelta(days=15)):
         assert reverse("casework:plan-issue", args=[case.plan.pk]) in _html(_page(cast, case))

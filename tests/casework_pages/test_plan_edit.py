@@ -322,7 +322,7 @@ def test_issuing_the_draft_asks_the_date_then_checks_then_makes_an_immutable_ver
     # Check your answers: nothing issued yet, every part with a Change link, then confirm.
     assert check.status_code == 200 and "Check the plan before you issue it" in html
     assert "starts the family’s right to appeal" in html
-    assert f'{_url("plan-issue", plan)}?on=2025-06-02' in html
+    assert f"{_url('plan-issue', plan)}?on=2025-06-02" in html
     assert _url("plan-draft-section", plan, "F") in html
     draft.refresh_from_db()
     assert draft.status == PlanVersion.Status.DRAFT

@@ -276,7 +276,7 @@ def test_ceasing_checks_the_answers_then_closes_the_plan_on_confirm(cast, plan):
     html = _html(check)
     assert check.status_code == 200 and "Check your answers before ceasing the plan" in html
     assert CeaseReason.TRANSFERRED_LA.label in html
-    assert f'{_url("plan-cease", plan)}?change=1#reason' in html
+    assert f"{_url('plan-cease', plan)}?change=1#reason" in html
     plan.refresh_from_db()
     assert plan.status == Plan.Status.MAINTAINED  # nothing written before the confirm
     # A Change link shows the answers again.

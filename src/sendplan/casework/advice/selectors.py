@@ -53,7 +53,7 @@ def is_addressed_to(user: User, advice: AdviceRequest) -> bool:
 
 
 #: The plan sections each kind of advice is written into: one table, in ``plans.models``.
-ADVICE_SECTIONS: dict[str, tuple[str, ...]] = SECTIONS_ADVISED_BY
+ADVICE_SECTIONS: dict[str, tuple[Section, ...]] = SECTIONS_ADVISED_BY
 
 
 #: What each section asks for, in a sentence (shown as the textarea's hint).

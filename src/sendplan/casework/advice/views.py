@@ -96,9 +96,7 @@ def _page(
             "form": form,
             "hints": SECTION_HINTS,
             "given": list(advice.sections.all()) if advice.received_on else [],
-            "documents": list(
-                documents_for(signed_in_user(request)).filter(advice_request=advice)
-            ),
+            "documents": list(documents_for(signed_in_user(request)).filter(advice_request=advice)),
             "errors": errors if errors is not None else error_summary(form),
         },
         status=status,

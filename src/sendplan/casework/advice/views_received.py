@@ -28,7 +28,8 @@ from sendplan.web.forms import error_summary
 
 class AdviceReceivedForm(forms.Form):
     received_on = date_field(
-        "When did the advice arrive?", hint="The date on the letter or email. For example, 27 3 2025"
+        "When did the advice arrive?",
+        hint="The date on the letter or email. For example, 27 3 2025",
     )
     upload = forms.FileField(
         error_messages={
@@ -69,7 +70,9 @@ def _sections(advice: AdviceRequest) -> tuple[str, ...]:
 def advice_received(request: HttpRequest, pk: int) -> HttpResponse:
     """Record advice that arrived by post or email, for a request still waiting."""
     user = signed_in_user(request)
-    advice = AdviceRequest.objects.select_related("organisation", "practitioner").filter(pk=pk).first()
+    advice = (
+        AdviceRequest.objects.select_related("organisation", "practitioner").filter(pk=pk).first()
+    )
     if advice is None:
         raise Http404("No request found")
     case, can_edit = case_for_user(user, advice.case_id, purpose="record advice received")

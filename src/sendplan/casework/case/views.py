@@ -23,13 +23,13 @@ from sendplan.casework.case import forms as case_forms
 from sendplan.casework.case import services as case_services
 from sendplan.casework.case.models import Case
 from sendplan.casework.case.selectors import case_for_user, outside_the_service
+from sendplan.casework.deadlines import deadlines_for
+from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.family.selectors import (
     family_comments_of,
     family_preference_of,
     preference_to_consult,
 )
-from sendplan.casework.deadlines import deadlines_for
-from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.steps import (
     CASE_PAGE_STEPS,
     RECORD_REQUEST,

@@ -171,7 +171,9 @@ def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
         raise Http404("No plan being written")
     field, heading, hint = VIEW_QUESTIONS[step - 1]
     if request.method == "GET":
-        form = FamilyViewsForm(initial={"text": getattr(draft, f"family_{field}"), "lock": draft.lock})
+        form = FamilyViewsForm(
+            initial={"text": getattr(draft, f"family_{field}"), "lock": draft.lock}
+        )
         return _views_page(request, fc, form, step)
     form = FamilyViewsForm(request.POST)
     if not form.is_valid():

@@ -317,9 +317,7 @@ class NoProvisionNeeded(Tracked):
     """The caseworker's confirmation that a section advice covered needs nothing written in
     this version (``plans.services.advised_sections_empty`` reads it before issue)."""
 
-    version = models.ForeignKey(
-        PlanVersion, on_delete=models.CASCADE, related_name="no_provision"
-    )
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="no_provision")
     section = models.CharField(max_length=2, choices=Section.choices)
     reason = models.TextField()
 

@@ -18,8 +18,8 @@ from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Stage
 from sendplan.casework.plans.models import (
     NEED_SECTIONS,
-    SECTIONS_ADVISED_BY,
     PROVISION_SECTIONS,
+    SECTIONS_ADVISED_BY,
     Consultation,
     Plan,
     PlanNeed,
@@ -119,7 +119,9 @@ class SectionAdvice:
     documents: list[Document]
 
 
-def advice_for_section(*, fetched_by: User, version: PlanVersion, letter: str) -> list[SectionAdvice]:
+def advice_for_section(
+    *, fetched_by: User, version: PlanVersion, letter: str
+) -> list[SectionAdvice]:
     """The advice received on the version's case that bears on section ``letter`` (written
     into it, or of a kind that bears on it), oldest first, with the documents the user may
     see. The page that shows it has audited the read

@@ -217,7 +217,9 @@ def plan_version_update(
     return version
 
 
-def _set_source(row: PlanNeed | PlanOutcome | PlanProvision, version: PlanVersion, source_id: int | None) -> None:
+def _set_source(
+    row: PlanNeed | PlanOutcome | PlanProvision, version: PlanVersion, source_id: int | None
+) -> None:
     """Keep where a row's words came from: advice received for the same learner."""
     if source_id is None:
         return
