@@ -9,14 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.family import services as family_services
 from sendplan.casework.plans.models import PlanVersion
-from sendplan.documents.models import Document
-from sendplan.documents.services import document_add
-from tests.documents.files import PDF
+from tests.casework.advice_builders import attach_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("document_store")]
 
@@ -33,15 +30,7 @@ def advised_case(cast, case_out_for_comments):
         changed_by=cast.health,
         sections={"C": "Glue ear in both ears.", "G": "Hearing review every 6 months."},
     )
-    document_add(
-        user=cast.health,
-        learner=case.learner,
-        upload=SimpleUploadedFile("audiology.pdf", PDF),
-        kind=Document.Kind.ADVICE_REPORT,
-        title="Audiology report",
-        case=case,
-        advice_request=advice,
-    )
+    attach_report(cast.health, case, advice)
     family_services.family_comment_give(
         case_id=case.pk,
         text="Please add swimming to the plan.",

@@ -11,6 +11,8 @@ from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.plans import services as plan_services
+from sendplan.documents.models import Document
+from sendplan.documents.services import document_add
 from tests.casework.conftest import ADVICE, DRAFT, make_case
 from tests.documents.files import PDF
 
@@ -54,3 +56,30 @@ def out_for_comments(
 
 
 HEALTH = {"C": "Glue ear in both ears.", "G": "Hearing review every 6 months."}
+
+
+def attach_report(user, case: Case, advice: AdviceRequest) -> Document:
+    """The advice's report, uploaded by ``user`` (the practitioner or the caseworker)."""
+    return document_add(
+        user=user,
+        learner=case.learner,
+        upload=SimpleUploadedFile("audiology.pdf", PDF),
+        kind=Document.Kind.ADVICE_REPORT,
+        title="Audiology report",
+        case=case,
+        advice_request=advice,
+    )
+
+
+def confirm_no_provision(cast, case: Case, section: str, reason: str = "Met by the GP."):
+    """The caseworker confirms that ``section`` of the case's draft needs nothing."""
+    from sendplan.casework.plans.models import PlanVersion
+
+    draft = PlanVersion.objects.get(plan__case=case, status=PlanVersion.Status.DRAFT)
+    return plan_services.plan_no_provision_confirm(
+        version_id=draft.pk,
+        expected_lock=draft.lock,
+        changed_by=cast.caseworker,
+        section=section,
+        reason=reason,
+    )

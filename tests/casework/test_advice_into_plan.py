@@ -19,7 +19,13 @@ from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion
 from sendplan.casework.plans.selectors import sections_advised
 from sendplan.documents.models import Document
-from tests.casework.advice_builders import HEALTH, RECEIVED, health_request, out_for_comments
+from tests.casework.advice_builders import (
+    HEALTH,
+    RECEIVED,
+    confirm_no_provision,
+    health_request,
+    out_for_comments,
+)
 from tests.casework.conftest import DRAFT, TODAY, at, make_case
 from tests.documents.files import EXE, PDF
 
@@ -83,14 +89,7 @@ def test_writing_one_section_and_confirming_the_other_lets_the_plan_be_issued(
         source_id=advice.sections.get(section="C").pk,
     )
     assert plan_services.advised_sections_empty(draft_of(case)) == ["G"]
-    draft = draft_of(case)
-    confirmed = plan_services.plan_no_provision_confirm(
-        version_id=draft.pk,
-        expected_lock=draft.lock,
-        changed_by=cast.caseworker,
-        section="G",
-        reason="The hearing review is already in place through the GP.",
-    )
+    confirmed = confirm_no_provision(cast, case, "G")
     assert confirmed.created_by == cast.caseworker
     assert plan_services.advised_sections_empty(draft_of(case)) == []
     issued = issue(cast, case)
@@ -100,15 +99,8 @@ def test_writing_one_section_and_confirming_the_other_lets_the_plan_be_issued(
 
 def test_confirming_no_provision_needs_a_reason(cast, frozen, health_org):
     case, _ = out_for_comments(cast, health_org, HEALTH)
-    draft = draft_of(case)
     with pytest.raises(ValidationError) as refused:
-        plan_services.plan_no_provision_confirm(
-            version_id=draft.pk,
-            expected_lock=draft.lock,
-            changed_by=cast.caseworker,
-            section="G",
-            reason="  ",
-        )
+        confirm_no_provision(cast, case, "G", reason="  ")
     assert "reason" in refused.value.message_dict
     assert not draft_of(case).no_provision.exists()
 
@@ -140,14 +132,7 @@ def test_a_row_brought_in_keeps_its_source_through_edits_and_into_the_next_versi
         need_id=need.pk,
     )
     assert changed.source == source  # reworded, still from the same advice
-    draft = draft_of(case)
-    plan_services.plan_no_provision_confirm(
-        version_id=draft.pk,
-        expected_lock=draft.lock,
-        changed_by=cast.caseworker,
-        section="G",
-        reason="Met by the GP.",
-    )
+    confirm_no_provision(cast, case, "G")
     issued = issue(cast, case)
     amendment = plan_services.plan_version_new_draft(
         plan_id=issued.plan_id, changed_by=cast.caseworker

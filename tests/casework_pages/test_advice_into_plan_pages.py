@@ -14,7 +14,12 @@ from sendplan.casework.family import services as family_services
 from sendplan.casework.family.models import FamilyPreference
 from sendplan.casework.plans.models import NoProvisionNeeded, PlanVersion
 from sendplan.documents.models import Document
-from tests.casework.advice_builders import HEALTH, health_request, out_for_comments
+from tests.casework.advice_builders import (
+    HEALTH,
+    attach_report,
+    health_request,
+    out_for_comments,
+)
 from tests.casework.conftest import TODAY, at, make_case
 from tests.documents.files import PDF
 
@@ -36,17 +41,7 @@ def health_org(cast):
 def advised(cast, frozen, health_org) -> tuple[Case, AdviceRequest]:
     """A draft out for comments with health advice for C and G, and its report attached."""
     case, advice = out_for_comments(cast, health_org, HEALTH)
-    from sendplan.documents.services import document_add
-
-    document_add(
-        user=cast.caseworker,
-        learner=case.learner,
-        upload=SimpleUploadedFile("report.pdf", PDF),
-        kind=Document.Kind.ADVICE_REPORT,
-        title="Audiology report",
-        case=case,
-        advice_request=advice,
-    )
+    attach_report(cast.caseworker, case, advice)
     return case, advice
 
 

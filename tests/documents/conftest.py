@@ -8,19 +8,10 @@ from tests.documents.fake_clamd import FakeClamd
 
 
 @pytest.fixture(autouse=True)
-def document_store(settings, tmp_path) -> Path:
-    """Each test's documents in a folder of its own, so a test can see every file kept."""
-    folder = tmp_path / "documents"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "base_url": "/no-public-url/"},
-        },
-    }
-    settings.SENDPLAN_CLAMD_SOCKET = ""
-    settings.SENDPLAN_CLAMD_HOST = ""
-    return folder
+def document_store(document_store: Path) -> Path:
+    """Each test's documents in a folder of its own (``tests/conftest.py``), so a test can
+    see every file kept."""
+    return document_store
 
 
 def stored_files(folder: Path) -> list[Path]:
