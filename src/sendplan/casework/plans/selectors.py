@@ -369,6 +369,9 @@ def compare_versions(old: PlanSections, new: PlanSections) -> list[SectionChange
                     ("Views", a.views, b.views),
                     ("Interests", a.interests, b.interests),
                     ("Aspirations", a.aspirations, b.aspirations),
+                    ("The family's views", a.family_views, b.family_views),
+                    ("The family's interests", a.family_interests, b.family_interests),
+                    ("The family's aspirations", a.family_aspirations, b.family_aspirations),
                 ]
             ),
         )
