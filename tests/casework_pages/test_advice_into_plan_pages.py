@@ -122,6 +122,8 @@ def test_confirming_no_provision_is_recorded_with_the_reason(cast, advised):
     assert confirmed.reason == "Met by the GP." and confirmed.created_by == cast.caseworker
     section = _html(client.get(_url("plan-draft-section", case.plan.pk, "G")))
     assert "No provision is needed in this section." in section
+    version = _html(client.get(_url("plan-version", case.plan.pk, _draft(case).number)))
+    assert "confirmed on 2 June 2025 that no provision is needed: Met by the GP." in version
 
 
 def test_no_provision_page_refuses_readers_outsiders_and_other_methods(cast, advised):
