@@ -11,6 +11,7 @@ from sendplan.casework.advice import views_triage as advice_triage
 from sendplan.casework.case import views as case
 from sendplan.casework.family import views as family
 from sendplan.casework.plans import views as plans
+from sendplan.casework.plans import views_issue as plan_issue
 from sendplan.casework.reviews import views as reviews
 from sendplan.casework.tray import views as tray
 
@@ -53,7 +54,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/versions/<int:number>/pdf/", plans.version_pdf, name="plan-pdf"),
     path("plans/<int:plan_id>/compare/", plans.version_compare, name="plan-compare"),
     path("plans/<int:plan_id>/draft/", plans.draft_overview, name="plan-draft"),
-    path("plans/<int:plan_id>/draft/issue/", plans.draft_issue_plan, name="plan-issue"),
+    path("plans/<int:plan_id>/draft/issue/", plan_issue.draft_issue_plan, name="plan-issue"),
     path(
         "plans/<int:plan_id>/draft/<section:section>/",
         plans.draft_section,
@@ -61,7 +62,7 @@ urlpatterns = [
     ),
     path(
         "plans/<int:plan_id>/draft/<section:section>/no-provision/",
-        plans.draft_no_provision,
+        plan_issue.draft_no_provision,
         name="plan-draft-no-provision",
     ),
     path(
