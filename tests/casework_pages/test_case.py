@@ -14,6 +14,7 @@ from sendplan.casework.advice import services as advice_services
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import Case, Stage
 from sendplan.learners.models import AuditEvent
+from tests.casework.conftest import DRAFT
 from tests.casework_pages.tray_builders import TODAY, at, make_case
 from tests.factories import OrganisationFactory
 
@@ -118,9 +119,26 @@ def test_case_page_offers_only_the_steps_lawful_at_the_stage(cast, frozen):
 def test_consulting_case_offers_consultation_comments_and_final_plan(cast, frozen):
     case = make_case(cast, Stage.CONSULTING)
     html = _html(_page(cast, case))
-    for slug in ("consult-setting", "family-comments", "issue-final", "exception"):
+    for slug in ("consult-setting", "family-comments", "exception"):
         assert reverse("casework:action", args=[case.pk, slug]) in html
+    # Issuing the final plan has its own check-your-answers journey on the plan's pages.
+    assert reverse("casework:plan-issue", args=[case.plan.pk]) in html
     assert reverse("casework:action", args=[case.pk, "decide-assessment"]) not in html
+
+
+def test_the_final_plan_is_offered_only_once_the_time_for_comments_has_run(cast):
+    with at(DRAFT + dt.timedelta(days=14)):
+        case = make_case(cast, Stage.CONSULTING)
+        html = _html(_page(cast, case))
+        assert reverse("casework:plan-issue", args=[case.plan.pk]) not in html
+        draft = _html(
+            cast.client_for(cast.caseworker).get(
+                reverse("casework:plan-draft", args=[case.plan.pk])
+            )
+        )
+        assert "Check and issue this version" not in draft and "can be issued from" in draft
+    with at(DRAFT + dt.timedelta(days=15)):
+        assert reverse("casework:plan-issue", args=[case.plan.pk]) in _html(_page(cast, case))
 
 
 def test_read_only_colleague_sees_the_case_but_no_steps(cast, frozen):

@@ -213,8 +213,13 @@ def test_section_a_views_are_asked_one_question_per_page_and_saved_in_the_draft(
     assert step1.url == case_url(case, "family-views", 2)
     assert step2.url == case_url(case, "family-views", 3)
     draft = PlanVersion.objects.get(plan__case=case)
-    assert (draft.views, draft.aspirations) == ("Quiet spaces help me.", "To work with animals.")
-    assert draft.interests == ""  # skipped, nothing lost from the caseworker's draft
+    # The family's own words, kept apart from what the caseworker wrote (which is unchanged).
+    assert (draft.family_views, draft.family_aspirations) == (
+        "Quiet spaces help me.",
+        "To work with animals.",
+    )
+    assert draft.family_interests == ""  # skipped
+    assert draft.views == "Jamie likes trains."
     assert "To work with animals." in check
 
 

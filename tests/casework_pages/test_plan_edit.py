@@ -325,24 +325,39 @@ def test_section_j_refuses_a_negative_budget(cast, plan, draft):
 # Issuing
 
 
-def test_issuing_the_draft_makes_it_an_immutable_version(cast, plan, draft):
+def test_issuing_the_draft_asks_the_date_then_checks_then_makes_an_immutable_version(
+    cast, plan, draft
+):
     client = cast.client_for(cast.caseworker)
-    page = _html(client.get(_url("plan-issue", plan)))
-    assert "starts the family’s right to appeal" in page
-    response = client.post(
-        _url("plan-issue", plan),
-        {
-            "lock": draft.lock,
-            "issued_on_day": "2",
-            "issued_on_month": "6",
-            "issued_on_year": "2025",
-        },
-    )
+    question = _html(client.get(_url("plan-issue", plan)))
+    assert "When is the plan issued?" in question
+    answers = {
+        "lock": draft.lock,
+        "issued_on_day": "2",
+        "issued_on_month": "6",
+        "issued_on_year": "2025",
+    }
+    check = client.post(_url("plan-issue", plan), answers)
+    html = _html(check)
+    # Check your answers: nothing issued yet, every part with a Change link, then confirm.
+    assert check.status_code == 200 and "Check the plan before you issue it" in html
+    assert "starts the family’s right to appeal" in html
+    assert f"{_url('plan-issue', plan)}?on=2025-06-02" in html
+    assert _url("plan-draft-section", plan, "F") in html
+    draft.refresh_from_db()
+    assert draft.status == PlanVersion.Status.DRAFT
+    response = client.post(_url("plan-issue", plan), {**answers, "confirm": "yes"})
     assert response.status_code == 302
     assert response["Location"] == _url("plan-version", plan, 2)
     draft.refresh_from_db()
     assert draft.status == PlanVersion.Status.ISSUED and draft.issued_on == TODAY
     assert client.get(_url("plan-draft-section", plan, "B")).status_code == 404
+
+
+def test_a_change_link_brings_the_date_back_to_the_question(cast, plan, draft):
+    html = _html(cast.client_for(cast.caseworker).get(_url("plan-issue", plan) + "?on=2025-06-02"))
+    assert 'name="issued_on_day" type="text" value="2"' in html or 'value="2"' in html
+    assert 'value="2025"' in html
 
 
 def test_issuing_in_the_future_is_refused_beside_the_date(cast, plan, draft):

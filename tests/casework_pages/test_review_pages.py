@@ -265,18 +265,34 @@ def test_ceasing_with_other_needs_details(cast, plan):
     assert 'id="detail-error"' in html and "Say why" in html
 
 
-def test_ceasing_after_a_move_to_another_la_closes_the_plan(cast, plan):
-    response = cast.client_for(cast.caseworker).post(
-        _url("plan-cease", plan),
-        {
-            "reason": str(CeaseReason.TRANSFERRED_LA.value),
-            **_date("decided_on", TODAY),
-            **_date("ceased_on", TODAY),
-        },
-    )
+def test_ceasing_checks_the_answers_then_closes_the_plan_on_confirm(cast, plan):
+    client = cast.client_for(cast.caseworker)
+    answers = {
+        "reason": str(CeaseReason.TRANSFERRED_LA.value),
+        **_date("decided_on", TODAY),
+        **_date("ceased_on", TODAY),
+    }
+    check = client.post(_url("plan-cease", plan), answers)
+    html = _html(check)
+    assert check.status_code == 200 and "Check your answers before ceasing the plan" in html
+    assert CeaseReason.TRANSFERRED_LA.label in html
+    assert f"{_url('plan-cease', plan)}?change=1#reason" in html
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.MAINTAINED  # nothing written before the confirm
+    # A Change link shows the answers again.
+    again = _html(client.get(_url("plan-cease", plan) + "?change=1"))
+    assert f'value="{CeaseReason.TRANSFERRED_LA.value}" checked' in again or "checked" in again
+    response = client.post(_url("plan-cease", plan), {"confirm": "yes"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Plan.Status.CEASED and plan.cease_reason == CeaseReason.TRANSFERRED_LA
+
+
+def test_confirming_with_no_answers_kept_goes_back_to_the_question(cast, plan):
+    response = cast.client_for(cast.caseworker).post(_url("plan-cease", plan), {"confirm": "yes"})
+    assert response.status_code == 302 and response["Location"] == _url("plan-cease", plan)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.MAINTAINED
 
 
 def test_cease_page_lists_the_sen2_reasons_and_is_403_read_only(cast, plan):

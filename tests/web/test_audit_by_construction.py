@@ -222,6 +222,7 @@ ROUTES: dict[str, Route] = {
     "casework:plan-issue": Route("caseworker", PLAN, LEARNER),
     "casework:plan-draft-section": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
     "casework:plan-draft-row-add": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
+    "casework:plan-draft-no-provision": Route("caseworker", lambda w: [w.plan.pk, "C"], LEARNER),
     "casework:plan-draft-row": Route(
         "caseworker", lambda w: [w.plan.pk, Section.B, w.need_row.pk], LEARNER
     ),
@@ -245,6 +246,7 @@ ROUTES: dict[str, Route] = {
     "casework:consultations": Route("senco", shows="list"),
     "casework:consultation": Route("senco", lambda w: [w.consultation.pk], LEARNER),
     "casework:advice-assign": Route("duty", lambda w: [w.unassigned.pk], LEARNER),
+    "casework:advice-received": Route("caseworker", lambda w: [w.advice.pk], LEARNER),
     "casework:family-home": Route("other_parent", shows="list"),
     "casework:family-case": Route("parent", lambda w: [w.case.pk], LEARNER),
     "casework:family-draft": Route("parent", lambda w: [w.case.pk], LEARNER),
@@ -252,6 +254,7 @@ ROUTES: dict[str, Route] = {
     "casework:family-comments-sent": Route("parent", lambda w: [w.case.pk], LEARNER),
     "casework:family-views": Route("parent", lambda w: [w.case.pk, 1], LEARNER),
     "casework:family-views-check": Route("parent", lambda w: [w.case.pk], LEARNER),
+    "casework:family-preference": Route("parent", lambda w: [w.case.pk], LEARNER),
     "planning:index": Route("caseworker", shows="list"),
     "planning:start": Route("caseworker", method="post"),
     "planning:run": Route("caseworker", lambda w: [w.run.pk], "list"),

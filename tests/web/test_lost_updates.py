@@ -227,6 +227,14 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _draft(w.plan).needs.filter(pk=w.need_row.pk).exists(),
         "",
     ),
+    "casework:plan-draft-no-provision": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-draft-no-provision", args=[w.plan.pk, "C"]),
+        lambda w: {"reason": "The health advice says nothing is needed."},
+        lambda w: _colleague_writes_section_a(w, w.plan),
+        lambda w: _draft(w.plan).views == "A colleague's words.",
+        "The health advice says nothing is needed.",
+    ),
     "casework:plan-issue": EditForm(
         "caseworker",
         lambda w: reverse("casework:plan-issue", args=[w.issued_plan.pk]),
@@ -387,6 +395,8 @@ NOT_EDITS: dict[str, str] = {
     "casework:plan-reviews": "reads",
     "casework:review-decision": "one way: a decided review cannot be decided again",
     "casework:plan-cease": "one way: a ceased plan cannot be ceased again",
+    "casework:advice-received": "one way: advice is received once; a second time is refused",
+    "casework:family-preference": "adds a new answer each time; the latest stands, none is lost",
     "casework:reviews": "reads",
     "casework:reviews-all": "reads",
     "casework:advice-list": "reads",

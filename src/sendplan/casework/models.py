@@ -9,10 +9,11 @@ One Django app holds them all, so the tables, migrations and history keep one la
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Case, CaseException
 from sendplan.casework.disputes.models import Mediation, Tribunal, TribunalOrder
-from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.family.models import FamilyComment, FamilyPreference
 from sendplan.casework.intake.models import AssessmentRequest
 from sendplan.casework.plans.models import (
     Consultation,
+    NoProvisionNeeded,
     Plan,
     PlanNeed,
     PlanOutcome,
@@ -29,7 +30,9 @@ __all__ = [
     "CaseException",
     "Consultation",
     "FamilyComment",
+    "FamilyPreference",
     "Mediation",
+    "NoProvisionNeeded",
     "Plan",
     "PlanNeed",
     "PlanOutcome",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from sendplan.accounts.models import User
 from sendplan.casework import clock
@@ -96,6 +97,9 @@ class Step:
     initial: Callable[[Case], dict[str, Any]] = _no_initial
     form_takes_case: bool = False
     rights: bool = False  # show the family's appeal and mediation rights beside the form
+    # A step with its own check-your-answers journey on the plan's pages: the case page
+    # links there (the route, taking the plan's id) rather than to the one-page form.
+    plan_page: str = ""
     item: str = ""  # a related row the step may update ("mediation", "appeal")
 
     def offered_for(self, case: Case) -> bool:
@@ -365,6 +369,10 @@ def _a_setting_has_not_answered(case: Case) -> bool:
     return any(c.responded_on is None for c in case.consultations.all())
 
 
+def _final_issue_lawful(case: Case) -> bool:
+    return plan_services.final_issue_lawful(case, on=timezone.localdate())
+
+
 def _comments_not_recorded(case: Case) -> bool:
     return not case.draft_comments_received_on
 
@@ -485,6 +493,8 @@ STEPS: tuple[Step, ...] = (
         "The final plan has been issued",
         timeline=_final_read,
         initial=_draft_lock,
+        offered_if=_final_issue_lawful,
+        plan_page="casework:plan-issue",
     ),
     Step(
         "exception",

@@ -6,12 +6,14 @@ person.
 from django.urls import path, register_converter
 
 from sendplan.casework.advice import views as advice
+from sendplan.casework.advice import views_received as advice_received
 from sendplan.casework.advice import views_triage as advice_triage
 from sendplan.casework.case import views as case
 from sendplan.casework.family import views as family
 from sendplan.casework.intake import views as intake
 from sendplan.casework.intake import views_staff as intake_staff
 from sendplan.casework.plans import views as plans
+from sendplan.casework.plans import views_issue as plan_issue
 from sendplan.casework.reviews import views as reviews
 from sendplan.casework.tray import views as tray
 
@@ -61,11 +63,16 @@ urlpatterns = [
     path("plans/<int:plan_id>/versions/<int:number>/pdf/", plans.version_pdf, name="plan-pdf"),
     path("plans/<int:plan_id>/compare/", plans.version_compare, name="plan-compare"),
     path("plans/<int:plan_id>/draft/", plans.draft_overview, name="plan-draft"),
-    path("plans/<int:plan_id>/draft/issue/", plans.draft_issue_plan, name="plan-issue"),
+    path("plans/<int:plan_id>/draft/issue/", plan_issue.draft_issue_plan, name="plan-issue"),
     path(
         "plans/<int:plan_id>/draft/<section:section>/",
         plans.draft_section,
         name="plan-draft-section",
+    ),
+    path(
+        "plans/<int:plan_id>/draft/<section:section>/no-provision/",
+        plan_issue.draft_no_provision,
+        name="plan-draft-no-provision",
     ),
     path(
         "plans/<int:plan_id>/draft/<section:section>/add/",
@@ -110,6 +117,7 @@ urlpatterns = [
     path("advice/<int:pk>/", advice.advice_detail, name="advice-detail"),
     path("advice/<int:pk>/sent/", advice.advice_sent, name="advice-sent"),
     path("advice/<int:pk>/assign/", advice_triage.advice_assign, name="advice-assign"),
+    path("advice/<int:pk>/received/", advice_received.advice_received, name="advice-received"),
     # The family's pages.
     path("family/", family.family_home, name="family-home"),
     path("family/<int:case_id>/", family.family_case_page, name="family-case"),
@@ -122,4 +130,5 @@ urlpatterns = [
     ),
     path("family/<int:case_id>/about/<int:step>/", family.family_views, name="family-views"),
     path("family/<int:case_id>/about/check/", family.family_views_check, name="family-views-check"),
+    path("family/<int:case_id>/school/", family.family_preference, name="family-preference"),
 ]

@@ -372,6 +372,7 @@ REGISTER: tuple[Entry, ...] = (
         S,
         EHC,
     ),
+    *fields("casework.FamilyPreference", "case setting setting_type reason given_on", S, PLACEMENT),
     *fields(
         "casework.Mediation",
         "about adviser_contacted_on family_choice family_choice_on certificate_on "
@@ -391,13 +392,15 @@ REGISTER: tuple[Entry, ...] = (
     ),
     *fields(
         "casework.PlanVersion",
-        "status purpose issued_on views interests aspirations placement_setting "
-        "placement_type personal_budget_amount personal_budget_arrangements",
+        "status purpose issued_on views interests aspirations family_views family_interests "
+        "family_aspirations placement_setting placement_type personal_budget_amount "
+        "personal_budget_arrangements",
         S,
         PLAN_CONTENTS,
     ),
     *fields("casework.PlanNeed", "section text", S, PLAN_CONTENTS),
     *fields("casework.PlanOutcome", "text preparing_for_adulthood", S, PLAN_CONTENTS),
+    *fields("casework.NoProvisionNeeded", "version section reason", S, PLAN_CONTENTS),
     *fields(
         "casework.PlanProvision",
         "section what how_much how_often delivered_by delivered_by_organisation",
@@ -473,9 +476,10 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     ),
     "casework.TribunalOrder": _names("due_rule"),  # the engine rule's key
     "casework.PlanVersion": _names("number lock"),
-    "casework.PlanNeed": _names("position"),
-    "casework.PlanOutcome": _names("position"),
-    "casework.PlanProvision": _names("position"),
+    # Which advice section a row's words came from: a link, the words are registered there.
+    "casework.PlanNeed": _names("position source"),
+    "casework.PlanOutcome": _names("position source"),
+    "casework.PlanProvision": _names("position source"),
     "casework.Review": _names("amended_plan_due_rule lock"),  # the engine rule's key; the lock
     "casework.Mediation": _names("lock"),
     "casework.Tribunal": _names("lock"),

@@ -14,7 +14,7 @@ from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import OPEN_STAGES
-from sendplan.casework.plans.models import Section
+from sendplan.casework.plans.models import SECTIONS_ADVISED_BY, Section
 from sendplan.core.errors import Http404
 from sendplan.learners.access import advice_answered_by, advice_awaiting_triage
 from sendplan.learners.services import audit_read
@@ -52,15 +52,8 @@ def is_addressed_to(user: User, advice: AdviceRequest) -> bool:
     return AdviceRequest.objects.filter(addressed_to(user), pk=advice.pk).exists()
 
 
-#: The plan sections each kind of advice is written into (Reg 6(1); statutory.md §2).
-ADVICE_SECTIONS: dict[str, tuple[str, ...]] = {
-    AdviceRequest.Kind.HEALTH: (Section.C, Section.G),
-    AdviceRequest.Kind.SOCIAL_CARE: (Section.D, Section.H1, Section.H2),
-    AdviceRequest.Kind.EP: (Section.B, Section.F),
-    AdviceRequest.Kind.EDUCATION: (Section.B, Section.F),
-    AdviceRequest.Kind.PFA: (Section.E, Section.F, Section.G, Section.H2),
-    AdviceRequest.Kind.OTHER: (Section.B, Section.C, Section.D),
-}
+#: The plan sections each kind of advice is written into: one table, in ``plans.models``.
+ADVICE_SECTIONS: dict[str, tuple[Section, ...]] = SECTIONS_ADVISED_BY
 
 
 #: What each section asks for, in a sentence (shown as the textarea's hint).

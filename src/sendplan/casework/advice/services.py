@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +34,8 @@ from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import Section
 from sendplan.core.dates import govuk_date, govuk_time
 from sendplan.core.locking import lock_bump, lock_check
+from sendplan.documents.models import Document
+from sendplan.documents.services import document_add
 from sendplan.learners.access import (
     advice_answered,
     advice_assignees,
@@ -101,11 +104,13 @@ def advice_submit(
     changed_by: User,
     sections: dict[str, str],
     summary: str = "",
+    report_attached: bool = False,
 ) -> AdviceRequest:
     """Record a body's advice, written into the plan sections it informs (e.g. C and G).
 
     Any unsent draft of it is cleared, however the advice arrives: what was given is now the
-    record."""
+    record. With ``report_attached`` (a report that arrived by post or email, uploaded) no
+    text is needed: the report is the advice."""
     advice = (
         AdviceRequest.objects.select_for_update(of=("self",))
         .select_related("case__learner")
@@ -129,7 +134,7 @@ def advice_submit(
     unknown = sorted(set(texts) - set(Section.values))
     if unknown:
         checks.add("sections", f"Unknown plan sections: {', '.join(unknown)}.")
-    if not texts and not summary.strip():
+    if not texts and not summary.strip() and not report_attached:
         checks.add("sections", "Write the advice in at least one section of the plan.")
     checks.raise_if_any()
     advice.received_on, advice.summary = received_on, summary
@@ -139,6 +144,46 @@ def advice_submit(
         row = AdviceSection(advice_request=advice, section=section, text=text)
         save(row, changed_by=changed_by, created=True)
     return advice
+
+
+@transaction.atomic
+def advice_record_received(
+    *,
+    advice_request_id: int,
+    received_on: dt.date,
+    changed_by: User,
+    upload: UploadedFile,
+    sections: dict[str, str] | None = None,
+    summary: str = "",
+) -> AdviceRequest:
+    """The caseworker records advice that arrived by post or email: the report is uploaded
+    (checked and stored through the documents services, linked to the case and the
+    request), the request is marked answered on the day it was received, and any words the
+    caseworker copies from it are kept section by section. All of it or none of it: a file
+    refused leaves the request waiting. Who recorded it and when is in the request's
+    history and the document's row."""
+    advice = AdviceRequest.objects.select_related("case__learner", "organisation").get(
+        pk=advice_request_id
+    )
+    if advice.case.learner.responsible_la_id not in standing_for(changed_by).la_ids:
+        raise PermissionDenied("Only the council responsible may record advice received.")
+    document_add(
+        user=changed_by,
+        learner=advice.case.learner,
+        upload=upload,
+        kind=Document.Kind.ADVICE_REPORT,
+        title=f"{advice.get_kind_display()} from {advice.organisation.name}"[:200],
+        case=advice.case,
+        advice_request=advice,
+    )
+    return advice_submit(
+        advice_request_id=advice.pk,
+        received_on=received_on,
+        changed_by=changed_by,
+        sections=sections or {},
+        summary=summary,
+        report_attached=True,
+    )
 
 
 #: Stages at which a case still takes advice (as ``services.advice_submit`` checks).

@@ -26,6 +26,7 @@ from sendplan.casework.advice.selectors import (
 )
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.plans.models import Section
+from sendplan.documents.selectors import documents_for
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
@@ -95,6 +96,7 @@ def _page(
             "form": form,
             "hints": SECTION_HINTS,
             "given": list(advice.sections.all()) if advice.received_on else [],
+            "documents": list(documents_for(signed_in_user(request)).filter(advice_request=advice)),
             "errors": errors if errors is not None else error_summary(form),
         },
         status=status,

@@ -26,6 +26,11 @@ from sendplan.casework.case.models import Case
 from sendplan.casework.case.selectors import case_for_user, outside_the_service
 from sendplan.casework.deadlines import deadlines_for
 from sendplan.casework.errors import StaleEdit, TransitionRefused
+from sendplan.casework.family.selectors import (
+    family_comments_of,
+    family_preference_of,
+    preference_to_consult,
+)
 from sendplan.casework.steps import (
     CASE_PAGE_STEPS,
     RECORD_REQUEST,
@@ -56,6 +61,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     deadlines = deadlines_for(case, today=today)
     advice = list(case.advice_requests.all())
+    preference = family_preference_of(case)
     return render(
         request,
         "casework/case/case.html",
@@ -76,6 +82,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mediations": list(case.mediations.all()),
             "appeals": list(case.appeals.all()),
             "actions": offered_steps(case) if can_edit else [],
+            "family_comments": family_comments_of(case),
+            "preference": preference,
+            "consult_preferred": can_edit and preference_to_consult(case, preference),
         },
     )
 

@@ -1,4 +1,5 @@
-"""What a family sends through their pages: comments on the draft plan."""
+"""What a family sends through their pages: comments on the draft plan and the school or
+college they would like."""
 
 from __future__ import annotations
 
@@ -33,3 +34,42 @@ class FamilyComment(Tracked):
 
     def __str__(self) -> str:
         return f"Family comment {self.pk} on case {self.case_id}"
+
+
+class SettingType(models.TextChoices):
+    """Kinds of setting a family may ask for when they have no one setting in mind."""
+
+    MAINSTREAM = "mainstream", "A mainstream school"
+    RESOURCED = "resourced", "A mainstream school with a specialist unit or resourced provision"
+    SPECIAL = "special", "A special school"
+    COLLEGE = "college", "A further education college"
+    EARLY_YEARS = "early_years", "A nursery or early years setting"
+    OTHER = "other", "Something else"
+
+
+class FamilyPreference(Tracked):
+    """The school or college the family would like named in the plan (s38(2)(b) CFA 2014):
+    one setting from the register, or a type of setting. The latest one given stands."""
+
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="family_preferences"
+    )
+    setting = models.ForeignKey(
+        "provision.Setting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    setting_type = models.CharField(max_length=20, choices=SettingType.choices, blank=True)
+    reason = models.TextField(blank=True)
+    given_on = models.DateField()
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(setting__isnull=False) & Q(setting_type=""))
+                | (Q(setting__isnull=True) & ~Q(setting_type="")),
+                name="family_preference_setting_or_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Family preference {self.pk} on case {self.case_id}"

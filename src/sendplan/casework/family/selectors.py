@@ -14,6 +14,7 @@ from sendplan.accounts.models import User
 from sendplan.casework import clock
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.deadlines import CaseDeadline, case_queryset, deadlines_for
+from sendplan.casework.family.models import FamilyComment, FamilyPreference
 from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.casework.steps import (
     FAMILY_STAGES,
@@ -204,3 +205,28 @@ def family_draft(fc: FamilyCase) -> PlanVersion | None:
     if fc.case.stage not in (Stage.DRAFTING, Stage.CONSULTING):
         return None
     return fc.draft or _draft(fc.case)
+
+
+# What the family sent, as the caseworker's case page shows it (the page has audited the read).
+
+
+def family_comments_of(case: Case) -> list[FamilyComment]:
+    """The family's comments on the case's drafts, newest first, with the draft each is on."""
+    return list(
+        FamilyComment.objects.filter(case=case)
+        .select_related("version", "created_by")
+        .order_by("-given_on", "-id")
+    )
+
+
+def family_preference_of(case: Case) -> FamilyPreference | None:
+    """The school or college the family would like: the latest answer stands."""
+    return case.family_preferences.select_related("setting", "created_by").first()
+
+
+def preference_to_consult(case: Case, preference: FamilyPreference | None) -> bool:
+    """Whether the setting the family asked for still has to be consulted (CFA 2014 s39):
+    the draft is out and that setting has not been asked yet."""
+    if preference is None or preference.setting_id is None or case.stage != Stage.CONSULTING:
+        return False
+    return not case.consultations.filter(setting_id=preference.setting_id).exists()

@@ -1,5 +1,6 @@
-"""Writes from the family's pages: comments on the draft plan and section A views, by whoever
-holds the rights for the learner on the day.
+"""Writes from the family's pages: comments on the draft plan, section A views (their own
+words, kept apart from the caseworker's) and the school or college they would like, by
+whoever holds the rights for the learner on the day.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sendplan.accounts.models import User
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.case.services import lock_case, save
 from sendplan.casework.errors import TransitionRefused
-from sendplan.casework.family.models import FamilyComment
+from sendplan.casework.family.models import FamilyComment, FamilyPreference, SettingType
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion
 from sendplan.learners.access import family_may_act
@@ -67,7 +68,9 @@ def family_comment_give(
 def family_views_give(
     *, case_id: int, field: str, text: str, expected_lock: int, changed_by: User
 ) -> PlanVersion:
-    """Write one part of section A of the draft (views, interests or aspirations).
+    """Write one part of section A of the draft (views, interests or aspirations), in the
+    family's own fields: their words stay theirs, shown as theirs, apart from what the
+    caseworker writes.
 
     Saved under the draft's optimistic lock, like every other change to it: a stale save is
     refused with ``StaleEdit`` and nothing is lost.
@@ -88,5 +91,39 @@ def family_views_give(
         version_id=draft.pk,
         expected_lock=expected_lock,
         changed_by=changed_by,
-        **{field: text.strip()},
+        **{f"family_{field}": text.strip()},
     )
+
+
+@transaction.atomic
+def family_preference_give(
+    *,
+    case_id: int,
+    changed_by: User,
+    setting_id: int | None = None,
+    setting_type: str = "",
+    reason: str = "",
+) -> FamilyPreference:
+    """The school or college the family would like named in the plan: one setting from the
+    register, or a type of setting. The council must then consult a setting asked for
+    (CFA 2014 s39); the case page prompts it. A later answer replaces an earlier one."""
+    case = lock_case(case_id)
+    if not family_may_act(changed_by, case.learner):
+        raise PermissionDenied(
+            "Only the parent, or the young person once over compulsory school age, may say this."
+        )
+    if case.stage not in (Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING):
+        raise TransitionRefused("The plan is not being written at the moment.")
+    if (setting_id is None) == (not setting_type):
+        raise ValidationError({"choice": "Choose a school or college, or a type of setting"})
+    if setting_type and setting_type not in SettingType.values:
+        raise ValidationError({"setting_type": "Choose a type of setting"})
+    preference = FamilyPreference(
+        case=case,
+        setting_id=setting_id,
+        setting_type=setting_type,
+        reason=reason.strip(),
+        given_on=timezone.localdate(),
+    )
+    save(preference, changed_by=changed_by, created=True)
+    return preference

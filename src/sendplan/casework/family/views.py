@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
+from sendplan.casework.case.models import Stage
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.family import services as family_services
-from sendplan.casework.family.forms import FamilyCommentForm, FamilyViewsForm
+from sendplan.casework.family.forms import FamilyCommentForm, FamilyViewsForm, PreferenceForm
 from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.family.selectors import FamilyCase, family_case, family_cases, family_draft
 from sendplan.core.errors import StaleEdit
@@ -46,6 +47,10 @@ VIEW_QUESTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: While the plan is being written, the family may say which school or college they want.
+PREFERENCE_STAGES = (Stage.ASSESSING, Stage.DRAFTING, Stage.CONSULTING)
+
+
 @requires_access(has_a_role)
 @require_GET
 def family_home(request: HttpRequest) -> HttpResponse:
@@ -63,7 +68,15 @@ def family_home(request: HttpRequest) -> HttpResponse:
 def family_case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
     fc = family_case(user, case_id, purpose="family case")
-    return render(request, "casework/family/case.html", {"fc": fc})
+    return render(
+        request,
+        "casework/family/case.html",
+        {
+            "fc": fc,
+            "may_prefer": fc.can_act and fc.case.stage in PREFERENCE_STAGES,
+            "preference": fc.case.family_preferences.select_related("setting").first(),
+        },
+    )
 
 
 @requires_access(has_a_role)
@@ -159,7 +172,9 @@ def family_views(request: HttpRequest, case_id: int, step: int) -> HttpResponse:
         raise Http404("No plan being written")
     field, heading, hint = VIEW_QUESTIONS[step - 1]
     if request.method == "GET":
-        form = FamilyViewsForm(initial={"text": getattr(draft, field), "lock": draft.lock})
+        form = FamilyViewsForm(
+            initial={"text": getattr(draft, f"family_{field}"), "lock": draft.lock}
+        )
         return _views_page(request, fc, form, step)
     form = FamilyViewsForm(request.POST)
     if not form.is_valid():
@@ -238,7 +253,51 @@ def family_views_check(request: HttpRequest, case_id: int) -> HttpResponse:
     if draft is None:
         raise Http404("No plan being written")
     answers = [
-        (step, heading, getattr(draft, field))
+        (step, heading, getattr(draft, f"family_{field}"))
         for step, (field, heading, _) in enumerate(VIEW_QUESTIONS, start=1)
     ]
     return render(request, "casework/family/views_check.html", {"fc": fc, "answers": answers})
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def family_preference(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Which school or college the family would like named in the plan (one question)."""
+    fc = _acting(request, case_id)
+    if fc.case.stage not in PREFERENCE_STAGES:
+        raise Http404("The plan is not being written")
+    latest = fc.case.family_preferences.first()
+    initial = (
+        {"setting": latest.setting_id, "setting_type": latest.setting_type, "reason": latest.reason}
+        if latest is not None
+        else {}
+    )
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        setting = form.cleaned_data["setting"]
+        try:
+            family_services.family_preference_give(
+                case_id=fc.case.pk,
+                setting_id=setting.pk if setting else None,
+                setting_type=form.cleaned_data["setting_type"],
+                reason=form.cleaned_data["reason"],
+                changed_by=signed_in_user(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Thank you. We have sent your choice to your caseworker")
+            return redirect("casework:family-case", case_id=fc.case.pk)
+    return render(
+        request,
+        "casework/family/preference.html",
+        {
+            "fc": fc,
+            "form": form,
+            "errors": error_summary(form, non_field_anchor="setting")
+            if request.method == "POST"
+            else [],
+        },
+    )

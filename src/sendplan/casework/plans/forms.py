@@ -111,7 +111,13 @@ class LockedForm(forms.Form):
     lock = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class NeedForm(LockedForm):
+class FromAdviceMixin(forms.Form):
+    """The advice section a row's words were brought in from (kept with the row)."""
+
+    source = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class NeedForm(LockedForm, FromAdviceMixin):
     text = forms.CharField(
         label="Describe the need",
         help_text="One need per row, in words the family can follow",
@@ -131,7 +137,7 @@ class _LinkedForm(LockedForm):
         self.fields[self.link_field].choices = link_choices  # type: ignore[attr-defined]
 
 
-class OutcomeForm(_LinkedForm):
+class OutcomeForm(_LinkedForm, FromAdviceMixin):
     link_field = "need_ids"
     text = forms.CharField(
         label="Outcome sought",
@@ -154,7 +160,7 @@ class OutcomeForm(_LinkedForm):
     )
 
 
-class ProvisionForm(_LinkedForm):
+class ProvisionForm(_LinkedForm, FromAdviceMixin):
     link_field = "outcome_ids"
     what = forms.CharField(
         label="What is the provision?",
@@ -274,3 +280,16 @@ class AdviceForm(_LinkedForm):
 
 class IssueForm(LockedForm):
     issued_on = GovukDateField(label_text="Date the plan is issued", past_only=False)
+
+
+class NoProvisionForm(LockedForm):
+    """The caseworker confirms that a section advice covered needs nothing written."""
+
+    reason = forms.CharField(
+        label="Why is no provision needed in this section?",
+        help_text="For example, what the advice said and why the plan does not need it. "
+        "This is kept with the plan.",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Say why no provision is needed in this section"},
+    )

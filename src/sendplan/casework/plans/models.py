@@ -81,6 +81,37 @@ NEED_SECTIONS = (Section.B, Section.C, Section.D)
 PROVISION_SECTIONS = (Section.F, Section.G, Section.H1, Section.H2)
 
 
+#: The sections of the plan each kind of advice bears on (Reg 6(1); statutory.md §2): the
+#: advice form asks for these, the draft shows the advice beside them, and advice received
+#: with no section written (a report by post) covers them. Keyed by ``AdviceRequest.Kind``.
+SECTIONS_ADVISED_BY: dict[str, tuple[Section, ...]] = {
+    "health": (Section.C, Section.G),
+    "social_care": (Section.D, Section.H1, Section.H2),
+    "ep": (Section.B, Section.F),
+    "education": (Section.B, Section.F),
+    "pfa": (Section.E, Section.F, Section.G, Section.H2),
+    "other": (Section.B, Section.C, Section.D),
+}
+
+
+class FromAdvice(models.Model):
+    """A row of the plan brought in from advice keeps its source: whose advice, for which
+    section, received when (``AdviceSection`` and its request say it). Kept when the words
+    are edited, and copied into later versions, so the plan's history shows where it came
+    from."""
+
+    source = models.ForeignKey(
+        "casework.AdviceSection",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class CeaseReason(models.IntegerChoices):
     """SEN2 CeaseReason codes (statutory.md §3.3, item 4.6)."""
 
@@ -167,10 +198,14 @@ class PlanVersion(Tracked):
     # Optimistic locking: every save of the draft or its rows names the lock it read.
     lock = models.PositiveIntegerField(default=1)
 
-    # Section A
+    # Section A: what the caseworker wrote, and, kept apart, the family's own words (written
+    # on the family's pages, shown as theirs, never merged into the caseworker's text).
     views = models.TextField(blank=True)
     interests = models.TextField(blank=True)
     aspirations = models.TextField(blank=True)
+    family_views = models.TextField(blank=True)
+    family_interests = models.TextField(blank=True)
+    family_aspirations = models.TextField(blank=True)
     # Section I
     placement_setting = models.ForeignKey(
         "provision.Setting",
@@ -216,7 +251,7 @@ class PlanVersion(Tracked):
         return self.status == self.Status.DRAFT
 
 
-class PlanNeed(Tracked):
+class PlanNeed(Tracked, FromAdvice):
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="needs")
     section = models.CharField(max_length=2, choices=[(s.value, s.label) for s in NEED_SECTIONS])
     text = models.TextField()
@@ -230,7 +265,7 @@ class PlanNeed(Tracked):
         return f"Need in section {self.section}"
 
 
-class PlanOutcome(Tracked):
+class PlanOutcome(Tracked, FromAdvice):
     """Section E: an outcome sought, linked to the needs it answers."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="outcomes")
@@ -247,7 +282,7 @@ class PlanOutcome(Tracked):
         return f"Outcome {self.pk}"
 
 
-class PlanProvision(Tracked):
+class PlanProvision(Tracked, FromAdvice):
     """Sections F, G, H1 and H2: quantified provision and who makes it, linked to outcomes."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="provision")
@@ -278,12 +313,33 @@ class PlanProvision(Tracked):
         return f"Provision in section {self.section}"
 
 
+class NoProvisionNeeded(Tracked):
+    """The caseworker's confirmation that a section advice covered needs nothing written in
+    this version (``plans.services.advised_sections_empty`` reads it before issue)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="no_provision")
+    section = models.CharField(max_length=2, choices=Section.choices)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["section"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "section"], name="no_provision_once"),
+            models.CheckConstraint(condition=~Q(reason=""), name="no_provision_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"No provision needed in section {self.section}"
+
+
 __all__ = [
+    "NoProvisionNeeded",
     "CeaseReason",
     "Plan",
     "PlanNeed",
     "PlanOutcome",
     "PlanProvision",
     "PlanVersion",
+    "SECTIONS_ADVISED_BY",
     "Section",
 ]

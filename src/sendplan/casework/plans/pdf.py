@@ -99,6 +99,14 @@ def _story(sections: PlanSections, width: float) -> list[Flowable]:
     ]
     story += [
         _SectionHeading(str(Section.A.label), "A"),
+    ]
+    if version.family_views or version.family_interests or version.family_aspirations:
+        # The family's own words, as theirs, apart from what the council wrote.
+        story.append(_para("In their own words, written by the family", _H3))
+        story += [_para(t) for t in (version.family_views, version.family_interests) if t]
+        story += [_para(version.family_aspirations)] if version.family_aspirations else []
+        story.append(_para("Written by the council", _H3))
+    story += [
         _para("Views", _H3),
         _para(version.views),
         _para("Interests", _H3),

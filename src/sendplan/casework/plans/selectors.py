@@ -14,10 +14,12 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Role, User
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Stage
 from sendplan.casework.plans.models import (
     NEED_SECTIONS,
     PROVISION_SECTIONS,
+    SECTIONS_ADVISED_BY,
     Consultation,
     Plan,
     PlanNeed,
@@ -27,6 +29,8 @@ from sendplan.casework.plans.models import (
     Section,
 )
 from sendplan.core.errors import Http404
+from sendplan.documents.models import Document
+from sendplan.documents.selectors import documents_for
 from sendplan.learners.access import learner_can_edit, organisation_ids
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_read
@@ -46,10 +50,16 @@ def plan_version_detail(*, fetched_by: User, version_id: int) -> PlanVersion:
     version = (
         queryset.select_related("plan__learner", "placement_setting")
         .prefetch_related(
-            "needs",
+            Prefetch("needs", queryset=PlanNeed.objects.select_related(*_SOURCE)),
             Prefetch("outcomes", queryset=_outcomes()),
-            "provision__outcomes",
+            Prefetch(
+                "provision",
+                queryset=PlanProvision.objects.select_related(*_SOURCE).prefetch_related(
+                    "outcomes"
+                ),
+            ),
             "advice__organisation",
+            "no_provision__created_by",
         )
         .first()
     )
@@ -58,14 +68,81 @@ def plan_version_detail(*, fetched_by: User, version_id: int) -> PlanVersion:
     return version
 
 
-def _outcomes() -> QuerySet:  # type: ignore[type-arg]
-    from sendplan.casework.plans.models import PlanOutcome
+#: Where a row brought in from advice came from, for the line that says so.
+_SOURCE = ("source__advice_request__organisation", "source__advice_request__practitioner")
 
-    return PlanOutcome.objects.prefetch_related("needs")
+
+def _outcomes() -> QuerySet:  # type: ignore[type-arg]
+    return PlanOutcome.objects.select_related(*_SOURCE).prefetch_related("needs")
 
 
 #: Sections written as rows, in the order a plan shows them.
 ROW_SECTIONS = (*NEED_SECTIONS, Section.E, *PROVISION_SECTIONS)
+
+#: Their letters: the sections advice can cover.
+ROW_LETTERS: tuple[str, ...] = tuple(str(s.value) for s in ROW_SECTIONS)
+
+
+def _received_advice(case_id: int) -> list[AdviceRequest]:
+    return list(
+        AdviceRequest.objects.filter(case_id=case_id, received_on__isnull=False)
+        .select_related("organisation", "practitioner")
+        .prefetch_related("sections")
+        .order_by("received_on", "pk")
+    )
+
+
+def _written(advice: AdviceRequest) -> list[str]:
+    return [str(s.section) for s in advice.sections.all()]
+
+
+def sections_advised(case_id: int) -> dict[str, list[AdviceRequest]]:
+    """The sections of the plan that advice received on the case covers, each with the
+    advice covering it: the sections the advice was written into, or, for advice with no
+    section written (a report that arrived by post), every section its kind bears on
+    (``SECTIONS_ADVISED_BY``)."""
+    covered: dict[str, list[AdviceRequest]] = {}
+    for advice in _received_advice(case_id):
+        for letter in _written(advice) or SECTIONS_ADVISED_BY.get(advice.kind, ()):
+            if letter in ROW_LETTERS:
+                covered.setdefault(str(letter), []).append(advice)
+    return covered
+
+
+@dataclass(frozen=True)
+class SectionAdvice:
+    """One piece of advice as a draft section shows it: the request (who, when), what it
+    wrote for this section (None for a report with no words copied), and its files."""
+
+    advice: AdviceRequest
+    text: AdviceSection | None
+    documents: list[Document]
+
+
+def advice_for_section(
+    *, fetched_by: User, version: PlanVersion, letter: str
+) -> list[SectionAdvice]:
+    """The advice received on the version's case that bears on section ``letter`` (written
+    into it, or of a kind that bears on it), oldest first, with the documents the user may
+    see. The page that shows it has audited the read
+    of the plan (``plan_for_user``)."""
+    case_id = version.plan.case_id
+    if case_id is None:
+        return []
+    advice = [
+        a
+        for a in _received_advice(case_id)
+        if letter in _written(a) or letter in SECTIONS_ADVISED_BY.get(a.kind, ())
+    ]
+    documents = documents_for(fetched_by).filter(advice_request__in=[a.pk for a in advice])
+    files: dict[int, list[Document]] = {}
+    for document in documents:
+        files.setdefault(document.advice_request_id, []).append(document)  # type: ignore[arg-type]
+    shown = []
+    for each in advice:
+        text = next((s for s in each.sections.all() if s.section == letter), None)
+        shown.append(SectionAdvice(each, text, files.get(each.pk, [])))
+    return shown
 
 
 def plan_for_user(
@@ -292,6 +369,9 @@ def compare_versions(old: PlanSections, new: PlanSections) -> list[SectionChange
                     ("Views", a.views, b.views),
                     ("Interests", a.interests, b.interests),
                     ("Aspirations", a.aspirations, b.aspirations),
+                    ("The family's views", a.family_views, b.family_views),
+                    ("The family's interests", a.family_interests, b.family_interests),
+                    ("The family's aspirations", a.family_aspirations, b.family_aspirations),
                 ]
             ),
         )

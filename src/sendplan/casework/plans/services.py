@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sendplan.accounts.models import User
 from sendplan.casework import clock, notifications
-from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.case.services import (
     DateChecks,
@@ -27,6 +27,7 @@ from sendplan.casework.case.services import (
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import (
     Consultation,
+    NoProvisionNeeded,
     Plan,
     PlanNeed,
     PlanOutcome,
@@ -34,6 +35,7 @@ from sendplan.casework.plans.models import (
     PlanVersion,
     Section,
 )
+from sendplan.casework.plans.selectors import ROW_LETTERS, sections_advised
 from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
 from sendplan.core.locking import lock_bump, lock_check
@@ -147,12 +149,16 @@ def draft_comments_record(*, case_id: int, received_on: dt.date, changed_by: Use
     return case
 
 
-#: Fields of a draft version that plan_version_update may change (sections A, I and J).
+#: Fields of a draft version that plan_version_update may change (sections A, I and J);
+#: the family's own words in section A are separate fields from the caseworker's.
 EDITABLE_FIELDS = frozenset(
     {
         "views",
         "interests",
         "aspirations",
+        "family_views",
+        "family_interests",
+        "family_aspirations",
         "placement_setting_id",
         "placement_type",
         "personal_budget_amount",
@@ -211,6 +217,24 @@ def plan_version_update(
     return version
 
 
+def _set_source(
+    row: PlanNeed | PlanOutcome | PlanProvision, version: PlanVersion, source_id: int | None
+) -> None:
+    """Keep where a row's words came from: advice received for the same learner."""
+    if source_id is None:
+        return
+    source = AdviceSection.objects.filter(
+        pk=source_id,
+        advice_request__case__learner_id=version.plan.learner_id,
+        advice_request__received_on__isnull=False,
+    ).first()
+    if source is None:
+        checks = DateChecks()
+        checks.add("source", "Only advice received for this learner can be brought in.")
+        checks.raise_if_any()
+    row.source = source
+
+
 @transaction.atomic
 def plan_need_save(
     *,
@@ -221,11 +245,16 @@ def plan_need_save(
     text: str,
     need_id: int | None = None,
     position: int = 0,
+    source_id: int | None = None,
 ) -> PlanNeed:
-    """Add (or, with ``need_id``, change) a need in section B, C or D of a draft."""
+    """Add (or, with ``need_id``, change) a need in section B, C or D of a draft.
+
+    ``source_id`` names the advice section the words were brought in from; a changed row
+    keeps the source it had."""
     version = _lock_draft(version_id=version_id, expected_lock=expected_lock, changed_by=changed_by)
     need = PlanNeed(version=version) if need_id is None else version.needs.get(pk=need_id)
     need.section, need.text, need.position = section, text.strip(), position
+    _set_source(need, version, source_id)
     save(need, changed_by=changed_by, created=need_id is None)
     return need
 
@@ -241,6 +270,7 @@ def plan_outcome_save(
     outcome_id: int | None = None,
     preparing_for_adulthood: bool = False,
     position: int = 0,
+    source_id: int | None = None,
 ) -> PlanOutcome:
     """Add or change a section E outcome, linked to needs of the same draft."""
     version = _lock_draft(version_id=version_id, expected_lock=expected_lock, changed_by=changed_by)
@@ -254,6 +284,7 @@ def plan_outcome_save(
     )
     outcome.text, outcome.position = text.strip(), position
     outcome.preparing_for_adulthood = preparing_for_adulthood
+    _set_source(outcome, version, source_id)
     save(outcome, changed_by=changed_by, created=outcome_id is None)
     outcome.needs.set(needs)
     return outcome
@@ -274,6 +305,7 @@ def plan_provision_save(
     provision_id: int | None = None,
     delivered_by_organisation_id: int | None = None,
     position: int = 0,
+    source_id: int | None = None,
 ) -> PlanProvision:
     """Add or change quantified provision (F, G, H1, H2), linked to outcomes of the draft."""
     version = _lock_draft(version_id=version_id, expected_lock=expected_lock, changed_by=changed_by)
@@ -291,6 +323,7 @@ def plan_provision_save(
     row.how_often, row.delivered_by = how_often.strip(), delivered_by.strip()
     row.delivered_by_organisation_id = delivered_by_organisation_id
     row.position = position
+    _set_source(row, version, source_id)
     save(row, changed_by=changed_by, created=provision_id is None)
     row.outcomes.set(outcomes)
     return row
@@ -338,6 +371,43 @@ def plan_advice_attach(
     return version
 
 
+def advised_sections_empty(version: PlanVersion) -> list[str]:
+    """The rule before a final plan is issued: each section that received advice covers
+    must have something written in it, or the caseworker's confirmation that no provision
+    is needed there (``plan_no_provision_confirm``). Returns the sections that have
+    neither, in the plan's order; empty when the version may be issued."""
+    case_id = version.plan.case_id
+    if case_id is None:
+        return []
+    covered = sections_advised(case_id)
+    written = set(version.needs.values_list("section", flat=True))
+    written |= set(version.provision.values_list("section", flat=True))
+    if version.outcomes.exists():
+        written.add("E")
+    confirmed = set(version.no_provision.values_list("section", flat=True))
+    return [s for s in ROW_LETTERS if s in covered and s not in written | confirmed]
+
+
+@transaction.atomic
+def plan_no_provision_confirm(
+    *, version_id: int, expected_lock: int, changed_by: User, section: str, reason: str
+) -> NoProvisionNeeded:
+    """Record that a section advice covered needs nothing written in this draft, and why."""
+    version = _lock_draft(version_id=version_id, expected_lock=expected_lock, changed_by=changed_by)
+    checks = DateChecks()
+    if section not in ROW_LETTERS:
+        checks.add("section", "Only a section of needs, outcomes or provision can be confirmed.")
+    if not reason.strip():
+        checks.add("reason", "Say why no provision is needed in this section")
+    checks.raise_if_any()
+    row = version.no_provision.filter(section=section).first()
+    created = row is None
+    row = row or NoProvisionNeeded(version=version, section=section)
+    row.reason = reason.strip()
+    save(row, changed_by=changed_by, created=created)
+    return row
+
+
 def _current_draft(case_plan: Plan) -> PlanVersion:
     draft = case_plan.versions.filter(status=PlanVersion.Status.DRAFT).first()
     if draft is None:
@@ -372,6 +442,59 @@ def draft_issue(*, case_id: int, issued_on: dt.date, changed_by: User) -> PlanVe
     return draft
 
 
+def final_issue_opens_on(case: Case) -> dt.date | None:
+    """The first day the final plan may lawfully be issued on a case whose draft is out for
+    comments: once the family's comments are in, at once; otherwise when the time for
+    comments the engine's rules give (Reg 13(1)) has run. None while no draft is out."""
+    if case.stage != Stage.CONSULTING or case.draft_issued_on is None:
+        return None
+    if case.draft_comments_received_on is not None:
+        return case.draft_issued_on
+    return clock.due(clock.DRAFT_COMMENTS, case.draft_issued_on)
+
+
+def final_issue_lawful(case: Case, *, on: dt.date) -> bool:
+    """Whether the final plan may be issued on ``on`` (the step is offered only then)."""
+    opens = final_issue_opens_on(case)
+    return opens is not None and on >= opens
+
+
+def _first_issue_dates(case: Case, issued_on: dt.date, checks: DateChecks) -> None:
+    checks.not_before("issued_on", issued_on, case.draft_issued_on, "the draft plan")
+    opens = final_issue_opens_on(case)
+    if opens is not None and issued_on < opens:
+        checks.add(
+            "issued_on",
+            f"The family have until {govuk_date(opens)} to comment on the draft (Reg 13(1)); "
+            "record their comments or wait until then.",
+        )
+
+
+def _amendment_dates(review: Review | None, issued_on: dt.date, checks: DateChecks) -> None:
+    if review is None or review.amendment_proposed_on is None:
+        return
+    close = clock.due("amendment_representations", review.amendment_proposed_on)
+    checks.not_before("issued_on", issued_on, review.amendment_proposed_on, "the proposals")
+    if issued_on < close:
+        checks.add(
+            "issued_on",
+            f"The family have until {govuk_date(close)} to make representations on the "
+            "proposed amendments (Reg 22).",
+        )
+
+
+def issue_date_problems(version: PlanVersion, issued_on: dt.date) -> dict[str, list[str]]:
+    """What ``plan_issue`` would say of the date alone, before anything is written: for the
+    question page of the issue journey, so the date is put right before the check page."""
+    checks = DateChecks()
+    checks.past("issued_on", issued_on, "the plan was issued")
+    if version.purpose != PlanVersion.Purpose.FIRST:
+        _amendment_dates(version.review, issued_on, checks)
+    elif version.plan.case is not None and version.plan.case.stage == Stage.CONSULTING:
+        _first_issue_dates(version.plan.case, issued_on, checks)
+    return checks.errors
+
+
 def _issue_first(
     version: PlanVersion, issued_on: dt.date, checks: DateChecks, changed_by: User
 ) -> None:
@@ -385,14 +508,7 @@ def _issue_first(
         {Stage.CONSULTING},
         f"A final plan cannot be issued at stage '{case.get_stage_display()}'.",
     )
-    checks.not_before("issued_on", issued_on, case.draft_issued_on, "the draft plan")
-    close = clock.due(clock.DRAFT_COMMENTS, case.draft_issued_on)  # type: ignore[arg-type]
-    if case.draft_comments_received_on is None and issued_on < close:
-        checks.add(
-            "issued_on",
-            f"The family have until {govuk_date(close)} to comment on the draft (Reg 13(1)); "
-            "record their comments or wait until then.",
-        )
+    _first_issue_dates(case, issued_on, checks)
     checks.raise_if_any()
     case.final_issued_on = issued_on
     move(case, Stage.FINAL_ISSUED, changed_by=changed_by)
@@ -411,21 +527,19 @@ def plan_issue(
     checks.past("issued_on", issued_on, "the plan was issued")
     if version.placement_setting_id is None and not version.placement_type.strip():
         checks.add("placement", "Name the setting, or the type of setting, in section I.")
+    for letter in advised_sections_empty(version):
+        checks.add(
+            "advice",
+            f"Section {letter} is empty but advice was received for it: write it from the "
+            "advice, or confirm that no provision is needed there.",
+        )
     if version.purpose == PlanVersion.Purpose.FIRST:
         checks.raise_if_any()
         _issue_first(version, issued_on, checks, changed_by)
         plan.issued_on = issued_on
     else:
         review = version.review
-        if review is not None and review.amendment_proposed_on is not None:
-            close = clock.due("amendment_representations", review.amendment_proposed_on)
-            checks.not_before("issued_on", issued_on, review.amendment_proposed_on, "the proposals")
-            if issued_on < close:
-                checks.add(
-                    "issued_on",
-                    f"The family have until {govuk_date(close)} to make representations on the "
-                    "proposed amendments (Reg 22).",
-                )
+        _amendment_dates(review, issued_on, checks)
         checks.raise_if_any()
         if review is not None:
             review.amended_plan_issued_on = issued_on
@@ -475,6 +589,9 @@ def plan_version_new_draft(
         views=source.views,
         interests=source.interests,
         aspirations=source.aspirations,
+        family_views=source.family_views,
+        family_interests=source.family_interests,
+        family_aspirations=source.family_aspirations,
         placement_setting_id=source.placement_setting_id,
         placement_type=source.placement_type,
         personal_budget_amount=source.personal_budget_amount,
@@ -483,6 +600,14 @@ def plan_version_new_draft(
     save(draft, changed_by=changed_by, created=True)
     draft.advice.set(source.advice.all())
     _copy_rows(source, draft, changed_by)
+    for confirmed in source.no_provision.all():
+        NoProvisionNeeded.objects.create(
+            version=draft,
+            section=confirmed.section,
+            reason=confirmed.reason,
+            created_by=changed_by,
+            modified_by=changed_by,
+        )
     return draft
 
 
@@ -494,6 +619,7 @@ def _copy_rows(source: PlanVersion, draft: PlanVersion, changed_by: User) -> Non
             section=need.section,
             text=need.text,
             position=need.position,
+            source_id=need.source_id,
             created_by=changed_by,
             modified_by=changed_by,
         )
@@ -504,6 +630,7 @@ def _copy_rows(source: PlanVersion, draft: PlanVersion, changed_by: User) -> Non
             text=outcome.text,
             position=outcome.position,
             preparing_for_adulthood=outcome.preparing_for_adulthood,
+            source_id=outcome.source_id,
             created_by=changed_by,
             modified_by=changed_by,
         )
@@ -519,6 +646,7 @@ def _copy_rows(source: PlanVersion, draft: PlanVersion, changed_by: User) -> Non
             delivered_by=row.delivered_by,
             delivered_by_organisation_id=row.delivered_by_organisation_id,
             position=row.position,
+            source_id=row.source_id,
             created_by=changed_by,
             modified_by=changed_by,
         )

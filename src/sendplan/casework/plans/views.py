@@ -27,14 +27,13 @@ from sendplan.accounts.guards import (
     signed_in_user,
 )
 from sendplan.accounts.models import User
-from sendplan.casework.advice.models import AdviceRequest
+from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.forms import (
     AdviceForm,
     BudgetForm,
     ConsultationAnswerForm,
-    IssueForm,
     LockedForm,
     NeedForm,
     OutcomeForm,
@@ -53,6 +52,7 @@ from sendplan.casework.plans.pdf import plan_pdf
 from sendplan.casework.plans.selectors import (
     PlanSections,
     SectionRows,
+    advice_for_section,
     budget_text,
     compare_versions,
     consultation_draft_number,
@@ -228,7 +228,9 @@ FIELD_FORMS: dict[str, type[LockedForm]] = {
 }
 
 
-def _draft(request: HttpRequest, plan_id: int, *, purpose: str) -> tuple[Plan, PlanSections]:
+def draft_for_editing(
+    request: HttpRequest, plan_id: int, *, purpose: str
+) -> tuple[Plan, PlanSections]:
     """The plan's draft with every section, for someone who may edit it (else 403 / 404)."""
     user = signed_in_user(request)
     plan, can_edit = plan_for_user(user, plan_id, purpose=purpose)
@@ -285,7 +287,7 @@ def _make_form(
     return cls(data, **kwargs)
 
 
-def _stale_errors(stale: StaleEdit) -> list[dict[str, str]]:
+def stale_errors(stale: StaleEdit) -> list[dict[str, str]]:
     return [
         {
             "href": "#saved-now",
@@ -296,7 +298,9 @@ def _stale_errors(stale: StaleEdit) -> list[dict[str, str]]:
 
 def _with_new_lock(request: HttpRequest, form: forms.Form, plan_id: int, letter: str) -> Any:
     """Re-read the draft and keep what was typed, with the lock of what is saved now."""
-    plan, sections = _draft(request, plan_id, purpose=f"draft section {letter}, saved since")
+    plan, sections = draft_for_editing(
+        request, plan_id, purpose=f"draft section {letter}, saved since"
+    )
     data = request.POST.copy()
     data["lock"] = str(sections.version.lock)
     retry = _make_form(letter, plan, sections, data=data)
@@ -312,7 +316,7 @@ def _section_rows(sections: PlanSections, letter: str) -> SectionRows | None:
 @require_GET
 def draft_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The draft's sections as a task list (GOV.UK "complete multiple tasks")."""
-    plan, sections = _draft(request, plan_id, purpose="draft plan")
+    plan, sections = draft_for_editing(request, plan_id, purpose="draft plan")
     version = sections.version
     tasks = [
         ("A", str(Section.A.label), bool(version.views or version.interests or version.aspirations))
@@ -326,8 +330,27 @@ def draft_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "casework/plan/draft.html",
-        {"plan": plan, "learner": plan.learner, "version": version, "tasks": tasks},
+        {
+            "plan": plan,
+            "learner": plan.learner,
+            "version": version,
+            "tasks": tasks,
+            **_issue_offer(plan, version),
+        },
     )
+
+
+def _issue_offer(plan: Plan, version: PlanVersion) -> dict[str, Any]:
+    """Whether issuing is offered today: a first plan only once the law allows it (the
+    draft out for comments and their time run, or the comments in); an amendment always
+    (its page says when the representations close)."""
+    if version.purpose != PlanVersion.Purpose.FIRST or plan.case is None:
+        return {"may_issue": True}
+    opens = plan_services.final_issue_opens_on(plan.case)
+    return {
+        "may_issue": opens is not None and timezone.localdate() >= opens,
+        "issue_opens_on": opens,
+    }
 
 
 def _section_page(
@@ -356,9 +379,30 @@ def _section_page(
             "errors": (errors or []) + (error_summary(form) if form is not None else []),
             "stale": stale,
             "placement": placement_text(sections.version),
+            **_advice_context(request, sections, letter),
         },
         status=status,
     )
+
+
+def _advice_context(request: HttpRequest, sections: PlanSections, letter: str) -> dict[str, Any]:
+    """The advice bearing on a row section, and whether the caseworker may (or did) confirm
+    that no provision is needed there."""
+    if letter not in ROW_LETTERS:
+        return {}
+    version = sections.version
+    advice = advice_for_section(fetched_by=signed_in_user(request), version=version, letter=letter)
+    confirmed = next((c for c in version.no_provision.all() if c.section == letter), None)
+    if letter == "E":
+        can_add = any(s.rows for s in sections.needs)
+    else:
+        can_add = letter in NEED_LETTERS or bool(sections.outcomes.rows)
+    return {
+        "can_add": can_add,
+        "advice": advice,
+        "no_provision": confirmed,
+        "needs_confirming": letter in plan_services.advised_sections_empty(version),
+    }
 
 
 def _save_fields(letter: str, version: PlanVersion, form: forms.Form, user: User) -> None:
@@ -376,7 +420,7 @@ def _save_fields(letter: str, version: PlanVersion, form: forms.Form, user: User
 @require_http_methods(["GET", "POST"])
 def draft_section(request: HttpRequest, plan_id: int, section: str) -> HttpResponse:
     """A section of the draft: its rows with change and remove links, or its one form."""
-    plan, sections = _draft(request, plan_id, purpose=f"draft section {section}")
+    plan, sections = draft_for_editing(request, plan_id, purpose=f"draft section {section}")
     version = sections.version
     if section in ROW_LETTERS:
         if request.method == "POST":
@@ -409,7 +453,7 @@ def draft_section(request: HttpRequest, plan_id: int, section: str) -> HttpRespo
             sections,
             section,
             retry,
-            errors=_stale_errors(stale),
+            errors=stale_errors(stale),
             stale=stale,
             status=409,
         )
@@ -428,6 +472,12 @@ def _find_row(sections: PlanSections, letter: str, row_id: int) -> Any:
         if row.obj.pk == row_id:
             return row.obj
     raise Http404("No such row in this section of the draft")
+
+
+def _from_advice(letter: str, source: AdviceSection) -> dict[str, Any]:
+    """A new row's words taken from advice, with the advice named as their source."""
+    text_field = "what" if letter in PROVISION_LETTERS else "text"
+    return {text_field: source.text, "source": source.pk}
 
 
 def _row_initial(letter: str, obj: Any, lock: int) -> dict[str, Any]:
@@ -464,12 +514,27 @@ def _save_row(letter: str, sections: PlanSections, form: forms.Form, user: User,
         "position": position,
     }
     row_id = row.pk if row is not None else None
+    common["source_id"] = data.pop("source", None)
     if letter in NEED_LETTERS:
         plan_services.plan_need_save(**common, section=letter, text=data["text"], need_id=row_id)
     elif letter == "E":
         plan_services.plan_outcome_save(**common, outcome_id=row_id, **data)
     else:
         plan_services.plan_provision_save(**common, section=letter, provision_id=row_id, **data)
+
+
+def _source_asked(request: HttpRequest, sections: PlanSections, letter: str) -> Any:
+    """The advice section named by ``?from=`` (a number), if it is advice for this learner
+    bearing on this section; else None (the form opens empty)."""
+    pk = whole_number(request.GET.get("from"))
+    if pk is None:
+        return None
+    for item in advice_for_section(
+        fetched_by=signed_in_user(request), version=sections.version, letter=letter
+    ):
+        if item.text is not None and item.text.pk == pk:
+            return item.text
+    return None
 
 
 def _row_page(
@@ -480,6 +545,7 @@ def _row_page(
     form: forms.Form,
     row: Any,
     *,
+    source: Any = None,
     errors: list[dict[str, str]] | None = None,
     stale: StaleEdit | None = None,
     status: int = 200,
@@ -502,6 +568,7 @@ def _row_page(
             else ("outcome" if letter == "E" else "provision"),
             "errors": (errors or []) + error_summary(form),
             "stale": stale,
+            "source": source,
         },
         status=status,
     )
@@ -515,7 +582,7 @@ def draft_row(
     """Add a row to a section (no ``row_id``) or change one."""
     if section not in ROW_LETTERS:
         raise Http404("This section has no rows")
-    plan, sections = _draft(request, plan_id, purpose=f"draft section {section} row")
+    plan, sections = draft_for_editing(request, plan_id, purpose=f"draft section {section} row")
     row = _find_row(sections, section, row_id) if row_id is not None else None
     if request.method == "GET":
         initial = (
@@ -523,8 +590,11 @@ def draft_row(
             if row is not None
             else {"lock": sections.version.lock}
         )
+        source = _source_asked(request, sections, section) if row is None else None
+        if source is not None:
+            initial |= _from_advice(section, source)
         form = _make_form(section, plan, sections, initial=initial)
-        return _row_page(request, plan, sections, section, form, row)
+        return _row_page(request, plan, sections, section, form, row, source=source)
     form = _make_form(section, plan, sections, data=request.POST)
     if not form.is_valid():
         return _row_page(request, plan, sections, section, form, row)
@@ -539,7 +609,7 @@ def draft_row(
             section,
             retry,
             row,
-            errors=_stale_errors(stale),
+            errors=stale_errors(stale),
             stale=stale,
             status=409,
         )
@@ -559,7 +629,9 @@ def draft_row_remove(request: HttpRequest, plan_id: int, section: str, row_id: i
     """Confirm, then remove one row from a section of the draft."""
     if section not in ROW_LETTERS:
         raise Http404("This section has no rows")
-    plan, sections = _draft(request, plan_id, purpose=f"draft section {section} remove a row")
+    plan, sections = draft_for_editing(
+        request, plan_id, purpose=f"draft section {section} remove a row"
+    )
     row = _find_row(sections, section, row_id)
     form = LockedForm(request.POST or None, initial={"lock": sections.version.lock})
     context = {
@@ -587,7 +659,7 @@ def draft_row_remove(request: HttpRequest, plan_id: int, section: str, row_id: i
             **{key: row.pk},
         )
     except StaleEdit as stale:
-        context["errors"] = _stale_errors(stale)
+        context["errors"] = stale_errors(stale)
         context["stale"] = stale
         context["form"] = LockedForm(initial={"lock": draft_of(plan).lock})  # type: ignore[union-attr]
         return render(request, "casework/plan/row_remove.html", context, status=409)
@@ -596,50 +668,6 @@ def draft_row_remove(request: HttpRequest, plan_id: int, section: str, row_id: i
         return render(request, "casework/plan/row_remove.html", context)
     messages.success(request, f"The row has been removed from section {section}")
     return redirect("casework:plan-draft-section", plan_id=plan.pk, section=section)
-
-
-@requires_access(la_staff)
-@require_http_methods(["GET", "POST"])
-def draft_issue_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Check the draft, then issue it as the plan (first plan or an amendment)."""
-    plan, sections = _draft(request, plan_id, purpose="issue the draft plan")
-    version = sections.version
-    form = IssueForm(request.POST or None, initial={"lock": version.lock})
-    context: dict[str, Any] = {
-        "plan": plan,
-        "learner": plan.learner,
-        "version": version,
-        "sections": sections,
-        "placement": placement_text(version),
-        "form": form,
-    }
-    if request.method == "GET" or not form.is_valid():
-        context["errors"] = error_summary(form) if request.method == "POST" else []
-        return render(request, "casework/plan/issue.html", context)
-    try:
-        issued = plan_services.plan_issue(
-            version_id=version.pk,
-            expected_lock=form.cleaned_data["lock"],
-            issued_on=form.cleaned_data["issued_on"],
-            changed_by=signed_in_user(request),
-        )
-    except StaleEdit as stale:
-        data = request.POST.copy()
-        data["lock"] = str(draft_of(plan).lock)  # type: ignore[union-attr]
-        retry = IssueForm(data)
-        retry.is_valid()
-        context |= {"form": retry, "errors": _stale_errors(stale), "stale": stale}
-        return render(request, "casework/plan/issue.html", context, status=409)
-    except TransitionRefused as refused:
-        form.add_error(None, refused.message)
-        context["errors"] = error_summary(form, non_field_anchor="issued_on_day")
-        return render(request, "casework/plan/issue.html", context)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        context["errors"] = error_summary(form, non_field_anchor="issued_on_day")
-        return render(request, "casework/plan/issue.html", context)
-    messages.success(request, f"Version {issued.number} of the plan has been issued")
-    return redirect("casework:plan-version", plan_id=plan.pk, number=issued.number)
 
 
 # Consultations, answered by the setting consulted (section 39 of the Children and Families

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sendplan.accounts.guards import has_a_role, la_staff, requires_access, signed_in_user
 from sendplan.casework import clock
 from sendplan.casework.errors import TransitionRefused
-from sendplan.casework.plans.models import Plan
+from sendplan.casework.plans.models import CeaseReason, Plan
 from sendplan.casework.plans.selectors import plan_for_user
 from sendplan.casework.reviews import selectors as review_selectors
 from sendplan.casework.reviews import services as review_services
@@ -225,36 +226,94 @@ def review_decision_page(request: HttpRequest, plan_id: int, review_id: int) -> 
     )
 
 
+class _DryRun(Exception):
+    """Raised to roll back a service run only to see whether it would be refused."""
+
+
+def _refusal(run: Callable[[], object]) -> TransitionRefused | ValidationError | None:
+    """What the service would say to these answers, with nothing written: it runs in a
+    savepoint that is always rolled back (and its emails, queued on commit, go with it)."""
+    try:
+        with transaction.atomic():
+            run()
+            raise _DryRun
+    except _DryRun:
+        return None
+    except (TransitionRefused, ValidationError) as refused:
+        return refused
+
+
 @requires_access(la_staff)
 @require_http_methods(["GET", "POST"])
 def plan_cease_page(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Cease to maintain the plan, with its SEN2 cease reason (CFA s45; Regs 29–31)."""
-    plan = _editable_plan(request, plan_id, purpose="cease the plan")
+    """Cease to maintain the plan, with its SEN2 cease reason (CFA s45; Regs 29–31), GOV.UK
+    check-answers style: the answers, then a check page with Change links, then confirm.
 
-    def save(data: dict[str, Any]) -> object:
-        return review_services.plan_cease(
-            plan_id=plan.pk,
-            ceased_on=data["ceased_on"],
-            reason=data["reason"],
-            changed_by=signed_in_user(request),
-            detail=data["detail"],
-            decided_on=data["decided_on"],
-            appeal_concluded=data["appeal_concluded"],
+    The answers wait in the session between the two (the details may name people, so never
+    in a URL); the check page is shown only for answers the service would accept."""
+    plan = _editable_plan(request, plan_id, purpose="cease the plan")
+    key = f"cease-answers-{plan.pk}"
+    extra = {
+        "plan": plan,
+        "learner": plan.learner,
+        "maximum_age_end": clock.maximum_age_end(plan.learner.date_of_birth),
+        "cease_basis": clock.basis(clock.CEASING_MAINTAINED),
+        "errors": [],
+    }
+    kept = request.session.get(key)
+    if request.method == "GET":
+        form = CeaseForm(initial={"decided_on": plan.cease_decided_on})
+        if kept and "change" in request.GET:
+            form = CeaseForm(kept)
+            form.is_valid()
+        return render(request, "casework/review/cease.html", {**extra, "form": form})
+    confirming = request.POST.get("confirm") == "yes"
+    if confirming and not kept:
+        return redirect("casework:plan-cease", plan_id=plan.pk)
+    data = kept if confirming else request.POST
+    form = CeaseForm(data)
+    if not form.is_valid():
+        return render(
+            request,
+            "casework/review/cease.html",
+            {**extra, "form": form, "errors": error_summary(form)},
         )
 
-    return _form_view(
-        request,
-        plan,
-        template="casework/review/cease.html",
-        form_class=CeaseForm,
-        initial={"decided_on": plan.cease_decided_on},
-        save=save,
-        success="The plan has been ceased",
-        extra={
-            "maximum_age_end": clock.maximum_age_end(plan.learner.date_of_birth),
-            "cease_basis": clock.basis(clock.CEASING_MAINTAINED),
-        },
-    )
+    def cease() -> object:
+        answers = form.cleaned_data
+        return review_services.plan_cease(
+            plan_id=plan.pk,
+            ceased_on=answers["ceased_on"],
+            reason=answers["reason"],
+            changed_by=signed_in_user(request),
+            detail=answers["detail"],
+            decided_on=answers["decided_on"],
+            appeal_concluded=answers["appeal_concluded"],
+        )
+
+    refused = _refusal(cease)
+    if refused is not None:
+        if isinstance(refused, TransitionRefused):
+            form.add_error(None, refused.message)
+        else:
+            add_service_errors(form, refused)
+        return render(
+            request,
+            "casework/review/cease.html",
+            {**extra, "form": form, "errors": error_summary(form)},
+        )
+    if not confirming:
+        request.session[key] = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        answers = form.cleaned_data
+        return render(
+            request,
+            "casework/review/cease_check.html",
+            {**extra, "answers": answers, "reason": CeaseReason(answers["reason"]).label},
+        )
+    cease()
+    del request.session[key]
+    messages.success(request, "The plan has been ceased")
+    return redirect("casework:plan-reviews", plan_id=plan.pk)
 
 
 @requires_access(la_staff)
