@@ -167,6 +167,8 @@ class LearnerIdentity:
     date_of_birth: dt.date
     sex: str
     responsible_la: str
+    #: Made from a request sent online and not yet confirmed by a caseworker.
+    provisional: bool = False
 
 
 def learner_record(
@@ -205,6 +207,7 @@ def learner_record(
             date_of_birth=learner.date_of_birth,
             sex=learner.get_sex_display(),
             responsible_la=learner.responsible_la.name,
+            provisional=learner.provisional,
         ),
     }
     if FieldGroup.SCHOOL_IDS in groups:
