@@ -31,15 +31,11 @@ API_ROUTES: dict[str, ApiRoute] = {
     ),
     "learner_search": ApiRoute("/learners/search", "caseworker", shows="list", method="post"),
     "setting_search": ApiRoute("/settings", "caseworker"),
-    "setting_read": ApiRoute(
-        "/settings/{pk}", "caseworker", lambda w: {"pk": w.cast.setting.pk}
-    ),
+    "setting_read": ApiRoute("/settings/{pk}", "caseworker", lambda w: {"pk": w.cast.setting.pk}),
     "case_list": ApiRoute("/cases", "caseworker", shows="list"),
     "case_read": ApiRoute("/cases/{pk}", "caseworker", lambda w: {"pk": w.case.pk}, "learner"),
     "plan_list": ApiRoute("/plans", "caseworker", shows="list"),
-    "plan_read": ApiRoute(
-        "/plans/{pk}", "caseworker", lambda w: {"pk": w.issued_plan.pk}, "other"
-    ),
+    "plan_read": ApiRoute("/plans/{pk}", "caseworker", lambda w: {"pk": w.issued_plan.pk}, "other"),
     "plan_version_read": ApiRoute(
         "/plans/{pk}/versions/1", "caseworker", lambda w: {"pk": w.issued_plan.pk}, "other"
     ),

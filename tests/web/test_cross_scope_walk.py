@@ -109,7 +109,9 @@ def test_no_api_operation_shows_a_learner_to_a_token_that_may_not_see_them(cast)
             body = response.content.decode()
             leaks += [f"{who} saw {x.full_name} on {name}" for x in hidden if x.full_name in body]
             ids = _learner_ids(response.json())
-            leaks += [f"{who} got the id of learner {x.pk} on {name}" for x in hidden if x.pk in ids]
+            leaks += [
+                f"{who} got the id of learner {x.pk} on {name}" for x in hidden if x.pk in ids
+            ]
     assert errors == [], f"server errors: {errors}"
     assert leaks == [], f"API answers showing a learner the caller may not see: {leaks}"
     assert tried == len(USERS) * len(API_ROUTES)

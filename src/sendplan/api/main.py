@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from sendplan.accounts.models import User
 from sendplan.api import problems
@@ -34,6 +35,10 @@ call is audited. Errors are problem details (RFC 9457). Lists come in pages
 
 
 class SendplanAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # The view's name (``learner_read``), unique across the API, not its module path.
+        return str(operation.view_func.__name__)
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:

@@ -38,7 +38,7 @@ def problem(status: int, detail: str, **extra: Any) -> JsonResponse:
     return JsonResponse(body, status=status, content_type=CONTENT_TYPE)
 
 
-def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
     detail = getattr(request, "api_auth_problem", "") or (
         "Sign in, or send a token as 'Authorization: Bearer TOKEN'"
     )
@@ -47,33 +47,31 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return response
 
 
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _not_found(request: HttpRequest, exc: Any) -> HttpResponse:
     # The selectors' own messages ("No learner found") say nothing about whether a hidden
     # object exists; anything else is replaced by a message that says as little.
     message = str(exc) if str(exc).startswith("No ") else "Nothing was found at this address"
     return problem(404, message)
 
 
-def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(403, str(exc) or "Your role does not allow this")
 
 
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def _http_error(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(exc.status_code, str(exc))
 
 
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _invalid(request: HttpRequest, exc: Any) -> HttpResponse:
     errors = [
         {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type")}
         for error in exc.errors
     ]
-    where = "; ".join(
-        f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in errors[:5]
-    )
+    where = "; ".join(f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in errors[:5])
     return problem(422, f"The request is not valid: {where}", errors=errors)
 
 
-def _broken(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _broken(request: HttpRequest, exc: Any) -> HttpResponse:
     logger.exception("API request failed", exc_info=exc)
     return problem(500, "Something went wrong in the service; nothing was changed")
 

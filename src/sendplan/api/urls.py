@@ -4,6 +4,8 @@ professionals may open (a page guard, as on every page)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import URLPattern, path
 
 from sendplan.accounts.guards import professional, requires_access
@@ -12,10 +14,10 @@ from sendplan.api.main import api
 DOCS_PAGE = "openapi-view"
 
 
-def _guard_docs(patterns: list[URLPattern]) -> list[URLPattern]:
+def _guard_docs(patterns: list[Any]) -> list[Any]:
     guarded = []
     for pattern in patterns:
-        if pattern.name == DOCS_PAGE:
+        if isinstance(pattern, URLPattern) and pattern.name == DOCS_PAGE:
             view = requires_access(professional)(pattern.callback)
             pattern = path(str(pattern.pattern), view, name=pattern.name)
         guarded.append(pattern)

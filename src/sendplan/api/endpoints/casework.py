@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from sendplan.accounts.models import User
 from sendplan.api.paging import Page, PageQuery, page_of
@@ -67,14 +67,11 @@ class CaseDetailOut(CaseOut):
     deadlines: list[DeadlineOut]
 
 
+_CASE_FIELDS = tuple(name for name in CaseOut.model_fields if name != "id")
+
+
 def _case(case: Case) -> dict[str, Any]:
-    return {
-        name: getattr(case, name)
-        for name in (
-            "learner_id received_on stage decision_on assess draft_issued_on final_issued_on "
-            "not_to_issue_on closed_on"
-        ).split()
-    } | {"id": case.pk}
+    return {name: getattr(case, name) for name in _CASE_FIELDS} | {"id": case.pk}
 
 
 def _audit_list(user: User, what: str, figures: dict[str, int]) -> None:
@@ -86,7 +83,7 @@ def _audit_list(user: User, what: str, figures: dict[str, int]) -> None:
 
 
 @router.get("/cases", response=responses(Page[CaseOut]))
-def case_list(request: HttpRequest, paging: PageQuery = PageQuery()) -> dict[str, Any]:
+def case_list(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     """Cases of the learners the caller may see, newest request first."""
     user = _user(request)
     cases, figures = page_of(
@@ -185,7 +182,7 @@ def _plan(plan: Plan) -> dict[str, Any]:
 
 
 @router.get("/plans", response=responses(Page[PlanOut]))
-def plan_list(request: HttpRequest, paging: PageQuery = PageQuery()) -> dict[str, Any]:
+def plan_list(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     """Issued plans (maintained or ceased) of the learners the caller may see."""
     user = _user(request)
     plans, figures = page_of(plans_visible_to(fetched_by=user), paging)
@@ -204,9 +201,7 @@ def plan_read(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     return _plan(plan) | {"versions": versions}
 
 
-@router.get(
-    "/plans/{int:plan_id}/versions/{int:number}", response=responses(PlanVersionOut)
-)
+@router.get("/plans/{int:plan_id}/versions/{int:number}", response=responses(PlanVersionOut))
 def plan_version_read(request: HttpRequest, plan_id: int, number: int) -> dict[str, Any]:
     """One issued version of a plan (drafts are not given: 404)."""
     user = _user(request)
@@ -271,9 +266,7 @@ def _review(review: Review) -> dict[str, Any]:
 
 
 @router.get("/plans/{int:plan_id}/reviews", response=responses(Page[ReviewOut]))
-def plan_reviews(
-    request: HttpRequest, plan_id: int, paging: PageQuery = PageQuery()
-) -> dict[str, Any]:
+def plan_reviews(request: HttpRequest, plan_id: int, paging: Query[PageQuery]) -> dict[str, Any]:
     """A plan's annual reviews, newest first."""
     page = review_page(fetched_by=_user(request), plan_id=plan_id)
     reviews, figures = page_of(page.reviews, paging)

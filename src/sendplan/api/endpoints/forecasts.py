@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
@@ -54,7 +54,7 @@ def _run(run: ForecastRun) -> dict[str, Any]:
 
 
 @router.get("/forecasts", response=responses(Page[ForecastRunOut]))
-def forecast_list(request: HttpRequest, paging: PageQuery = PageQuery()) -> dict[str, Any]:
+def forecast_list(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     """The council's forecast runs, newest first."""
     runs = run_list(fetched_by=_user(request), limit=RUNS_KEPT_IN_LIST)
     items, figures = page_of(runs, paging)

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from sendplan.accounts.models import User
 from sendplan.api.paging import MAX_PAGE_SIZE, Page, PageQuery, page_of
@@ -119,8 +119,7 @@ def _record(user: User, pk: int) -> tuple[dict[str, Any], Learner]:
         out.update(record["home"])
     if "needs" in record:
         out["needs"] = [
-            {"code": n.code, "rank": n.rank, "description": n.description}
-            for n in record["needs"]
+            {"code": n.code, "rank": n.rank, "description": n.description} for n in record["needs"]
         ]
     if "current_placements" in record:
         placements = record["current_placements"] + record["past_placements"]
@@ -134,11 +133,9 @@ def learner_read(request: HttpRequest, learner_id: int) -> dict[str, Any]:
     return _record(_user(request), learner_id)[0]
 
 
-@router.get(
-    "/learners/{int:learner_id}/placements", response=responses(Page[PlacementOut])
-)
+@router.get("/learners/{int:learner_id}/placements", response=responses(Page[PlacementOut]))
 def learner_placements(
-    request: HttpRequest, learner_id: int, paging: PageQuery = PageQuery()
+    request: HttpRequest, learner_id: int, paging: Query[PageQuery]
 ) -> dict[str, Any]:
     """A learner's placements, current and past, newest first."""
     record, _ = _record(_user(request), learner_id)

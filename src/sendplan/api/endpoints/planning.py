@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from sendplan.accounts.models import User
 from sendplan.api.paging import Page, PageQuery, page_of
@@ -96,13 +96,11 @@ def _proposal(p: Proposal) -> dict[str, Any]:
 
 
 @router.get("/planning/runs", response=responses(Page[RunOut]))
-def run_list(request: HttpRequest, paging: PageQuery = PageQuery()) -> dict[str, Any]:
+def run_list(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, Any]:
     """The caller's council's planning runs, newest first (403 for anyone not its staff)."""
     user = _user(request)
     planning_la(fetched_by=user)
-    runs, figures = page_of(
-        runs_visible_to(fetched_by=user).order_by("-created_at", "-pk"), paging
-    )
+    runs, figures = page_of(runs_visible_to(fetched_by=user).order_by("-created_at", "-pk"), paging)
     return {**figures, "items": [_run(r) for r in runs]}
 
 
@@ -112,9 +110,7 @@ def run_read(request: HttpRequest, run_id: int) -> dict[str, Any]:
 
 
 @router.get("/planning/runs/{int:run_id}/proposals", response=responses(Page[ProposalOut]))
-def proposal_list(
-    request: HttpRequest, run_id: int, paging: PageQuery = PageQuery()
-) -> dict[str, Any]:
+def proposal_list(request: HttpRequest, run_id: int, paging: Query[PageQuery]) -> dict[str, Any]:
     """A run's proposals: learners with no suitable place first, then by setting."""
     user = _user(request)
     run = run_for_user(user, run_id)

@@ -4,7 +4,7 @@ but is a professionals' tool, so families get 403 (``provision.selectors``)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -18,9 +18,15 @@ from sendplan.provision.selectors import RegisterFilter, setting_for_user, setti
 
 router = Router(tags=["register of places"])
 
-Need = Literal[tuple(NEEDS)]  # type: ignore[valid-type]
-Phase = Literal[tuple(PHASE_KEYS)]  # type: ignore[valid-type]
-SettingKind = Literal[tuple(Setting.Kind.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Need: TypeAlias = str
+    Phase: TypeAlias = str
+    SettingKind: TypeAlias = str
+else:
+    # The code lists as enums in the document, so a wrong code is a 422 naming the field.
+    Need = Literal[tuple(NEEDS)]
+    Phase = Literal[tuple(PHASE_KEYS)]
+    SettingKind = Literal[tuple(Setting.Kind.values)]
 
 
 class StrandOut(Schema):

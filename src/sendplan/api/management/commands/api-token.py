@@ -65,9 +65,7 @@ class Command(BaseCommand):
         create.add_argument(
             "--name", default="", metavar="LABEL", help="what the token is for (max 100)"
         )
-        create.add_argument(
-            "--expires-days", type=_days, default=DEFAULT_EXPIRY_DAYS, metavar="N"
-        )
+        create.add_argument("--expires-days", type=_days, default=DEFAULT_EXPIRY_DAYS, metavar="N")
         revoke = actions.add_parser(
             "revoke",
             help="stop a token working",
@@ -134,4 +132,6 @@ class Command(BaseCommand):
         ]
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+            self.stdout.write(
+                "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            )
