@@ -59,6 +59,16 @@ def test_every_operation_refuses_a_caller_without_credentials(db):
     assert not AuditEvent.objects.exists()
 
 
+def test_every_operation_refuses_a_session_still_owing_the_second_factor(cast, settings):
+    settings.SENDPLAN_SECOND_FACTOR = True
+    client = cast.client_for(cast.caseworker)
+    for name, route in API_ROUTES.items():
+        path = API + route.path.format(run=1, pk=1)
+        response = getattr(client, route.method)(path, {}, content_type="application/json")
+        assert response.status_code == 401, name
+    assert not AuditEvent.objects.exists()
+
+
 def test_every_call_is_audited_and_every_learner_shown_is_audited_against_them(cast):
     world = _world(cast)
     learners = {"learner": cast.learner, "other": cast.other_learner}

@@ -57,6 +57,9 @@ def test_search_matches_the_start_of_a_name_and_a_date_of_birth(cast):
 def test_search_is_by_post_only_so_names_never_go_in_a_url(cast):
     response = TokenClient(cast.caseworker).get("/learners/search", {"text": "Jamie"})
     assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Allow"] == "POST"
+    assert response.json()["detail"] == "This address takes POST only"
 
 
 def test_search_is_audited_with_counts_only(cast):
@@ -79,6 +82,19 @@ def test_search_pages(cast):
     assert [r["full_name"].split()[-1] for r in second["items"]] == ["Zz1", "Zz2"]
     beyond = client.post("/learners/search", {"page_size": 2, "page": 3}).json()
     assert beyond["items"] == []
+
+
+def test_a_body_that_is_not_json_is_a_400_problem(cast):
+    client = TokenClient(cast.caseworker)
+    response = client.client.post(
+        "/api/v1/learners/search",
+        "{not json",
+        content_type="application/json",
+        headers=client.headers,
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"].startswith("Cannot parse request body")
 
 
 def test_an_impossible_page_size_is_a_422_problem_naming_the_field(cast):

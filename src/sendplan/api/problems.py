@@ -90,6 +90,7 @@ def install(api: NinjaAPI) -> None:
 ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
-def responses(ok: Any, status: int = 200) -> dict[int, Any]:
-    """An operation's documented responses: ``ok`` and the problem details."""
-    return {status: ok, **ERRORS}
+def responses(ok: Any, *, body: bool = False) -> dict[int, Any]:
+    """An operation's documented responses: ``ok`` and the problem details (with 400, a body
+    that is not JSON, for an operation that takes one)."""
+    return {200: ok, **({400: Problem} if body else {}), **ERRORS}

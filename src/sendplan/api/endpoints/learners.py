@@ -145,7 +145,9 @@ def learner_placements(
     return {**figures, "items": items}
 
 
-@router.post("/learners/search", response=responses(Page[LearnerRow]), exclude_unset=True)
+@router.post(
+    "/learners/search", response=responses(Page[LearnerRow], body=True), exclude_unset=True
+)
 def learner_search(request: HttpRequest, search: LearnerSearch) -> dict[str, Any]:
     """The learners the caller may see that match the search, by family then given name."""
     user = _user(request)
