@@ -38,6 +38,7 @@ Application commands:
   sen2         `sen2 export --census-date DATE --out FILE.xml` / `sen2 import FILE.xml`
   sufficiency-run  compute (or queue) a demand, places and spend run
   planning-run     compute a queued placement-planning run
+  api-token    tokens for other systems: `api-token create USERNAME`, `revoke ID`, `list`
   db_worker    run the queue of background work (runs, emails): `make demo` starts one
   runserver    serve the application for development
 

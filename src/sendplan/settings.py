@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    # The API's docs page and its static files (Swagger UI, served from here, not a CDN).
+    "ninja",
     "sendplan.core",
     "sendplan.accounts",
     "sendplan.learners",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "sendplan.web",
     "sendplan.privacy",
     "sendplan.home",
+    "sendplan.api",
     "sendplan.demo",
 ]
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("documents/", include("sendplan.documents.urls")),
     path("planning/", include("sendplan.planning.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("sendplan.api.urls")),
 ]
 
 handler403 = "sendplan.web.views.permission_denied"

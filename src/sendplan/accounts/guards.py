@@ -71,8 +71,9 @@ SECOND_FACTOR_VIEWS: frozenset[str] = frozenset(
 )
 BEFORE_SECOND_FACTOR = "before_second_factor"
 #: URL namespaces that guard themselves: the admin (staff and a second factor, via
-#: django-otp's OTPAdminSite).
-SELF_GUARDED_NAMESPACES: frozenset[str] = frozenset({"admin"})
+#: django-otp's OTPAdminSite), and the API, whose every operation authenticates the caller
+#: itself (a bearer token or the signed-in session; ``tests/api/test_api_walks.py`` walks it).
+SELF_GUARDED_NAMESPACES: frozenset[str] = frozenset({"admin", "api"})
 
 #: ``module.qualname`` of each view -> the rule that guards it.
 REGISTRY: dict[str, str] = {}

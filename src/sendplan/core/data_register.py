@@ -330,6 +330,8 @@ REGISTER: tuple[Entry, ...] = (
         P,
         ACCOUNTS,
     ),
+    # Tokens for other systems (ADR 0129): whose they are, what for, and when used.
+    *fields("api.ApiToken", "user name created_at expires_at revoked_at last_used_at", P, ACCOUNTS),
     # The EHC process: that a request, an assessment or a plan exists reveals SEN.
     *fields(
         "casework.Case",
@@ -456,6 +458,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "learners.AuditPurge": _names("reason at"),
     "accounts.User": _names("is_superuser is_staff is_active"),
     "accounts.Organisation": _names("kind code"),
+    # A token's public id and the digest of its secret: random, about no one.
+    "api.ApiToken": _names("public_id digest"),
     # Schools and colleges: public facts about institutions (GIAS), not about people.
     "provision.Setting": _names(
         "urn ukprn name kind establishment_type phase_of_education min_age max_age street "

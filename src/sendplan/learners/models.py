@@ -283,6 +283,7 @@ class AuditEvent(models.Model):
         SEARCH = "search", "Searched learners"
         LIST = "list", "Listed learners"
         EXPORT = "export", "Exported learner data"
+        API = "api", "Called the API"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -168,6 +168,20 @@ def plan_for_user(
     return plan, mine or learner_can_edit(learner=plan.learner, user=user)
 
 
+def plans_visible_to(*, fetched_by: User) -> QuerySet[Plan]:
+    """Plans of the learners the user may see that have been issued (maintained or ceased),
+    first issued first; no read of a plan's content, so the caller audits the list."""
+    visible = learners_visible_to(fetched_by=fetched_by).filter(pk=OuterRef("learner_id"))
+    return Plan.objects.filter(
+        Exists(visible), status__in=[Plan.Status.MAINTAINED, Plan.Status.CEASED]
+    ).order_by("issued_on", "pk")
+
+
+def issued_versions(plan: Plan) -> QuerySet[PlanVersion]:
+    """A plan's issued versions, newest first: what every reader of the plan may see."""
+    return plan.versions.filter(status=PlanVersion.Status.ISSUED).order_by("-number")
+
+
 def versions_for(*, fetched_by: User, plan: Plan) -> QuerySet[PlanVersion]:
     """Every version the user may see, newest first, with who last saved each."""
     queryset = plan.versions.select_related("created_by", "modified_by", "based_on")
