@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
@@ -15,10 +16,30 @@ from sendplan.core import tasks as queue
 from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
 from sendplan.core.numbers import whole_number
-from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
+from sendplan.engine import (
+    PLACEMENT_KEYS,
+    PLACEMENT_LABELS,
+    SPECIALIST,
+    financial_year,
+    financial_year_label,
+)
 from sendplan.sufficiency import selectors, services
-from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
-from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions
+from sendplan.sufficiency.forms import (
+    AssumptionsForm,
+    BudgetForm,
+    NewProvisionForm,
+    ScenarioForm,
+)
+from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions, HighNeedsBudget
+from sendplan.sufficiency.money import (
+    Money,
+    kind_rows,
+    money_figures,
+    money_tables,
+    partner_rows,
+    spend_by_kind_chart,
+    totals,
+)
 from sendplan.sufficiency.report import (
     NEED_LABELS,
     comparison,
@@ -35,7 +56,7 @@ from sendplan.sufficiency.report import (
 )
 from sendplan.sufficiency.runs import forecast_run_request
 from sendplan.sufficiency.tasks import FORECAST
-from sendplan.web.spreadsheets import to_csv, to_xlsx
+from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
 
 
 def _common(request: HttpRequest) -> dict[str, Any]:
@@ -349,8 +370,11 @@ def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     run = selectors.latest_run(fetched_by=signed_in_user(request))
     if run is None or (fmt == "csv" and table not in _TABLES) or fmt not in {"csv", "xlsx"}:
         raise Http404
-    found = tables(report_for(run))
-    stem = f"sufficiency-run-{run.pk}"
+    return _table_download(tables(report_for(run)), f"sufficiency-run-{run.pk}", table, fmt)
+
+
+def _table_download(found: list[Table], stem: str, table: str, fmt: str) -> HttpResponse:
+    """One table as CSV, or ``all`` of them as an Excel workbook; 404 for anything else."""
     if fmt == "xlsx":
         if table != "all":
             raise Http404
@@ -360,7 +384,9 @@ def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
-    chosen = next(t for t in found if t.name == table)
+    chosen = next((t for t in found if t.name == table), None)
+    if fmt != "csv" or chosen is None:
+        raise Http404
     response = HttpResponse(to_csv(chosen), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}-{table}.csv"'
     return response
@@ -402,3 +428,96 @@ def summary(request: HttpRequest) -> HttpResponse:
         for m in context["marks"]
     ]
     return render(request, "sufficiency/summary.html", context)
+
+
+def _money(request: HttpRequest) -> tuple[Money, dict[str, Any]]:
+    """The money figures for the user's LA today, and what every page starts from."""
+    user = signed_in_user(request)
+    context = _common(request)
+    today = timezone.localdate()
+    this_year = financial_year(today)
+    years = [this_year, this_year + 1]
+    figures = money_figures(
+        today=today,
+        placements=selectors.committed_placements(fetched_by=user, years=years),
+        budgets={y: b.amount for y, b in selectors.budgets_for(fetched_by=user).items()},
+        places=selectors.places_used(fetched_by=user, on=today),
+        report=context["report"],
+    )
+    return figures, context
+
+
+@requires_access(la_staff)
+@require_GET
+def money_page(request: HttpRequest) -> HttpResponse:
+    figures, context = _money(request)
+    context.update(
+        m=figures,
+        year_labels=[financial_year_label(y) for y in figures.years],
+        kind_rows=kind_rows(figures),
+        partner_rows=partner_rows(figures),
+        totals=totals(figures),
+        chart=spend_by_kind_chart(figures),
+        positions=[
+            {
+                "position": p,
+                "budget": None if p.budget is None else money(p.budget),
+                "committed": money(p.committed),
+                "headroom": None if p.headroom is None else money(abs(p.headroom)),
+                "over": p.headroom is not None and p.headroom < 0,
+                "forecast": None if p.forecast is None else money(p.forecast),
+            }
+            for p in figures.positions
+        ],
+    )
+    return render(request, "sufficiency/money.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def money_download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    figures, _ = _money(request)
+    stem = f"committed-spend-{figures.today.isoformat()}"
+    return _table_download(money_tables(figures), stem, table, fmt)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def budget(request: HttpRequest, year: int) -> HttpResponse:
+    user = signed_in_user(request)
+    this_year = financial_year(timezone.localdate())
+    if not this_year - 1 <= year <= this_year + 5:
+        raise Http404
+    current = selectors.budgets_for(fetched_by=user).get(year) or HighNeedsBudget(
+        la_code=selectors.la_code_for(user), financial_year=year
+    )
+    form = BudgetForm(request.POST or None, instance=current)
+    status = 200
+    errors = form.error_list()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_save(
+                changed_by=user,
+                financial_year=year,
+                amount=form.cleaned_data["amount"],
+                expected_lock=form.cleaned_data["lock"],
+            )
+        except StaleEdit as stale:
+            fresh = selectors.budgets_for(fetched_by=user)[year]
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(fresh))
+            form = BudgetForm(retry, instance=fresh)
+            form.is_valid()
+            errors = [{"href": "#amount", "text": stale.message(what="this budget")}]
+            status = 409
+        else:
+            messages.success(request, f"High-needs budget for {financial_year_label(year)} saved.")
+            return redirect("sufficiency:money")
+    else:
+        errors = form.error_list()
+    return render(
+        request,
+        "sufficiency/budget_form.html",
+        {"form": form, "errors": errors, "year_label": financial_year_label(year)},
+        status=status,
+    )
