@@ -129,7 +129,7 @@ def run_list(*, fetched_by: User, limit: int = 20) -> list[ForecastRun]:
     )
 
 
-def _costed(placement: Placement) -> CostedPlacement:
+def costed(placement: Placement) -> CostedPlacement:
     """A placement's annual cost: the agreed fee or top-up where recorded, else the strand's.
 
     A fee (independent or non-maintained) replaces place funding and top-up, as it does in
@@ -180,7 +180,7 @@ def committed_placements(*, fetched_by: User, years: list[int]) -> list[CostedPl
         .select_related("setting", "strand")
         .order_by("pk")
     )
-    return [_costed(p) for p in rows]
+    return [costed(p) for p in rows]
 
 
 def places_used(*, fetched_by: User, on: dt.date) -> list[PlacesUsed]:
