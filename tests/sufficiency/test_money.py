@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from pathlib import PurePath
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -185,3 +189,83 @@ def test_archived_learners_cost_nothing(cast, placed):
     m = _money(cast)
     assert m.ledger.total(2026) == 0
     assert {p.setting: p.occupied for p in m.places}["Oak Special"] == 0
+
+
+def _cells(html: str, caption: str) -> list[list[str]]:
+    """The body rows of the table with ``caption``, as text."""
+    table = html[html.index(caption) :]
+    body = table[table.index("<tbody") : table.index("</tbody>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    return [
+        [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, flags=re.S)
+        ]
+        for r in rows
+    ]
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", "").replace("−", "-"))
+
+
+def test_the_places_headline_and_table_agree(cast, finished_run):
+    html = cast.client_for(cast.la_colleague).get(reverse("sufficiency:overview")).content.decode()
+    rows = _cells(html, "Learners needing a specialist place, local places and places short")
+    for year, need, _, _, places, short, spare in rows:
+        # Rounded figures: need - places and short - spare agree within rounding.
+        assert abs((_number(need) - _number(places)) - (_number(short) - _number(spare))) <= 2, year
+    last = rows[-1]
+    if _number(last[5]) > 0:
+        assert f"{last[5]} specialist places short by January {last[0]}" in html
+    else:
+        assert "Local specialist places cover the central forecast" in html
+    summary = cast.client_for(cast.la_colleague).get(reverse("sufficiency:summary"))
+    marks = _cells(summary.content.decode(), "Headlines (January each year)")
+    shown = {row[0]: row[2] for row in marks[1:]}
+    for year, *_, short, _ in rows:
+        if year in shown:
+            assert shown[year] == short
+
+
+def test_managers_see_file_names_not_server_paths_or_hashes(cast, finished_run):
+    html = (
+        cast.client_for(cast.la_colleague)
+        .get(reverse("sufficiency:run", args=[finished_run.pk]))
+        .content.decode()
+    )
+    release = finished_run.inputs["releases"][0]["path"]
+    assert PurePath(release).name in html
+    assert release not in html or "/" not in release
+    assert "sha256" not in html and finished_run.inputs["releases"][0]["sha256"] not in html
+    assert "fingerprint" not in html
+
+
+def test_the_cabinet_summary_has_the_budget_line(cast, finished_run, placed):
+    services.budget_save(
+        changed_by=cast.la_colleague, financial_year=2026, amount=80_000, expected_lock=0
+    )
+    with at(TODAY):
+        html = cast.client_for(cast.la_colleague).get(reverse("sufficiency:summary")).content
+    rows = _cells(html.decode(), "High-needs budget and committed spend")
+    assert rows[0] == ["2026-27", "£80,000", "£87,895", "Deficit £7,895"]
+    assert rows[1] == ["2027-28", "Not set", "£96,500", "–"]
+
+
+def test_the_money_page_uses_a_fixed_number_of_queries(cast, placed, django_assert_num_queries):
+    client = cast.client_for(cast.la_colleague)
+    url = reverse("sufficiency:money")
+    with at(TODAY):
+        client.get(url)  # the session settles
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        special, _ = placed
+        for _ in range(5):
+            PlacementFactory(
+                learner=LearnerFactory(responsible_la=cast.la),
+                setting=special.setting,
+                strand=special,
+                started_on=dt.date(2025, 9, 1),
+            )
+        with django_assert_num_queries(len(few.captured_queries)):
+            client.get(url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sendplan.accounts.access import standing_for
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
+from sendplan.accounts.models import Role
 from sendplan.core import tasks as queue
 from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
@@ -48,6 +51,7 @@ from sendplan.sufficiency.report import (
     gap_cells,
     money,
     places_chart,
+    places_in,
     plans_chart,
     report_for,
     specialist_band,
@@ -102,10 +106,12 @@ def overview(request: HttpRequest) -> HttpResponse:
                     "need": count(specialist_band(base, y).median),
                     "lower": count(specialist_band(base, y).lower),
                     "upper": count(specialist_band(base, y).upper),
-                    "capacity": count(sum(v for k, v in base.capacity.items() if k[2] == y)),
-                    "short": count(base.shortfall(y)),
+                    "capacity": count(places.capacity),
+                    "short": count(places.short),
+                    "spare": count(places.spare),
                 }
                 for y in years
+                for places in [places_in(base, y)]
             ],
             gap_phase=gap_by_phase(base, years),
             gap_cells=gap_cells(base, year, report.demand.needs),
@@ -354,10 +360,20 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Whoever looks at a run that lost its worker sees it tried again or failed.
     if not run.is_finished and queue.runs_recover(kind=FORECAST, area=run.la_code):
         run = selectors.run_for_user(user, pk)
+    inputs = run.inputs or {}
+    files = [*inputs.get("releases", []), *filter(None, [inputs.get("population")])]
     return render(
         request,
         "sufficiency/run.html",
-        {"shown": run, "runs": selectors.run_list(fetched_by=user)},
+        {
+            "shown": run,
+            "runs": selectors.run_list(fetched_by=user),
+            # Which published files, by name; where they sit on the server and their hashes
+            # are for the administrators who reproduce a run, not for the pages' readers.
+            "file_names": [PurePath(str(f.get("path", ""))).name for f in files],
+            "files": files,
+            "provenance": Role.ADMIN in standing_for(user).roles,
+        },
     )
 
 
@@ -409,7 +425,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             {
                 "year": report.year_at(h),
                 "plans": base.total[report.year_at(h)],
-                "short": count(base.shortfall(report.year_at(h))),
+                "short": count(places_in(base, report.year_at(h)).short),
                 "spend": base.spend_total[report.year_at(h)],
             }
             for h in report.horizons
@@ -427,13 +443,18 @@ def summary(request: HttpRequest) -> HttpResponse:
         }
         for m in context["marks"]
     ]
+    figures, _ = _money(request, context, places=False)
+    context["positions"] = _positions(figures)
     return render(request, "sufficiency/summary.html", context)
 
 
-def _money(request: HttpRequest) -> tuple[Money, dict[str, Any]]:
-    """The money figures for the user's LA today, and what every page starts from."""
+def _money(
+    request: HttpRequest, context: dict[str, Any] | None = None, *, places: bool = True
+) -> tuple[Money, dict[str, Any]]:
+    """The money figures for the user's LA today (with places commissioned against occupied
+    unless ``places`` is False), and what every page starts from."""
     user = signed_in_user(request)
-    context = _common(request)
+    context = context if context is not None else _common(request)
     today = timezone.localdate()
     this_year = financial_year(today)
     years = [this_year, this_year + 1]
@@ -441,10 +462,25 @@ def _money(request: HttpRequest) -> tuple[Money, dict[str, Any]]:
         today=today,
         placements=selectors.committed_placements(fetched_by=user, years=years),
         budgets={y: b.amount for y, b in selectors.budgets_for(fetched_by=user).items()},
-        places=selectors.places_used(fetched_by=user, on=today),
+        places=selectors.places_used(fetched_by=user, on=today) if places else [],
         report=context["report"],
     )
     return figures, context
+
+
+def _positions(figures: Money) -> list[dict[str, Any]]:
+    """Each year's budget position as the money page and the cabinet summary show it."""
+    return [
+        {
+            "position": p,
+            "budget": None if p.budget is None else money(p.budget),
+            "committed": money(p.committed),
+            "headroom": None if p.headroom is None else money(abs(p.headroom)),
+            "over": p.headroom is not None and p.headroom < 0,
+            "forecast": None if p.forecast is None else money(p.forecast),
+        }
+        for p in figures.positions
+    ]
 
 
 @requires_access(la_staff)
@@ -458,17 +494,7 @@ def money_page(request: HttpRequest) -> HttpResponse:
         partner_rows=partner_rows(figures),
         totals=totals(figures),
         chart=spend_by_kind_chart(figures),
-        positions=[
-            {
-                "position": p,
-                "budget": None if p.budget is None else money(p.budget),
-                "committed": money(p.committed),
-                "headroom": None if p.headroom is None else money(abs(p.headroom)),
-                "over": p.headroom is not None and p.headroom < 0,
-                "forecast": None if p.forecast is None else money(p.forecast),
-            }
-            for p in figures.positions
-        ],
+        positions=_positions(figures),
     )
     return render(request, "sufficiency/money.html", context)
 
