@@ -18,14 +18,24 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import override_settings
 
-from sendplan.accounts.models import Role, User
+from sendplan.accounts.models import Organisation, Role, User
 from sendplan.demo.build import build_demo, reset_demo
+from sendplan.demo.calibration import LA_CODE
 from sendplan.demo.setting_types import PLACEMENT_GROUPS, UNPLACED_GROUP, placement_group
-from sendplan.engine import nhs_number_problem, uln_problem, upn_problem
+from sendplan.engine import (
+    HIGH_NEEDS,
+    committed_spend,
+    financial_year,
+    nhs_number_problem,
+    uln_problem,
+    upn_problem,
+)
 from sendplan.learners.access import CONSULTED
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.provision.models import ProvisionStrand, Setting
+from sendplan.sufficiency.models import HighNeedsBudget
+from sendplan.sufficiency.selectors import costed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -303,3 +313,21 @@ def test_the_printed_sign_ins_name_a_triage_person_in_each_service(demo):
         assert "assigns requests for advice to" in printed[username].sees
         assert " waiting" in printed[username].sees
     assert "assigns its requests for advice" in printed["demo.senco"].sees
+
+
+def test_the_demo_placements_cost_money_and_the_budget_is_short(demo):
+    summary, _ = demo
+    la = Organisation.objects.get(code=LA_CODE, kind=Organisation.Kind.LOCAL_AUTHORITY)
+    year = financial_year(summary.as_at)
+    placements = Placement.objects.filter(learner__responsible_la=la).select_related(
+        "strand", "setting"
+    )
+    ledger = committed_spend([costed(p) for p in placements], [year])
+    budget = HighNeedsBudget.objects.get(la_code=LA_CODE, financial_year=year).amount
+    high_needs = ledger.partner(HIGH_NEEDS, year)
+    # Tens of millions committed, the budget some 7 % short of it.
+    assert 20_000_000 < high_needs < 200_000_000
+    assert 0.9 * high_needs < budget < 0.95 * high_needs
+    assert ledger.partner("transport", year) > 0
+    assert ledger.partner("health", year) > 0 and ledger.partner("social_care", year) > 0
+    assert summary.counts["jointly funded placements"] > 0

@@ -31,7 +31,7 @@ from sendplan.learners.services import learner_update
 from sendplan.planning.models import AreaPlanningSettings
 from sendplan.planning.services import area_settings_update
 from sendplan.sufficiency import services as sufficiency_services
-from sendplan.sufficiency.models import Assumptions, Scenario
+from sendplan.sufficiency.models import Assumptions, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
 from tests.web.test_audit_by_construction import ON, World, _world
 from tests.web.test_url_access import _routes
@@ -181,6 +181,19 @@ EDIT_FORMS: dict[str, EditForm] = {
         ),
         lambda w: Assumptions.objects.get().other_cost == 9_100,
         "4321",
+    ),
+    "sufficiency:budget": EditForm(
+        "caseworker",
+        lambda w: reverse("sufficiency:budget", args=[ON.year]),
+        lambda w: {"amount": "4321000"},
+        lambda w: sufficiency_services.budget_save(
+            changed_by=w.cast.la_colleague,
+            financial_year=ON.year,
+            amount=9_100_000,
+            expected_lock=0,
+        ),
+        lambda w: HighNeedsBudget.objects.get().amount == 9_100_000,
+        "4321000",
     ),
     "sufficiency:scenario-edit": EditForm(
         "caseworker",
@@ -378,6 +391,8 @@ NOT_EDITS: dict[str, str] = {
     "sufficiency:run": "reads",
     "sufficiency:download": "reads",
     "sufficiency:summary": "reads",
+    "sufficiency:money": "reads",
+    "sufficiency:money-download": "reads",
     "casework:tray": "reads",
     "casework:tray-csv": "reads",
     "casework:dashboard": "reads",

@@ -310,6 +310,12 @@ REGISTER: tuple[Entry, ...] = (
     *fields("learners.Placement", "learner setting strand started_on ended_on", S, PLACEMENT),
     *fields("learners.Placement", "decided_by", P, PLACEMENT),
     *fields(
+        "learners.Placement",
+        "agreed_top_up agreed_fee transport_cost health_contribution social_care_contribution",
+        S,
+        PLACEMENT,
+    ),
+    *fields(
         "learners.AuditEvent",
         "at user action learner detail user_name session address",
         P,
@@ -507,6 +513,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "la_code name description special_places resourced_places independent_reduction_pct "
         "growth_pct start_year need phase lock"
     ),
+    "sufficiency.HighNeedsBudget": _names("la_code financial_year amount lock"),
     # Forecasts work from published, aggregate caseloads.
     "sufficiency.ForecastRun": _names(
         "la_code status progress message created_at started_at finished_at attempts queued_at "

@@ -40,6 +40,7 @@ from sendplan.demo.learners_data import (
     read_lsoas,
     reference_date,
 )
+from sendplan.demo.money import cost_placements, reset_money
 from sendplan.demo.people import (
     DEMO_USERNAME_PREFIX,
     PARENT_ACCOUNTS,
@@ -135,6 +136,7 @@ def reset_demo() -> dict[str, int]:
     )
     removed["documents"] = reset_documents(demo_learners)
     removed["cases"] = reset_casework(demo_learners)
+    removed["budgets"] = reset_money(la)
     if la:
         # Planning runs propose places for demo learners and settings; they go first.
         removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
@@ -234,6 +236,7 @@ def build_demo(
         )
         for i, slot in sorted(placed.items())
     )
+    summary.counts.update(cost_placements(la=la, seed=seed, as_at=as_at))
     Involvement.objects.bulk_create(
         Involvement(
             learner=learner_rows[p.learner],

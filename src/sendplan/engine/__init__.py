@@ -93,6 +93,18 @@ if TYPE_CHECKING:
         upn_check_letter,
         upn_problem,
     )
+    from sendplan.engine.ledger import (
+        HIGH_NEEDS,
+        PARTNERS,
+        CostedPlacement,
+        Ledger,
+        PlacesUsed,
+        committed_spend,
+        financial_year,
+        financial_year_label,
+        share_of_year,
+        year_bounds,
+    )
     from sendplan.engine.placement import (
         MAX_ANNUAL_COST,
         MAX_COST_PER_KM,
@@ -295,6 +307,17 @@ __all__ = [
     "uln_problem",
     "upn_check_letter",
     "upn_problem",
+    # The ledger of committed spend.
+    "HIGH_NEEDS",
+    "committed_spend",
+    "CostedPlacement",
+    "Ledger",
+    "PARTNERS",
+    "PlacesUsed",
+    "financial_year",
+    "financial_year_label",
+    "share_of_year",
+    "year_bounds",
     # Placement: the optimiser, its explanations and what-ifs.
     "ALL_NEEDS",
     "MAX_ANNUAL_COST",
@@ -463,6 +486,21 @@ _HOME: dict[str, str] = {
             "place",
         ),
         "placement",
+    ),
+    **dict.fromkeys(
+        (
+            "HIGH_NEEDS",
+            "CostedPlacement",
+            "Ledger",
+            "PARTNERS",
+            "PlacesUsed",
+            "financial_year",
+            "committed_spend",
+            "financial_year_label",
+            "share_of_year",
+            "year_bounds",
+        ),
+        "ledger",
     ),
     **dict.fromkeys(("Option", "explain"), "placement_explain"),
     **dict.fromkeys(("ALL_NEEDS", "round_pounds"), "placement_model"),

@@ -251,6 +251,23 @@ class Placement(Tracked):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     decided_by = models.CharField(max_length=100, blank=True, help_text="The named officer")
+    # What the placement costs, pounds a year (the ledger of committed spend, ADR 0132).
+    # Blank top-up and fee: the strand's band and fee apply.
+    agreed_top_up = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Top-up agreed for this learner, pounds a year"
+    )
+    agreed_fee = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Independent or non-maintained fee, pounds a year"
+    )
+    transport_cost = models.PositiveIntegerField(
+        default=0, help_text="Home-to-school transport, pounds a year"
+    )
+    health_contribution = models.PositiveIntegerField(
+        default=0, help_text="Health's share where jointly funded, pounds a year"
+    )
+    social_care_contribution = models.PositiveIntegerField(
+        default=0, help_text="Social care's share where jointly funded, pounds a year"
+    )
 
     class Meta:
         ordering = ["-started_on"]

@@ -6,9 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from sendplan.core.locking import lock_of
-from sendplan.sufficiency.models import COST_FIELDS, Assumptions, NewProvision, Scenario
+from sendplan.sufficiency.models import (
+    COST_FIELDS,
+    Assumptions,
+    HighNeedsBudget,
+    NewProvision,
+    Scenario,
+)
 
 _POUNDS = {
     "required": "Enter an amount in pounds",
@@ -133,3 +140,19 @@ class ScenarioForm(_Govuk, forms.ModelForm):
                 "Enter at least one change: extra places, fewer independent placements or growth",
             )
         return cleaned
+
+
+class BudgetForm(_Govuk, forms.ModelForm):
+    lock = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = HighNeedsBudget
+        fields = ["amount"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].error_messages.update(_POUNDS)
+        self.fields["amount"].validators.append(MaxValueValidator(10_000_000_000))
+        self.fields["amount"].error_messages["max_value"] = "Amount must be £10,000,000,000 or less"
+        if not self.is_bound:
+            self.initial["lock"] = lock_of(self.instance)

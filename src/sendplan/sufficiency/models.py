@@ -224,3 +224,27 @@ class ForecastRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class HighNeedsBudget(Tracked):
+    """The LA's high-needs budget for one financial year (April to March), that the money
+    page holds committed spend against (ADR 0132). Every change is kept."""
+
+    la_code = models.CharField(max_length=20)
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2026 for 2026-27"
+    )
+    amount = models.PositiveBigIntegerField("High-needs budget, pounds")
+    lock = lock_field()
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["la_code", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["la_code", "financial_year"], name="budget_one_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"High-needs budget {self.financial_year} for {self.la_code}"

@@ -93,6 +93,34 @@ def capacity_total(p: Projection, year: int) -> float:
     return sum(v for (_, _, y), v in p.capacity.items() if y == year)
 
 
+@dataclass(frozen=True)
+class Places:
+    """Specialist places in one January: the one set of figures every page and the summary
+    show, so a headline and a table cannot disagree.
+
+    ``short`` adds up the need and phase groups with fewer places than learners; ``spare``
+    the groups with more. A spare place in one group does not fill a shortage in another, so
+    ``need - capacity == short - spare``, and places can be short while the totals match.
+    """
+
+    year: int
+    need: float
+    capacity: float
+    short: float
+    spare: float
+
+
+def places_in(p: Projection, year: int) -> Places:
+    gaps = [p.demand[k] - p.capacity[k] for k in p.demand if k[2] == year]
+    return Places(
+        year=year,
+        need=sum(v for (_, _, y), v in p.demand.items() if y == year),
+        capacity=capacity_total(p, year),
+        short=sum(g for g in gaps if g > 0),
+        spare=-sum(g for g in gaps if g < 0),
+    )
+
+
 def plans_chart(r: Report) -> Chart:
     first, last = r.years[0], r.years[-1]
     b = r.baseline.total[last]
@@ -117,17 +145,23 @@ def plans_chart(r: Report) -> Chart:
 def places_chart(r: Report) -> Chart:
     last = r.years[-1]
     need = specialist_band(r.baseline, last)
-    cap = capacity_total(r.baseline, last)
-    title = (
-        f"Learners needing a specialist place outgrow local places by {count(need.median - cap)}"
-    )
-    if need.median <= cap:
+    places = places_in(r.baseline, last)
+    cap = places.capacity
+    if count(places.short) == "0":
         title = "Local specialist places cover the central forecast"
+    else:
+        title = f"{count(places.short)} specialist places short by January {last}"
+    spare = (
+        f", while {count(places.spare)} places in other need and phase groups are spare"
+        if count(places.spare) != "0"
+        else ""
+    )
     summary = (
         f"Learners with a plan whose placement is specialist (resourced provision, special or "
         f"independent school): {count(need.median)} by {last} (80% band {count(need.lower)} to "
         f"{count(need.upper)}), against {count(cap)} local specialist places in the register "
-        f"and planned provision."
+        f"and planned provision. The groups of need and phase without enough places are "
+        f"{count(places.short)} places short{spare}."
     )
     svg = fan_chart(
         chart_id="places-chart",
@@ -208,8 +242,8 @@ def comparison(r: Report) -> list[dict[str, Any]]:
                     "years": h,
                     "year": year,
                     "plans": count(p.total[year].median),
-                    "short": count(p.shortfall(year)),
-                    "short_change": signed(p.shortfall(year) - base.shortfall(year)),
+                    "short": count(places_in(p, year).short),
+                    "short_change": signed(places_in(p, year).short - places_in(base, year).short),
                     "independent": count(p.placements[("independent", year)]),
                     "spend": money(p.spend_total[year].median),
                     "cumulative": money(cum),
@@ -326,7 +360,7 @@ def tables(r: Report) -> list[Table]:
                     h,
                     y,
                     round(p.total[y].median),
-                    round(p.shortfall(y)),
+                    round(places_in(p, y).short),
                     round(p.placements[("independent", y)]),
                     round(p.spend_total[y].median),
                     round(p.cumulative_spend(h)),

@@ -6,16 +6,39 @@ with ``requires_access(la_staff)``), and each of them sees their own LA's rows o
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Organisation, User
-from sendplan.sufficiency.models import Assumptions, ForecastRun, NewProvision, Scenario
+from sendplan.core.models import open_on
+from sendplan.engine import CostedPlacement, PlacesUsed, year_bounds
+from sendplan.learners.models import Placement
+from sendplan.provision.models import ProvisionStrand, Setting
+from sendplan.sufficiency.models import (
+    Assumptions,
+    ForecastRun,
+    HighNeedsBudget,
+    NewProvision,
+    Scenario,
+)
+
+#: The kind of placement at a setting with no strand recorded, by the setting's kind.
+_KIND_OF_SETTING: dict[str, str] = {
+    Setting.Kind.MAINSTREAM: ProvisionStrand.Kind.MAINSTREAM,
+    Setting.Kind.RESOURCED: ProvisionStrand.Kind.RESOURCED_PROVISION,
+    Setting.Kind.SPECIAL: ProvisionStrand.Kind.SPECIAL_SCHOOL,
+    Setting.Kind.INDEPENDENT: ProvisionStrand.Kind.INDEPENDENT,
+    Setting.Kind.POST16: ProvisionStrand.Kind.POST16,
+}
+OTHER_KIND = "other"
 
 
-def la_code_for(user: User) -> str:
-    """The LA code of the user's LA membership; 404 when they have none with a code."""
+def la_for(user: User) -> Organisation:
+    """The user's LA (one with a code); 404 when they have none."""
     standing = standing_for(user)
     for organisation in standing.organisations:
         if (
@@ -23,8 +46,13 @@ def la_code_for(user: User) -> str:
             and organisation.kind == Organisation.Kind.LOCAL_AUTHORITY
             and organisation.code
         ):
-            return organisation.code
+            return organisation
     raise Http404("No local authority")
+
+
+def la_code_for(user: User) -> str:
+    """The LA code of the user's LA membership; 404 when they have none with a code."""
+    return la_for(user).code
 
 
 def assumptions_for(*, fetched_by: User) -> Assumptions:
@@ -99,3 +127,93 @@ def run_list(*, fetched_by: User, limit: int = 20) -> list[ForecastRun]:
         .defer("outputs", "inputs")
         .select_related("requested_by")[:limit]
     )
+
+
+def costed(placement: Placement) -> CostedPlacement:
+    """A placement's annual cost: the agreed fee or top-up where recorded, else the strand's.
+
+    A fee (independent or non-maintained) replaces place funding and top-up, as it does in
+    the register's cost per place.
+    """
+    strand = placement.strand
+    fee = placement.agreed_fee
+    if fee is None and strand is not None:
+        fee = strand.annual_fee
+    if fee is not None:
+        place_funding, top_up = 0, 0
+    else:
+        place_funding = strand.place_funding if strand is not None else 0
+        band = strand.top_up if strand is not None else 0
+        top_up = placement.agreed_top_up if placement.agreed_top_up is not None else band
+    if strand is not None:
+        kind = str(strand.kind)
+    else:
+        kind = str(_KIND_OF_SETTING.get(placement.setting.kind, OTHER_KIND))
+    return CostedPlacement(
+        kind=kind,
+        setting=placement.setting.name,
+        starts=placement.started_on,
+        ends=placement.ended_on,
+        place_funding=place_funding,
+        top_up=top_up,
+        fee=fee or 0,
+        transport=placement.transport_cost,
+        health=placement.health_contribution,
+        social_care=placement.social_care_contribution,
+    )
+
+
+def committed_placements(*, fetched_by: User, years: list[int]) -> list[CostedPlacement]:
+    """The costed placements of the user's LA's learners open in any of ``years``.
+
+    Totals only leave this module's callers: no learner is named, so no record is read.
+    """
+    first, _ = year_bounds(min(years))
+    _, last = year_bounds(max(years))
+    rows = (
+        Placement.objects.filter(
+            learner__responsible_la=la_for(fetched_by),
+            learner__archived_at__isnull=True,
+            started_on__lte=last,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+        .select_related("setting", "strand")
+        .order_by("pk")
+    )
+    return [costed(p) for p in rows]
+
+
+def places_used(*, fetched_by: User, on: dt.date) -> list[PlacesUsed]:
+    """Places commissioned at each setting (its strands other than mainstream support)
+    against the user's LA's learners placed there on ``on``, settings with either."""
+    commissioned = {
+        row["setting"]: (row["setting__name"], row["places"] or 0)
+        for row in ProvisionStrand.objects.exclude(kind=ProvisionStrand.Kind.MAINSTREAM)
+        .values("setting", "setting__name")
+        .annotate(places=Sum("capacity"))
+    }
+    occupied = dict(
+        Placement.objects.filter(
+            open_on(on),
+            learner__responsible_la=la_for(fetched_by),
+            learner__archived_at__isnull=True,
+            setting__in=list(commissioned),
+        )
+        .values("setting")
+        .annotate(learners=Count("pk"))
+        .values_list("setting", "learners")
+    )
+    return sorted(
+        (
+            PlacesUsed(name, commissioned=places, occupied=occupied.get(pk, 0))
+            for pk, (name, places) in commissioned.items()
+        ),
+        key=lambda row: row.setting,
+    )
+
+
+def budgets_for(*, fetched_by: User) -> dict[int, HighNeedsBudget]:
+    """The LA's high-needs budgets by the year each financial year starts in."""
+    return {
+        b.financial_year: b for b in HighNeedsBudget.objects.filter(la_code=la_code_for(fetched_by))
+    }

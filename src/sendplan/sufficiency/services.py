@@ -13,7 +13,7 @@ from django.db import transaction
 
 from sendplan.accounts.models import User
 from sendplan.core.locking import lock_bump, lock_check
-from sendplan.sufficiency.models import Assumptions, NewProvision, Scenario
+from sendplan.sufficiency.models import Assumptions, HighNeedsBudget, NewProvision, Scenario
 from sendplan.sufficiency.selectors import la_code_for
 
 
@@ -88,3 +88,23 @@ def scenario_remove(*, changed_by: User, pk: int) -> None:
     scenario = Scenario.objects.get(pk=pk, la_code=la_code_for(changed_by))
     scenario._history_user = changed_by  # type: ignore[attr-defined]
     scenario.delete()
+
+
+@transaction.atomic
+def budget_save(
+    *, changed_by: User, financial_year: int, amount: int, expected_lock: int
+) -> HighNeedsBudget:
+    """Set the LA's high-needs budget for a financial year; ``expected_lock`` is the one the
+    form was built from (0 while none is saved)."""
+    la_code = la_code_for(changed_by)
+    current = (
+        HighNeedsBudget.objects.select_for_update()
+        .filter(la_code=la_code, financial_year=financial_year)
+        .first()
+    )
+    if current is None:
+        current = HighNeedsBudget(la_code=la_code, financial_year=financial_year, amount=0)
+    lock_check(current, expected=expected_lock)
+    current.amount = amount
+    _save(current, changed_by)
+    return current

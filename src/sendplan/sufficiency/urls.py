@@ -22,4 +22,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("download/<slug:table>.<slug:fmt>", views.download, name="download"),
     path("summary/", views.summary, name="summary"),
+    path("money/", views.money_page, name="money"),
+    path("money/budget/<int:year>/", views.budget, name="budget"),
+    path("money/download/<slug:table>.<slug:fmt>", views.money_download, name="money-download"),
 ]

@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sendplan.accounts.access import standing_for
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
+from sendplan.accounts.models import Role
 from sendplan.core import tasks as queue
 from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
 from sendplan.core.numbers import whole_number
-from sendplan.engine import PLACEMENT_KEYS, PLACEMENT_LABELS, SPECIALIST
+from sendplan.engine import (
+    PLACEMENT_KEYS,
+    PLACEMENT_LABELS,
+    SPECIALIST,
+    financial_year,
+    financial_year_label,
+)
 from sendplan.sufficiency import selectors, services
-from sendplan.sufficiency.forms import AssumptionsForm, NewProvisionForm, ScenarioForm
-from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions
+from sendplan.sufficiency.forms import (
+    AssumptionsForm,
+    BudgetForm,
+    NewProvisionForm,
+    ScenarioForm,
+)
+from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions, HighNeedsBudget
+from sendplan.sufficiency.money import (
+    Money,
+    kind_rows,
+    money_figures,
+    money_tables,
+    partner_rows,
+    spend_by_kind_chart,
+    totals,
+)
 from sendplan.sufficiency.report import (
     NEED_LABELS,
     comparison,
@@ -27,6 +51,7 @@ from sendplan.sufficiency.report import (
     gap_cells,
     money,
     places_chart,
+    places_in,
     plans_chart,
     report_for,
     specialist_band,
@@ -35,7 +60,7 @@ from sendplan.sufficiency.report import (
 )
 from sendplan.sufficiency.runs import forecast_run_request
 from sendplan.sufficiency.tasks import FORECAST
-from sendplan.web.spreadsheets import to_csv, to_xlsx
+from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
 
 
 def _common(request: HttpRequest) -> dict[str, Any]:
@@ -81,10 +106,12 @@ def overview(request: HttpRequest) -> HttpResponse:
                     "need": count(specialist_band(base, y).median),
                     "lower": count(specialist_band(base, y).lower),
                     "upper": count(specialist_band(base, y).upper),
-                    "capacity": count(sum(v for k, v in base.capacity.items() if k[2] == y)),
-                    "short": count(base.shortfall(y)),
+                    "capacity": count(places.capacity),
+                    "short": count(places.short),
+                    "spare": count(places.spare),
                 }
                 for y in years
+                for places in [places_in(base, y)]
             ],
             gap_phase=gap_by_phase(base, years),
             gap_cells=gap_cells(base, year, report.demand.needs),
@@ -333,10 +360,20 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Whoever looks at a run that lost its worker sees it tried again or failed.
     if not run.is_finished and queue.runs_recover(kind=FORECAST, area=run.la_code):
         run = selectors.run_for_user(user, pk)
+    inputs = run.inputs or {}
+    files = [*inputs.get("releases", []), *filter(None, [inputs.get("population")])]
     return render(
         request,
         "sufficiency/run.html",
-        {"shown": run, "runs": selectors.run_list(fetched_by=user)},
+        {
+            "shown": run,
+            "runs": selectors.run_list(fetched_by=user),
+            # Which published files, by name; where they sit on the server and their hashes
+            # are for the administrators who reproduce a run, not for the pages' readers.
+            "file_names": [PurePath(str(f.get("path", ""))).name for f in files],
+            "files": files,
+            "provenance": Role.ADMIN in standing_for(user).roles,
+        },
     )
 
 
@@ -349,8 +386,11 @@ def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     run = selectors.latest_run(fetched_by=signed_in_user(request))
     if run is None or (fmt == "csv" and table not in _TABLES) or fmt not in {"csv", "xlsx"}:
         raise Http404
-    found = tables(report_for(run))
-    stem = f"sufficiency-run-{run.pk}"
+    return _table_download(tables(report_for(run)), f"sufficiency-run-{run.pk}", table, fmt)
+
+
+def _table_download(found: list[Table], stem: str, table: str, fmt: str) -> HttpResponse:
+    """One table as CSV, or ``all`` of them as an Excel workbook; 404 for anything else."""
     if fmt == "xlsx":
         if table != "all":
             raise Http404
@@ -360,7 +400,9 @@ def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
-    chosen = next(t for t in found if t.name == table)
+    chosen = next((t for t in found if t.name == table), None)
+    if fmt != "csv" or chosen is None:
+        raise Http404
     response = HttpResponse(to_csv(chosen), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}-{table}.csv"'
     return response
@@ -383,7 +425,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             {
                 "year": report.year_at(h),
                 "plans": base.total[report.year_at(h)],
-                "short": count(base.shortfall(report.year_at(h))),
+                "short": count(places_in(base, report.year_at(h)).short),
                 "spend": base.spend_total[report.year_at(h)],
             }
             for h in report.horizons
@@ -401,4 +443,107 @@ def summary(request: HttpRequest) -> HttpResponse:
         }
         for m in context["marks"]
     ]
+    figures, _ = _money(request, context, places=False)
+    context["positions"] = _positions(figures)
     return render(request, "sufficiency/summary.html", context)
+
+
+def _money(
+    request: HttpRequest, context: dict[str, Any] | None = None, *, places: bool = True
+) -> tuple[Money, dict[str, Any]]:
+    """The money figures for the user's LA today (with places commissioned against occupied
+    unless ``places`` is False), and what every page starts from."""
+    user = signed_in_user(request)
+    context = context if context is not None else _common(request)
+    today = timezone.localdate()
+    this_year = financial_year(today)
+    years = [this_year, this_year + 1]
+    figures = money_figures(
+        today=today,
+        placements=selectors.committed_placements(fetched_by=user, years=years),
+        budgets={y: b.amount for y, b in selectors.budgets_for(fetched_by=user).items()},
+        places=selectors.places_used(fetched_by=user, on=today) if places else [],
+        report=context["report"],
+    )
+    return figures, context
+
+
+def _positions(figures: Money) -> list[dict[str, Any]]:
+    """Each year's budget position as the money page and the cabinet summary show it."""
+    return [
+        {
+            "position": p,
+            "budget": None if p.budget is None else money(p.budget),
+            "committed": money(p.committed),
+            "headroom": None if p.headroom is None else money(abs(p.headroom)),
+            "over": p.headroom is not None and p.headroom < 0,
+            "forecast": None if p.forecast is None else money(p.forecast),
+        }
+        for p in figures.positions
+    ]
+
+
+@requires_access(la_staff)
+@require_GET
+def money_page(request: HttpRequest) -> HttpResponse:
+    figures, context = _money(request)
+    context.update(
+        m=figures,
+        year_labels=[financial_year_label(y) for y in figures.years],
+        kind_rows=kind_rows(figures),
+        partner_rows=partner_rows(figures),
+        totals=totals(figures),
+        chart=spend_by_kind_chart(figures),
+        positions=_positions(figures),
+    )
+    return render(request, "sufficiency/money.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def money_download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    figures, _ = _money(request)
+    stem = f"committed-spend-{figures.today.isoformat()}"
+    return _table_download(money_tables(figures), stem, table, fmt)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def budget(request: HttpRequest, year: int) -> HttpResponse:
+    user = signed_in_user(request)
+    this_year = financial_year(timezone.localdate())
+    if not this_year - 1 <= year <= this_year + 5:
+        raise Http404
+    current = selectors.budgets_for(fetched_by=user).get(year) or HighNeedsBudget(
+        la_code=selectors.la_code_for(user), financial_year=year
+    )
+    form = BudgetForm(request.POST or None, instance=current)
+    status = 200
+    errors = form.error_list()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_save(
+                changed_by=user,
+                financial_year=year,
+                amount=form.cleaned_data["amount"],
+                expected_lock=form.cleaned_data["lock"],
+            )
+        except StaleEdit as stale:
+            fresh = selectors.budgets_for(fetched_by=user)[year]
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(fresh))
+            form = BudgetForm(retry, instance=fresh)
+            form.is_valid()
+            errors = [{"href": "#amount", "text": stale.message(what="this budget")}]
+            status = 409
+        else:
+            messages.success(request, f"High-needs budget for {financial_year_label(year)} saved.")
+            return redirect("sufficiency:money")
+    else:
+        errors = form.error_list()
+    return render(
+        request,
+        "sufficiency/budget_form.html",
+        {"form": form, "errors": errors, "year_label": financial_year_label(year)},
+        status=status,
+    )

@@ -1,0 +1,190 @@
+"""The money page's figures, computed once: the ledger of committed spend this and next
+financial year, the high-needs budget and the forecast, as the page, chart and downloads
+show them (ADR 0132)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from sendplan.core.charts import bar_chart
+from sendplan.engine import (
+    HIGH_NEEDS,
+    PARTNERS,
+    PLACEMENT_KEYS,
+    CostedPlacement,
+    Ledger,
+    PlacesUsed,
+    committed_spend,
+    financial_year,
+    financial_year_label,
+)
+from sendplan.provision.models import ProvisionStrand
+from sendplan.sufficiency.report import Report, count, money
+from sendplan.web.spreadsheets import Cell, Table
+
+KIND_LABELS: dict[str, str] = {**dict(ProvisionStrand.Kind.choices), "other": "Other placements"}
+
+
+@dataclass(frozen=True)
+class Position:
+    """One financial year's high-needs position: budget, committed spend, forecast."""
+
+    year: int
+    budget: int | None
+    committed: float  # the high-needs block's share of the ledger
+    forecast: float | None  # the sufficiency forecast's spend on placements, if a run has it
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.year)
+
+    @property
+    def headroom(self) -> float | None:
+        """Budget left after committed spend; negative when committed spend exceeds it."""
+        return None if self.budget is None else self.budget - round(self.committed)
+
+
+@dataclass(frozen=True)
+class Money:
+    today: dt.date
+    years: list[int]
+    ledger: Ledger
+    positions: list[Position]
+    places: list[PlacesUsed]
+
+    @property
+    def kinds(self) -> list[str]:
+        known = [k for k in KIND_LABELS if k in self.ledger.kinds()]
+        return known + [k for k in self.ledger.kinds() if k not in KIND_LABELS]
+
+
+def forecast_high_needs(report: Report | None, year: int) -> float | None:
+    """The forecast's spend on placements (transport left out) for the financial year
+    starting in April of ``year``: its figure for the January inside that year."""
+    if report is None or year + 1 not in report.years:
+        return None
+    return sum(report.baseline.spend[(k, year + 1)] for k in PLACEMENT_KEYS)
+
+
+def money_figures(
+    *,
+    today: dt.date,
+    placements: list[CostedPlacement],
+    budgets: dict[int, int],
+    places: list[PlacesUsed],
+    report: Report | None,
+) -> Money:
+    this_year = financial_year(today)
+    years = [this_year, this_year + 1]
+    result = committed_spend(placements, years)
+    positions = [
+        Position(
+            year=y,
+            budget=budgets.get(y),
+            committed=result.partner(HIGH_NEEDS, y),
+            forecast=forecast_high_needs(report, y),
+        )
+        for y in years
+    ]
+    return Money(today=today, years=years, ledger=result, positions=positions, places=places)
+
+
+def _cells(values: list[float]) -> list[str]:
+    return [money(v) for v in values]
+
+
+def kind_rows(m: Money) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "label": KIND_LABELS.get(k, k),
+            "learners": [count(m.ledger.placements.get((k, y), 0)) for y in m.years],
+            "cells": _cells([m.ledger.by_kind.get((k, y), 0.0) for y in m.years]),
+        }
+        for k in m.kinds
+    ]
+    return rows
+
+
+def partner_rows(m: Money) -> list[dict[str, Any]]:
+    return [
+        {"label": label, "cells": _cells([m.ledger.partner(p, y) for y in m.years])}
+        for p, label in PARTNERS.items()
+    ]
+
+
+def totals(m: Money) -> list[str]:
+    return _cells([m.ledger.total(y) for y in m.years])
+
+
+def spend_by_kind_chart(m: Money) -> SafeString:
+    year = m.years[0]
+    return bar_chart(
+        chart_id="money-by-kind",
+        title=f"Committed spend by placement type, {financial_year_label(year)}",
+        rows=[(KIND_LABELS.get(k, k), m.ledger.by_kind.get((k, year), 0.0)) for k in m.kinds],
+        fmt=money,
+    )
+
+
+def money_tables(m: Money) -> list[Table]:
+    """The page's tables for download: whole pounds, the same figures the page rounds."""
+    labels = [financial_year_label(y) for y in m.years]
+    type_rows: list[list[Cell]] = [
+        [
+            KIND_LABELS.get(k, k),
+            *(round(m.ledger.placements.get((k, y), 0), 1) for y in m.years),
+            *(round(m.ledger.by_kind.get((k, y), 0.0)) for y in m.years),
+        ]
+        for k in m.kinds
+    ]
+    type_rows.append(
+        ["Total", *("" for _ in m.years), *(round(m.ledger.total(y)) for y in m.years)]
+    )
+    payer_rows: list[list[Cell]] = [
+        [label, *(round(m.ledger.partner(p, y)) for y in m.years)] for p, label in PARTNERS.items()
+    ]
+    payer_rows.append(["Total", *(round(m.ledger.total(y)) for y in m.years)])
+    by_kind = Table(
+        name="by-type",
+        title="Committed spend by placement type",
+        header=["Placement type", *(f"Learners {y}" for y in labels), *labels],
+        rows=type_rows,
+    )
+    by_partner = Table(
+        name="by-partner",
+        title="Committed spend by who pays",
+        header=["Who pays", *labels],
+        rows=payer_rows,
+    )
+    budget = Table(
+        name="budget",
+        title="High-needs budget against committed spend and the forecast",
+        header=[
+            "Financial year",
+            "High-needs budget",
+            "Committed high-needs spend",
+            "Budget left (negative: over)",
+            "Forecast high-needs spend",
+        ],
+        rows=[
+            [
+                p.label,
+                p.budget,
+                round(p.committed),
+                p.headroom,
+                None if p.forecast is None else round(p.forecast),
+            ]
+            for p in m.positions
+        ],
+    )
+    places = Table(
+        name="places",
+        title=f"Places commissioned and occupied on {m.today.isoformat()}",
+        header=["Setting", "Places commissioned", "Places occupied", "Vacant", "Over"],
+        rows=[[p.setting, p.commissioned, p.occupied, p.vacant, p.over] for p in m.places],
+    )
+    return [by_kind, by_partner, budget, places]
