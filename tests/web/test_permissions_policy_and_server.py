@@ -61,8 +61,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+#: Long enough for a worker's first request (it loads the whole service) on a busy machine;
+#: this only stops a hung server from hanging the suite.
+READ_TIMEOUT_SECONDS = 120
+
+
 def _get(port: int, path: str) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=READ_TIMEOUT_SECONDS)
     connection.request("GET", path, headers={"Host": "127.0.0.1"})
     response = connection.getresponse()
     response.read()
