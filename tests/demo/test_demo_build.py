@@ -12,11 +12,13 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import override_settings
+from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, Role, User
 from sendplan.demo.build import build_demo, reset_demo
@@ -27,12 +29,17 @@ from sendplan.engine import (
     committed_spend,
     financial_year,
     nhs_number_problem,
+    place,
     uln_problem,
     upn_problem,
 )
 from sendplan.learners.access import CONSULTED
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 from sendplan.learners.selectors import learners_visible_to
+from sendplan.planning.cohort import CohortDefinition, planning_date
+from sendplan.planning.models import AreaPlanningSettings, PlanningRun
+from sendplan.planning.runs import build_run_inputs, run_parameters
+from sendplan.planning.stability import DEFAULT_MOVE_COST
 from sendplan.provision.models import ProvisionStrand, Setting
 from sendplan.sufficiency.models import HighNeedsBudget
 from sendplan.sufficiency.selectors import costed
@@ -331,3 +338,21 @@ def test_the_demo_placements_cost_money_and_the_budget_is_short(demo):
     assert ledger.partner("transport", year) > 0
     assert ledger.partner("health", year) > 0 and ledger.partner("social_care", year) > 0
     assert summary.counts["jointly funded placements"] > 0
+
+
+def test_the_area_planning_run_moves_no_learner_settled_mid_phase(demo):
+    # Issue 15: the demo's run proposed moving 86 % of the cohort, children mid-phase among
+    # them. Learners who may not move (planning/stability.py) now keep their places.
+    la = Learner.objects.values_list("responsible_la", flat=True).first()
+    run = PlanningRun(
+        la_id=la,
+        cohort=CohortDefinition(on=planning_date(timezone.localdate())).to_json(),
+        parameters={**run_parameters(AreaPlanningSettings()), "move_cost": DEFAULT_MOVE_COST},
+    )
+    inputs = build_run_inputs(run)
+    fixed = np.flatnonzero(~inputs.problem.may_move)
+    assert fixed.size and inputs.problem.may_move.any()
+    result = place(inputs.problem, move_cost=DEFAULT_MOVE_COST)
+    assert result.success
+    assert (result.assignment[fixed] == inputs.problem.current[fixed]).all()
+    assert (inputs.problem.current[fixed] >= 0).all()

@@ -4,7 +4,8 @@ On 28 November 2026 the planning date is 31 August 2027. The area has:
 
 * Oak Secondary, a special school for ASD aged 11-19 with one vacancy (£30,000 a place);
 * Elm Primary, a special school for ASD aged 4-10, full, holding the two transfer learners;
-* Far Independent, outside the area, full, holding one learner (£80,000 fee);
+* Far Independent, outside the area, full, holding one learner (£80,000 fee) whose plan is
+  due for review before the planning date (so a move is on the table);
 * Local Primary, a mainstream strand for every need, with room (£8,000).
 
 Learners in the cast's LA: two ASD transfers (11 on the planning date) at Elm, one ASD
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 
+from sendplan.casework.models import Plan, Review
 from sendplan.learners.models import Learner
 from sendplan.provision.models import ProvisionStrand, Setting
 from tests.factories import (
@@ -66,6 +68,16 @@ def _placed(la, strand, dob, need="ASD", lat=51.45, lon=-0.12, **kw) -> Learner:
         NeedFactory(learner=learner, code=need, rank=1)
     if strand is not None:
         PlacementFactory(learner=learner, setting=strand.setting, strand=strand)
+    return learner
+
+
+def _due_for_review(learner: Learner) -> Learner:
+    """A plan issued years ago whose annual review falls before the planning date: a move is
+    on the table (``planning/stability.py``)."""
+    plan = Plan.objects.create(
+        learner=learner, status=Plan.Status.MAINTAINED, issued_on=dt.date(2020, 3, 2)
+    )
+    Review.objects.create(plan=plan, due_on=dt.date(2027, 3, 1))
     return learner
 
 
@@ -133,7 +145,7 @@ def area(cast) -> Area:
         independent=independent,
         mainstream=mainstream,
         transfers=transfers,
-        in_independent=_placed(la, independent, dt.date(2012, 1, 1)),
+        in_independent=_due_for_review(_placed(la, independent, dt.date(2012, 1, 1))),
         no_need=_placed(la, None, dt.date(2016, 5, 5), need=None),
         in_mainstream=_placed(la, mainstream, dt.date(2016, 6, 6), need="MLD"),
     )

@@ -85,7 +85,10 @@ def test_what_if_after_the_register_and_cohort_changed_reports_the_change_alone(
         assert w["before"][key] == base.summary[key], key
     assert w["delta_unplaced"] == -2
     assert w["delta_place_cost"] == 60_000
-    assert w["delta_objective"] == 60_000 + w["delta_travel_cost"] - 2 * 60_000
+    # ... and the learner in the independent placement (due for review) moves, at the run's
+    # move cost.
+    assert w["delta_objective"] == 60_000 + w["delta_travel_cost"] - 2 * 60_000 + 5_000
+    assert run.parameters["move_cost"] == base.parameters["move_cost"] == 5_000
     assert run.summary["learners"] == 3
     assert run.register_hash == base.register_hash
     assert set(run.proposals.values_list("learner_id", flat=True)) == set(
@@ -126,6 +129,7 @@ def test_what_if_leaves_out_learners_deleted_since_the_base_run(cast, area):
     gone = area.in_independent.pk
     area.in_independent.placements.all().delete()
     area.in_independent.needs.all().delete()
+    area.in_independent.plans.all().delete()
     area.in_independent.delete()
     run = _enlarge_oak(cast, area, base)
     # The deletion took them out of the base run's stored inputs (retention.py): the solve

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Prefetch, QuerySet
 
+from sendplan.casework.models import Plan, Review
 from sendplan.core.dates import age_on
 from sendplan.engine import (
     ALL_NEEDS,
@@ -30,7 +31,8 @@ from sendplan.engine import (
     phase_for_age,
     round_pounds,
 )
-from sendplan.learners.models import Learner, Need
+from sendplan.learners.models import Learner, Need, Placement
+from sendplan.planning import stability
 from sendplan.planning.cohort import open_placements
 from sendplan.provision.export import export_rows, register_settings
 from sendplan.provision.models import ProvisionStrand, Setting
@@ -39,6 +41,7 @@ from sendplan.provision.models import ProvisionStrand, Setting
 NO_NEED = "no primary need recorded"
 NO_HOME = "no home location"
 TOO_OLD = "over 25 on the planning date"
+SETTLED_UNPLANNED = "settled in a kind of place not being planned"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ class CohortLearner:
     current_strand_id: int | None
     current_setting_name: str
     current_cost: int | None  # place plus transport at the area's rate, now
+    #: Whether the learner is at a point where a move is on the table (``stability.py``);
+    #: true in runs stored before stability, which let everyone move.
+    may_move: bool = True
+    move_point: str = ""  # why they may move: a key of ``stability.MOVE_POINT_LABELS``
 
     @property
     def phase(self) -> str:
@@ -191,9 +198,16 @@ def cohort_learners(
         queryset=open_placements(today).select_related("setting", "strand"),
         to_attr="current",
     )
+    plans = Prefetch(
+        "plans",
+        queryset=Plan.objects.filter(status=Plan.Status.MAINTAINED).prefetch_related(
+            Prefetch("reviews", queryset=Review.objects.filter(decided_on__isnull=True))
+        ),
+        to_attr="maintained",
+    )
     out: list[CohortLearner] = []
     excluded: Counter[str] = Counter()
-    for learner in learners.prefetch_related(primary, current).order_by("pk"):
+    for learner in learners.prefetch_related(primary, current, plans).order_by("pk"):
         age = age_on(learner.date_of_birth, on)
         if not learner.primary:  # type: ignore[attr-defined]
             excluded[NO_NEED] += 1
@@ -216,6 +230,17 @@ def cohort_learners(
                     )
                 )
             cost = int(round_pounds(placement.strand.annual_cost_per_place + cost_per_km * km))
+        plan = learner.maintained[0] if learner.maintained else None  # type: ignore[attr-defined]
+        review = min((r.due_on for r in plan.reviews.all()), default=None) if plan else None
+        point = stability.move_point(
+            age=age,
+            placed=placement is not None,
+            independent=placement is not None and _is_independent(placement),
+            plan_issued_on=plan.issued_on if plan else None,
+            review_due_on=review,
+            today=today,
+            on=on,
+        )
         out.append(
             CohortLearner(
                 learner_id=learner.pk,
@@ -228,28 +253,56 @@ def cohort_learners(
                 current_strand_id=placement.strand_id if placement else None,
                 current_setting_name=placement.setting.name if placement else "",
                 current_cost=cost,
+                may_move=point != stability.SETTLED,
+                move_point=point,
             )
         )
     return out, dict(excluded)
 
 
+def _is_independent(placement: Placement) -> bool:
+    strand = placement.strand
+    return (
+        strand is not None and strand.kind == ProvisionStrand.Kind.INDEPENDENT
+    ) or placement.setting.kind == Setting.Kind.INDEPENDENT
+
+
 def planning_inputs(
     learners: list[CohortLearner], register: RegisterPlaces, *, excluded: dict[str, int]
 ) -> PlanningInputs:
-    """The engine's problem: places are vacancies plus the places the cohort frees."""
+    """The engine's problem: places are vacancies plus the places the cohort frees.
+
+    Each learner's current place and whether they may move follow ``stability.py``. A
+    settled learner whose place is of a kind not being planned is left out (counted): the
+    run has nothing to say about them, and must not move them.
+    """
     places = register.vacancies.copy()
     index = register.index_of_strand()
     freed = 0
+    kept: list[CohortLearner] = []
+    current: list[int] = []
+    left_out: Counter[str] = Counter(excluded)
     for learner in learners:
         i = index.get(learner.current_strand_id) if learner.current_strand_id else None
+        if i is None and not learner.may_move:
+            left_out[SETTLED_UNPLANNED] += 1
+            continue
+        kept.append(learner)
         if i is not None:
             places[i] += 1
             freed += 1
+        stays = i is not None and stability.offered_stay(
+            may_move=learner.may_move,
+            age=learner.age,
+            min_age=int(register.min_age[i]),
+            max_age=int(register.max_age[i]),
+        )
+        current.append(i if stays and i is not None else -1)
     problem = PlacementProblem(
-        need=np.array([NEED_CODES.index(x.need) for x in learners], dtype=np.int64),
-        age=np.array([x.age for x in learners], dtype=np.int64),
-        lat=np.array([x.lat for x in learners], dtype=float),
-        lon=np.array([x.lon for x in learners], dtype=float),
+        need=np.array([NEED_CODES.index(x.need) for x in kept], dtype=np.int64),
+        age=np.array([x.age for x in kept], dtype=np.int64),
+        lat=np.array([x.lat for x in kept], dtype=float),
+        lon=np.array([x.lon for x in kept], dtype=float),
         setting_lat=register.lat,
         setting_lon=register.lon,
         min_age=register.min_age,
@@ -257,5 +310,7 @@ def planning_inputs(
         needs=register.needs,
         places=places,
         annual_cost=register.annual_cost,
+        current=np.array(current, dtype=np.int64),
+        may_move=np.array([x.may_move for x in kept], dtype=bool),
     )
-    return PlanningInputs(problem, register, learners, excluded, freed)
+    return PlanningInputs(problem, register, kept, dict(left_out), freed)

@@ -10,6 +10,7 @@ from sendplan.engine import NEEDS, PHASE_LABELS
 from sendplan.planning.cohort import SPECIALIST_KINDS
 from sendplan.planning.geography import wards
 from sendplan.planning.models import AreaPlanningSettings
+from sendplan.planning.stability import DEFAULT_MOVE_COST
 from sendplan.provision.models import ProvisionStrand, Setting
 from sendplan.web.forms import DATE_PARTS, GovukDateField, chooser
 
@@ -35,6 +36,23 @@ class CohortForm(forms.Form):
         label="Kinds of place the optimiser may propose",
         error_messages={"required": "Select at least one kind of place"},
     )
+    move_cost = forms.IntegerField(
+        min_value=0,
+        max_value=500_000,
+        required=False,
+        initial=DEFAULT_MOVE_COST,
+        label="Cost of a move, pounds a year",
+        error_messages={
+            "invalid": "Cost of a move must be a whole number of pounds",
+            "min_value": "Cost of a move must be 0 or more",
+            "max_value": "Cost of a move must be £500,000 or less",
+        },
+    )
+
+    def clean_move_cost(self) -> int:
+        """Left empty, the move cost is the default (``stability.DEFAULT_MOVE_COST``)."""
+        value = self.cleaned_data.get("move_cost")
+        return DEFAULT_MOVE_COST if value is None else int(value)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

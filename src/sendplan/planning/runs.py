@@ -39,6 +39,7 @@ from sendplan.planning.models import (
 )
 from sendplan.planning.snapshot import FORMAT as SNAPSHOT_FORMAT
 from sendplan.planning.snapshot import dump_inputs, load_inputs, without_learners
+from sendplan.planning.stability import DEFAULT_MOVE_COST
 from sendplan.provision.models import ProvisionStrand, Setting
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,10 @@ def planning_run_request(
     cohort: CohortDefinition,
     what_if_strand: dict[str, Any] | None = None,
     base_run: PlanningRun | None = None,
+    move_cost: int | None = None,
 ) -> PlanningRun:
-    """Queue a run with the LA's current planning figures.
+    """Queue a run with the LA's current planning figures and ``move_cost`` (pounds a year
+    for moving a learner who may move; a what-if takes its base run's).
 
     The same question asked again by the same person while the first is still waiting
     returns that run: it has read nothing yet, so it would give the same answer.
@@ -84,7 +87,10 @@ def planning_run_request(
         created_by=requested_by,
         modified_by=requested_by,
         cohort=cohort.to_json(),
-        parameters=run_parameters(area_settings_for(la)),
+        parameters={
+            **run_parameters(area_settings_for(la)),
+            "move_cost": _move_cost(move_cost, base_run),
+        },
         what_if=what_if_strand or {},
         base_run=base_run,
         progress_text="Waiting to start",
@@ -147,12 +153,22 @@ def _engine_strand(spec: dict[str, Any], inputs: PlanningInputs) -> Strand:
     )
 
 
+def _move_cost(asked: int | None, base_run: PlanningRun | None) -> int:
+    if asked is not None:
+        return int(asked)
+    if base_run is not None:
+        return int(base_run.parameters.get("move_cost", 0))
+    return DEFAULT_MOVE_COST
+
+
 def _options(run: PlanningRun) -> dict[str, Any]:
     p = run.parameters
     return {
         "cost_per_km": float(p["cost_per_km"]),
         "unplaced_cost": int(p["unplaced_cost"]),
         "max_km": float(p["max_km"]),
+        # Runs from before stability had no move cost.
+        "move_cost": int(p.get("move_cost", 0)),
     }
 
 
@@ -342,6 +358,10 @@ def _summary(
         "proposed_total_same": proposed_same,
         "current_per_learner": round(current_total / len(known)) if known else None,
         "proposed_per_learner": round(proposed_same / len(known)) if known else None,
+        "may_move": sum(1 for x in inputs.learners if x.may_move),
+        "settled": sum(1 for x in inputs.learners if not x.may_move),
+        "moved": result.moved,
+        "move_cost_total": result.total_move_cost,
         "solve_seconds": round(result.solve_seconds, 3),
         "stats": result.stats,
     }

@@ -42,7 +42,9 @@ def _columns(rows: list[Any], cls: type) -> dict[str, list[Any]]:
 
 
 def _rows(columns: dict[str, list[Any]], cls: type) -> list[Any]:
-    names = [f.name for f in dataclasses.fields(cls)]
+    """Rows back from columns; a column added since the blob was stored (one with a
+    default, such as a learner's ``may_move``) takes its default."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name in columns]
     n = len(columns[names[0]]) if names else 0
     return [cls(**{name: columns[name][i] for name in names}) for i in range(n)]
 

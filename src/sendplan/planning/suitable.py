@@ -7,6 +7,7 @@ so "full" means no vacancy today, not "taken by someone else in a planning run".
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -83,8 +84,11 @@ def suitable_places(
             placed=False,
             **common,
         )
+    # Which places would suit, not whether a move is on the table (``stability.py``): the
+    # learner is ranked against every place, as if free to move.
+    rows = [dataclasses.replace(r, may_move=True) for r in rows]
     inputs = planning_inputs(rows, register_places(kinds=kinds), excluded=excluded)
-    problem = inputs.problem
+    problem = dataclasses.replace(inputs.problem, current=None, may_move=None)
     result = place(problem, **options)
     ranked = explain(problem, result, 0, **options)
     return SuitablePlaces(

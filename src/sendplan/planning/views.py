@@ -25,7 +25,7 @@ from sendplan.core.locking import lock_of
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
-from sendplan.planning import selectors
+from sendplan.planning import selectors, stability
 from sendplan.planning.cohort import REASON_LABELS, CohortDefinition, planning_date
 from sendplan.planning.exports import HEADER, run_rows
 from sendplan.planning.forms import (
@@ -64,6 +64,7 @@ def _index_context(request: HttpRequest, form: CohortForm) -> dict[str, Any]:
         "area": area_settings_for(la),
         "runs": selectors.recent_runs(fetched_by=user),
         "planning_on": planning_date(timezone.localdate()),
+        "who_may_move": stability.RULES,
     }
 
 
@@ -88,7 +89,10 @@ def start(request: HttpRequest) -> HttpResponse:
         kinds=tuple(form.cleaned_data["kinds"]),
     )
     run = planning_run_request(
-        la=selectors.planning_la(fetched_by=user), requested_by=user, cohort=definition
+        la=selectors.planning_la(fetched_by=user),
+        requested_by=user,
+        cohort=definition,
+        move_cost=form.cleaned_data["move_cost"],
     )
     queue.run_enqueue(run=run)
     return redirect("planning:run", pk=run.pk)
