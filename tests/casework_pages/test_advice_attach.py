@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from sendplan.casework.case.models import Stage
 from sendplan.documents.models import Document
-from tests.casework_pages.portal_builders import ADVICE, advice_for, at
+from tests.casework_pages.portal_builders import ADVICE, advice_for, at, make_case
 from tests.documents.files import ELF, PDF, upload
+from tests.factories import LearnerFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("document_store")]
 
@@ -61,3 +63,18 @@ def test_someone_not_asked_cannot_attach(cast):
         )
     assert response.status_code in (403, 404)
     assert not Document.objects.exists()
+
+
+def test_the_practitioner_downloads_their_report_for_a_child_they_are_not_involved_with(cast):
+    learner = LearnerFactory(responsible_la=cast.la)
+    with at(ADVICE):
+        advice = advice_for(cast, case=make_case(cast, Stage.ASSESSING, learner=learner))
+        client = cast.client_for(cast.health)
+        client.post(attach(advice), {"upload": upload("audiology.pdf", PDF), "title": "Report"})
+        document = Document.objects.get(advice_request=advice)
+        download = client.get(reverse("documents:download", args=[document.public_id]))
+        # A colleague at the trust not asked sees nothing of it.
+        other = cast.client_for(cast.other_health)
+        refused = other.get(reverse("documents:download", args=[document.public_id]))
+    assert download.status_code == 200
+    assert refused.status_code == 404
