@@ -127,6 +127,48 @@ class Site:
         assert "/account/sign-in/" not in self.page.url, f"still on the sign-in page as {username}"
 
 
+# Driving pages by keyboard, as the family do in the journeys.
+
+NO_SIDEWAYS_SCROLL = (
+    "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+)
+
+
+def tab_until(site, test: str, what: str, limit: int = 80) -> None:
+    """Press Tab until ``test`` (JavaScript, given the focused element) holds."""
+    for _ in range(limit):
+        site.page.keyboard.press("Tab")
+        if site.page.evaluate(
+            f"(el) => {{ {test} }}", site.page.evaluate_handle("document.activeElement")
+        ):
+            return
+    raise AssertionError(f"{what} not reached by Tab")
+
+
+def tab_to_text(site, text: str) -> None:
+    tab_until(site, f"return el.textContent.trim() === {text!r};", repr(text))
+
+
+def tab_to_field(site, name: str) -> None:
+    tab_until(site, f"return el.name === {name!r};", f"the field {name}")
+
+
+def type_into(site, name: str, text: str) -> None:
+    tab_to_field(site, name)
+    site.page.keyboard.type(text)
+
+
+def check_page(site, width: int) -> None:
+    site.assert_accessible()
+    if width <= 375:
+        assert site.page.evaluate(NO_SIDEWAYS_SCROLL), f"sideways scroll on {site.page.url}"
+
+
+def continue_by_keyboard(site) -> None:
+    tab_to_text(site, "Continue")
+    site.press_and_wait("Enter")
+
+
 @pytest.fixture
 def case_out_for_comments(cast):
     """The cast's learner with a draft plan out for comments and health advice requested."""

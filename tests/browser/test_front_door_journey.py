@@ -14,49 +14,17 @@ from django.utils import timezone
 
 from sendplan.casework.case.models import Stage
 from sendplan.casework.intake.models import AssessmentRequest
+from tests.browser.conftest import (
+    check_page,
+    continue_by_keyboard,
+    tab_to_field,
+    tab_to_text,
+    type_into,
+)
 from tests.documents.files import PDF
 from tests.factories import LearnerFactory
 
 pytestmark = pytest.mark.browser
-
-NO_SIDEWAYS_SCROLL = (
-    "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
-)
-
-
-def tab_until(site, test: str, what: str, limit: int = 80) -> None:
-    """Press Tab until ``test`` (JavaScript, given the focused element) holds."""
-    for _ in range(limit):
-        site.page.keyboard.press("Tab")
-        if site.page.evaluate(
-            f"(el) => {{ {test} }}", site.page.evaluate_handle("document.activeElement")
-        ):
-            return
-    raise AssertionError(f"{what} not reached by Tab")
-
-
-def tab_to_text(site, text: str) -> None:
-    tab_until(site, f"return el.textContent.trim() === {text!r};", repr(text))
-
-
-def tab_to_field(site, name: str) -> None:
-    tab_until(site, f"return el.name === {name!r};", f"the field {name}")
-
-
-def type_into(site, name: str, text: str) -> None:
-    tab_to_field(site, name)
-    site.page.keyboard.type(text)
-
-
-def check_page(site, width: int) -> None:
-    site.assert_accessible()
-    if width <= 375:
-        assert site.page.evaluate(NO_SIDEWAYS_SCROLL), f"sideways scroll on {site.page.url}"
-
-
-def continue_by_keyboard(site) -> None:
-    tab_to_text(site, "Continue")
-    site.press_and_wait("Enter")
 
 
 @pytest.mark.parametrize("width", [375, 1280])

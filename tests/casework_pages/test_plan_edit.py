@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 
 from sendplan.accounts.models import Role
+from sendplan.casework.case.models import Stage
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import Plan, PlanVersion, Section
+from tests.casework.conftest import make_case
 from tests.casework_pages.plan_builders import TODAY, amendment_draft, at, issued_plan
 from tests.factories import MembershipFactory, UserFactory
 
@@ -396,3 +398,12 @@ def test_provision_section_shows_quantities_and_linked_outcomes(cast, plan, draf
 def test_section_k_offers_only_advice_received_and_not_yet_attached(cast, plan, draft):
     html = _html(cast.client_for(cast.caseworker).get(_url("plan-draft-section", plan, "K")))
     assert "Advice to attach" in html and "There is nothing to choose yet." in html
+
+
+def test_a_first_draft_not_yet_sent_links_to_the_case_page_to_send_it(cast, frozen):
+    case = make_case(cast, Stage.DRAFTING)
+    html = _html(cast.client_for(cast.caseworker).get(_url("plan-draft", case.plan)))
+    assert re.search(
+        rf'href="{reverse("casework:case", args=[case.pk])}">Send the draft from the case page</a>',
+        html,
+    )

@@ -246,6 +246,7 @@ ROUTES: dict[str, Route] = {
     "casework:advice-list": Route("health", shows="list"),
     "casework:advice-detail": Route("health", lambda w: [w.advice.pk], LEARNER),
     "casework:advice-sent": Route("health", lambda w: [w.advice.pk], LEARNER),
+    "casework:advice-attach": Route("health", lambda w: [w.advice.pk], LEARNER, method="post"),
     "casework:consultations": Route("senco", shows="list"),
     "casework:consultation": Route("senco", lambda w: [w.consultation.pk], LEARNER),
     "casework:advice-assign": Route("duty", lambda w: [w.unassigned.pk], LEARNER),

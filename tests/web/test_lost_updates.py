@@ -416,6 +416,7 @@ NOT_EDITS: dict[str, str] = {
     "casework:reviews-all": "reads",
     "casework:advice-list": "reads",
     "casework:advice-sent": "reads",
+    "casework:advice-attach": "adds a new document",
     "casework:family-home": "reads",
     "casework:family-case": "reads",
     "casework:family-draft": "reads",

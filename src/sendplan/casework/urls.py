@@ -116,6 +116,7 @@ urlpatterns = [
     path("advice/", advice.advice_list, name="advice-list"),
     path("advice/<int:pk>/", advice.advice_detail, name="advice-detail"),
     path("advice/<int:pk>/sent/", advice.advice_sent, name="advice-sent"),
+    path("advice/<int:pk>/attach/", advice.advice_attach, name="advice-attach"),
     path("advice/<int:pk>/assign/", advice_triage.advice_assign, name="advice-assign"),
     path("advice/<int:pk>/received/", advice_received.advice_received, name="advice-received"),
     # The family's pages.

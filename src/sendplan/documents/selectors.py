@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sendplan.accounts.models import User
 from sendplan.core.errors import Http404
 from sendplan.documents.models import Document
+from sendplan.learners.access import advice_documents_of
 from sendplan.learners.models import Learner
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_read
@@ -29,11 +30,12 @@ class NotServed(Exception):
 def documents_for(
     user: User, *, learner: Learner | None = None, case: Any = None
 ) -> QuerySet[Document]:
-    """The documents of learners the user may see, newest first; only ``learner``'s, or only
+    """The documents of learners the user may see, and those attached to advice the user
+    answers, newest first; only ``learner``'s, or only
     those linked to ``case``, when given. Listing them writes no event: the page that shows
     the learner (or case) has written one already."""
     documents = Document.objects.filter(
-        learner__in=learners_visible_to(fetched_by=user)
+        Q(learner__in=learners_visible_to(fetched_by=user)) | advice_documents_of(user)
     ).select_related("uploaded_by")
     if learner is not None:
         documents = documents.filter(learner=learner)

@@ -481,6 +481,15 @@ def advice_answered_by(user: User, *, on: dt.date | None = None) -> Q:
     )
 
 
+def advice_documents_of(user: User, *, on: dt.date | None = None) -> Q:
+    """Documents attached to requests for advice this user answers, as a filter on document
+    rows: the practitioner sees the report they attached even for a learner they are not
+    otherwise involved with (a child new to the council, say)."""
+    return Q(advice_request__organisation_id__in=organisation_ids(user, on=on)) & (
+        Q(advice_request__practitioner=user) | Q(advice_request__assigned_to=user)
+    )
+
+
 def advice_answered(*, on: dt.date | None = None) -> Q:
     """Requests somebody answers on the day: the named practitioner or the assignee still
     works for the organisation asked."""
@@ -549,6 +558,7 @@ __all__ = [
     "ROLE_SCOPES",
     "Scope",
     "advice_answered",
+    "advice_documents_of",
     "advice_answered_by",
     "advice_assignees",
     "advice_awaiting_triage",

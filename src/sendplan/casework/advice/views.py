@@ -26,7 +26,10 @@ from sendplan.casework.advice.selectors import (
 )
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.plans.models import Section
+from sendplan.documents.forms import AdviceReportForm
+from sendplan.documents.models import Document
 from sendplan.documents.selectors import documents_for
+from sendplan.documents.services import document_add
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
@@ -80,6 +83,7 @@ def _page(
     *,
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
+    report_form: AdviceReportForm | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
     may_write = can_submit and advice.received_on is None
@@ -97,6 +101,7 @@ def _page(
             "hints": SECTION_HINTS,
             "given": list(advice.sections.all()) if advice.received_on else [],
             "documents": list(documents_for(signed_in_user(request)).filter(advice_request=advice)),
+            "report_form": report_form or AdviceReportForm(),
             "errors": errors if errors is not None else error_summary(form),
         },
         status=status,
@@ -230,6 +235,45 @@ def _refused(
     anchor = "#advice-sent" if advice.received_on else f"#section_{_sections(advice)[0]}"
     errors = [{"href": anchor, "text": text}]
     return _page(request, advice, can_submit, form, errors=errors, status=409)
+
+
+@requires_access(professional)
+@require_http_methods(["POST"])
+def advice_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a report to advice not sent yet, from the advice page: most advice exists as a
+    report. The documents service checks the file and who may add it."""
+    user = signed_in_user(request)
+    advice, can_submit = advice_request_for_user(user, pk, purpose="advice request: attach")
+    if not can_submit or advice.received_on is not None:
+        raise PermissionDenied
+    report = AdviceReportForm(request.POST, request.FILES)
+    if report.is_valid():
+        try:
+            document = document_add(
+                user=user,
+                learner=advice.case.learner,
+                upload=report.cleaned_data["upload"],
+                kind=Document.Kind.ADVICE_REPORT,
+                title=report.cleaned_data["title"],
+                case=advice.case,
+                advice_request=advice,
+            )
+        except ValidationError as error:
+            add_service_errors(report, error)
+        else:
+            messages.success(request, f"{document.title} attached to your advice")
+            return redirect(_detail_url(advice) + "#files")
+    initial = AdviceForm.initial_from(advice.draft, lock=advice.lock)
+    form = AdviceForm(initial=initial, sections=_sections(advice))
+    return _page(
+        request,
+        advice,
+        can_submit,
+        form,
+        errors=error_summary(report),
+        status=400,
+        report_form=report,
+    )
 
 
 @requires_access(professional)
