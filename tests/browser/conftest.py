@@ -164,6 +164,17 @@ def check_page(site, width: int) -> None:
         assert site.page.evaluate(NO_SIDEWAYS_SCROLL), f"sideways scroll on {site.page.url}"
 
 
+def choose(site, label: str, typed: str, expected: str) -> None:
+    """Type part of a name into a chooser (an accessible autocomplete over a select)
+    and take the first match, by keyboard."""
+    box = site.page.get_by_role("combobox", name=label)
+    box.focus()
+    site.page.keyboard.type(typed)
+    site.page.get_by_role("option", name=expected).first.wait_for()
+    site.page.keyboard.press("ArrowDown")
+    site.page.keyboard.press("Enter")
+
+
 def continue_by_keyboard(site) -> None:
     tab_to_text(site, "Continue")
     site.press_and_wait("Enter")

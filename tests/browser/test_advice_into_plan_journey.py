@@ -13,6 +13,7 @@ import pytest
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.family import services as family_services
 from sendplan.casework.plans.models import PlanVersion
+from tests.browser.conftest import choose
 from tests.casework.advice_builders import attach_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("document_store")]
@@ -65,7 +66,7 @@ def test_advice_reaches_the_draft_and_a_covered_section_is_not_left_empty(site, 
     site.assert_accessible()
     site.follow(page.get_by_role("link", name="Tell us which school or college you would like"))
     site.assert_accessible()
-    page.locator("select#setting").select_option(label="Test Special School")
+    choose(site, "Which school or college would you like?", "special", "Test Special School")
     page.locator("textarea#reason").fill("It is near home.")
     site.follow(page.get_by_role("button", name="Send to your caseworker"))
     assert "Test Special School" in page.locator("main").inner_text()

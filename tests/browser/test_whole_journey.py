@@ -20,6 +20,7 @@ from sendplan.casework.plans.models import PlanVersion
 from sendplan.documents.models import Document
 from tests.browser.conftest import (
     check_page,
+    choose,
     continue_by_keyboard,
     tab_to_field,
     tab_to_text,
@@ -58,16 +59,6 @@ def fill_today(site, name: str) -> None:
     site.page.locator(f"input[name={name}_day]").fill(str(today.day))
     site.page.locator(f"input[name={name}_month]").fill(str(today.month))
     site.page.locator(f"input[name={name}_year]").fill(str(today.year))
-
-
-def choose(site, label: str, typed: str, expected: str) -> None:
-    """Type part of a name into a chooser and take the first match."""
-    box = site.page.get_by_role("combobox", name=label)
-    box.focus()
-    site.page.keyboard.type(typed)
-    site.page.get_by_role("option", name=expected).first.wait_for()
-    site.page.keyboard.press("ArrowDown")
-    site.page.keyboard.press("Enter")
 
 
 def main_text(site) -> str:
