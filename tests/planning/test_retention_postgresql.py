@@ -11,6 +11,7 @@ import threading
 import pytest
 from django.db import connections, transaction
 
+from sendplan.casework.models import Plan
 from sendplan.core.tasks import run_claim
 from sendplan.learners.models import Learner
 from sendplan.planning.cohort import CohortDefinition
@@ -49,6 +50,13 @@ def _in_thread(target, errors: list[BaseException]) -> threading.Thread:
     return threading.Thread(target=run)
 
 
+def _erase(learner_id: int) -> None:
+    """The learner's plan (a move is on the table at its review) goes with them."""
+    with transaction.atomic():
+        Plan.objects.filter(learner_id=learner_id).delete()
+        Learner.objects.filter(pk=learner_id).delete()
+
+
 def test_two_deletes_at_once_both_leave_the_stored_inputs(cast, area):
     runs = [_computed(cast), _computed(cast)]
     first, second = area.transfers
@@ -73,7 +81,7 @@ def test_two_deletes_at_once_both_leave_the_stored_inputs(cast, area):
 def test_a_delete_waits_for_a_run_storing_its_inputs_then_erases_them(cast, area):
     gone = area.in_independent.pk
     errors: list[BaseException] = []
-    deleter = _in_thread(lambda: Learner.objects.filter(pk=gone).delete(), errors)
+    deleter = _in_thread(lambda: _erase(gone), errors)
     run = planning_run_request(
         la=cast.la, requested_by=cast.la_colleague, cohort=CohortDefinition(on=PLANNING_DATE)
     )
