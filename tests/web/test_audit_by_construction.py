@@ -223,6 +223,7 @@ ROUTES: dict[str, Route] = {
     "casework:plan-compare": Route("caseworker", ISSUED, OTHER),
     "casework:plan-draft": Route("caseworker", PLAN, LEARNER),
     "casework:plan-issue": Route("caseworker", PLAN, LEARNER),
+    "casework:plan-amendment-send": Route("caseworker", PLAN, LEARNER),
     "casework:plan-draft-section": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
     "casework:plan-draft-row-add": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
     "casework:plan-draft-no-provision": Route("caseworker", lambda w: [w.plan.pk, "C"], LEARNER),

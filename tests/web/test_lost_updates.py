@@ -256,6 +256,14 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _draft(w.issued_plan).views == "A colleague's words.",
         "",
     ),
+    "casework:plan-amendment-send": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-amendment-send", args=[w.issued_plan.pk]),
+        lambda w: _date("proposed_on", ON),
+        lambda w: _colleague_writes_section_a(w, w.issued_plan),
+        lambda w: _draft(w.issued_plan).views == "A colleague's words.",
+        "",
+    ),
     "casework:action:issue-final": EditForm(
         "caseworker",
         _case_step("issue-final"),

@@ -401,8 +401,8 @@ REGISTER: tuple[Entry, ...] = (
     *fields(
         "casework.PlanVersion",
         "status purpose issued_on views interests aspirations family_views family_interests "
-        "family_aspirations placement_setting placement_type personal_budget_amount "
-        "personal_budget_arrangements",
+        "family_aspirations placement_setting placement_type placement_strand placement_from "
+        "amendment_reason proposed_on personal_budget_amount personal_budget_arrangements",
         S,
         PLAN_CONTENTS,
     ),
@@ -439,7 +439,7 @@ REGISTER: tuple[Entry, ...] = (
         "learner need age phase reason_in_cohort ward_code ward_name lsoa_code "
         "current_strand current_setting_name current_cost proposed_strand proposed_setting "
         "placed proposed_setting_name proposed_kind km place_cost proposed_cost decision "
-        "decision_reason decided_by decided_at starts_on",
+        "decision_reason decided_by decided_at starts_on amendment",
         S,
         PLANNING_PROPOSALS,
     ),

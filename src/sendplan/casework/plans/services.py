@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sendplan.accounts.models import User
@@ -40,8 +41,8 @@ from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
 from sendplan.core.locking import lock_bump, lock_check
 from sendplan.learners.access import CONSULTED, answers_for_setting
-from sendplan.learners.models import Involvement
-from sendplan.provision.models import Setting
+from sendplan.learners.models import Involvement, Placement
+from sendplan.provision.models import ProvisionStrand, Setting
 
 
 @transaction.atomic
@@ -470,11 +471,19 @@ def _first_issue_dates(case: Case, issued_on: dt.date, checks: DateChecks) -> No
         )
 
 
-def _amendment_dates(review: Review | None, issued_on: dt.date, checks: DateChecks) -> None:
-    if review is None or review.amendment_proposed_on is None:
+def _amendment_dates(version: PlanVersion, issued_on: dt.date, checks: DateChecks) -> None:
+    review = version.review
+    proposed_on = version.proposed_on or (review.amendment_proposed_on if review else None)
+    if proposed_on is None:
+        if review is None and version.purpose == PlanVersion.Purpose.AMENDMENT:
+            checks.add(
+                "issued_on",
+                "Send the proposed amendments to the family first: they have 15 days to "
+                "comment (Reg 22).",
+            )
         return
-    close = clock.due("amendment_representations", review.amendment_proposed_on)
-    checks.not_before("issued_on", issued_on, review.amendment_proposed_on, "the proposals")
+    close = clock.due("amendment_representations", proposed_on)
+    checks.not_before("issued_on", issued_on, proposed_on, "the proposals")
     if issued_on < close:
         checks.add(
             "issued_on",
@@ -489,7 +498,7 @@ def issue_date_problems(version: PlanVersion, issued_on: dt.date) -> dict[str, l
     checks = DateChecks()
     checks.past("issued_on", issued_on, "the plan was issued")
     if version.purpose != PlanVersion.Purpose.FIRST:
-        _amendment_dates(version.review, issued_on, checks)
+        _amendment_dates(version, issued_on, checks)
     elif version.plan.case is not None and version.plan.case.stage == Stage.CONSULTING:
         _first_issue_dates(version.plan.case, issued_on, checks)
     return checks.errors
@@ -539,11 +548,12 @@ def plan_issue(
         plan.issued_on = issued_on
     else:
         review = version.review
-        _amendment_dates(review, issued_on, checks)
+        _amendment_dates(version, issued_on, checks)
         checks.raise_if_any()
         if review is not None:
             review.amended_plan_issued_on = issued_on
             save(review, changed_by=changed_by)
+        _placement_follows(version, issued_on, changed_by)
     version.status, version.issued_on = PlanVersion.Status.ISSUED, issued_on
     save(version, changed_by=changed_by)
     plan.status = Plan.Status.MAINTAINED
@@ -651,3 +661,49 @@ def _copy_rows(source: PlanVersion, draft: PlanVersion, changed_by: User) -> Non
             modified_by=changed_by,
         )
         copy_row.outcomes.set([outcomes[o.pk] for o in row.outcomes.all()])
+
+
+def _placement_follows(version: PlanVersion, issued_on: dt.date, changed_by: User) -> None:
+    """Where the learner is educated follows the plan just issued (ADR 0139): when section I
+    names a setting other than the open placement's (or another strand of it), that
+    placement ends the day before the named date (the issue date when none is named) and one
+    opens at the named place. The register's rolls follow. A type of setting alone moves
+    nothing: there is no place to move to yet."""
+    if version.placement_setting_id is None:
+        return
+    starts_on = version.placement_from or issued_on
+    current = (
+        Placement.objects.select_for_update(of=("self",))
+        .filter(learner_id=version.plan.learner_id, ended_on__isnull=True)
+        .first()
+    )
+    strand_id = version.placement_strand_id
+    same_setting = current is not None and current.setting_id == version.placement_setting_id
+    if same_setting and (strand_id is None or current.strand_id == strand_id):  # type: ignore[union-attr]
+        return
+    if current is not None:
+        if starts_on <= current.started_on:
+            raise ValidationError(
+                {
+                    "placement_from": "The place named in section I must start after the "
+                    f"current placement started ({govuk_date(current.started_on)})."
+                }
+            )
+        current.ended_on = starts_on - dt.timedelta(days=1)
+        current.modified_by = changed_by
+        current.save(update_fields=["ended_on", "modified_by", "modified_at"])
+        if current.strand_id is not None:
+            ProvisionStrand.objects.filter(pk=current.strand_id, on_roll__gt=0).update(
+                on_roll=F("on_roll") - 1
+            )
+    if strand_id is not None:
+        ProvisionStrand.objects.filter(pk=strand_id).update(on_roll=F("on_roll") + 1)
+    Placement.objects.create(
+        learner_id=version.plan.learner_id,
+        setting_id=version.placement_setting_id,
+        strand_id=strand_id,
+        started_on=starts_on,
+        decided_by=f"Plan version {version.number} issued",
+        created_by=changed_by,
+        modified_by=changed_by,
+    )

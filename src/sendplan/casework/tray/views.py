@@ -26,6 +26,7 @@ from sendplan.accounts.guards import la_staff, requires_access
 from sendplan.accounts.models import User
 from sendplan.casework.case.models import Stage
 from sendplan.casework.intake.selectors import requests_to_confirm
+from sendplan.casework.plans.selectors import amendments_in_progress
 from sendplan.casework.tray import selectors as tray_selectors
 from sendplan.casework.tray.selectors import (
     DEFAULT_SORT,
@@ -178,6 +179,7 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "page_links": page_links(page),
             "tabs": tabs,
             "to_confirm": requests_to_confirm(fetched_by=user),
+            "amendments": amendments_in_progress(fetched_by=user),
             "group": group,
             "group_label": dict(TRAY_GROUPS).get(group or "", ""),
             "stage": stage,
