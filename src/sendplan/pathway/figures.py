@@ -214,10 +214,11 @@ def partnership_tables(figures: PartnershipFigures, *, area: Area | None) -> lis
         Table(
             "destinations",
             "Destinations on leaving the plan and a year after",
-            ["Destination", "On leaving", "A year after leaving"],
+            ["Destination", "Planned on leaving", "On leaving", "A year after leaving"],
             [
                 [
                     k.label,
+                    dict(figures.planned_leaving).get(k.label, 0),
                     dict(figures.on_leaving).get(k.label, 0),
                     dict(figures.year_after).get(k.label, 0),
                 ]
@@ -312,12 +313,16 @@ def partnership_page(figures: PartnershipFigures, *, area: Area | None) -> dict[
         {
             "id": "destinations",
             "title": "Destinations on leaving and a year after",
-            "summary": f"{sum(n for _, n in figures.on_leaving)} destinations on leaving and "
-            f"{sum(n for _, n in figures.year_after)} a year after leaving are recorded.",
+            "summary": f"{sum(n for _, n in figures.planned_leaving)} young people still on a "
+            "plan have a planned destination for when they leave; "
+            f"{sum(n for _, n in figures.on_leaving)} destinations on leaving and "
+            f"{sum(n for _, n in figures.year_after)} a year after leaving are recorded. The "
+            "chart shows the actual destinations on leaving, or the planned ones while "
+            "nobody has left.",
             "svg": bar_chart(
                 chart_id="destinations-chart",
                 title="Destinations on leaving the plan",
-                rows=list(figures.on_leaving),
+                rows=list(figures.on_leaving or figures.planned_leaving),
             ),
         },
     ]

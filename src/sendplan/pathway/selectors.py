@@ -285,6 +285,7 @@ class PartnershipFigures:
     by_pathway: list[tuple[str, int]]
     local: dict[str, int]
     by_outcome: list[tuple[str, dict[str, int]]]
+    planned_leaving: list[tuple[str, int]]  # still on a plan, with a leaving destination
     on_leaving: list[tuple[str, int]]
     year_after: list[tuple[str, int]]
     care_act_needed: int
@@ -338,16 +339,28 @@ def partnership_figures(*, fetched_by: User, today: dt.date) -> PartnershipFigur
             local["local" if current_in_area[pk] else "out"] += 1
         else:
             local["none"] += 1
-    leaving = Counter(
-        kinds[d.actual_kind]
-        for d in destinations
-        if d.stage == Destination.Stage.ON_LEAVING and d.actual_kind
+    # Leaving counts those whose plans have ceased too (up to 26, so a year after shows).
+    issued = Plan.objects.filter(
+        learner=OuterRef("learner_id"), status__in=[Plan.Status.MAINTAINED, Plan.Status.CEASED]
     )
-    after = Counter(
-        kinds[d.actual_kind]
-        for d in destinations
-        if d.stage == Destination.Stage.YEAR_AFTER and d.actual_kind
-    )
+    leavers = Destination.objects.filter(
+        Exists(issued),
+        learner__in=learners_visible_to(fetched_by=fetched_by, today=today),
+        learner__date_of_birth__gt=add_months(today, -(27 * 12)),
+        stage__in=[Destination.Stage.ON_LEAVING, Destination.Stage.YEAR_AFTER],
+    ).values_list("stage", "planned_kind", "actual_kind")
+    planned_leaving: Counter[str] = Counter()
+    leaving: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    for stage, planned_kind, actual_kind in leavers:
+        if stage == Destination.Stage.YEAR_AFTER:
+            if actual_kind:
+                after[kinds[actual_kind]] += 1
+            continue
+        if actual_kind:
+            leaving[kinds[actual_kind]] += 1
+        elif planned_kind:
+            planned_leaving[kinds[planned_kind]] += 1
     # The latest recorded progress of each young person on each outcome.
     latest: dict[int, AdulthoodProgress] = {}
     for row in (
@@ -373,6 +386,7 @@ def partnership_figures(*, fetched_by: User, today: dt.date) -> PartnershipFigur
         ),
         local={k: local.get(k, 0) for k in ("local", "out", "none")},
         by_outcome=by_outcome,
+        planned_leaving=sorted(planned_leaving.items(), key=lambda kv: order.index(kv[0])),
         on_leaving=sorted(leaving.items(), key=lambda kv: order.index(kv[0])),
         year_after=sorted(after.items(), key=lambda kv: order.index(kv[0])),
         care_act_needed=transitions.filter(likely_needs_adult_care=True).count(),
