@@ -174,6 +174,7 @@ def _adulthood(w: World) -> int:
     Review.objects.filter(pk=w.review.pk).update(preparing_for_adulthood=True)
     return w.review.pk
 
+
 PLAN = lambda w: [w.plan.pk]  # noqa: E731
 ISSUED = lambda w: [w.issued_plan.pk]  # noqa: E731
 ROUTES: dict[str, Route] = {

@@ -343,8 +343,9 @@ EDIT_FORMS: dict[str, EditForm] = {
             expected_lock=0,
             planned_kind="supported_internship",
         ),
-        lambda w: Destination.objects.get(learner=w.cast.learner).planned_kind
-        == "supported_internship",
+        lambda w: (
+            Destination.objects.get(learner=w.cast.learner).planned_kind == "supported_internship"
+        ),
         "My typed note.",
     ),
     "pathway:transition": EditForm(
@@ -362,8 +363,9 @@ EDIT_FORMS: dict[str, EditForm] = {
             likely_needs_adult_care=False,
             adult_health_lead="A colleague's lead",
         ),
-        lambda w: Transition.objects.get(learner=w.cast.learner).adult_health_lead
-        == "A colleague's lead",
+        lambda w: (
+            Transition.objects.get(learner=w.cast.learner).adult_health_lead == "A colleague's lead"
+        ),
         "My typed lead",
     ),
     "pathway:review": EditForm(
@@ -375,12 +377,11 @@ EDIT_FORMS: dict[str, EditForm] = {
         },
         lambda w: pathway_services.adulthood_progress_record(
             review_id=w.review.pk,
-            progress={o: ("achieved", "A colleague's words.") for o in OUTCOME_FIELDS},
+            progress=dict.fromkeys(OUTCOME_FIELDS, ("achieved", "A colleague's words.")),
             changed_by=w.cast.la_colleague,
             expected_lock=0,
         ),
-        lambda w: AdulthoodProgress.objects.get(review=w.review).employment_progress
-        == "achieved",
+        lambda w: AdulthoodProgress.objects.get(review=w.review).employment_progress == "achieved",
         "My typed words.",
     ),
     "casework:advice-detail": EditForm(

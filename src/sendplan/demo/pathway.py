@@ -41,7 +41,7 @@ OFFERS = {
 }
 
 #: What a destination at a setting of each offer is.
-KIND_OF_OFFER = {
+KIND_OF_OFFER: dict[str, str] = {
     Offer.SIXTH_FORM: K.SCHOOL_SIXTH_FORM,
     Offer.COLLEGE: K.COLLEGE,
     Offer.SPECIALIST_POST16: K.SPECIALIST_POST16,
@@ -159,7 +159,9 @@ def build_pathway(
         learner = plan.learner
         age = age_in_years(learner.date_of_birth, as_at)
         here = placed.get(learner.pk)
-        now_kind = KIND_OF_OFFER.get(here.post16_offer) if here and here.post16_offer else None
+        now_kind: str | None = (
+            KIND_OF_OFFER.get(here.post16_offer) if here and here.post16_offer else None
+        )
         if now_kind is None and here is not None:
             now_kind = K.SCHOOL_SIXTH_FORM
         need = needs.get(learner.pk, "OTH")
@@ -195,7 +197,7 @@ def build_pathway(
             at19_place = here if at19_actual else None
             # Some leave college for a supported internship, or special school for day
             # opportunities, without a school place: the register's post-19 options.
-            moved = {
+            moved: dict[str, str] = {
                 K.COLLEGE: Offer.SUPPORTED_INTERNSHIP,
                 K.SCHOOL_SIXTH_FORM: Offer.DAY_OPPORTUNITIES,
             }
@@ -281,7 +283,7 @@ def _progress(plans: QuerySet[Plan], rng: np.random.Generator) -> int:
     levels = [p.value for p in Progress]
     rows = []
     for review in reviews:
-        age = age_in_years(review.plan.learner.date_of_birth, review.meeting_on)
+        age = age_in_years(review.plan.learner.date_of_birth, review.meeting_on or review.due_on)
         centre = min(max((age - 14) / 3, 0), 3)
         row = AdulthoodProgress(review=review)
         for level, _ in OUTCOME_FIELDS.values():

@@ -252,7 +252,7 @@ def partnership_page(figures: PartnershipFigures, *, area: Area | None) -> dict[
         for label, c in figures.by_outcome
         if (total := sum(c.values()))
     ]
-    charts = [
+    charts: list[dict[str, Any]] = [
         {
             "id": "pathways",
             "title": "Where young people aged 16 to 25 are now",
@@ -276,7 +276,11 @@ def partnership_page(figures: PartnershipFigures, *, area: Area | None) -> dict[
             "svg": bar_chart(
                 chart_id="local-chart",
                 title="Young people in or out of the area",
-                rows=[(str(r[0]), float(r[1])) for r in tables["local"].rows],
+                rows=[
+                    ("In the area", figures.local["local"]),
+                    ("Out of the area", figures.local["out"]),
+                    ("No place recorded", figures.local["none"]),
+                ],
             ),
         },
         {
