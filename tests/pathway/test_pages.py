@@ -233,3 +233,23 @@ def test_the_partnership_figures_take_the_same_queries_whatever_the_numbers(cast
         plan = young_person(cast, born=dt.date(2006, 1, 1 + i), name=f"More{i} Count-Test")
         Destination.objects.create(learner=plan.learner, stage="at_19", actual_kind="employment")
     assert count() == before
+
+
+def test_plans_ceased_in_the_last_year_are_set_beside_the_published_reasons(cast, frozen):
+    plan = young_person(cast, born=dt.date(2004, 9, 1), name="Sol Leaver-Test")
+    review_services.plan_cease(
+        plan_id=plan.pk, ceased_on=dt.date(2025, 6, 1), changed_by=cast.caseworker,
+        reason=CeaseReason.HIGHER_EDUCATION, decided_on=dt.date(2025, 3, 3),
+        outcomes_considered=True,
+    )  # fmt: skip
+    figures = selectors.partnership_figures(fetched_by=cast.la_colleague, today=TODAY)
+    assert figures.ceased_by_reason == [(CeaseReason.HIGHER_EDUCATION, 1)]
+    assert figures.young_people == 0  # no longer on a plan
+    csv = cast.client_for(cast.la_colleague).get(reverse("pathway:download", args=["ceased"]))
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert (
+        lines[0]
+        == 'Reason,"This service, last 12 months",Lambeth published 2024,England published 2024'
+    )
+    # Lambeth's and England's published counts of plans ceased for higher education in 2024.
+    assert "Moved on to higher education,1,44,2579" in lines

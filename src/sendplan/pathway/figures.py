@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from sendplan.casework.plans.models import CeaseReason
 from sendplan.core.charts import bar_chart, paired_bar_chart
 from sendplan.core.published import Area
 from sendplan.pathway.models import DestinationKind, Outcome, Progress
@@ -23,6 +26,7 @@ from sendplan.web.spreadsheets import Table
 CASELOAD = Path("dfe-ehcp-sen2") / "caseload_2025release_all_LAs_by_age_and_setting.csv"
 SOURCE = "DfE, Education, health and care plans, 2025 release (caseload.csv)"
 AGES = range(16, 26)
+CEASE_REASONS = tuple(CeaseReason.choices)
 
 #: The groups both sides can be put in: the published columns summed, and the destination
 #: kinds of this service that fall in each.
@@ -160,6 +164,59 @@ def published_mix(
     return found, missing
 
 
+#: DfE's plans ceased in a calendar year by reason (the 2025 release's ceased_plans.csv),
+#: the columns in the order of the SEN2 cease reason codes 1 to 9.
+RELEASE = Path("dfe-ehcp-sen2") / "education-health-and-care-plans_2025.zip"
+CEASED_MEMBER = "data/ceased_plans.csv"
+CEASED_SOURCE = "DfE, Education, health and care plans, 2025 release (ceased_plans.csv)"
+CEASED_COLUMNS = (
+    "max_age", "needs_met", "he", "employ", "transfer", "no_engage", "moved_outside_eng",
+    "deceased", "other",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PublishedCeased:
+    area: str
+    year: int
+    counts: dict[int, int | None]  # SEN2 cease reason -> plans ceased
+    total: int | None
+
+
+@functools.lru_cache(maxsize=4)
+def _read_ceased(path: str, stamp: tuple[int, int]) -> dict[str, PublishedCeased]:
+    found: dict[str, PublishedCeased] = {}
+    with zipfile.ZipFile(path) as archive, archive.open(CEASED_MEMBER) as raw:
+        for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")):
+            if row.get("breakdown_topic") != "All ceased EHC plans":
+                continue
+            level = row.get("geographic_level")
+            if level == "National":
+                code, name = "E92000001", "England"
+            elif level == "Local authority":
+                code, name = row.get("new_la_code", ""), row.get("la_name", "")
+            else:
+                continue
+            year = int(row["time_period"])
+            if code in found and found[code].year >= year:
+                continue
+            counts = {i: _int(row.get(c, "")) for i, c in enumerate(CEASED_COLUMNS, start=1)}
+            found[code] = PublishedCeased(name, year, counts, _int(row.get("total_ceased", "")))
+    return found
+
+
+def published_ceased(*, area: Area | None, data_dir: Path | None = None) -> list[PublishedCeased]:
+    """The area's and England's latest plans ceased by reason (what is there of them)."""
+    path = Path(data_dir or settings.SHARED_DATA_DIR) / RELEASE
+    try:
+        stat = path.stat()
+        rows = _read_ceased(str(path), (stat.st_mtime_ns, stat.st_size))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []
+    codes = ([area.code] if area is not None else []) + ["E92000001"]
+    return [rows[c] for c in codes if c in rows]
+
+
 def service_mix(figures: PartnershipFigures) -> tuple[dict[str, float | None], int]:
     """This service's young people by group, as percentages of those with a destination."""
     labels = dict(DestinationKind.choices)
@@ -226,7 +283,44 @@ def partnership_tables(figures: PartnershipFigures, *, area: Area | None) -> lis
             ],
         ),
     ]
+    ceased = published_ceased(area=area)
+    ours_ceased = dict(figures.ceased_by_reason)
+    tables.append(
+        Table(
+            "ceased",
+            "Plans ceased by reason, beside published figures",
+            [
+                "Reason",
+                "This service, last 12 months",
+                *(f"{p.area} published {p.year}" for p in ceased),
+            ],
+            [
+                [
+                    label,
+                    ours_ceased.get(code, 0),
+                    *("x" if p.counts.get(code) is None else p.counts.get(code) for p in ceased),
+                ]
+                for code, label in CEASE_REASONS
+            ],
+        )
+    )
     return tables
+
+
+def _ceased_bars(figures: PartnershipFigures, ceased: list[PublishedCeased]) -> list[GroupBar]:
+    ours = dict(figures.ceased_by_reason)
+    total = sum(ours.values())
+    local = ceased[0] if ceased else None
+    known = sum(v or 0 for v in local.counts.values()) if local else 0
+    return [
+        GroupBar(
+            label,
+            "",
+            100 * ours.get(code, 0) / total if total else None,
+            100 * (local.counts.get(code) or 0) / known if local and known else None,
+        )
+        for code, label in CEASE_REASONS
+    ]
 
 
 def partnership_page(figures: PartnershipFigures, *, area: Area | None) -> dict[str, Any]:
@@ -327,6 +421,20 @@ def partnership_page(figures: PartnershipFigures, *, area: Area | None) -> dict[
                 chart_id="destinations-chart",
                 title="Destinations on leaving the plan",
                 rows=list(figures.on_leaving or figures.planned_leaving),
+            ),
+        },
+        {
+            "id": "ceased",
+            "title": "Why plans ceased, beside the published figures",
+            "summary": f"{sum(n for _, n in figures.ceased_by_reason)} plans of young people "
+            "aged 16 to 25 ceased in the last 12 months. The published figures count plans "
+            "ceased at every age in the calendar year; the chart compares shares, the table "
+            "has the counts (x: suppressed).",
+            "svg": paired_bar_chart(
+                _ceased_bars(figures, published_ceased(area=area)),
+                words=("this service", "published"),
+                labelled_by="ceased-title",
+                described_by="ceased-summary",
             ),
         },
     ]

@@ -288,6 +288,7 @@ class PartnershipFigures:
     planned_leaving: list[tuple[str, int]]  # still on a plan, with a leaving destination
     on_leaving: list[tuple[str, int]]
     year_after: list[tuple[str, int]]
+    ceased_by_reason: list[tuple[int, int]]  # SEN2 cease reason, plans ceased in 12 months
     care_act_needed: int
     care_act_done: int
     health_moved: int
@@ -311,12 +312,13 @@ def partnership_figures(*, fetched_by: User, today: dt.date) -> PartnershipFigur
     learners = partnership_learners(fetched_by=fetched_by, today=today)
     births = dict(learners.values_list("pk", "date_of_birth"))
     ages = Counter(age_in_years(b, today) for b in births.values())
-    destinations = Destination.objects.filter(learner_id__in=list(births)).select_related(
-        "actual_setting", "planned_setting"
-    )
-    by_learner: dict[int, dict[str, Destination]] = {}
-    for d in destinations:
-        by_learner.setdefault(d.learner_id, {})[d.stage] = d
+    # Plain tuples rather than model rows: a thousand young people read in a few queries.
+    # (learner, stage) -> (actual kind, whether its place is in the area, or None)
+    by_learner: dict[int, dict[str, tuple[str, bool | None]]] = {}
+    for learner_id, stage, actual_kind, in_area in Destination.objects.filter(
+        learner_id__in=list(births)
+    ).values_list("learner_id", "stage", "actual_kind", "actual_setting__in_area"):
+        by_learner.setdefault(learner_id, {})[stage] = (actual_kind, in_area)
     # Where each is now: the latest actual destination, else the current placement's place.
     current_in_area = dict(
         Placement.objects.filter(learner_id__in=list(births), ended_on__isnull=True).values_list(
@@ -329,12 +331,12 @@ def partnership_figures(*, fetched_by: User, today: dt.date) -> PartnershipFigur
     for pk in births:
         stages = by_learner.get(pk, {})
         now = next(
-            (stages[s] for s in STAGES_LATEST_FIRST if s in stages and stages[s].actual_kind),
+            (stages[s] for s in STAGES_LATEST_FIRST if s in stages and stages[s][0]),
             None,
         )
-        pathway[kinds[now.actual_kind] if now else NOT_RECORDED] += 1
-        if now is not None and now.actual_setting is not None:
-            local["local" if now.actual_setting.in_area else "out"] += 1
+        pathway[kinds[now[0]] if now else NOT_RECORDED] += 1
+        if now is not None and now[1] is not None:
+            local["local" if now[1] else "out"] += 1
         elif now is None and pk in current_in_area:
             local["local" if current_in_area[pk] else "out"] += 1
         else:
@@ -362,19 +364,27 @@ def partnership_figures(*, fetched_by: User, today: dt.date) -> PartnershipFigur
         elif planned_kind:
             planned_leaving[kinds[planned_kind]] += 1
     # The latest recorded progress of each young person on each outcome.
-    latest: dict[int, AdulthoodProgress] = {}
-    for row in (
+    levels = [OUTCOME_FIELDS[o.value][0] for o in Outcome]
+    latest: dict[int, tuple[str, ...]] = {}
+    for learner_id, *row in (
         AdulthoodProgress.objects.filter(review__plan__learner_id__in=list(births))
-        .select_related("review__plan")
         .order_by("review__due_on", "pk")
+        .values_list("review__plan__learner_id", *levels)
     ):
-        latest[row.review.plan.learner_id] = row
+        latest[learner_id] = tuple(row)
     by_outcome: list[tuple[str, dict[str, int]]] = []
-    for o in Outcome:
-        counts: Counter[str] = Counter(
-            getattr(row, OUTCOME_FIELDS[o.value][0]) for row in latest.values()
-        )
+    for i, o in enumerate(Outcome):
+        counts: Counter[str] = Counter(row[i] for row in latest.values())
         by_outcome.append((o.label, {p.value: counts.get(p.value, 0) for p in Progress}))
+    ceased = Counter(
+        Plan.objects.filter(
+            status=Plan.Status.CEASED,
+            ceased_on__gt=add_months(today, -12),
+            ceased_on__lte=today,
+            learner__in=learners_visible_to(fetched_by=fetched_by, today=today),
+            learner__date_of_birth__gt=add_months(today, -(27 * 12)),
+        ).values_list("cease_reason", flat=True)
+    )
     transitions = Transition.objects.filter(learner_id__in=list(births))
     order = [k.label for k in DestinationKind]
     return PartnershipFigures(
@@ -389,6 +399,7 @@ def partnership_figures(*, fetched_by: User, today: dt.date) -> PartnershipFigur
         planned_leaving=sorted(planned_leaving.items(), key=lambda kv: order.index(kv[0])),
         on_leaving=sorted(leaving.items(), key=lambda kv: order.index(kv[0])),
         year_after=sorted(after.items(), key=lambda kv: order.index(kv[0])),
+        ceased_by_reason=sorted((r, n) for r, n in ceased.items() if r is not None),
         care_act_needed=transitions.filter(likely_needs_adult_care=True).count(),
         care_act_done=transitions.filter(
             likely_needs_adult_care=True, care_act_completed_on__isnull=False
