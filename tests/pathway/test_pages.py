@@ -113,12 +113,15 @@ def test_progress_on_the_four_outcomes_is_recorded_at_a_review_from_year_9(cast,
     reviews_page = client.get(reverse("casework:plan-reviews", args=[plan.pk])).content.decode()
     url = reverse("pathway:review", args=[plan.pk, review.pk])
     assert url in reviews_page
+    assert "Not recorded yet" in reviews_page
     response = client.post(url, {**_progress("emerging"), "expected_lock": "0"})
     assert response.status_code == 302
     row = AdulthoodProgress.objects.get(review=review)
     assert row.employment_progress == "emerging" and row.health_note == "Said about health"
     page = client.get(reverse("pathway:learner", args=[plan.learner_id])).content.decode()
     assert "Some progress" in page and "Said about community" in page
+    reviews_page = client.get(reverse("casework:plan-reviews", args=[plan.pk])).content.decode()
+    assert "Not recorded yet" not in reviews_page and ">Recorded<" in reviews_page
 
 
 def test_progress_needs_every_outcome(cast, plan):
