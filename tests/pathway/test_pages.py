@@ -105,6 +105,11 @@ def test_pathway_pages_refuse_outsiders_and_read_only_staff(cast, plan):
         == 404
     )
     assert cast.client_for(cast.caseworker).delete(tracker).status_code == 405
+    review = review_of(plan, due_on=dt.date(2025, 7, 1))
+    progress = reverse("pathway:review", args=[plan.pk, review.pk])
+    assert cast.client_for(cast.la_colleague).get(progress).status_code == 200  # read only
+    assert cast.client_for(cast.la_colleague).post(progress, _progress()).status_code == 403
+    assert cast.client_for(cast.other_parent).get(progress).status_code == 404
 
 
 def test_progress_on_the_four_outcomes_is_recorded_at_a_review_from_year_9(cast, plan):
