@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sendplan.casework",
     "sendplan.planning",
     "sendplan.sufficiency",
+    "sendplan.pathway",
     "sendplan.web",
     "sendplan.privacy",
     "sendplan.home",

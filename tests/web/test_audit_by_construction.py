@@ -25,6 +25,7 @@ from sendplan.casework.disputes import services as dispute_services
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion, Section
 from sendplan.casework.reviews import services as review_services
+from sendplan.casework.reviews.models import Review
 from sendplan.documents.models import Document
 from sendplan.documents.services import document_add
 from sendplan.learners.models import AuditEvent, Learner
@@ -166,6 +167,14 @@ class Route:
 
 
 LEARNER, OTHER = "learner", "other"
+
+
+def _adulthood(w: World) -> int:
+    """The open review, as a review from Year 9 (the issued plan's learner is younger)."""
+    Review.objects.filter(pk=w.review.pk).update(preparing_for_adulthood=True)
+    return w.review.pk
+
+
 PLAN = lambda w: [w.plan.pk]  # noqa: E731
 ISSUED = lambda w: [w.issued_plan.pk]  # noqa: E731
 ROUTES: dict[str, Route] = {
@@ -196,6 +205,13 @@ ROUTES: dict[str, Route] = {
     "sufficiency:budget": Route("caseworker", lambda w: [ON.year]),
     "sufficiency:money-download": Route("caseworker", lambda w: ["places", "csv"]),
     "casework:tray": Route("caseworker", shows="list"),
+    "pathway:partnership": Route("caseworker"),
+    "pathway:download": Route("caseworker", lambda w: ["pathways"]),
+    "pathway:actions": Route("caseworker", shows="list"),
+    "pathway:learner": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "pathway:transition": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "pathway:destination": Route("caseworker", lambda w: [w.cast.learner.pk, "at_16"], LEARNER),
+    "pathway:review": Route("caseworker", lambda w: [w.issued_plan.pk, _adulthood(w)], OTHER),
     "casework:tray-csv": Route("caseworker", shows="list"),
     "casework:caseload": Route("caseworker", shows="list"),
     "casework:dashboard": Route("la_colleague", shows="list"),

@@ -28,12 +28,14 @@ from sendplan.casework.reviews.models import Review
 from sendplan.casework.steps import CASE_PAGE_STEPS
 from sendplan.learners.models import Learner
 from sendplan.learners.services import learner_update
+from sendplan.pathway import services as pathway_services
+from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destination, Transition
 from sendplan.planning.models import AreaPlanningSettings
 from sendplan.planning.services import area_settings_update
 from sendplan.sufficiency import services as sufficiency_services
 from sendplan.sufficiency.models import Assumptions, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
-from tests.web.test_audit_by_construction import ON, World, _world
+from tests.web.test_audit_by_construction import ON, World, _adulthood, _world
 from tests.web.test_url_access import _routes
 
 pytestmark = pytest.mark.django_db
@@ -338,6 +340,58 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _open_review(w).meeting_on == ON + dt.timedelta(days=20),
         'value="' + str(ON.day) + '"',
     ),
+    "pathway:destination": EditForm(
+        "caseworker",
+        lambda w: reverse("pathway:destination", args=[w.cast.learner.pk, "at_16"]),
+        lambda w: {"planned_kind": "college", "note": "My typed note.", "actual_kind": ""},
+        lambda w: pathway_services.destination_record(
+            learner_id=w.cast.learner.pk,
+            stage="at_16",
+            changed_by=w.cast.la_colleague,
+            expected_lock=0,
+            planned_kind="supported_internship",
+        ),
+        lambda w: (
+            Destination.objects.get(learner=w.cast.learner).planned_kind == "supported_internship"
+        ),
+        "My typed note.",
+    ),
+    "pathway:transition": EditForm(
+        "caseworker",
+        lambda w: reverse("pathway:transition", args=[w.cast.learner.pk]),
+        lambda w: {
+            "likely_needs_adult_care": "yes",
+            "health_transition": "planned",
+            "adult_health_lead": "My typed lead",
+        },
+        lambda w: pathway_services.transition_record(
+            learner_id=w.cast.learner.pk,
+            changed_by=w.cast.la_colleague,
+            expected_lock=0,
+            likely_needs_adult_care=False,
+            adult_health_lead="A colleague's lead",
+        ),
+        lambda w: (
+            Transition.objects.get(learner=w.cast.learner).adult_health_lead == "A colleague's lead"
+        ),
+        "My typed lead",
+    ),
+    "pathway:review": EditForm(
+        "caseworker",
+        lambda w: reverse("pathway:review", args=[w.issued_plan.pk, _adulthood(w)]),
+        lambda w: {
+            **{f"{o}_progress": "emerging" for o in OUTCOME_FIELDS},
+            "employment_note": "My typed words.",
+        },
+        lambda w: pathway_services.adulthood_progress_record(
+            review_id=w.review.pk,
+            progress=dict.fromkeys(OUTCOME_FIELDS, ("achieved", "A colleague's words.")),
+            changed_by=w.cast.la_colleague,
+            expected_lock=0,
+        ),
+        lambda w: AdulthoodProgress.objects.get(review=w.review).employment_progress == "achieved",
+        "My typed words.",
+    ),
     "casework:advice-detail": EditForm(
         "health",
         lambda w: reverse("casework:advice-detail", args=[w.advice.pk]),
@@ -402,6 +456,10 @@ NOT_EDITS: dict[str, str] = {
     "sufficiency:money": "reads",
     "sufficiency:money-download": "reads",
     "casework:tray": "reads",
+    "pathway:partnership": "reads",
+    "pathway:download": "reads",
+    "pathway:actions": "reads",
+    "pathway:learner": "reads",
     "casework:tray-csv": "reads",
     "casework:dashboard": "reads",
     "casework:new": "adds a case; one open case per learner is a database constraint",

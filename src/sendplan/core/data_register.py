@@ -424,6 +424,28 @@ REGISTER: tuple[Entry, ...] = (
         S,
         EHC,
     ),
+    # The pathway to adulthood: progress at reviews, destinations, adult care and health.
+    *fields(
+        "pathway.AdulthoodProgress",
+        "review employment_progress employment_note independent_living_progress "
+        "independent_living_note community_progress community_note health_progress "
+        "health_note",
+        S,
+        EHC,
+    ),
+    *fields(
+        "pathway.Destination",
+        "learner stage planned_kind planned_setting actual_kind actual_setting actual_from note",
+        S,
+        EHC,
+    ),
+    *fields(
+        "pathway.Transition",
+        "learner likely_needs_adult_care care_act_requested_on care_act_completed_on "
+        "health_transition adult_health_from adult_health_lead",
+        S,
+        EHC,
+    ),
     # Documents kept about a learner: that they exist, their kind and title reveal SEN.
     *fields(
         "documents.Document",
@@ -470,7 +492,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "provision.Setting": _names(
         "urn ukprn name kind establishment_type phase_of_education min_age max_age street "
         "town postcode latitude longitude la_code la_name in_area is_open ofsted_rating "
-        "school_capacity pupils_on_roll source source_note sen2_code organisation lock"
+        "school_capacity pupils_on_roll source source_note sen2_code post16_offer organisation lock"
     ),
     "provision.ProvisionStrand": _names(
         "setting kind min_age max_age capacity on_roll place_funding top_up annual_fee "
@@ -492,6 +514,9 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "casework.PlanProvision": _names("position source"),
     "casework.Review": _names("amended_plan_due_rule lock"),  # the engine rule's key; the lock
     "casework.Mediation": _names("lock"),
+    "pathway.AdulthoodProgress": _names("lock"),
+    "pathway.Destination": _names("lock"),
+    "pathway.Transition": _names("lock"),
     "casework.Tribunal": _names("lock"),
     "casework.AdviceRequest": _names("lock"),
     "planning.AreaPlanningSettings": _names("la cost_per_km unplaced_cost max_km lock"),

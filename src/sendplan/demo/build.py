@@ -41,6 +41,7 @@ from sendplan.demo.learners_data import (
     reference_date,
 )
 from sendplan.demo.money import cost_placements, reset_money
+from sendplan.demo.pathway import build_pathway, reset_pathway
 from sendplan.demo.people import (
     DEMO_USERNAME_PREFIX,
     PARENT_ACCOUNTS,
@@ -135,6 +136,7 @@ def reset_demo() -> dict[str, int]:
         reason="demo partnership removed",
     )
     removed["documents"] = reset_documents(demo_learners)
+    removed["pathway rows"] = reset_pathway(demo_learners)
     removed["cases"] = reset_casework(demo_learners)
     removed["budgets"] = reset_money(la)
     if la:
@@ -265,6 +267,9 @@ def build_demo(
         .count()
     )
     summary.counts.update(build_front_door(cast, as_at=as_at))
+    summary.counts.update(
+        build_pathway(la=la, caseworker=users.get("demo.caseworker"), as_at=as_at, seed=seed)
+    )
 
     summary.counts.update(
         learners=len(learner_rows),

@@ -28,6 +28,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sendplan.engine.adulthood import (
+        ADULTHOOD_RULES,
+        CARE_ACT_FLAG_AGE_MONTHS,
+        CARE_ACT_LEAD_MONTHS,
+        CEASE_REASONS_WITHOUT_OUTCOMES,
+        REVIEW_DECISION_MONTHS,
+        AdulthoodRule,
+        CareActFlag,
+        age_in_years,
+        care_act_assessment_due,
+        care_act_flag,
+        cease_needs_outcomes_considered,
+        plan_at_risk_of_lapsing,
+    )
     from sendplan.engine.bank_holidays import is_bank_holiday
     from sendplan.engine.cells import FORMULA_START, safe_cell, safe_row
     from sendplan.engine.codes import (
@@ -244,6 +258,19 @@ if TYPE_CHECKING:
         TribunalOrder,
     )
 __all__ = [
+    # The pathway to adulthood.
+    "ADULTHOOD_RULES",
+    "CARE_ACT_FLAG_AGE_MONTHS",
+    "CARE_ACT_LEAD_MONTHS",
+    "CEASE_REASONS_WITHOUT_OUTCOMES",
+    "REVIEW_DECISION_MONTHS",
+    "AdulthoodRule",
+    "CareActFlag",
+    "age_in_years",
+    "care_act_assessment_due",
+    "care_act_flag",
+    "cease_needs_outcomes_considered",
+    "plan_at_risk_of_lapsing",
     # Where to add places.
     "MAX_CAPITAL",
     "Candidates",
@@ -416,6 +443,23 @@ __all__ = [
 
 # Where each name lives: "module" when the name is the same there, "module:name" when not.
 _HOME: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "ADULTHOOD_RULES",
+            "CARE_ACT_FLAG_AGE_MONTHS",
+            "CARE_ACT_LEAD_MONTHS",
+            "CEASE_REASONS_WITHOUT_OUTCOMES",
+            "REVIEW_DECISION_MONTHS",
+            "AdulthoodRule",
+            "CareActFlag",
+            "age_in_years",
+            "care_act_assessment_due",
+            "care_act_flag",
+            "cease_needs_outcomes_considered",
+            "plan_at_risk_of_lapsing",
+        ),
+        "adulthood",
+    ),
     "Sen2Return": "sen2_model",
     "Sen2Header": "sen2_model:Header",
     "Sen2CollectionDetails": "sen2_model:CollectionDetails",
