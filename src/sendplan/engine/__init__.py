@@ -42,6 +42,25 @@ if TYPE_CHECKING:
         phase_for_age,
         phase_index,
     )
+    from sendplan.engine.delivery import (
+        PERIOD_WEEKS,
+        PERIOD_WORDS,
+        TERM_WEEKS,
+        DeliveryFigures,
+        Quantity,
+        Term,
+        WeekRecord,
+        delivery_figures,
+        is_shortfall,
+        last_weeks,
+        minutes_in_words,
+        parse_quantity,
+        percent_of,
+        sum_figures,
+        term_of,
+        term_weeks,
+        week_start,
+    )
     from sendplan.engine.forecast import (
         BREAKDOWN_COLUMNS,
         DEFAULT_METHOD,
@@ -92,25 +111,6 @@ if TYPE_CHECKING:
         uln_problem,
         upn_check_letter,
         upn_problem,
-    )
-    from sendplan.engine.delivery import (
-        PERIOD_WEEKS,
-        PERIOD_WORDS,
-        TERM_WEEKS,
-        DeliveryFigures,
-        Quantity,
-        Term,
-        WeekRecord,
-        delivery_figures,
-        is_shortfall,
-        last_weeks,
-        minutes_in_words,
-        parse_quantity,
-        percent_of,
-        sum_figures,
-        term_of,
-        term_weeks,
-        week_start,
     )
     from sendplan.engine.ledger import (
         HIGH_NEEDS,

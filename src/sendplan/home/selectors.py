@@ -21,7 +21,7 @@ from sendplan.casework.family.selectors import FamilyChild, family_cases
 from sendplan.casework.plans.selectors import consultations_for_setting
 from sendplan.casework.tray.selectors import Tray, work_tray
 from sendplan.delivery.selectors import recordable_commitments
-from sendplan.learners.access import DELIVERING_ROLES, coordinating
+from sendplan.learners.access import coordinating
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.selectors import learners_visible_to
 from sendplan.learners.services import audit_record
