@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
@@ -156,6 +156,32 @@ def _commitment_for(
         modified_by=changed_by,
         **_quantity_fields(row),
     )
+
+
+def commitments_start(*, plans: QuerySet[Plan], changed_by: User | None = None) -> int:
+    """Commitments for maintained plans that have none yet (plans issued before the delivery
+    log existed, or built in bulk by the demo), in a handful of queries whatever their
+    number; the same rows ``commitments_sync`` would start. Returns how many it started."""
+    fresh = plans.filter(status=Plan.Status.MAINTAINED).exclude(
+        pk__in=Commitment.objects.values("plan_id")
+    )
+    latest: dict[int, PlanVersion] = {}
+    for version in (
+        PlanVersion.objects.filter(plan__in=fresh, status=PlanVersion.Status.ISSUED)
+        .select_related("plan", "placement_setting__organisation")
+        .order_by("plan_id", "number")
+    ):
+        latest[version.plan_id] = version
+    rows = PlanProvision.objects.filter(version__in=list(latest.values())).select_related(
+        "delivered_by_organisation"
+    )
+    by_id = {version.pk: version for version in latest.values()}
+    new = []
+    for row in rows.order_by("version_id", "section", "position", "pk"):
+        version = by_id[row.version_id]
+        new.append(_commitment_for(row, version, version.plan, changed_by))
+    Commitment.objects.bulk_create(new, batch_size=2000)
+    return len(new)
 
 
 def commitments_follow_issue(*, version: PlanVersion, changed_by: User) -> None:
