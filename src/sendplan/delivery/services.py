@@ -20,12 +20,15 @@ from sendplan.engine import PERIOD_WEEKS, Quantity, parse_quantity, week_start
 from sendplan.learners.access import learner_can_edit, records_delivery_for, visible_learners
 from sendplan.learners.models import Learner
 
-_RESPONSIBLE_BY_KIND = {
+_RESPONSIBLE_BY_KIND: dict[str, Responsible] = {
     Organisation.Kind.SETTING: Responsible.SETTING,
     Organisation.Kind.TRUST: Responsible.SETTING,
     Organisation.Kind.HEALTH: Responsible.HEALTH,
 }
-_RESPONSIBLE_BY_SECTION = {"F": Responsible.SETTING, "G": Responsible.HEALTH}
+_RESPONSIBLE_BY_SECTION: dict[str, Responsible] = {
+    "F": Responsible.SETTING,
+    "G": Responsible.HEALTH,
+}
 
 
 def _row_key(row: PlanProvision) -> tuple[object, ...]:

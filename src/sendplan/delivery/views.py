@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.guards import la_staff, professional, requires_access, signed_in_user
+from sendplan.accounts.models import User
 from sendplan.core.charts import bar_chart
 from sendplan.core.dates import govuk_date
 from sendplan.core.errors import StaleEdit
@@ -20,14 +21,14 @@ from sendplan.delivery import figures as delivery_figures
 from sendplan.delivery import selectors, services
 from sendplan.delivery.csv_format import read_delivery_file
 from sendplan.delivery.forms import QuantifyForm, UploadForm, WeekChoiceForm, WeekForm
-from sendplan.delivery.models import DeliveryEntry
+from sendplan.delivery.models import Commitment, DeliveryEntry
 from sendplan.engine import last_weeks, term_of, week_start
 from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
-from sendplan.web.spreadsheets import Table, to_csv
+from sendplan.web.spreadsheets import Cell, Table, to_csv
 
 #: Weeks offered on the week chooser: this week and the ones before it.
 WEEKS_OFFERED = 8
@@ -59,7 +60,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _recordable(request: HttpRequest, pk: int, purpose: str) -> tuple[object, object]:
+def _recordable(request: HttpRequest, pk: int, purpose: str) -> tuple[User, Commitment]:
     user = signed_in_user(request)
     commitment = selectors.commitment_for_user(user, pk, purpose=purpose)
     if not services.may_record(user, commitment):
@@ -76,8 +77,8 @@ def week_choose(request: HttpRequest, pk: int) -> HttpResponse:
     mondays = [
         m
         for m in reversed(mondays)
-        if m + dt.timedelta(days=6) >= commitment.started_on  # type: ignore[attr-defined]
-        and (commitment.ended_on is None or m <= commitment.ended_on)  # type: ignore[attr-defined]
+        if m + dt.timedelta(days=6) >= commitment.started_on
+        and (commitment.ended_on is None or m <= commitment.ended_on)
     ]
     done = set(
         DeliveryEntry.objects.filter(commitment=commitment, week_starting__in=mondays).values_list(
@@ -133,7 +134,7 @@ def week_record(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     user, commitment = _recordable(request, pk, "delivery week")
     monday = _week_of(week)
     entry = DeliveryEntry.objects.filter(commitment=commitment, week_starting=monday).first()
-    expected = services.minutes_per_week(commitment)  # type: ignore[arg-type]
+    expected = services.minutes_per_week(commitment)
     form = WeekForm(request.POST or None, initial=_initial(entry, expected))
     stale: StaleEdit | None = None
     status = 200
@@ -152,7 +153,7 @@ def week_record(request: HttpRequest, pk: int, week: str) -> HttpResponse:
                         note=data["note"],
                     ),
                     expected_lock=data["lock"],
-                    changed_by=user,  # type: ignore[arg-type]
+                    changed_by=user,
                 )
             except StaleEdit as refused:
                 stale = refused
@@ -170,7 +171,7 @@ def week_record(request: HttpRequest, pk: int, week: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Week starting {govuk_date(monday)} recorded for {commitment.provision.what}.",  # type: ignore[attr-defined]
+                    f"Week starting {govuk_date(monday)} recorded for {commitment.provision.what}.",
                 )
                 return redirect("delivery:mine")
         else:
@@ -183,7 +184,7 @@ def week_record(request: HttpRequest, pk: int, week: str) -> HttpResponse:
         "delivery/week.html",
         {
             "commitment": commitment,
-            "quantity": selectors.quantity_of(commitment),  # type: ignore[arg-type]
+            "quantity": selectors.quantity_of(commitment),
             "expected": expected,
             "monday": monday,
             "sunday": monday + dt.timedelta(days=6),
@@ -423,7 +424,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     by = _dimension(request)
     today = timezone.localdate()
     figures = delivery_figures.delivery_figures_for(fetched_by=user, today=today, dimension=by)
-    rows = []
+    rows: list[list[Cell]] = []
     for group in [figures.area, *figures.groups]:
         for i, period in enumerate(figures.periods):
             pc = group.percent(i)
