@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from sendplan.casework.plans.models import Plan, PlanProvision, PlanVersion
+from sendplan.casework.case.models import Stage
+from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.core.errors import StaleEdit
 from sendplan.delivery.models import Commitment, DeliveryEntry, Responsible, WeeklyTotal
 from sendplan.delivery.selectors import caseload_shortfalls, plan_delivery, recordable_commitments
@@ -19,6 +20,7 @@ from sendplan.delivery.services import (
     delivery_record,
     delivery_totals_rebuild,
 )
+from tests.casework.conftest import make_case
 from tests.delivery.conftest import TODAY, WEEKS, row
 
 pytestmark = pytest.mark.django_db
@@ -192,9 +194,12 @@ def test_weekly_totals_kept_on_each_save_agree_with_a_rebuild(cast, issued):
     assert rebuilt == kept
 
 
-def test_issuing_an_amended_plan_moves_the_commitments_on(cast, issued):
-    """Through casework's own issue service: the registered follower runs."""
-    from sendplan.casework.plans import services as plan_services
-
-    assert plan_services.ISSUE_FOLLOWERS  # registered when the app was ready
-    assert PlanProvision.objects.filter(version=issued.version).count() == 3
+def test_issuing_a_plan_through_casework_starts_its_commitments(cast):
+    """Casework's own issue service runs the follower the delivery app registered."""
+    case = make_case(cast, Stage.FINAL_ISSUED)
+    commitment = Commitment.objects.get(plan=case.plan)
+    # fill_draft's row: "45 minutes", "weekly in term time", with no setting named in I.
+    assert (commitment.minutes_per_session, commitment.sessions, commitment.period) == (
+        45, 1, "week",
+    )  # fmt: skip
+    assert commitment.responsible == Responsible.SETTING and commitment.organisation is None
