@@ -166,6 +166,11 @@ class Route:
     data: Callable[[World], dict[str, Any]] = lambda w: {}
 
 
+def _commitment(w: World) -> int:
+    """The issued plan's row, as a commitment of the delivery log (ADR 0135)."""
+    return w.issued_plan.commitments.order_by("pk").values_list("pk", flat=True)[0]
+
+
 LEARNER, OTHER = "learner", "other"
 
 
@@ -204,6 +209,16 @@ ROUTES: dict[str, Route] = {
     "sufficiency:money": Route("caseworker"),
     "sufficiency:budget": Route("caseworker", lambda w: [ON.year]),
     "sufficiency:money-download": Route("caseworker", lambda w: ["places", "csv"]),
+    "delivery:mine": Route("senco", shows="list"),
+    "delivery:upload": Route("senco"),
+    "delivery:upload-template": Route("senco", shows="list"),
+    "delivery:quantify-list": Route("caseworker", shows="list"),
+    "delivery:dashboard": Route("la_colleague"),
+    "delivery:dashboard-csv": Route("la_colleague"),
+    "delivery:commitment": Route("caseworker", lambda w: [_commitment(w)], OTHER),
+    "delivery:week-choose": Route("caseworker", lambda w: [_commitment(w)], OTHER),
+    "delivery:week": Route("caseworker", lambda w: [_commitment(w), "2025-05-26"], OTHER),
+    "delivery:quantify": Route("caseworker", lambda w: [_commitment(w)], OTHER),
     "casework:tray": Route("caseworker", shows="list"),
     "pathway:partnership": Route("caseworker"),
     "pathway:download": Route("caseworker", lambda w: ["pathways"]),

@@ -26,7 +26,9 @@ from sendplan.casework.plans.models import PlanVersion
 from sendplan.casework.reviews import services as review_services
 from sendplan.casework.reviews.models import Review
 from sendplan.casework.steps import CASE_PAGE_STEPS
-from sendplan.learners.models import Learner
+from sendplan.delivery.models import Commitment, DeliveryEntry
+from sendplan.delivery.services import WeekInput, commitment_quantify, delivery_record
+from sendplan.learners.models import Involvement, Learner
 from sendplan.learners.services import learner_update
 from sendplan.pathway import services as pathway_services
 from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destination, Transition
@@ -35,6 +37,7 @@ from sendplan.planning.services import area_settings_update
 from sendplan.sufficiency import services as sufficiency_services
 from sendplan.sufficiency.models import Assumptions, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
+from tests.factories import InvolvementFactory
 from tests.web.test_audit_by_construction import ON, World, _adulthood, _world
 from tests.web.test_url_access import _routes
 
@@ -417,11 +420,75 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _draft(w.plan).views == "A colleague's words.",
         "What we typed.",
     ),
-}
+    "delivery:week": EditForm(
+        "senco",
+        lambda w: reverse("delivery:week", args=[_recorded_by_senco(w).pk, WEEK.isoformat()]),
+        lambda w: {"due": "yes", "delivered_minutes": "33", "missed_minutes": "12",
+                   "missed_reason": "learner_absent", "note": "What we typed."},
+        lambda w: delivery_record(
+            commitment_id=_recorded_by_senco(w).pk,
+            week=WeekInput(WEEK, True, 45, 0, "", "A colleague's week."),
+            expected_lock=0,
+            changed_by=w.cast.senco,
+            today=ON,
+        ),
+        lambda w: DeliveryEntry.objects.get(week_starting=WEEK).note == "A colleague's week.",
+        "What we typed.",
+        colleague="senco",
+    ),
+    "delivery:quantify": EditForm(
+        "caseworker",
+        lambda w: reverse("delivery:quantify", args=[_recorded_by_senco(w).pk]),
+        lambda w: {"minutes_per_session": "777", "sessions": "2", "period": "week"},
+        lambda w: commitment_quantify(
+            commitment_id=_recorded_by_senco(w).pk,
+            expected_lock=Commitment.objects.get(pk=_recorded_by_senco(w).pk).lock,
+            minutes_per_session=50,
+            sessions=1,
+            period="term",
+            changed_by=w.cast.caseworker,
+        ),
+        lambda w: Commitment.objects.get(pk=_recorded_by_senco(w).pk).period == "term",
+        "777",
+        colleague="caseworker",
+    ),
+}  # fmt: skip
+
+#: A complete week before ``ON`` in which the issued plan was in force.
+WEEK = dt.date(2025, 5, 26)
+
+
+def _recorded_by_senco(w: World) -> Commitment:
+    """The issued plan's row, delivered by the cast's school, whose SENCO sees the learner
+    through a setting involvement; its caseworker may quantify it."""
+    commitment = w.issued_plan.commitments.order_by("pk").first()
+    school = w.cast.senco.memberships.get().organisation
+    if commitment.organisation_id != school.pk:
+        Commitment.objects.filter(pk=commitment.pk).update(organisation=school)
+        InvolvementFactory(
+            learner=w.cast.other_learner,
+            kind=Involvement.Kind.SETTING,
+            organisation=school,
+            started_on=dt.date(2024, 1, 1),
+        )
+        InvolvementFactory(learner=w.cast.other_learner, kind=Involvement.Kind.CASEWORKER,
+                           organisation=w.cast.la, user=w.cast.caseworker,
+                           started_on=dt.date(2024, 1, 1))  # fmt: skip
+        commitment.refresh_from_db()
+    return commitment
+
 
 #: Pages that change nothing another person edits, and why.
 NOT_EDITS: dict[str, str] = {
     "home": "reads",
+    "delivery:mine": "reads",
+    "delivery:upload": "replaces whole weeks, moving each one's lock on so an open form is refused",
+    "delivery:upload-template": "reads",
+    "delivery:quantify-list": "reads",
+    "delivery:dashboard": "reads",
+    "delivery:dashboard-csv": "reads",
+    "delivery:commitment": "reads",
+    "delivery:week-choose": "chooses a week to open; saves nothing",
     "casework:request-start": "starts a new request in the requester's own session",
     "casework:request-step": "answers kept in the requester's own session until sent",
     "casework:request-check": "sends a new request: creates, never overwrites",

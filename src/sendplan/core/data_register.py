@@ -415,6 +415,21 @@ REGISTER: tuple[Entry, ...] = (
         S,
         PLAN_CONTENTS,
     ),
+    # The delivery log (ADR 0135): what of the plan's provision was delivered to the learner,
+    # what was missed and why (absence, health), by whom: part of the plan's record.
+    *fields(
+        "delivery.Commitment",
+        "learner section responsible organisation setting minutes_per_session sessions period "
+        "quantified started_on ended_on",
+        S,
+        PLAN_CONTENTS,
+    ),
+    *fields(
+        "delivery.DeliveryEntry",
+        "week_starting due expected_minutes delivered_minutes missed_minutes missed_reason note",
+        S,
+        PLAN_CONTENTS,
+    ),
     *fields(
         "casework.Review",
         "due_on meeting_on invitations_sent_on report_due_on report_received_on "
@@ -512,7 +527,14 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "casework.PlanNeed": _names("position source"),
     "casework.PlanOutcome": _names("position source"),
     "casework.PlanProvision": _names("position source"),
-    "casework.Review": _names("amended_plan_due_rule lock"),  # the engine rule's key; the lock
+    "casework.Review": _names("amended_plan_due_rule lock"),
+    "delivery.Commitment": _names("lock"),
+    "delivery.DeliveryEntry": _names("lock"),
+    # Minutes summed over many learners, by council, week, provider and setting.
+    "delivery.WeeklyTotal": _names(
+        "la week_starting section responsible organisation setting expected_minutes "
+        "delivered_minutes entries"
+    ),  # the engine rule's key; the lock
     "casework.Mediation": _names("lock"),
     "pathway.AdulthoodProgress": _names("lock"),
     "pathway.Destination": _names("lock"),

@@ -43,6 +43,7 @@ def navigation_for(standing: Standing, path: str) -> list[NavItem]:
         links.append(("Consultations", "casework:consultations"))
     if roles & (_PRACTITIONERS | {Role.SETTING_STAFF}):
         links.append(("Requests for your advice", "casework:advice-list"))
+        links.append(("Provision you deliver", "delivery:mine"))
     if standing.can_see_register:
         links.append(("Register of places", "provision:register"))
     if standing.is_la_staff:

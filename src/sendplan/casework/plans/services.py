@@ -6,6 +6,7 @@ starting an amendment as a new version.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -525,6 +526,17 @@ def _issue_first(
     consultations_end(case, on=issued_on, changed_by=changed_by)
 
 
+#: What other apps do when a version is issued, inside the same transaction: each is called
+#: with ``version=`` and ``changed_by=``. Apps above casework register theirs when ready
+#: (the delivery log's commitments, ADR 0135), as apps register kinds of run with the queue.
+ISSUE_FOLLOWERS: list[Callable[..., object]] = []
+
+
+def register_issue_follower(follower: Callable[..., object]) -> None:
+    if follower not in ISSUE_FOLLOWERS:
+        ISSUE_FOLLOWERS.append(follower)
+
+
 @transaction.atomic
 def plan_issue(
     *, version_id: int, expected_lock: int, issued_on: dt.date, changed_by: User
@@ -562,6 +574,8 @@ def plan_issue(
         from sendplan.casework.reviews.services import review_schedule
 
         review_schedule(plan_id=plan.pk, changed_by=changed_by)
+    for follower in ISSUE_FOLLOWERS:
+        follower(version=version, changed_by=changed_by)
     plan = version.plan
     notifications.final_issued(
         plan.learner,

@@ -76,6 +76,7 @@ from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
+from sendplan.web.panels import panels_for
 
 
 def _version_page(
@@ -112,6 +113,10 @@ def _version_page(
             "draft": draft,
             "is_current": current,
             "is_la_staff": standing_for(user).is_la_staff,
+            # What was delivered of the plan in force (the delivery app's, ADR 0135).
+            "panels": panels_for("casework:plan", user=user, plan=plan, today=timezone.localdate())
+            if current
+            else [],
         },
     )
 

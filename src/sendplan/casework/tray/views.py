@@ -43,6 +43,7 @@ from sendplan.core.published import TimelinessComparison, published_timeliness
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.paging import PER_PAGE, page_links
+from sendplan.web.panels import panels_for
 from sendplan.web.spreadsheets import Cell, Table, to_csv
 
 #: The table's columns in order: heading and the sort key it offers (None: not sortable).
@@ -198,6 +199,7 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "headers": _headers(options),
             "clear_stage_href": replace(options, stage=None).href("casework:tray"),
             "csv_href": options.href("casework:tray-csv"),
+            "panels": panels_for("casework:tray", user=user, today=today),
         },
     )
 
@@ -466,5 +468,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart_title": title,
             "chart_summary": summary,
             "published_missing": published.missing,
+            "panels": panels_for("casework:dashboard", user=user, today=today),
         },
     )
