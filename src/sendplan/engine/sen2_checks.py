@@ -66,6 +66,23 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def birthday(birth: date, age: int) -> date:
+    """The day of the ``age``-th birthday (1 March for a 29 February birth in other years)."""
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return date(birth.year + age, 3, 1)
+
+
+def academic_year_end(day: date) -> date:
+    """31 August closing the academic year (September to August) that holds ``day``.
+
+    >>> academic_year_end(date(2025, 8, 31)), academic_year_end(date(2025, 9, 1))
+    (datetime.date(2025, 8, 31), datetime.date(2026, 8, 31))
+    """
+    return date(day.year if day.month <= 8 else day.year + 1, 8, 31)
+
+
 def collection_period(reference: date) -> tuple[date, date]:
     """The calendar year before the census: the period a return covers."""
     return date(reference.year - 1, 1, 1), date(reference.year - 1, 12, 31)
@@ -230,6 +247,8 @@ class _Person:
             self.add(f"{at}{missing}", "D11", f"{given} is given without {missing}")
         if start and ceased and ceased < start:
             self.add(f"{at}CeaseDate", "D11", "The plan ceased before it started")
+        if plan.cease_reason == "1" and ceased and self.birth:
+            self.maximum_age(f"{at}CeaseReason", ceased)
         if ceased and self.reference and ceased < collection_period(self.reference)[0]:
             message = (
                 f"A plan that ceased on {ceased}, before the collection period, is not returned"
@@ -239,6 +258,26 @@ class _Person:
         self.ranks(f"{at}PlanDetail", ranks, "D10", "PlacementRank")
         for i, detail in enumerate(plan.details, start=1):
             self.setting(f"{at}PlanDetail[{i}]/", detail)
+
+    def maximum_age(self, at: str, ceased: date) -> None:
+        """Rule D12: CeaseReason 1 is the end of the academic year in which the young person
+        turned 25, or 19 for one who entered the adult estate (sen2.md §2, CeaseReason)."""
+        assert self.birth is not None
+        at_25 = academic_year_end(birthday(self.birth, 25))
+        if ceased >= at_25:
+            return
+        at_19 = academic_year_end(birthday(self.birth, 19))
+        if ceased < at_19:
+            message = (
+                f"CeaseReason 1 (maximum age), but the plan ceased on {ceased}, before the end "
+                f"of the academic year in which they turned 19 ({at_19})"
+            )
+        else:
+            message = (
+                f"CeaseReason 1 (maximum age) before the end of the academic year in which they "
+                f"turned 25 ({at_25}): right only for a young person in the adult estate"
+            )
+        self.add(at, "D12", message)
 
     def ranks(self, at: str, ranks: list[str | None], rule: str, name: str) -> None:
         for rank in ranks:
