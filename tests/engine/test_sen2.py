@@ -280,3 +280,18 @@ def test_every_rule_the_checks_use_is_in_the_table_with_an_origin() -> None:
     assert used <= set(SEN2_RULES)
     assert {rule.origin for rule in SEN2_RULES.values()} == {"DfE", "ours"}
     assert {r for r in SEN2_RULES if r not in used} == set()
+
+
+def test_heavy_use_of_catch_all_codes_is_counted_and_flagged() -> None:
+    from sendplan.engine import sen2_heavy_use
+
+    document, _ = sen2_read(GOOD.read_bytes())
+    uses = {(u.item, u.code): u for u in sen2_heavy_use(document)}
+    source = uses[("RequestSource", "5")]
+    assert source.of == len([r for p in document.persons for r in p.requests])
+    assert not source.flagged
+    for request in (r for p in document.persons for r in p.requests):
+        request.source = "5"
+    flagged = {(u.item, u.code): u for u in sen2_heavy_use(document)}[("RequestSource", "5")]
+    assert flagged.share == 1.0 and flagged.flagged
+    assert uses[("CeaseReason", "9")].of == 0 and not uses[("CeaseReason", "9")].flagged

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -379,6 +380,63 @@ _SIX_WEEKS = timedelta(weeks=6)
 _TWENTY_WEEKS = timedelta(weeks=20)
 
 _NAMES: dict[tuple[type, str], str] = {}
+
+
+#: The share of a catch-all code above which this service flags it, as DfE's COLLECT queries
+#: heavy use of them (sen2.md §3.1). DfE's own thresholds are not published: this one is ours.
+HEAVY_USE_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class HeavyUse:
+    """How often the return uses one catch-all code among the items that could hold it."""
+
+    item: str  # the element, e.g. "SENsetting"
+    code: str
+    words: str
+    count: int
+    of: int
+
+    @property
+    def share(self) -> float:
+        return self.count / self.of if self.of else 0.0
+
+    @property
+    def flagged(self) -> bool:
+        return self.share > HEAVY_USE_SHARE
+
+
+def heavy_use(document: Sen2Return) -> list[HeavyUse]:
+    """The catch-all codes DfE queries when used heavily: "other" and "not in education,
+    other" settings, "other" ceasing reasons and "other" request sources (sen2.md §3.1)."""
+    requests = [r for p in document.persons for r in p.requests]
+    plans = [
+        r.assessment.named_plan
+        for r in requests
+        if r.assessment is not None and r.assessment.named_plan is not None
+    ]
+    settings = [d.sen_setting for plan in plans for d in plan.details]
+    settings += [
+        d.sen_setting for r in requests if r.active_plans for d in r.active_plans.placements
+    ]
+    ceased = [plan.cease_reason for plan in plans if plan.cease_reason is not None]
+    sources = [r.source for r in requests]
+    return [
+        HeavyUse("SENsetting", "OTH", "Other setting", settings.count("OTH"), len(settings)),
+        HeavyUse(
+            "SENsetting",
+            "NIEO",
+            "Not in education or training, other",
+            settings.count("NIEO"),
+            len(settings),
+        ),
+        HeavyUse(
+            "CeaseReason", "9", "Plan ceased for another reason", ceased.count("9"), len(ceased)
+        ),
+        HeavyUse(
+            "RequestSource", "5", "Request from another source", sources.count("5"), len(sources)
+        ),
+    ]
 
 
 def attributes_named(node: object, attributes: tuple[str, ...]) -> list[tuple[str, str]]:

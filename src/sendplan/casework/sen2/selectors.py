@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.urls import reverse
 
@@ -32,6 +33,7 @@ from sendplan.engine import (
     Sen2Rule,
     sen2_check,
     sen2_collection_period,
+    sen2_heavy_use,
     sen2_parse_date,
     sen2_write,
 )
@@ -135,6 +137,7 @@ class ReturnReport:
     problems: list[ReturnProblem]
     learner_ids: list[int]  # each person's learner, in the return's order
     counts: dict[str, int] = field(default_factory=dict)
+    heavy_use: list[Any] = field(default_factory=list)  # engine HeavyUse, catch-all codes
 
     @property
     def errors(self) -> list[ReturnProblem]:
@@ -202,6 +205,7 @@ def sen2_return_for(*, fetched_by: User, year: int) -> ReturnReport:
         learner_ids=[i for i in learner_ids if i is not None],
     )
     report.counts = headline_counts(document, collection.census)
+    report.heavy_use = sen2_heavy_use(document)
     return report
 
 

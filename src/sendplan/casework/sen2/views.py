@@ -23,7 +23,7 @@ from sendplan.casework.sen2.selectors import (
     collections,
     sen2_return_for,
 )
-from sendplan.engine import safe_row
+from sendplan.engine import SEN2_HEAVY_USE_SHARE, safe_row
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_read_many, audit_record
 from sendplan.web.paging import page_links
@@ -64,6 +64,7 @@ def sen2_return_page(request: HttpRequest, year: int) -> HttpResponse:
             "collection": report.collection,
             "others": [c for c in collections() if c.year != year],
             "checks": report.checks(),
+            "heavy_share": SEN2_HEAVY_USE_SHARE,
             "error_count": len(report.errors),
             "query_count": len(report.queries),
             "page_obj": page,
