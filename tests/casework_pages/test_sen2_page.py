@@ -173,3 +173,33 @@ def test_a_year_with_no_census_date_is_not_found(world) -> None:
     client = world.client_for(world.la_colleague)
     assert client.get(reverse("sen2:return", args=[1999])).status_code == 404
     assert client.post(reverse("sen2:return", args=[YEAR])).status_code == 405
+
+
+def test_the_annex_a_list_has_everyone_with_a_plan_in_force_once(world) -> None:
+    import datetime as dt
+
+    from sendplan.casework.sen2.selectors import ANNEX_A_COLUMNS, annex_a_list
+
+    found = annex_a_list(fetched_by=world.la_colleague, on=dt.date(2026, 1, 15))
+    assert sorted(found.learner_ids) == sorted([world.learner.pk, world.other_learner.pk])
+    by_id = {row[0]: dict(zip(ANNEX_A_COLUMNS, row, strict=True)) for row in found.rows}
+    jamie = by_id[str(world.learner.pk)]
+    assert (jamie["UPN"], jamie["Primary need"], jamie["Secondary need"]) == (
+        "F820200109001",
+        "ASD",
+        "SLCN",
+    )
+    assert jamie["Plan first issued"] == FINAL.isoformat()
+    assert jamie["Setting"] == "Test Special School"
+    # Before the plans were issued nobody is on it.
+    assert annex_a_list(fetched_by=world.la_colleague, on=dt.date(2025, 5, 1)).rows == []
+    response = world.client_for(world.la_colleague).get(reverse("sen2:annex-a"))
+    assert response.status_code == 200
+    assert response.content.decode().splitlines()[0].startswith("Person ID,Surname")
+    assert (
+        AuditEvent.objects.filter(
+            user=world.la_colleague, action=AuditEvent.Action.EXPORT, detail="Annex A list"
+        ).count()
+        == 2
+    )
+    assert world.client_for(world.parent).get(reverse("sen2:annex-a")).status_code in {403, 404}

@@ -397,6 +397,7 @@ NOT_EDITS: dict[str, str] = {
     "casework:tray-csv": "reads",
     "casework:dashboard": "reads",
     "sen2:index": "reads",
+    "sen2:annex-a": "reads",
     "sen2:return": "reads",
     "sen2:xml": "reads",
     "sen2:problems-csv": "reads",

@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
-from sendplan.casework.plans.models import PlanVersion
+from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
 from sendplan.casework.sen2.export import TraceRow, build_return, learners_for_return
 from sendplan.core.errors import Http404
+from sendplan.core.models import is_open_on
 from sendplan.engine import (
     SEN2_CENSUS_DATES,
     SEN2_RULES,
@@ -37,7 +39,7 @@ from sendplan.engine import (
     sen2_parse_date,
     sen2_write,
 )
-from sendplan.learners.models import Learner
+from sendplan.learners.models import Learner, Placement
 from sendplan.provision.models import Setting
 
 #: The person's own items and the learner field each comes from.
@@ -320,3 +322,91 @@ def _plan_of_review(pk: int) -> int:
 def learners_named(ids: Iterable[int]) -> list[Learner]:
     """The learners of these ids (for auditing what a page shows)."""
     return list(Learner.objects.filter(pk__in=set(ids)))
+
+
+#: The columns of the Annex A list of children and young people with an EHC plan, as this
+#: service reads the area SEND inspection's request (Ofsted and CQC): the person, their
+#: identifiers, needs, plan, setting and social care status. The inspectorate's own column
+#: list and codes are not checked here: confirm them before sending.
+ANNEX_A_COLUMNS = (
+    "Person ID",
+    "Surname",
+    "Forename",
+    "Date of birth",
+    "Sex",
+    "Ethnicity",
+    "UPN",
+    "ULN",
+    "Reason for no UPN or ULN",
+    "Postcode",
+    "Primary need",
+    "Secondary need",
+    "Plan first issued",
+    "Last annual review meeting",
+    "Setting URN",
+    "Setting",
+    "Children's social care status",
+)
+
+
+@dataclass(frozen=True)
+class AnnexA:
+    on: date
+    rows: list[list[str]]
+    learner_ids: list[int]
+
+
+def annex_a_list(*, fetched_by: User, on: date) -> AnnexA:
+    """Every learner of the user's LA with a plan in force on ``on`` (issued by then and not
+    ceased), one row each, in the order of :data:`ANNEX_A_COLUMNS`."""
+    standing = standing_for(fetched_by)
+    if not standing.is_la_staff or not standing.la_ids:
+        raise Http404("No local authority")
+    plans = (
+        Plan.objects.filter(
+            learner__responsible_la_id__in=list(standing.la_ids),
+            learner__archived_at__isnull=True,
+            issued_on__lte=on,
+        )
+        .exclude(ceased_on__lte=on)
+        .select_related("learner")
+        .prefetch_related(
+            "reviews",
+            "learner__needs",
+            Prefetch("learner__placements", queryset=Placement.objects.select_related("setting")),
+        )
+        .order_by("learner__family_name", "learner__given_name", "learner_id", "pk")
+    )
+    rows: list[list[str]] = []
+    ids: list[int] = []
+    for plan in plans:
+        learner = plan.learner
+        if ids and ids[-1] == learner.pk:
+            continue  # one row per person
+        needs = {n.rank: n.code for n in learner.needs.all()}
+        meetings = [r.meeting_on for r in plan.reviews.all() if r.meeting_on and r.meeting_on <= on]
+        placed = [p for p in learner.placements.all() if is_open_on(p, on)]
+        setting = placed[0].setting if placed else None
+        rows.append(
+            [
+                str(learner.pk),
+                learner.family_name,
+                learner.given_name,
+                learner.date_of_birth.isoformat(),
+                learner.sex if learner.sex != Learner.Sex.UNKNOWN else "",
+                learner.ethnicity,
+                learner.upn,
+                learner.uln,
+                learner.upn_unknown,
+                learner.postcode,
+                needs.get(1, ""),
+                needs.get(2, ""),
+                plan.issued_on.isoformat() if plan.issued_on else "",
+                max(meetings).isoformat() if meetings else "",
+                f"{setting.urn:06d}" if setting is not None and setting.urn else "",
+                setting.name if setting is not None else "",
+                learner.get_social_care_display() if learner.social_care else "",
+            ]
+        )
+        ids.append(learner.pk)
+    return AnnexA(on=on, rows=rows, learner_ids=ids)

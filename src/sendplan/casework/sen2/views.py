@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
 from sendplan.casework.sen2.selectors import (
+    ANNEX_A_COLUMNS,
+    annex_a_list,
     collection_due,
     collection_for,
     collections,
@@ -108,4 +110,22 @@ def sen2_problems_csv(request: HttpRequest, year: int) -> HttpResponse:
         writer.writerow(["" if p.person is None else p.person, *safe_row(cells)])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sen2-{year}-problems.csv"'
+    return response
+
+
+@requires_access(la_staff)
+@require_GET
+def annex_a_csv(request: HttpRequest) -> HttpResponse:
+    """The area SEND inspection's list of children and young people with a plan, today."""
+    user = signed_in_user(request)
+    found = annex_a_list(fetched_by=user, on=timezone.localdate())
+    audit_read_many(user=user, learner_ids=found.learner_ids, what="Annex A list", export=True)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ANNEX_A_COLUMNS)
+    for row in found.rows:
+        writer.writerow(safe_row(row))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"annex-a-plans-{found.on.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
