@@ -221,3 +221,15 @@ def test_the_service_refuses_fields_that_are_not_editable(cast):
         )
     cast.learner.refresh_from_db()
     assert cast.learner.responsible_la_id == cast.la.pk and cast.learner.postcode != "SW9 8EH"
+
+
+def test_the_record_shows_ethnicity_and_social_care_only_to_those_who_may_see_them(cast):
+    Learner.objects.filter(pk=cast.learner.pk).update(ethnicity="BAFR", social_care="cin")
+    record = reverse("learners:record", args=[cast.learner.pk])
+    manager = cast.client_for(cast.la_colleague).get(record).content.decode()
+    assert "Black African" in manager and "Child in need" in manager
+    # The record offers the manager the change page for the return's items.
+    assert _change(cast) in manager
+    health = cast.client_for(cast.health).get(record).content.decode()
+    assert "Black African" not in health and "Child in need" not in health
+    assert _change(cast) not in health
