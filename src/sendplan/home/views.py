@@ -79,7 +79,8 @@ def learner_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "can_edit": can_edit,
             # The caseworker changes every detail; the SEND manager the return's (ADR 0137).
-            "may_change_details": bool(learner_fields_may_change(learner=learner, user=user)),
+            "may_change_details": can_edit
+            or bool(learner_fields_may_change(learner=learner, user=user)),
             "cases": cases,
             "documents": documents_for(user, learner=learner),
             "may_investigate": may_investigate_learner(learner=learner, user=user),
