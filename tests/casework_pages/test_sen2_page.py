@@ -130,6 +130,7 @@ def test_the_manager_reaches_the_return_from_home_and_sees_what_to_fix(world) ->
     assert f"{reverse('learners:change', args=[world.other_learner.pk])}#upn_unknown" in text
     assert SEN2_RULES["D01"].summary in text
     assert "Request from another source (RequestSource 5)" in text
+    assert "Plans in force at the census a year before, as published" in text
     # The learner named on the page is audited as read.
     assert AuditEvent.objects.filter(
         user=world.la_colleague, learner=world.other_learner, action=AuditEvent.Action.VIEW_RECORD

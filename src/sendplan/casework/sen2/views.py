@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from sendplan.accounts.access import local_area_for
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
 from sendplan.casework.sen2.selectors import (
     ANNEX_A_COLUMNS,
@@ -25,6 +26,7 @@ from sendplan.casework.sen2.selectors import (
     collections,
     sen2_return_for,
 )
+from sendplan.core.published import published_caseload
 from sendplan.engine import SEN2_HEAVY_USE_SHARE, safe_row
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_read_many, audit_record
@@ -67,6 +69,8 @@ def sen2_return_page(request: HttpRequest, year: int) -> HttpResponse:
             "others": [c for c in collections() if c.year != year],
             "checks": report.checks(),
             "heavy_share": SEN2_HEAVY_USE_SHARE,
+            # Last year's published figure for the area, beside this return's.
+            "published": published_caseload(area=local_area_for(user), census_year=year - 1),
             "error_count": len(report.errors),
             "query_count": len(report.queries),
             "page_obj": page,
