@@ -25,7 +25,7 @@ from sendplan.casework.case.models import Case, CaseException, Stage
 from sendplan.casework.deadlines import case_queryset, deadlines_for
 from sendplan.casework.family.models import FamilyComment
 from sendplan.casework.family.selectors import family_case, family_cases
-from sendplan.casework.plans.models import Consultation, Plan, PlanVersion
+from sendplan.casework.plans.models import CeaseReason, Consultation, Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
 from sendplan.casework.sen2.export import build_return
 from sendplan.casework.tray.selectors import timeliness, work_tray
@@ -220,9 +220,31 @@ def test_every_learner_counted_as_having_a_plan_has_an_issued_version(demo):
     assert demo.counts["learners with a plan"] == maintained.values("learner").distinct().count()
     assert demo.counts["learners with a plan"] > 0.8 * demo.counts["learners"]
     assert not maintained.exclude(versions__status=PlanVersion.Status.ISSUED).exists()
-    # Every learner without a request in the casework window holds a plan.
+    # Every learner without a request in the casework window holds a plan, or held one until
+    # the end of the academic year in which they turned 25.
     without_case = Learner.objects.filter(cases=None)
-    assert not without_case.exclude(plans__status=Plan.Status.MAINTAINED).exists()
+    aged_out = Plan.objects.filter(status=Plan.Status.CEASED, cease_reason=CeaseReason.MAXIMUM_AGE)
+    assert (
+        not without_case.exclude(plans__status=Plan.Status.MAINTAINED)
+        .exclude(plans__in=aged_out)
+        .exists()
+    )
+
+
+def test_plans_end_with_the_academic_year_in_which_the_young_person_turns_25(demo):
+    today = timezone.localdate()
+    last_august = dt.date(today.year if today.month >= 9 else today.year - 1, 8, 31)
+    maintained = Plan.objects.filter(status=Plan.Status.MAINTAINED)
+    # Aged 25 on the last 31 August: their academic year of turning 25 has ended.
+    born_by = dt.date(last_august.year - 25, 8, 31)
+    assert not maintained.filter(learner__date_of_birth__lte=born_by).exists()
+    for plan in Plan.objects.filter(cease_reason=CeaseReason.MAXIMUM_AGE).select_related("learner")[
+        :200
+    ]:
+        born = plan.learner.date_of_birth
+        assert (plan.ceased_on.month, plan.ceased_on.day) == (8, 31)
+        assert plan.ceased_on.year - born.year - ((born.month, born.day) > (8, 31)) == 25
+        assert not plan.reviews.filter(decided_on=None).exists()
 
 
 def test_plans_held_for_over_two_years_have_an_earlier_version_amended_at_a_review(demo):
@@ -295,8 +317,9 @@ def test_the_senco_has_a_consultation_waiting_for_their_answer(users):
 
 
 def _next_census(today: dt.date) -> dt.date:
-    """The census of the next January: DfE's published date, or the third Thursday."""
-    year = today.year + 1
+    """The census of this academic year (the January after the last 31 August): DfE's
+    published date, or the third Thursday."""
+    year = today.year + 1 if today.month >= 9 else today.year
     first = dt.date(year, 1, 1)
     third_thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 14)
     return SEN2_CENSUS_DATES.get(year, third_thursday)

@@ -52,6 +52,7 @@ from sendplan.demo.people import (
     staff_specs,
 )
 from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
+from sendplan.demo.plan_history import cease_aged_out
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
 from sendplan.demo.return_details import add_return_details
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
@@ -264,6 +265,7 @@ def build_demo(
     cast = Cast(learners, learner_rows, involvements, users, orgs, showcase, setting_of)
     summary.counts.update(build_casework(cast, as_at=as_at, seed=seed, data_dir=folder))
     add_return_details(learner_rows, seed=seed, as_at=as_at)
+    summary.counts.update(cease_aged_out(la=la, as_at=as_at))
     # The learners the demo counts as having a plan: each has it issued, with its history.
     summary.counts["learners with a plan"] = (
         Plan.objects.filter(learner__responsible_la=la, status=Plan.Status.MAINTAINED)

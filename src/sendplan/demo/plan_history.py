@@ -21,6 +21,7 @@ import numpy as np
 
 from sendplan.casework import clock
 from sendplan.casework.plans.models import (
+    CeaseReason,
     Plan,
     PlanNeed,
     PlanOutcome,
@@ -31,7 +32,7 @@ from sendplan.casework.reviews.models import Review
 from sendplan.demo.casework_rows import plan_text
 
 if TYPE_CHECKING:
-    from sendplan.accounts.models import User
+    from sendplan.accounts.models import Organisation, User
     from sendplan.demo.casework_write import Cast
     from sendplan.demo.learners_data import SyntheticLearner
 
@@ -239,3 +240,31 @@ def _write_contents(versions: list[PlanVersion], stories: list[_Story]) -> None:
 
 
 __all__ = ["write_standing_plans"]
+
+
+def cease_aged_out(*, la: Organisation, as_at: dt.date) -> dict[str, int]:
+    """End the plans the law has already ended: a plan lasts to the end of the academic year
+    in which the young person turns 25 (s.45, Children and Families Act 2014). The demo's
+    cohort is calibrated to a census, so as the days pass its oldest young people age out;
+    their plans are ceased on the 31 August that ended that year (CeaseReason 1, maximum age),
+    and their open reviews go with them."""
+    ceased: list[Plan] = []
+    plans = Plan.objects.filter(learner__responsible_la=la, status=Plan.Status.MAINTAINED)
+    for plan in plans.select_related("learner"):
+        born = plan.learner.date_of_birth
+        leap_day = (born.month, born.day) == (2, 29)
+        turned = dt.date(born.year + 25, born.month, 28 if leap_day else born.day)
+        ends = dt.date(turned.year if turned.month < 9 else turned.year + 1, 8, 31)
+        if ends >= as_at:
+            continue
+        plan.status = Plan.Status.CEASED
+        plan.ceased_on = max(ends, plan.issued_on or ends)
+        plan.cease_decided_on = plan.ceased_on
+        plan.cease_reason = CeaseReason.MAXIMUM_AGE
+        plan.cease_detail = "The end of the academic year in which they turned 25."
+        ceased.append(plan)
+    Plan.objects.bulk_update(
+        ceased, ["status", "ceased_on", "cease_decided_on", "cease_reason", "cease_detail"]
+    )
+    Review.objects.filter(plan__in=ceased, decided_on=None).delete()
+    return {"plans ceased at 25": len(ceased)}

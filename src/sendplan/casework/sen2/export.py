@@ -219,6 +219,40 @@ class _Exporter:
             request.active_plans = self.active_plans(f"{at}ActivePlans/", plan, learner)
         return request
 
+    def historical_request(self, at: str, plan: Plan, learner: Learner) -> Sen2Request:
+        """The originating request of a plan in force whose case is not on record (issued
+        before the council's casework was held here, or after another council's assessment):
+        SEN2 still wants it, as historical (H) with its assessment and the plan
+        (sen2.md §4, 1.3.1). Its date and source are not known, and the trace says so."""
+        t = self.trace
+        unknown = "default: the request is not on record"
+        request = Sen2Request(
+            received_date=t.item(
+                f"{at}ReceivedDate",
+                _iso(plan.issued_on),
+                f"{unknown}; the plan's first issue stands in ({_ref(plan, 'issued_on')})",
+            ),
+            source=t.item(f"{at}RequestSource", "5", unknown),
+            rya=t.item(f"{at}RYA", "0", "default: the record holds no youth accommodation"),
+            outcome_date=t.item(f"{at}RequestOutcomeDate", None, unknown),
+            outcome=t.item(f"{at}RequestOutcome", "H", f"{unknown}; a plan is in force"),
+            mediation=t.item(f"{at}RequestMediation", "0", unknown),
+            tribunal=t.item(f"{at}RequestTribunal", "0", unknown),
+        )
+        where = f"{at}Assessment/"
+        request.assessment = Sen2Assessment(
+            outcome=t.item(f"{where}AssessmentOutcome", "H", f"{unknown}; a plan is in force"),
+            outcome_date=t.item(f"{where}AssessmentOutcomeDate", None, unknown),
+            mediation=t.item(f"{where}AssessmentMediation", "0", unknown),
+            tribunal=t.item(f"{where}AssessmentTribunal", "0", unknown),
+            other_mediation=t.item(f"{where}OtherMediation", "0", unknown),
+            other_tribunal=t.item(f"{where}OtherTribunal", "0", unknown),
+            week20=t.item(f"{where}Week20", "0", unknown),
+        )
+        request.assessment.named_plan = self.named_plan(f"{where}NamedPlan/", plan)
+        request.active_plans = self.active_plans(f"{at}ActivePlans/", plan, learner)
+        return request
+
     def disputes(self, case: Case) -> tuple[set[str], set[str]]:
         mediations = {
             m.about for m in _rows(case, "mediations") if m.adviser_contacted_on <= self.census
@@ -458,6 +492,10 @@ def _add_persons(document: Sen2Return, exporter: _Exporter, learners: Iterable[L
             if exporter.case_in_scope(case, plan):
                 at = f"Requests[{len(requests) + 1}]/"
                 requests.append(exporter.request(at, case, plan, learner))
+        for plan in _rows(learner, "plans"):
+            if plan.case_id is None and exporter.plan_in_scope(plan):
+                at = f"Requests[{len(requests) + 1}]/"
+                requests.append(exporter.historical_request(at, plan, learner))
         if not requests:
             del trace.rows[mark:]
             continue
