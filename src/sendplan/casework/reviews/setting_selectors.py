@@ -289,3 +289,16 @@ def reports_to_answer(*, fetched_by: User) -> QuerySet[Review]:
         .select_related("plan__learner")
         .order_by("report_received_on", "pk")
     )
+
+
+def current_words(change: ReviewChange) -> str:
+    """The words of the issued row a change is about ("" when adding)."""
+    if change.action == ReviewChange.Action.ADD:
+        return ""
+    if change.need is not None:
+        return change.need.text
+    if change.outcome is not None:
+        return change.outcome.text
+    row = change.provision
+    assert row is not None
+    return _provision_words(row.what, row.how_much, row.how_often, row.delivered_by)
