@@ -542,7 +542,14 @@ def review_report_send(request: HttpRequest, plan_id: int, review_id: int) -> Ht
             except ValidationError as error:
                 add_service_errors(form, error)
             except StaleEdit as stale:
+                data = request.POST.copy()
+                data["expected_lock"] = str(Review.objects.get(pk=review.pk).lock)
+                form.data = data
                 form.add_error(None, stale.message(what="this review"))
+                context["errors"] = error_summary(form)
+                return render(
+                    request, "casework/review/setting/report_send.html", context, status=409
+                )
             else:
                 messages.success(request, "The review report has been sent to the council")
                 return redirect(
