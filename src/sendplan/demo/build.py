@@ -51,6 +51,7 @@ from sendplan.demo.people import (
 from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
 from sendplan.demo.return_details import add_return_details
+from sendplan.demo.reviews import build_reviews
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
 from sendplan.learners.models import (
     AuditEvent,
@@ -265,6 +266,7 @@ def build_demo(
         .count()
     )
     summary.counts.update(build_front_door(cast, as_at=as_at))
+    summary.counts.update(build_reviews(cast, as_at=as_at))
 
     summary.counts.update(
         learners=len(learner_rows),

@@ -141,7 +141,7 @@ def review_missing(review: Review, *, today: dt.date) -> list[Missing]:
         add("advice", label, notice_by, "review_advice_circulated")
     if review.views_gathered_on is None:
         add("views", "Child's views not gathered", meeting)
-    if review.meeting_on is not None and not held:
+    if review.meeting_on is not None and not held and review.meeting_on <= today:
         add("held", "Meeting not recorded as held", review.meeting_on)
     if held and review.report_received_on is None:
         add("report", "Report not sent", review.report_due_on, clock.REVIEW_REPORT)
