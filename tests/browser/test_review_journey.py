@@ -131,3 +131,17 @@ def test_a_review_from_the_senco_to_the_family(site, cast):
     site.follow(site.page.get_by_role("link", name="Read Jamie's EHC plan"))
     site.assert_accessible()
     assert "twice a week in term time" in site.page.inner_text("main")
+
+
+def test_the_council_sees_reviews_at_risk_by_setting(site, cast):
+    make_case(cast, Stage.FINAL_ISSUED, received_on=TODAY - dt.timedelta(days=470))
+    site.sign_in("caseworker")
+    site.follow(
+        site.page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reviews")
+    )
+    site.assert_accessible()
+    site.follow(site.page.get_by_role("link", name="Reviews overdue or at risk, by setting"))
+    site.assert_accessible()
+    main = site.page.inner_text("main")
+    assert "Reviews held within 12 months" in main
+    assert "Test Special School" in main and "Jamie Okonkwo-Test" in main

@@ -284,3 +284,42 @@ def test_reports_reach_the_caseworker(cast, plan):
     rows = list(selectors.reports_to_answer(fetched_by=cast.caseworker))
     assert [(r.plan_id, r.proposals, r.unanswered) for r in rows] == [(plan.pk, 1, 1)]
     assert list(selectors.reports_to_answer(fetched_by=cast.la_colleague)) == []
+
+
+def test_the_council_sees_reviews_at_risk_by_setting_and_its_figures(cast, plan):
+    from sendplan.casework.reviews import compliance
+
+    held_with_report(cast, plan)
+    review = open_review(plan)
+    with at(AFTER):
+        rows = compliance.reviews_at_risk(fetched_by=cast.caseworker, today=AFTER)
+        assert compliance.reviews_at_risk(fetched_by=cast.senco, today=AFTER) == []
+    assert [(r.review.pk, r.setting, r.worst.step) for r in rows] == [
+        (review.pk, cast.setting.name, "advice")
+    ]
+    change = review.changes.get()
+    with at(AFTER):
+        services.review_changes_answer(
+            review_id=review.pk,
+            answers={change.pk: "accepted"},
+            answered_on=AFTER,
+            changed_by=cast.caseworker,
+        )
+    # Decided a day late (4 weeks and a day after the meeting): counted, not on time.
+    late = MEETING + dt.timedelta(weeks=4, days=1)
+    with at(late):
+        review_services.review_decide(
+            review_id=review.pk,
+            decision=Review.Decision.AMEND,
+            decided_on=late,
+            amendment_proposed_on=AFTER,
+            changed_by=cast.caseworker,
+        )
+        figures = {
+            f.label: (f.met, f.total)
+            for f in compliance.review_figures(fetched_by=cast.caseworker, today=late)
+        }
+    assert figures["Reviews held within 12 months"] == (1, 1)
+    assert figures["Review reports sent within 2 weeks of the meeting"] == (1, 1)
+    assert figures["Decisions within 4 weeks of the meeting"] == (0, 1)
+    assert figures["Amended plans issued on time"] == (0, 0)

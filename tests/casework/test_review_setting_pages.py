@@ -84,7 +84,9 @@ def test_the_senco_walks_the_review_to_its_report(cast, plan):
             },
         )
         assert done.status_code == 302, done.content.decode()
-        assert senco.get(reverse("casework:review-change-add", args=[*args, "G"])).status_code == 200
+        assert (
+            senco.get(reverse("casework:review-change-add", args=[*args, "G"])).status_code == 200
+        )
         review.refresh_from_db()
         answers = {
             "summary": "Good progress.",

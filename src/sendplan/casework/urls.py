@@ -114,6 +114,7 @@ urlpatterns = [
         name="review-proposals",
     ),
     path("reviews/setting/", convene.setting_reviews, name="setting-reviews"),
+    path("reviews/at-risk/", convene.reviews_compliance, name="reviews-at-risk"),
     path(
         "plans/<int:plan_id>/reviews/<int:review_id>/convene/",
         convene.review_convene,

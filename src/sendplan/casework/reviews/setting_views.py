@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from sendplan.accounts.guards import la_staff, requires_access, setting_staff, s
 from sendplan.casework import clock
 from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans.models import NEED_SECTIONS, PROVISION_SECTIONS, Section
+from sendplan.casework.reviews import compliance
 from sendplan.casework.reviews import setting_selectors as selectors
 from sendplan.casework.reviews import setting_services as services
 from sendplan.casework.reviews.forms import (
@@ -38,7 +40,7 @@ from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
-from sendplan.web.paging import page_links, paginate
+from sendplan.web.paging import PER_PAGE, page_links, paginate
 
 
 @requires_access(setting_staff)
@@ -570,6 +572,37 @@ def review_report_send(request: HttpRequest, plan_id: int, review_id: int) -> Ht
     if request.method == "POST":
         context["errors"] = error_summary(form)
     return render(request, "casework/review/setting/report_send.html", context)
+
+
+# The council's view: reviews overdue or at risk by setting, and the reported figures.
+
+
+@requires_access(la_staff)
+@require_GET
+def reviews_compliance(request: HttpRequest) -> HttpResponse:
+    """Every open review with a step overdue or due within two weeks, by setting, and the
+    figures the council reports for the last 12 months."""
+    user = signed_in_user(request)
+    today = timezone.localdate()
+    rows = compliance.reviews_at_risk(fetched_by=user, today=today)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.LIST,
+        detail=f"reviews at risk page {page.number} of {page.paginator.num_pages}",
+    )
+    return render(
+        request,
+        "casework/review/compliance.html",
+        {
+            "page_obj": page,
+            "page_links": page_links(page),
+            "figures": compliance.review_figures(fetched_by=user, today=today),
+            "since": today - compliance.PERIOD,
+            "today": today,
+            "overdue": sum(1 for r in rows if r.worst.status == "overdue"),
+        },
+    )
 
 
 # The caseworker's answer to the proposals.
