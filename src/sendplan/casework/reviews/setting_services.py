@@ -375,68 +375,62 @@ def changes_apply(*, review: Review, draft: PlanVersion, changed_by: User) -> in
 def _apply(
     change: ReviewChange, draft: PlanVersion, pairs: dict[tuple[str, int], int], user: User
 ) -> None:
-    common = {"version_id": draft.pk, "expected_lock": draft.lock, "changed_by": user}
-    add, remove = (
-        change.action == ReviewChange.Action.ADD,
-        change.action == ReviewChange.Action.REMOVE,
-    )
+    v, lock = draft.pk, draft.lock
+    add = change.action == ReviewChange.Action.ADD
+    remove = change.action == ReviewChange.Action.REMOVE
     if change.section in NEED_SECTIONS:
         need_id = None if add else pairs[("need", change.need_id)]  # type: ignore[index]
         if remove:
-            plan_services.plan_row_remove(**common, need_id=need_id)
+            plan_services.plan_row_remove(
+                version_id=v, expected_lock=lock, changed_by=user, need_id=need_id
+            )
             return
         last = draft.needs.filter(section=change.section).count()
-        position = last if add else PlanNeed.objects.get(pk=need_id).position
+        position = last if need_id is None else PlanNeed.objects.get(pk=need_id).position
         plan_services.plan_need_save(
-            **common, section=change.section, text=change.text, need_id=need_id, position=position
-        )
+            version_id=v, expected_lock=lock, changed_by=user, section=change.section,
+            text=change.text, need_id=need_id, position=position,
+        )  # fmt: skip
         return
     if change.section == Section.E:
         if add:
             plan_services.plan_outcome_save(
-                **common,
-                text=change.text,
+                version_id=v, expected_lock=lock, changed_by=user, text=change.text,
                 need_ids=[pairs[("need", change.need_id)]],  # type: ignore[index]
                 position=draft.outcomes.count(),
-            )
+            )  # fmt: skip
             return
         outcome = PlanOutcome.objects.get(pk=pairs[("outcome", change.outcome_id)])  # type: ignore[index]
         if remove:
-            plan_services.plan_row_remove(**common, outcome_id=outcome.pk)
+            plan_services.plan_row_remove(
+                version_id=v, expected_lock=lock, changed_by=user, outcome_id=outcome.pk
+            )
             return
         plan_services.plan_outcome_save(
-            **common,
-            text=change.text,
-            need_ids=list(outcome.needs.values_list("pk", flat=True)),
-            outcome_id=outcome.pk,
-            preparing_for_adulthood=outcome.preparing_for_adulthood,
-            position=outcome.position,
-        )
+            version_id=v, expected_lock=lock, changed_by=user, text=change.text,
+            need_ids=list(outcome.needs.values_list("pk", flat=True)), outcome_id=outcome.pk,
+            preparing_for_adulthood=outcome.preparing_for_adulthood, position=outcome.position,
+        )  # fmt: skip
         return
-    fields = {
-        "section": change.section,
-        "what": change.what,
-        "how_much": change.how_much,
-        "how_often": change.how_often,
-        "delivered_by": change.delivered_by,
-    }
     if add:
         plan_services.plan_provision_save(
-            **common,
-            **fields,
+            version_id=v, expected_lock=lock, changed_by=user, section=change.section,
+            what=change.what, how_much=change.how_much, how_often=change.how_often,
+            delivered_by=change.delivered_by,
             outcome_ids=[pairs[("outcome", change.outcome_id)]],  # type: ignore[index]
             position=draft.provision.filter(section=change.section).count(),
-        )
+        )  # fmt: skip
         return
     row = PlanProvision.objects.get(pk=pairs[("provision", change.provision_id)])  # type: ignore[index]
     if remove:
-        plan_services.plan_row_remove(**common, provision_id=row.pk)
+        plan_services.plan_row_remove(
+            version_id=v, expected_lock=lock, changed_by=user, provision_id=row.pk
+        )
         return
     plan_services.plan_provision_save(
-        **common,
-        **fields,
-        outcome_ids=list(row.outcomes.values_list("pk", flat=True)),
-        provision_id=row.pk,
-        delivered_by_organisation_id=row.delivered_by_organisation_id,
-        position=row.position,
-    )
+        version_id=v, expected_lock=lock, changed_by=user, section=change.section,
+        what=change.what, how_much=change.how_much, how_often=change.how_often,
+        delivered_by=change.delivered_by,
+        outcome_ids=list(row.outcomes.values_list("pk", flat=True)), provision_id=row.pk,
+        delivered_by_organisation_id=row.delivered_by_organisation_id, position=row.position,
+    )  # fmt: skip
