@@ -237,6 +237,7 @@ ROUTES: dict[str, Route] = {
     ),
     "casework:plan-reviews": Route("caseworker", ISSUED, OTHER),
     "casework:setting-reviews": Route("senco", shows="list"),
+    "casework:reviews-at-risk": Route("caseworker", shows="list"),
     "casework:review-convene": Route("senco", REVIEW, OTHER),
     "casework:review-invite": Route("senco", REVIEW, OTHER),
     "casework:review-advice": Route("senco", REVIEW, OTHER),

@@ -472,6 +472,7 @@ NOT_EDITS: dict[str, str] = {
     "casework:family-preference": "adds a new answer each time; the latest stands, none is lost",
     "casework:reviews": "reads",
     "casework:setting-reviews": "reads",
+    "casework:reviews-at-risk": "reads",
     "casework:review-convene": "reads",
     "casework:review-report": "reads",
     "casework:review-change": "a proposal for a row replaces the last one for it, shown on the "
