@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "sendplan.casework",
     "sendplan.planning",
     "sendplan.sufficiency",
+    "sendplan.pathway",
+    "sendplan.delivery",
     "sendplan.web",
     "sendplan.privacy",
     "sendplan.home",
@@ -331,6 +333,13 @@ EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.Email
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "sendplan@localhost")
 
 # The address people sign in at, for links in emails (which carry no personal detail).
+# Provision delivered (ADR 0135): a commitment is in shortfall when under this percentage
+# of what the plan specifies was delivered over the last this-many complete weeks.
+SENDPLAN_DELIVERY_SHORTFALL_PERCENT = envint("SENDPLAN_DELIVERY_SHORTFALL_PERCENT", 80, minimum=1)
+if SENDPLAN_DELIVERY_SHORTFALL_PERCENT > 100:
+    raise ImproperlyConfigured("SENDPLAN_DELIVERY_SHORTFALL_PERCENT must be 100 or less")
+SENDPLAN_DELIVERY_WINDOW_WEEKS = envint("SENDPLAN_DELIVERY_WINDOW_WEEKS", 4, minimum=1)
+
 SENDPLAN_SERVICE_URL = envstr("SENDPLAN_SERVICE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 if PRODUCTION and not SENDPLAN_SERVICE_URL.startswith("https://"):
     raise ImproperlyConfigured("SENDPLAN_SERVICE_URL must be the service's https:// address")

@@ -29,6 +29,8 @@ urlpatterns = [
     path("cases/", include("sendplan.casework.urls")),
     path("documents/", include("sendplan.documents.urls")),
     path("planning/", include("sendplan.planning.urls")),
+    path("pathway/", include("sendplan.pathway.urls")),
+    path("delivery/", include("sendplan.delivery.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("sendplan.api.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -330,6 +331,8 @@ def test_section_j_refuses_a_negative_budget(cast, plan, draft):
 def test_issuing_the_draft_asks_the_date_then_checks_then_makes_an_immutable_version(
     cast, plan, draft
 ):
+    # The proposed amendments went to the family, whose 15 days have run (Reg 22).
+    PlanVersion.objects.filter(pk=draft.pk).update(proposed_on=TODAY - dt.timedelta(days=15))
     client = cast.client_for(cast.caseworker)
     question = _html(client.get(_url("plan-issue", plan)))
     assert "When is the plan issued?" in question

@@ -356,3 +356,22 @@ def test_the_area_planning_run_moves_no_learner_settled_mid_phase(demo):
     assert result.success
     assert (result.assignment[fixed] == inputs.problem.current[fixed]).all()
     assert (inputs.problem.current[fixed] >= 0).all()
+
+
+def test_young_people_are_at_every_point_of_the_pathway_to_25(demo, users):
+    from sendplan.pathway.models import AdulthoodProgress, Destination, Transition
+    from sendplan.pathway.selectors import pathway_actions
+
+    today = demo[0].as_at  # the demo's own date, not the clock's
+    with_destinations = Learner.objects.filter(destinations__isnull=False).distinct()
+    ages = {_age(d, today) for d in with_destinations.values_list("date_of_birth", flat=True)}
+    assert set(range(14, 26)) <= ages
+    assert Destination.objects.exclude(actual_kind="").exists()
+    assert Destination.objects.filter(actual_kind="supported_internship").exists()
+    assert AdulthoodProgress.objects.count() > 100
+    assert Transition.objects.filter(care_act_completed_on__isnull=False).exists()
+    assert pathway_actions(fetched_by=users["demo.caseworker"], today=today).care_act
+    offers = set(Setting.objects.exclude(post16_offer="").values_list("post16_offer", flat=True))
+    assert {"college", "specialist_post16", "supported_internship", "day_opportunities"} <= offers
+    nido = Setting.objects.get(name="Nido Volans Lambeth")
+    assert nido.post16_offer == "specialist_post16" and nido.strands.exists()

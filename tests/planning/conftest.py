@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 
-from sendplan.casework.models import Plan, Review
-from sendplan.learners.models import Learner
+from sendplan.casework.models import Plan, PlanVersion, Review
+from sendplan.learners.models import Learner, Placement
 from sendplan.provision.models import ProvisionStrand, Setting
 from tests.factories import (
     LearnerFactory,
@@ -34,6 +34,7 @@ from tests.factories import (
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 PLANNING_DATE = dt.date(2027, 8, 31)
+PLAN_ISSUED = dt.date(2020, 3, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -149,3 +150,26 @@ def area(cast) -> Area:
         no_need=_placed(la, None, dt.date(2016, 5, 5), need=None),
         in_mainstream=_placed(la, mainstream, dt.date(2016, 6, 6), need="MLD"),
     )
+
+
+def plans_naming_their_places() -> None:
+    """Give every placed learner without a plan one that names their place: accepting a
+    proposal amends its section I (ADR 0139)."""
+    for placement in Placement.objects.filter(ended_on__isnull=True).exclude(
+        learner__plans__status=Plan.Status.MAINTAINED
+    ):
+        Plan.objects.create(
+            learner_id=placement.learner_id, status=Plan.Status.MAINTAINED, issued_on=PLAN_ISSUED
+        )
+    for plan in Plan.objects.filter(status=Plan.Status.MAINTAINED, versions__isnull=True):
+        placement = Placement.objects.filter(
+            learner_id=plan.learner_id, ended_on__isnull=True
+        ).first()
+        PlanVersion.objects.create(
+            plan=plan,
+            number=1,
+            status=PlanVersion.Status.ISSUED,
+            issued_on=plan.issued_on,
+            placement_setting_id=placement.setting_id if placement else None,
+            placement_strand_id=placement.strand_id if placement else None,
+        )

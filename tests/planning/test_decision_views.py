@@ -15,7 +15,7 @@ from sendplan.planning.models import PlanningRun, Proposal
 from sendplan.planning.runs import planning_run_execute, planning_run_request
 from sendplan.provision.models import ProvisionStrand
 from tests.factories import MembershipFactory, UserFactory
-from tests.planning.conftest import PLANNING_DATE
+from tests.planning.conftest import PLANNING_DATE, plans_naming_their_places
 
 ACCEPT = {
     "decision": "accept",
@@ -40,6 +40,7 @@ def _url(proposal: Proposal) -> str:
 
 @pytest.fixture
 def proposal(cast, area) -> Proposal:
+    plans_naming_their_places()
     return _done_run(cast).proposals.get(placed=True)
 
 
@@ -70,18 +71,20 @@ def test_run_page_links_each_proposal_to_its_decision_page(cast, proposal):
     assert response.content.count(b">Decide<") == 3
 
 
-def test_accepting_returns_to_the_run_with_a_banner_and_moves_the_placement(cast, proposal):
+def test_accepting_returns_to_the_run_with_a_banner_and_proposes_an_amendment(cast, proposal):
     client = cast.client_for(cast.caseworker)
+    before = Placement.objects.get(learner=proposal.learner, ended_on__isnull=True)
     response = client.post(_url(proposal), ACCEPT, follow=True)
     assert response.redirect_chain == [(reverse("planning:run", args=[proposal.run_id]), 302)]
     content = response.content.decode()
     assert "govuk-notification-banner--success" in content
-    assert "accepted: a placement at Oak Secondary starts on 1 September 2027" in content
-    current = Placement.objects.get(learner=proposal.learner, ended_on__isnull=True)
-    assert current.strand_id == proposal.proposed_strand_id
-    assert current.decided_by == cast.caseworker.get_full_name()
+    assert "an amendment of their plan naming Oak Secondary from 1 September 2027" in content
+    assert Placement.objects.get(learner=proposal.learner, ended_on__isnull=True) == before
     proposal.refresh_from_db()
     assert proposal.decision == Proposal.Decision.ACCEPTED
+    assert proposal.amendment.placement_strand_id == proposal.proposed_strand_id
+    page = client.get(_url(proposal)).content.decode()
+    assert "proposed as an amendment of the plan, not yet sent to the family" in page
 
 
 def test_rejecting_returns_to_the_run_and_the_page_then_shows_the_decision(cast, proposal):

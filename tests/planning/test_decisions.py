@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 
+from sendplan.casework.models import Plan, PlanVersion
+from sendplan.casework.plans.services import plan_version_new_draft
 from sendplan.core.tasks import run_claim
 from sendplan.learners.models import AuditEvent, Learner, Placement
 from sendplan.planning.cohort import CohortDefinition
@@ -15,9 +17,14 @@ from sendplan.planning.runs import planning_run_execute, planning_run_request
 from sendplan.planning.services import DecisionRefused, proposal_decide
 from sendplan.provision.models import ProvisionStrand
 from tests.factories import PlacementFactory
-from tests.planning.conftest import NOW, PLANNING_DATE
+from tests.planning.conftest import NOW, PLANNING_DATE, plans_naming_their_places
 
 SEPTEMBER = dt.date(2027, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def _plans(area):
+    plans_naming_their_places()
 
 
 def _done_run(cast, **kw) -> PlanningRun:
@@ -52,41 +59,38 @@ def _snapshot() -> list[tuple]:
     )
 
 
-def test_accepting_moves_the_learner_and_changes_nothing_else(cast, area):
+def test_accepting_proposes_an_amendment_and_moves_nobody(cast, area):
     run = _done_run(cast)
     proposal = _placed(run)
     officer = cast.caseworker
-    officer.first_name, officer.last_name = "Ada", "Officer"
-    officer.save()
     before = _snapshot()
     learners_before = list(Learner.objects.order_by("pk").values_list("pk", "lock"))
     strands_before = list(ProvisionStrand.objects.order_by("pk").values_list("pk", "on_roll"))
-    old = Placement.objects.get(learner=proposal.learner, ended_on__isnull=True)
+    issued = PlanVersion.objects.get(plan__learner=proposal.learner, status="issued")
 
     decided = _decide(proposal, officer, reason="Family visited and agree")
 
-    old.refresh_from_db()
-    assert old.ended_on == dt.date(2027, 8, 31)
-    new = Placement.objects.get(learner=proposal.learner, ended_on__isnull=True)
-    assert (new.setting_id, new.strand_id, new.started_on) == (
+    # Nothing moves: placements, rolls and learners are exactly as they were.
+    assert _snapshot() == before
+    assert list(ProvisionStrand.objects.order_by("pk").values_list("pk", "on_roll")) == (
+        strands_before
+    )
+    assert list(Learner.objects.order_by("pk").values_list("pk", "lock")) == learners_before
+    # A proposed amendment of the plan names Oak in section I from September, with why.
+    draft = decided.amendment
+    assert (draft.status, draft.purpose, draft.based_on_id, draft.number) == (
+        PlanVersion.Status.DRAFT,
+        PlanVersion.Purpose.AMENDMENT,
+        issued.pk,
+        issued.number + 1,
+    )
+    assert (draft.placement_setting_id, draft.placement_strand_id, draft.placement_from) == (
         area.oak.setting_id,
         area.oak.pk,
         SEPTEMBER,
     )
-    assert new.decided_by == "Ada Officer"
-    assert new.created_by == officer
-    # Every other placement is exactly as it was; one row ended, one row added.
-    after = _snapshot()
-    untouched = [row for row in before if row[0] != old.pk]
-    assert [row for row in after if row[0] not in (old.pk, new.pk)] == untouched
-    assert len(after) == len(before) + 1
-    assert list(Learner.objects.order_by("pk").values_list("pk", "lock")) == learners_before
-    # The roll moves with the learner: one fewer at the old place, one more at Oak.
-    rolls = dict(strands_before)
-    if old.strand_id is not None:
-        rolls[old.strand_id] -= 1
-    rolls[area.oak.pk] += 1
-    assert dict(ProvisionStrand.objects.values_list("pk", "on_roll")) == rolls
+    assert draft.amendment_reason == "Family visited and agree"
+    assert draft.proposed_on is None  # the caseworker sends it to the family
     assert (decided.decision, decided.decided_by, decided.decided_at) == (
         Proposal.Decision.ACCEPTED,
         officer,
@@ -95,10 +99,35 @@ def test_accepting_moves_the_learner_and_changes_nothing_else(cast, area):
     assert (decided.decision_reason, decided.starts_on, decided.placement) == (
         "Family visited and agree",
         SEPTEMBER,
-        new,
+        None,
     )
     # The other proposals of the run are still undecided.
     assert run.proposals.exclude(pk=proposal.pk).filter(decision="").count() == 2
+
+
+def test_accepting_without_a_reason_explains_the_proposal_to_the_family(cast, area):
+    proposal = _placed(_done_run(cast))
+    draft = _decide(proposal, cast.caseworker).amendment
+    assert "Oak Secondary" in draft.amendment_reason
+    assert "planning run" in draft.amendment_reason
+
+
+def test_a_learner_with_no_maintained_plan_cannot_be_moved_by_a_proposal(cast, area):
+    proposal = _placed(_done_run(cast))
+    PlanVersion.objects.filter(plan__learner=proposal.learner).delete()
+    Plan.objects.filter(learner=proposal.learner).delete()
+    with pytest.raises(DecisionRefused, match="no maintained EHC plan"):
+        _decide(proposal, cast.caseworker)
+    assert not Proposal.objects.get(pk=proposal.pk).is_decided
+
+
+def test_a_plan_with_a_draft_open_is_refused_and_nothing_is_decided(cast, area):
+    proposal = _placed(_done_run(cast))
+    plan = Plan.objects.get(learner=proposal.learner)
+    plan_version_new_draft(plan_id=plan.pk, changed_by=cast.caseworker)
+    with pytest.raises(DecisionRefused, match="already has a draft"):
+        _decide(proposal, cast.caseworker)
+    assert not Proposal.objects.get(pk=proposal.pk).is_decided
 
 
 def test_accepting_writes_no_audit_event(cast, area):
@@ -212,7 +241,7 @@ def test_a_strand_with_no_vacancy_left_is_refused(cast, area):
 
 def test_the_last_vacancy_cannot_be_given_twice(cast, area):
     # The run sees two vacancies at Oak and proposes both; by the time officers decide, the
-    # register shows one. Accepting the first takes it onto the roll.
+    # register shows one. Accepting the first holds it for the proposed amendment.
     ProvisionStrand.objects.filter(pk=area.oak.pk).update(on_roll=8)
     run = _done_run(cast)
     first, second = run.proposals.filter(proposed_strand=area.oak).order_by("pk")
@@ -220,4 +249,4 @@ def test_the_last_vacancy_cannot_be_given_twice(cast, area):
     _decide(first, cast.caseworker)
     with pytest.raises(DecisionRefused, match="no vacancy left now"):
         _decide(second, cast.la_colleague)
-    assert not Placement.objects.filter(learner=second.learner, strand=area.oak).exists()
+    assert not PlanVersion.objects.filter(plan__learner=second.learner, status="draft").exists()

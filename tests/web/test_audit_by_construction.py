@@ -25,6 +25,7 @@ from sendplan.casework.disputes import services as dispute_services
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion, Section
 from sendplan.casework.reviews import services as review_services
+from sendplan.casework.reviews.models import Review
 from sendplan.documents.models import Document
 from sendplan.documents.services import document_add
 from sendplan.learners.models import AuditEvent, Learner
@@ -167,7 +168,20 @@ class Route:
     data: Callable[[World], dict[str, Any]] = lambda w: {}
 
 
+def _commitment(w: World) -> int:
+    """The issued plan's row, as a commitment of the delivery log (ADR 0135)."""
+    return w.issued_plan.commitments.order_by("pk").values_list("pk", flat=True)[0]
+
+
 LEARNER, OTHER = "learner", "other"
+
+
+def _adulthood(w: World) -> int:
+    """The open review, as a review from Year 9 (the issued plan's learner is younger)."""
+    Review.objects.filter(pk=w.review.pk).update(preparing_for_adulthood=True)
+    return w.review.pk
+
+
 PLAN = lambda w: [w.plan.pk]  # noqa: E731
 ISSUED = lambda w: [w.issued_plan.pk]  # noqa: E731
 REVIEW = lambda w: [w.issued_plan.pk, w.review.pk]  # noqa: E731
@@ -198,7 +212,24 @@ ROUTES: dict[str, Route] = {
     "sufficiency:money": Route("caseworker"),
     "sufficiency:budget": Route("caseworker", lambda w: [ON.year]),
     "sufficiency:money-download": Route("caseworker", lambda w: ["places", "csv"]),
+    "delivery:mine": Route("senco", shows="list"),
+    "delivery:upload": Route("senco"),
+    "delivery:upload-template": Route("senco", shows="list"),
+    "delivery:quantify-list": Route("caseworker", shows="list"),
+    "delivery:dashboard": Route("la_colleague"),
+    "delivery:dashboard-csv": Route("la_colleague"),
+    "delivery:commitment": Route("caseworker", lambda w: [_commitment(w)], OTHER),
+    "delivery:week-choose": Route("caseworker", lambda w: [_commitment(w)], OTHER),
+    "delivery:week": Route("caseworker", lambda w: [_commitment(w), "2025-05-26"], OTHER),
+    "delivery:quantify": Route("caseworker", lambda w: [_commitment(w)], OTHER),
     "casework:tray": Route("caseworker", shows="list"),
+    "pathway:partnership": Route("caseworker"),
+    "pathway:download": Route("caseworker", lambda w: ["pathways"]),
+    "pathway:actions": Route("caseworker", shows="list"),
+    "pathway:learner": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "pathway:transition": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "pathway:destination": Route("caseworker", lambda w: [w.cast.learner.pk, "at_16"], LEARNER),
+    "pathway:review": Route("caseworker", lambda w: [w.issued_plan.pk, _adulthood(w)], OTHER),
     "casework:tray-csv": Route("caseworker", shows="list"),
     "casework:caseload": Route("caseworker", shows="list"),
     "casework:dashboard": Route("la_colleague", shows="list"),
@@ -226,6 +257,7 @@ ROUTES: dict[str, Route] = {
     "casework:plan-compare": Route("caseworker", ISSUED, OTHER),
     "casework:plan-draft": Route("caseworker", PLAN, LEARNER),
     "casework:plan-issue": Route("caseworker", PLAN, LEARNER),
+    "casework:plan-amendment-send": Route("caseworker", PLAN, LEARNER),
     "casework:plan-draft-section": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
     "casework:plan-draft-row-add": Route("caseworker", lambda w: [w.plan.pk, "B"], LEARNER),
     "casework:plan-draft-no-provision": Route("caseworker", lambda w: [w.plan.pk, "C"], LEARNER),

@@ -27,14 +27,19 @@ from sendplan.casework.reviews import services as review_services
 from sendplan.casework.reviews import setting_services
 from sendplan.casework.reviews.models import Review
 from sendplan.casework.steps import CASE_PAGE_STEPS
-from sendplan.learners.models import Learner
+from sendplan.delivery.models import Commitment, DeliveryEntry
+from sendplan.delivery.services import WeekInput, commitment_quantify, delivery_record
+from sendplan.learners.models import Involvement, Learner
 from sendplan.learners.services import learner_update
+from sendplan.pathway import services as pathway_services
+from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destination, Transition
 from sendplan.planning.models import AreaPlanningSettings
 from sendplan.planning.services import area_settings_update
 from sendplan.sufficiency import services as sufficiency_services
 from sendplan.sufficiency.models import Assumptions, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
-from tests.web.test_audit_by_construction import ON, World, _world
+from tests.factories import InvolvementFactory
+from tests.web.test_audit_by_construction import ON, World, _adulthood, _world
 from tests.web.test_url_access import _routes
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +319,14 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _draft(w.issued_plan).views == "A colleague's words.",
         "",
     ),
+    "casework:plan-amendment-send": EditForm(
+        "caseworker",
+        lambda w: reverse("casework:plan-amendment-send", args=[w.issued_plan.pk]),
+        lambda w: _date("proposed_on", ON),
+        lambda w: _colleague_writes_section_a(w, w.issued_plan),
+        lambda w: _draft(w.issued_plan).views == "A colleague's words.",
+        "",
+    ),
     "casework:action:issue-final": EditForm(
         "caseworker",
         _case_step("issue-final"),
@@ -388,6 +401,58 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _open_review(w).meeting_on == ON + dt.timedelta(days=20),
         'value="' + str(ON.day) + '"',
     ),
+    "pathway:destination": EditForm(
+        "caseworker",
+        lambda w: reverse("pathway:destination", args=[w.cast.learner.pk, "at_16"]),
+        lambda w: {"planned_kind": "college", "note": "My typed note.", "actual_kind": ""},
+        lambda w: pathway_services.destination_record(
+            learner_id=w.cast.learner.pk,
+            stage="at_16",
+            changed_by=w.cast.la_colleague,
+            expected_lock=0,
+            planned_kind="supported_internship",
+        ),
+        lambda w: (
+            Destination.objects.get(learner=w.cast.learner).planned_kind == "supported_internship"
+        ),
+        "My typed note.",
+    ),
+    "pathway:transition": EditForm(
+        "caseworker",
+        lambda w: reverse("pathway:transition", args=[w.cast.learner.pk]),
+        lambda w: {
+            "likely_needs_adult_care": "yes",
+            "health_transition": "planned",
+            "adult_health_lead": "My typed lead",
+        },
+        lambda w: pathway_services.transition_record(
+            learner_id=w.cast.learner.pk,
+            changed_by=w.cast.la_colleague,
+            expected_lock=0,
+            likely_needs_adult_care=False,
+            adult_health_lead="A colleague's lead",
+        ),
+        lambda w: (
+            Transition.objects.get(learner=w.cast.learner).adult_health_lead == "A colleague's lead"
+        ),
+        "My typed lead",
+    ),
+    "pathway:review": EditForm(
+        "caseworker",
+        lambda w: reverse("pathway:review", args=[w.issued_plan.pk, _adulthood(w)]),
+        lambda w: {
+            **{f"{o}_progress": "emerging" for o in OUTCOME_FIELDS},
+            "employment_note": "My typed words.",
+        },
+        lambda w: pathway_services.adulthood_progress_record(
+            review_id=w.review.pk,
+            progress=dict.fromkeys(OUTCOME_FIELDS, ("achieved", "A colleague's words.")),
+            changed_by=w.cast.la_colleague,
+            expected_lock=0,
+        ),
+        lambda w: AdulthoodProgress.objects.get(review=w.review).employment_progress == "achieved",
+        "My typed words.",
+    ),
     "casework:advice-detail": EditForm(
         "health",
         lambda w: reverse("casework:advice-detail", args=[w.advice.pk]),
@@ -413,11 +478,75 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _draft(w.plan).views == "A colleague's words.",
         "What we typed.",
     ),
-}
+    "delivery:week": EditForm(
+        "senco",
+        lambda w: reverse("delivery:week", args=[_recorded_by_senco(w).pk, WEEK.isoformat()]),
+        lambda w: {"due": "yes", "delivered_minutes": "33", "missed_minutes": "12",
+                   "missed_reason": "learner_absent", "note": "What we typed."},
+        lambda w: delivery_record(
+            commitment_id=_recorded_by_senco(w).pk,
+            week=WeekInput(WEEK, True, 45, 0, "", "A colleague's week."),
+            expected_lock=0,
+            changed_by=w.cast.senco,
+            today=ON,
+        ),
+        lambda w: DeliveryEntry.objects.get(week_starting=WEEK).note == "A colleague's week.",
+        "What we typed.",
+        colleague="senco",
+    ),
+    "delivery:quantify": EditForm(
+        "caseworker",
+        lambda w: reverse("delivery:quantify", args=[_recorded_by_senco(w).pk]),
+        lambda w: {"minutes_per_session": "777", "sessions": "2", "period": "week"},
+        lambda w: commitment_quantify(
+            commitment_id=_recorded_by_senco(w).pk,
+            expected_lock=Commitment.objects.get(pk=_recorded_by_senco(w).pk).lock,
+            minutes_per_session=50,
+            sessions=1,
+            period="term",
+            changed_by=w.cast.caseworker,
+        ),
+        lambda w: Commitment.objects.get(pk=_recorded_by_senco(w).pk).period == "term",
+        "777",
+        colleague="caseworker",
+    ),
+}  # fmt: skip
+
+#: A complete week before ``ON`` in which the issued plan was in force.
+WEEK = dt.date(2025, 5, 26)
+
+
+def _recorded_by_senco(w: World) -> Commitment:
+    """The issued plan's row, delivered by the cast's school, whose SENCO sees the learner
+    through a setting involvement; its caseworker may quantify it."""
+    commitment = w.issued_plan.commitments.order_by("pk").first()
+    school = w.cast.senco.memberships.get().organisation
+    if commitment.organisation_id != school.pk:
+        Commitment.objects.filter(pk=commitment.pk).update(organisation=school)
+        InvolvementFactory(
+            learner=w.cast.other_learner,
+            kind=Involvement.Kind.SETTING,
+            organisation=school,
+            started_on=dt.date(2024, 1, 1),
+        )
+        InvolvementFactory(learner=w.cast.other_learner, kind=Involvement.Kind.CASEWORKER,
+                           organisation=w.cast.la, user=w.cast.caseworker,
+                           started_on=dt.date(2024, 1, 1))  # fmt: skip
+        commitment.refresh_from_db()
+    return commitment
+
 
 #: Pages that change nothing another person edits, and why.
 NOT_EDITS: dict[str, str] = {
     "home": "reads",
+    "delivery:mine": "reads",
+    "delivery:upload": "replaces whole weeks, moving each one's lock on so an open form is refused",
+    "delivery:upload-template": "reads",
+    "delivery:quantify-list": "reads",
+    "delivery:dashboard": "reads",
+    "delivery:dashboard-csv": "reads",
+    "delivery:commitment": "reads",
+    "delivery:week-choose": "chooses a week to open; saves nothing",
     "casework:request-start": "starts a new request in the requester's own session",
     "casework:request-step": "answers kept in the requester's own session until sent",
     "casework:request-check": "sends a new request: creates, never overwrites",
@@ -452,6 +581,10 @@ NOT_EDITS: dict[str, str] = {
     "sufficiency:money": "reads",
     "sufficiency:money-download": "reads",
     "casework:tray": "reads",
+    "pathway:partnership": "reads",
+    "pathway:download": "reads",
+    "pathway:actions": "reads",
+    "pathway:learner": "reads",
     "casework:tray-csv": "reads",
     "casework:dashboard": "reads",
     "casework:new": "adds a case; one open case per learner is a database constraint",

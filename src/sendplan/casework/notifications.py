@@ -207,3 +207,20 @@ def final_issued(
     )
     send(notice, family_recipients(learner), reference=reference)
     return notice
+
+
+def amendment_proposed(
+    learner: Learner, *, comments_by: dt.date, reference: int, plan_id: int
+) -> Notice:
+    """The council proposes to amend the plan: the family may comment, ask for a particular
+    school or college and ask for a meeting, within 15 days."""
+    notice = Notice(
+        kind="amendment_proposed",
+        update="The council proposes to change the EHC plan.",
+        date_label="Please tell us what you think by",
+        date=comments_by,
+        action="Sign in to read what would change and why.",
+        page=reverse("casework:plan", args=[plan_id]),
+    )
+    send(notice, family_recipients(learner), reference=reference)
+    return notice

@@ -13,6 +13,7 @@ from sendplan.casework.family import views as family
 from sendplan.casework.intake import views as intake
 from sendplan.casework.intake import views_staff as intake_staff
 from sendplan.casework.plans import views as plans
+from sendplan.casework.plans import views_amend as plan_amend
 from sendplan.casework.plans import views_issue as plan_issue
 from sendplan.casework.reviews import setting_views as convene
 from sendplan.casework.reviews import views as reviews
@@ -65,6 +66,11 @@ urlpatterns = [
     path("plans/<int:plan_id>/compare/", plans.version_compare, name="plan-compare"),
     path("plans/<int:plan_id>/draft/", plans.draft_overview, name="plan-draft"),
     path("plans/<int:plan_id>/draft/issue/", plan_issue.draft_issue_plan, name="plan-issue"),
+    path(
+        "plans/<int:plan_id>/draft/send-proposals/",
+        plan_amend.amendment_send,
+        name="plan-amendment-send",
+    ),
     path(
         "plans/<int:plan_id>/draft/<section:section>/",
         plans.draft_section,

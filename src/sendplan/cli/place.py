@@ -263,18 +263,8 @@ def _tolerance(text: str) -> str:
     return text.strip()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sendplan place",
-        description="Optimise placements for an area: each learner to a suitable setting, "
-        "minimising placement and travel costs plus a price for every learner left unplaced.",
-        epilog="Exit status: 0 done, 1 invalid input (problems listed as FILE:LINE: column: "
-        "message, nothing written), 2 usage error.",
-    )
-    parser.add_argument("--learners", required=True, metavar="LEARNERS.csv")
-    parser.add_argument("--settings", required=True, metavar="SETTINGS.csv")
-    parser.add_argument("--out", required=True, metavar="PLACEMENTS.csv")
-    parser.add_argument("--summary", metavar="SUMMARY.json")
+def add_cost_options(parser: argparse.ArgumentParser) -> None:
+    """The prices both `sendplan place` and `sendplan site` weigh placements by."""
     parser.add_argument(
         "--cost-per-km",
         type=non_negative(float, MAX_COST_PER_KM),
@@ -301,6 +291,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="pounds a year charged for moving a learner from their current_setting "
         "(default 0); learners with may_move no never move",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sendplan place",
+        description="Optimise placements for an area: each learner to a suitable setting, "
+        "minimising placement and travel costs plus a price for every learner left unplaced.",
+        epilog="Exit status: 0 done, 1 invalid input (problems listed as FILE:LINE: column: "
+        "message, nothing written), 2 usage error.",
+    )
+    parser.add_argument("--learners", required=True, metavar="LEARNERS.csv")
+    parser.add_argument("--settings", required=True, metavar="SETTINGS.csv")
+    parser.add_argument("--out", required=True, metavar="PLACEMENTS.csv")
+    parser.add_argument("--summary", metavar="SUMMARY.json")
+    add_cost_options(parser)
     parser.add_argument(
         "--time-limit",
         type=non_negative(float),

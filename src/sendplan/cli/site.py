@@ -21,6 +21,7 @@ import numpy as np
 
 from sendplan.cli.place import (
     InvalidInput,
+    add_cost_options,
     load,
     non_negative,
     placements_csv,
@@ -40,9 +41,7 @@ from sendplan.cli.place_tables import (
 from sendplan.engine import (
     MAX_ANNUAL_COST,
     MAX_CAPITAL,
-    MAX_COST_PER_KM,
     MAX_PLACES,
-    MAX_POUNDS,
     Candidates,
     PlacementProblem,
     SiteResult,
@@ -165,31 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, metavar="SITES.csv")
     parser.add_argument("--placements", metavar="PLACEMENTS.csv")
     parser.add_argument("--summary", metavar="SUMMARY.json")
-    parser.add_argument(
-        "--cost-per-km",
-        type=non_negative(float, MAX_COST_PER_KM),
-        default=400.0,
-        help="pounds a year per km from home (default 400)",
-    )
-    parser.add_argument(
-        "--unplaced-cost",
-        type=non_negative(int, MAX_POUNDS),
-        default=250_000,
-        help="pounds a year for each learner left unplaced (default 250000)",
-    )
-    parser.add_argument(
-        "--max-km",
-        type=non_negative(float),
-        default=50.0,
-        help="farthest a learner may be placed from home (default 50)",
-    )
-    parser.add_argument(
-        "--move-cost",
-        type=non_negative(int, MAX_POUNDS),
-        default=0,
-        metavar="POUNDS",
-        help="pounds a year charged for moving a learner from their current_setting (default 0)",
-    )
+    add_cost_options(parser)
     parser.add_argument(
         "--capital-years",
         type=_capital_years,

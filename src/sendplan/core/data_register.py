@@ -401,8 +401,8 @@ REGISTER: tuple[Entry, ...] = (
     *fields(
         "casework.PlanVersion",
         "status purpose issued_on views interests aspirations family_views family_interests "
-        "family_aspirations placement_setting placement_type personal_budget_amount "
-        "personal_budget_arrangements",
+        "family_aspirations placement_setting placement_type placement_strand placement_from "
+        "amendment_reason proposed_on personal_budget_amount personal_budget_arrangements",
         S,
         PLAN_CONTENTS,
     ),
@@ -412,6 +412,21 @@ REGISTER: tuple[Entry, ...] = (
     *fields(
         "casework.PlanProvision",
         "section what how_much how_often delivered_by delivered_by_organisation",
+        S,
+        PLAN_CONTENTS,
+    ),
+    # The delivery log (ADR 0135): what of the plan's provision was delivered to the learner,
+    # what was missed and why (absence, health), by whom: part of the plan's record.
+    *fields(
+        "delivery.Commitment",
+        "learner section responsible organisation setting minutes_per_session sessions period "
+        "quantified started_on ended_on",
+        S,
+        PLAN_CONTENTS,
+    ),
+    *fields(
+        "delivery.DeliveryEntry",
+        "week_starting due expected_minutes delivered_minutes missed_minutes missed_reason note",
         S,
         PLAN_CONTENTS,
     ),
@@ -435,6 +450,28 @@ REGISTER: tuple[Entry, ...] = (
         S,
         EHC,
     ),
+    # The pathway to adulthood: progress at reviews, destinations, adult care and health.
+    *fields(
+        "pathway.AdulthoodProgress",
+        "review employment_progress employment_note independent_living_progress "
+        "independent_living_note community_progress community_note health_progress "
+        "health_note",
+        S,
+        EHC,
+    ),
+    *fields(
+        "pathway.Destination",
+        "learner stage planned_kind planned_setting actual_kind actual_setting actual_from note",
+        S,
+        EHC,
+    ),
+    *fields(
+        "pathway.Transition",
+        "learner likely_needs_adult_care care_act_requested_on care_act_completed_on "
+        "health_transition adult_health_from adult_health_lead",
+        S,
+        EHC,
+    ),
     # Documents kept about a learner: that they exist, their kind and title reveal SEN.
     *fields(
         "documents.Document",
@@ -450,7 +487,7 @@ REGISTER: tuple[Entry, ...] = (
         "learner need age phase reason_in_cohort ward_code ward_name lsoa_code "
         "current_strand current_setting_name current_cost proposed_strand proposed_setting "
         "placed proposed_setting_name proposed_kind km place_cost proposed_cost decision "
-        "decision_reason decided_by decided_at starts_on",
+        "decision_reason decided_by decided_at starts_on amendment",
         S,
         PLANNING_PROPOSALS,
     ),
@@ -481,7 +518,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "provision.Setting": _names(
         "urn ukprn name kind establishment_type phase_of_education min_age max_age street "
         "town postcode latitude longitude la_code la_name in_area is_open ofsted_rating "
-        "school_capacity pupils_on_roll source source_note sen2_code organisation lock"
+        "school_capacity pupils_on_roll source source_note sen2_code post16_offer organisation lock"
     ),
     "provision.ProvisionStrand": _names(
         "setting kind min_age max_age capacity on_roll place_funding top_up annual_fee "
@@ -501,8 +538,18 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "casework.PlanNeed": _names("position source"),
     "casework.PlanOutcome": _names("position source"),
     "casework.PlanProvision": _names("position source"),
-    "casework.Review": _names("amended_plan_due_rule lock"),  # the engine rule's key; the lock
+    "casework.Review": _names("amended_plan_due_rule lock"),
+    "delivery.Commitment": _names("lock"),
+    "delivery.DeliveryEntry": _names("lock"),
+    # Minutes summed over many learners, by council, week, provider and setting.
+    "delivery.WeeklyTotal": _names(
+        "la week_starting section responsible organisation setting expected_minutes "
+        "delivered_minutes entries"
+    ),  # the engine rule's key; the lock
     "casework.Mediation": _names("lock"),
+    "pathway.AdulthoodProgress": _names("lock"),
+    "pathway.Destination": _names("lock"),
+    "pathway.Transition": _names("lock"),
     "casework.Tribunal": _names("lock"),
     "casework.AdviceRequest": _names("lock"),
     "planning.AreaPlanningSettings": _names("la cost_per_km unplaced_cost max_km lock"),

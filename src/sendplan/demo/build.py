@@ -28,9 +28,11 @@ from sendplan.accounts import second_factor
 from sendplan.accounts.models import Membership, Organisation, Role, User
 from sendplan.casework.advice.selectors import advice_awaiting_assignment
 from sendplan.casework.plans.models import Plan
+from sendplan.delivery.models import WeeklyTotal
 from sendplan.demo.calibration import LA_CODE, joint_counts
 from sendplan.demo.case_story import reset_documents
 from sendplan.demo.casework_write import Cast, build_casework, reset_casework
+from sendplan.demo.delivery import build_delivery, reset_delivery
 from sendplan.demo.front_door import build_front_door
 from sendplan.demo.learners_data import (
     CENSUS_DATE,
@@ -41,6 +43,7 @@ from sendplan.demo.learners_data import (
     reference_date,
 )
 from sendplan.demo.money import cost_placements, reset_money
+from sendplan.demo.pathway import build_pathway, reset_pathway
 from sendplan.demo.people import (
     DEMO_USERNAME_PREFIX,
     PARENT_ACCOUNTS,
@@ -136,6 +139,10 @@ def reset_demo() -> dict[str, int]:
         reason="demo partnership removed",
     )
     removed["documents"] = reset_documents(demo_learners)
+    removed["pathway rows"] = reset_pathway(demo_learners)
+    removed["delivery log"] = reset_delivery(demo_learners)
+    if la:
+        WeeklyTotal.objects.filter(la=la).delete()
     removed["cases"] = reset_casework(demo_learners)
     removed["budgets"] = reset_money(la)
     if la:
@@ -266,6 +273,20 @@ def build_demo(
         .count()
     )
     summary.counts.update(build_front_door(cast, as_at=as_at))
+    summary.counts.update(
+        build_pathway(la=la, caseworker=users.get("demo.caseworker"), as_at=as_at, seed=seed)
+    )
+    summary.counts.update(
+        build_delivery(
+            la=la,
+            health=orgs["health"],
+            users=users,
+            poor_learner_ids=_delivery_showcase(users, setting_rows[showcase.senco_setting],
+                                                learner_rows[showcase.sibling]),
+            as_at=as_at,
+            seed=seed,
+        )
+    )  # fmt: skip
     summary.counts.update(build_reviews(cast, as_at=as_at))
 
     summary.counts.update(
@@ -283,6 +304,29 @@ def build_demo(
     )
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _delivery_showcase(
+    users: dict[str, User], senco_setting: Setting, sibling: Learner
+) -> set[int]:
+    """Learners with a row delivered poorly lately, so each printed sign-in sees a shortfall:
+    the parent's other child, one at the demo SENCO's school, two of the demo caseworker's
+    and one the demo therapist sees."""
+    maintained = Plan.objects.filter(status=Plan.Status.MAINTAINED).values("learner_id")
+    chosen = {sibling.pk}
+    at_school = Placement.objects.filter(
+        setting=senco_setting, ended_on__isnull=True, learner_id__in=maintained
+    ).order_by("learner_id")
+    chosen.update(at_school.values_list("learner_id", flat=True)[:1])
+    for username, kind, count in (
+        ("demo.caseworker", "caseworker", 2),
+        ("demo.health", "health", 1),
+    ):
+        involved = Involvement.objects.filter(
+            user=users.get(username), kind=kind, ended_on__isnull=True, learner_id__in=maintained
+        ).order_by("learner_id")
+        chosen.update(involved.values_list("learner_id", flat=True)[:count])
+    return chosen
 
 
 def _make_siblings(learners: list[SyntheticLearner], showcase: Showcase) -> None:

@@ -28,6 +28,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sendplan.engine.adulthood import (
+        ADULTHOOD_RULES,
+        CARE_ACT_FLAG_AGE_MONTHS,
+        CARE_ACT_LEAD_MONTHS,
+        CEASE_REASONS_WITHOUT_OUTCOMES,
+        REVIEW_DECISION_MONTHS,
+        AdulthoodRule,
+        CareActFlag,
+        age_in_years,
+        care_act_assessment_due,
+        care_act_flag,
+        cease_needs_outcomes_considered,
+        plan_at_risk_of_lapsing,
+    )
     from sendplan.engine.bank_holidays import is_bank_holiday
     from sendplan.engine.cells import FORMULA_START, safe_cell, safe_row
     from sendplan.engine.codes import (
@@ -41,6 +55,25 @@ if TYPE_CHECKING:
         REQUEST_SOURCES,
         phase_for_age,
         phase_index,
+    )
+    from sendplan.engine.delivery import (
+        PERIOD_WEEKS,
+        PERIOD_WORDS,
+        TERM_WEEKS,
+        DeliveryFigures,
+        Quantity,
+        Term,
+        WeekRecord,
+        delivery_figures,
+        is_shortfall,
+        last_weeks,
+        minutes_in_words,
+        parse_quantity,
+        percent_of,
+        sum_figures,
+        term_of,
+        term_weeks,
+        week_start,
     )
     from sendplan.engine.forecast import (
         BREAKDOWN_COLUMNS,
@@ -244,6 +277,19 @@ if TYPE_CHECKING:
         TribunalOrder,
     )
 __all__ = [
+    # The pathway to adulthood.
+    "ADULTHOOD_RULES",
+    "CARE_ACT_FLAG_AGE_MONTHS",
+    "CARE_ACT_LEAD_MONTHS",
+    "CEASE_REASONS_WITHOUT_OUTCOMES",
+    "REVIEW_DECISION_MONTHS",
+    "AdulthoodRule",
+    "CareActFlag",
+    "age_in_years",
+    "care_act_assessment_due",
+    "care_act_flag",
+    "cease_needs_outcomes_considered",
+    "plan_at_risk_of_lapsing",
     # Where to add places.
     "MAX_CAPITAL",
     "Candidates",
@@ -307,6 +353,24 @@ __all__ = [
     "uln_problem",
     "upn_check_letter",
     "upn_problem",
+    # Provision delivered against specified.
+    "PERIOD_WEEKS",
+    "PERIOD_WORDS",
+    "TERM_WEEKS",
+    "DeliveryFigures",
+    "Quantity",
+    "Term",
+    "WeekRecord",
+    "delivery_figures",
+    "is_shortfall",
+    "last_weeks",
+    "minutes_in_words",
+    "parse_quantity",
+    "percent_of",
+    "sum_figures",
+    "term_of",
+    "term_weeks",
+    "week_start",
     # The ledger of committed spend.
     "HIGH_NEEDS",
     "committed_spend",
@@ -416,6 +480,23 @@ __all__ = [
 
 # Where each name lives: "module" when the name is the same there, "module:name" when not.
 _HOME: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "ADULTHOOD_RULES",
+            "CARE_ACT_FLAG_AGE_MONTHS",
+            "CARE_ACT_LEAD_MONTHS",
+            "CEASE_REASONS_WITHOUT_OUTCOMES",
+            "REVIEW_DECISION_MONTHS",
+            "AdulthoodRule",
+            "CareActFlag",
+            "age_in_years",
+            "care_act_assessment_due",
+            "care_act_flag",
+            "cease_needs_outcomes_considered",
+            "plan_at_risk_of_lapsing",
+        ),
+        "adulthood",
+    ),
     "Sen2Return": "sen2_model",
     "Sen2Header": "sen2_model:Header",
     "Sen2CollectionDetails": "sen2_model:CollectionDetails",
@@ -501,6 +582,28 @@ _HOME: dict[str, str] = {
             "year_bounds",
         ),
         "ledger",
+    ),
+    **dict.fromkeys(
+        (
+            "PERIOD_WEEKS",
+            "PERIOD_WORDS",
+            "TERM_WEEKS",
+            "DeliveryFigures",
+            "Quantity",
+            "Term",
+            "WeekRecord",
+            "delivery_figures",
+            "is_shortfall",
+            "last_weeks",
+            "minutes_in_words",
+            "parse_quantity",
+            "percent_of",
+            "sum_figures",
+            "term_of",
+            "term_weeks",
+            "week_start",
+        ),
+        "delivery",
     ),
     **dict.fromkeys(("Option", "explain"), "placement_explain"),
     **dict.fromkeys(("ALL_NEEDS", "round_pounds"), "placement_model"),

@@ -44,6 +44,7 @@ def navigation_for(standing: Standing, path: str) -> list[NavItem]:
         links.append(("Consultations", "casework:consultations"))
     if roles & (_PRACTITIONERS | {Role.SETTING_STAFF}):
         links.append(("Requests for your advice", "casework:advice-list"))
+        links.append(("Provision you deliver", "delivery:mine"))
     if standing.can_see_register:
         links.append(("Register of places", "provision:register"))
     if standing.is_la_staff:
@@ -51,6 +52,7 @@ def navigation_for(standing: Standing, path: str) -> list[NavItem]:
         links.append(("Sufficiency", "sufficiency:overview"))
     if Role.LA_MANAGER in roles or Role.ADMIN in roles:
         links.append(("Casework dashboard", "casework:dashboard"))
+        links.append(("16 to 25", "pathway:partnership"))
     urls = [(label, reverse(name)) for label, name in links]
     # The longest matching prefix wins, so /cases/dashboard/ is not also "Work tray" (/cases/).
     matches = [url for _, url in urls if url != "/" and path.startswith(url)]

@@ -20,6 +20,7 @@ from sendplan.casework.case.models import Stage
 from sendplan.casework.family.selectors import FamilyChild, family_cases
 from sendplan.casework.plans.selectors import consultations_for_setting
 from sendplan.casework.tray.selectors import Tray, work_tray
+from sendplan.delivery.selectors import recordable_commitments
 from sendplan.learners.access import coordinating
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.selectors import learners_visible_to
@@ -44,6 +45,8 @@ class HomeSummary:
     #: Requests waiting for this user, in the triage role, to assign.
     advice_to_assign: tuple[tuple[AdviceRequest, AdviceStatus], ...] = ()
     advice_to_assign_count: int = 0
+    #: Provision rows this user records delivery for (setting staff and practitioners).
+    delivery_count: int = 0
 
 
 #: How many requests for advice the home page lists in each of its two lists.
@@ -56,6 +59,7 @@ def home_summary(
     family: bool,
     coordinator: bool = False,
     setting_staff: bool = False,
+    delivers: bool = False,
     today: dt.date | None = None,
 ) -> HomeSummary:
     """Counts for the home page, all within what the user may already see."""
@@ -97,6 +101,9 @@ def home_summary(
         advice_to_write_count=to_write.count() if writing else 0,
         advice_to_assign=assigning,
         advice_to_assign_count=to_assign.count() if assigning else 0,
+        delivery_count=(
+            recordable_commitments(fetched_by=fetched_by, today=today).count() if delivers else 0
+        ),
     )
 
 

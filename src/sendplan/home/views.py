@@ -21,6 +21,7 @@ from sendplan.accounts.models import Role
 from sendplan.casework.case.selectors import cases_of_learner
 from sendplan.documents.selectors import documents_for
 from sendplan.home.selectors import home_summary
+from sendplan.learners.access import DELIVERING_ROLES
 from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.selectors import learner_record_for_user
 
@@ -56,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         family=bool(standing.roles & FAMILY_ROLES),
         coordinator=Role.LA_CASEWORKER in standing.roles,
         setting_staff=Role.SETTING_STAFF in standing.roles,
+        delivers=bool(standing.roles & DELIVERING_ROLES),
         today=timezone.localdate(),
     )
     return render(

@@ -333,6 +333,19 @@ def organisation_members(
     return User.objects.filter(pk__in=members, is_active=True)
 
 
+#: Roles whose holders record the provision their organisation delivers (ADR 0135).
+DELIVERING_ROLES = frozenset({Role.SETTING_STAFF, Role.HEALTH, Role.SOCIAL_WORKER, Role.EP})
+
+
+def records_delivery_for(user: User, *, on: dt.date | None = None) -> QuerySet[Membership, Any]:
+    """The organisations whose provision the user records as delivered, as a subquery of
+    ids: those they work for on the day in a role that delivers provision (a SENCO for
+    their setting, a therapist for their trust). They record it only for learners they may
+    also see (:func:`visible_learners`): the record of a learner who has left the setting,
+    or a practitioner no longer involved, closes with the relationship."""
+    return organisation_ids(user, on=on, roles=DELIVERING_ROLES)
+
+
 def caseloads_open_to(user: User, *, on: dt.date | None = None) -> QuerySet[User]:
     """The EHC coordinators whose caseload the user may open: their own, if they coordinate,
     and every coordinator of a council the user is a SEND manager for, on the day."""

@@ -184,7 +184,10 @@ class DecisionForm(forms.Form):
     what was typed, including that accepting has a start date and rejecting a reason."""
 
     decision = forms.ChoiceField(
-        choices=[(ACCEPT, "Accept the proposed place"), (REJECT, "Reject the proposal")],
+        choices=[
+            (ACCEPT, "Accept: propose this place as an amendment to the plan"),
+            (REJECT, "Reject the proposal"),
+        ],
         label="Your decision",
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you accept or reject the proposal"},

@@ -245,8 +245,17 @@ class Proposal(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    #: For an accepted proposal: the first day at the new place, and the placement opened.
+    #: For an accepted proposal: the day the learner would start at the new place, and the
+    #: proposed amendment of the plan that names it (ADR 0139). The placement moves only
+    #: when that amendment is issued; ``placement`` is kept for decisions taken before.
     starts_on = models.DateField(null=True, blank=True)
+    amendment = models.ForeignKey(
+        "casework.PlanVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     placement = models.ForeignKey(
         "learners.Placement",
         null=True,

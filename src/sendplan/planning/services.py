@@ -1,8 +1,9 @@
 """Writes to the LA's planning figures and officers' decisions on proposals.
 
-Planning runs are in ``runs.py`` and never change a placement. The one write here that does
-is :func:`proposal_decide`: a named officer accepting a proposal (DESIGN.md: the optimiser
-proposes, people decide).
+Planning runs are in ``runs.py`` and never change a placement; neither does anything here.
+A named officer accepting a proposal (:func:`proposal_decide`; DESIGN.md: the optimiser
+proposes, people decide) starts a proposed amendment of the learner's plan, and only the
+amended plan, once issued, moves the learner (ADR 0139).
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ import datetime as dt
 from typing import Literal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from sendplan.accounts.models import Organisation, User
+from sendplan.casework.errors import TransitionRefused
+from sendplan.casework.plans.amendments import placement_amendment_propose
+from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.core.dates import govuk_date
 from sendplan.core.locking import lock_check
 from sendplan.learners.models import Placement
@@ -57,11 +61,6 @@ class DecisionRefused(Exception):
         super().__init__(message)
 
 
-def officer_name(user: User) -> str:
-    """The name recorded on a placement as the officer who decided it."""
-    return (user.get_full_name() or user.get_username())[:100]
-
-
 @transaction.atomic
 def proposal_decide(
     *,
@@ -73,11 +72,13 @@ def proposal_decide(
 ) -> Proposal:
     """Record a named officer's decision on one proposal.
 
-    Rejecting records the reason only. Accepting ends the learner's open placement the day
-    before ``starts_on`` and opens one at the proposed place, decided by the officer. Both
-    are refused (:class:`DecisionRefused`) unless the run finished, the proposal is still
-    undecided and the learner's placement is as the run saw it; accepting also needs a
-    vacancy in the proposed strand now. Who may decide is for the caller to check.
+    Rejecting records the reason only. Accepting starts the statutory route, never a move: a
+    proposed amendment of the learner's plan naming the proposed place in section I from
+    ``starts_on`` (ADR 0139); the placement follows only when that amendment is issued.
+    Both are refused (:class:`DecisionRefused`) unless the run finished, the proposal is
+    still undecided and the learner's placement is as the run saw it; accepting also needs
+    a maintained plan with no draft open and a vacancy in the proposed strand now. Who may
+    decide is for the caller to check.
     """
     if decision not in ("accept", "reject"):
         raise ValueError(f"decision must be 'accept' or 'reject', not {decision!r}")
@@ -110,7 +111,7 @@ def proposal_decide(
             raise DecisionRefused("Enter the reason for rejecting the proposal.")
         proposal.decision = Proposal.Decision.REJECTED
     else:
-        proposal.placement = _accept(proposal, current, starts_on, decided_by)
+        proposal.amendment = _propose_amendment(proposal, current, starts_on, reason, decided_by)
         proposal.decision = Proposal.Decision.ACCEPTED
         proposal.starts_on = starts_on
     proposal.decision_reason = reason
@@ -123,7 +124,7 @@ def proposal_decide(
             "decided_by",
             "decided_at",
             "starts_on",
-            "placement",
+            "amendment",
         ]
     )
     return proposal
@@ -158,16 +159,20 @@ def _current_placement_as_run_saw_it(proposal: Proposal, run: PlanningRun) -> Pl
     return current
 
 
-def _accept(
-    proposal: Proposal, current: Placement | None, starts_on: dt.date | None, officer: User
-) -> Placement:
+def _propose_amendment(
+    proposal: Proposal,
+    current: Placement | None,
+    starts_on: dt.date | None,
+    reason: str,
+    officer: User,
+) -> PlanVersion:
     if not proposal.placed or proposal.proposed_strand_id is None:
         raise DecisionRefused(
             "This proposal has no local place to accept. Reject it and record the decision "
             "on the learner's record."
         )
     if starts_on is None:
-        raise DecisionRefused("Enter the date the learner starts at the new place.")
+        raise DecisionRefused("Enter the date the learner would start at the new place.")
     if current is not None and current.strand_id == proposal.proposed_strand_id:
         raise DecisionRefused(
             "The proposal keeps the learner at their current place, so there is nothing to change."
@@ -184,27 +189,36 @@ def _accept(
     )
     if not strand.setting.is_open:
         raise DecisionRefused(f"{strand.setting.name} is no longer open.")
-    if strand.vacancies < 1:
-        raise DecisionRefused(
-            f"{strand.get_kind_display()} at {strand.setting.name} has no vacancy left now."
-        )
-    if current is not None:
-        current.ended_on = starts_on - dt.timedelta(days=1)
-        current.modified_by = officer
-        current.save(update_fields=["ended_on", "modified_by", "modified_at"])
-        if current.strand_id is not None:
-            # The register's roll follows the placements it counts: one fewer here ...
-            ProvisionStrand.objects.filter(pk=current.strand_id, on_roll__gt=0).update(
-                on_roll=F("on_roll") - 1
-            )
-    # ... and one more at the new place, under the row lock taken above.
-    ProvisionStrand.objects.filter(pk=strand.pk).update(on_roll=F("on_roll") + 1)
-    return Placement.objects.create(
-        learner_id=proposal.learner_id,
-        setting=strand.setting,
-        strand=strand,
-        started_on=starts_on,
-        decided_by=officer_name(officer),
-        created_by=officer,
-        modified_by=officer,
+    # A place named in an amendment not yet issued is held for that learner.
+    held = (
+        PlanVersion.objects.filter(status=PlanVersion.Status.DRAFT, placement_strand=strand)
+        .exclude(plan__learner_id=proposal.learner_id)
+        .count()
     )
+    if strand.vacancies - held < 1:
+        raise DecisionRefused(
+            f"{strand.get_kind_display()} at {strand.setting.name} has no vacancy left now"
+            + (f" ({held} held for proposed amendments)." if held else ".")
+        )
+    plan = (
+        Plan.objects.filter(learner_id=proposal.learner_id, status=Plan.Status.MAINTAINED)
+        .order_by("-pk")
+        .first()
+    )
+    if plan is None:
+        raise DecisionRefused(
+            "The learner has no maintained EHC plan on record, so there is no section I to "
+            "amend. Reject the proposal, or record the plan first."
+        )
+    try:
+        return placement_amendment_propose(
+            plan_id=plan.pk,
+            strand_id=strand.pk,
+            placement_from=starts_on,
+            reason=reason
+            or f"A place at {strand.setting.name} ({strand.get_kind_display()}) was proposed "
+            f"by the area's planning run of {govuk_date(proposal.run.created_at.date())}.",
+            changed_by=officer,
+        )
+    except TransitionRefused as refused:
+        raise DecisionRefused(refused.message) from refused

@@ -276,8 +276,9 @@ def proposal_detail(request: HttpRequest, run_pk: int, pk: int) -> HttpResponse:
         return _proposal_page(request, proposal, learner, form, errors, status=409)
     if decided.decision == Proposal.Decision.ACCEPTED and decided.starts_on is not None:
         text = (
-            f"Proposal for learner {decided.learner_id} accepted: a placement at "
-            f"{decided.proposed_setting_name} starts on {govuk_date(decided.starts_on)}."
+            f"Proposal for learner {decided.learner_id} accepted: an amendment of their plan "
+            f"naming {decided.proposed_setting_name} from {govuk_date(decided.starts_on)} is "
+            "ready for the caseworker to send to the family."
         )
     else:
         text = f"Proposal for learner {decided.learner_id} rejected. The reason is recorded."

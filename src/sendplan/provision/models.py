@@ -28,6 +28,16 @@ class Setting(Tracked):
         POST16 = "post16", "Post-16 provider"
         OTHER = "other", "Other"
 
+    class Offer(models.TextChoices):
+        # What a post-16 or post-19 option offers a young person on the pathway to 25; the
+        # kind (above) stays the SETTINGS.csv kind.
+        SIXTH_FORM = "sixth_form", "School or sixth-form college"
+        COLLEGE = "college", "General further education college"
+        SPECIALIST_POST16 = "specialist_post16", "Specialist post-16 institution"
+        SUPPORTED_INTERNSHIP = "supported_internship", "Supported internship provider"
+        TRAINING = "training", "Apprenticeship or training provider"
+        DAY_OPPORTUNITIES = "day_opportunities", "Day opportunities (adult social care)"
+
     class Source(models.TextChoices):
         GIAS = "gias", "Get Information about Schools"
         LA_OPEN_DATA = "la_open_data", "Council open data"
@@ -59,6 +69,13 @@ class Setting(Tracked):
     source_note = models.CharField(max_length=300, blank=True)
     # An arrangement with no URN or UKPRN (home education, awaiting a place ...): the SEN2
     # SENsetting code the return gives for learners placed here.
+    post16_offer = models.CharField(
+        "Post-16 or post-19 offer",
+        max_length=30,
+        choices=Offer.choices,
+        blank=True,
+        help_text="For options on the pathway to 25; blank for schools up to 16",
+    )
     sen2_code = models.CharField(
         "SEN2 setting code", max_length=4, choices=list(SEN2_SETTINGS.items()), blank=True
     )

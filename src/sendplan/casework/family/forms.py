@@ -8,6 +8,7 @@ from django import forms
 
 from sendplan.casework.family.models import SettingType
 from sendplan.provision.models import Setting
+from sendplan.web.forms import chooser
 
 
 class FamilyCommentForm(forms.Form):
@@ -40,7 +41,7 @@ class PreferenceForm(forms.Form):
         queryset=Setting.objects.filter(is_open=True).order_by("name"),
         required=False,
         empty_label="No particular school or college",
-        widget=forms.Select(attrs={"data-module": "sp-autocomplete"}),
+        widget=chooser(),
         error_messages={"invalid_choice": "Choose a school or college from the list"},
     )
     setting_type = forms.ChoiceField(

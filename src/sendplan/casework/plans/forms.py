@@ -293,3 +293,9 @@ class NoProvisionForm(LockedForm):
         max_length=5000,
         error_messages={"required": "Say why no provision is needed in this section"},
     )
+
+
+class ProposalsSentForm(LockedForm):
+    """The day proposed amendments (outside a review) went to the family (Reg 22)."""
+
+    proposed_on = GovukDateField(label_text="Date the proposals were sent", past_only=False)

@@ -215,6 +215,20 @@ class PlanVersion(Tracked):
         related_name="plan_versions",
     )
     placement_type = models.CharField(max_length=200, blank=True)
+    # Which of the setting's strands (a base, a unit), and from when: issuing a version that
+    # names a different place moves the learner’s placement (ADR 0139), never anything else.
+    placement_strand = models.ForeignKey(
+        "provision.ProvisionStrand",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    placement_from = models.DateField("Named from", null=True, blank=True)
+    # An amendment: why it is proposed, and when the proposals went to the family (Reg 22:
+    # they have 15 days to comment; a review's proposals are dated on the review).
+    amendment_reason = models.TextField(blank=True)
+    proposed_on = models.DateField("Proposed amendments sent", null=True, blank=True)
     # Section J
     personal_budget_amount = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="Pounds a year"

@@ -7,6 +7,7 @@ health see issued versions and a draft out for comments only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Role, User
+from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.case.models import Stage
 from sendplan.casework.plans.models import (
@@ -32,8 +34,21 @@ from sendplan.core.errors import Http404
 from sendplan.documents.models import Document
 from sendplan.documents.selectors import documents_for
 from sendplan.learners.access import learner_can_edit, organisation_ids
+from sendplan.learners.models import AuditEvent
 from sendplan.learners.selectors import learners_visible_to
-from sendplan.learners.services import audit_read
+from sendplan.learners.services import audit_read, audit_record
+
+#: The versions readers outside the council (families, settings, practitioners) see: every
+#: issued version, and a draft once it has gone to the family (a first draft out for
+#: comments, or proposed amendments sent, outside a review or with a review's decision).
+SHOWN_BEYOND_THE_COUNCIL = Q(status=PlanVersion.Status.ISSUED) | (
+    Q(status=PlanVersion.Status.DRAFT)
+    & (
+        Q(plan__case__stage=Stage.CONSULTING, purpose=PlanVersion.Purpose.FIRST)
+        | Q(proposed_on__isnull=False)
+        | Q(review__amendment_proposed_on__isnull=False)
+    )
+)
 
 
 def plan_version_detail(*, fetched_by: User, version_id: int) -> PlanVersion:
@@ -43,10 +58,7 @@ def plan_version_detail(*, fetched_by: User, version_id: int) -> PlanVersion:
     visible = learners_visible_to(fetched_by=fetched_by).filter(pk=OuterRef("plan__learner_id"))
     queryset = PlanVersion.objects.filter(Exists(visible), pk=version_id)
     if not standing_for(fetched_by).is_la_staff:
-        queryset = queryset.filter(
-            Q(status=PlanVersion.Status.ISSUED)
-            | Q(status=PlanVersion.Status.DRAFT, plan__case__stage=Stage.CONSULTING)
-        )
+        queryset = queryset.filter(SHOWN_BEYOND_THE_COUNCIL)
     version = (
         queryset.select_related("plan__learner", "placement_setting")
         .prefetch_related(
@@ -186,10 +198,7 @@ def versions_for(*, fetched_by: User, plan: Plan) -> QuerySet[PlanVersion]:
     """Every version the user may see, newest first, with who last saved each."""
     queryset = plan.versions.select_related("created_by", "modified_by", "based_on")
     if not standing_for(fetched_by).is_la_staff:
-        queryset = queryset.filter(
-            Q(status=PlanVersion.Status.ISSUED)
-            | Q(status=PlanVersion.Status.DRAFT, plan__case__stage=Stage.CONSULTING)
-        )
+        queryset = queryset.filter(SHOWN_BEYOND_THE_COUNCIL)
     return queryset.order_by("-number")
 
 
@@ -488,3 +497,42 @@ def consultation_draft_number(consultation: Consultation) -> int | None:
         .values_list("number", flat=True)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class AmendmentInProgress:
+    version: PlanVersion
+    comments_close: dt.date | None  # None until the proposals have gone to the family
+
+
+def amendments_in_progress(*, fetched_by: User) -> list[AmendmentInProgress]:
+    """Amendments proposed outside a review (a new place from planning) until they are issued,
+    oldest first, for the work tray: those to send to the family, then those waiting for the
+    family's 15 days to run or ready to issue. LA staff of the learner's council only; audited
+    as a list."""
+    la_ids = standing_for(fetched_by).la_ids
+    if not la_ids:
+        return []
+    versions = list(
+        PlanVersion.objects.filter(
+            status=PlanVersion.Status.DRAFT,
+            purpose=PlanVersion.Purpose.AMENDMENT,
+            review__isnull=True,
+            plan__learner__responsible_la_id__in=la_ids,
+        )
+        .select_related("plan__learner", "placement_setting")
+        .order_by("created_at", "pk")
+    )
+    if versions:
+        audit_record(
+            user=fetched_by,
+            action=AuditEvent.Action.LIST,
+            detail=f"proposed amendments: {len(versions)}",
+        )
+    return [
+        AmendmentInProgress(
+            v,
+            clock.due("amendment_representations", v.proposed_on) if v.proposed_on else None,
+        )
+        for v in versions
+    ]

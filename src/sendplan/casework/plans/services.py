@@ -6,10 +6,12 @@ starting an amendment as a new version.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sendplan.accounts.models import User
@@ -40,8 +42,8 @@ from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
 from sendplan.core.locking import lock_bump, lock_check
 from sendplan.learners.access import CONSULTED, answers_for_setting
-from sendplan.learners.models import Involvement
-from sendplan.provision.models import Setting
+from sendplan.learners.models import Involvement, Placement
+from sendplan.provision.models import ProvisionStrand, Setting
 
 
 @transaction.atomic
@@ -470,11 +472,19 @@ def _first_issue_dates(case: Case, issued_on: dt.date, checks: DateChecks) -> No
         )
 
 
-def _amendment_dates(review: Review | None, issued_on: dt.date, checks: DateChecks) -> None:
-    if review is None or review.amendment_proposed_on is None:
+def _amendment_dates(version: PlanVersion, issued_on: dt.date, checks: DateChecks) -> None:
+    review = version.review
+    proposed_on = version.proposed_on or (review.amendment_proposed_on if review else None)
+    if proposed_on is None:
+        if review is None and version.purpose == PlanVersion.Purpose.AMENDMENT:
+            checks.add(
+                "issued_on",
+                "Send the proposed amendments to the family first: they have 15 days to "
+                "comment (Reg 22).",
+            )
         return
-    close = clock.due("amendment_representations", review.amendment_proposed_on)
-    checks.not_before("issued_on", issued_on, review.amendment_proposed_on, "the proposals")
+    close = clock.due("amendment_representations", proposed_on)
+    checks.not_before("issued_on", issued_on, proposed_on, "the proposals")
     if issued_on < close:
         checks.add(
             "issued_on",
@@ -489,7 +499,7 @@ def issue_date_problems(version: PlanVersion, issued_on: dt.date) -> dict[str, l
     checks = DateChecks()
     checks.past("issued_on", issued_on, "the plan was issued")
     if version.purpose != PlanVersion.Purpose.FIRST:
-        _amendment_dates(version.review, issued_on, checks)
+        _amendment_dates(version, issued_on, checks)
     elif version.plan.case is not None and version.plan.case.stage == Stage.CONSULTING:
         _first_issue_dates(version.plan.case, issued_on, checks)
     return checks.errors
@@ -516,6 +526,17 @@ def _issue_first(
     consultations_end(case, on=issued_on, changed_by=changed_by)
 
 
+#: What other apps do when a version is issued, inside the same transaction: each is called
+#: with ``version=`` and ``changed_by=``. Apps above casework register theirs when ready
+#: (the delivery log's commitments, ADR 0135), as apps register kinds of run with the queue.
+ISSUE_FOLLOWERS: list[Callable[..., object]] = []
+
+
+def register_issue_follower(follower: Callable[..., object]) -> None:
+    if follower not in ISSUE_FOLLOWERS:
+        ISSUE_FOLLOWERS.append(follower)
+
+
 @transaction.atomic
 def plan_issue(
     *, version_id: int, expected_lock: int, issued_on: dt.date, changed_by: User
@@ -539,11 +560,12 @@ def plan_issue(
         plan.issued_on = issued_on
     else:
         review = version.review
-        _amendment_dates(review, issued_on, checks)
+        _amendment_dates(version, issued_on, checks)
         checks.raise_if_any()
         if review is not None:
             review.amended_plan_issued_on = issued_on
             save(review, changed_by=changed_by)
+        _placement_follows(version, issued_on, changed_by)
     version.status, version.issued_on = PlanVersion.Status.ISSUED, issued_on
     save(version, changed_by=changed_by)
     plan.status = Plan.Status.MAINTAINED
@@ -552,6 +574,8 @@ def plan_issue(
         from sendplan.casework.reviews.services import review_schedule
 
         review_schedule(plan_id=plan.pk, changed_by=changed_by)
+    for follower in ISSUE_FOLLOWERS:
+        follower(version=version, changed_by=changed_by)
     plan = version.plan
     notifications.final_issued(
         plan.learner,
@@ -651,3 +675,49 @@ def _copy_rows(source: PlanVersion, draft: PlanVersion, changed_by: User) -> Non
             modified_by=changed_by,
         )
         copy_row.outcomes.set([outcomes[o.pk] for o in row.outcomes.all()])
+
+
+def _placement_follows(version: PlanVersion, issued_on: dt.date, changed_by: User) -> None:
+    """Where the learner is educated follows the plan just issued (ADR 0139): when section I
+    names a setting other than the open placement's (or another strand of it), that
+    placement ends the day before the named date (the issue date when none is named) and one
+    opens at the named place. The register's rolls follow. A type of setting alone moves
+    nothing: there is no place to move to yet."""
+    if version.placement_setting_id is None:
+        return
+    starts_on = version.placement_from or issued_on
+    current = (
+        Placement.objects.select_for_update(of=("self",))
+        .filter(learner_id=version.plan.learner_id, ended_on__isnull=True)
+        .first()
+    )
+    strand_id = version.placement_strand_id
+    same_setting = current is not None and current.setting_id == version.placement_setting_id
+    if same_setting and (strand_id is None or current.strand_id == strand_id):  # type: ignore[union-attr]
+        return
+    if current is not None:
+        if starts_on <= current.started_on:
+            raise ValidationError(
+                {
+                    "placement_from": "The place named in section I must start after the "
+                    f"current placement started ({govuk_date(current.started_on)})."
+                }
+            )
+        current.ended_on = starts_on - dt.timedelta(days=1)
+        current.modified_by = changed_by
+        current.save(update_fields=["ended_on", "modified_by", "modified_at"])
+        if current.strand_id is not None:
+            ProvisionStrand.objects.filter(pk=current.strand_id, on_roll__gt=0).update(
+                on_roll=F("on_roll") - 1
+            )
+    if strand_id is not None:
+        ProvisionStrand.objects.filter(pk=strand_id).update(on_roll=F("on_roll") + 1)
+    Placement.objects.create(
+        learner_id=version.plan.learner_id,
+        setting_id=version.placement_setting_id,
+        strand_id=strand_id,
+        started_on=starts_on,
+        decided_by=f"Plan version {version.number} issued",
+        created_by=changed_by,
+        modified_by=changed_by,
+    )

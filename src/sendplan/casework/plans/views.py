@@ -27,6 +27,7 @@ from sendplan.accounts.guards import (
     signed_in_user,
 )
 from sendplan.accounts.models import User
+from sendplan.casework import clock
 from sendplan.casework.advice.models import AdviceRequest, AdviceSection
 from sendplan.casework.errors import StaleEdit, TransitionRefused
 from sendplan.casework.plans import services as plan_services
@@ -75,6 +76,7 @@ from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
+from sendplan.web.panels import panels_for
 
 
 def _version_page(
@@ -83,10 +85,24 @@ def _version_page(
     user = signed_in_user(request)
     version = version_for_user(fetched_by=user, plan=plan, number=number)
     draft = draft_of(plan) if can_edit else None
+    # Proposed amendments the family have been sent: shown to every reader, with their date.
+    proposed = next(
+        (
+            v
+            for v in versions_for(fetched_by=user, plan=plan)
+            if v.status == PlanVersion.Status.DRAFT and v.purpose == PlanVersion.Purpose.AMENDMENT
+        ),
+        None,
+    )
+    proposed_on = proposed and (
+        proposed.proposed_on or (proposed.review.amendment_proposed_on if proposed.review else None)
+    )
     return render(
         request,
         "casework/plan/version.html",
         {
+            "proposed": proposed if current and proposed_on else None,
+            "comments_by": proposed_on and clock.due("amendment_representations", proposed_on),
             "plan": plan,
             "learner": plan.learner,
             "version": version,
@@ -97,6 +113,10 @@ def _version_page(
             "draft": draft,
             "is_current": current,
             "is_la_staff": standing_for(user).is_la_staff,
+            # What was delivered of the plan in force (the delivery app's, ADR 0135).
+            "panels": panels_for("casework:plan", user=user, plan=plan, today=timezone.localdate())
+            if current
+            else [],
         },
     )
 
@@ -342,8 +362,17 @@ def draft_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def _issue_offer(plan: Plan, version: PlanVersion) -> dict[str, Any]:
     """Whether issuing is offered today: a first plan only once the law allows it (the
-    draft out for comments and their time run, or the comments in); an amendment always
-    (its page says when the representations close)."""
+    draft out for comments and their time run, or the comments in); an amendment proposed
+    outside a review once its proposals went to the family and their 15 days ran (Reg 22);
+    any other amendment always (its page says when the representations close)."""
+    if version.purpose == PlanVersion.Purpose.AMENDMENT and version.review_id is None:
+        if version.proposed_on is None:
+            return {"may_issue": False, "to_send": True}
+        close = clock.due("amendment_representations", version.proposed_on)
+        return {
+            "may_issue": timezone.localdate() >= close,
+            "representations_close": close,
+        }
     if version.purpose != PlanVersion.Purpose.FIRST or plan.case is None:
         return {"may_issue": True}
     opens = plan_services.final_issue_opens_on(plan.case)

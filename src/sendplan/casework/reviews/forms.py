@@ -100,6 +100,11 @@ class CeaseForm(forms.Form):
     appeal_concluded = forms.BooleanField(
         label="An appeal against the decision to cease has ended", required=False
     )
+    outcomes_considered = forms.BooleanField(
+        label="For a young person 18 or over: the education and training outcomes in the plan "
+        "were considered before deciding to cease",
+        required=False,
+    )
 
 
 # The setting's steps (ADR 0134).

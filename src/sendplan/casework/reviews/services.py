@@ -17,6 +17,12 @@ from sendplan.casework.plans.models import CeaseReason, Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
 from sendplan.core.dates import govuk_date
 from sendplan.core.locking import lock_bump, lock_check
+from sendplan.engine import ADULTHOOD_RULES, cease_needs_outcomes_considered
+
+OUTCOMES_NOT_CONSIDERED = (
+    "Confirm that the education and training outcomes in the plan were considered: the young "
+    f"person is 18 or over ({ADULTHOOD_RULES['cease_over_18_outcomes'].basis})."
+)
 
 #: Cease reasons after which the family has no appeal to wait for.
 _NO_APPEAL = frozenset({CeaseReason.TRANSFERRED_LA, CeaseReason.LEFT_ENGLAND, CeaseReason.DECEASED})
@@ -248,8 +254,12 @@ def plan_cease(
     detail: str = "",
     decided_on: dt.date | None = None,
     appeal_concluded: bool = False,
+    outcomes_considered: bool = False,
 ) -> Plan:
     """Cease to maintain the plan, with its SEN2 cease reason (CFA s45; Regs 29–31).
+
+    For a young person 18 or over, ``outcomes_considered`` confirms that the education and
+    training outcomes were considered (the engine's ``cease_over_18_outcomes`` rule).
 
     The plan stays maintained until the time to appeal has passed (or an appeal has ended), so
     an earlier ceasing date is refused unless ``appeal_concluded``; no appeal is waited for
@@ -275,6 +285,14 @@ def plan_cease(
                 f"The plan may continue to {govuk_date(end)}, the end of the academic year in "
                 "which the young person turns 25.",
             )
+    if (
+        reason in CeaseReason.values
+        and not outcomes_considered
+        and cease_needs_outcomes_considered(
+            date_of_birth=plan.learner.date_of_birth, on=ceased_on, reason=reason
+        )
+    ):
+        checks.add("outcomes_considered", OUTCOMES_NOT_CONSIDERED)
     if decided and reason not in _NO_APPEAL and not appeal_concluded:
         keep_until = clock.due(clock.CEASING_MAINTAINED, decided)
         if ceased_on < keep_until:

@@ -290,6 +290,7 @@ def plan_cease_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             detail=answers["detail"],
             decided_on=answers["decided_on"],
             appeal_concluded=answers["appeal_concluded"],
+            outcomes_considered=answers["outcomes_considered"],
         )
 
     refused = _refusal(cease)

@@ -26,6 +26,7 @@ from sendplan.accounts.guards import la_staff, requires_access
 from sendplan.accounts.models import User
 from sendplan.casework.case.models import Stage
 from sendplan.casework.intake.selectors import requests_to_confirm
+from sendplan.casework.plans.selectors import amendments_in_progress
 from sendplan.casework.reviews.setting_selectors import reports_to_answer
 from sendplan.casework.tray import selectors as tray_selectors
 from sendplan.casework.tray.selectors import (
@@ -43,6 +44,7 @@ from sendplan.core.published import TimelinessComparison, published_timeliness
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.web.paging import PER_PAGE, page_links
+from sendplan.web.panels import panels_for
 from sendplan.web.spreadsheets import Cell, Table, to_csv
 
 #: The table's columns in order: heading and the sort key it offers (None: not sortable).
@@ -185,6 +187,7 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "to_confirm": requests_to_confirm(fetched_by=user),
             # Review reports sent by settings, waiting for the caseworker (ADR 0134).
             "review_reports": list(reports_to_answer(fetched_by=user)[:REPORTS_SHOWN]),
+            "amendments": amendments_in_progress(fetched_by=user),
             "group": group,
             "group_label": dict(TRAY_GROUPS).get(group or "", ""),
             "stage": stage,
@@ -203,6 +206,7 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "headers": _headers(options),
             "clear_stage_href": replace(options, stage=None).href("casework:tray"),
             "csv_href": options.href("casework:tray-csv"),
+            "panels": panels_for("casework:tray", user=user, today=today),
         },
     )
 
@@ -471,5 +475,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart_title": title,
             "chart_summary": summary,
             "published_missing": published.missing,
+            "panels": panels_for("casework:dashboard", user=user, today=today),
         },
     )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0010_advice_into_plan'),
+        ('casework', '0011_placement_amendment'),
         ('learners', '0010_placement_costs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
