@@ -27,6 +27,7 @@ urlpatterns = [
     path("places/", include("sendplan.provision.urls")),
     path("sufficiency/", include("sendplan.sufficiency.urls")),
     path("cases/", include("sendplan.casework.urls")),
+    path("returns/sen2/", include("sendplan.casework.sen2.urls")),
     path("documents/", include("sendplan.documents.urls")),
     path("planning/", include("sendplan.planning.urls")),
     path("pathway/", include("sendplan.pathway.urls")),

@@ -28,6 +28,9 @@ PAGES = {
     "manager": [
         ("casework:dashboard", lambda case: []),
         ("learners:accesses", lambda case: [case.learner_id]),
+        ("sen2:index", lambda case: []),
+        ("sen2:return", lambda case: [2026]),
+        ("learners:change", lambda case: [case.learner_id]),
     ],
     "health": [
         ("casework:advice-list", lambda case: []),

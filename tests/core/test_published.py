@@ -10,6 +10,7 @@ from sendplan.accounts.models import Organisation, Role
 from sendplan.core.published import (
     RELEASE,
     Area,
+    published_caseload,
     published_timeliness,
 )
 from tests.core.published_files import (
@@ -115,3 +116,29 @@ def test_a_setting_organisation_with_a_code_is_not_an_area(db, settings):
     school = OrganisationFactory(kind=Organisation.Kind.SETTING, code="E09000022")
     senco = MembershipFactory(organisation=school, role=Role.SETTING_STAFF).user
     assert local_area_for(senco) is None
+
+
+def _caseload_release(tmp_path, *rows: str) -> None:
+    header = "time_period,geographic_level,new_la_code,la_name,breakdown,ehcplans"
+    path = tmp_path / RELEASE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data/caseload.csv", "\n".join([header, *rows]) + "\n")
+
+
+def test_published_caseload_is_the_areas_plans_at_the_january_census(tmp_path):
+    _caseload_release(
+        tmp_path,
+        "202324,Local authority,E09000022,Lambeth,All EHC plans,3001",
+        "202425,Local authority,E09000022,Lambeth,All EHC plans,3102",
+        "202425,Local authority,E09000022,Lambeth,Age 5 to 10,900",
+        "202425,National,,,All EHC plans,600000",
+        "202425,Local authority,E09000028,Southwark,All EHC plans,x",
+    )
+    found = published_caseload(area=LAMBETH, census_year=2025, data_dir=tmp_path)
+    assert found is not None and (found.plans, found.area) == (3102, "Lambeth Council (test)")
+    assert published_caseload(area=LAMBETH, census_year=2024, data_dir=tmp_path).plans == 3001
+    assert published_caseload(area=LAMBETH, census_year=2026, data_dir=tmp_path) is None
+    assert published_caseload(area=SOUTHWARK, census_year=2025, data_dir=tmp_path) is None
+    assert published_caseload(area=None, census_year=2025, data_dir=tmp_path) is None
+    assert published_caseload(area=LAMBETH, census_year=2025, data_dir=tmp_path / "no") is None

@@ -178,6 +178,39 @@ def test_each_rule_names_the_item(
     assert problem in found(edited(*pairs))
 
 
+def _ceased_at_maximum_age(birth: str, ceased: str) -> list[tuple[str, str, str]]:
+    data = edited(
+        ("2016-05-14", birth),
+        ("<PB>0</PB>", f"<PB>0</PB><CeaseDate>{ceased}</CeaseDate><CeaseReason>1</CeaseReason>"),
+    )
+    _, problems = sen2_check(data)
+    return [(p.path, p.severity, p.message) for p in problems if p.rule == "D12"]
+
+
+def test_maximum_age_as_the_reason_to_cease_before_the_age_is_queried() -> None:
+    at = "Requests[1]/Assessment/NamedPlan/CeaseReason"
+    # Born 14 May 2006: 19 on 14 May 2025, so the academic year of 19 ends 31 August 2025.
+    [(path, severity, message)] = _ceased_at_maximum_age("2006-05-14", "2025-07-01")
+    assert (path, severity) == (at, "warning")
+    assert "turned 19 (2025-08-31)" in message
+    # Born 14 May 2000: 25 on 14 May 2025; the year of 25 ends 31 August 2025.
+    [(_, _, message)] = _ceased_at_maximum_age("2000-05-14", "2025-08-30")
+    assert "turned 25 (2025-08-31)" in message and "adult estate" in message
+    assert _ceased_at_maximum_age("2000-05-14", "2025-08-31") == []
+    # Born 1 September 2000: 25 in the academic year 2025/26, which ends 31 August 2026.
+    assert _ceased_at_maximum_age("2000-09-01", "2025-12-01")
+
+
+def test_birthdays_and_academic_years() -> None:
+    from datetime import date
+
+    from sendplan.engine.sen2_checks import academic_year_end, birthday
+
+    assert birthday(date(2004, 2, 29), 19) == date(2023, 3, 1)
+    assert birthday(date(2004, 2, 29), 20) == date(2024, 2, 29)
+    assert academic_year_end(date(2025, 1, 1)) == date(2025, 8, 31)
+
+
 def test_review_rules_and_an_old_plan_without_a_review() -> None:
     data = edited(
         ("<StartDate>2025-06-20<", "<StartDate>2024-06-20<"),
@@ -247,3 +280,18 @@ def test_every_rule_the_checks_use_is_in_the_table_with_an_origin() -> None:
     assert used <= set(SEN2_RULES)
     assert {rule.origin for rule in SEN2_RULES.values()} == {"DfE", "ours"}
     assert {r for r in SEN2_RULES if r not in used} == set()
+
+
+def test_heavy_use_of_catch_all_codes_is_counted_and_flagged() -> None:
+    from sendplan.engine import sen2_heavy_use
+
+    document, _ = sen2_read(GOOD.read_bytes())
+    uses = {(u.item, u.code): u for u in sen2_heavy_use(document)}
+    source = uses[("RequestSource", "5")]
+    assert source.of == len([r for p in document.persons for r in p.requests])
+    assert not source.flagged
+    for request in (r for p in document.persons for r in p.requests):
+        request.source = "5"
+    flagged = {(u.item, u.code): u for u in sen2_heavy_use(document)}[("RequestSource", "5")]
+    assert flagged.share == 1.0 and flagged.flagged
+    assert uses[("CeaseReason", "9")].of == 0 and not uses[("CeaseReason", "9")].flagged

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from sendplan.core.errors import PermissionDenied
 from sendplan.engine import upn_check_letter
 from sendplan.learners.models import AuditEvent, Learner
 from sendplan.learners.services import learner_update
@@ -38,12 +39,48 @@ def test_caseworker_sees_the_form_filled_in(cast):
     assert '<label class="govuk-label" for="given_name">Given name</label>' in html
 
 
-def test_read_only_colleague_gets_403(cast):
-    client = cast.client_for(cast.la_colleague)
+def test_read_only_practitioner_gets_403(cast):
+    client = cast.client_for(cast.health)
     assert client.get(_change(cast)).status_code == 403
     assert client.post(_change(cast), _form(cast.learner, given_name="X")).status_code == 403
     cast.learner.refresh_from_db()
     assert cast.learner.given_name == "Jamie"
+
+
+def test_the_manager_corrects_only_the_items_of_the_return(cast):
+    """ADR 0137: the SEND manager answering for the SEN2 return corrects its person items
+    (sex, UPN, ULN, the reason for neither, ethnicity, social care) and nothing else."""
+    client = cast.client_for(cast.la_colleague)
+    html = client.get(_change(cast)).content.decode()
+    assert 'name="ethnicity"' in html and 'name="upn_unknown"' in html
+    assert 'name="given_name"' not in html and 'name="nhs_number"' not in html
+    data = _form(cast.learner, given_name="X", postcode="SW9 8EH", ethnicity="BAFR")
+    data.update(social_care="cin", upn="")
+    data["upn_unknown"] = "UN8"
+    response = client.post(_change(cast), data)
+    assert response.status_code == 302
+    learner = Learner.objects.get(pk=cast.learner.pk)
+    assert (learner.ethnicity, learner.social_care, learner.upn_unknown) == ("BAFR", "cin", "UN8")
+    assert (learner.given_name, learner.postcode) == ("Jamie", cast.learner.postcode)
+    # The service refuses the rest from the manager whatever the page sends.
+    with pytest.raises(PermissionDenied):
+        learner_update(
+            learner_id=learner.pk,
+            expected_lock=learner.lock,
+            changed_by=cast.la_colleague,
+            changes={"given_name": "X"},
+        )
+    # Not of their LA: they do not see the learner at all.
+    cast.learner.responsible_la = cast.other_la
+    cast.learner.save()
+    assert client.get(_change(cast)).status_code == 404
+
+
+def test_a_reason_for_no_upn_with_a_upn_is_refused(cast):
+    client = cast.client_for(cast.caseworker)
+    response = client.post(_change(cast), _form(cast.learner, upn_unknown="UN8"))
+    assert response.status_code == 200
+    assert "when there is a UPN" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["other_health", "other_parent", "other_senco"])
@@ -152,8 +189,8 @@ def test_stale_save_names_who_changed_it(cast):
     learner_update(
         learner_id=cast.learner.pk,
         expected_lock=1,
-        changed_by=cast.la_colleague,
-        changes={"postcode": "SW9 8EH"},
+        changed_by=cast.la_colleague,  # the SEND manager corrects an item of the return
+        changes={"ethnicity": "BAFR"},
     )
     response = cast.client_for(cast.caseworker).post(
         _change(cast), _form(cast.learner, postcode="SE11 5QY", lock="1")
@@ -161,7 +198,7 @@ def test_stale_save_names_who_changed_it(cast):
     html = response.content.decode()
     assert response.status_code == 409
     assert f"{cast.la_colleague.display_name} changed this record at" in html
-    assert "SW9 8EH" in html  # what is saved now
+    assert "African" in html  # what is saved now
 
 
 def test_opening_the_change_form_is_audited_as_a_read(cast):
@@ -184,3 +221,15 @@ def test_the_service_refuses_fields_that_are_not_editable(cast):
         )
     cast.learner.refresh_from_db()
     assert cast.learner.responsible_la_id == cast.la.pk and cast.learner.postcode != "SW9 8EH"
+
+
+def test_the_record_shows_ethnicity_and_social_care_only_to_those_who_may_see_them(cast):
+    Learner.objects.filter(pk=cast.learner.pk).update(ethnicity="BAFR", social_care="cin")
+    record = reverse("learners:record", args=[cast.learner.pk])
+    manager = cast.client_for(cast.la_colleague).get(record).content.decode()
+    assert "Black African" in manager and "Child in need" in manager
+    # The record offers the manager the change page for the return's items.
+    assert _change(cast) in manager
+    health = cast.client_for(cast.health).get(record).content.decode()
+    assert "Black African" not in health and "Child in need" not in health
+    assert _change(cast) not in health

@@ -30,10 +30,12 @@ def test_record_refuses_post(cast):
     assert cast.client_for(cast.caseworker).post(_record(cast)).status_code == 405
 
 
-def test_only_the_caseworker_sees_change_details(cast):
+def test_the_caseworker_and_the_send_manager_see_change_details(cast):
+    # The manager changes only the return's items there (ADR 0137); a practitioner nothing.
     change = reverse("learners:change", args=[cast.learner.pk])
     assert change in cast.client_for(cast.caseworker).get(_record(cast)).content.decode()
-    assert change not in cast.client_for(cast.la_colleague).get(_record(cast)).content.decode()
+    assert change in cast.client_for(cast.la_colleague).get(_record(cast)).content.decode()
+    assert change not in cast.client_for(cast.health).get(_record(cast)).content.decode()
 
 
 def test_record_shows_identity_with_nhs_number_in_3_3_4(cast):

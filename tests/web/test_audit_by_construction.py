@@ -233,6 +233,11 @@ ROUTES: dict[str, Route] = {
     "casework:tray-csv": Route("caseworker", shows="list"),
     "casework:caseload": Route("caseworker", shows="list"),
     "casework:dashboard": Route("la_colleague", shows="list"),
+    "sen2:index": Route("la_colleague"),
+    "sen2:annex-a": Route("la_colleague", shows="list"),
+    "sen2:return": Route("la_colleague", lambda w: [2026], shows="list"),
+    "sen2:xml": Route("la_colleague", lambda w: [2026], shows="list"),
+    "sen2:problems-csv": Route("la_colleague", lambda w: [2026], shows="list"),
     "casework:new": Route(
         "caseworker", shows=LEARNER, method="post", data=lambda w: {"learner": w.cast.learner.pk}
     ),

@@ -199,10 +199,10 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: learner_update(
             learner_id=w.cast.learner.pk,
             expected_lock=Learner.objects.get(pk=w.cast.learner.pk).lock,
-            changed_by=w.cast.la_colleague,
-            changes={"postcode": "SW9 8EH"},
+            changed_by=w.cast.la_colleague,  # the SEND manager corrects an item of the return
+            changes={"ethnicity": "WBRI"},
         ),
-        lambda w: Learner.objects.get(pk=w.cast.learner.pk).postcode == "SW9 8EH",
+        lambda w: Learner.objects.get(pk=w.cast.learner.pk).ethnicity == "WBRI",
         "SE11 5QY",
     ),
     "planning:settings": EditForm(
@@ -587,6 +587,11 @@ NOT_EDITS: dict[str, str] = {
     "pathway:learner": "reads",
     "casework:tray-csv": "reads",
     "casework:dashboard": "reads",
+    "sen2:index": "reads",
+    "sen2:annex-a": "reads",
+    "sen2:return": "reads",
+    "sen2:xml": "reads",
+    "sen2:problems-csv": "reads",
     "casework:new": "adds a case; one open case per learner is a database constraint",
     "casework:case": "reads",
     "casework:action": "each step is listed in STEPS_EDIT or STEPS_ONE_WAY",

@@ -146,3 +146,52 @@ def published_timeliness(
             f"There are no published figures for {area.name} ({area.code}) in the {RELEASE_TITLE}."
         )
     return TimelinessComparison(national, local, tuple(missing))
+
+
+CASELOAD_MEMBER = "data/caseload.csv"
+#: The breakdown of the caseload table that counts every plan in force in January.
+ALL_CASELOAD = "All EHC plans"
+
+
+@dataclass(frozen=True)
+class PublishedCaseload:
+    """An area's EHC plans in force at one January census, as DfE published them."""
+
+    census_year: int  # the January of the academic year DfE's time_period names
+    area: str
+    plans: int
+
+
+@functools.lru_cache(maxsize=4)
+def _caseload_rows(path: str, _mtime_ns: int, _size: int) -> dict[str, dict[int, int]]:
+    with zipfile.ZipFile(path) as archive:
+        raw = archive.read(CASELOAD_MEMBER).decode("utf-8-sig")
+    found: dict[str, dict[int, int]] = {}
+    for row in csv.DictReader(io.StringIO(raw)):
+        lowered = {k.lower(): v for k, v in row.items() if k}
+        if lowered.get("geographic_level") != "Local authority":
+            continue
+        if lowered.get("breakdown") != ALL_CASELOAD or not lowered.get("new_la_code"):
+            continue
+        period, plans = lowered.get("time_period") or "", lowered.get("ehcplans") or ""
+        if len(period) == 6 and period.isdigit() and plans.isdigit():
+            # 202425 is the academic year 2024/25, whose census is in January 2025.
+            found.setdefault(lowered["new_la_code"], {})[int(period[:4]) + 1] = int(plans)
+    return found
+
+
+def published_caseload(
+    *, area: Area | None, census_year: int, data_dir: Path | None = None
+) -> PublishedCaseload | None:
+    """``area``'s published plans in force at the January ``census_year`` census, or None
+    when the release, the area or that year is not there."""
+    if area is None:
+        return None
+    path = Path(data_dir or settings.SHARED_DATA_DIR) / RELEASE
+    try:
+        stat = path.stat()
+        rows = _caseload_rows(str(path), stat.st_mtime_ns, stat.st_size)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    plans = rows.get(area.code, {}).get(census_year)
+    return None if plans is None else PublishedCaseload(census_year, area.name, plans)

@@ -154,10 +154,16 @@ if TYPE_CHECKING:
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
     from sendplan.engine.results import COMPLETE, INFEASIBLE, OPTIMAL, TIME_LIMIT
     from sendplan.engine.sen2_checks import (
+        HEAVY_USE_SHARE as SEN2_HEAVY_USE_SHARE,
+    )
+    from sendplan.engine.sen2_checks import (
         check_return as sen2_check,
     )
     from sendplan.engine.sen2_checks import (
         collection_period as sen2_collection_period,
+    )
+    from sendplan.engine.sen2_checks import (
+        heavy_use as sen2_heavy_use,
     )
     from sendplan.engine.sen2_checks import (
         parse_date as sen2_parse_date,
@@ -324,6 +330,8 @@ __all__ = [
     "sen2_check",
     "sen2_validate",
     "sen2_collection_period",
+    "sen2_heavy_use",
+    "SEN2_HEAVY_USE_SHARE",
     "sen2_parse_date",
     # Codes: SEN2 needs and phases of education.
     "MAX_AGE",
@@ -525,6 +533,8 @@ _HOME: dict[str, str] = {
     "sen2_check": "sen2_checks:check_return",
     "sen2_validate": "sen2_checks:validate",
     "sen2_collection_period": "sen2_checks:collection_period",
+    "sen2_heavy_use": "sen2_checks:heavy_use",
+    "SEN2_HEAVY_USE_SHARE": "sen2_checks:HEAVY_USE_SHARE",
     "sen2_parse_date": "sen2_checks:parse_date",
     **dict.fromkeys(
         (

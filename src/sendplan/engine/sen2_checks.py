@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -64,6 +65,23 @@ def parse_date(text: str) -> date | None:
 def age_on(birth: date, day: date) -> int:
     """Whole years from ``birth`` to ``day``."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def birthday(birth: date, age: int) -> date:
+    """The day of the ``age``-th birthday (1 March for a 29 February birth in other years)."""
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return date(birth.year + age, 3, 1)
+
+
+def academic_year_end(day: date) -> date:
+    """31 August closing the academic year (September to August) that holds ``day``.
+
+    >>> academic_year_end(date(2025, 8, 31)), academic_year_end(date(2025, 9, 1))
+    (datetime.date(2025, 8, 31), datetime.date(2026, 8, 31))
+    """
+    return date(day.year if day.month <= 8 else day.year + 1, 8, 31)
 
 
 def collection_period(reference: date) -> tuple[date, date]:
@@ -230,6 +248,8 @@ class _Person:
             self.add(f"{at}{missing}", "D11", f"{given} is given without {missing}")
         if start and ceased and ceased < start:
             self.add(f"{at}CeaseDate", "D11", "The plan ceased before it started")
+        if plan.cease_reason == "1" and ceased and self.birth:
+            self.maximum_age(f"{at}CeaseReason", ceased)
         if ceased and self.reference and ceased < collection_period(self.reference)[0]:
             message = (
                 f"A plan that ceased on {ceased}, before the collection period, is not returned"
@@ -239,6 +259,26 @@ class _Person:
         self.ranks(f"{at}PlanDetail", ranks, "D10", "PlacementRank")
         for i, detail in enumerate(plan.details, start=1):
             self.setting(f"{at}PlanDetail[{i}]/", detail)
+
+    def maximum_age(self, at: str, ceased: date) -> None:
+        """Rule D12: CeaseReason 1 is the end of the academic year in which the young person
+        turned 25, or 19 for one who entered the adult estate (sen2.md §2, CeaseReason)."""
+        assert self.birth is not None
+        at_25 = academic_year_end(birthday(self.birth, 25))
+        if ceased >= at_25:
+            return
+        at_19 = academic_year_end(birthday(self.birth, 19))
+        if ceased < at_19:
+            message = (
+                f"CeaseReason 1 (maximum age), but the plan ceased on {ceased}, before the end "
+                f"of the academic year in which they turned 19 ({at_19})"
+            )
+        else:
+            message = (
+                f"CeaseReason 1 (maximum age) before the end of the academic year in which they "
+                f"turned 25 ({at_25}): right only for a young person in the adult estate"
+            )
+        self.add(at, "D12", message)
 
     def ranks(self, at: str, ranks: list[str | None], rule: str, name: str) -> None:
         for rank in ranks:
@@ -340,6 +380,63 @@ _SIX_WEEKS = timedelta(weeks=6)
 _TWENTY_WEEKS = timedelta(weeks=20)
 
 _NAMES: dict[tuple[type, str], str] = {}
+
+
+#: The share of a catch-all code above which this service flags it, as DfE's COLLECT queries
+#: heavy use of them (sen2.md §3.1). DfE's own thresholds are not published: this one is ours.
+HEAVY_USE_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class HeavyUse:
+    """How often the return uses one catch-all code among the items that could hold it."""
+
+    item: str  # the element, e.g. "SENsetting"
+    code: str
+    words: str
+    count: int
+    of: int
+
+    @property
+    def share(self) -> float:
+        return self.count / self.of if self.of else 0.0
+
+    @property
+    def flagged(self) -> bool:
+        return self.share > HEAVY_USE_SHARE
+
+
+def heavy_use(document: Sen2Return) -> list[HeavyUse]:
+    """The catch-all codes DfE queries when used heavily: "other" and "not in education,
+    other" settings, "other" ceasing reasons and "other" request sources (sen2.md §3.1)."""
+    requests = [r for p in document.persons for r in p.requests]
+    plans = [
+        r.assessment.named_plan
+        for r in requests
+        if r.assessment is not None and r.assessment.named_plan is not None
+    ]
+    settings = [d.sen_setting for plan in plans for d in plan.details]
+    settings += [
+        d.sen_setting for r in requests if r.active_plans for d in r.active_plans.placements
+    ]
+    ceased = [plan.cease_reason for plan in plans if plan.cease_reason is not None]
+    sources = [r.source for r in requests]
+    return [
+        HeavyUse("SENsetting", "OTH", "Other setting", settings.count("OTH"), len(settings)),
+        HeavyUse(
+            "SENsetting",
+            "NIEO",
+            "Not in education or training, other",
+            settings.count("NIEO"),
+            len(settings),
+        ),
+        HeavyUse(
+            "CeaseReason", "9", "Plan ceased for another reason", ceased.count("9"), len(ceased)
+        ),
+        HeavyUse(
+            "RequestSource", "5", "Request from another source", sources.count("5"), len(sources)
+        ),
+    ]
 
 
 def attributes_named(node: object, attributes: tuple[str, ...]) -> list[tuple[str, str]]:

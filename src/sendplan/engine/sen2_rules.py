@@ -47,6 +47,7 @@ SEN2_RULES: Final[dict[str, Sen2Rule]] = _rules(
     ("D09", "error", "DfE", "A NamedPlan only when the assessment led to a plan"),
     ("D10", "error", "DfE", "One or two PlanDetail, ranks 1 and 2 once each"),
     ("D11", "error", "DfE", "CeaseDate and CeaseReason together, in the period"),
+    ("D12", "warning", "ours", "CeaseReason 1 (maximum age) only once the age is reached"),
     ("D13", "error", "DfE", "A setting as a URN, a UKPRN or a SENsetting code"),
     ("D14", "warning", "ours", "Other or no setting described in SENsettingOther"),
     ("D15", "error", "DfE", "One or two SENneed: one primary need (rank 1), no repeats"),

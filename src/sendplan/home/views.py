@@ -21,7 +21,7 @@ from sendplan.accounts.models import Role
 from sendplan.casework.case.selectors import cases_of_learner
 from sendplan.documents.selectors import documents_for
 from sendplan.home.selectors import home_summary
-from sendplan.learners.access import DELIVERING_ROLES
+from sendplan.learners.access import DELIVERING_ROLES, learner_fields_may_change
 from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.selectors import learner_record_for_user
 
@@ -79,6 +79,9 @@ def learner_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         # The record's "learner" is its identity basics only, not the model.
         {
             "can_edit": can_edit,
+            # The caseworker changes every detail; the SEND manager the return's (ADR 0137).
+            "may_change_details": can_edit
+            or bool(learner_fields_may_change(learner=learner, user=user)),
             "cases": cases,
             "documents": documents_for(user, learner=learner),
             "may_investigate": may_investigate_learner(learner=learner, user=user),

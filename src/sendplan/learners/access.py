@@ -28,7 +28,8 @@ with its organisation stands, from the day given until the day withdrawn (SEND R
 2014 reg 17; ADR 0123). Sharing inside the statutory process does not rest on consent.
 
 Changing a learner's record needs an open caseworker involvement, or the LA administrator
-role; everyone else who may see a record may only read it. The family speaks for a child
+role; the SEND manager may correct only the items of the statutory return on a learner their
+LA is responsible for (ADR 0137); everyone else who may see a record may only read it. The family speaks for a child
 until the end of compulsory school age; from the next day the young person does
 (``rights_are_young_persons``). How much of a record each role sees is the table in
 ``learners.fields`` (ADR 0110).
@@ -206,6 +207,41 @@ def learner_can_edit(*, learner: Learner, user: User, on: dt.date | None = None)
     return learner.involvements.filter(
         open_on(on), kind=Involvement.Kind.CASEWORKER, user=user
     ).exists()
+
+
+#: The details of a learner's record that may be changed on its details page; anything else
+#: (the responsible LA, archiving, audit columns) has its own service or none.
+DETAIL_FIELDS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "upn",
+        "uln",
+        "nhs_number",
+        "postcode",
+        "lsoa_code",
+        "ethnicity",
+        "upn_unknown",
+        "social_care",
+    }
+)
+#: Of those, the items of the SEN2 return about the person, which the SEND manager answering
+#: for the return may correct on any learner of their LA (ADR 0137).
+RETURN_FIELDS = frozenset({"sex", "upn", "uln", "upn_unknown", "ethnicity", "social_care"})
+
+
+def learner_fields_may_change(
+    *, learner: Learner, user: User, on: dt.date | None = None
+) -> frozenset[str]:
+    """Which of :data:`DETAIL_FIELDS` the user may change on this learner (none: read only)."""
+    if learner_can_edit(learner=learner, user=user, on=on):
+        return DETAIL_FIELDS
+    standing = standing_for(user)
+    if Role.LA_MANAGER in standing.roles and learner.responsible_la_id in standing.la_ids:
+        return RETURN_FIELDS
+    return frozenset()
 
 
 def convenes_reviews(user: User, *, on: dt.date | None = None) -> Q:

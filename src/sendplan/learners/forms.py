@@ -13,7 +13,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sendplan.engine import nhs_number_problem, uln_problem, upn_problem
+from sendplan.engine import (
+    SEN2_ETHNICITIES,
+    SEN2_UPN_UNKNOWN,
+    nhs_number_problem,
+    uln_problem,
+    upn_problem,
+)
 from sendplan.learners.models import Learner
 from sendplan.learners.selectors import LearnerQuery
 from sendplan.web.forms import GovukDateField
@@ -83,6 +89,18 @@ class LearnerDetailsForm(forms.Form):
     nhs_number = forms.CharField(required=False, max_length=20)
     postcode = forms.CharField(required=False, max_length=10)
     lsoa_code = forms.CharField(required=False, max_length=12)
+    # For the SEN2 return (ADR 0128): codes from the engine's lists, blank when not known.
+    ethnicity = forms.ChoiceField(
+        required=False, choices=[("", "Not recorded"), *SEN2_ETHNICITIES.items()]
+    )
+    upn_unknown = forms.ChoiceField(
+        required=False,
+        choices=[("", "A UPN or ULN is recorded"), *SEN2_UPN_UNKNOWN.items()],
+        widget=forms.RadioSelect,
+    )
+    social_care = forms.ChoiceField(
+        required=False, choices=Learner.SocialCare.choices, widget=forms.RadioSelect
+    )
     # The lock the user read: the save is refused if someone has saved since.
     lock = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
@@ -96,7 +114,18 @@ class LearnerDetailsForm(forms.Form):
         "nhs_number",
         "postcode",
         "lsoa_code",
+        "ethnicity",
+        "upn_unknown",
+        "social_care",
     )
+
+    def __init__(self, *args: Any, fields: frozenset[str] | None = None, **kwargs: Any) -> None:
+        """``fields``: those the user may change (the policy's); the others are left out."""
+        super().__init__(*args, **kwargs)
+        self.changeable = tuple(name for name in self.FIELDS if fields is None or name in fields)
+        for name in self.FIELDS:
+            if name not in self.changeable:
+                del self.fields[name]
 
     @classmethod
     def initial_for(cls, learner: Learner) -> dict[str, Any]:
@@ -137,8 +166,15 @@ class LearnerDetailsForm(forms.Form):
             raise ValidationError("Enter an LSOA code: E01 or W01 followed by 6 digits")
         return value
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("upn_unknown") and cleaned.get("upn"):
+            # SEN2 rule D04: a reason for no UPN only when there is none.
+            self.add_error("upn_unknown", "Select 'A UPN or ULN is recorded' when there is a UPN")
+        return cleaned
+
     def changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.FIELDS}
+        return {name: self.cleaned_data[name] for name in self.changeable}
 
 
 #: Database constraints the service may report, and the field and words to show.

@@ -211,7 +211,15 @@ def learner_record(
         ),
     }
     if FieldGroup.SCHOOL_IDS in groups:
-        record["school_ids"] = {"upn": learner.upn, "uln": learner.uln}
+        record["school_ids"] = {
+            "upn": learner.upn,
+            "uln": learner.uln,
+            "upn_unknown": learner.get_upn_unknown_display() if learner.upn_unknown else "",
+        }
+    if FieldGroup.ETHNICITY in groups:
+        record["ethnicity"] = learner.get_ethnicity_display() if learner.ethnicity else ""
+    if FieldGroup.SOCIAL_CARE_STATUS in groups:
+        record["social_care"] = learner.get_social_care_display()
     if FieldGroup.NHS_NUMBER in groups:
         record["nhs_number"] = learner.nhs_number_display
     if FieldGroup.HOME in groups:

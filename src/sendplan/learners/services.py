@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from sendplan.accounts.models import Organisation, User
+from sendplan.core.errors import PermissionDenied
 from sendplan.core.locking import lock_check
 from sendplan.core.request_context import current_request_facts
-from sendplan.learners.access import consent_stands
+from sendplan.learners.access import DETAIL_FIELDS, consent_stands, learner_fields_may_change
 from sendplan.learners.models import AuditEvent, AuditPurge, ConsentToShare, Involvement, Learner
 
 
@@ -51,21 +52,29 @@ def audit_read(*, user: User, learner: Learner, what: str, export: bool = False)
     return audit_record(user=user, action=action, learner=learner, detail=what)
 
 
-#: The details of a learner's record that may be changed here; anything else (the
-#: responsible LA, archiving, audit columns) has its own service or none.
-EDITABLE_FIELDS = frozenset(
-    {
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "upn",
-        "uln",
-        "nhs_number",
-        "postcode",
-        "lsoa_code",
-    }
-)
+def audit_read_many(*, user: User, learner_ids: list[int], what: str, export: bool) -> int:
+    """:func:`audit_read` for every learner of a list or a file at once (a statutory return
+    names hundreds); one event each, in one insert. Returns how many were written."""
+    facts = current_request_facts()
+    action = AuditEvent.Action.EXPORT if export else AuditEvent.Action.VIEW_RECORD
+    events = [
+        AuditEvent(
+            user=user,
+            action=action,
+            learner_id=pk,
+            detail=what[:200],
+            user_name=user.display_name[:300],
+            session=facts.session,
+            address=facts.address,
+        )
+        for pk in dict.fromkeys(learner_ids)
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
+
+
+#: The details of a learner's record that may be changed (the policy says who may change which).
+EDITABLE_FIELDS = DETAIL_FIELDS
 
 
 @transaction.atomic
@@ -73,7 +82,7 @@ def learner_update(
     *, learner_id: int, expected_lock: int, changed_by: User, changes: Mapping[str, object]
 ) -> Learner:
     """Change a learner's details (only :data:`EDITABLE_FIELDS`), refusing the save if someone
-    else saved since it was read.
+    else saved since it was read, and any field the policy does not let ``changed_by`` change.
 
     The row is locked while the version is compared, so two saves of the same version
     cannot both succeed; the history table records every accepted change.
@@ -83,6 +92,8 @@ def learner_update(
         raise ValueError(f"These learner fields cannot be changed here: {', '.join(refused)}")
     # Lock the row alone: FOR UPDATE cannot reach the nullable side of a join on PostgreSQL.
     learner = Learner.objects.select_for_update().get(pk=learner_id)
+    if set(changes) - learner_fields_may_change(learner=learner, user=changed_by):
+        raise PermissionDenied
     lock_check(learner, expected=expected_lock)
     for name, value in changes.items():
         setattr(learner, name, value)

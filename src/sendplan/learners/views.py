@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
 from sendplan.core.errors import PermissionDenied, StaleEdit
+from sendplan.learners.access import learner_fields_may_change
 from sendplan.learners.forms import (
     LearnerDetailsForm,
     LearnerSearchForm,
@@ -92,14 +93,15 @@ def learner_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def learner_change(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    learner, can_edit = learner_for_user(user, pk, purpose="change details")
-    if not can_edit:
+    learner, _ = learner_for_user(user, pk, purpose="change details")
+    fields = learner_fields_may_change(learner=learner, user=user)
+    if not fields:
         raise PermissionDenied
     if request.method == "GET":
-        form = LearnerDetailsForm(initial=LearnerDetailsForm.initial_for(learner))
+        form = LearnerDetailsForm(initial=LearnerDetailsForm.initial_for(learner), fields=fields)
         return _change_page(request, learner, form)
 
-    form = LearnerDetailsForm(request.POST)
+    form = LearnerDetailsForm(request.POST, fields=fields)
     if not form.is_valid():
         return _change_page(request, learner, form)
     try:
@@ -155,6 +157,6 @@ def _stale_page(
     )
     data = request.POST.copy()
     data["lock"] = str(learner.lock)
-    retry = LearnerDetailsForm(data)
+    retry = LearnerDetailsForm(data, fields=frozenset(form.changeable))
     retry.is_valid()
     return _change_page(request, learner, retry, stale=stale, status=409)

@@ -15,7 +15,7 @@ Each item comes from one field of one record, or is a default the record has no 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -396,10 +396,14 @@ class _Exporter:
         return item
 
 
-def learners_for_return() -> Iterable[Learner]:
-    """Every learner with what the return reads, in a few queries."""
+def learners_for_return(*, responsible_la_ids: Collection[int] | None = None) -> Iterable[Learner]:
+    """Every learner (or those these LAs are responsible for) with what the return reads, in
+    a few queries."""
+    learners = Learner.objects.all()
+    if responsible_la_ids is not None:
+        learners = learners.filter(responsible_la_id__in=list(responsible_la_ids))
     return (
-        Learner.objects.order_by("family_name", "given_name", "date_of_birth", "id")
+        learners.order_by("family_name", "given_name", "date_of_birth", "id")
         .prefetch_related(
             "needs",
             Prefetch("placements", queryset=Placement.objects.select_related("setting", "strand")),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,11 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from sendplan.casework.sen2.export import TraceRow, build_return
 from sendplan.casework.sen2.importer import import_return
+from sendplan.casework.sen2.selectors import lea_for_return
 from sendplan.cli import sen2 as sen2_cli
 from sendplan.cli.input_files import InputFileError
 from sendplan.engine import safe_row, sen2_check, sen2_write
 from sendplan.files import atomic_files
-from sendplan.provision.models import Setting
 
 EXPORT_HELP = """\
 Write the SEN2 person-level return for the census date from the record: the requests and
@@ -62,13 +61,7 @@ def _lea(text: str) -> str:
 
 def default_lea() -> str | None:
     """The three-digit LA number most of the area's own settings carry, if any."""
-    codes = Counter(
-        Setting.objects.filter(in_area=True).exclude(la_code="").values_list("la_code", flat=True)
-    )
-    for code, _ in codes.most_common(1):
-        if re.fullmatch(r"\d{3}", code):
-            return code
-    return None
+    return lea_for_return()
 
 
 def write_trace(out: Any, rows: list[TraceRow]) -> None:
