@@ -33,7 +33,7 @@ from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
 from sendplan.planning.runs import planning_run_request
 from tests.casework.conftest import ADVICE, DRAFT, FINAL, TODAY, at, fill_draft, make_case
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, PlacementFactory, UserFactory
 from tests.web.test_url_access import _routes
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,8 @@ def _world(cast) -> World:
         )
     with at(FINAL):
         issued = make_case(cast, Stage.FINAL_ISSUED, learner=cast.other_learner)
+    # The issued plan's learner is at the SENCO's school, who convenes the review.
+    PlacementFactory(learner=cast.other_learner, setting=cast.setting)
     issued_plan = issued.plan
     with at(ON):
         review = review_services.review_schedule(
@@ -182,6 +184,7 @@ def _adulthood(w: World) -> int:
 
 PLAN = lambda w: [w.plan.pk]  # noqa: E731
 ISSUED = lambda w: [w.issued_plan.pk]  # noqa: E731
+REVIEW = lambda w: [w.issued_plan.pk, w.review.pk]  # noqa: E731
 ROUTES: dict[str, Route] = {
     "home": Route("parent", shows="list"),
     "accessibility": Route("parent"),
@@ -270,6 +273,32 @@ ROUTES: dict[str, Route] = {
         "caseworker", lambda w: [w.plan.pk, Section.B, w.need_row.pk], LEARNER
     ),
     "casework:plan-reviews": Route("caseworker", ISSUED, OTHER),
+    "casework:setting-reviews": Route("senco", shows="list"),
+    "casework:reviews-at-risk": Route("caseworker", shows="list"),
+    "casework:review-convene": Route("senco", REVIEW, OTHER),
+    "casework:review-invite": Route("senco", REVIEW, OTHER),
+    "casework:review-advice": Route("senco", REVIEW, OTHER),
+    "casework:review-views": Route("senco", REVIEW, OTHER),
+    "casework:review-held": Route("senco", REVIEW, OTHER),
+    "casework:review-report": Route("senco", REVIEW, OTHER),
+    "casework:review-report-send": Route("senco", REVIEW, OTHER),
+    "casework:review-change": Route(
+        "senco",
+        lambda w: [
+            w.issued_plan.pk,
+            w.review.pk,
+            "F",
+            PlanVersion.objects.get(plan=w.issued_plan, status="issued").provision.first().pk,
+        ],
+        OTHER,
+    ),
+    "casework:review-change-add": Route(
+        "senco", lambda w: [w.issued_plan.pk, w.review.pk, "G"], OTHER
+    ),
+    "casework:review-change-withdraw": Route(
+        "senco", lambda w: [w.issued_plan.pk, w.review.pk, 0], OTHER, method="post"
+    ),
+    "casework:review-proposals": Route("caseworker", REVIEW, OTHER),
     "casework:review-schedule": Route("caseworker", ISSUED, OTHER),
     "casework:review-meeting": Route(
         "caseworker", lambda w: [w.issued_plan.pk, w.review.pk], OTHER

@@ -24,6 +24,7 @@ from sendplan.casework.disputes.models import Mediation, Tribunal
 from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion
 from sendplan.casework.reviews import services as review_services
+from sendplan.casework.reviews import setting_services
 from sendplan.casework.reviews.models import Review
 from sendplan.casework.steps import CASE_PAGE_STEPS
 from sendplan.delivery.models import Commitment, DeliveryEntry
@@ -122,8 +123,65 @@ def _open_review(w: World) -> Review:
     return Review.objects.get(plan=w.issued_plan, decided_on__isnull=True)
 
 
+def _colleague_notes_advice(w: World) -> None:
+    setting_services.review_advice_record(
+        review_id=w.review.pk,
+        requested_on=ON,
+        advice_from="The colleague's list",
+        changed_by=w.cast.la_colleague,
+        expected_lock=_open_review(w).lock,
+    )
+
+
+def _review_form(slug: str, typed: Callable[[World], dict[str, Any]], shown: str) -> EditForm:
+    """A step of the review the setting convenes: a colleague at the setting (here the
+    LA colleague, any writer will do) records the advice in between."""
+    return EditForm(
+        "senco",
+        lambda w: reverse(f"casework:{slug}", args=[w.issued_plan.pk, w.review.pk]),
+        typed,
+        _colleague_notes_advice,
+        lambda w: _open_review(w).advice_from == "The colleague's list",
+        shown,
+    )
+
+
 #: Every form that changes shared data, by route name (and step, for the case page).
 EDIT_FORMS: dict[str, EditForm] = {
+    "casework:review-invite": _review_form(
+        "review-invite",
+        lambda w: {
+            **_date("meeting_on", ON + dt.timedelta(days=41)),
+            **_date("sent_on", ON),
+            "involvement_ids": [w.cast.other_learner.involvements.get(kind="parent").pk],
+        },
+        'value="' + str((ON + dt.timedelta(days=41)).day) + '"',
+    ),
+    "casework:review-advice": _review_form(
+        "review-advice",
+        lambda w: {**_date("requested_on", ON), "advice_from": "Typed: the therapist"},
+        "Typed: the therapist",
+    ),
+    "casework:review-views": _review_form(
+        "review-views",
+        lambda w: {"how": "symbols", "words": "Typed: I like maths", **_date("gathered_on", ON)},
+        "Typed: I like maths",
+    ),
+    "casework:review-held": _review_form(
+        "review-held",
+        lambda w: _date("meeting_on", ON - dt.timedelta(days=3)),
+        'value="' + str((ON - dt.timedelta(days=3)).day) + '"',
+    ),
+    "casework:review-report-send": _review_form(
+        "review-report-send",
+        lambda w: {
+            "summary": "Typed: good progress",
+            "recommendation": "maintain",
+            **_date("sent_on", ON),
+            "confirm": "yes",
+        },
+        "Typed: good progress",
+    ),
     "learners:change": EditForm(
         "caseworker",
         lambda w: reverse("learners:change", args=[w.cast.learner.pk]),
@@ -551,6 +609,16 @@ NOT_EDITS: dict[str, str] = {
     "casework:advice-received": "one way: advice is received once; a second time is refused",
     "casework:family-preference": "adds a new answer each time; the latest stands, none is lost",
     "casework:reviews": "reads",
+    "casework:setting-reviews": "reads",
+    "casework:reviews-at-risk": "reads",
+    "casework:review-convene": "reads",
+    "casework:review-report": "reads",
+    "casework:review-change": "a proposal for a row replaces the last one for it, shown on the "
+    "report page; the report, once sent, cannot change",
+    "casework:review-change-add": "adds a new proposal",
+    "casework:review-change-withdraw": "one way: a proposal taken back is gone",
+    "casework:review-proposals": "each answer is the caseworker's own; the decision, one way, "
+    "follows it",
     "casework:reviews-all": "reads",
     "casework:advice-list": "reads",
     "casework:advice-sent": "reads",

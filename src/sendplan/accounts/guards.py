@@ -107,6 +107,11 @@ def advice_triage(standing: Standing) -> bool:
     return Role.ADVICE_TRIAGE in standing.roles
 
 
+def setting_staff(standing: Standing) -> bool:
+    """SENCOs and SEND leads of a school, college or early years setting."""
+    return Role.SETTING_STAFF in standing.roles
+
+
 def la_staff(standing: Standing) -> bool:
     """Local authority caseworkers, managers and administrators."""
     return standing.is_la_staff

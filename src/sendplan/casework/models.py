@@ -20,7 +20,7 @@ from sendplan.casework.plans.models import (
     PlanProvision,
     PlanVersion,
 )
-from sendplan.casework.reviews.models import Review
+from sendplan.casework.reviews.models import Review, ReviewChange, ReviewInvitation
 
 __all__ = [
     "AdviceRequest",
@@ -39,6 +39,8 @@ __all__ = [
     "PlanProvision",
     "PlanVersion",
     "Review",
+    "ReviewChange",
+    "ReviewInvitation",
     "Tribunal",
     "TribunalOrder",
 ]

@@ -15,6 +15,7 @@ from sendplan.casework.intake import views_staff as intake_staff
 from sendplan.casework.plans import views as plans
 from sendplan.casework.plans import views_amend as plan_amend
 from sendplan.casework.plans import views_issue as plan_issue
+from sendplan.casework.reviews import setting_views as convene
 from sendplan.casework.reviews import views as reviews
 from sendplan.casework.tray import views as tray
 
@@ -113,6 +114,64 @@ urlpatterns = [
         name="review-decision",
     ),
     path("plans/<int:plan_id>/cease/", reviews.plan_cease_page, name="plan-cease"),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/proposals/",
+        convene.review_proposals,
+        name="review-proposals",
+    ),
+    path("reviews/setting/", convene.setting_reviews, name="setting-reviews"),
+    path("reviews/at-risk/", convene.reviews_compliance, name="reviews-at-risk"),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/",
+        convene.review_convene,
+        name="review-convene",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/invitations/",
+        convene.review_invite,
+        name="review-invite",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/advice/",
+        convene.review_advice,
+        name="review-advice",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/views/",
+        convene.review_views,
+        name="review-views",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/meeting/",
+        convene.review_held,
+        name="review-held",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/report/",
+        convene.review_report,
+        name="review-report",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/report/<str:section>/add/",
+        convene.review_change_add,
+        name="review-change-add",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/report/<str:section>/<int:row_id>/",
+        convene.review_change,
+        name="review-change",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/report/proposals/<int:change_id>/"
+        "withdraw/",
+        convene.review_change_withdraw,
+        name="review-change-withdraw",
+    ),
+    path(
+        "plans/<int:plan_id>/reviews/<int:review_id>/convene/report/send/",
+        convene.review_report_send,
+        name="review-report-send",
+    ),
     path("reviews/", reviews.upcoming_reviews, name="reviews"),
     path("reviews/all/", reviews.upcoming_reviews, {"show_all": True}, name="reviews-all"),
     # Consultations, for the settings consulted.

@@ -435,7 +435,18 @@ REGISTER: tuple[Entry, ...] = (
         "due_on meeting_on invitations_sent_on report_due_on report_received_on "
         "decision_due_on decision decided_on decision_reasons amendment_proposed_on "
         "amended_plan_due_on amended_plan_issued_on preparing_for_adulthood transfer "
-        "transfer_year transfer_date transfer_due_on",
+        "transfer_year transfer_date transfer_due_on advice_requested_on advice_from "
+        "advice_circulated_on "
+        "views_gathered_on views_how views_helped_by views_words report_summary "
+        "report_recommendation",
+        S,
+        EHC,
+    ),
+    *fields("casework.ReviewInvitation", "review involvement sent_on", S, EHC),
+    *fields(
+        "casework.ReviewChange",
+        "review section action need outcome provision text what how_much how_often "
+        "delivered_by reason answer answered_on",
         S,
         EHC,
     ),

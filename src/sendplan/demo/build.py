@@ -55,6 +55,7 @@ from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_d
 from sendplan.demo.plan_history import cease_aged_out
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
 from sendplan.demo.return_details import add_return_details
+from sendplan.demo.reviews import build_reviews
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
 from sendplan.learners.models import (
     AuditEvent,
@@ -288,6 +289,7 @@ def build_demo(
             seed=seed,
         )
     )  # fmt: skip
+    summary.counts.update(build_reviews(cast, as_at=as_at))
 
     summary.counts.update(
         learners=len(learner_rows),

@@ -32,7 +32,7 @@ from sendplan.casework.plans.models import (
     PlanProvision,
     PlanVersion,
 )
-from sendplan.casework.reviews.models import Review
+from sendplan.casework.reviews.models import Review, ReviewChange, ReviewInvitation
 from sendplan.demo.case_story import write_case_story
 from sendplan.demo.casework_data import (
     AdviceSim,
@@ -94,6 +94,9 @@ def reset_casework(learners: QuerySet[Learner]) -> int:
         )
     }
     steps: list[QuerySet[Any]] = [
+        # The setting's review steps name plan rows and involvements (demo/reviews.py).
+        ReviewChange.objects.filter(review__plan__in=plans),
+        ReviewInvitation.objects.filter(review__plan__in=plans),
         AssessmentRequest.objects.filter(case__in=cases),
         FamilyComment.objects.filter(case__in=cases),
         PlanVersion.advice.through.objects.filter(planversion__in=versions),

@@ -40,6 +40,7 @@ def navigation_for(standing: Standing, path: str) -> list[NavItem]:
             ("Reviews", "casework:reviews"),
         ]
     if Role.SETTING_STAFF in roles:
+        links.append(("Annual reviews", "casework:setting-reviews"))
         links.append(("Consultations", "casework:consultations"))
     if roles & (_PRACTITIONERS | {Role.SETTING_STAFF}):
         links.append(("Requests for your advice", "casework:advice-list"))

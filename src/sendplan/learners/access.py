@@ -244,6 +244,14 @@ def learner_fields_may_change(
     return frozenset()
 
 
+def convenes_reviews(user: User, *, on: dt.date | None = None) -> Q:
+    """The learners whose annual review this user convenes on the day, as a filter on
+    Learner: setting staff, for the learners at their setting (placed there, or with an
+    open setting involvement). The head teacher or principal convenes the review
+    (Regs 20(1), 21(1)); the SENCO does so for them."""
+    return visible_learners(user=user, on=_today(on), roles=[Role.SETTING_STAFF])
+
+
 def coordinating(user: User, *, on: dt.date | None = None) -> Q:
     """The learners this user is the caseworker for on the day, as a filter on Learner."""
     ids = Involvement.objects.filter(

@@ -105,3 +105,141 @@ class CeaseForm(forms.Form):
         "were considered before deciding to cease",
         required=False,
     )
+
+
+# The setting's steps (ADR 0134).
+
+
+class InviteForm(forms.Form):
+    meeting_on = GovukDateField(label_text="Date of the review meeting", past_only=False)
+    sent_on = GovukDateField(label_text="Date the invitations were sent", past_only=False)
+    involvement_ids = forms.TypedMultipleChoiceField(
+        label="Who was invited?",
+        help_text="The family or young person, and those involved: the caseworker, "
+        "practitioners and services",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who was invited"},
+    )
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["involvement_ids"].choices = choices  # type: ignore[attr-defined]
+
+
+class AdviceForm(forms.Form):
+    requested_on = GovukDateField(label_text="Date advice was asked for", past_only=False)
+    advice_from = forms.CharField(
+        label="Who was asked for advice?",
+        help_text="For example, the speech and language therapist and the educational psychologist",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say who was asked for advice"},
+    )
+    circulated_on = GovukDateField(
+        label_text="Date the advice was sent to everyone invited (if it has been)",
+        past_only=False,
+        required=False,
+    )
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ViewsForm(forms.Form):
+    how = forms.ChoiceField(
+        label="How were their views gathered?",
+        choices=Review.ViewsHow.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how their views were gathered"},
+    )
+    words = forms.CharField(
+        label="Their views, in their own words",
+        help_text="Write down what they said, signed, drew or chose, as they put it. "
+        "Do not correct or summarise it.",
+        widget=forms.Textarea,
+        max_length=10000,
+        strip=False,
+        error_messages={"required": "Write their views in their own words"},
+    )
+    helped_by = forms.CharField(
+        label="Who helped them give their views (optional)", required=False, max_length=200
+    )
+    gathered_on = GovukDateField(label_text="Date their views were gathered", past_only=False)
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class HeldForm(forms.Form):
+    meeting_on = GovukDateField(label_text="Date the meeting was held", past_only=False)
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ChangeForm(forms.Form):
+    """A proposed change to one row: keep, change to new words, or remove."""
+
+    action = forms.ChoiceField(
+        label="What does the review propose for this row?",
+        choices=[("keep", "Keep it as it is"), ("change", "Change it"), ("remove", "Remove it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the review proposes"},
+    )
+    text = forms.CharField(
+        label="New wording", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    what = forms.CharField(label="What the provision is", required=False, max_length=2000)
+    how_much = forms.CharField(
+        label="How much", help_text="For example, 30 minutes", required=False, max_length=200
+    )
+    how_often = forms.CharField(
+        label="How often",
+        help_text="For example, twice a week in term time",
+        required=False,
+        max_length=200,
+    )
+    delivered_by = forms.CharField(label="Delivered by", required=False, max_length=200)
+    reason = forms.CharField(
+        label="Why", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+
+    def __init__(self, *args: object, provision: bool, adding: bool = False, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        drop = ("text",) if provision else ("what", "how_much", "how_often", "delivered_by")
+        for name in drop:
+            del self.fields[name]
+        if adding:
+            del self.fields["action"]
+
+
+class AddForm(ChangeForm):
+    link = forms.TypedChoiceField(
+        label="Which does it serve?", coerce=int, error_messages={"required": "Choose one"}
+    )
+
+    def __init__(
+        self, *args: object, provision: bool, links: list[tuple[int, str]], **kwargs: object
+    ):
+        super().__init__(*args, provision=provision, adding=True, **kwargs)
+        if links:
+            self.fields["link"].choices = [("", "Choose"), *links]  # type: ignore[attr-defined]
+            self.fields["link"].label = (
+                "Which outcome does it serve?" if provision else "Which need does it answer?"
+            )
+        else:
+            del self.fields["link"]
+
+
+class ReportForm(forms.Form):
+    summary = forms.CharField(
+        label="What the meeting found",
+        help_text="Progress towards the outcomes, and what the people at the meeting said",
+        widget=forms.Textarea,
+        max_length=20000,
+        error_messages={"required": "Summarise what the meeting found"},
+    )
+    recommendation = forms.ChoiceField(
+        label="What does the review recommend?",
+        choices=Review.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the review recommends"},
+    )
+    sent_on = GovukDateField(label_text="Date the report is sent", past_only=False)
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

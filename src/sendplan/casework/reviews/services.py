@@ -211,6 +211,8 @@ def review_decide(
         checks.past("amendment_proposed_on", amendment_proposed_on, "the proposals were sent")
     if decision == Review.Decision.CEASE:
         checks.required("reasons", reasons, "Give the reasons for ceasing to maintain the plan.")
+    if review.changes.filter(answer="").exists():
+        checks.add("decision", "Accept or reject each change the review proposed first.")
     checks.raise_if_any()
     review.decision, review.decided_on, review.decision_reasons = decision, decided_on, reasons
     if decision == Review.Decision.AMEND:
@@ -228,13 +230,16 @@ def review_decide(
         return review
     if decision == Review.Decision.AMEND:
         from sendplan.casework.plans.services import plan_version_new_draft
+        from sendplan.casework.reviews.setting_services import changes_apply
 
-        plan_version_new_draft(
+        draft = plan_version_new_draft(
             plan_id=plan.pk,
             changed_by=changed_by,
             purpose=PlanVersion.Purpose.AMENDMENT,
             review=review,
         )
+        # The changes the caseworker accepted from the review report (ADR 0134).
+        changes_apply(review=review, draft=draft, changed_by=changed_by)
     review_schedule(plan_id=plan.pk, changed_by=changed_by)
     return review
 

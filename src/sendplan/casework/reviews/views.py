@@ -220,6 +220,7 @@ def review_decision_page(request: HttpRequest, plan_id: int, review_id: int) -> 
         success="The review decision has been recorded",
         extra={
             "review": review,
+            "changes": list(review.changes.all()),
             "decision_basis": clock.basis(clock.REVIEW_DECISION),
             "amend_basis": clock.basis("amended_plan_ceiling"),
         },

@@ -27,6 +27,7 @@ from sendplan.accounts.models import User
 from sendplan.casework.case.models import Stage
 from sendplan.casework.intake.selectors import requests_to_confirm
 from sendplan.casework.plans.selectors import amendments_in_progress
+from sendplan.casework.reviews.setting_selectors import reports_to_answer
 from sendplan.casework.tray import selectors as tray_selectors
 from sendplan.casework.tray.selectors import (
     DEFAULT_SORT,
@@ -145,6 +146,10 @@ def _headers(
     return headers
 
 
+#: How many review reports waiting for an answer the tray lists.
+REPORTS_SHOWN = 20
+
+
 @requires_access(la_staff)
 @require_GET
 def work_tray(request: HttpRequest) -> HttpResponse:
@@ -180,6 +185,8 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "page_links": page_links(page),
             "tabs": tabs,
             "to_confirm": requests_to_confirm(fetched_by=user),
+            # Review reports sent by settings, waiting for the caseworker (ADR 0134).
+            "review_reports": list(reports_to_answer(fetched_by=user)[:REPORTS_SHOWN]),
             "amendments": amendments_in_progress(fetched_by=user),
             "group": group,
             "group_label": dict(TRAY_GROUPS).get(group or "", ""),
