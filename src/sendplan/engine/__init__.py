@@ -93,6 +93,17 @@ if TYPE_CHECKING:
         upn_check_letter,
         upn_problem,
     )
+    from sendplan.engine.dsg import (
+        Decision,
+        DsgPlan,
+        DsgYear,
+        dsg_plan,
+        income_by_year,
+        move_back,
+        new_base,
+        new_placement,
+        rolled_spend,
+    )
     from sendplan.engine.ledger import (
         HIGH_NEEDS,
         PARTNERS,
@@ -307,6 +318,16 @@ __all__ = [
     "uln_problem",
     "upn_check_letter",
     "upn_problem",
+    # The Dedicated Schools Grant management plan and what a decision does.
+    "Decision",
+    "DsgPlan",
+    "DsgYear",
+    "dsg_plan",
+    "income_by_year",
+    "move_back",
+    "new_base",
+    "new_placement",
+    "rolled_spend",
     # The ledger of committed spend.
     "HIGH_NEEDS",
     "committed_spend",
@@ -486,6 +507,20 @@ _HOME: dict[str, str] = {
             "place",
         ),
         "placement",
+    ),
+    **dict.fromkeys(
+        (
+            "Decision",
+            "DsgPlan",
+            "DsgYear",
+            "dsg_plan",
+            "income_by_year",
+            "move_back",
+            "new_base",
+            "new_placement",
+            "rolled_spend",
+        ),
+        "dsg",
     ),
     **dict.fromkeys(
         (
