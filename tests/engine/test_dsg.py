@@ -69,9 +69,10 @@ def test_spend_follows_the_forecast_from_the_committed_level():
         2028: 115.0,
     }
     # Years before the first are left out.
-    assert list(
-        rolled_spend(committed=1.0, first=2027, baseline=baseline, path=baseline)
-    ) == [2027, 2028]
+    assert list(rolled_spend(committed=1.0, first=2027, baseline=baseline, path=baseline)) == [
+        2027,
+        2028,
+    ]
     with pytest.raises(ValueError, match="baseline"):
         rolled_spend(committed=1.0, first=2030, baseline=baseline, path=baseline)
 

@@ -42,6 +42,17 @@ if TYPE_CHECKING:
         phase_for_age,
         phase_index,
     )
+    from sendplan.engine.dsg import (
+        Decision,
+        DsgPlan,
+        DsgYear,
+        dsg_plan,
+        income_by_year,
+        move_back,
+        new_base,
+        new_placement,
+        rolled_spend,
+    )
     from sendplan.engine.forecast import (
         BREAKDOWN_COLUMNS,
         DEFAULT_METHOD,
@@ -92,17 +103,6 @@ if TYPE_CHECKING:
         uln_problem,
         upn_check_letter,
         upn_problem,
-    )
-    from sendplan.engine.dsg import (
-        Decision,
-        DsgPlan,
-        DsgYear,
-        dsg_plan,
-        income_by_year,
-        move_back,
-        new_base,
-        new_placement,
-        rolled_spend,
     )
     from sendplan.engine.ledger import (
         HIGH_NEEDS,

@@ -69,9 +69,7 @@ class DsgPlan:
 
     def savings(self, name: str) -> list[float]:
         """What the mitigation saves each year against the plan without it."""
-        return [
-            a.spend - b.spend for a, b in zip(self.without, self.mitigated[name], strict=True)
-        ]
+        return [a.spend - b.spend for a, b in zip(self.without, self.mitigated[name], strict=True)]
 
 
 def income_by_year(budgets: Mapping[int, float], years: Sequence[int]) -> list[tuple[float, bool]]:

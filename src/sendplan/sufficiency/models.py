@@ -235,6 +235,11 @@ class HighNeedsBudget(Tracked):
         help_text="The year the financial year starts in: 2026 for 2026-27"
     )
     amount = models.PositiveBigIntegerField("High-needs budget, pounds")
+    #: The cumulative DSG deficit at 1 April, once known (the DSG management plan starts
+    #: from this year's); negative is a surplus.
+    deficit_brought_forward = models.BigIntegerField(
+        "Cumulative DSG deficit brought forward at 1 April, pounds", null=True, blank=True
+    )
     lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 

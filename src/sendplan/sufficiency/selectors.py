@@ -129,6 +129,25 @@ def run_list(*, fetched_by: User, limit: int = 20) -> list[ForecastRun]:
     )
 
 
+def strand_cost(strand: ProvisionStrand) -> int:
+    """A place's annual high-needs cost in a strand: its fee where it has one (the fee
+    replaces place funding and top-up, as in :func:`costed`), else place funding and top-up."""
+    if strand.annual_fee is not None:
+        return strand.annual_fee
+    return strand.place_funding + strand.top_up
+
+
+def strands_for_decisions(*, fetched_by: User) -> list[ProvisionStrand]:
+    """The register's strands a decision can place a learner in (any but mainstream
+    support), for the user's LA to try decisions against; 404 without an LA."""
+    la_for(fetched_by)
+    return list(
+        ProvisionStrand.objects.exclude(kind=ProvisionStrand.Kind.MAINSTREAM)
+        .select_related("setting")
+        .order_by("setting__name", "kind", "pk")
+    )
+
+
 def costed(placement: Placement) -> CostedPlacement:
     """A placement's annual cost: the agreed fee or top-up where recorded, else the strand's.
 

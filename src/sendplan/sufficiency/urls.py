@@ -24,5 +24,10 @@ urlpatterns = [
     path("summary/", views.summary, name="summary"),
     path("money/", views.money_page, name="money"),
     path("money/budget/<int:year>/", views.budget, name="budget"),
+    path("money/dsg-plan/", views.dsg_plan_page, name="dsg-plan"),
+    path("money/decision/", views.decision, name="decision"),
+    path(
+        "money/dsg-plan/download/<slug:table>.<slug:fmt>", views.dsg_download, name="dsg-download"
+    ),
     path("money/download/<slug:table>.<slug:fmt>", views.money_download, name="money-download"),
 ]
