@@ -87,6 +87,12 @@ if TYPE_CHECKING:
         area_demand,
         placement_mix,
     )
+    from sendplan.engine.forecast_nowcast import (
+        LiveRecord,
+        Nowcast,
+        conversion_rates,
+        nowcast,
+    )
     from sendplan.engine.forecast_projection import (
         PlaceChange,
         Projection,
@@ -328,6 +334,11 @@ __all__ = [
     "new_base",
     "new_placement",
     "rolled_spend",
+    # The nowcast from the live record.
+    "LiveRecord",
+    "Nowcast",
+    "conversion_rates",
+    "nowcast",
     # The ledger of committed spend.
     "HIGH_NEEDS",
     "committed_spend",
@@ -521,6 +532,15 @@ _HOME: dict[str, str] = {
             "rolled_spend",
         ),
         "dsg",
+    ),
+    **dict.fromkeys(
+        (
+            "LiveRecord",
+            "Nowcast",
+            "conversion_rates",
+            "nowcast",
+        ),
+        "forecast_nowcast",
     ),
     **dict.fromkeys(
         (
