@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -12,7 +13,7 @@ ON = dt.date(2026, 10, 1)
 
 
 def _record(**changes):
-    fields = dict(
+    base = LiveRecord(
         on=ON,
         plans=100,
         open_cases={"requested": 10, "assessing": 5, "drafting": 2},
@@ -22,8 +23,7 @@ def _record(**changes):
         cease_decided=0,
         ceased_other_last_year=0,
     )
-    fields.update(changes)
-    return LiveRecord(**fields)
+    return dataclasses.replace(base, **changes)
 
 
 def test_with_no_history_the_default_shares_stand_in():
