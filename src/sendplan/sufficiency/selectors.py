@@ -14,8 +14,11 @@ from django.shortcuts import get_object_or_404
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Organisation, User
+from sendplan.casework.case.models import OPEN_STAGES, Stage
+from sendplan.casework.models import Case, Plan
+from sendplan.casework.plans.models import CeaseReason
 from sendplan.core.models import open_on
-from sendplan.engine import CostedPlacement, PlacesUsed, year_bounds
+from sendplan.engine import CostedPlacement, LiveRecord, PlacesUsed, year_bounds
 from sendplan.learners.models import Placement
 from sendplan.provision.models import ProvisionStrand, Setting
 from sendplan.sufficiency.models import (
@@ -236,3 +239,57 @@ def budgets_for(*, fetched_by: User) -> dict[int, HighNeedsBudget]:
     return {
         b.financial_year: b for b in HighNeedsBudget.objects.filter(la_code=la_code_for(fetched_by))
     }
+
+
+#: An open case's stage as the nowcast counts it: a draft out for comments is being drafted.
+_NOWCAST_STAGE = {
+    Stage.REQUESTED: "requested",
+    Stage.ASSESSING: "assessing",
+    Stage.DRAFTING: "drafting",
+    Stage.CONSULTING: "drafting",
+}
+#: Finished cases that teach the nowcast how often a case ends in a plan: received in the
+#: three years to the forecast date.
+_HISTORY_DAYS = 3 * 365
+
+
+def live_record(*, fetched_by: User, on: dt.date) -> LiveRecord:
+    """What the user's LA's record holds on ``on`` for the nowcast: counts and birth dates
+    only, no one named (an aggregate, like the ledger: no record is read)."""
+    la = la_for(fetched_by)
+    year_ago = on - dt.timedelta(days=365)
+    cases = Case.objects.filter(
+        learner__responsible_la=la, learner__archived_at__isnull=True, received_on__lte=on
+    )
+    open_cases: dict[str, int] = {}
+    for stage, n in (
+        cases.filter(stage__in=OPEN_STAGES).values_list("stage").annotate(n=Count("pk"))
+    ):
+        key = _NOWCAST_STAGE[stage]
+        open_cases[key] = open_cases.get(key, 0) + n
+    finished = [
+        (
+            "drafting" if drafted is not None else "assessing" if assess else "requested",
+            issued is not None,
+        )
+        for drafted, assess, issued in cases.exclude(stage__in=OPEN_STAGES)
+        .filter(received_on__gt=on - dt.timedelta(days=_HISTORY_DAYS))
+        .values_list("draft_issued_on", "assess", "final_issued_on")
+    ]
+    plans = Plan.objects.filter(learner__responsible_la=la, learner__archived_at__isnull=True)
+    maintained = plans.filter(status=Plan.Status.MAINTAINED, issued_on__lte=on).filter(
+        Q(ceased_on__isnull=True) | Q(ceased_on__gt=on)
+    )
+    births = list(maintained.values_list("learner__date_of_birth", flat=True))
+    return LiveRecord(
+        on=on,
+        plans=len(births),
+        open_cases=open_cases,
+        finished=finished,
+        requests_last_year=cases.filter(received_on__gt=year_ago).count(),
+        birth_dates=births,
+        cease_decided=maintained.filter(cease_decided_on__isnull=False).count(),
+        ceased_other_last_year=plans.filter(ceased_on__gt=year_ago, ceased_on__lte=on)
+        .exclude(cease_reason=CeaseReason.MAXIMUM_AGE)
+        .count(),
+    )

@@ -29,6 +29,7 @@ from sendplan.engine import (
     move_back,
     new_base,
     new_placement,
+    nowcast,
 )
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.dsg import DsgFigures, dsg_figures, dsg_tables, summary_rows, year_rows
@@ -61,6 +62,7 @@ from sendplan.sufficiency.report import (
     gap_by_phase,
     gap_cells,
     money,
+    nowcast_rows,
     places_chart,
     places_in,
     plans_chart,
@@ -92,6 +94,8 @@ def _common(request: HttpRequest) -> dict[str, Any]:
 def overview(request: HttpRequest) -> HttpResponse:
     context = _common(request)
     report = context["report"]
+    live = selectors.live_record(fetched_by=signed_in_user(request), on=timezone.localdate())
+    context["nowcast_rows"] = nowcast_rows(nowcast(live), report)
     if report is not None:
         years = report.years
         asked = whole_number(request.GET.get("year"))
