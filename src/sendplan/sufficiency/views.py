@@ -653,7 +653,8 @@ def decision(request: HttpRequest) -> HttpResponse:
     strands = selectors.strands_for_decisions(fetched_by=user)
     recorded = independent_fee_on_record(figures)
     fee = recorded if recorded is not None else float(_field("independent_fee").default)
-    form = DecisionForm(request.GET if "kind" in request.GET else None, strands=strands)
+    # Any query (the form sends its empty boxes too) is a decision to check.
+    form = DecisionForm(request.GET or None, strands=strands)
     context.update(
         form=form,
         errors=error_summary(form) if form.is_bound else [],
