@@ -110,6 +110,12 @@ if TYPE_CHECKING:
         upn_check_letter,
         upn_problem,
     )
+    from sendplan.engine.reform import (
+        REFORM_GROUPS,
+        REFORM_LABELS,
+        ReformYear,
+        reform_figures,
+    )
     from sendplan.engine.ledger import (
         HIGH_NEEDS,
         PARTNERS,
@@ -339,6 +345,11 @@ __all__ = [
     "Nowcast",
     "conversion_rates",
     "nowcast",
+    # The local SEND reform plan's figures.
+    "REFORM_GROUPS",
+    "REFORM_LABELS",
+    "ReformYear",
+    "reform_figures",
     # The ledger of committed spend.
     "HIGH_NEEDS",
     "committed_spend",
@@ -541,6 +552,15 @@ _HOME: dict[str, str] = {
             "nowcast",
         ),
         "forecast_nowcast",
+    ),
+    **dict.fromkeys(
+        (
+            "REFORM_GROUPS",
+            "REFORM_LABELS",
+            "ReformYear",
+            "reform_figures",
+        ),
+        "reform",
     ),
     **dict.fromkeys(
         (
