@@ -110,12 +110,6 @@ if TYPE_CHECKING:
         upn_check_letter,
         upn_problem,
     )
-    from sendplan.engine.reform import (
-        REFORM_GROUPS,
-        REFORM_LABELS,
-        ReformYear,
-        reform_figures,
-    )
     from sendplan.engine.ledger import (
         HIGH_NEEDS,
         PARTNERS,
@@ -142,6 +136,12 @@ if TYPE_CHECKING:
     from sendplan.engine.placement_explain import Option, explain
     from sendplan.engine.placement_model import ALL_NEEDS, round_pounds
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
+    from sendplan.engine.reform import (
+        REFORM_GROUPS,
+        REFORM_LABELS,
+        ReformYear,
+        reform_figures,
+    )
     from sendplan.engine.results import COMPLETE, INFEASIBLE, OPTIMAL, TIME_LIMIT
     from sendplan.engine.sen2_checks import (
         check_return as sen2_check,
