@@ -1,6 +1,6 @@
 """A manager goes from their home page to the money page, the DSG management plan (and its
-Excel download) and what a decision does to the budget, in a real browser with axe-core on
-each page."""
+Excel download), what a decision does to the budget and the reform plan's figures, in a real
+browser with axe-core on each page."""
 
 from __future__ import annotations
 
@@ -101,4 +101,9 @@ def test_manager_reaches_the_dsg_plan_and_tries_a_decision(site, cast):
     rows = page.locator("#decision-effect tbody tr")
     assert "£0" in rows.nth(0).inner_text()
     assert "£30,000 less" in rows.nth(1).inner_text()
+    # Back to the money page, then the reform plan's figures from the same run.
+    site.follow(page.get_by_role("link", name="Back to the money page"))
+    site.follow(page.get_by_role("link", name="See the local SEND reform plan figures"))
+    site.assert_accessible()
+    assert page.locator("#reform tbody tr").count() == HORIZON
     assert special.pk  # the strand stays as it was: nothing is saved

@@ -77,5 +77,6 @@ def test_money_pages_have_no_accessibility_violations(site, cast):
     site.sign_in("manager")
     visit(site, "sufficiency:dsg-plan")  # no forecast or budget yet: what to do first
     visit(site, "sufficiency:decision")
+    visit(site, "sufficiency:reform-plan")  # no forecast yet
     visit(site, "sufficiency:budget", financial_year(dt.date.today()))
     visit(site, "sufficiency:overview")  # the live record against the model, with no run

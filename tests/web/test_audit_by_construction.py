@@ -198,6 +198,8 @@ ROUTES: dict[str, Route] = {
     "sufficiency:dsg-plan": Route("caseworker"),
     "sufficiency:dsg-download": Route("caseworker", lambda w: ["summary", "csv"]),
     "sufficiency:decision": Route("caseworker"),
+    "sufficiency:reform-plan": Route("caseworker"),
+    "sufficiency:reform-download": Route("caseworker", lambda w: ["growth", "csv"]),
     "casework:tray": Route("caseworker", shows="list"),
     "casework:tray-csv": Route("caseworker", shows="list"),
     "casework:caseload": Route("caseworker", shows="list"),

@@ -396,6 +396,8 @@ NOT_EDITS: dict[str, str] = {
     "sufficiency:dsg-plan": "reads",
     "sufficiency:dsg-download": "reads",
     "sufficiency:decision": "reads; the decision is worked out, never saved",
+    "sufficiency:reform-plan": "reads",
+    "sufficiency:reform-download": "reads",
     "casework:tray": "reads",
     "casework:tray-csv": "reads",
     "casework:dashboard": "reads",

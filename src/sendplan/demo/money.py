@@ -70,11 +70,12 @@ def cost_placements(*, la: Organisation, seed: int, as_at: dt.date) -> dict[str,
             if draw[1] < 0.05:
                 p.health_contribution = _pounds(rng, 5_000, 15_000, 500)
                 joint += 1
-        elif kind in (Kind.SEN_UNIT, Kind.RESOURCED_PROVISION):
+        elif kind in (Kind.INCLUSION_BASE, Kind.SEN_UNIT, Kind.RESOURCED_PROVISION):
             p.transport_cost = _pounds(rng, 3_000, 7_000) if draw[0] < 0.3 else 0
         if (
             p.strand is not None
-            and kind in (Kind.SPECIAL_SCHOOL, Kind.SEN_UNIT, Kind.RESOURCED_PROVISION)
+            and kind
+            in (Kind.SPECIAL_SCHOOL, Kind.INCLUSION_BASE, Kind.SEN_UNIT, Kind.RESOURCED_PROVISION)
             and p.strand.annual_fee is None
             and draw[2] < 0.15
         ):

@@ -97,7 +97,7 @@ COST_FIELDS = (
 
 class PlaceKind(models.TextChoices):
     SPECIAL = "special", "Special school places"
-    RESOURCED = "resourced", "Resourced provision or SEN unit places"
+    RESOURCED = "resourced", "Inclusion base, resourced provision or SEN unit places"
 
 
 class NewProvision(Tracked):
@@ -136,7 +136,7 @@ class Scenario(Tracked):
     description = models.CharField(max_length=500, blank=True)
     special_places = models.PositiveIntegerField("Extra special school places", default=0)
     resourced_places = models.PositiveIntegerField(
-        "Extra resourced provision places in mainstream", default=0
+        "Extra inclusion base places in mainstream schools", default=0
     )
     independent_reduction_pct = models.PositiveSmallIntegerField(
         "Fewer independent placements, per cent",

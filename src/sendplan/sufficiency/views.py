@@ -22,6 +22,7 @@ from sendplan.core.numbers import whole_number
 from sendplan.engine import (
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
+    REFORM_LABELS,
     SPECIALIST,
     Decision,
     financial_year,
@@ -55,6 +56,7 @@ from sendplan.sufficiency.money import (
     spend_by_kind_chart,
     totals,
 )
+from sendplan.sufficiency.reform import reform_rows, reform_tables, scenario_rows
 from sendplan.sufficiency.report import (
     NEED_LABELS,
     comparison,
@@ -674,3 +676,29 @@ def decision(request: HttpRequest) -> HttpResponse:
             rows=decision_rows(figures, chosen),
         )
     return render(request, "sufficiency/decision.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def reform_plan(request: HttpRequest) -> HttpResponse:
+    context = _common(request)
+    report = context["report"]
+    if report is not None:
+        context.update(
+            first=report.years[0],
+            last=report.years[-1],
+            group_labels=list(REFORM_LABELS.values()),
+            rows=reform_rows(report.baseline, report.years),
+            scenario_rows=scenario_rows(report),
+        )
+    return render(request, "sufficiency/reform_plan.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def reform_download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    run = selectors.latest_run(fetched_by=signed_in_user(request))
+    if run is None:
+        raise Http404("No finished forecast yet")
+    stem = f"send-reform-plan-run-{run.pk}"
+    return _table_download(reform_tables(report_for(run)), stem, table, fmt)
