@@ -115,3 +115,14 @@ def test_the_page_shows_the_live_record_against_the_model(cast, finished_run):
     assert rows[0][1].endswith("on 1 October 2026")
     assert "in January" in rows[0][2] and "80% interval" in rows[3][2]
     assert rows[4][2].endswith("%")
+
+
+def test_the_live_record_takes_four_queries_however_large(cast, django_assert_num_queries):
+    selectors.live_record(fetched_by=cast.la_colleague, on=ON)  # the user's standing settles
+    with django_assert_num_queries(4):
+        selectors.live_record(fetched_by=cast.la_colleague, on=ON)
+    for i in range(5):
+        _case(cast.la, Stage.REQUESTED, dt.date(2026, 9, 1 + i))
+        _plan(cast.la, dt.date(2010, 1, 1 + i))
+    with django_assert_num_queries(4):
+        selectors.live_record(fetched_by=cast.la_colleague, on=ON)

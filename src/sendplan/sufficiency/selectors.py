@@ -255,18 +255,20 @@ _HISTORY_DAYS = 3 * 365
 
 def live_record(*, fetched_by: User, on: dt.date) -> LiveRecord:
     """What the user's LA's record holds on ``on`` for the nowcast: counts and birth dates
-    only, no one named (an aggregate, like the ledger: no record is read)."""
+    only, no one named (an aggregate, like the ledger: no record is read). Four queries,
+    however many cases and plans."""
     la = la_for(fetched_by)
     year_ago = on - dt.timedelta(days=365)
     cases = Case.objects.filter(
         learner__responsible_la=la, learner__archived_at__isnull=True, received_on__lte=on
     )
+    counted = cases.aggregate(
+        requests_last_year=Count("pk", filter=Q(received_on__gt=year_ago)),
+        **{stage.value: Count("pk", filter=Q(stage=stage)) for stage in _NOWCAST_STAGE},
+    )
     open_cases: dict[str, int] = {}
-    for stage, n in (
-        cases.filter(stage__in=OPEN_STAGES).values_list("stage").annotate(n=Count("pk"))
-    ):
-        key = _NOWCAST_STAGE[stage]
-        open_cases[key] = open_cases.get(key, 0) + n
+    for stage, key in _NOWCAST_STAGE.items():
+        open_cases[key] = open_cases.get(key, 0) + counted[stage.value]
     finished = [
         (
             "drafting" if drafted is not None else "assessing" if assess else "requested",
@@ -277,18 +279,19 @@ def live_record(*, fetched_by: User, on: dt.date) -> LiveRecord:
         .values_list("draft_issued_on", "assess", "final_issued_on")
     ]
     plans = Plan.objects.filter(learner__responsible_la=la, learner__archived_at__isnull=True)
-    maintained = plans.filter(status=Plan.Status.MAINTAINED, issued_on__lte=on).filter(
-        Q(ceased_on__isnull=True) | Q(ceased_on__gt=on)
+    maintained = list(
+        plans.filter(status=Plan.Status.MAINTAINED, issued_on__lte=on)
+        .filter(Q(ceased_on__isnull=True) | Q(ceased_on__gt=on))
+        .values_list("learner__date_of_birth", "cease_decided_on")
     )
-    births = list(maintained.values_list("learner__date_of_birth", flat=True))
     return LiveRecord(
         on=on,
-        plans=len(births),
+        plans=len(maintained),
         open_cases=open_cases,
         finished=finished,
-        requests_last_year=cases.filter(received_on__gt=year_ago).count(),
-        birth_dates=births,
-        cease_decided=maintained.filter(cease_decided_on__isnull=False).count(),
+        requests_last_year=counted["requests_last_year"],
+        birth_dates=[born for born, _ in maintained],
+        cease_decided=sum(1 for _, decided in maintained if decided is not None),
         ceased_other_last_year=plans.filter(ceased_on__gt=year_ago, ceased_on__lte=on)
         .exclude(cease_reason=CeaseReason.MAXIMUM_AGE)
         .count(),
