@@ -145,3 +145,19 @@ def test_only_la_staff_see_the_plan(cast, name, args):
         for who in ("senco", "health", "parent"):
             response = cast.client_for(getattr(cast, who)).get(reverse(name, args=args))
             assert response.status_code == 403
+
+
+def test_the_cabinet_summary_has_the_dsg_deficit_line(cast, placed, run_with_scenario):  # noqa: F811
+    services.budget_save(
+        changed_by=cast.la_colleague,
+        financial_year=2026,
+        amount=80_000,
+        deficit_brought_forward=10_000,
+        expected_lock=0,
+    )
+    with at(TODAY):
+        html = cast.client_for(cast.la_colleague).get(reverse("sufficiency:summary")).content
+    rows = _cells(html.decode(), "Cumulative DSG deficit at 31 March (the DSG management plan)")
+    # 10,000 + 87,895 - 80,000 at 31 March 2027, as on the plan's page.
+    assert rows[0][:2] == ["Without mitigations", "£17,895 deficit"]
+    assert rows[1][0] == "With Fewer independent"

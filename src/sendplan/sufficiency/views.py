@@ -461,8 +461,11 @@ def summary(request: HttpRequest) -> HttpResponse:
         }
         for m in context["marks"]
     ]
-    figures, _ = _money(request, context, places=False)
+    found, figures, _ = _dsg(request, context)
     context["positions"] = _positions(figures)
+    if found.plan is not None:
+        context["dsg_ends"] = [y + 1 for y in found.plan.years]
+        context["dsg_rows"] = summary_rows(found.plan)
     return render(request, "sufficiency/summary.html", context)
 
 
@@ -476,10 +479,12 @@ def _money(
     today = timezone.localdate()
     this_year = financial_year(today)
     years = [this_year, this_year + 1]
+    # Kept for the DSG management plan, which also reads the deficits brought forward.
+    context["budgets"] = selectors.budgets_for(fetched_by=user)
     figures = money_figures(
         today=today,
         placements=selectors.committed_placements(fetched_by=user, years=years),
-        budgets={y: b.amount for y, b in selectors.budgets_for(fetched_by=user).items()},
+        budgets={y: b.amount for y, b in context["budgets"].items()},
         places=selectors.places_used(fetched_by=user, on=today) if places else [],
         report=context["report"],
     )
@@ -568,10 +573,11 @@ def budget(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _dsg(request: HttpRequest) -> tuple[DsgFigures, Money, dict[str, Any]]:
-    user = signed_in_user(request)
-    figures, context = _money(request, places=False)
-    budgets = selectors.budgets_for(fetched_by=user)
+def _dsg(
+    request: HttpRequest, context: dict[str, Any] | None = None
+) -> tuple[DsgFigures, Money, dict[str, Any]]:
+    figures, context = _money(request, context, places=False)
+    budgets = context["budgets"]
     found = dsg_figures(
         figures=figures,
         report=context["report"],
