@@ -4,7 +4,11 @@ and sufficiency."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+
+from sendplan.engine import financial_year
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +71,12 @@ def test_the_footer_leads_to_the_accessibility_statement_and_privacy_notice(site
         site.page.get_by_role("link", name=link).click()
         assert heading in site.page.locator("h1").inner_text()
         site.assert_accessible()
+
+
+def test_money_pages_have_no_accessibility_violations(site, cast):
+    site.sign_in("manager")
+    visit(site, "sufficiency:dsg-plan")  # no forecast or budget yet: what to do first
+    visit(site, "sufficiency:decision")
+    visit(site, "sufficiency:reform-plan")  # no forecast yet
+    visit(site, "sufficiency:budget", financial_year(dt.date.today()))
+    visit(site, "sufficiency:overview")  # the live record against the model, with no run

@@ -338,6 +338,13 @@ def test_the_demo_placements_cost_money_and_the_budget_is_short(demo):
     assert ledger.partner("transport", year) > 0
     assert ledger.partner("health", year) > 0 and ledger.partner("social_care", year) > 0
     assert summary.counts["jointly funded placements"] > 0
+    # The DSG deficit brought forward into the next year is this year's plus its overspend.
+    rows = {b.financial_year: b for b in HighNeedsBudget.objects.filter(la_code=LA_CODE)}
+    assert rows[year].deficit_brought_forward > 0
+    if year + 1 in rows:
+        assert rows[year + 1].deficit_brought_forward == (
+            rows[year].deficit_brought_forward + round(high_needs) - budget
+        )
 
 
 def test_the_area_planning_run_moves_no_learner_settled_mid_phase(demo):

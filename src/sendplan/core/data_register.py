@@ -571,7 +571,9 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "la_code name description special_places resourced_places independent_reduction_pct "
         "growth_pct start_year need phase lock"
     ),
-    "sufficiency.HighNeedsBudget": _names("la_code financial_year amount lock"),
+    "sufficiency.HighNeedsBudget": _names(
+        "la_code financial_year amount deficit_brought_forward lock"
+    ),
     # Forecasts work from published, aggregate caseloads.
     "sufficiency.ForecastRun": _names(
         "la_code status progress message created_at started_at finished_at attempts queued_at "

@@ -9,7 +9,8 @@ it draws from its own random stream, after the placements are written.
 - Joint funding for about a quarter of independent placements (residential: health and social
   care shares) and a few in special schools (a health share).
 - A high-needs budget for each financial year from the census to next year, set below what the
-  placements commit, so the money page shows the deficit councils report.
+  placements commit, so the money page shows the deficit councils report, with the cumulative
+  DSG deficit brought forward into each year for the DSG management plan.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ Kind = ProvisionStrand.Kind
 #: year while placements stay as they are (a deficit that narrows only slowly).
 BUDGET_SHARE = 0.93
 BUDGET_GROWTH = 1.03
+#: The cumulative DSG deficit brought forward into the census year, as a share of that
+#: year's committed high-needs spend (councils' deficits run at a tenth to a quarter of it).
+OPENING_DEFICIT = 0.15
 _FIELDS = [
     "transport_cost",
     "agreed_top_up",
@@ -66,11 +70,12 @@ def cost_placements(*, la: Organisation, seed: int, as_at: dt.date) -> dict[str,
             if draw[1] < 0.05:
                 p.health_contribution = _pounds(rng, 5_000, 15_000, 500)
                 joint += 1
-        elif kind in (Kind.SEN_UNIT, Kind.RESOURCED_PROVISION):
+        elif kind in (Kind.INCLUSION_BASE, Kind.SEN_UNIT, Kind.RESOURCED_PROVISION):
             p.transport_cost = _pounds(rng, 3_000, 7_000) if draw[0] < 0.3 else 0
         if (
             p.strand is not None
-            and kind in (Kind.SPECIAL_SCHOOL, Kind.SEN_UNIT, Kind.RESOURCED_PROVISION)
+            and kind
+            in (Kind.SPECIAL_SCHOOL, Kind.INCLUSION_BASE, Kind.SEN_UNIT, Kind.RESOURCED_PROVISION)
             and p.strand.annual_fee is None
             and draw[2] < 0.15
         ):
@@ -83,14 +88,21 @@ def cost_placements(*, la: Organisation, seed: int, as_at: dt.date) -> dict[str,
     ledger = committed_spend([costed(p) for p in placements], years)
     base = ledger.partner(HIGH_NEEDS, first) * BUDGET_SHARE
     HighNeedsBudget.objects.filter(la_code=la.code).delete()
-    HighNeedsBudget.objects.bulk_create(
-        HighNeedsBudget(
-            la_code=la.code,
-            financial_year=y,
-            amount=int(round(base * BUDGET_GROWTH ** (y - first), -5)),
+    rows = []
+    # The deficit brought forward into the first year, then each year's carried into the next.
+    deficit = int(round(ledger.partner(HIGH_NEEDS, first) * OPENING_DEFICIT, -5))
+    for y in years:
+        amount = int(round(base * BUDGET_GROWTH ** (y - first), -5))
+        rows.append(
+            HighNeedsBudget(
+                la_code=la.code,
+                financial_year=y,
+                amount=amount,
+                deficit_brought_forward=deficit,
+            )
         )
-        for y in years
-    )
+        deficit += int(round(ledger.partner(HIGH_NEEDS, y))) - amount
+    HighNeedsBudget.objects.bulk_create(rows)
     return {"jointly funded placements": joint, "budget years": len(years)}
 
 

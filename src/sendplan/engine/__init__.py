@@ -75,6 +75,17 @@ if TYPE_CHECKING:
         term_weeks,
         week_start,
     )
+    from sendplan.engine.dsg import (
+        Decision,
+        DsgPlan,
+        DsgYear,
+        dsg_plan,
+        income_by_year,
+        move_back,
+        new_base,
+        new_placement,
+        rolled_spend,
+    )
     from sendplan.engine.forecast import (
         BREAKDOWN_COLUMNS,
         DEFAULT_METHOD,
@@ -108,6 +119,12 @@ if TYPE_CHECKING:
         PlacementMix,
         area_demand,
         placement_mix,
+    )
+    from sendplan.engine.forecast_nowcast import (
+        LiveRecord,
+        Nowcast,
+        conversion_rates,
+        nowcast,
     )
     from sendplan.engine.forecast_projection import (
         PlaceChange,
@@ -152,6 +169,12 @@ if TYPE_CHECKING:
     from sendplan.engine.placement_explain import Option, explain
     from sendplan.engine.placement_model import ALL_NEEDS, round_pounds
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
+    from sendplan.engine.reform import (
+        REFORM_GROUPS,
+        REFORM_LABELS,
+        ReformYear,
+        reform_figures,
+    )
     from sendplan.engine.results import COMPLETE, INFEASIBLE, OPTIMAL, TIME_LIMIT
     from sendplan.engine.sen2_checks import (
         HEAVY_USE_SHARE as SEN2_HEAVY_USE_SHARE,
@@ -379,6 +402,26 @@ __all__ = [
     "term_of",
     "term_weeks",
     "week_start",
+    # The Dedicated Schools Grant management plan and what a decision does.
+    "Decision",
+    "DsgPlan",
+    "DsgYear",
+    "dsg_plan",
+    "income_by_year",
+    "move_back",
+    "new_base",
+    "new_placement",
+    "rolled_spend",
+    # The nowcast from the live record.
+    "LiveRecord",
+    "Nowcast",
+    "conversion_rates",
+    "nowcast",
+    # The local SEND reform plan's figures.
+    "REFORM_GROUPS",
+    "REFORM_LABELS",
+    "ReformYear",
+    "reform_figures",
     # The ledger of committed spend.
     "HIGH_NEEDS",
     "committed_spend",
@@ -577,6 +620,38 @@ _HOME: dict[str, str] = {
             "place",
         ),
         "placement",
+    ),
+    **dict.fromkeys(
+        (
+            "Decision",
+            "DsgPlan",
+            "DsgYear",
+            "dsg_plan",
+            "income_by_year",
+            "move_back",
+            "new_base",
+            "new_placement",
+            "rolled_spend",
+        ),
+        "dsg",
+    ),
+    **dict.fromkeys(
+        (
+            "LiveRecord",
+            "Nowcast",
+            "conversion_rates",
+            "nowcast",
+        ),
+        "forecast_nowcast",
+    ),
+    **dict.fromkeys(
+        (
+            "REFORM_GROUPS",
+            "REFORM_LABELS",
+            "ReformYear",
+            "reform_figures",
+        ),
+        "reform",
     ),
     **dict.fromkeys(
         (

@@ -26,6 +26,7 @@ TRANSFER_AGES = (11, 16)
 #: learner the optimiser can reach to mainstream, and that is a decision for people.
 SPECIALIST_KINDS: tuple[str, ...] = (
     ProvisionStrand.Kind.SPECIAL_SCHOOL,
+    ProvisionStrand.Kind.INCLUSION_BASE,
     ProvisionStrand.Kind.SEN_UNIT,
     ProvisionStrand.Kind.RESOURCED_PROVISION,
     ProvisionStrand.Kind.POST16,

@@ -111,6 +111,9 @@ class ProvisionStrand(Tracked):
 
     class Kind(models.TextChoices):
         SPECIAL_SCHOOL = "special_school", "Special school places"
+        # The 2026 Schools White Paper's name for bases in mainstream schools, replacing SEN
+        # units and resourced provision: new bases take this kind (ADR 0138).
+        INCLUSION_BASE = "inclusion_base", "Inclusion base in a mainstream school"
         SEN_UNIT = "sen_unit", "SEN unit"
         RESOURCED_PROVISION = "resourced_provision", "Resourced provision"
         POST16 = "post16", "Post-16 places"

@@ -29,6 +29,7 @@ INDEPENDENT_FEE_DEFAULT = 60_000
 #: Default place funding by strand kind (DESIGN.md "Money and places"): pounds a year.
 PLACE_FUNDING_DEFAULTS = {
     ProvisionStrand.Kind.SPECIAL_SCHOOL: PLACE_FUNDING_SPECIAL,
+    ProvisionStrand.Kind.INCLUSION_BASE: PLACE_FUNDING_UNIT,
     ProvisionStrand.Kind.SEN_UNIT: PLACE_FUNDING_UNIT,
     ProvisionStrand.Kind.RESOURCED_PROVISION: PLACE_FUNDING_UNIT,
     ProvisionStrand.Kind.POST16: PLACE_FUNDING_UNIT,

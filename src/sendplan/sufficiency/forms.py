@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 
 from sendplan.core.locking import lock_of
+from sendplan.engine import financial_year
+from sendplan.provision.models import ProvisionStrand
 from sendplan.sufficiency.models import (
     COST_FIELDS,
     Assumptions,
@@ -16,6 +19,7 @@ from sendplan.sufficiency.models import (
     NewProvision,
     Scenario,
 )
+from sendplan.web.forms import DATE_PARTS, GovukDateField, chooser
 
 _POUNDS = {
     "required": "Enter an amount in pounds",
@@ -147,12 +151,132 @@ class BudgetForm(_Govuk, forms.ModelForm):
 
     class Meta:
         model = HighNeedsBudget
-        fields = ["amount"]
+        fields = ["amount", "deficit_brought_forward"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["amount"].error_messages.update(_POUNDS)
         self.fields["amount"].validators.append(MaxValueValidator(10_000_000_000))
         self.fields["amount"].error_messages["max_value"] = "Amount must be £10,000,000,000 or less"
+        deficit = self.fields["deficit_brought_forward"]
+        deficit.label = "Cumulative DSG deficit brought forward at 1 April (optional)"
+        deficit.error_messages["invalid"] = (
+            "Enter the deficit in whole pounds, like 15000000, or a surplus with a minus sign"
+        )
+        deficit.validators += [
+            MinValueValidator(-10_000_000_000),
+            MaxValueValidator(10_000_000_000),
+        ]
+        deficit.error_messages["max_value"] = "Deficit must be £10,000,000,000 or less"
+        deficit.error_messages["min_value"] = "Surplus must be £10,000,000,000 or less"
         if not self.is_bound:
             self.initial["lock"] = lock_of(self.instance)
+
+
+PLACEMENT, MOVE, BASE = "placement", "move", "base"
+
+
+def _whole(label: str, low: int, high: int, what: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        min_value=low,
+        max_value=high,
+        required=False,
+        label=label,
+        error_messages={
+            "invalid": f"{what} must be a whole number",
+            "min_value": f"{what} must be {low:,} or more",
+            "max_value": f"{what} must be {high:,} or fewer",
+        },
+    )
+
+
+class DecisionForm(forms.Form):
+    """A decision to try against this year's and next year's position: nothing is saved."""
+
+    kind = forms.ChoiceField(
+        choices=[
+            (PLACEMENT, "A new placement at a setting"),
+            (MOVE, "A move back from an independent placement to a local one"),
+            (BASE, "A new base of places in a mainstream school"),
+        ],
+        label="What is the decision?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the decision is"},
+    )
+    starts = GovukDateField(label_text="Date it starts", past_only=False)
+    strand = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="The place: setting and strand",
+        widget=chooser(),
+    )
+    independent = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="The independent placement the learner leaves",
+        widget=chooser(),
+    )
+    places = _whole("Places in the base", 1, 500, "Places")
+    cost_per_place = _whole(
+        "Annual cost per place in the base, pounds", 0, 500_000, "Cost per place"
+    )
+    from_independent = _whole(
+        "Places taken by learners who would otherwise be placed independently",
+        0,
+        500,
+        "Places taken from independent placements",
+    )
+
+    def __init__(self, *args: Any, strands: list[ProvisionStrand], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        local = [s for s in strands if s.kind != ProvisionStrand.Kind.INDEPENDENT]
+        independent = [s for s in strands if s.kind == ProvisionStrand.Kind.INDEPENDENT]
+        field = self.fields["strand"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a place")] + [
+            (s.pk, f"{s.setting.name}: {s.get_kind_display()}") for s in strands
+        ]
+        field = self.fields["independent"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose an independent placement")] + [
+            (s.pk, s.setting.name) for s in independent
+        ]
+        self.local_ids = {s.pk for s in local}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        starts = data.get("starts")
+        if starts is not None and not (
+            financial_year(timezone.localdate())
+            <= financial_year(starts)
+            <= financial_year(timezone.localdate()) + 1
+        ):
+            date = self.fields["starts"]
+            assert isinstance(date, GovukDateField)
+            date.error_parts = DATE_PARTS
+            self.add_error("starts", "Date it starts must be in this financial year or the next")
+        if kind in (PLACEMENT, MOVE) and data.get("strand") is None and "strand" not in self.errors:
+            self.add_error("strand", "Choose the place")
+        if kind == MOVE:
+            if data.get("independent") is None and "independent" not in self.errors:
+                self.add_error("independent", "Choose the independent placement the learner leaves")
+            if data.get("strand") is not None and data["strand"] not in self.local_ids:
+                self.add_error("strand", "Choose a local place, not an independent one")
+        if kind == BASE:
+            for name, message in (
+                ("places", "Enter the places in the base"),
+                ("cost_per_place", "Enter the annual cost per place"),
+                ("from_independent", "Enter how many places are taken from independent placements"),
+            ):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, message)
+            places, taken = data.get("places"), data.get("from_independent")
+            if places is not None and taken is not None and taken > places:
+                self.add_error(
+                    "from_independent",
+                    "Places taken from independent placements must be no more than the places",
+                )
+        return data

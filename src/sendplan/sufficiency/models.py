@@ -97,7 +97,7 @@ COST_FIELDS = (
 
 class PlaceKind(models.TextChoices):
     SPECIAL = "special", "Special school places"
-    RESOURCED = "resourced", "Resourced provision or SEN unit places"
+    RESOURCED = "resourced", "Inclusion base, resourced provision or SEN unit places"
 
 
 class NewProvision(Tracked):
@@ -136,7 +136,7 @@ class Scenario(Tracked):
     description = models.CharField(max_length=500, blank=True)
     special_places = models.PositiveIntegerField("Extra special school places", default=0)
     resourced_places = models.PositiveIntegerField(
-        "Extra resourced provision places in mainstream", default=0
+        "Extra inclusion base places in mainstream schools", default=0
     )
     independent_reduction_pct = models.PositiveSmallIntegerField(
         "Fewer independent placements, per cent",
@@ -235,6 +235,11 @@ class HighNeedsBudget(Tracked):
         help_text="The year the financial year starts in: 2026 for 2026-27"
     )
     amount = models.PositiveBigIntegerField("High-needs budget, pounds")
+    #: The cumulative DSG deficit at 1 April, once known (the DSG management plan starts
+    #: from this year's); negative is a surplus.
+    deficit_brought_forward = models.BigIntegerField(
+        "Cumulative DSG deficit brought forward at 1 April, pounds", null=True, blank=True
+    )
     lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 

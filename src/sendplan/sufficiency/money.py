@@ -16,6 +16,7 @@ from sendplan.engine import (
     PARTNERS,
     PLACEMENT_KEYS,
     CostedPlacement,
+    Decision,
     Ledger,
     PlacesUsed,
     committed_spend,
@@ -188,3 +189,41 @@ def money_tables(m: Money) -> list[Table]:
         rows=[[p.setting, p.commissioned, p.occupied, p.vacant, p.over] for p in m.places],
     )
     return [by_kind, by_partner, budget, places]
+
+
+def independent_fee_on_record(m: Money) -> float | None:
+    """The mean high-needs cost of an independent placement on the record this year (full-year
+    equivalents), or None with none: the fee a new base avoids per learner it takes."""
+    year = m.years[0]
+    learners = m.ledger.placements.get((ProvisionStrand.Kind.INDEPENDENT, year), 0.0)
+    if learners <= 0:
+        return None
+    spend = m.ledger.kind_partner.get((ProvisionStrand.Kind.INDEPENDENT, HIGH_NEEDS, year), 0.0)
+    return spend / learners
+
+
+def decision_rows(m: Money, decision: Decision) -> list[dict[str, Any]]:
+    """This year's and next year's high-needs position before and after ``decision``: committed
+    spend, budget left and forecast outturn, each moved by the decision's share of the year."""
+    effect = decision.effect(m.years)
+    rows = []
+    for p in m.positions:
+        change = effect[p.year]
+        after = p.committed + change
+        headroom = None if p.budget is None else p.budget - round(after)
+        rows.append(
+            {
+                "label": p.label,
+                "change": money(abs(change)),
+                "saves": change < -0.5,
+                "zero": abs(change) <= 0.5,
+                "committed": money(p.committed),
+                "committed_after": money(after),
+                "budget": None if p.budget is None else money(p.budget),
+                "headroom_after": None if headroom is None else money(abs(headroom)),
+                "over_after": headroom is not None and headroom < 0,
+                "forecast": None if p.forecast is None else money(p.forecast),
+                "forecast_after": None if p.forecast is None else money(p.forecast + change),
+            }
+        )
+    return rows

@@ -16,6 +16,7 @@ from sendplan.engine import (
     SPECIALIST,
     Band,
     Demand,
+    Nowcast,
     Projection,
 )
 from sendplan.sufficiency.models import PHASE_LABELS, ForecastRun
@@ -384,3 +385,55 @@ def tables(r: Report) -> list[Table]:
         compare_rows,
     )
     return [plans, gap, spend, scenarios]
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:+.1f}%".replace("-", "−")
+
+
+def nowcast_rows(n: Nowcast, report: Report | None) -> list[dict[str, str]]:
+    """The live record's nowcast beside the published-data model, row by row: plans now,
+    new plans and plans ceasing over the 12 months, plans then and the year's growth."""
+    model_now = model_next = model_growth = "–"
+    if report is not None and report.demand.actuals:
+        year, actual = report.demand.actuals[-1]
+        first = report.years[0]
+        band = report.baseline.total[first]
+        model_now = f"{count(actual)} in January {year}"
+        model_next = (
+            f"{count(band.median)} in January {first} (80% interval {count(band.lower)} to "
+            f"{count(band.upper)})"
+        )
+        if actual > 0 and first > year:
+            model_growth = percent((band.median / actual) ** (1 / (first - year)) - 1)
+    rates = ", ".join(
+        f"{stage} {n.conversion[stage]:.0%} ({'the record' if n.from_record[stage] else 'England'})"
+        for stage in n.conversion
+    )
+    return [
+        {
+            "label": "EHC plans now",
+            "live": f"{count(n.plans)} on {n.on:%-d %B %Y}",
+            "model": model_now,
+        },
+        {
+            "label": "New plans in the next 12 months",
+            "live": f"{count(n.new_plans)}: {count(n.new_from_open)} from the open requests and "
+            f"assessments, {count(n.new_from_requests)} from requests still to come "
+            f"(share ending in a plan: {rates})",
+            "model": "–",
+        },
+        {
+            "label": "Plans ceasing in the next 12 months",
+            "live": f"{count(n.ceasing)}: {count(n.ceasing_age)} reaching the end of the "
+            f"academic year in which the young person is 25, {count(n.ceasing_other)} for other "
+            "reasons (leaving education, needs met, moving away)",
+            "model": "–",
+        },
+        {
+            "label": "EHC plans in 12 months",
+            "live": f"{count(n.plans_after)} on {n.until:%-d %B %Y}",
+            "model": model_next,
+        },
+        {"label": "Growth in a year", "live": percent(n.growth), "model": model_growth},
+    ]

@@ -58,6 +58,7 @@ _CODE_GLOBS = (
 _LOCAL_KINDS: dict[str, str] = {
     ProvisionStrand.Kind.SPECIAL_SCHOOL.value: "special",
     ProvisionStrand.Kind.POST16.value: "special",
+    ProvisionStrand.Kind.INCLUSION_BASE.value: "resourced",
     ProvisionStrand.Kind.SEN_UNIT.value: "resourced",
     ProvisionStrand.Kind.RESOURCED_PROVISION.value: "resourced",
 }

@@ -14,8 +14,11 @@ from django.shortcuts import get_object_or_404
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Organisation, User
+from sendplan.casework.case.models import OPEN_STAGES, Stage
+from sendplan.casework.models import Case, Plan
+from sendplan.casework.plans.models import CeaseReason
 from sendplan.core.models import open_on
-from sendplan.engine import CostedPlacement, PlacesUsed, year_bounds
+from sendplan.engine import CostedPlacement, LiveRecord, PlacesUsed, year_bounds
 from sendplan.learners.models import Placement
 from sendplan.provision.models import ProvisionStrand, Setting
 from sendplan.sufficiency.models import (
@@ -129,6 +132,25 @@ def run_list(*, fetched_by: User, limit: int = 20) -> list[ForecastRun]:
     )
 
 
+def strand_cost(strand: ProvisionStrand) -> int:
+    """A place's annual high-needs cost in a strand: its fee where it has one (the fee
+    replaces place funding and top-up, as in :func:`costed`), else place funding and top-up."""
+    if strand.annual_fee is not None:
+        return strand.annual_fee
+    return strand.place_funding + strand.top_up
+
+
+def strands_for_decisions(*, fetched_by: User) -> list[ProvisionStrand]:
+    """The register's strands a decision can place a learner in (any but mainstream
+    support), for the user's LA to try decisions against; 404 without an LA."""
+    la_for(fetched_by)
+    return list(
+        ProvisionStrand.objects.exclude(kind=ProvisionStrand.Kind.MAINSTREAM)
+        .select_related("setting")
+        .order_by("setting__name", "kind", "pk")
+    )
+
+
 def costed(placement: Placement) -> CostedPlacement:
     """A placement's annual cost: the agreed fee or top-up where recorded, else the strand's.
 
@@ -217,3 +239,60 @@ def budgets_for(*, fetched_by: User) -> dict[int, HighNeedsBudget]:
     return {
         b.financial_year: b for b in HighNeedsBudget.objects.filter(la_code=la_code_for(fetched_by))
     }
+
+
+#: An open case's stage as the nowcast counts it: a draft out for comments is being drafted.
+_NOWCAST_STAGE = {
+    Stage.REQUESTED: "requested",
+    Stage.ASSESSING: "assessing",
+    Stage.DRAFTING: "drafting",
+    Stage.CONSULTING: "drafting",
+}
+#: Finished cases that teach the nowcast how often a case ends in a plan: received in the
+#: three years to the forecast date.
+_HISTORY_DAYS = 3 * 365
+
+
+def live_record(*, fetched_by: User, on: dt.date) -> LiveRecord:
+    """What the user's LA's record holds on ``on`` for the nowcast: counts and birth dates
+    only, no one named (an aggregate, like the ledger: no record is read). Four queries,
+    however many cases and plans."""
+    la = la_for(fetched_by)
+    year_ago = on - dt.timedelta(days=365)
+    cases = Case.objects.filter(
+        learner__responsible_la=la, learner__archived_at__isnull=True, received_on__lte=on
+    )
+    counted = cases.aggregate(
+        requests_last_year=Count("pk", filter=Q(received_on__gt=year_ago)),
+        **{stage.value: Count("pk", filter=Q(stage=stage)) for stage in _NOWCAST_STAGE},
+    )
+    open_cases: dict[str, int] = {}
+    for stage, key in _NOWCAST_STAGE.items():
+        open_cases[key] = open_cases.get(key, 0) + counted[stage.value]
+    finished = [
+        (
+            "drafting" if drafted is not None else "assessing" if assess else "requested",
+            issued is not None,
+        )
+        for drafted, assess, issued in cases.exclude(stage__in=OPEN_STAGES)
+        .filter(received_on__gt=on - dt.timedelta(days=_HISTORY_DAYS))
+        .values_list("draft_issued_on", "assess", "final_issued_on")
+    ]
+    plans = Plan.objects.filter(learner__responsible_la=la, learner__archived_at__isnull=True)
+    maintained = list(
+        plans.filter(status=Plan.Status.MAINTAINED, issued_on__lte=on)
+        .filter(Q(ceased_on__isnull=True) | Q(ceased_on__gt=on))
+        .values_list("learner__date_of_birth", "cease_decided_on")
+    )
+    return LiveRecord(
+        on=on,
+        plans=len(maintained),
+        open_cases=open_cases,
+        finished=finished,
+        requests_last_year=counted["requests_last_year"],
+        birth_dates=[born for born, _ in maintained],
+        cease_decided=sum(1 for _, decided in maintained if decided is not None),
+        ceased_other_last_year=plans.filter(ceased_on__gt=year_ago, ceased_on__lte=on)
+        .exclude(cease_reason=CeaseReason.MAXIMUM_AGE)
+        .count(),
+    )

@@ -92,10 +92,16 @@ def scenario_remove(*, changed_by: User, pk: int) -> None:
 
 @transaction.atomic
 def budget_save(
-    *, changed_by: User, financial_year: int, amount: int, expected_lock: int
+    *,
+    changed_by: User,
+    financial_year: int,
+    amount: int,
+    expected_lock: int,
+    deficit_brought_forward: int | None = None,
 ) -> HighNeedsBudget:
-    """Set the LA's high-needs budget for a financial year; ``expected_lock`` is the one the
-    form was built from (0 while none is saved)."""
+    """Set the LA's high-needs budget for a financial year, and the cumulative DSG deficit
+    brought forward into it where known; ``expected_lock`` is the one the form was built
+    from (0 while none is saved)."""
     la_code = la_code_for(changed_by)
     current = (
         HighNeedsBudget.objects.select_for_update()
@@ -106,5 +112,6 @@ def budget_save(
         current = HighNeedsBudget(la_code=la_code, financial_year=financial_year, amount=0)
     lock_check(current, expected=expected_lock)
     current.amount = amount
+    current.deficit_brought_forward = deficit_brought_forward
     _save(current, changed_by)
     return current

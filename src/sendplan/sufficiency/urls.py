@@ -22,7 +22,18 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("download/<slug:table>.<slug:fmt>", views.download, name="download"),
     path("summary/", views.summary, name="summary"),
+    path("reform-plan/", views.reform_plan, name="reform-plan"),
+    path(
+        "reform-plan/download/<slug:table>.<slug:fmt>",
+        views.reform_download,
+        name="reform-download",
+    ),
     path("money/", views.money_page, name="money"),
     path("money/budget/<int:year>/", views.budget, name="budget"),
+    path("money/dsg-plan/", views.dsg_plan_page, name="dsg-plan"),
+    path("money/decision/", views.decision, name="decision"),
+    path(
+        "money/dsg-plan/download/<slug:table>.<slug:fmt>", views.dsg_download, name="dsg-download"
+    ),
     path("money/download/<slug:table>.<slug:fmt>", views.money_download, name="money-download"),
 ]

@@ -22,20 +22,33 @@ from sendplan.core.numbers import whole_number
 from sendplan.engine import (
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
+    REFORM_LABELS,
     SPECIALIST,
+    Decision,
     financial_year,
     financial_year_label,
+    move_back,
+    new_base,
+    new_placement,
+    nowcast,
 )
 from sendplan.sufficiency import selectors, services
+from sendplan.sufficiency.dsg import DsgFigures, dsg_figures, dsg_tables, summary_rows, year_rows
 from sendplan.sufficiency.forms import (
+    BASE,
+    MOVE,
+    PLACEMENT,
     AssumptionsForm,
     BudgetForm,
+    DecisionForm,
     NewProvisionForm,
     ScenarioForm,
 )
 from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions, HighNeedsBudget
 from sendplan.sufficiency.money import (
     Money,
+    decision_rows,
+    independent_fee_on_record,
     kind_rows,
     money_figures,
     money_tables,
@@ -43,6 +56,7 @@ from sendplan.sufficiency.money import (
     spend_by_kind_chart,
     totals,
 )
+from sendplan.sufficiency.reform import reform_rows, reform_tables, scenario_rows
 from sendplan.sufficiency.report import (
     NEED_LABELS,
     comparison,
@@ -50,6 +64,7 @@ from sendplan.sufficiency.report import (
     gap_by_phase,
     gap_cells,
     money,
+    nowcast_rows,
     places_chart,
     places_in,
     plans_chart,
@@ -60,6 +75,7 @@ from sendplan.sufficiency.report import (
 )
 from sendplan.sufficiency.runs import forecast_run_request
 from sendplan.sufficiency.tasks import FORECAST
+from sendplan.web.forms import error_summary
 from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
 
 
@@ -80,6 +96,8 @@ def _common(request: HttpRequest) -> dict[str, Any]:
 def overview(request: HttpRequest) -> HttpResponse:
     context = _common(request)
     report = context["report"]
+    live = selectors.live_record(fetched_by=signed_in_user(request), on=timezone.localdate())
+    context["nowcast_rows"] = nowcast_rows(nowcast(live), report)
     if report is not None:
         years = report.years
         asked = whole_number(request.GET.get("year"))
@@ -443,8 +461,11 @@ def summary(request: HttpRequest) -> HttpResponse:
         }
         for m in context["marks"]
     ]
-    figures, _ = _money(request, context, places=False)
+    found, figures, _ = _dsg(request, context)
     context["positions"] = _positions(figures)
+    if found.plan is not None:
+        context["dsg_ends"] = [y + 1 for y in found.plan.years]
+        context["dsg_rows"] = summary_rows(found.plan)
     return render(request, "sufficiency/summary.html", context)
 
 
@@ -458,10 +479,12 @@ def _money(
     today = timezone.localdate()
     this_year = financial_year(today)
     years = [this_year, this_year + 1]
+    # Kept for the DSG management plan, which also reads the deficits brought forward.
+    context["budgets"] = selectors.budgets_for(fetched_by=user)
     figures = money_figures(
         today=today,
         placements=selectors.committed_placements(fetched_by=user, years=years),
-        budgets={y: b.amount for y, b in selectors.budgets_for(fetched_by=user).items()},
+        budgets={y: b.amount for y, b in context["budgets"].items()},
         places=selectors.places_used(fetched_by=user, on=today) if places else [],
         report=context["report"],
     )
@@ -526,6 +549,7 @@ def budget(request: HttpRequest, year: int) -> HttpResponse:
                 changed_by=user,
                 financial_year=year,
                 amount=form.cleaned_data["amount"],
+                deficit_brought_forward=form.cleaned_data["deficit_brought_forward"],
                 expected_lock=form.cleaned_data["lock"],
             )
         except StaleEdit as stale:
@@ -547,3 +571,140 @@ def budget(request: HttpRequest, year: int) -> HttpResponse:
         {"form": form, "errors": errors, "year_label": financial_year_label(year)},
         status=status,
     )
+
+
+def _dsg(
+    request: HttpRequest, context: dict[str, Any] | None = None
+) -> tuple[DsgFigures, Money, dict[str, Any]]:
+    figures, context = _money(request, context, places=False)
+    budgets = context["budgets"]
+    found = dsg_figures(
+        figures=figures,
+        report=context["report"],
+        budgets={y: b.amount for y, b in budgets.items()},
+        deficits={y: b.deficit_brought_forward for y, b in budgets.items()},
+    )
+    return found, figures, context
+
+
+@requires_access(la_staff)
+@require_GET
+def dsg_plan_page(request: HttpRequest) -> HttpResponse:
+    found, figures, context = _dsg(request)
+    plan = found.plan
+    context.update(d=found, m=figures, first_label=financial_year_label(figures.years[0]))
+    if plan is not None:
+        context.update(
+            year_labels=[financial_year_label(y) for y in plan.years],
+            ends=[y + 1 for y in plan.years],
+            summary_rows=summary_rows(plan),
+            without_rows=year_rows(plan.without),
+            mitigated=[
+                {
+                    "name": name,
+                    "key": found.names[name],
+                    "rows": year_rows(rows, plan.savings(name)),
+                }
+                for name, rows in plan.mitigated.items()
+            ],
+            any_assumed=any(r.income_assumed for r in plan.without),
+        )
+    return render(request, "sufficiency/dsg_plan.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def dsg_download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    found, figures, _ = _dsg(request)
+    if found.plan is None:
+        raise Http404("No DSG management plan yet")
+    stem = f"dsg-management-plan-{figures.today.isoformat()}"
+    return _table_download(dsg_tables(found), stem, table, fmt)
+
+
+def _decision(form: DecisionForm, strands: dict[int, Any], fee_on_record: float) -> Decision:
+    """The engine's decision from a valid form."""
+    data = form.cleaned_data
+    kind, starts = data["kind"], data["starts"]
+    if kind == PLACEMENT:
+        strand = strands[data["strand"]]
+        return new_placement(
+            cost=selectors.strand_cost(strand),
+            starts=starts,
+            label=f"A new placement at {strand.setting.name} ({strand.get_kind_display()})",
+        )
+    if kind == MOVE:
+        local, independent = strands[data["strand"]], strands[data["independent"]]
+        return move_back(
+            fee=selectors.strand_cost(independent),
+            local_cost=selectors.strand_cost(local),
+            starts=starts,
+            label=f"A move from {independent.setting.name} to {local.setting.name}",
+        )
+    assert kind == BASE
+    return new_base(
+        places=data["places"],
+        cost_per_place=data["cost_per_place"],
+        from_independent=data["from_independent"],
+        independent_fee=fee_on_record,
+        starts=starts,
+        label=f"A new base of {data['places']} places",
+    )
+
+
+@requires_access(la_staff)
+@require_GET
+def decision(request: HttpRequest) -> HttpResponse:
+    """What a decision does to this year's and next year's position; nothing is saved."""
+    user = signed_in_user(request)
+    figures, context = _money(request, places=False)
+    strands = selectors.strands_for_decisions(fetched_by=user)
+    recorded = independent_fee_on_record(figures)
+    fee = recorded if recorded is not None else float(_field("independent_fee").default)
+    # Any query (the form sends its empty boxes too) is a decision to check.
+    form = DecisionForm(request.GET or None, strands=strands)
+    context.update(
+        form=form,
+        errors=error_summary(form) if form.is_bound else [],
+        fee=money(fee),
+        fee_source=(
+            "the mean of the independent placements on the record this year."
+            if recorded is not None
+            else "the default fee in the assumptions (no independent placements on the record)."
+        ),
+        m=figures,
+    )
+    if form.is_bound and form.is_valid():
+        chosen = _decision(form, {s.pk: s for s in strands}, fee)
+        context.update(
+            decision=chosen,
+            annual=money(abs(chosen.annual)),
+            rows=decision_rows(figures, chosen),
+        )
+    return render(request, "sufficiency/decision.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def reform_plan(request: HttpRequest) -> HttpResponse:
+    context = _common(request)
+    report = context["report"]
+    if report is not None:
+        context.update(
+            first=report.years[0],
+            last=report.years[-1],
+            group_labels=list(REFORM_LABELS.values()),
+            rows=reform_rows(report.baseline, report.years),
+            scenario_rows=scenario_rows(report),
+        )
+    return render(request, "sufficiency/reform_plan.html", context)
+
+
+@requires_access(la_staff)
+@require_GET
+def reform_download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    run = selectors.latest_run(fetched_by=signed_in_user(request))
+    if run is None:
+        raise Http404("No finished forecast yet")
+    stem = f"send-reform-plan-run-{run.pk}"
+    return _table_download(reform_tables(report_for(run)), stem, table, fmt)

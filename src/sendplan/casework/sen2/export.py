@@ -108,6 +108,10 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+#: Kinds reported with SEN2's ResourcedProvisionIndicator: SEN2 has no inclusion base yet.
+_RESOURCED_KINDS = (ProvisionStrand.Kind.RESOURCED_PROVISION, ProvisionStrand.Kind.INCLUSION_BASE)
+
+
 def _flag(value: bool) -> str:
     return "1" if value else "0"
 
@@ -423,7 +427,8 @@ class _Exporter:
             leaving_date=t.item(f"{at}LeavingDate", _iso(self.by_census(placement.ended_on)), _ref(placement, "ended_on")),
             sen_unit=t.item(f"{at}SENunitIndicator", _flag(kind == ProvisionStrand.Kind.SEN_UNIT), strand_ref),
             resourced_provision=t.item(
-                f"{at}ResourcedProvisionIndicator", _flag(kind == ProvisionStrand.Kind.RESOURCED_PROVISION), strand_ref
+                # SEN2 has no inclusion base yet: one is reported as resourced provision.
+                f"{at}ResourcedProvisionIndicator", _flag(kind in _RESOURCED_KINDS), strand_ref
             ),
         )  # fmt: skip
         self.setting_items(at, item, placement.setting, _ref(placement, "setting"))

@@ -1,0 +1,163 @@
+"""The DSG management plan page: this year's committed spend rolled forward with the
+forecast, against the budgets, with and without the scenarios as mitigations."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from sendplan.sufficiency import selectors, services
+from sendplan.sufficiency.dsg import dsg_figures, projection_high_needs
+from sendplan.sufficiency.models import ForecastRun, Scenario
+from sendplan.sufficiency.money import money_figures
+from sendplan.sufficiency.report import report_for
+from tests.casework.conftest import at
+from tests.sufficiency.conftest import LA, finish_run
+from tests.sufficiency.test_money import TODAY, _cells, placed  # noqa: F401 (a fixture)
+
+#: The placed fixture's high-needs spend in 2026-27, added up in test_money (£87,895).
+COMMITTED = 36_500 + 73_000 * 183 / 365 + 60_000 * 90 / 365
+
+
+@pytest.fixture
+def run_with_scenario(db, demand) -> ForecastRun:
+    Scenario.objects.create(
+        la_code=LA, name="Fewer independent", independent_reduction_pct=50, start_year=2028
+    )
+    run = finish_run(demand)
+    assert run.status == ForecastRun.Status.SUCCEEDED, run.message
+    return run
+
+
+def _figures(cast, run):
+    user = cast.la_colleague
+    years = [2026, 2027]
+    m = money_figures(
+        today=TODAY,
+        placements=selectors.committed_placements(fetched_by=user, years=years),
+        budgets={},
+        places=[],
+        report=report_for(run),
+    )
+    budgets = selectors.budgets_for(fetched_by=user)
+    return dsg_figures(
+        figures=m,
+        report=report_for(run),
+        budgets={y: b.amount for y, b in budgets.items()},
+        deficits={y: b.deficit_brought_forward for y, b in budgets.items()},
+    )
+
+
+def test_the_plan_adds_up_from_the_record(cast, placed, run_with_scenario):  # noqa: F811
+    services.budget_save(
+        changed_by=cast.la_colleague,
+        financial_year=2026,
+        amount=80_000,
+        deficit_brought_forward=10_000,
+        expected_lock=0,
+    )
+    d = _figures(cast, run_with_scenario)
+    assert d.plan is not None and d.deficit_set
+    first, second = d.plan.without[:2]
+    # This year's spend is what the record commits; income the budget; 10,000 + 7,895.
+    assert first.spend == pytest.approx(COMMITTED, abs=0.5)
+    assert (first.income, first.income_assumed) == (80_000, False)
+    assert first.carried_forward == pytest.approx(10_000 + COMMITTED - 80_000, abs=0.5)
+    # Next year grows as the forecast does; the income is held flat.
+    baseline = report_for(run_with_scenario).baseline
+    growth = projection_high_needs(baseline, 2027) / projection_high_needs(baseline, 2026)
+    assert second.spend == pytest.approx(COMMITTED * growth, abs=0.5)
+    assert (second.income, second.income_assumed) == (80_000, True)
+    assert second.carried_forward == pytest.approx(
+        first.carried_forward + COMMITTED * growth - 80_000, abs=0.5
+    )
+    assert d.plan.years == [2026, 2027, 2028, 2029, 2030]
+    # The scenario halves independent placements from January 2028, the January inside
+    # 2027-28: it saves from 2027-28 on.
+    savings = d.plan.savings("Fewer independent")
+    assert savings[0] == pytest.approx(0, abs=0.5)
+    assert all(s > 0 for s in savings[1:])
+    mitigated = d.plan.mitigated["Fewer independent"]
+    assert mitigated[-1].carried_forward == pytest.approx(
+        d.plan.without[-1].carried_forward - sum(savings), abs=1
+    )
+
+
+def test_the_page_and_downloads_show_the_plan(cast, placed, run_with_scenario):  # noqa: F811
+    services.budget_save(
+        changed_by=cast.la_colleague, financial_year=2026, amount=80_000, expected_lock=0
+    )
+    client = cast.client_for(cast.la_colleague)
+    with at(TODAY):
+        html = client.get(reverse("sufficiency:dsg-plan")).content.decode()
+        summary = client.get(reverse("sufficiency:dsg-download", args=["summary", "csv"]))
+        book = client.get(reverse("sufficiency:dsg-download", args=["all", "xlsx"]))
+    rows = _cells(html, "DSG management plan without mitigations")
+    assert rows[0] == ["2026-27", "£80,000", "£87,895", "£7,895 deficit", "£7,895 deficit"]
+    assert "No deficit brought forward into 2026-27 is recorded" in html
+    assert "With Fewer independent" in html
+    lines = list(csv.reader(io.StringIO(summary.content.decode("utf-8-sig"))))
+    assert lines[0][1] == "31 March 2027 (2026-27)"
+    assert lines[1][:2] == ["Without mitigations", "7895"]
+    assert lines[2][0] == "With Fewer independent"
+    workbook = load_workbook(io.BytesIO(book.content))
+    assert workbook.sheetnames[:2] == ["summary", "without-mitigations"]
+    assert workbook.sheetnames[2].startswith("scenario-")
+    sheet = workbook["without-mitigations"]
+    assert [c.value for c in sheet[2]][:4] == ["2026-27", 80_000, "no", round(COMMITTED)]
+
+
+def test_the_page_says_what_is_missing(cast, placed):  # noqa: F811
+    client = cast.client_for(cast.la_colleague)
+    with at(TODAY):
+        html = client.get(reverse("sufficiency:dsg-plan")).content.decode()
+        assert (
+            client.get(reverse("sufficiency:dsg-download", args=["all", "xlsx"])).status_code == 404
+        )
+    assert "Run the forecast" in html
+    assert "Set the high-needs budget for 2026-27" in html
+
+
+def test_the_deficit_brought_forward_is_entered_with_the_budget(cast):
+    client = cast.client_for(cast.la_colleague)
+    url = reverse("sufficiency:budget", args=[2026])
+    with at(TODAY):
+        wrong = client.post(url, {"amount": "1000", "deficit_brought_forward": "much", "lock": "0"})
+        assert "Enter the deficit in whole pounds" in wrong.content.decode()
+        saved = client.post(
+            url, {"amount": "1000", "deficit_brought_forward": "-2500", "lock": "0"}
+        )
+        assert saved.status_code == 302
+    budget = selectors.budgets_for(fetched_by=cast.la_colleague)[2026]
+    assert (budget.amount, budget.deficit_brought_forward) == (1000, -2500)
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [("sufficiency:dsg-plan", []), ("sufficiency:dsg-download", ["summary", "csv"])],
+)
+def test_only_la_staff_see_the_plan(cast, name, args):
+    with at(TODAY):
+        for who in ("senco", "health", "parent"):
+            response = cast.client_for(getattr(cast, who)).get(reverse(name, args=args))
+            assert response.status_code == 403
+
+
+def test_the_cabinet_summary_has_the_dsg_deficit_line(cast, placed, run_with_scenario):  # noqa: F811
+    services.budget_save(
+        changed_by=cast.la_colleague,
+        financial_year=2026,
+        amount=80_000,
+        deficit_brought_forward=10_000,
+        expected_lock=0,
+    )
+    with at(TODAY):
+        html = cast.client_for(cast.la_colleague).get(reverse("sufficiency:summary")).content
+    rows = _cells(html.decode(), "Cumulative DSG deficit at 31 March (the DSG management plan)")
+    # 10,000 + 87,895 - 80,000 at 31 March 2027, as on the plan's page.
+    assert rows[0][:2] == ["Without mitigations", "£17,895 deficit"]
+    assert rows[1][0] == "With Fewer independent"
