@@ -58,7 +58,7 @@ def _sample(converter: object) -> str:
     kind = type(converter).__name__
     if kind == "IntConverter":
         return "1"
-    if kind == "SlugConverter":
+    if kind in ("SlugConverter", "StringConverter"):
         return "x"
     if kind == "UUIDConverter":
         return "00000000-0000-4000-8000-000000000001"
