@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 
 from sendplan.casework.case.models import Stage
-from sendplan.casework.plans import services as plan_services
 from sendplan.casework.plans.models import PlanVersion
 from tests.casework.conftest import make_case
 
@@ -121,11 +120,15 @@ def test_a_review_from_the_senco_to_the_family(site, cast):
     site.assert_accessible()
     assert "twice a week in term time" in site.page.inner_text("main")
 
-    # Issued after the family's 15 days for representations, the family read it.
-    draft = PlanVersion.objects.get(plan=plan, status=PlanVersion.Status.DRAFT)
-    plan_services.plan_issue(
-        version_id=draft.pk, expected_lock=draft.lock, issued_on=TODAY, changed_by=cast.caseworker
+    # The family's 15 days for representations have run: the caseworker issues it.
+    site.follow(
+        site.page.get_by_role("navigation", name="Plan pages").get_by_role("link", name="Draft")
     )
+    site.follow(site.page.get_by_role("link", name="Check and issue this version"))
+    fill_date(site, "issued_on", TODAY)
+    submit(site, "Continue")
+    submit(site, "Issue the plan")
+    assert PlanVersion.objects.filter(plan=plan, status=PlanVersion.Status.DRAFT).count() == 0
     site.page.context.clear_cookies()
     site.sign_in("parent")
     site.follow(site.page.get_by_role("link", name="Read Jamie's EHC plan"))
