@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Prefetch
@@ -230,10 +230,14 @@ class _Exporter:
         (sen2.md §4, 1.3.1). Its date and source are not known, and the trace says so."""
         t = self.trace
         unknown = "default: the request is not on record"
+        # A request can only have come before the 25th birthday: the stand-in is no later.
+        born = learner.date_of_birth
+        last_day = date(born.year + 25, born.month, min(born.day, 28)) - timedelta(days=1)
+        stand_in = min(d for d in (plan.issued_on, last_day) if d is not None)
         request = Sen2Request(
             received_date=t.item(
                 f"{at}ReceivedDate",
-                _iso(plan.issued_on),
+                _iso(stand_in),
                 f"{unknown}; the plan's first issue stands in ({_ref(plan, 'issued_on')})",
             ),
             source=t.item(f"{at}RequestSource", "5", unknown),
