@@ -365,6 +365,23 @@ def test_the_area_planning_run_moves_no_learner_settled_mid_phase(demo):
     assert (inputs.problem.current[fixed] >= 0).all()
 
 
+def test_the_demo_commissioner_accepted_one_move_and_it_waits_on_the_plan(demo):
+    # Issue 15: an accepted proposal is a proposed amendment of the plan, not a new placement.
+    from sendplan.planning.models import Proposal
+
+    run = PlanningRun.objects.get()
+    assert run.status == PlanningRun.Status.DONE and run.requested_by.username == (
+        "demo.commissioner"
+    )
+    accepted = Proposal.objects.get(decision=Proposal.Decision.ACCEPTED)
+    assert accepted.reason_in_cohort == "phase_transfer"
+    assert accepted.proposed_cost < accepted.current_cost
+    draft = accepted.amendment
+    assert draft.issued_on is None and draft.placement_strand_id == accepted.proposed_strand_id
+    open_placement = Placement.objects.get(learner=accepted.learner, ended_on__isnull=True)
+    assert open_placement.strand_id == accepted.current_strand_id != accepted.proposed_strand_id
+
+
 def test_young_people_are_at_every_point_of_the_pathway_to_25(demo, users):
     from sendplan.pathway.models import AdulthoodProgress, Destination, Transition
     from sendplan.pathway.selectors import pathway_actions

@@ -141,7 +141,11 @@ def test_plans_and_reviews_follow_the_stages(demo):
     assert from_cases.count() == issued.count()
     assert Review.objects.filter(plan__case__isnull=False).count() == issued.count()
     drafts = Case.objects.filter(stage__in=[Stage.DRAFTING, Stage.CONSULTING]).count()
-    assert PlanVersion.objects.filter(status=PlanVersion.Status.DRAFT).count() == drafts
+    # The commissioner's accepted placement proposal is the one amendment drafted besides.
+    from sendplan.planning.models import Proposal
+
+    assert Proposal.objects.filter(amendment__status=PlanVersion.Status.DRAFT).count() == 1
+    assert PlanVersion.objects.filter(status=PlanVersion.Status.DRAFT).count() == drafts + 1
     assert not PlanVersion.objects.filter(status=PlanVersion.Status.ISSUED, issued_on=None)
 
 

@@ -53,6 +53,7 @@ from sendplan.demo.people import (
 )
 from sendplan.demo.placing import StrandSlot, place_learners, slots_for, start_date
 from sendplan.demo.plan_history import cease_aged_out
+from sendplan.demo.planning import build_planning
 from sendplan.demo.relationships import Showcase, choose_showcase, plan_relationships
 from sendplan.demo.return_details import add_return_details
 from sendplan.demo.reviews import build_reviews
@@ -144,11 +145,12 @@ def reset_demo() -> dict[str, int]:
     removed["delivery log"] = reset_delivery(demo_learners)
     if la:
         WeeklyTotal.objects.filter(la=la).delete()
+    if la:
+        # Planning runs propose places for demo learners and settings, and an accepted
+        # proposal points at the amendment it started: they go before the plans.
+        removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     removed["cases"] = reset_casework(demo_learners)
     removed["budgets"] = reset_money(la)
-    if la:
-        # Planning runs propose places for demo learners and settings; they go first.
-        removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     for name, model in (
         ("needs", Need),
         ("sharing notices", SharingNotice),
@@ -290,6 +292,9 @@ def build_demo(
         )
     )  # fmt: skip
     summary.counts.update(build_reviews(cast, as_at=as_at))
+    summary.counts.update(
+        build_planning(la=la, commissioner=users["demo.commissioner"], as_at=as_at)
+    )
 
     summary.counts.update(
         learners=len(learner_rows),
