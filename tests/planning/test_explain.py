@@ -15,6 +15,7 @@ from sendplan.core.tasks import run_claim
 from sendplan.engine.placement_explain import FULL, WRONG_AGE
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.explain import (
+    NOT_KNOWN,
     PLACE_ENDS,
     SAVES_MORE_THAN_MOVE,
     Explanation,
@@ -179,3 +180,22 @@ def test_accepting_freezes_the_family_words_on_the_amendment(cast, area, room_at
         .content.decode()
     )
     assert "We know that changing school is a big step" in page
+
+
+def test_without_inputs_or_a_strand_on_record_the_page_does_not_guess_why(cast, area, room_at_oak):
+    plans_naming_their_places()
+    run = _done_run(cast)
+    PlanningRunInputs.objects.filter(run=run).delete()
+    proposal = _of(run, area.in_independent)
+    Proposal.objects.filter(pk=proposal.pk).update(current_strand=None)
+    proposal = _of(run, area.in_independent)
+    why = proposal_explanation(proposal)
+    assert (why.why_move, why.move_cost, why.place_now, why.km_now) == (NOT_KNOWN, 0, None, None)
+    words = family_words(why, child=area.in_independent)
+    assert words.startswith("Oak Secondary can give")
+    page = (
+        cast.client_for(cast.caseworker)
+        .get(reverse("planning:proposal", args=[run.pk, proposal.pk]))
+        .content.decode()
+    )
+    assert "Far Independent is incomplete" in page and "Not known now" in page

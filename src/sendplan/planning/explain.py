@@ -60,6 +60,8 @@ STAYS = "stays"
 NO_PLACE_NOW = "no_place_now"
 PLACE_ENDS = "place_ends"
 SAVES_MORE_THAN_MOVE = "saves_more_than_move"
+#: The run's record of the place now is not enough to say (no inputs, no strand on record).
+NOT_KNOWN = "not_known"
 NOT_PLACED = "not_placed"
 
 
@@ -156,7 +158,7 @@ def proposal_explanation(proposal: Proposal) -> Explanation:
     current = proposal.current_strand
     # Place now and the journey now: from the run's inputs, else today's register.
     place_now = km_now = None
-    offered = False
+    offered: bool | None = None
     move_point = ""
     if inputs is not None and index is not None:
         learner = inputs.learners[index]
@@ -189,6 +191,8 @@ def proposal_explanation(proposal: Proposal) -> Explanation:
         why = STAYS
     elif proposal.current_strand_id is None and not proposal.current_setting_name:
         why = NO_PLACE_NOW
+    elif offered is None:
+        why = NOT_KNOWN
     elif not offered:
         why = PLACE_ENDS
     else:
