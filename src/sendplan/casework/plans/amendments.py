@@ -33,7 +33,9 @@ def placement_amendment_propose(
     explanation: str = "",
 ) -> PlanVersion:
     """Open a draft amendment of the learner's plan naming ``strand``'s setting in section I
-    from ``placement_from``, with the reason kept for the family to read.
+    from ``placement_from``, with the reason kept for the family to read, and
+    ``explanation``: why this place in plain words, frozen as it was when the proposal was
+    accepted (ADR 0142).
 
     Refused (``TransitionRefused``) when the plan is not maintained or already has a draft:
     one amendment at a time, finished or discarded before the next.
