@@ -1,8 +1,8 @@
 """A new place goes through the plan, never around it (issue 15, ADR 0139), walked from each
-person's home page: the commissioner accepts a planning proposal; the caseworker finds the
-proposed amendment in the work tray and sends it; the parent reads what would change; once the
-family's 15 days have passed the caseworker issues the amended plan, and only then does the
-child's placement move. axe on every page."""
+person's home page: the commissioner reads why the run proposed the place (ADR 0142) and
+accepts it; the caseworker finds the proposed amendment in the work tray and sends it; the
+parent reads what would change and why; once the family's 15 days have passed the caseworker
+issues the amended plan, and only then does the child's placement move. axe on every page."""
 
 from __future__ import annotations
 
@@ -84,6 +84,11 @@ def test_an_accepted_proposal_reaches_the_family_and_moves_the_child_only_when_i
     site.assert_accessible()
     site.follow(site.page.get_by_role("link", name=f"Run {proposal.run_id}"))
     site.follow(site.page.get_by_role("link", name="Decide").first)
+    # Why this place: the saving split into place and transport, and what the family will read.
+    assert site.page.get_by_role("heading", name="Why this place").is_visible()
+    assert site.page.get_by_role("row", name=re.compile("^Transport")).is_visible()
+    site.page.get_by_text("What the family will read").click()
+    assert site.page.get_by_text("can give Jamie the support set out in the plan").is_visible()
     site.assert_accessible()
     site.page.get_by_label("Accept: propose this place as an amendment to the plan").check()
     site.page.get_by_label("Reason for the decision").fill(
@@ -118,6 +123,10 @@ def test_an_accepted_proposal_reaches_the_family_and_moves_the_child_only_when_i
     site.sign_in("parent")
     site.follow(site.page.get_by_role("link", name="Read Jamie's EHC plan"))
     assert site.page.get_by_text("The council proposes to change this plan.").is_visible()
+    assert site.page.get_by_role(
+        "heading", name="Why the council proposes this school"
+    ).is_visible()
+    assert site.page.get_by_text("efficient use of its resources").is_visible()
     site.assert_accessible()
     site.follow(site.page.get_by_role("link", name="Read what would change"))
     assert site.page.get_by_text("Oak Secondary (test)").first.is_visible()

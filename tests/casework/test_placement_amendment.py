@@ -226,3 +226,30 @@ def test_the_send_page_shows_what_would_change_and_keeps_a_bad_date(cast, plan, 
         )
         assert response.status_code == 302, response.content.decode()
     assert PlanVersion.objects.get(plan=plan, status="draft").proposed_on == SENT
+
+
+def test_the_family_read_why_the_council_proposes_the_school_once_sent(cast, plan, oak):
+    with at(ACCEPTED):
+        draft = placement_amendment_propose(
+            plan_id=plan.pk,
+            strand_id=oak.pk,
+            placement_from=SEPTEMBER,
+            reason="",
+            changed_by=cast.la_colleague,
+            explanation="Oak can give Jamie the support set out in the plan.\n\n"
+            "We looked at the schools nearer home:\nElm: it has no free place.",
+        )
+    parent = cast.client_for(cast.parent)
+    plan_page = reverse("casework:plan", args=[plan.pk])
+    with at(SENT):
+        assert "Why the council proposes" not in parent.get(plan_page).content.decode()
+        send_page = cast.client_for(cast.caseworker).get(
+            reverse("casework:plan-amendment-send", args=[plan.pk])
+        )
+        assert "The family will read this" in send_page.content.decode()
+    _send(cast, draft)
+    with at(SENT):
+        page = parent.get(plan_page).content.decode()
+    assert '<h3 class="govuk-heading-s">Why the council proposes this school</h3>' in page
+    assert '<p class="govuk-body">Oak can give Jamie the support set out in the plan.</p>' in page
+    assert "We looked at the schools nearer home:<br>Elm: it has no free place." in page

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from sendplan.engine.placement import place
-from sendplan.engine.placement_explain import FULL, NOT_DESIGNATED, TOO_FAR, WRONG_AGE, explain
+from sendplan.engine.placement import PlacementResult, place
+from sendplan.engine.placement_explain import (
+    COSTS_MORE,
+    FULL,
+    MOVE_NOT_WORTH,
+    NOT_DESIGNATED,
+    TOO_FAR,
+    WRONG_AGE,
+    explain,
+    explain_assignment,
+)
 from sendplan.engine.placement_whatif import Strand, what_if, with_strand
 from tests.engine.placement_builders import problem
 
@@ -84,3 +95,46 @@ def test_new_strand_needs_an_age_range() -> None:
     p = _area()
     with pytest.raises(ValueError, match="give phases or min_age and max_age"):
         with_strand(p, Strand(places=2, needs=("ASD",)))
+
+
+def _stable(move_cost: int) -> tuple[PlacementResult, dict[int, tuple[str, ...]]]:
+    """One ASD learner of 12 at home (0 km) who may move, in setting 0 now (£20,000);
+    setting 1 is £17,000, setting 2 £30,000, setting 3 £10,000 but full."""
+    p = problem(
+        [("ASD", 12, 0.0), ("ASD", 12, 0.0)],
+        [
+            (0.0, ["ASD"], 11, 16, 1, 20_000),
+            (0.0, ["ASD"], 11, 16, 1, 17_000),
+            (0.0, ["ASD"], 11, 16, 1, 30_000),
+            (0.0, ["ASD"], 11, 16, 1, 10_000),
+        ],
+    )
+    p = dataclasses.replace(
+        p, current=np.array([0, 3]), may_move=np.array([True, False]), places=np.array([1, 1, 1, 1])
+    )
+    r = place(p, move_cost=move_cost)
+    options = explain_assignment(
+        p, r.assignment, 0, chosen_cost=int(r.cost[0]), move_cost=move_cost
+    )
+    return r, {o.setting: o.reasons for o in options}
+
+
+def test_a_saving_smaller_than_the_move_cost_is_why_the_learner_stays() -> None:
+    r, reasons = _stable(move_cost=5_000)
+    assert int(r.assignment[0]) == 0
+    assert reasons == {0: (), 1: (MOVE_NOT_WORTH,), 2: (COSTS_MORE,), 3: (FULL,)}
+
+
+def test_a_saving_larger_than_the_move_cost_moves_the_learner() -> None:
+    r, reasons = _stable(move_cost=2_000)
+    assert int(r.assignment[0]) == 1
+    # Staying is dearer than moving even after the move cost; the dearer place costs more.
+    assert reasons == {0: (COSTS_MORE,), 1: (), 2: (COSTS_MORE,), 3: (FULL,)}
+
+
+def test_within_km_lists_every_nearer_setting_with_all_its_reasons() -> None:
+    p = _area()
+    r = place(p)
+    listed = explain_assignment(p, r.assignment, 1, chosen_cost=int(r.cost[1]), within_km=100.0)
+    assert {o.setting for o in listed} == {0, 1, 2, 3, 4}
+    assert {o.setting: o.reasons for o in listed}[3] == (TOO_FAR,)

@@ -402,7 +402,7 @@ REGISTER: tuple[Entry, ...] = (
         "casework.PlanVersion",
         "status purpose issued_on views interests aspirations family_views family_interests "
         "family_aspirations placement_setting placement_type placement_strand placement_from "
-        "amendment_reason proposed_on personal_budget_amount personal_budget_arrangements",
+        "amendment_reason placement_explanation proposed_on personal_budget_amount personal_budget_arrangements",
         S,
         PLAN_CONTENTS,
     ),

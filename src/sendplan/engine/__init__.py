@@ -166,7 +166,7 @@ if TYPE_CHECKING:
         check_problem,
         place,
     )
-    from sendplan.engine.placement_explain import Option, explain
+    from sendplan.engine.placement_explain import Option, explain, explain_assignment
     from sendplan.engine.placement_model import ALL_NEEDS, round_pounds
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
     from sendplan.engine.reform import (
@@ -447,6 +447,7 @@ __all__ = [
     "WhatIf",
     "check_problem",
     "explain",
+    "explain_assignment",
     "place",
     "round_pounds",
     "what_if",
@@ -690,7 +691,7 @@ _HOME: dict[str, str] = {
         ),
         "delivery",
     ),
-    **dict.fromkeys(("Option", "explain"), "placement_explain"),
+    **dict.fromkeys(("Option", "explain", "explain_assignment"), "placement_explain"),
     **dict.fromkeys(("ALL_NEEDS", "round_pounds"), "placement_model"),
     **dict.fromkeys(("Strand", "WhatIf", "what_if", "with_strand"), "placement_whatif"),
     **dict.fromkeys(("MAX_CAPITAL", "Candidates", "SiteResult", "site"), "siting"),

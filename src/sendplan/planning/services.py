@@ -21,7 +21,8 @@ from sendplan.casework.plans.amendments import placement_amendment_propose
 from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.core.dates import govuk_date
 from sendplan.core.locking import lock_check
-from sendplan.learners.models import Placement
+from sendplan.learners.models import Learner, Placement
+from sendplan.planning.explain import family_words, proposal_explanation
 from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
 from sendplan.provision.models import ProvisionStrand
 
@@ -219,6 +220,9 @@ def _propose_amendment(
             or f"A place at {strand.setting.name} ({strand.get_kind_display()}) was proposed "
             f"by the area's planning run of {govuk_date(proposal.run.created_at.date())}.",
             changed_by=officer,
+            explanation=family_words(
+                proposal_explanation(proposal), child=Learner.objects.get(pk=proposal.learner_id)
+            ),
         )
     except TransitionRefused as refused:
         raise DecisionRefused(refused.message) from refused

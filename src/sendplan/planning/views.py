@@ -27,6 +27,7 @@ from sendplan.learners.selectors import learner_for_user
 from sendplan.learners.services import audit_record
 from sendplan.planning import selectors, stability
 from sendplan.planning.cohort import REASON_LABELS, CohortDefinition, planning_date
+from sendplan.planning.explain import family_words, proposal_explanation
 from sendplan.planning.exports import HEADER, run_rows
 from sendplan.planning.forms import (
     KIND_CHOICES,
@@ -228,6 +229,7 @@ def _proposal_page(
     if proposal.current_cost is not None:
         difference = proposal.proposed_cost - proposal.current_cost
     strand = proposal.proposed_strand
+    why = proposal_explanation(proposal)
     return render(
         request,
         "planning/proposal.html",
@@ -239,6 +241,8 @@ def _proposal_page(
             "difference_abs": abs(difference) if difference is not None else None,
             "vacancies": strand.vacancies if strand is not None else None,
             "reason_label": REASON_LABELS.get(proposal.reason_in_cohort, proposal.reason_in_cohort),
+            "why": why,
+            "family_words": family_words(why, child=learner) if why.moves else "",
             "form": form,
             "errors": errors,
         },

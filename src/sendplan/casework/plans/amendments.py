@@ -30,9 +30,12 @@ def placement_amendment_propose(
     placement_from: dt.date,
     reason: str,
     changed_by: User,
+    explanation: str = "",
 ) -> PlanVersion:
     """Open a draft amendment of the learner's plan naming ``strand``'s setting in section I
-    from ``placement_from``, with the reason kept for the family to read.
+    from ``placement_from``, with the reason kept for the family to read, and
+    ``explanation``: why this place in plain words, frozen as it was when the proposal was
+    accepted (ADR 0142).
 
     Refused (``TransitionRefused``) when the plan is not maintained or already has a draft:
     one amendment at a time, finished or discarded before the next.
@@ -44,6 +47,7 @@ def placement_amendment_propose(
     draft.placement_type = strand.get_kind_display()
     draft.placement_from = placement_from
     draft.amendment_reason = reason.strip()
+    draft.placement_explanation = explanation.strip()
     save(draft, changed_by=changed_by)
     return draft
 

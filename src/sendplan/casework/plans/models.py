@@ -228,6 +228,9 @@ class PlanVersion(Tracked):
     # An amendment: why it is proposed, and when the proposals went to the family (Reg 22:
     # they have 15 days to comment; a review's proposals are dated on the review).
     amendment_reason = models.TextField(blank=True)
+    #: For a place proposed by a planning run: why this place, in plain words for the family,
+    #: written when the commissioner accepted it and kept as it was then (ADR 0142).
+    placement_explanation = models.TextField(blank=True)
     proposed_on = models.DateField("Proposed amendments sent", null=True, blank=True)
     # Section J
     personal_budget_amount = models.DecimalField(
@@ -259,6 +262,11 @@ class PlanVersion(Tracked):
 
     def __str__(self) -> str:
         return f"Plan {self.plan_id} version {self.number}"
+
+    @property
+    def placement_explanation_paragraphs(self) -> list[str]:
+        """The frozen explanation, one string per paragraph (lines kept within each)."""
+        return [p.strip() for p in self.placement_explanation.split("\n\n") if p.strip()]
 
     @property
     def is_draft(self) -> bool:
