@@ -1,11 +1,15 @@
-"""Candidate sites and a finished forecast for the siting tests, on top of ``conftest.area``."""
+"""Candidate sites, a finished forecast and learners needing a place, for the siting tests."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.utils import timezone
 
 from sendplan.planning.models import CandidateSite
+from sendplan.provision.models import ProvisionStrand
 from sendplan.sufficiency.models import ForecastRun
+from tests.factories import LearnerFactory, NeedFactory
 
 
 def candidate(la, **kw) -> CandidateSite:
@@ -56,3 +60,20 @@ def forecast(la_code: str = "E09000022") -> ForecastRun:
         finished_at=timezone.now(),
         outputs=outputs,
     )
+
+
+def learners_without_a_place(cast, n: int = 3) -> list:
+    """``n`` ASD learners of secondary age with no current placement (new plans), living by
+    the candidate, and the cast's special school full: only a new site can place them
+    locally. Ages count from today, so the case holds on any date."""
+    ProvisionStrand.objects.filter(setting=cast.setting).update(on_roll=100)
+    born = dt.date(timezone.localdate().year - 14, 1, 15)
+    learners = []
+    for i in range(n):
+        learner = LearnerFactory(
+            responsible_la=cast.la, date_of_birth=born, latitude=51.45 + 0.001 * i,
+            longitude=-0.115,
+        )  # fmt: skip
+        NeedFactory(learner=learner, code="ASD", rank=1)
+        learners.append(learner)
+    return learners

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 
@@ -235,3 +237,9 @@ def test_candidate_needs_and_ages_are_checked():
     site = CandidateSite(needs="ALL", min_age=10, max_age=5)
     with pytest.raises(Exception, match="oldest age"):
         site.clean()
+
+
+def test_the_docstring_examples_hold():
+    from sendplan.planning import siting
+
+    assert doctest.testmod(siting).failed == 0

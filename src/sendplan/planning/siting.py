@@ -234,7 +234,7 @@ def home_extra_learners(
 
     >>> homes = [Home("ASD", "A", 51.0, -0.1, 3), Home("ASD", "B", 51.1, -0.2, 1)]
     >>> [(x.lsoa_code, x.age) for x in home_extra_learners({("ASD", "secondary"): 4}, homes)]
-    [('A', 11), ('A', 12), ('A', 13), ('B', 15)]
+    [('A', 11), ('A', 12), ('A', 13), ('B', 14)]
     """
     by_need: dict[str, list[Home]] = defaultdict(list)
     everyone: dict[str, list[float]] = {}
