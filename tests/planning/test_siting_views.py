@@ -7,9 +7,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
 from sendplan.learners.models import AuditEvent
+from sendplan.planning.models import CandidateSite
+from tests.factories import UserFactory
 from tests.planning.siting_builders import candidate, forecast
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +142,20 @@ def test_the_page_is_for_la_staff_only(cast, who):
 
 def test_the_page_refuses_post(cast):
     assert cast.client_for(cast.la_colleague).post(reverse(URL)).status_code == 405
+
+
+def test_an_administrator_adds_and_lists_candidates_in_the_admin(client, cast):
+    staff = UserFactory(username="admin-person", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client.force_login(staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    candidate(cast.la, host_setting=cast.setting)
+    listing = client.get(reverse("admin:planning_candidatesite_changelist"))
+    assert listing.status_code == 200 and b"Oak annexe" in listing.content
+    site = CandidateSite.objects.get()
+    assert (
+        client.get(reverse("admin:planning_candidatesite_change", args=[site.pk])).status_code
+        == 200
+    )
