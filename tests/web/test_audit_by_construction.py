@@ -182,6 +182,8 @@ def _adulthood(w: World) -> int:
     return w.review.pk
 
 
+#: A question the siting page answers (today's learners, £1m of capital).
+SITING_QUESTION = {"year": "", "figure": "central", "budget": "1000000"}
 PLAN = lambda w: [w.plan.pk]  # noqa: E731
 ISSUED = lambda w: [w.issued_plan.pk]  # noqa: E731
 REVIEW = lambda w: [w.issued_plan.pk, w.review.pk]  # noqa: E731
@@ -338,6 +340,9 @@ ROUTES: dict[str, Route] = {
     "planning:proposal": Route("caseworker", lambda w: [w.run.pk, w.proposal.pk], LEARNER),
     "planning:what-if": Route("caseworker", lambda w: [w.run.pk]),
     "planning:settings": Route("caseworker"),
+    "planning:siting": Route("la_colleague", shows="list", data=lambda w: SITING_QUESTION),
+    "planning:siting-csv": Route("la_colleague", shows="list", data=lambda w: SITING_QUESTION),
+    "planning:siting-xlsx": Route("la_colleague", shows="list", data=lambda w: SITING_QUESTION),
     "planning:suitable-places": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     "documents:upload": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     # A file, not a page: it shows no name, but each copy taken is audited (the -pdf rule).

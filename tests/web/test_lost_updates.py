@@ -642,6 +642,9 @@ NOT_EDITS: dict[str, str] = {
     "planning:proposal": "one way: a decided proposal cannot be decided again",
     "planning:what-if": "queues a what-if run; changes no saved figures",
     "planning:suitable-places": "reads",
+    "planning:siting": "reads: a question asked in the query string, answered, nothing saved",
+    "planning:siting-csv": "reads",
+    "planning:siting-xlsx": "reads",
 }
 
 #: Case page steps that move the case on or add a row: each refuses a repeat by the case's

@@ -559,6 +559,11 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "cohort parameters what_if register_hash summary"
     ),
     "planning.PlanningRunInputs": _names("format learners places learners_erased"),
+    # Where the area could add places: schools, sites and money, not people.
+    "planning.CandidateSite": _names(
+        "la name kind host_setting host_strand latitude longitude lsoa_code needs min_age "
+        "max_age block_places max_blocks capital_per_block annual_cost_per_place note is_active"
+    ),
     "sufficiency.Assumptions": _names(
         "la_code place_funding_special place_funding_unit top_up_mainstream top_up_resourced "
         "top_up_special top_up_fe independent_fee other_cost transport_per_learner "

@@ -58,6 +58,7 @@ from sendplan.demo.relationships import Showcase, choose_showcase, plan_relation
 from sendplan.demo.return_details import add_return_details
 from sendplan.demo.reviews import build_reviews
 from sendplan.demo.settings_data import DEMO_NOTE, SettingSpec, setting_specs
+from sendplan.demo.siting import build_candidates, reset_candidates
 from sendplan.learners.models import (
     AuditEvent,
     ConsentToShare,
@@ -151,6 +152,7 @@ def reset_demo() -> dict[str, int]:
         removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     removed["cases"] = reset_casework(demo_learners)
     removed["budgets"] = reset_money(la)
+    removed["candidate sites"] = reset_candidates(la)
     for name, model in (
         ("needs", Need),
         ("sharing notices", SharingNotice),
@@ -248,6 +250,7 @@ def build_demo(
         for i, slot in sorted(placed.items())
     )
     summary.counts.update(cost_placements(la=la, seed=seed, as_at=as_at))
+    summary.counts.update(build_candidates(la=la, settings=setting_rows))
     Involvement.objects.bulk_create(
         Involvement(
             learner=learner_rows[p.learner],

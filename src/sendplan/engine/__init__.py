@@ -263,7 +263,7 @@ if TYPE_CHECKING:
     from sendplan.engine.sen2_xml import (
         write_return as sen2_write,
     )
-    from sendplan.engine.siting import MAX_CAPITAL, Candidates, SiteResult, site
+    from sendplan.engine.siting import MAX_CAPITAL, Candidates, SiteResult, site, with_candidates
     from sendplan.engine.statutory import (
         EXCEPTIONS,
         REFERENCE_INDEX,
@@ -324,6 +324,7 @@ __all__ = [
     "Candidates",
     "SiteResult",
     "site",
+    "with_candidates",
     # The SEN2 return: its document, XML and checks.
     "Sen2Return",
     "Sen2Header",
@@ -694,7 +695,9 @@ _HOME: dict[str, str] = {
     **dict.fromkeys(("Option", "explain", "explain_assignment"), "placement_explain"),
     **dict.fromkeys(("ALL_NEEDS", "round_pounds"), "placement_model"),
     **dict.fromkeys(("Strand", "WhatIf", "what_if", "with_strand"), "placement_whatif"),
-    **dict.fromkeys(("MAX_CAPITAL", "Candidates", "SiteResult", "site"), "siting"),
+    **dict.fromkeys(
+        ("MAX_CAPITAL", "Candidates", "SiteResult", "site", "with_candidates"), "siting"
+    ),
     **dict.fromkeys(
         (
             "EXCEPTIONS",

@@ -134,6 +134,11 @@ def _lsoa_centroids(folder: str) -> dict[str, tuple[float, float]]:
         }
 
 
+def lsoa_centroids() -> dict[str, tuple[float, float]]:
+    """Each LSOA's centroid as (lat, lon), by code (empty when the file is missing)."""
+    return _lsoa_centroids(str(_dir()))
+
+
 def ward_of_homes(lat: np.ndarray, lon: np.ndarray, lsoa_codes: list[str]) -> list[Area | None]:
     """The ward of each home, judged from its LSOA's centroid where the LSOA is known.
 

@@ -10,6 +10,7 @@ kept on the proposal (DESIGN.md: the optimiser proposes, people decide).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -282,3 +283,92 @@ class Proposal(models.Model):
     @property
     def is_decided(self) -> bool:
         return bool(self.decision)
+
+
+class CandidateSite(Tracked):
+    """A place the area could add specialist places: blocks of places at a cost (ADR 0140).
+
+    Either at an existing setting (a special school strand that could expand, a mainstream
+    school that could host a resourced or inclusion base) or at a site the council names,
+    located by latitude and longitude or by its LSOA. The siting page (``planning/siting.py``)
+    chooses how many blocks to open at each within a capital budget.
+    """
+
+    class Kind(models.TextChoices):
+        EXPAND_STRAND = "expand_strand", "Expand an existing strand"
+        RESOURCED_BASE = "resourced_base", "Resourced provision in a mainstream school"
+        INCLUSION_BASE = "inclusion_base", "Inclusion base in a mainstream school"
+        NEW_SPECIAL_SCHOOL = "new_special_school", "New special school"
+
+    la = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="candidate_sites"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    #: The school that would host the places (a base, or the strand's school); empty for a
+    #: site the council names.
+    host_setting = models.ForeignKey(
+        "provision.Setting",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="candidate_sites",
+    )
+    #: The strand that would expand (kind "expand_strand").
+    host_strand = models.ForeignKey(
+        "provision.ProvisionStrand",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="candidate_sites",
+    )
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    lsoa_code = models.CharField("LSOA code", max_length=9, blank=True)
+    #: SEN2 primary need codes separated by ";" (as SETTINGS.csv), or ALL.
+    needs = models.CharField("Needs served", max_length=100)
+    min_age = models.PositiveSmallIntegerField(validators=[MaxValueValidator(25)])
+    max_age = models.PositiveSmallIntegerField(validators=[MaxValueValidator(25)])
+    block_places = models.PositiveSmallIntegerField(
+        "Places a block adds", validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    max_blocks = models.PositiveSmallIntegerField(
+        "Most blocks", validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    capital_per_block = models.PositiveIntegerField(
+        "Capital cost of a block, pounds", validators=[MaxValueValidator(1_000_000_000)]
+    )
+    annual_cost_per_place = models.PositiveIntegerField(
+        "Running cost, pounds a year per place", validators=[MaxValueValidator(1_000_000)]
+    )
+    #: Where the figures come from (an estimate, a feasibility study).
+    note = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField("Under consideration", default=True)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["la", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age__lte=models.F("max_age")), name="candidate_site_ages_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="candidate_site_lat_lon_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        codes = [c for c in self.needs.split(";") if c]
+        if self.needs != "ALL" and (not codes or any(c not in NEEDS for c in codes)):
+            raise ValidationError({"needs": "Enter ALL or SEN2 need codes separated by ;"})
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValidationError({"max_age": "The oldest age must not be below the youngest"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sendplan.planning import views
+from sendplan.planning import siting_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     ),
     path("runs/<int:pk>/what-if/", views.what_if, name="what-if"),
     path("settings/", views.area_settings, name="settings"),
+    path("where-to-add-places/", siting_views.siting, name="siting"),
+    path("where-to-add-places/sites.csv", siting_views.siting_csv, name="siting-csv"),
+    path("where-to-add-places/sites.xlsx", siting_views.siting_xlsx, name="siting-xlsx"),
     path(
         "learners/<int:learner_id>/suitable-places/",
         views.suitable_places,

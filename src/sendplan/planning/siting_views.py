@@ -1,0 +1,324 @@
+"""The siting page: where the next places should go (ADR 0140). Parse, answer, render.
+
+A question is asked in the query string (a GET form: asking changes nothing), so an answer
+can be bookmarked, its downloads are the same question, and a what-if is a link. The demo's
+area answers in about a second, so the page solves while it is served. For LA staff, as
+every planning page; each answer is audited as a list of learners (the page reads the
+cohort's homes, and shows none of them on their own).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
+from sendplan.engine import OPTIMAL
+from sendplan.learners.models import AuditEvent
+from sendplan.learners.services import audit_record
+from sendplan.planning import selectors
+from sendplan.planning.charts import HomeMark, SettingMark, area_map
+from sendplan.planning.geography import lsoas, ward_of_homes, wards
+from sendplan.planning.siting import (
+    CAPITAL_YEARS,
+    FIGURES,
+    SitingAnswer,
+    SitingQuestion,
+    latest_forecast,
+    site_options,
+    siting_inputs,
+    siting_solve,
+)
+from sendplan.planning.siting_forms import SitingForm
+from sendplan.web.forms import error_summary
+from sendplan.web.spreadsheets import Cell, Table, to_csv, to_xlsx
+
+#: The prefix of the question a what-if is compared with (``was-budget`` and so on).
+WAS = "was"
+
+
+def _forms(request: HttpRequest, user: Any) -> tuple[SitingForm, SitingForm | None, Any, Any]:
+    la = selectors.planning_la(fetched_by=user)
+    forecast = latest_forecast(la)
+    asked = "budget" in request.GET
+    form = SitingForm(request.GET if asked else None, forecast=forecast)
+    was = None
+    if asked and f"{WAS}-budget" in request.GET:
+        was = SitingForm(request.GET, prefix=WAS, forecast=forecast)
+    return form, was, la, forecast
+
+
+def _answers(
+    user: Any, form: SitingForm, was: SitingForm | None
+) -> tuple[SitingAnswer, SitingAnswer | None]:
+    given = siting_inputs(fetched_by=user)
+    answer = siting_solve(given, form.question())
+    base = None
+    if was is not None and was.is_valid() and was.question() != form.question():
+        base = siting_solve(given, was.question())
+    learners = answer.learners_today
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.LIST,
+        detail=f"siting: {learners} learners' homes and needs, with forecast demand",
+    )
+    return answer, base
+
+
+@requires_access(la_staff)
+@require_GET
+def siting(request: HttpRequest) -> HttpResponse:
+    """The question's form, and once asked, where the next places should go."""
+    user = signed_in_user(request)
+    form, was, la, forecast = _forms(request, user)
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": error_summary(form) if form.is_bound else [],
+        "forecast": forecast,
+        "capital_years": CAPITAL_YEARS,
+    }
+    if form.is_bound and form.is_valid():
+        answer, base = _answers(user, form, was)
+        context.update(_result_context(answer, base, form))
+    else:
+        sites, left_out = site_options(la)
+        context.update(candidates=len(sites), left_out=left_out)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "planning/siting.html", context, status=status)
+
+
+def _query(question: SitingQuestion, was: SitingQuestion | None = None) -> str:
+    params = SitingForm.query(question)
+    if was is not None:
+        params.update({f"{WAS}-{k}": v for k, v in SitingForm.query(was).items()})
+    return urlencode(params)
+
+
+def _what_ifs(answer: SitingAnswer) -> list[dict[str, str]]:
+    q = answer.question
+    url = reverse("planning:siting")
+    out = []
+    if q.year:
+        for figure in FIGURES:
+            if figure == q.figure:
+                continue
+            other = SitingQuestion(q.year, figure, q.budget)
+            label = FIGURES[figure].split(" (")[0].lower()
+            out.append({"text": f"With the {label} forecast figure",
+                        "href": f"{url}?{_query(other, q)}"})  # fmt: skip
+    for factor, text in ((0.5, "With half the budget"), (2, "With twice the budget")):
+        other = SitingQuestion(q.year, q.figure, int(q.budget * factor))
+        out.append({"text": f"{text} (£{other.budget:,})", "href": f"{url}?{_query(other, q)}"})
+    return out
+
+
+def _comparison(answer: SitingAnswer, base: SitingAnswer) -> list[dict[str, Any]]:
+    """The two answers' totals side by side, and each candidate's blocks."""
+
+    def money(v: int) -> str:
+        return f"£{v:,}"
+
+    rows = [
+        ("Demand", base.question.describe().split(", capital")[0],
+         answer.question.describe().split(", capital")[0]),
+        ("Capital budget", money(base.question.budget), money(answer.question.budget)),
+        ("Learners planned", f"{base.learners:,}", f"{answer.learners:,}"),
+        ("Places added", f"{base.places_added:,}", f"{answer.places_added:,}"),
+        ("Capital spent", money(base.capital), money(answer.capital)),
+        ("Annual cost with no new places", money(base.cost_without), money(answer.cost_without)),
+        ("Annual cost with the new places", money(base.cost_with), money(answer.cost_with)),
+        ("Annual saving", money(base.annual_saving), money(answer.annual_saving)),
+        ("In independent places or with no local place", f"{base.independent_with:,}",
+         f"{answer.independent_with:,}"),
+    ]  # fmt: skip
+    blocks = {r.option.candidate_id: r for r in base.rows}
+    for row in answer.rows:
+        was = blocks.get(row.option.candidate_id)
+        if row.blocks or (was and was.blocks):
+            rows.append(
+                (
+                    f"{row.option.name}: places",
+                    f"{was.places:,}" if was else "0",
+                    f"{row.places:,}",
+                )
+            )
+    return [{"label": a, "was": b, "now": c} for a, b, c in rows]
+
+
+def _map(answer: SitingAnswer) -> dict[str, Any]:
+    homes = answer.homes
+    marks = [
+        HomeMark(
+            lat=h["lat"],
+            lon=h["lon"],
+            learners=h["learners"],
+            unplaced=h["unplaced"],
+            label=f"{h['lsoa_code'] or 'No LSOA'}: {h['learners']} learners"
+            + (f", {h['unplaced']} with no local place" if h["unplaced"] else ""),
+        )
+        for h in homes
+    ]
+    places = [
+        SettingMark(
+            lat=r.option.lat,
+            lon=r.option.lon,
+            learners=r.places,
+            label=f"{r.option.name}: {r.places} new places",
+        )
+        for r in answer.chosen
+    ]
+    title = (
+        f"Homes of the {answer.learners:,} learners planned, by LSOA, and the "
+        f"{len(places)} candidate sites chosen"
+    )
+    svg = area_map(chart_id="siting-map", title=title, wards=wards(), lsoas=lsoas(),
+                   homes=marks, settings=places)  # fmt: skip
+    in_ward = ward_of_homes(
+        np.array([h["lat"] for h in homes], dtype=float),
+        np.array([h["lon"] for h in homes], dtype=float),
+        [h["lsoa_code"] for h in homes],
+    )
+    by_ward: dict[str, dict[str, Any]] = {}
+    for h, ward in zip(homes, in_ward, strict=True):
+        name = ward.name if ward else ""
+        row = by_ward.setdefault(name, {"ward": name, "learners": 0, "unplaced": 0})
+        row["learners"] += h["learners"]
+        row["unplaced"] += h["unplaced"]
+    ward_rows = sorted(by_ward.values(), key=lambda r: (r["ward"] == "", r["ward"]))
+    return {"title": title, "svg": svg, "ward_rows": ward_rows}
+
+
+def _result_context(
+    answer: SitingAnswer, base: SitingAnswer | None, form: SitingForm
+) -> dict[str, Any]:
+    query = _query(answer.question)
+    return {
+        "answer": answer,
+        "base": base,
+        "comparison": _comparison(answer, base) if base else [],
+        "optimal": answer.status == OPTIMAL,
+        "gap_percent": answer.gap * 100,
+        "map": _map(answer),
+        "not_chosen": [r for r in answer.rows if not r.blocks],
+        "what_ifs": _what_ifs(answer),
+        "csv_url": f"{reverse('planning:siting-csv')}?{query}",
+        "xlsx_url": f"{reverse('planning:siting-xlsx')}?{query}",
+    }
+
+
+# --- Downloads ------------------------------------------------------------------------------
+
+SITES_HEADER = (
+    "Candidate site",
+    "Kind of place",
+    "Host school",
+    "Needs",
+    "Youngest age",
+    "Oldest age",
+    "Places a block",
+    "Most blocks",
+    "Blocks to open",
+    "Places added",
+    "Places used",
+    "Capital (£)",
+    "Running cost a place (£ a year)",
+    "Annual saving (£)",
+    "Payback (years)",
+    "Independent placements avoided",
+)
+
+
+def site_rows(answer: SitingAnswer) -> list[list[Cell]]:
+    """One row per candidate, those chosen first (the page's table, and more)."""
+    rows: list[list[Cell]] = []
+    for r in sorted(answer.rows, key=lambda r: (not r.blocks, r.option.name)):
+        o = r.option
+        payback = r.payback_years
+        rows.append(
+            [
+                o.name, o.kind_label, o.host, o.needs, o.min_age, o.max_age, o.block_places,
+                o.max_blocks, r.blocks, r.places, r.places_used, r.capital,
+                o.annual_cost_per_place, r.annual_saving,
+                None if payback is None else round(payback, 1), r.independent_avoided,
+            ]
+        )  # fmt: skip
+    return rows
+
+
+def summary_rows(answer: SitingAnswer) -> list[list[Cell]]:
+    q = answer.question
+    return [
+        ["Demand", q.describe().split(", capital")[0]],
+        ["Capital budget (£)", q.budget],
+        ["Capital spread over (years)", CAPITAL_YEARS],
+        ["Learners planned today", answer.learners_today],
+        ["Extra learners from the forecast", len(answer.extra_learners)],
+        ["Places added", answer.places_added],
+        ["Capital spent (£)", answer.capital],
+        ["Annual cost with no new places (£)", answer.cost_without],
+        ["Annual cost with the new places (£)", answer.cost_with],
+        ["Annual saving (£)", answer.annual_saving],
+        [
+            "Payback (years)",
+            None if answer.payback_years is None else round(answer.payback_years, 1),
+        ],
+        ["In independent places or with no local place, before", answer.independent_without],
+        ["In independent places or with no local place, after", answer.independent_with],
+        ["Answer", answer.status],
+        ["Optimality gap", round(answer.gap, 6)],
+    ]
+
+
+def _download(request: HttpRequest, fmt: str) -> HttpResponse:
+    user = signed_in_user(request)
+    form, _was, _la, _forecast = _forms(request, user)
+    if not (form.is_bound and form.is_valid()):
+        # The page says what is wrong with the question.
+        return redirect(f"{reverse('planning:siting')}?{request.GET.urlencode()}")
+    given = siting_inputs(fetched_by=user)
+    answer = siting_solve(given, form.question())
+    audit_record(
+        user=user,
+        action=AuditEvent.Action.EXPORT,
+        detail=f"siting: {len(answer.rows)} candidate sites, from {answer.learners_today} "
+        f"learners' homes and needs, {fmt}",
+    )
+    name = "where-to-add-places"
+    sites = Table(name="Candidate sites", title="Where to add places", header=SITES_HEADER,
+                  rows=site_rows(answer))  # fmt: skip
+    if fmt == "csv":
+        response = HttpResponse(to_csv(sites), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    tables = [
+        sites,
+        Table(name="Summary", title="Summary", header=("Figure", "Value"),
+              rows=summary_rows(answer)),
+        Table(name="Extra demand", title="Extra learners from the forecast",
+              header=("Primary need", "Phase", "Learners"),
+              rows=[[c["need"], c["phase"], c["learners"]] for c in answer.extra_by_cell]),
+    ]  # fmt: skip
+    response = HttpResponse(
+        to_xlsx(tables),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@requires_access(la_staff)
+@require_GET
+def siting_csv(request: HttpRequest) -> HttpResponse:
+    return _download(request, "csv")
+
+
+@requires_access(la_staff)
+@require_GET
+def siting_xlsx(request: HttpRequest) -> HttpResponse:
+    return _download(request, "xlsx")

@@ -1,0 +1,59 @@
+"""A commissioner finds where the next places should go from their home page: Placement
+planning, then Where to add places; a wrong budget is shown again with its error; the answer's
+table and its CSV download. axe on every page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.planning.siting_builders import candidate, forecast, learners_without_a_place
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_commissioner_finds_where_to_add_places_and_downloads_them(site, cast):
+    learners_without_a_place(cast)
+    candidate(cast.la)
+    forecast()
+    page = site.page
+    site.sign_in("manager")
+    site.goto("home")
+    site.follow(page.get_by_role("link", name="Placement planning").first)
+    site.assert_accessible()
+    site.follow(page.get_by_role("link", name="Where to add places"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Where to add places"
+    site.assert_accessible()
+
+    page.get_by_label("Demand to plan for").select_option(label="Forecast for January 2027")
+    page.get_by_label("Upper (1 in 10 chance of more)").check()
+    page.get_by_label("Capital budget").fill("a million")
+    site.follow(page.get_by_role("button", name="Find where to add places"))
+    assert (
+        page.locator(".govuk-error-summary")
+        .get_by_text("Capital budget must be a whole number of pounds")
+        .is_visible()
+    )
+    assert page.get_by_label("Capital budget").input_value() == "a million"
+    site.assert_accessible()
+
+    page.get_by_label("Capital budget").fill("£1,000,000")
+    site.follow(page.get_by_role("button", name="Find where to add places"))
+    table = page.locator("#sites")
+    assert "Oak annexe" in table.inner_text()
+    assert "£600,000" in table.inner_text()  # both blocks, for the upper figure's growth
+    assert page.locator("#siting-map").is_visible()
+    site.assert_accessible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["Candidate site"], r["Places added"]) for r in rows] == [("Oak annexe", "8")]
+
+    site.follow(page.get_by_role("link", name="With the central forecast figure"))
+    assert page.locator("#comparison").is_visible()
+    site.assert_accessible()
