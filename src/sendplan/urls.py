@@ -34,6 +34,8 @@ urlpatterns = [
     path("delivery/", include("sendplan.delivery.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("sendplan.api.urls")),
+    # The Local Offer as open data (Open Referral UK): public, read-only, no personal data.
+    path("oruk/", include("sendplan.provision.oruk_urls")),
 ]
 
 handler403 = "sendplan.web.views.permission_denied"

@@ -399,3 +399,38 @@ def test_young_people_are_at_every_point_of_the_pathway_to_25(demo, users):
     assert {"college", "specialist_post16", "supported_internship", "day_opportunities"} <= offers
     nido = Setting.objects.get(name="Nido Volans Lambeth")
     assert nido.post16_offer == "specialist_post16" and nido.strands.exists()
+
+
+def test_the_demo_local_offer_feed_keeps_to_the_profile_and_names_no_one(demo, users):
+    """Every service and organisation of the demo's Open Referral UK feed against our schema
+    of the profile, and no learner's name in it (ADR 0143)."""
+    import json
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    from sendplan.provision.unmatched import unmatched_provision
+    from tests.provision.oruk_schema import SCHEMAS
+
+    client, text = Client(), ""
+    for name in ("oruk:services", "oruk:organizations", "oruk:service-at-locations"):
+        validator = Draft202012Validator(SCHEMAS[name], format_checker=FormatChecker())
+        page, last = 1, False
+        while not last:
+            body = client.get(reverse(name), {"per_page": 200, "page": page}).json()
+            assert body["total_items"] > 50
+            assert [e.message for e in validator.iter_errors(body)][:3] == []
+            text += json.dumps(body, ensure_ascii=False)
+            page, last = page + 1, body["last_page"]
+    words = re.findall(r"[\w'-]+", text)
+    pairs = set(zip(words, words[1:], strict=False))
+    named = [
+        (given, family)
+        for given, family in Learner.objects.values_list("given_name", "family_name")
+        if (given, family) in pairs
+    ]
+    assert named == []
+    report = unmatched_provision(fetched_by=users["demo.commissioner"])
+    assert report.rows_read > 100 and report.rows_matched > 0

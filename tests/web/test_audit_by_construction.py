@@ -32,6 +32,7 @@ from sendplan.learners.models import AuditEvent, Learner
 from sendplan.planning.cohort import CohortDefinition
 from sendplan.planning.models import PlanningRun, Proposal
 from sendplan.planning.runs import planning_run_request
+from sendplan.provision.local_offer import feed_id
 from tests.casework.conftest import ADVICE, DRAFT, FINAL, TODAY, at, fill_draft, make_case
 from tests.factories import MembershipFactory, PlacementFactory, UserFactory
 from tests.web.test_url_access import _routes
@@ -174,6 +175,11 @@ def _commitment(w: World) -> int:
 
 
 LEARNER, OTHER = "learner", "other"
+
+
+def _oruk_service(w: World) -> str:
+    """The cast setting's strand, as a service in the Local Offer's feed (ADR 0143)."""
+    return feed_id("service", f"strand:{w.cast.setting.strands.get().pk}")
 
 
 def _adulthood(w: World) -> int:
@@ -347,6 +353,23 @@ ROUTES: dict[str, Route] = {
     "documents:upload": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     # A file, not a page: it shows no name, but each copy taken is audited (the -pdf rule).
     "documents:download": Route("parent", lambda w: [w.document.public_id], LEARNER),
+    # The Local Offer: the commissioners' report (counts by provider) and the open data feed
+    # (public, no learner: opened here by a parent like any member of the public).
+    "provision:unmatched": Route("la_colleague"),
+    "provision:unmatched-csv": Route("la_colleague"),
+    "oruk:index": Route("parent"),
+    "oruk:services": Route("parent"),
+    "oruk:service": Route("parent", lambda w: [_oruk_service(w)]),
+    "oruk:organizations": Route("parent"),
+    "oruk:organization": Route("parent", lambda w: [feed_id("setting", w.cast.setting.pk)]),
+    "oruk:service-at-locations": Route("parent"),
+    "oruk:service-at-location": Route(
+        "parent", lambda w: [feed_id("service_at_location", _oruk_service(w))]
+    ),
+    "oruk:taxonomies": Route("parent"),
+    "oruk:taxonomy": Route("parent", lambda w: [feed_id("taxonomy", "need")]),
+    "oruk:taxonomy-terms": Route("parent"),
+    "oruk:taxonomy-term": Route("parent", lambda w: [feed_id("need", "ASD")]),
 }
 #: Pages that take no learner and are not about one: signing in and setting up the app.
 NOT_ABOUT_LEARNERS = {name for _, name, _ in _routes() if name.startswith("accounts:")}

@@ -567,6 +567,24 @@ NOT_EDITS: dict[str, str] = {
     "learners:accesses-csv": "reads",
     "provision:register": "reads",
     "provision:setting": "reads",
+    "provision:unmatched": "reads",
+    "provision:unmatched-csv": "reads",
+    **{
+        f"oruk:{name}": "reads: the open data feed takes GET and HEAD only"
+        for name in (
+            "index",
+            "services",
+            "service",
+            "organizations",
+            "organization",
+            "service-at-locations",
+            "service-at-location",
+            "taxonomies",
+            "taxonomy",
+            "taxonomy-terms",
+            "taxonomy-term",
+        )
+    },
     "sufficiency:overview": "reads",
     "sufficiency:spend": "reads",
     "sufficiency:scenarios": "reads",

@@ -56,6 +56,23 @@ PUBLIC_VIEWS: frozenset[str] = frozenset(
         "accounts:set-up-link",
         "accessibility",
         "privacy",
+        # The Local Offer's Open Referral UK feed: open data, no personal data (ADR 0143).
+        *(
+            f"oruk:{name}"
+            for name in (
+                "index",
+                "services",
+                "service",
+                "organizations",
+                "organization",
+                "service-at-locations",
+                "service-at-location",
+                "taxonomies",
+                "taxonomy",
+                "taxonomy-terms",
+                "taxonomy-term",
+            )
+        ),
     }
 )
 #: URL names a signed-in user reaches before the second factor: entering the code or a

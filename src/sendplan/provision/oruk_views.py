@@ -1,0 +1,251 @@
+"""``/oruk/``: the Local Offer as an Open Referral UK feed (ADR 0143).
+
+Plain Django views returning JSON, public and read-only: the feed is open data, the same for
+everyone, so it takes no token and no session, and it is not part of the ``/api/v1/`` API
+(whose every call acts as a user and is audited). Paths and pagination are those of the UK
+profile of HSDS 3.0: ``/``, ``/services``, ``/services/{id}``, ``/organizations``,
+``/organizations/{id}``, ``/service_at_locations``, ``/service_at_locations/{id}``,
+``/taxonomies``, ``/taxonomies/{id}``, ``/taxonomy_terms`` and ``/taxonomy_terms/{id}``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from sendplan.accounts.guards import public
+from sendplan.api.problems import problem
+from sendplan.provision.local_offer import (
+    HSDS_VERSION,
+    PROFILE_OPENAPI_URL,
+    PROFILE_URL,
+    Feed,
+    local_offer_feed,
+)
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+
+
+class BadQuery(ValueError):
+    """A query parameter the feed cannot read: a 400 problem naming it."""
+
+
+def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    # Open data: any web page may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _feed(request: HttpRequest) -> Feed:
+    return local_offer_feed(base_url=request.build_absolute_uri(reverse("oruk:index")))
+
+
+def _whole_number(request: HttpRequest, name: str, default: int | None) -> int | None:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadQuery(f"{name} must be a whole number") from None
+    if value < 0:
+        raise BadQuery(f"{name} must not be negative")
+    return value
+
+
+def _page(request: HttpRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """One page of ``items``, with the page fields the profile's Page schema names."""
+    page = _whole_number(request, "page", 1) or 0
+    per_page = _whole_number(request, "per_page", DEFAULT_PER_PAGE) or 0
+    if page < 1:
+        raise BadQuery("page must be 1 or more")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadQuery(f"per_page must be from 1 to {MAX_PER_PAGE}")
+    total = len(items)
+    pages = math.ceil(total / per_page) if total else 0
+    contents = items[(page - 1) * per_page : page * per_page]
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def _feed_view(build: Callable[[HttpRequest, Feed], dict[str, Any] | None]) -> Callable:
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            body = build(request, _feed(request), **kwargs)
+        except BadQuery as exc:
+            return problem(400, str(exc))
+        if body is None:
+            return problem(404, "The feed holds nothing with that identifier")
+        return _json(body)
+
+    view.__name__ = build.__name__
+    view.__qualname__ = build.__qualname__
+    view.__doc__ = build.__doc__
+    return public(require_safe(view))
+
+
+# -- The entities, one-to-one fields only (lists) or fully nested (one by its id) -----------
+
+_SERVICE_LIST_FIELDS = (
+    "id",
+    "organization_id",
+    "name",
+    "description",
+    "url",
+    "status",
+    "minimum_age",
+    "maximum_age",
+    "last_modified",
+)
+
+
+def _service_summary(feed: Feed, service: dict[str, Any]) -> dict[str, Any]:
+    summary = {key: service[key] for key in _SERVICE_LIST_FIELDS}
+    summary["organization"] = feed.organizations[service["organization_id"]]
+    return summary
+
+
+def _service_full(feed: Feed, service: dict[str, Any]) -> dict[str, Any]:
+    full = _service_summary(feed, service)
+    full["attributes"] = service["attributes"]
+    full["service_at_locations"] = [
+        {**link, "location": feed.locations[link["location_id"]]}
+        for link in feed.service_at_locations.values()
+        if link["service_id"] == service["id"]
+    ]
+    return full
+
+
+def _services_matching(request: HttpRequest, feed: Feed) -> list[dict[str, Any]]:
+    """The services the query asks for: ``search`` (words in the name or description),
+    ``taxonomy_term_id``, ``taxonomy_id``, ``organization_id``, and an age range that the
+    service's ages must overlap (``minimum_age``, ``maximum_age``)."""
+    words = request.GET.get("search", "").casefold().split()
+    term = request.GET.get("taxonomy_term_id", "")
+    taxonomy = request.GET.get("taxonomy_id", "")
+    organisation = request.GET.get("organization_id", "")
+    low = _whole_number(request, "minimum_age", None)
+    high = _whole_number(request, "maximum_age", None)
+    found = []
+    for service in feed.services.values():
+        text = f"{service['name']} {service['description']}".casefold()
+        terms = [a["taxonomy_term"] for a in service["attributes"]]
+        if words and not all(word in text for word in words):
+            continue
+        if term and term not in {t["id"] for t in terms}:
+            continue
+        if taxonomy and taxonomy not in {t["taxonomy_id"] for t in terms}:
+            continue
+        if organisation and service["organization_id"] != organisation:
+            continue
+        if low is not None and service["maximum_age"] < low:
+            continue
+        if high is not None and service["minimum_age"] > high:
+            continue
+        found.append(service)
+    return found
+
+
+def index(request: HttpRequest, feed: Feed) -> dict[str, Any]:
+    """What this feed is: the HSDS version and the profile it follows."""
+    return {"version": HSDS_VERSION, "profile": PROFILE_URL, "openapi_url": PROFILE_OPENAPI_URL}
+
+
+def services(request: HttpRequest, feed: Feed) -> dict[str, Any]:
+    """A page of services, one-to-one fields and their organisation."""
+    return _page(request, [_service_summary(feed, s) for s in _services_matching(request, feed)])
+
+
+def service(request: HttpRequest, feed: Feed, pk: str) -> dict[str, Any] | None:
+    """One service, fully nested: organisation, eligibility terms, locations."""
+    found = feed.services.get(pk)
+    return _service_full(feed, found) if found else None
+
+
+def organizations(request: HttpRequest, feed: Feed) -> dict[str, Any]:
+    """A page of organisations (the settings)."""
+    return _page(request, list(feed.organizations.values()))
+
+
+def organization(request: HttpRequest, feed: Feed, pk: str) -> dict[str, Any] | None:
+    """One organisation with its services."""
+    found = feed.organizations.get(pk)
+    if found is None:
+        return None
+    offered = [s for s in feed.services.values() if s["organization_id"] == pk]
+    return {**found, "services": [_service_full(feed, s) for s in offered]}
+
+
+def _with_location(feed: Feed, links: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**link, "location": feed.locations[link["location_id"]]} for link in links]
+
+
+def service_at_locations(request: HttpRequest, feed: Feed) -> dict[str, Any]:
+    """A page of services at locations; the same filters as the services."""
+    wanted = {s["id"] for s in _services_matching(request, feed)}
+    links = [link for link in feed.service_at_locations.values() if link["service_id"] in wanted]
+    return _page(request, _with_location(feed, links))
+
+
+def service_at_location(request: HttpRequest, feed: Feed, pk: str) -> dict[str, Any] | None:
+    """One service at a location, fully nested."""
+    link = feed.service_at_locations.get(pk)
+    if link is None:
+        return None
+    nested = _with_location(feed, [link])[0]
+    nested["service"] = _service_full(feed, feed.services[link["service_id"]])
+    return nested
+
+
+def taxonomies(request: HttpRequest, feed: Feed) -> dict[str, Any]:
+    """A page of the taxonomies the services' terms come from."""
+    return _page(request, list(feed.taxonomies.values()))
+
+
+def taxonomy(request: HttpRequest, feed: Feed, pk: str) -> dict[str, Any] | None:
+    found = feed.taxonomies.get(pk)
+    return dict(found) if found else None
+
+
+def taxonomy_terms(request: HttpRequest, feed: Feed) -> dict[str, Any]:
+    """A page of taxonomy terms (``taxonomy_id`` keeps one taxonomy's)."""
+    taxonomy_id = request.GET.get("taxonomy_id", "")
+    terms = [
+        t
+        for t in feed.taxonomy_terms.values()
+        if not taxonomy_id or t["taxonomy_id"] == taxonomy_id
+    ]
+    return _page(request, terms)
+
+
+def taxonomy_term(request: HttpRequest, feed: Feed, pk: str) -> dict[str, Any] | None:
+    found = feed.taxonomy_terms.get(pk)
+    return dict(found) if found else None
+
+
+index_view = _feed_view(index)
+services_view = _feed_view(services)
+service_view = _feed_view(service)
+organizations_view = _feed_view(organizations)
+organization_view = _feed_view(organization)
+service_at_locations_view = _feed_view(service_at_locations)
+service_at_location_view = _feed_view(service_at_location)
+taxonomies_view = _feed_view(taxonomies)
+taxonomy_view = _feed_view(taxonomy)
+taxonomy_terms_view = _feed_view(taxonomy_terms)
+taxonomy_term_view = _feed_view(taxonomy_term)
