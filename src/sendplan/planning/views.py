@@ -128,6 +128,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             page_obj=page,
             page_links=page_links(page),
             stored_inputs=None if run.is_what_if else selectors.stored_inputs(run),
+            places_check=selectors.places_check(run),
         )
     return render(request, "planning/run.html", context)
 
