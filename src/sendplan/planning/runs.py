@@ -370,6 +370,7 @@ def places_used_by_run(
         if used > f.vacancies:
             over_strands += 1
     out["strands"] = len(specialist)
+    out["strand_ids"] = [places[j].strand_id for j in specialist]
     out["strands_over"] = over_strands
     out["on"] = on.isoformat()
     return out

@@ -17,7 +17,7 @@ from sendplan.accounts.models import Organisation, Role, User
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.engine import NEEDS, PHASE_KEYS, PHASE_LABELS
 from sendplan.planning.models import PlanningRun, PlanningRunInputs, Proposal
-from sendplan.provision.places import is_specialist, places_on
+from sendplan.provision.places import places_on
 
 
 def planning_la(*, fetched_by: User) -> Organisation:
@@ -192,16 +192,7 @@ def places_check(run: PlanningRun) -> PlacesCheck | None:
     if not stored:
         return None
     on = dt.date.fromisoformat(stored["on"])
-    inputs = PlanningRunInputs.objects.filter(run=run).first()
-    if inputs is None:
-        figures = None
-    else:
-        from sendplan.planning.snapshot import load_inputs
-
-        places = load_inputs(inputs.data).register.places
-        ids = [p.strand_id for p in places if is_specialist(p.strand_kind)]
-        figures = sum(f.vacancies for f in places_on(on, strand_ids=ids))
-    sufficiency = stored["vacancies"] if figures is None else figures
+    sufficiency = sum(f.vacancies for f in places_on(on, strand_ids=stored["strand_ids"]))
     disagreements = []
     if sufficiency != stored["vacancies"]:
         disagreements.append(

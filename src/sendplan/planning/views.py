@@ -46,6 +46,7 @@ from sendplan.planning.services import (
 from sendplan.planning.suitable import suitable_places as suitable_places_for
 from sendplan.planning.tasks import PLANNING
 from sendplan.provision.models import ProvisionStrand
+from sendplan.provision.places import with_places
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
@@ -172,8 +173,9 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _strands_for(run: PlanningRun) -> list[ProvisionStrand]:
     kinds = CohortDefinition.from_json(run.cohort).kinds
+    strands = ProvisionStrand.objects.filter(kind__in=kinds, setting__is_open=True)
     return list(
-        ProvisionStrand.objects.filter(kind__in=kinds, setting__is_open=True)
+        with_places(strands, timezone.localdate())
         .select_related("setting")
         .order_by("setting__name", "kind", "pk")
     )

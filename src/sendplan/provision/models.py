@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 from sendplan.engine import NEEDS, SEN2_SETTINGS
+
+if TYPE_CHECKING:
+    from sendplan.provision.places import StrandPlaces
 
 NEED_CHOICES = list(NEEDS.items())
 
@@ -149,8 +155,29 @@ class ProvisionStrand(Tracked):
         return f"{self.get_kind_display()} at {self.setting}"
 
     @property
+    def roll(self) -> int:
+        """Learners on roll by ``provision.places`` (ADR 0141): on the day the strand was read
+        for when it came through ``with_places``, else today (one query). ``on_roll`` is only
+        the register's reported figure, one input to this."""
+        return self._places().roll
+
+    @property
     def vacancies(self) -> int:
-        return max(self.capacity - self.on_roll, 0)
+        """Vacancies by ``provision.places``: places less roll less places held for proposed
+        amendments (see :attr:`roll` for the day)."""
+        return self._places().vacancies
+
+    def _places(self) -> StrandPlaces:
+        from sendplan.provision.places import PROMISED, ROLL, StrandPlaces, places_on
+
+        if ROLL in self.__dict__:
+            return StrandPlaces(
+                self.pk, self.setting_id, "", str(self.kind), self.capacity,
+                self.__dict__[ROLL], self.__dict__[PROMISED],
+            )  # fmt: skip
+        if self.pk is None:  # not saved: nothing on the record yet
+            return StrandPlaces(0, 0, "", str(self.kind), self.capacity, self.on_roll, 0)
+        return places_on(timezone.localdate(), strand_ids=[self.pk])[0]
 
     @property
     def annual_cost_per_place(self) -> int:
