@@ -194,3 +194,14 @@ def test_a_run_frees_its_own_learners_places_and_fills_only_vacancies(cast, time
     assert int(register.vacancies[j]) == 0
     inputs = planning_inputs([], register, excluded={})
     assert int(inputs.problem.places[j]) == 0 and inputs.freed == 0
+
+
+def test_a_strands_own_vacancies_are_the_same_figures(cast, time_machine):
+    time_machine.move_to(dt.datetime(2027, 3, 10, 12, tzinfo=dt.UTC), tick=False)
+    strand = _strand(capacity=4, on_roll=1)
+    _place(strand, cast.other_la)
+    _draft_naming(strand, LearnerFactory(responsible_la=cast.la))
+    fresh = ProvisionStrand.objects.get(pk=strand.pk)  # not read through with_places
+    assert (fresh.roll, fresh.vacancies) == (1, 2) == (_figures(strand).roll, 2)
+    unsaved = ProvisionStrand(capacity=3, on_roll=1, min_age=5, max_age=11)
+    assert unsaved.vacancies == 2

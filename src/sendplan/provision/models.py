@@ -171,13 +171,20 @@ class ProvisionStrand(Tracked):
         from sendplan.provision.places import PROMISED, ROLL, StrandPlaces, places_on
 
         if ROLL in self.__dict__:
-            return StrandPlaces(
-                self.pk, self.setting_id, "", str(self.kind), self.capacity,
-                self.__dict__[ROLL], self.__dict__[PROMISED],
-            )  # fmt: skip
-        if self.pk is None:  # not saved: nothing on the record yet
-            return StrandPlaces(0, 0, "", str(self.kind), self.capacity, self.on_roll, 0)
-        return places_on(timezone.localdate(), strand_ids=[self.pk])[0]
+            roll, promised = self.__dict__[ROLL], self.__dict__[PROMISED]
+        elif self.pk is None:  # not saved: nothing on the record yet
+            roll, promised = self.on_roll, 0
+        else:
+            return places_on(timezone.localdate(), strand_ids=[self.pk])[0]
+        return StrandPlaces(
+            strand_id=self.pk or 0,
+            setting_id=self.setting_id or 0,
+            setting_name="",
+            kind=str(self.kind),
+            places=self.capacity,
+            roll=roll,
+            promised=promised,
+        )
 
     @property
     def annual_cost_per_place(self) -> int:
