@@ -349,7 +349,7 @@ def places_used_by_run(
             if learner.may_move:
                 movers_freed[j] += 1
     placed = Counter(int(s) for s in result.assignment if s >= 0)
-    out = dict.fromkeys(
+    out: dict[str, Any] = dict.fromkeys(
         ("places", "roll", "promised", "held", "vacancies", "freed", "placed", "vacancies_used"),
         0,
     )

@@ -162,6 +162,11 @@ class ProvisionStrand(Tracked):
         return self._places().roll
 
     @property
+    def promised(self) -> int:
+        """Places named in proposed amendments, held (see :attr:`roll` for the day)."""
+        return self._places().promised
+
+    @property
     def vacancies(self) -> int:
         """Vacancies by ``provision.places``: places less roll less places held for proposed
         amendments (see :attr:`roll` for the day)."""

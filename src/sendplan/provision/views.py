@@ -60,9 +60,9 @@ def setting(request: HttpRequest, pk: int) -> HttpResponse:
             "strands": strands,
             "totals": {
                 "capacity": sum(s.capacity for s in strands),
-                "on_roll": sum(s.places_roll for s in strands),
-                "promised": sum(s.places_promised for s in strands),
-                "vacancies": sum(s.places_vacant for s in strands),
+                "on_roll": sum(s.roll for s in strands),
+                "promised": sum(s.promised for s in strands),
+                "vacancies": sum(s.vacancies for s in strands),
             },
             "any_capacity_estimate": any(s.capacity_is_estimate for s in strands),
             "any_cost_default": any(s.cost_is_default for s in strands),
@@ -82,7 +82,7 @@ def _row(found: Setting) -> dict[str, Any]:
         if codes >= set(NEED_CODES)
         else [code for code in NEED_CODES if code in codes],
         "capacity": sum(s.capacity for s in strands),
-        "vacancies": sum(s.places_vacant for s in strands),
+        "vacancies": sum(s.vacancies for s in strands),
     }
 
 
