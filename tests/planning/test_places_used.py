@@ -49,6 +49,7 @@ def test_the_run_stores_and_shows_the_places_it_used(cast, area):
 
     page = cast.client_for(cast.la_colleague).get(reverse("planning:run", args=[run.pk]))
     assert b"Places used by this run" in page.content
+    assert b"strands planned, on 28 November 2026" in page.content
     assert b"The run and the sufficiency figures agree" in page.content
 
 

@@ -179,6 +179,7 @@ class PlacesCheck:
     """The run's use of places beside the sufficiency page's figure for the same day."""
 
     run: dict[str, Any]
+    on: dt.date
     #: Vacancies the sufficiency page counts on the run's day in the strands the run planned.
     sufficiency_vacancies: int
     #: Plain sentences, one per disagreement (empty when everything agrees).
@@ -209,4 +210,4 @@ def places_check(run: PlanningRun) -> PlacesCheck | None:
         disagreements.append(
             f"In {stored['strands_over']:,} strands the run fills more places than are vacant."
         )
-    return PlacesCheck(stored, sufficiency, disagreements)
+    return PlacesCheck(stored, on, sufficiency, disagreements)
