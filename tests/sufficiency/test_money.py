@@ -33,6 +33,7 @@ def placed(cast):
     special = StrandFactory(
         setting=SettingFactory(name="Oak Special"),
         capacity=5,
+        on_roll=2,  # the register counts both learners placed there
         place_funding=10_000,
         top_up=20_000,
     )
@@ -40,6 +41,7 @@ def placed(cast):
         setting=SettingFactory(name="Elm College", kind=Setting.Kind.INDEPENDENT),
         kind=ProvisionStrand.Kind.INDEPENDENT,
         capacity=2,
+        on_roll=1,  # the newcomer, counted when the placement was made
         annual_fee=60_000,
     )
     # A whole year at Oak on an agreed top-up, with transport: 10,000 + 26,500 + 3,650.
@@ -115,9 +117,10 @@ def test_committed_spend_added_up_by_hand(cast, placed):
 def test_places_commissioned_against_occupied(cast, placed):
     m = _money(cast)
     rows = {p.setting: p for p in m.places}
-    # On 1 October 2026: one of this LA's learners at Oak (the other LA's is not counted),
-    # none at Elm (one left, one has not started).
-    assert (rows["Oak Special"].commissioned, rows["Oak Special"].occupied) == (5, 1)
+    # On 1 October 2026: both learners at Oak, this LA's and another's (a place another
+    # area's child takes is not vacant, ADR 0141), none at Elm (one left, one has not started).
+    assert (rows["Oak Special"].commissioned, rows["Oak Special"].occupied) == (5, 2)
+    assert (rows["Oak Special"].vacant, rows["Oak Special"].over) == (3, 0)
     assert (rows["Elm College"].commissioned, rows["Elm College"].occupied) == (2, 0)
 
 
@@ -188,7 +191,8 @@ def test_archived_learners_cost_nothing(cast, placed):
     Learner.objects.filter(responsible_la=cast.la).update(archived_at=timezone.now())
     m = _money(cast)
     assert m.ledger.total(2026) == 0
-    assert {p.setting: p.occupied for p in m.places}["Oak Special"] == 0
+    # Only the other LA's learner is still on roll: an archived record holds no place.
+    assert {p.setting: p.occupied for p in m.places}["Oak Special"] == 1
 
 
 def _cells(html: str, caption: str) -> list[list[str]]:

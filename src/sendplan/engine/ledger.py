@@ -147,16 +147,27 @@ def committed_spend(placements: Iterable[CostedPlacement], years: Iterable[int])
 
 @dataclass(frozen=True)
 class PlacesUsed:
-    """Commissioned places at a setting against the placements open there on a day."""
+    """Commissioned places at a setting against the placements open there on a day.
+
+    ``promised``: places named in amendments not yet issued, held and so not vacant.
+    ``by_strand``: (vacant, over) counted strand by strand, where the caller knows them (a
+    spare place in one strand does not fill another); without it, from the totals.
+    """
 
     setting: str
     commissioned: int
     occupied: int
+    promised: int = 0
+    by_strand: tuple[int, int] | None = None
 
     @property
     def vacant(self) -> int:
-        return max(self.commissioned - self.occupied, 0)
+        if self.by_strand is not None:
+            return self.by_strand[0]
+        return max(self.commissioned - self.occupied - self.promised, 0)
 
     @property
     def over(self) -> int:
-        return max(self.occupied - self.commissioned, 0)
+        if self.by_strand is not None:
+            return self.by_strand[1]
+        return max(self.occupied + self.promised - self.commissioned, 0)

@@ -2,7 +2,8 @@
 
 Settings side: the register's export rows (``provision.export``, one per strand of an open
 setting with its vacancies as places and its annual cost per place), kept to the kinds of
-place being planned. A strand's places grow by one for each learner in the cohort who holds
+place being planned. Vacancies are those of ``provision.places`` on the day the run reads the
+register (ADR 0141): the figure the register and sufficiency pages show for that day. A strand's places grow by one for each learner in the cohort who holds
 a place in it now: planning the cohort frees the places its members hold.
 
 Learner side: primary need (rank 1), age on the planning date, home coordinates. Learners
@@ -129,10 +130,11 @@ def register_hash(rows: Iterable[Mapping[str, object]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def register_places(*, kinds: Iterable[str]) -> RegisterPlaces:
-    """The register's strands of the given kinds as engine settings (three queries)."""
+def register_places(*, kinds: Iterable[str], on: dt.date | None = None) -> RegisterPlaces:
+    """The register's strands of the given kinds as engine settings (three queries), with
+    their vacancies on ``on`` (default today)."""
     wanted = set(kinds)
-    settings = list(register_settings())
+    settings = list(register_settings(on))
     strands: dict[int, tuple[Setting, ProvisionStrand]] = {
         strand.pk: (setting, strand) for setting in settings for strand in setting.strands.all()
     }

@@ -8,8 +8,10 @@ module only computes, and a run computed twice stores the same proposals once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+from collections import Counter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -41,6 +43,7 @@ from sendplan.planning.snapshot import FORMAT as SNAPSHOT_FORMAT
 from sendplan.planning.snapshot import dump_inputs, load_inputs, without_learners
 from sendplan.planning.stability import DEFAULT_MOVE_COST
 from sendplan.provision.models import ProvisionStrand, Setting
+from sendplan.provision.places import is_specialist, places_on
 
 log = logging.getLogger(__name__)
 
@@ -174,15 +177,15 @@ def _options(run: PlanningRun) -> dict[str, Any]:
 
 def build_run_inputs(run: PlanningRun) -> PlanningInputs:
     definition = CohortDefinition.from_json(run.cohort)
-    register = register_places(kinds=definition.kinds)
-    learners, reasons = cohort_queryset(
-        la_id=run.la_id, definition=definition, today=timezone.localdate()
-    )
+    today = timezone.localdate()
+    # Places and the cohort's current places are read on the same day (ADR 0141).
+    register = register_places(kinds=definition.kinds, on=today)
+    learners, reasons = cohort_queryset(la_id=run.la_id, definition=definition, today=today)
     rows, excluded = cohort_learners(
         learners,
         reasons=reasons,
         on=definition.on,
-        today=timezone.localdate(),
+        today=today,
         cost_per_km=float(run.parameters["cost_per_km"]),
     )
     return planning_inputs(rows, register, excluded=excluded)
@@ -292,6 +295,8 @@ def planning_run_execute(run: PlanningRun) -> PlanningRun:
                 # A what-if's inputs are its base run's; only plain runs keep theirs.
                 _store_inputs(run, inputs, alive)
             summary = {**_summary(result, inputs, options), **extra}
+            if not run.what_if and source == TODAY_INPUTS:
+                summary["places"] = places_used_by_run(inputs, result, timezone.localdate())
             finished = _this_attempt(run).update(
                 status=PlanningRun.Status.DONE,
                 finished_at=timezone.now(),
@@ -316,6 +321,59 @@ def planning_run_execute(run: PlanningRun) -> PlanningRun:
         )
     run.refresh_from_db()
     return run
+
+
+def places_used_by_run(
+    inputs: PlanningInputs, result: PlacementResult, on: dt.date
+) -> dict[str, Any]:
+    """What the run did with the places of the strands it planned, against the figures of
+    ``provision.places`` on ``on`` (ADR 0141), specialist strands only (the sufficiency
+    page's scope); stored in ``summary["places"]`` for the run page.
+
+    ``held``: learners on roll the run does not plan (everyone outside its cohort) plus its
+    settled learners, who keep their places. ``vacancies_used``: places the run fills beyond
+    those its own learners free, strand by strand; never more than ``vacancies``.
+    """
+    places = inputs.register.places
+    specialist = [j for j, p in enumerate(places) if is_specialist(p.strand_kind)]
+    figures = {
+        f.strand_id: f for f in places_on(on, strand_ids=[places[j].strand_id for j in specialist])
+    }
+    index = inputs.register.index_of_strand()
+    freed: Counter[int] = Counter()
+    movers_freed: Counter[int] = Counter()
+    for learner in inputs.learners:
+        j = index.get(learner.current_strand_id) if learner.current_strand_id else None
+        if j is not None:
+            freed[j] += 1
+            if learner.may_move:
+                movers_freed[j] += 1
+    placed = Counter(int(s) for s in result.assignment if s >= 0)
+    out: dict[str, Any] = dict.fromkeys(
+        ("places", "roll", "promised", "held", "vacancies", "freed", "placed", "vacancies_used"),
+        0,
+    )
+    over_strands = 0
+    for j in specialist:
+        f = figures.get(places[j].strand_id)
+        if f is None:
+            continue
+        used = max(placed[j] - freed[j], 0)
+        out["places"] += f.places
+        out["roll"] += f.roll
+        out["promised"] += f.promised
+        out["held"] += f.roll - movers_freed[j]
+        out["vacancies"] += int(inputs.register.vacancies[j])
+        out["freed"] += freed[j]
+        out["placed"] += placed[j]
+        out["vacancies_used"] += used
+        if used > f.vacancies:
+            over_strands += 1
+    out["strands"] = len(specialist)
+    out["strand_ids"] = [places[j].strand_id for j in specialist]
+    out["strands_over"] = over_strands
+    out["on"] = on.isoformat()
+    return out
 
 
 def _km_total(result: PlacementResult) -> float:

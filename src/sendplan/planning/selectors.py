@@ -6,6 +6,7 @@ anyone else gets 404, which says nothing about whether the run exists.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from sendplan.accounts.models import Organisation, Role, User
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.engine import NEEDS, PHASE_KEYS, PHASE_LABELS
 from sendplan.planning.models import PlanningRun, PlanningRunInputs, Proposal
+from sendplan.provision.places import places_on
 
 
 def planning_la(*, fetched_by: User) -> Organisation:
@@ -170,3 +172,42 @@ def proposed_settings(run: PlanningRun) -> list[dict[str, Any]]:
         .order_by("-learners", "proposed_setting_name")
     )
     return [dict(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PlacesCheck:
+    """The run's use of places beside the sufficiency page's figure for the same day."""
+
+    run: dict[str, Any]
+    on: dt.date
+    #: Vacancies the sufficiency page counts on the run's day in the strands the run planned.
+    sufficiency_vacancies: int
+    #: Plain sentences, one per disagreement (empty when everything agrees).
+    disagreements: list[str]
+
+
+def places_check(run: PlanningRun) -> PlacesCheck | None:
+    """The "Places used by this run" reconciliation, for runs that stored it (plain runs
+    of today's places since ADR 0141); ``None`` otherwise. Aggregates only: no learner."""
+    stored = (run.summary or {}).get("places")
+    if not stored:
+        return None
+    on = dt.date.fromisoformat(stored["on"])
+    sufficiency = sum(f.vacancies for f in places_on(on, strand_ids=stored["strand_ids"]))
+    disagreements = []
+    if sufficiency != stored["vacancies"]:
+        disagreements.append(
+            f"The run counted {stored['vacancies']:,} vacancies; the sufficiency figures for "
+            f"the same day now count {sufficiency:,}. Placements, rolls or proposed amendments "
+            "have been recorded since the run: start a new run before deciding."
+        )
+    if stored["vacancies_used"] > sufficiency:
+        disagreements.append(
+            f"The run fills {stored['vacancies_used']:,} vacancies, more than the "
+            f"{sufficiency:,} the sufficiency figures count. Its saving cannot all be made."
+        )
+    if stored.get("strands_over"):
+        disagreements.append(
+            f"In {stored['strands_over']:,} strands the run fills more places than are vacant."
+        )
+    return PlacesCheck(stored, on, sufficiency, disagreements)

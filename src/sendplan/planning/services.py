@@ -25,6 +25,7 @@ from sendplan.learners.models import Learner, Placement
 from sendplan.planning.explain import family_words, proposal_explanation
 from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
 from sendplan.provision.models import ProvisionStrand
+from sendplan.provision.places import places_on
 
 
 @transaction.atomic
@@ -190,13 +191,11 @@ def _propose_amendment(
     )
     if not strand.setting.is_open:
         raise DecisionRefused(f"{strand.setting.name} is no longer open.")
-    # A place named in an amendment not yet issued is held for that learner.
-    held = (
-        PlanVersion.objects.filter(status=PlanVersion.Status.DRAFT, placement_strand=strand)
-        .exclude(plan__learner_id=proposal.learner_id)
-        .count()
-    )
-    if strand.vacancies - held < 1:
+    # Vacancies today as the register and sufficiency count them (ADR 0141): a place named
+    # in an amendment not yet issued is held for that learner, not vacant.
+    today = places_on(timezone.localdate(), strand_ids=[strand.pk])[0]
+    held = today.promised
+    if today.vacancies < 1:
         raise DecisionRefused(
             f"{strand.get_kind_display()} at {strand.setting.name} has no vacancy left now"
             + (f" ({held} held for proposed amendments)." if held else ".")

@@ -47,6 +47,7 @@ from sendplan.planning.services import (
 from sendplan.planning.suitable import suitable_places as suitable_places_for
 from sendplan.planning.tasks import PLANNING
 from sendplan.provision.models import ProvisionStrand
+from sendplan.provision.places import with_places
 from sendplan.web.forms import error_summary
 from sendplan.web.paging import page_links, paginate
 from sendplan.web.spreadsheets import Table, to_csv, to_xlsx
@@ -129,6 +130,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             page_obj=page,
             page_links=page_links(page),
             stored_inputs=None if run.is_what_if else selectors.stored_inputs(run),
+            places_check=selectors.places_check(run),
         )
     return render(request, "planning/run.html", context)
 
@@ -172,8 +174,9 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _strands_for(run: PlanningRun) -> list[ProvisionStrand]:
     kinds = CohortDefinition.from_json(run.cohort).kinds
+    strands = ProvisionStrand.objects.filter(kind__in=kinds, setting__is_open=True)
     return list(
-        ProvisionStrand.objects.filter(kind__in=kinds, setting__is_open=True)
+        with_places(strands, timezone.localdate())
         .select_related("setting")
         .order_by("setting__name", "kind", "pk")
     )

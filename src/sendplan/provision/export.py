@@ -1,6 +1,7 @@
 """The register as SETTINGS.csv for ``sendplan place`` (CONTRACTS.md).
 
-One row per provision strand of an open setting, with the strand's vacancies as ``places``.
+One row per provision strand of an open setting, with the strand's vacancies as ``places``
+(on the day read, by ``provision.places``: the same figure the register's pages show).
 ``setting_id`` is ``<URN>-<strand id>`` (``s<setting id>-<strand id>`` for a setting without
 a URN), stable across GIAS re-imports because imports update strands in place. On request
 (``mainstream=True``), a mainstream school (or the mainstream side of a resourced school) with
@@ -15,14 +16,17 @@ with a warning.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from sendplan.files import write_atomically
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
+from sendplan.provision.places import VACANT, with_places
 
 COLUMNS = (
     "setting_id",
@@ -50,10 +54,12 @@ class Export:
     warnings: list[str] = field(default_factory=list)
 
 
-def register_settings() -> Iterable[Setting]:
-    """Open settings with strands and designations, in three queries."""
+def register_settings(on: dt.date | None = None) -> Iterable[Setting]:
+    """Open settings with strands (their vacancies on ``on``, default today) and
+    designations, in three queries."""
     designations = Prefetch("designations", queryset=StrandDesignation.objects.order_by("need"))
-    strands = ProvisionStrand.objects.order_by("kind", "pk").prefetch_related(designations)
+    strands = with_places(ProvisionStrand.objects.all(), on or timezone.localdate())
+    strands = strands.order_by("kind", "pk").prefetch_related(designations)
     return (
         Setting.objects.filter(is_open=True)
         .prefetch_related(Prefetch("strands", queryset=strands))
@@ -67,7 +73,8 @@ def export_rows(
     mainstream: bool = False,
     mainstream_cost: int = MAINSTREAM_COST_DEFAULT,
 ) -> Export:
-    """SETTINGS.csv rows for the settings, with a warning for each one left out or guessed."""
+    """SETTINGS.csv rows for the settings (from :func:`register_settings`), with a warning
+    for each one left out or guessed."""
     result = Export()
     for setting in settings:
         key = str(setting.urn) if setting.urn is not None else f"s{setting.pk}"
@@ -95,7 +102,7 @@ def export_rows(
                     "min_age": strand.min_age,
                     "max_age": strand.max_age,
                     "needs": ";".join(needs) or "ALL",
-                    "places": strand.vacancies,
+                    "places": getattr(strand, VACANT),
                     "annual_cost": strand.annual_cost_per_place,
                 }
             )

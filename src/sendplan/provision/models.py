@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 from sendplan.engine import NEEDS, SEN2_SETTINGS
+
+if TYPE_CHECKING:
+    from sendplan.provision.places import StrandPlaces
 
 NEED_CHOICES = list(NEEDS.items())
 
@@ -149,8 +155,41 @@ class ProvisionStrand(Tracked):
         return f"{self.get_kind_display()} at {self.setting}"
 
     @property
+    def roll(self) -> int:
+        """Learners on roll by ``provision.places`` (ADR 0141): on the day the strand was read
+        for when it came through ``with_places``, else today (one query). ``on_roll`` is only
+        the register's reported figure, one input to this."""
+        return self._places().roll
+
+    @property
+    def promised(self) -> int:
+        """Places named in proposed amendments, held (see :attr:`roll` for the day)."""
+        return self._places().promised
+
+    @property
     def vacancies(self) -> int:
-        return max(self.capacity - self.on_roll, 0)
+        """Vacancies by ``provision.places``: places less roll less places held for proposed
+        amendments (see :attr:`roll` for the day)."""
+        return self._places().vacancies
+
+    def _places(self) -> StrandPlaces:
+        from sendplan.provision.places import PROMISED, ROLL, StrandPlaces, places_on
+
+        if ROLL in self.__dict__:
+            roll, promised = self.__dict__[ROLL], self.__dict__[PROMISED]
+        elif self.pk is None:  # not saved: nothing on the record yet
+            roll, promised = self.on_roll, 0
+        else:
+            return places_on(timezone.localdate(), strand_ids=[self.pk])[0]
+        return StrandPlaces(
+            strand_id=self.pk or 0,
+            setting_id=self.setting_id or 0,
+            setting_name="",
+            kind=str(self.kind),
+            places=self.capacity,
+            roll=roll,
+            promised=promised,
+        )
 
     @property
     def annual_cost_per_place(self) -> int:

@@ -8,10 +8,22 @@ in a fixed number of queries whatever the number of settings.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
@@ -19,6 +31,7 @@ from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.core.numbers import whole_number
 from sendplan.engine import PHASES
 from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
+from sendplan.provision.places import VACANT, with_places
 
 NOT_FOR_FAMILIES = "The register of places is for professionals working with the partnership."
 
@@ -66,21 +79,29 @@ def _overlaps_phases(phases: tuple[str, ...], prefix: str = "") -> Q:
     return condition
 
 
-def _with_strands(queryset: QuerySet[Setting]) -> QuerySet[Setting]:
+def _with_strands(queryset: QuerySet[Setting], on: dt.date) -> QuerySet[Setting]:
+    """Settings with their strands, each with its roll, promised places and vacancies on
+    ``on`` (``provision.places``: the one definition)."""
     designations = Prefetch("designations", queryset=StrandDesignation.objects.order_by("need"))
-    strands = ProvisionStrand.objects.order_by("kind", "min_age", "pk").prefetch_related(
-        designations
+    strands = with_places(ProvisionStrand.objects.all(), on).order_by("kind", "min_age", "pk")
+    return queryset.prefetch_related(
+        Prefetch("strands", queryset=strands.prefetch_related(designations))
     )
-    return queryset.prefetch_related(Prefetch("strands", queryset=strands))
 
 
 def setting_list(
-    *, fetched_by: User, filters: RegisterFilter | None = None, order: str = "name"
+    *,
+    fetched_by: User,
+    filters: RegisterFilter | None = None,
+    order: str = "name",
+    on: dt.date | None = None,
 ) -> QuerySet[Setting]:
     """Open settings on the register, narrowed by the filters.
 
     ``order`` is ``name`` (A to Z), ``vacancies`` or ``places`` (most first, then by name).
+    Vacancies are those on ``on`` (default today), by ``provision.places``.
     """
+    on = on or timezone.localdate()
     check_register_access(fetched_by)
     if order not in ORDERS:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
@@ -107,26 +128,35 @@ def setting_list(
                 )
             )
         if filters.has_vacancies:
-            strands = strands.filter(on_roll__lt=F("capacity"))
+            strands = with_places(strands, on).filter(**{f"{VACANT}__gt": 0})
         if filters.phases:
             strands = strands.filter(_overlaps_phases(filters.phases))
         queryset = queryset.filter(Exists(strands))
     if order == "vacancies":
-        vacancies = Greatest(F("strands__capacity") - F("strands__on_roll"), Value(0))
-        queryset = queryset.annotate(sort_key=Coalesce(Sum(vacancies), Value(0)))
+        vacant = (
+            with_places(ProvisionStrand.objects.filter(setting=OuterRef("pk")), on)
+            .order_by()
+            .values("setting")
+            .annotate(total=Sum(VACANT))
+            .values("total")[:1]
+        )
+        queryset = queryset.annotate(
+            sort_key=Coalesce(Subquery(vacant, output_field=IntegerField()), Value(0))
+        )
     elif order == "places":
         queryset = queryset.annotate(sort_key=Coalesce(Sum("strands__capacity"), Value(0)))
     ordering = ("name", "pk") if order == "name" else ("-sort_key", "name", "pk")
-    return _with_strands(queryset).order_by(*ordering)
+    return _with_strands(queryset, on).order_by(*ordering)
 
 
-def setting_for_user(user: User, pk: int) -> Setting:
-    """One setting with its strands and designations, for a user who may use the register.
+def setting_for_user(user: User, pk: int, *, on: dt.date | None = None) -> Setting:
+    """One setting with its strands and designations, for a user who may use the register;
+    each strand's roll and vacancies are those on ``on`` (default today).
 
     Closed settings stay readable here (placements may still point at them).
     """
     check_register_access(user)
-    setting = _with_strands(Setting.objects.filter(pk=pk)).first()
+    setting = _with_strands(Setting.objects.filter(pk=pk), on or timezone.localdate()).first()
     if setting is None:
         raise Http404("No setting found")
     return setting

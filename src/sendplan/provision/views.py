@@ -60,7 +60,8 @@ def setting(request: HttpRequest, pk: int) -> HttpResponse:
             "strands": strands,
             "totals": {
                 "capacity": sum(s.capacity for s in strands),
-                "on_roll": sum(s.on_roll for s in strands),
+                "on_roll": sum(s.roll for s in strands),
+                "promised": sum(s.promised for s in strands),
                 "vacancies": sum(s.vacancies for s in strands),
             },
             "any_capacity_estimate": any(s.capacity_is_estimate for s in strands),

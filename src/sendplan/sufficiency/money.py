@@ -185,8 +185,17 @@ def money_tables(m: Money) -> list[Table]:
     places = Table(
         name="places",
         title=f"Places commissioned and occupied on {m.today.isoformat()}",
-        header=["Setting", "Places commissioned", "Places occupied", "Vacant", "Over"],
-        rows=[[p.setting, p.commissioned, p.occupied, p.vacant, p.over] for p in m.places],
+        header=[
+            "Setting",
+            "Places commissioned",
+            "Places occupied",
+            "Held for proposed amendments",
+            "Vacant",
+            "Over",
+        ],
+        rows=[
+            [p.setting, p.commissioned, p.occupied, p.promised, p.vacant, p.over] for p in m.places
+        ],
     )
     return [by_kind, by_partner, budget, places]
 

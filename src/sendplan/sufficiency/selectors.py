@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,10 +17,10 @@ from sendplan.accounts.models import Organisation, User
 from sendplan.casework.case.models import OPEN_STAGES, Stage
 from sendplan.casework.models import Case, Plan
 from sendplan.casework.plans.models import CeaseReason
-from sendplan.core.models import open_on
 from sendplan.engine import CostedPlacement, LiveRecord, PlacesUsed, year_bounds
 from sendplan.learners.models import Placement
 from sendplan.provision.models import ProvisionStrand, Setting
+from sendplan.provision.places import by_setting, places_on
 from sendplan.sufficiency.models import (
     Assumptions,
     ForecastRun,
@@ -207,28 +207,22 @@ def committed_placements(*, fetched_by: User, years: list[int]) -> list[CostedPl
 
 def places_used(*, fetched_by: User, on: dt.date) -> list[PlacesUsed]:
     """Places commissioned at each setting (its strands other than mainstream support)
-    against the user's LA's learners placed there on ``on``, settings with either."""
-    commissioned = {
-        row["setting"]: (row["setting__name"], row["places"] or 0)
-        for row in ProvisionStrand.objects.exclude(kind=ProvisionStrand.Kind.MAINSTREAM)
-        .values("setting", "setting__name")
-        .annotate(places=Sum("capacity"))
-    }
-    occupied = dict(
-        Placement.objects.filter(
-            open_on(on),
-            learner__responsible_la=la_for(fetched_by),
-            learner__archived_at__isnull=True,
-            setting__in=list(commissioned),
-        )
-        .values("setting")
-        .annotate(learners=Count("pk"))
-        .values_list("setting", "learners")
-    )
+    against the learners on roll there on ``on``, by ``provision.places`` (ADR 0141): the
+    register's and the planning run's figures for the same day. Every learner on roll counts,
+    whichever area placed them: a place another area's child takes is not vacant. Settings
+    with specialist strands, by name."""
+    la_for(fetched_by)
+    rows = by_setting(places_on(on, specialist_only=True))
     return sorted(
         (
-            PlacesUsed(name, commissioned=places, occupied=occupied.get(pk, 0))
-            for pk, (name, places) in commissioned.items()
+            PlacesUsed(
+                name,
+                commissioned=t.places,
+                occupied=t.roll,
+                promised=t.promised,
+                by_strand=(t.vacancies, t.over),
+            )
+            for name, t in rows.values()
         ),
         key=lambda row: row.setting,
     )

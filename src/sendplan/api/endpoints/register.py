@@ -36,8 +36,8 @@ class StrandOut(Schema):
     max_age: int
     needs: list[str] = Field(description="SEN2 need codes the strand is designated for")
     capacity: int = Field(description="places commissioned")
-    on_roll: int
-    vacancies: int
+    on_roll: int = Field(description="learners on roll today (ADR 0141)")
+    vacancies: int = Field(description="places less roll less places held for proposed amendments")
     annual_cost_per_place: int = Field(description="pounds a year: the fee, or funding + top-up")
     capacity_is_estimate: bool
 
@@ -85,7 +85,7 @@ def _setting(setting: Setting) -> dict[str, Any]:
             "max_age": s.max_age,
             "needs": s.need_codes,
             "capacity": s.capacity,
-            "on_roll": s.on_roll,
+            "on_roll": s.roll,
             "vacancies": s.vacancies,
             "annual_cost_per_place": s.annual_cost_per_place,
             "capacity_is_estimate": s.capacity_is_estimate,
