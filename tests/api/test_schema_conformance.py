@@ -23,7 +23,7 @@ ROLES = ["caseworker", "la_colleague", "senco", "health", "parent"]
 
 #: Examples an operation, each phase: enough to walk every parameter's edges, few enough
 #: for the normal suite.
-EXAMPLES = 12
+EXAMPLES = 5
 
 
 @pytest.fixture(params=ROLES)
