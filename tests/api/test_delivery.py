@@ -3,9 +3,13 @@ and recording a week with ETag / If-Match (ADR 0144), by the same rules as the p
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
-from sendplan.delivery.models import DeliveryEntry, WeeklyTotal
+from sendplan.api.conditional import NO_MATCH, etag, expected_lock
+from sendplan.api.endpoints.delivery import Reason
+from sendplan.delivery.models import DeliveryEntry, MissedReason, WeeklyTotal
 from sendplan.learners.models import AuditEvent
 from tests.api.helpers import API, TokenClient
 from tests.casework.conftest import at
@@ -193,3 +197,26 @@ def test_the_document_describes_the_write_statuses_and_the_etag(db):
         for status in op["responses"]
     }
     assert statuses <= {"200", "201", "400", "401", "403", "404", "409", "422"}
+
+
+def test_the_reasons_the_api_takes_are_the_delivery_log_s():
+    assert set(get_args(Reason)) == {"", *MissedReason.values}
+
+
+@pytest.mark.parametrize(
+    ("header", "lock"),
+    [
+        (None, 0),
+        ("", 0),
+        (etag("delivery-1-2026-11-23", 3), 3),
+        (f'"x.1", {etag("delivery-1-2026-11-23", 4)}', 4),
+        ("W/" + etag("delivery-1-2026-11-23", 3), NO_MATCH),  # weak: never matches
+        ("*", NO_MATCH),
+        (etag("delivery-2-2026-11-23", 3), NO_MATCH),  # another row's week
+        ('"delivery-1-2026-11-23.-3"', NO_MATCH),
+        ('"delivery-1-2026-11-23.99999999999"', NO_MATCH),
+        ("delivery-1-2026-11-23.3", NO_MATCH),  # not quoted
+    ],
+)
+def test_if_match_names_a_version_of_this_week_or_none(header, lock):
+    assert expected_lock(header, "delivery-1-2026-11-23") == lock
