@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -24,6 +26,18 @@ ROLES = ["caseworker", "la_colleague", "senco", "health", "parent"]
 #: Examples an operation, each phase: enough to walk every parameter's edges, few enough
 #: for the normal suite.
 EXAMPLES = 5
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """Calls go to the WSGI handler itself, which closes the database connection after each
+    request (on PostgreSQL, the test's own transaction with it). Django's test client stops
+    that for the test; so does this."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=ROLES)
