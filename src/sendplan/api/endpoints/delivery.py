@@ -43,7 +43,10 @@ Reason = Literal[
 ]
 
 #: Where a request carries the fields the delivery service names in a refusal.
-WHERE = {"week_starting": ("path", "week"), "commitment": ("path", "commitment_id")}
+WHERE: dict[str, tuple[str, ...]] = {
+    "week_starting": ("path", "week"),
+    "commitment": ("path", "commitment_id"),
+}
 
 
 class CommitmentOut(Schema):
