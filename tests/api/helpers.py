@@ -26,3 +26,13 @@ class TokenClient:
         return self.client.post(
             API + path, body or {}, content_type="application/json", headers=self.headers
         )
+
+    def put(
+        self, path: str, body: dict[str, Any] | None = None, *, if_match: str | None = None
+    ) -> Any:
+        headers = dict(self.headers)
+        if if_match is not None:
+            headers["If-Match"] = if_match
+        return self.client.put(
+            API + path, body or {}, content_type="application/json", headers=headers
+        )

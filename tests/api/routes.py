@@ -8,6 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sendplan.delivery.models import Commitment
+from tests.web.test_audit_by_construction import _commitment
+
+
+def _delivered_by_school(w: Any) -> int:
+    """The issued plan's row, delivered by the cast's school (as if section I named it, which
+    the world's plan leaves blank), so its SENCO records it."""
+    pk = _commitment(w)
+    Commitment.objects.filter(pk=pk).update(organisation=w.cast.setting.organisation)
+    return pk
+
 
 @dataclass(frozen=True)
 class ApiRoute:
@@ -54,5 +65,27 @@ API_ROUTES: dict[str, ApiRoute] = {
         "learner",
     ),
     "forecast_list": ApiRoute("/forecasts", "caseworker"),
+    "commitment_list": ApiRoute("/delivery/commitments", "senco", shows="list"),
+    "commitment_read": ApiRoute(
+        "/delivery/commitments/{pk}", "caseworker", lambda w: {"pk": _commitment(w)}, "other"
+    ),
+    "commitment_weeks": ApiRoute(
+        "/delivery/commitments/{pk}/weeks", "caseworker", lambda w: {"pk": _commitment(w)}, "other"
+    ),
+    "week_record": ApiRoute(
+        "/delivery/commitments/{pk}/weeks/2025-05-26",
+        "senco",
+        lambda w: {"pk": _delivered_by_school(w)},
+        "other",
+        method="put",
+        body={"delivered_minutes": 45},
+    ),
+    # After week_record (the table's order is the walk's): the week it recorded.
+    "week_read": ApiRoute(
+        "/delivery/commitments/{pk}/weeks/2025-05-26",
+        "caseworker",
+        lambda w: {"pk": _commitment(w)},
+        "other",
+    ),
     "forecast_read": ApiRoute("/forecasts/{pk}", "caseworker", lambda w: {"pk": 0}),
 }

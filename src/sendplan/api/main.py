@@ -17,11 +17,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.parser import Parser
 
 from sendplan.accounts.models import User
 from sendplan.api import problems
 from sendplan.api.auth import BearerToken, SignedInSession
-from sendplan.api.endpoints import casework, forecasts, learners, planning, register
+from sendplan.api.endpoints import casework, delivery, forecasts, learners, planning, register
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 
@@ -53,6 +54,18 @@ class SendplanAPI(NinjaAPI):
         return schema
 
 
+class ObjectBodies(Parser):
+    """Every body the API takes is a JSON object: anything else (a list, a string, null) is
+    refused as a 400, where ninja would otherwise read it as an empty object and answer as
+    if no criteria were given."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = super().parse_body(request)
+        if not isinstance(body, dict):
+            raise ValueError("The body must be a JSON object")
+        return body
+
+
 def audited(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Write one audit event for each call made by a known user: what was asked (method and
     path, which carry ids only), by which token, and the status it got."""
@@ -79,11 +92,12 @@ api = SendplanAPI(
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
+    parser=ObjectBodies(),
     auth=[BearerToken(), SignedInSession()],
     # The docs page is guarded in api.urls, not here: ninja's docs_decorator would guard
     # the OpenAPI document as well.
 )
 problems.install(api)
 api.add_decorator(audited, mode="view")
-for module in (learners, register, casework, planning, forecasts):
+for module in (learners, register, casework, planning, forecasts, delivery):
     api.add_router("", module.router)

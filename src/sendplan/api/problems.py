@@ -1,6 +1,8 @@
 """Errors as problem details (RFC 9457): ``application/problem+json`` with ``type``,
 ``title``, ``status`` and a ``detail`` a person can act on. Only the statuses the OpenAPI
-document declares are used: 400, 401, 403, 404, 405, 422 (and 500 if the service breaks)."""
+document declares are used: 400, 401, 403, 404, 409, 422, and 405 for a method a path does
+not take (and 500 if the service breaks). A write that finds the record changed since the
+caller read it (a stale ``If-Match``, or none where the record exists) is a 409."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as ServiceInvalid
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from sendplan.core.errors import StaleEdit
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +67,48 @@ def _http_error(request: HttpRequest, exc: Any) -> HttpResponse:
     return problem(exc.status_code, str(exc))
 
 
+def _where(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
+    """Where a field is as the caller sent it: ninja puts the operation's parameter name
+    after ``body`` (``body.body.note``), which the caller never sees: ``body.note``."""
+    parts = list(loc)
+    if len(parts) >= 3 and parts[0] == "body":
+        del parts[1]
+    return parts
+
+
 def _invalid(request: HttpRequest, exc: Any) -> HttpResponse:
     errors = [
-        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type")}
+        {
+            "loc": _where(error.get("loc", ())),
+            "msg": error.get("msg", ""),
+            "type": error.get("type"),
+        }
         for error in exc.errors
     ]
     where = "; ".join(f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in errors[:5])
     return problem(422, f"The request is not valid: {where}", errors=errors)
+
+
+def _stale(request: HttpRequest, exc: Any) -> HttpResponse:
+    return problem(
+        409,
+        exc.message(
+            what="this record",
+            then="Nothing was saved: read it again and send its ETag in If-Match to replace it",
+        ),
+    )
+
+
+def refused(error: ServiceInvalid, *, where: dict[str, tuple[str, ...]]) -> ValidationError:
+    """A service's refusal (Django's ``ValidationError``, by field) as the API's 422: each
+    field placed where the request carries it (``where``: field to location; the body by
+    default), in the same form as a request the schema itself refuses."""
+    errors = [
+        {"loc": where.get(name, ("body", name)), "msg": message, "type": "value_error"}
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
+    return ValidationError(errors)
 
 
 def _broken(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -84,13 +124,18 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, _not_found)
     api.add_exception_handler(PermissionDenied, _forbidden)
     api.add_exception_handler(ValidationError, _invalid)
+    api.add_exception_handler(StaleEdit, _stale)
 
 
 #: The error responses every operation documents, each a problem detail.
 ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
-def responses(ok: Any, *, body: bool = False) -> dict[int, Any]:
+def responses(ok: Any, *, body: bool = False, write: bool = False) -> dict[int, Any]:
     """An operation's documented responses: ``ok`` and the problem details (with 400, a body
-    that is not JSON, for an operation that takes one)."""
-    return {200: ok, **({400: Problem} if body else {}), **ERRORS}
+    that is not JSON, for an operation that takes one). A write (``PUT``) answers 201 when it
+    made the record and 200 when it replaced it, and 409 when the record changed since the
+    caller read it."""
+    made = {201: ok} if write else {}
+    stale = {409: Problem} if write else {}
+    return {200: ok, **made, **({400: Problem} if body or write else {}), **ERRORS, **stale}

@@ -9,13 +9,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from sendplan.accounts.guards import professional, requires_access
 from sendplan.api.main import api
 from sendplan.api.problems import problem
 
 DOCS_PAGE = "openapi-view"
+#: Any other address under /api/v1/: a 404 problem detail, not the pages' HTML one.
+UNKNOWN = "api-unknown"
 
 
 def _method_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -46,6 +49,21 @@ def _guarded(patterns: list[Any]) -> list[Any]:
     return guarded
 
 
+@csrf_exempt  # it changes nothing, and should answer a PUT with a 404 problem, not a CSRF page
+def _unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    """An address the API does not have (or an id that is not a whole number)."""
+    return problem(404, "Nothing was found at this address")
+
+
 # Not module-level names `app_name`: include() would read it as this module's namespace.
 _patterns, _app, _namespace = api.urls
-urlpatterns = [path("v1/", (_guarded(_patterns), _app, _namespace))]
+urlpatterns = [
+    path(
+        "v1/",
+        (
+            [*_guarded(_patterns), re_path(r"^(?P<rest>.*)$", _unknown, name=UNKNOWN)],
+            _app,
+            _namespace,
+        ),
+    )
+]

@@ -16,9 +16,9 @@ from django.utils import timezone
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
 from sendplan.casework.plans.models import Plan
-from sendplan.core.errors import Http404
+from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.delivery.models import Commitment, DeliveryEntry, MissedReason
-from sendplan.delivery.services import minutes_per_week
+from sendplan.delivery.services import may_record, minutes_per_week
 from sendplan.engine import (
     DeliveryFigures,
     Quantity,
@@ -278,3 +278,32 @@ def plan_delivery(*, plan: Plan, today: dt.date) -> PlanDelivery:
             )
         )
     return PlanDelivery(term, rows, unquantified)
+
+
+# The open API's reads (``api.endpoints.delivery``): the same rows and rules as the pages.
+
+
+def commitment_for_recorder(user: User, pk: int, *, purpose: str) -> Commitment:
+    """The row if the user records its delivery: 404 if they may not see its learner, 403
+    if they may but do not deliver it (``services.may_record``); the read is audited."""
+    commitment = commitment_for_user(user, pk, purpose=purpose)
+    if not may_record(user, commitment):
+        raise PermissionDenied(
+            "Only staff of the organisation that delivers this provision record it"
+        )
+    return commitment
+
+
+def commitment_weeks(commitment: Commitment) -> QuerySet[DeliveryEntry]:
+    """A row's weeks recorded, newest first. The caller has read the row through
+    :func:`commitment_for_user`, which checked and audited it."""
+    return DeliveryEntry.objects.filter(commitment=commitment).order_by("-week_starting")
+
+
+def commitment_week(commitment: Commitment, week_starting: dt.date) -> DeliveryEntry:
+    """One week of a row the caller has read through :func:`commitment_for_user`; 404 when
+    the week is not recorded."""
+    entry = DeliveryEntry.objects.filter(commitment=commitment, week_starting=week_starting).first()
+    if entry is None:
+        raise Http404("No delivery is recorded for that week")
+    return entry

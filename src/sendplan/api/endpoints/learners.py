@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 from sendplan.accounts.models import User
 from sendplan.api.paging import MAX_PAGE_SIZE, Page, PageQuery, page_of
 from sendplan.api.problems import responses
+from sendplan.api.types import IsoDate, WholeNumber
 from sendplan.core.errors import PermissionDenied
 from sendplan.learners.fields import FieldGroup
 from sendplan.learners.models import AuditEvent, Learner, Placement
@@ -77,12 +78,13 @@ class LearnerSearch(Schema):
     text: str = Field(
         "",
         max_length=200,
+        pattern=r"^[^\x00]*$",
         description="the start of a given or family name, a whole name, or a UPN (only "
         "matched for learners whose UPN the caller may see); empty: every learner",
     )
-    date_of_birth: dt.date | None = None
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+    date_of_birth: IsoDate | None = None
+    page: WholeNumber = Field(1, ge=1)
+    page_size: WholeNumber = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 def _user(request: HttpRequest) -> User:
