@@ -219,6 +219,8 @@ ROUTES: dict[str, Route] = {
     "sufficiency:summary": Route("caseworker"),
     "sufficiency:money": Route("caseworker"),
     "sufficiency:budget": Route("caseworker", lambda w: [ON.year]),
+    "sufficiency:central-new": Route("caseworker"),
+    "sufficiency:central-edit": Route("caseworker", lambda w: [0]),
     "sufficiency:money-download": Route("caseworker", lambda w: ["places", "csv"]),
     "delivery:mine": Route("senco", shows="list"),
     "delivery:upload": Route("senco"),
