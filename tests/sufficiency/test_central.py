@@ -131,3 +131,24 @@ def test_the_budget_and_outturn_count_central_spend(cast, placed):  # noqa: F811
     assert rows[0][:5] == ["2026-27", "£100,000", "£87,895", "£8,000", "£4,105"]
     # 2027-28 has its own line: £7,000, not this year's held flat.
     assert rows[1][:4] == ["2027-28", "Not set", "£96,500", "£7,000"]
+
+
+def test_a_line_is_removed_unless_changed_since(cast):
+    line = services.central_spend_save(
+        changed_by=cast.la_colleague,
+        data={"financial_year": 2026, "line": "hospital", "amount": 5_000},
+    )
+    read_at = line.lock
+    services.central_spend_save(
+        changed_by=cast.la_colleague, data={"amount": 6_000}, pk=line.pk, expected_lock=read_at
+    )
+    client = cast.client_for(cast.la_colleague)
+    url = reverse("sufficiency:central-remove", args=[line.pk])
+    with at(TODAY):
+        refused = client.post(url, {"lock": str(read_at)})
+        assert refused.status_code == 302 and CentralSpend.objects.filter(pk=line.pk).exists()
+        line.refresh_from_db()
+        removed = client.post(url, {"lock": str(line.lock)})
+    assert removed.status_code == 302
+    assert not CentralSpend.objects.exists()
+    assert CentralSpend.history.filter(history_type="-").get().history_user == cast.la_colleague

@@ -221,6 +221,7 @@ ROUTES: dict[str, Route] = {
     "sufficiency:budget": Route("caseworker", lambda w: [ON.year]),
     "sufficiency:central-new": Route("caseworker"),
     "sufficiency:central-edit": Route("caseworker", lambda w: [0]),
+    "sufficiency:central-remove": Route("caseworker", lambda w: [0], method="post"),
     "sufficiency:money-download": Route("caseworker", lambda w: ["places", "csv"]),
     "delivery:mine": Route("senco", shows="list"),
     "delivery:upload": Route("senco"),

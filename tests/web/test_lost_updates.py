@@ -624,6 +624,7 @@ NOT_EDITS: dict[str, str] = {
     "sufficiency:scenario-remove": "removes; history keeps who",
     "sufficiency:provision-new": "adds new planned provision",
     "sufficiency:provision-remove": "removes; history keeps who",
+    "sufficiency:central-remove": "removes from the lock it was read at; history keeps who",
     "sufficiency:run-now": "queues a run",
     "sufficiency:run": "reads",
     "sufficiency:download": "reads",

@@ -594,6 +594,22 @@ def central_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires_access(la_staff)
+@require_POST
+def central_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a line from the form it was read at; refused if someone changed it since."""
+    user = signed_in_user(request)
+    line = selectors.central_line_for(fetched_by=user, pk=pk)
+    lock = whole_number(request.POST.get("lock"))
+    try:
+        services.central_spend_remove(changed_by=user, pk=line.pk, expected_lock=lock or 0)
+    except StaleEdit as stale:
+        messages.error(request, stale.message(what="this line"))
+        return redirect("sufficiency:central-edit", pk=line.pk)
+    messages.success(request, f"{line.get_line_display()} removed.")
+    return redirect("sufficiency:money")
+
+
+@requires_access(la_staff)
 @require_http_methods(["GET", "POST"])
 def budget(request: HttpRequest, year: int) -> HttpResponse:
     user = signed_in_user(request)
