@@ -80,3 +80,27 @@ def test_money_pages_have_no_accessibility_violations(site, cast):
     visit(site, "sufficiency:reform-plan")  # no forecast yet
     visit(site, "sufficiency:budget", financial_year(dt.date.today()))
     visit(site, "sufficiency:overview")  # the live record against the model, with no run
+
+
+def test_the_manager_adds_a_central_line_from_their_home_page(site, cast):
+    site.sign_in("manager")
+    visit(site, "home")
+    page = site.page
+    page.get_by_role("link", name="Money", exact=True).click()
+    page.get_by_role("link", name="Add a central line").click()
+    assert "Add central high-needs spend" in page.locator("h1").inner_text()
+    site.assert_accessible()
+    # Saved without a line or an amount: the errors, with what was typed kept.
+    page.get_by_label("Partner or provider (optional)").fill("Park PRU")
+    page.get_by_role("button", name="Save central spend").click()
+    assert "Select what the spend pays for" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("Partner or provider (optional)").input_value() == "Park PRU"
+    site.assert_accessible()
+    page.get_by_label("What it pays for").select_option(label="Hospital education")
+    page.get_by_label("Amount, pounds").fill("450000")
+    page.get_by_role("button", name="Save central spend").click()
+    assert "Central high-needs spend saved" in page.locator("body").inner_text()
+    table = page.locator("#central-lines").inner_text()
+    assert "Hospital education" in table and "£450,000" in table and "Park PRU" in table
+    site.assert_accessible()
+    visit(site, "sufficiency:dsg-plan")

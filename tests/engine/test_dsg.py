@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from sendplan.engine import (
+    CentralLine,
     Decision,
+    central_by_year,
     dsg_plan,
     income_by_year,
     move_back,
@@ -137,3 +139,49 @@ def test_decisions_refuse_impossible_figures():
         )
     with pytest.raises(ValueError, match="cost"):
         new_placement(cost=-1, starts=dt.date(2027, 1, 1))
+
+
+def test_central_lines_add_up_by_hand_and_are_held_flat():
+    lines = [
+        CentralLine(2026, "ap", 30.0, actual=True),
+        CentralLine(2026, "hospital", 12.0),
+        CentralLine(2026, "ap", 3.0),  # a second AP partner in the same year
+        CentralLine(2028, "support", 50.0),
+    ]
+    # 2026: 30 + 12 + 3 = 45; 2027 has none: 2026's 45, assumed; 2028: 50; 2029: 50, assumed.
+    assert central_by_year(lines, [2026, 2027, 2028, 2029]) == [
+        (45.0, False),
+        (45.0, True),
+        (50.0, False),
+        (50.0, True),
+    ]
+    # Before any line: nothing, and nothing assumed.
+    assert central_by_year(lines, [2025]) == [(0.0, False)]
+    with pytest.raises(ValueError, match="not negative"):
+        central_by_year([CentralLine(2026, "ap", -1.0)], [2026])
+
+
+def test_central_spend_counts_in_the_deficit_with_and_without_mitigations():
+    plan = dsg_plan(
+        years=[2026, 2027],
+        budgets={2026: 100.0},
+        spend={2026: 90.0, 2027: 95.0},
+        mitigations={"Bases": {2026: 90.0, 2027: 85.0}},
+        opening_deficit=5.0,
+        central=[CentralLine(2026, "ap", 20.0), CentralLine(2026, "hospital", 4.0)],
+    )
+    first, second = plan.without
+    # 2026: placements 90 + central 24 = 114 against 100: 14 in the year; 5 + 14 = 19.
+    assert (first.central, first.central_assumed, first.total_spend) == (24.0, False, 114.0)
+    assert (first.in_year, first.carried_forward) == (14.0, 19.0)
+    # 2027: 95 + 24 (held flat) = 119 against 100 (held flat): 19 + 19 = 38.
+    assert (second.central, second.central_assumed) == (24.0, True)
+    assert (second.in_year, second.carried_forward) == (19.0, 38.0)
+    # The mitigation moves placements only: 85 + 24 - 100 = 9; 19 + 9 = 28.
+    mitigated = plan.mitigated["Bases"]
+    assert [r.central for r in mitigated] == [24.0, 24.0]
+    assert mitigated[1].carried_forward == 28.0
+    assert plan.savings("Bases") == [0.0, 10.0]
+    # Without central lines the plan is as before: 5 + (90 - 100) = -5, a surplus.
+    bare = dsg_plan(years=[2026], budgets={2026: 100.0}, spend={2026: 90.0}, opening_deficit=5.0)
+    assert bare.without[0].carried_forward == -5.0

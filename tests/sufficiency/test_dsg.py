@@ -91,24 +91,48 @@ def test_the_page_and_downloads_show_the_plan(cast, placed, run_with_scenario): 
     services.budget_save(
         changed_by=cast.la_colleague, financial_year=2026, amount=80_000, expected_lock=0
     )
+    # A central line of £5,000 in 2026-27: the plan's spend is 87,895 + 5,000 = 92,895,
+    # its deficit 92,895 - 80,000 = 12,895.
+    services.central_spend_save(
+        changed_by=cast.la_colleague,
+        data={"financial_year": 2026, "line": "hospital", "amount": 5_000},
+    )
     client = cast.client_for(cast.la_colleague)
     with at(TODAY):
         html = client.get(reverse("sufficiency:dsg-plan")).content.decode()
         summary = client.get(reverse("sufficiency:dsg-download", args=["summary", "csv"]))
         book = client.get(reverse("sufficiency:dsg-download", args=["all", "xlsx"]))
     rows = _cells(html, "DSG management plan without mitigations")
-    assert rows[0] == ["2026-27", "£80,000", "£87,895", "£7,895 deficit", "£7,895 deficit"]
+    assert rows[0] == [
+        "2026-27",
+        "£80,000",
+        "£87,895",
+        "£5,000",
+        "£92,895",
+        "£12,895 deficit",
+        "£12,895 deficit",
+    ]
+    # Next year has no line: the £5,000 is held flat and marked as assumed.
+    assert rows[1][3].startswith("£5,000") and "no line for the year" in rows[1][3]
     assert "No deficit brought forward into 2026-27 is recorded" in html
     assert "With Fewer independent" in html
     lines = list(csv.reader(io.StringIO(summary.content.decode("utf-8-sig"))))
     assert lines[0][1] == "31 March 2027 (2026-27)"
-    assert lines[1][:2] == ["Without mitigations", "7895"]
+    assert lines[1][:2] == ["Without mitigations", "12895"]
     assert lines[2][0] == "With Fewer independent"
     workbook = load_workbook(io.BytesIO(book.content))
     assert workbook.sheetnames[:2] == ["summary", "without-mitigations"]
     assert workbook.sheetnames[2].startswith("scenario-")
     sheet = workbook["without-mitigations"]
-    assert [c.value for c in sheet[2]][:4] == ["2026-27", 80_000, "no", round(COMMITTED)]
+    assert [c.value for c in sheet[2]][:7] == [
+        "2026-27",
+        80_000,
+        "no",
+        round(COMMITTED),
+        5_000,
+        "no",
+        round(COMMITTED) + 5_000,
+    ]
 
 
 def test_the_page_says_what_is_missing(cast, placed):  # noqa: F811

@@ -128,6 +128,10 @@ def test_the_page_shows_the_same_figures(cast, placed):
     services.budget_save(
         changed_by=cast.la_colleague, financial_year=2026, amount=80_000, expected_lock=0
     )
+    services.central_spend_save(
+        changed_by=cast.la_colleague,
+        data={"financial_year": 2026, "line": "ap", "partner": "Park PRU", "amount": 2_000},
+    )
     client = cast.client_for(cast.la_colleague)
     with at(TODAY):
         html = client.get(reverse("sufficiency:money")).content.decode()
@@ -137,10 +141,14 @@ def test_the_page_shows_the_same_figures(cast, placed):
     assert committed == 87_895
     assert "2026-27" in html and "2027-28" in html
     assert f"£{committed:,}" in html
-    assert "£7,895 over" in html
+    # Budget left: 80,000 - 87,895 on placements - 2,000 central = 9,895 over.
+    assert "£9,895 over" in html
+    assert "Park PRU" in html and "Alternative provision and pupil referral units" in html
     assert "Council: high-needs block" in html and "Health" in html
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[1][:4] == ["2026-27", "80000", "87895", "-7895"]
+    assert rows[1][:6] == ["2026-27", "80000", "87895", "2000", "no", "-9895"]
+    # Next year has no line of its own: this year's £2,000 is held flat and marked assumed.
+    assert rows[2][3:5] == ["2000", "yes"]
     assert workbook.status_code == 200
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
 
@@ -249,11 +257,16 @@ def test_the_cabinet_summary_has_the_budget_line(cast, finished_run, placed):
     services.budget_save(
         changed_by=cast.la_colleague, financial_year=2026, amount=80_000, expected_lock=0
     )
+    services.central_spend_save(
+        changed_by=cast.la_colleague,
+        data={"financial_year": 2026, "line": "sensory", "amount": 3_000},
+    )
     with at(TODAY):
         html = cast.client_for(cast.la_colleague).get(reverse("sufficiency:summary")).content
     rows = _cells(html.decode(), "High-needs budget and committed spend")
-    assert rows[0] == ["2026-27", "£80,000", "£87,895", "Deficit £7,895"]
-    assert rows[1] == ["2027-28", "Not set", "£96,500", "–"]
+    # 87,895 on placements + 3,000 central - 80,000 budget = 10,895 deficit.
+    assert rows[0] == ["2026-27", "£80,000", "£87,895", "£3,000", "Deficit £10,895"]
+    assert rows[1] == ["2027-28", "Not set", "£96,500", "£3,000", "–"]
 
 
 def test_the_money_page_uses_a_fixed_number_of_queries(cast, placed, django_assert_num_queries):

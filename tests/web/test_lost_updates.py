@@ -36,7 +36,7 @@ from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destinati
 from sendplan.planning.models import AreaPlanningSettings
 from sendplan.planning.services import area_settings_update
 from sendplan.sufficiency import services as sufficiency_services
-from sendplan.sufficiency.models import Assumptions, HighNeedsBudget, Scenario
+from sendplan.sufficiency.models import Assumptions, CentralSpend, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
 from tests.factories import InvolvementFactory
 from tests.web.test_audit_by_construction import ON, World, _adulthood, _world
@@ -66,6 +66,19 @@ def _colleague_writes_section_a(w: World, plan: Any) -> None:
         expected_lock=draft.lock,
         changed_by=w.cast.la_colleague,
         views="A colleague's words.",
+    )
+
+
+def _central(w: World) -> CentralSpend:
+    found = CentralSpend.objects.filter(partner="Hospital school").first()
+    return found or sufficiency_services.central_spend_save(
+        changed_by=w.cast.la_colleague,
+        data={
+            "financial_year": ON.year,
+            "line": "hospital",
+            "partner": "Hospital school",
+            "amount": 500_000,
+        },
     )
 
 
@@ -257,6 +270,24 @@ EDIT_FORMS: dict[str, EditForm] = {
         ),
         lambda w: HighNeedsBudget.objects.get().amount == 9_100_000,
         "4321000",
+    ),
+    "sufficiency:central-edit": EditForm(
+        "caseworker",
+        lambda w: reverse("sufficiency:central-edit", args=[_central(w).pk]),
+        lambda w: {
+            "financial_year": str(ON.year),
+            "line": "hospital",
+            "partner": "Hospital school",
+            "amount": "4321",
+        },
+        lambda w: sufficiency_services.central_spend_save(
+            changed_by=w.cast.la_colleague,
+            data={"amount": 9_100},
+            pk=_central(w).pk,
+            expected_lock=_central(w).lock,
+        ),
+        lambda w: CentralSpend.objects.get().amount == 9_100,
+        "4321",
     ),
     "sufficiency:scenario-edit": EditForm(
         "caseworker",
@@ -589,9 +620,11 @@ NOT_EDITS: dict[str, str] = {
     "sufficiency:spend": "reads",
     "sufficiency:scenarios": "reads",
     "sufficiency:scenario-new": "adds a new scenario",
+    "sufficiency:central-new": "adds a new line of central spend",
     "sufficiency:scenario-remove": "removes; history keeps who",
     "sufficiency:provision-new": "adds new planned provision",
     "sufficiency:provision-remove": "removes; history keeps who",
+    "sufficiency:central-remove": "removes from the lock it was read at; history keeps who",
     "sufficiency:run-now": "queues a run",
     "sufficiency:run": "reads",
     "sufficiency:download": "reads",

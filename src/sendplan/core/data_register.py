@@ -579,6 +579,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "sufficiency.HighNeedsBudget": _names(
         "la_code financial_year amount deficit_brought_forward lock"
     ),
+    "sufficiency.CentralSpend": _names("la_code financial_year line partner amount actual lock"),
     # Forecasts work from published, aggregate caseloads.
     "sufficiency.ForecastRun": _names(
         "la_code status progress message created_at started_at finished_at attempts queued_at "

@@ -8,9 +8,14 @@ it draws from its own random stream, after the placements are written.
 - An agreed top-up above the band for about one learner in seven in local specialist places.
 - Joint funding for about a quarter of independent placements (residential: health and social
   care shares) and a few in special schools (a health share).
+- Central high-needs spend for each of those years (ADR 0146): alternative provision and the
+  pupil referral unit, hospital education, SEN support and sensory services, post-16 top-ups
+  outside placements, together about a fifth of what the placements commit, as councils'
+  high-needs blocks run; actual for years past, planned from this one.
 - A high-needs budget for each financial year from the census to next year, set below what the
-  placements commit, so the money page shows the deficit councils report, with the cumulative
-  DSG deficit brought forward into each year for the DSG management plan.
+  placements and the central lines commit, so the money page shows the deficit councils
+  report, with the cumulative DSG deficit brought forward into each year for the DSG
+  management plan.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from sendplan.accounts.models import Organisation
 from sendplan.engine import HIGH_NEEDS, committed_spend, financial_year
 from sendplan.learners.models import Placement
 from sendplan.provision.models import ProvisionStrand
-from sendplan.sufficiency.models import HighNeedsBudget
+from sendplan.sufficiency.models import CentralLineKind, CentralSpend, HighNeedsBudget
 from sendplan.sufficiency.selectors import costed
 
 Kind = ProvisionStrand.Kind
@@ -35,6 +40,16 @@ BUDGET_GROWTH = 1.03
 #: The cumulative DSG deficit brought forward into the census year, as a share of that
 #: year's committed high-needs spend (councils' deficits run at a tenth to a quarter of it).
 OPENING_DEFICIT = 0.15
+#: Central lines as shares of the census year's committed high-needs spend on placements,
+#: with the partner that delivers them (synthetic names); together 0.2. Each grows 2 % a year.
+CENTRAL_LINES: list[tuple[str, str, float]] = [
+    (CentralLineKind.ALTERNATIVE_PROVISION, "Lambeth pupil referral unit (synthetic)", 0.07),
+    (CentralLineKind.HOSPITAL, "Hospital and home education service (synthetic)", 0.03),
+    (CentralLineKind.SUPPORT, "", 0.05),
+    (CentralLineKind.SENSORY, "Sensory and outreach support team (synthetic)", 0.02),
+    (CentralLineKind.POST16, "", 0.03),
+]
+CENTRAL_GROWTH = 1.02
 _FIELDS = [
     "transport_cost",
     "agreed_top_up",
@@ -86,7 +101,24 @@ def cost_placements(*, la: Organisation, seed: int, as_at: dt.date) -> dict[str,
     last = financial_year(max(as_at, timezone.localdate())) + 1
     years = list(range(first, last + 1))
     ledger = committed_spend([costed(p) for p in placements], years)
-    base = ledger.partner(HIGH_NEEDS, first) * BUDGET_SHARE
+    placements_first = ledger.partner(HIGH_NEEDS, first)
+    CentralSpend.objects.filter(la_code=la.code).delete()
+    current = financial_year(timezone.localdate())
+    central_rows = [
+        CentralSpend(
+            la_code=la.code,
+            financial_year=y,
+            line=line,
+            partner=partner,
+            amount=int(round(placements_first * share * CENTRAL_GROWTH ** (y - first), -3)),
+            actual=y < current,
+        )
+        for y in years
+        for line, partner, share in CENTRAL_LINES
+    ]
+    CentralSpend.objects.bulk_create(central_rows)
+    central = {y: sum(c.amount for c in central_rows if c.financial_year == y) for y in years}
+    base = (placements_first + central[first]) * BUDGET_SHARE
     HighNeedsBudget.objects.filter(la_code=la.code).delete()
     rows = []
     # The deficit brought forward into the first year, then each year's carried into the next.
@@ -101,14 +133,20 @@ def cost_placements(*, la: Organisation, seed: int, as_at: dt.date) -> dict[str,
                 deficit_brought_forward=deficit,
             )
         )
-        deficit += int(round(ledger.partner(HIGH_NEEDS, y))) - amount
+        deficit += int(round(ledger.partner(HIGH_NEEDS, y))) + central[y] - amount
     HighNeedsBudget.objects.bulk_create(rows)
-    return {"jointly funded placements": joint, "budget years": len(years)}
+    return {
+        "jointly funded placements": joint,
+        "budget years": len(years),
+        "central spend lines": len(central_rows),
+    }
 
 
 def reset_money(la: Organisation | None) -> int:
-    """Delete the demo LA's budgets (its placements go with its learners)."""
+    """Delete the demo LA's budgets and central lines (its placements go with its learners)."""
     if la is None:
         return 0
+    CentralSpend.history.filter(la_code=la.code).delete()
+    CentralSpend.objects.filter(la_code=la.code).delete()
     HighNeedsBudget.history.filter(la_code=la.code).delete()
     return HighNeedsBudget.objects.filter(la_code=la.code).delete()[0]

@@ -76,9 +76,11 @@ if TYPE_CHECKING:
         week_start,
     )
     from sendplan.engine.dsg import (
+        CentralLine,
         Decision,
         DsgPlan,
         DsgYear,
+        central_by_year,
         dsg_plan,
         income_by_year,
         move_back,
@@ -404,9 +406,11 @@ __all__ = [
     "term_weeks",
     "week_start",
     # The Dedicated Schools Grant management plan and what a decision does.
+    "CentralLine",
     "Decision",
     "DsgPlan",
     "DsgYear",
+    "central_by_year",
     "dsg_plan",
     "income_by_year",
     "move_back",
@@ -625,9 +629,11 @@ _HOME: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
+            "CentralLine",
             "Decision",
             "DsgPlan",
             "DsgYear",
+            "central_by_year",
             "dsg_plan",
             "income_by_year",
             "move_back",

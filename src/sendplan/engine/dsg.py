@@ -13,6 +13,10 @@ financial year (April to March), with and without the area's mitigations:
   saving scaled to the record.
 - **Income** is the high-needs budget the council set for each year; a year without one
   keeps the latest earlier year's (cash flat), and is marked as assumed.
+- **Central spend** is what the high-needs block pays outside placements (alternative
+  provision, hospital education, SEN support and sensory services): the lines the council
+  recorded for each year, summed; a year without any keeps the latest earlier year's total
+  (cash flat), marked as assumed. Mitigations do not move it.
 - **The cumulative deficit** carried forward at 31 March is the deficit brought forward
   plus spend minus income; negative is a surplus.
 
@@ -37,8 +41,15 @@ class DsgYear:
     year: int
     income: float
     income_assumed: bool  # no budget set for this year: the latest earlier one, held flat
-    spend: float
+    spend: float  # on placements
     brought_forward: float  # cumulative deficit at 1 April (negative: a surplus)
+    central: float = 0.0  # central high-needs spend outside placements
+    central_assumed: bool = False  # no central line for this year: the latest earlier total
+
+    @property
+    def total_spend(self) -> float:
+        """Placements and central spend: what the high-needs block pays this year."""
+        return self.spend + self.central
 
     @property
     def label(self) -> str:
@@ -46,8 +57,9 @@ class DsgYear:
 
     @property
     def in_year(self) -> float:
-        """Spend minus income: this year's deficit (negative: a surplus)."""
-        return self.spend - self.income
+        """Spend (placements and central) minus income: this year's deficit (negative: a
+        surplus)."""
+        return self.total_spend - self.income
 
     @property
     def carried_forward(self) -> float:
@@ -93,6 +105,40 @@ def income_by_year(budgets: Mapping[int, float], years: Sequence[int]) -> list[t
     return out
 
 
+@dataclass(frozen=True)
+class CentralLine:
+    """One line of central high-needs spend in a financial year, in pounds: planned, or
+    actual once known."""
+
+    year: int
+    line: str
+    amount: float
+    actual: bool = False
+
+
+def central_by_year(lines: Sequence[CentralLine], years: Sequence[int]) -> list[tuple[float, bool]]:
+    """Each year's central spend and whether it was assumed: the sum of its lines, or, for a
+    year without any, the latest earlier year's sum (0.0, not assumed, with none before).
+
+    >>> central_by_year([CentralLine(2026, "AP", 3.0), CentralLine(2026, "Hospital", 2.0),
+    ...                  CentralLine(2028, "AP", 4.0)], [2026, 2027, 2028, 2029])
+    [(5.0, False), (5.0, True), (4.0, False), (4.0, True)]
+    """
+    totals: dict[int, float] = {}
+    for entry in lines:
+        if entry.amount < 0:
+            raise ValueError(f"{entry.line}: pounds, not negative")
+        totals[entry.year] = totals.get(entry.year, 0.0) + float(entry.amount)
+    out: list[tuple[float, bool]] = []
+    for year in years:
+        if year in totals:
+            out.append((totals[year], False))
+            continue
+        earlier = [y for y in totals if y < year]
+        out.append((totals[max(earlier)], True) if earlier else (0.0, False))
+    return out
+
+
 def rolled_spend(
     *, committed: float, first: int, baseline: Mapping[int, float], path: Mapping[int, float]
 ) -> dict[int, float]:
@@ -110,13 +156,25 @@ def rolled_spend(
 
 
 def _years(
-    income: list[tuple[float, bool]], spend: Sequence[float], years: Sequence[int], opening: float
+    income: list[tuple[float, bool]],
+    spend: Sequence[float],
+    years: Sequence[int],
+    opening: float,
+    central: list[tuple[float, bool]],
 ) -> list[DsgYear]:
     rows: list[DsgYear] = []
     balance = opening
-    for year, (amount, assumed), cost in zip(years, income, spend, strict=True):
+    for year, (amount, assumed), cost, (centre, centre_assumed) in zip(
+        years, income, spend, central, strict=True
+    ):
         row = DsgYear(
-            year=year, income=amount, income_assumed=assumed, spend=cost, brought_forward=balance
+            year=year,
+            income=amount,
+            income_assumed=assumed,
+            spend=cost,
+            brought_forward=balance,
+            central=centre,
+            central_assumed=centre_assumed,
         )
         rows.append(row)
         balance = row.carried_forward
@@ -130,12 +188,14 @@ def dsg_plan(
     spend: Mapping[int, float],
     mitigations: Mapping[str, Mapping[int, float]] | None = None,
     opening_deficit: float = 0.0,
+    central: Sequence[CentralLine] = (),
 ) -> DsgPlan:
     """The management plan over ``years`` (consecutive financial years, the first this one).
 
     ``spend`` is the high-needs spend by year without mitigations, ``mitigations`` the spend
     with each mitigation by its name; ``opening_deficit`` the cumulative deficit brought
-    forward at 1 April of the first year (negative: a surplus).
+    forward at 1 April of the first year (negative: a surplus); ``central`` the lines of
+    central high-needs spend, the same with and without mitigations.
     """
     chosen = list(years)
     if not chosen:
@@ -147,11 +207,12 @@ def dsg_plan(
         if missing:
             raise ValueError(f"{name}: no spend for {financial_year_label(missing[0])}")
     income = income_by_year(budgets, chosen)
+    centre = central_by_year(central, chosen)
     return DsgPlan(
         opening_deficit=opening_deficit,
-        without=_years(income, [spend[y] for y in chosen], chosen, opening_deficit),
+        without=_years(income, [spend[y] for y in chosen], chosen, opening_deficit, centre),
         mitigated={
-            name: _years(income, [path[y] for y in chosen], chosen, opening_deficit)
+            name: _years(income, [path[y] for y in chosen], chosen, opening_deficit, centre)
             for name, path in (mitigations or {}).items()
         },
     )

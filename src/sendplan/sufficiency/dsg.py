@@ -9,6 +9,7 @@ from typing import Any
 
 from sendplan.engine import (
     PLACEMENT_KEYS,
+    CentralLine,
     DsgPlan,
     DsgYear,
     Projection,
@@ -48,9 +49,11 @@ def dsg_figures(
     report: Report | None,
     budgets: dict[int, int],
     deficits: dict[int, int | None],
+    central: list[CentralLine] | None = None,
 ) -> DsgFigures:
     """The plan from this year's committed spend (``figures``), the latest forecast run
-    (``report``), the budgets by year and the deficits brought forward by year."""
+    (``report``), the budgets by year, the deficits brought forward by year and the lines
+    of central high-needs spend (``central``)."""
     first = figures.years[0]
     missing: list[str] = []
     if report is None:
@@ -85,6 +88,7 @@ def dsg_figures(
         spend=spend,
         mitigations=mitigations,
         opening_deficit=float(opening or 0),
+        central=central or [],
     )
     return DsgFigures(plan=plan, deficit_set=opening is not None, names=names)
 
@@ -103,6 +107,9 @@ def year_rows(rows: list[DsgYear], savings: list[float] | None = None) -> list[d
             "income": money(r.income),
             "assumed": r.income_assumed,
             "spend": money(r.spend),
+            "central": money(r.central),
+            "central_assumed": r.central_assumed,
+            "total_spend": money(r.total_spend),
             "saving": None if savings is None else money(savings[i]),
             "in_year": deficit_text(r.in_year),
             "brought_forward": deficit_text(r.brought_forward),
@@ -130,7 +137,10 @@ _HEADER = [
     "Financial year",
     "Income: high-needs budget",
     "Income assumed (no budget set)",
-    "Spend",
+    "Spend on placements",
+    "Central spend",
+    "Central spend assumed (no line for the year)",
+    "Total spend",
     "Saving from the mitigation",
     "In-year deficit (negative: surplus)",
     "Cumulative deficit brought forward",
@@ -145,6 +155,9 @@ def _table(name: str, title: str, rows: list[DsgYear], savings: list[float]) -> 
             round(r.income),
             "yes" if r.income_assumed else "no",
             round(r.spend),
+            round(r.central),
+            "yes" if r.central_assumed else "no",
+            round(r.total_spend),
             round(s),
             round(r.in_year),
             round(r.brought_forward),

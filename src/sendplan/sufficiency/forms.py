@@ -10,11 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from sendplan.core.locking import lock_of
-from sendplan.engine import financial_year
+from sendplan.engine import financial_year, financial_year_label
 from sendplan.provision.models import ProvisionStrand
 from sendplan.sufficiency.models import (
     COST_FIELDS,
     Assumptions,
+    CentralSpend,
     HighNeedsBudget,
     NewProvision,
     Scenario,
@@ -171,6 +172,41 @@ class BudgetForm(_Govuk, forms.ModelForm):
         deficit.error_messages["min_value"] = "Surplus must be £10,000,000,000 or less"
         if not self.is_bound:
             self.initial["lock"] = lock_of(self.instance)
+
+
+class CentralSpendForm(_Govuk, forms.ModelForm):
+    """A line of central high-needs spend: the year from last year to five years ahead."""
+
+    # The lock of the line the user read (0 for a new one).
+    lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    financial_year = forms.TypedChoiceField(
+        label="Financial year", coerce=int, error_messages={"required": "Select the year"}
+    )
+
+    class Meta:
+        model = CentralSpend
+        fields = ["financial_year", "line", "partner", "amount", "actual"]
+        labels = {"line": "What it pays for", "actual": "This is actual spend"}
+        error_messages = {"line": {"required": "Select what the spend pays for"}}
+
+    def __init__(self, *args: Any, this_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = range(this_year - 1, this_year + 6)
+        self.fields["financial_year"].choices = [
+            ("", "Select a year"),
+            *((y, financial_year_label(y)) for y in years),
+        ]
+        self.fields["financial_year"].error_messages["invalid_choice"] = (
+            "Select a year from the list"
+        )
+        self.fields["line"].choices = [("", "Select a line"), *self.fields["line"].choices[1:]]
+        self.fields["amount"].error_messages.update(_POUNDS)
+        self.fields["amount"].validators.append(MaxValueValidator(10_000_000_000))
+        self.fields["amount"].error_messages["max_value"] = "Amount must be £10,000,000,000 or less"
+        if not self.is_bound:
+            self.initial["lock"] = lock_of(self.instance)
+            if self.instance.pk is None:
+                self.initial["financial_year"] = this_year
 
 
 PLACEMENT, MOVE, BASE = "placement", "move", "base"

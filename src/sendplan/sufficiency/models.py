@@ -253,3 +253,44 @@ class HighNeedsBudget(Tracked):
 
     def __str__(self) -> str:
         return f"High-needs budget {self.financial_year} for {self.la_code}"
+
+
+class CentralLineKind(models.TextChoices):
+    """The central lines of the high-needs block: what it pays outside placements."""
+
+    ALTERNATIVE_PROVISION = "ap", "Alternative provision and pupil referral units"
+    HOSPITAL = "hospital", "Hospital education"
+    SUPPORT = "support", "SEN support and inclusion services"
+    SENSORY = "sensory", "Sensory, outreach and specialist teaching services"
+    POST16 = "post16", "Post-16 and post-19 top-ups outside placements"
+    OTHER = "other", "Other central high-needs spend"
+
+
+class CentralSpend(Tracked):
+    """One line of the LA's central high-needs spend for a financial year: what the
+    high-needs block pays outside placements (ADR 0146). Every change is kept."""
+
+    la_code = models.CharField(max_length=20)
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2026 for 2026-27"
+    )
+    line = models.CharField(max_length=20, choices=CentralLineKind.choices)
+    partner = models.CharField(
+        "Partner or provider (optional)",
+        max_length=200,
+        blank=True,
+        help_text="Who delivers it, if someone other than the council: a school, trust or service",
+    )
+    amount = models.PositiveBigIntegerField("Amount, pounds")
+    actual = models.BooleanField(
+        "Actual spend", default=False, help_text="False while the figure is planned"
+    )
+    lock = lock_field()
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["la_code", "financial_year", "line", "partner"]
+        indexes = [models.Index(fields=["la_code", "financial_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_line_display()} {self.financial_year} for {self.la_code}"

@@ -5,6 +5,7 @@ show them (ADR 0132)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,15 +16,18 @@ from sendplan.engine import (
     HIGH_NEEDS,
     PARTNERS,
     PLACEMENT_KEYS,
+    CentralLine,
     CostedPlacement,
     Decision,
     Ledger,
     PlacesUsed,
+    central_by_year,
     committed_spend,
     financial_year,
     financial_year_label,
 )
 from sendplan.provision.models import ProvisionStrand
+from sendplan.sufficiency.models import CentralSpend
 from sendplan.sufficiency.report import Report, count, money
 from sendplan.web.spreadsheets import Cell, Table
 
@@ -32,21 +36,34 @@ KIND_LABELS: dict[str, str] = {**dict(ProvisionStrand.Kind.choices), "other": "O
 
 @dataclass(frozen=True)
 class Position:
-    """One financial year's high-needs position: budget, committed spend, forecast."""
+    """One financial year's high-needs position: budget, committed spend on placements,
+    central spend outside them, and the forecast outturn."""
 
     year: int
     budget: int | None
     committed: float  # the high-needs block's share of the ledger
     forecast: float | None  # the sufficiency forecast's spend on placements, if a run has it
+    central: float = 0.0  # central high-needs spend recorded (or held flat) for the year
+    central_assumed: bool = False  # no central line for the year: the latest earlier total
 
     @property
     def label(self) -> str:
         return financial_year_label(self.year)
 
     @property
+    def spend(self) -> float:
+        """Committed placements and central spend: what the block is set to pay."""
+        return self.committed + self.central
+
+    @property
     def headroom(self) -> float | None:
-        """Budget left after committed spend; negative when committed spend exceeds it."""
-        return None if self.budget is None else self.budget - round(self.committed)
+        """Budget left after committed and central spend; negative when they exceed it."""
+        return None if self.budget is None else self.budget - round(self.spend)
+
+    @property
+    def outturn(self) -> float | None:
+        """The forecast outturn: the forecast's spend on placements plus central spend."""
+        return None if self.forecast is None else self.forecast + self.central
 
 
 @dataclass(frozen=True)
@@ -78,18 +95,22 @@ def money_figures(
     budgets: dict[int, int],
     places: list[PlacesUsed],
     report: Report | None,
+    central: list[CentralLine] | None = None,
 ) -> Money:
     this_year = financial_year(today)
     years = [this_year, this_year + 1]
     result = committed_spend(placements, years)
+    centre = central_by_year(central or [], years)
     positions = [
         Position(
             year=y,
             budget=budgets.get(y),
             committed=result.partner(HIGH_NEEDS, y),
             forecast=forecast_high_needs(report, y),
+            central=amount,
+            central_assumed=assumed,
         )
-        for y in years
+        for y, (amount, assumed) in zip(years, centre, strict=True)
     ]
     return Money(today=today, years=years, ledger=result, positions=positions, places=places)
 
@@ -131,7 +152,47 @@ def spend_by_kind_chart(m: Money) -> SafeString:
     )
 
 
-def money_tables(m: Money) -> list[Table]:
+def central_lines(rows: Iterable[CentralSpend]) -> list[CentralLine]:
+    """The engine's view of the LA's central lines."""
+    return [
+        CentralLine(year=r.financial_year, line=r.line, amount=float(r.amount), actual=r.actual)
+        for r in rows
+    ]
+
+
+def central_rows(rows: Iterable[CentralSpend]) -> list[dict[str, Any]]:
+    return [
+        {
+            "pk": r.pk,
+            "year": financial_year_label(r.financial_year),
+            "line": r.get_line_display(),
+            "partner": r.partner,
+            "amount": f"£{r.amount:,}",  # exactly as entered
+            "actual": r.actual,
+        }
+        for r in rows
+    ]
+
+
+def central_table(rows: Iterable[CentralSpend]) -> Table:
+    return Table(
+        name="central",
+        title="Central high-needs spend by line",
+        header=["Financial year", "Line", "Partner or provider", "Amount", "Planned or actual"],
+        rows=[
+            [
+                financial_year_label(r.financial_year),
+                r.get_line_display(),
+                r.partner,
+                r.amount,
+                "actual" if r.actual else "planned",
+            ]
+            for r in rows
+        ],
+    )
+
+
+def money_tables(m: Money, central: Iterable[CentralSpend] = ()) -> list[Table]:
     """The page's tables for download: whole pounds, the same figures the page rounds."""
     labels = [financial_year_label(y) for y in m.years]
     type_rows: list[list[Cell]] = [
@@ -167,17 +228,23 @@ def money_tables(m: Money) -> list[Table]:
         header=[
             "Financial year",
             "High-needs budget",
-            "Committed high-needs spend",
+            "Committed high-needs spend on placements",
+            "Central high-needs spend",
+            "Central spend assumed (no line for the year)",
             "Budget left (negative: over)",
-            "Forecast high-needs spend",
+            "Forecast high-needs spend on placements",
+            "Forecast outturn (placements and central)",
         ],
         rows=[
             [
                 p.label,
                 p.budget,
                 round(p.committed),
+                round(p.central),
+                "yes" if p.central_assumed else "no",
                 p.headroom,
                 None if p.forecast is None else round(p.forecast),
+                None if p.outturn is None else round(p.outturn),
             ]
             for p in m.positions
         ],
@@ -197,7 +264,7 @@ def money_tables(m: Money) -> list[Table]:
             [p.setting, p.commissioned, p.occupied, p.promised, p.vacant, p.over] for p in m.places
         ],
     )
-    return [by_kind, by_partner, budget, places]
+    return [by_kind, by_partner, budget, central_table(central), places]
 
 
 def independent_fee_on_record(m: Money) -> float | None:
@@ -219,7 +286,7 @@ def decision_rows(m: Money, decision: Decision) -> list[dict[str, Any]]:
     for p in m.positions:
         change = effect[p.year]
         after = p.committed + change
-        headroom = None if p.budget is None else p.budget - round(after)
+        headroom = None if p.budget is None else p.budget - round(after + p.central)
         rows.append(
             {
                 "label": p.label,
@@ -231,8 +298,8 @@ def decision_rows(m: Money, decision: Decision) -> list[dict[str, Any]]:
                 "budget": None if p.budget is None else money(p.budget),
                 "headroom_after": None if headroom is None else money(abs(headroom)),
                 "over_after": headroom is not None and headroom < 0,
-                "forecast": None if p.forecast is None else money(p.forecast),
-                "forecast_after": None if p.forecast is None else money(p.forecast + change),
+                "forecast": None if p.outturn is None else money(p.outturn),
+                "forecast_after": None if p.outturn is None else money(p.outturn + change),
             }
         )
     return rows

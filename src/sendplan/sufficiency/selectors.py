@@ -23,6 +23,7 @@ from sendplan.provision.models import ProvisionStrand, Setting
 from sendplan.provision.places import by_setting, places_on
 from sendplan.sufficiency.models import (
     Assumptions,
+    CentralSpend,
     ForecastRun,
     HighNeedsBudget,
     NewProvision,
@@ -233,6 +234,16 @@ def budgets_for(*, fetched_by: User) -> dict[int, HighNeedsBudget]:
     return {
         b.financial_year: b for b in HighNeedsBudget.objects.filter(la_code=la_code_for(fetched_by))
     }
+
+
+def central_spend_for(*, fetched_by: User) -> list[CentralSpend]:
+    """The LA's lines of central high-needs spend, every year, by year and line."""
+    return list(CentralSpend.objects.filter(la_code=la_code_for(fetched_by)))
+
+
+def central_line_for(*, fetched_by: User, pk: int) -> CentralSpend:
+    """One of the LA's central lines; 404 for another LA's or none."""
+    return get_object_or_404(CentralSpend, pk=pk, la_code=la_code_for(fetched_by))
 
 
 #: An open case's stage as the nowcast counts it: a draft out for comments is being drafted.

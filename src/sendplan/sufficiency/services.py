@@ -13,7 +13,13 @@ from django.db import transaction
 
 from sendplan.accounts.models import User
 from sendplan.core.locking import lock_bump, lock_check
-from sendplan.sufficiency.models import Assumptions, HighNeedsBudget, NewProvision, Scenario
+from sendplan.sufficiency.models import (
+    Assumptions,
+    CentralSpend,
+    HighNeedsBudget,
+    NewProvision,
+    Scenario,
+)
 from sendplan.sufficiency.selectors import la_code_for
 
 
@@ -115,3 +121,39 @@ def budget_save(
     current.deficit_brought_forward = deficit_brought_forward
     _save(current, changed_by)
     return current
+
+
+@transaction.atomic
+def central_spend_save(
+    *,
+    changed_by: User,
+    data: Mapping[str, Any],
+    pk: int | None = None,
+    expected_lock: int | None = None,
+) -> CentralSpend:
+    """Add a line of central high-needs spend, or change one (``pk``) from the
+    ``expected_lock`` its form was read at: a change after someone else's is refused with
+    ``StaleEdit``."""
+    la_code = la_code_for(changed_by)
+    line = (
+        CentralSpend(la_code=la_code)
+        if pk is None
+        else CentralSpend.objects.select_for_update().get(pk=pk, la_code=la_code)
+    )
+    if expected_lock is None:
+        lock_bump(line)
+    else:
+        lock_check(line, expected=expected_lock)
+    for name, value in data.items():
+        setattr(line, name, value)
+    _save(line, changed_by)
+    return line
+
+
+@transaction.atomic
+def central_spend_remove(*, changed_by: User, pk: int, expected_lock: int) -> None:
+    """Remove a central line read at ``expected_lock``; its history (who removed it) stays."""
+    line = CentralSpend.objects.select_for_update().get(pk=pk, la_code=la_code_for(changed_by))
+    lock_check(line, expected=expected_lock)
+    line._history_user = changed_by  # type: ignore[attr-defined]
+    line.delete()

@@ -30,6 +30,9 @@ urlpatterns = [
     ),
     path("money/", views.money_page, name="money"),
     path("money/budget/<int:year>/", views.budget, name="budget"),
+    path("money/central/new/", views.central_new, name="central-new"),
+    path("money/central/<int:pk>/", views.central_edit, name="central-edit"),
+    path("money/central/<int:pk>/remove/", views.central_remove, name="central-remove"),
     path("money/dsg-plan/", views.dsg_plan_page, name="dsg-plan"),
     path("money/decision/", views.decision, name="decision"),
     path(

@@ -40,13 +40,22 @@ from sendplan.sufficiency.forms import (
     PLACEMENT,
     AssumptionsForm,
     BudgetForm,
+    CentralSpendForm,
     DecisionForm,
     NewProvisionForm,
     ScenarioForm,
 )
-from sendplan.sufficiency.models import COST_FIELDS, PHASE_LABELS, Assumptions, HighNeedsBudget
+from sendplan.sufficiency.models import (
+    COST_FIELDS,
+    PHASE_LABELS,
+    Assumptions,
+    CentralSpend,
+    HighNeedsBudget,
+)
 from sendplan.sufficiency.money import (
     Money,
+    central_lines,
+    central_rows,
     decision_rows,
     independent_fee_on_record,
     kind_rows,
@@ -481,12 +490,14 @@ def _money(
     years = [this_year, this_year + 1]
     # Kept for the DSG management plan, which also reads the deficits brought forward.
     context["budgets"] = selectors.budgets_for(fetched_by=user)
+    context["central"] = selectors.central_spend_for(fetched_by=user)
     figures = money_figures(
         today=today,
         placements=selectors.committed_placements(fetched_by=user, years=years),
         budgets={y: b.amount for y, b in context["budgets"].items()},
         places=selectors.places_used(fetched_by=user, on=today) if places else [],
         report=context["report"],
+        central=central_lines(context["central"]),
     )
     return figures, context
 
@@ -498,9 +509,10 @@ def _positions(figures: Money) -> list[dict[str, Any]]:
             "position": p,
             "budget": None if p.budget is None else money(p.budget),
             "committed": money(p.committed),
+            "central": money(p.central),
             "headroom": None if p.headroom is None else money(abs(p.headroom)),
             "over": p.headroom is not None and p.headroom < 0,
-            "forecast": None if p.forecast is None else money(p.forecast),
+            "forecast": None if p.outturn is None else money(p.outturn),
         }
         for p in figures.positions
     ]
@@ -518,6 +530,7 @@ def money_page(request: HttpRequest) -> HttpResponse:
         totals=totals(figures),
         chart=spend_by_kind_chart(figures),
         positions=_positions(figures),
+        central_rows=central_rows(context["central"]),
     )
     return render(request, "sufficiency/money.html", context)
 
@@ -525,9 +538,75 @@ def money_page(request: HttpRequest) -> HttpResponse:
 @requires_access(la_staff)
 @require_GET
 def money_download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    figures, _ = _money(request)
+    figures, context = _money(request)
     stem = f"committed-spend-{figures.today.isoformat()}"
-    return _table_download(money_tables(figures), stem, table, fmt)
+    return _table_download(money_tables(figures, context["central"]), stem, table, fmt)
+
+
+def _central_form(request: HttpRequest, pk: int | None) -> HttpResponse:
+    user = signed_in_user(request)
+    this_year = financial_year(timezone.localdate())
+    instance = (
+        selectors.central_line_for(fetched_by=user, pk=pk)
+        if pk is not None
+        else CentralSpend(la_code=selectors.la_code_for(user))
+    )
+    form = CentralSpendForm(request.POST or None, instance=instance, this_year=this_year)
+    status = 200
+    errors = form.error_list()
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "lock"}
+        try:
+            services.central_spend_save(
+                changed_by=user, data=data, pk=pk, expected_lock=form.cleaned_data["lock"]
+            )
+        except StaleEdit as stale:
+            # Keep what was typed, with the new lock: saving again is a deliberate choice.
+            assert pk is not None  # only a saved line can be changed by someone else
+            instance = selectors.central_line_for(fetched_by=user, pk=pk)
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(instance))
+            form = CentralSpendForm(retry, instance=instance, this_year=this_year)
+            form.is_valid()
+            errors = [{"href": "#amount", "text": stale.message(what="this line")}]
+            status = 409
+        else:
+            messages.success(request, "Central high-needs spend saved.")
+            return redirect("sufficiency:money")
+    return render(
+        request,
+        "sufficiency/central_form.html",
+        {"form": form, "errors": errors, "line": instance if pk is not None else None},
+        status=status,
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def central_new(request: HttpRequest) -> HttpResponse:
+    return _central_form(request, None)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def central_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _central_form(request, pk)
+
+
+@requires_access(la_staff)
+@require_POST
+def central_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a line from the form it was read at; refused if someone changed it since."""
+    user = signed_in_user(request)
+    line = selectors.central_line_for(fetched_by=user, pk=pk)
+    lock = whole_number(request.POST.get("lock"))
+    try:
+        services.central_spend_remove(changed_by=user, pk=line.pk, expected_lock=lock or 0)
+    except StaleEdit as stale:
+        messages.error(request, stale.message(what="this line"))
+        return redirect("sufficiency:central-edit", pk=line.pk)
+    messages.success(request, f"{line.get_line_display()} removed.")
+    return redirect("sufficiency:money")
 
 
 @requires_access(la_staff)
@@ -579,6 +658,7 @@ def _dsg(
     figures, context = _money(request, context, places=False)
     budgets = context["budgets"]
     found = dsg_figures(
+        central=central_lines(context["central"]),
         figures=figures,
         report=context["report"],
         budgets={y: b.amount for y, b in budgets.items()},
