@@ -186,7 +186,7 @@ def _local_service(w: World) -> int:
     """A local service in the register (ADR 0147), provided by the cast's health trust."""
     from sendplan.provision.models import LocalService
 
-    found = LocalService.objects.filter(name="Children's therapies").first()
+    found = LocalService.objects.filter(email="therapies@example.org").first()
     return (
         found
         or LocalService.objects.create(
