@@ -442,3 +442,9 @@ def test_the_demo_local_offer_feed_keeps_to_the_profile_and_names_no_one(demo, u
     assert named == []
     report = unmatched_provision(fetched_by=users["demo.commissioner"])
     assert report.rows_read > 100 and report.rows_matched > 0
+    # The services the demo's organisations provide are listed (ADR 0147): the community
+    # health services' therapy rows match, and the advice service is in the feed.
+    assert "SEND information, advice and support service (demo)" in text
+    assert "Lambeth children's community health services (demo)" not in {
+        u.provider for u in report.unmatched
+    }

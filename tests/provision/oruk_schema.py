@@ -114,10 +114,36 @@ _SERVICE_FIELDS: dict[str, Any] = {
 }
 #: A service in a list: one-to-one fields (the profile's list requires a url too).
 SERVICE_IN_LIST = _entity(["id", "name", "status", "url"], _SERVICE_FIELDS)
+PHONE = _entity(
+    ["id", "number"],
+    {
+        "id": UUID,
+        "service_id": UUID,
+        "contact_id": UUID,
+        "number": {"type": "string", "minLength": 1},
+        "type": TEXT,
+    },
+)
+#: A contact: the profile's fields a service contact fills (a team, never a person's title).
+CONTACT = _entity(
+    ["id"],
+    {
+        "id": UUID,
+        "service_id": UUID,
+        "name": TEXT,
+        "email": {"type": "string", "format": "email"},
+        "phones": {"type": "array", "items": PHONE},
+    },
+)
 SERVICE = _entity(
     ["id", "name", "status"],
     {
         **_SERVICE_FIELDS,
+        "email": {"type": "string", "format": "email"},
+        "eligibility_description": TEXT,
+        "application_process": TEXT,
+        "phones": {"type": "array", "items": PHONE},
+        "contacts": {"type": "array", "items": CONTACT},
         "attributes": {"type": "array", "items": ATTRIBUTE},
         "service_at_locations": {"type": "array", "items": SERVICE_AT_LOCATION},
     },

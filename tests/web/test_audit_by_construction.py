@@ -182,6 +182,24 @@ def _oruk_service(w: World) -> str:
     return feed_id("service", f"strand:{w.cast.setting.strands.get().pk}")
 
 
+def _local_service(w: World) -> int:
+    """A local service in the register (ADR 0147), provided by the cast's health trust."""
+    from sendplan.provision.models import LocalService
+
+    found = LocalService.objects.filter(email="therapies@example.org").first()
+    return (
+        found
+        or LocalService.objects.create(
+            name="Children's therapies",
+            organisation=w.cast.health.memberships.get().organisation,
+            kind=LocalService.Kind.SPEECH_LANGUAGE,
+            description="Speech and language therapy.",
+            access=LocalService.Access.REFERRAL,
+            email="therapies@example.org",
+        )
+    ).pk
+
+
 def _adulthood(w: World) -> int:
     """The open review, as a review from Year 9 (the issued plan's learner is younger)."""
     Review.objects.filter(pk=w.review.pk).update(preparing_for_adulthood=True)
@@ -204,6 +222,10 @@ ROUTES: dict[str, Route] = {
     "learners:accesses-csv": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
     "provision:register": Route("caseworker"),
     "provision:setting": Route("caseworker", lambda w: [w.cast.setting.pk]),
+    "provision:local-services": Route("caseworker"),
+    "provision:local-service": Route("caseworker", lambda w: [_local_service(w)]),
+    "provision:local-service-add": Route("caseworker"),
+    "provision:local-service-edit": Route("caseworker", lambda w: [_local_service(w)]),
     "sufficiency:overview": Route("caseworker"),
     "sufficiency:spend": Route("caseworker"),
     "sufficiency:scenarios": Route("caseworker"),

@@ -35,11 +35,19 @@ from sendplan.pathway import services as pathway_services
 from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destination, Transition
 from sendplan.planning.models import AreaPlanningSettings
 from sendplan.planning.services import area_settings_update
+from sendplan.provision import services as provision_services
+from sendplan.provision.models import LocalService
 from sendplan.sufficiency import services as sufficiency_services
 from sendplan.sufficiency.models import Assumptions, CentralSpend, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
 from tests.factories import InvolvementFactory
-from tests.web.test_audit_by_construction import ON, World, _adulthood, _world
+from tests.web.test_audit_by_construction import (
+    ON,
+    World,
+    _adulthood,
+    _local_service,
+    _world,
+)
 from tests.web.test_url_access import _routes
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +165,22 @@ def _review_form(slug: str, typed: Callable[[World], dict[str, Any]], shown: str
         lambda w: _open_review(w).advice_from == "The colleague's list",
         shown,
     )
+
+
+def _local_service_form(w: World, **changes: Any) -> dict[str, Any]:
+    row = LocalService.objects.get(pk=_local_service(w))
+    return {
+        "name": row.name,
+        "organisation": row.organisation_id,
+        "kind": row.kind,
+        "description": row.description,
+        "min_age": row.min_age,
+        "max_age": row.max_age,
+        "access": row.access,
+        "email": row.email,
+        "active": "on",
+        **changes,
+    }
 
 
 #: Every form that changes shared data, by route name (and step, for the case page).
@@ -432,6 +456,19 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _open_review(w).meeting_on == ON + dt.timedelta(days=20),
         'value="' + str(ON.day) + '"',
     ),
+    "provision:local-service-edit": EditForm(
+        "caseworker",
+        lambda w: reverse("provision:local-service-edit", args=[_local_service(w)]),
+        lambda w: _local_service_form(w, name="My typed service"),
+        lambda w: provision_services.local_service_save(
+            changed_by=w.cast.la_colleague,
+            expected_lock=LocalService.objects.get(pk=_local_service(w)).lock,
+            pk=_local_service(w),
+            name="The colleague's service",
+        ),
+        lambda w: LocalService.objects.get(pk=_local_service(w)).name == "The colleague's service",
+        "My typed service",
+    ),
     "pathway:destination": EditForm(
         "caseworker",
         lambda w: reverse("pathway:destination", args=[w.cast.learner.pk, "at_16"]),
@@ -600,6 +637,9 @@ NOT_EDITS: dict[str, str] = {
     "provision:setting": "reads",
     "provision:unmatched": "reads",
     "provision:unmatched-csv": "reads",
+    "provision:local-services": "reads",
+    "provision:local-service": "reads",
+    "provision:local-service-add": "adds a new local service: creates, never overwrites",
     **{
         f"oruk:{name}": "reads: the open data feed takes GET and HEAD only"
         for name in (

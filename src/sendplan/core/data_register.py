@@ -525,6 +525,12 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "cost_is_default capacity_is_estimate note"
     ),
     "provision.StrandDesignation": _names("strand need"),
+    # Local services (ADR 0147): public facts about a service; its contacts are the
+    # service's own (a team inbox, a switchboard), never a person's.
+    "provision.LocalService": _names(
+        "name organisation kind description min_age max_age needs access access_note email "
+        "phone website area_served active lock"
+    ),
     "casework.Case": _names("lock"),
     "casework.AssessmentRequest": _names("reference"),  # random, says nothing of anyone
     "documents.HeldFile": _names("batch content_type size sha256 storage_name"),

@@ -42,6 +42,7 @@ from sendplan.demo.learners_data import (
     read_lsoas,
     reference_date,
 )
+from sendplan.demo.local_services import build_local_services, reset_local_services
 from sendplan.demo.money import cost_placements, reset_money
 from sendplan.demo.pathway import build_pathway, reset_pathway
 from sendplan.demo.people import (
@@ -170,6 +171,7 @@ def reset_demo() -> dict[str, int]:
     removed["settings"] = demo_settings.delete()[1].get(Setting._meta.label, 0)
     Membership.objects.filter(user__in=User.objects.filter(_demo_users())).delete()
     removed["users"] = User.objects.filter(_demo_users()).delete()[1].get(User._meta.label, 0)
+    removed["local services"] = reset_local_services(organisation_ids)
     removed["organisations"] = (
         Organisation.objects.filter(pk__in=organisation_ids)
         .filter(memberships=None, involvements=None, learners=None, setting=None)
@@ -251,6 +253,7 @@ def build_demo(
     )
     summary.counts.update(cost_placements(la=la, seed=seed, as_at=as_at))
     summary.counts.update(build_candidates(la=la, settings=setting_rows))
+    summary.counts.update(build_local_services(orgs))
     Involvement.objects.bulk_create(
         Involvement(
             learner=learner_rows[p.learner],

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sendplan.engine import NEEDS
-from sendplan.provision.models import ProvisionStrand, Setting
+from sendplan.provision.models import LocalService, ProvisionStrand, Setting
 
 #: The version of HSDS the feed follows, and where the UK profile of it is described.
 HSDS_VERSION = "3.0"
@@ -58,6 +58,8 @@ class Feed:
     setting_ids: set[int] = field(default_factory=set)
     organisation_ids: set[int] = field(default_factory=set)
     setting_names: dict[str, int] = field(default_factory=dict)
+    #: Local services (ADR 0147) and their providers, by name as compared.
+    local_service_names: dict[str, int] = field(default_factory=dict)
 
 
 def published_settings() -> list[Setting]:
@@ -88,8 +90,9 @@ def _taxonomies(feed: Feed) -> None:
     feed.taxonomies[kinds_id] = {
         "id": kinds_id,
         "name": KIND_TAXONOMY,
-        "description": "What kind of place a service offers: special school places, bases "
-        "in mainstream schools, post-16 places and so on.",
+        "description": "What kind of place or support a service offers: special school "
+        "places, bases in mainstream schools, post-16 places, therapies, short breaks and so "
+        "on.",
     }
     for code, label in NEEDS.items():
         term_id = feed_id("need", code)
@@ -101,7 +104,11 @@ def _taxonomies(feed: Feed) -> None:
             "taxonomy": NEED_TAXONOMY,
             "taxonomy_id": needs_id,
         }
-    kinds = [*ProvisionStrand.Kind.choices, (SETTING_PLACES, SETTING_PLACES_LABEL)]
+    kinds = [
+        *ProvisionStrand.Kind.choices,
+        (SETTING_PLACES, SETTING_PLACES_LABEL),
+        *LocalService.Kind.choices,
+    ]
     for code, label in kinds:
         term_id = feed_id("kind", code)
         feed.taxonomy_terms[term_id] = {
@@ -301,7 +308,98 @@ def local_offer_feed(base_url: str = "") -> Feed:
                     "service_id": service["id"],
                     "location_id": location["id"],
                 }
+    _local_services(feed, base_url)
     return feed
+
+
+def published_local_services() -> list[LocalService]:
+    """The local services the Local Offer lists: the active ones (ADR 0147)."""
+    return list(
+        LocalService.objects.filter(active=True)
+        .select_related("organisation", "organisation__setting")
+        .order_by("name", "pk")
+    )
+
+
+def _provider(feed: Feed, service: LocalService) -> str:
+    """The feed's organisation for a local service's provider: the setting's entry when the
+    provider is a setting the feed lists, else one entry for the organisation."""
+    organisation = service.organisation
+    setting = getattr(organisation, "setting", None)
+    if setting is not None and setting.pk in feed.setting_ids:
+        return feed_id("setting", setting.pk)
+    org_id = feed_id("organisation", organisation.pk)
+    if org_id not in feed.organizations:
+        feed.organizations[org_id] = {
+            "id": org_id,
+            "name": organisation.name,
+            "description": f"{organisation.get_kind_display()} providing local services.",
+            "organization_identifiers": [],
+        }
+    return org_id
+
+
+def _local_service(feed: Feed, service: LocalService, base_url: str) -> dict[str, Any]:
+    """A local service as the feed publishes it: its contacts are the service's own (a team
+    inbox, a switchboard, a web page), never a person's."""
+    service_id = feed_id("local_service", service.pk)
+    needs = service.need_codes
+    eligibility = f"For children and young people {_ages(service.min_age, service.max_age)}"
+    if needs:
+        eligibility += " whose needs include " + ", ".join(NEEDS[n].lower() for n in needs)
+    eligibility += "."
+    application = str(service.get_access_display()) + "."
+    if service.access_note:
+        application += f" {service.access_note}"
+    terms = [feed_id("kind", service.kind)] + [feed_id("need", n) for n in needs]
+    phones = []
+    if service.phone:
+        phones.append(
+            {
+                "id": feed_id("phone", service.pk),
+                "service_id": service_id,
+                "number": service.phone,
+                "type": "voice",
+            }
+        )
+    contact: dict[str, Any] = {
+        "id": feed_id("contact", service.pk),
+        "service_id": service_id,
+        "name": service.name,
+        "phones": [{**phone, "contact_id": feed_id("contact", service.pk)} for phone in phones],
+    }
+    if service.email:
+        contact["email"] = service.email
+    published: dict[str, Any] = {
+        "id": service_id,
+        "organization_id": _provider(feed, service),
+        "name": service.name,
+        "description": service.description,
+        "url": service.website or f"{base_url}services/{service_id}",
+        "status": "active",
+        "minimum_age": service.min_age,
+        "maximum_age": service.max_age,
+        "last_modified": _timestamp(service.modified_at),
+        "eligibility_description": eligibility,
+        "application_process": application,
+        "attributes": [_attribute(feed, service_id, term) for term in terms],
+        "phones": phones,
+        "contacts": [contact],
+    }
+    if service.email:
+        published["email"] = service.email
+    if service.area_served:
+        published["eligibility_description"] += f" Area served: {service.area_served}."
+    return published
+
+
+def _local_services(feed: Feed, base_url: str) -> None:
+    for service in published_local_services():
+        published = _local_service(feed, service, base_url)
+        feed.services[published["id"]] = published
+        feed.organisation_ids.add(service.organisation_id)
+        feed.local_service_names.setdefault(normalised(service.name), service.pk)
+        feed.local_service_names.setdefault(normalised(service.organisation.name), service.pk)
 
 
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")

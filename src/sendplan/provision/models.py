@@ -219,3 +219,67 @@ class StrandDesignation(models.Model):
 
     def __str__(self) -> str:
         return self.need
+
+
+class LocalService(Tracked):
+    """A local service that is not a setting: a therapy team, CAMHS, short breaks, sensory
+    support, the information and advice service (ADR 0147). Part of the Local Offer.
+
+    Its contact details are the service's own (a team inbox, a switchboard, a web page),
+    never a person's: the feed publishes them."""
+
+    class Kind(models.TextChoices):
+        SPEECH_LANGUAGE = "speech_language", "Speech and language therapy"
+        OCCUPATIONAL = "occupational", "Occupational therapy"
+        PHYSIOTHERAPY = "physiotherapy", "Physiotherapy"
+        MENTAL_HEALTH = "mental_health", "Mental health (CAMHS)"
+        SENSORY = "sensory", "Sensory support and outreach"
+        SHORT_BREAKS = "short_breaks", "Short breaks"
+        ADVICE = "advice", "Information, advice and support (SENDIASS)"
+        PORTAGE = "portage", "Portage (home visiting for young children)"
+        EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+        OTHER = "other", "Other support"
+
+    class Access(models.TextChoices):
+        REFERRAL = "referral", "By referral"
+        SELF_REFERRAL = "self_referral", "Families can contact the service themselves"
+        EITHER = "either", "By referral, or families can contact the service themselves"
+
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="local_services",
+        help_text="The organisation that provides the service",
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    description = models.TextField(max_length=2000)
+    min_age = models.PositiveSmallIntegerField(default=0)
+    max_age = models.PositiveSmallIntegerField(default=25)
+    #: SEN2 primary-need codes the service is for; empty for any need.
+    needs = models.JSONField(default=list, blank=True)
+    access = models.CharField(max_length=20, choices=Access.choices)
+    access_note = models.CharField("How to get the service", max_length=500, blank=True)
+    email = models.EmailField("Service email address", blank=True)
+    phone = models.CharField("Service phone number", max_length=30, blank=True)
+    website = models.URLField("Service web page", blank=True)
+    area_served = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    lock = lock_field()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age__lte=models.F("max_age")),
+                name="local_service_age_range_ordered",
+            ),
+            models.CheckConstraint(condition=Q(max_age__lte=25), name="local_service_max_age_25"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def need_codes(self) -> list[str]:
+        return [code for code in NEEDS if code in (self.needs or [])]

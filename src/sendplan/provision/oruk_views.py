@@ -123,6 +123,10 @@ def _service_summary(feed: Feed, service: dict[str, Any]) -> dict[str, Any]:
 def _service_full(feed: Feed, service: dict[str, Any]) -> dict[str, Any]:
     full = _service_summary(feed, service)
     full["attributes"] = service["attributes"]
+    # A local service's own contact details and how to get it (ADR 0147).
+    for key in ("email", "eligibility_description", "application_process", "phones", "contacts"):
+        if key in service:
+            full[key] = service[key]
     full["service_at_locations"] = [
         {**link, "location": feed.locations[link["location_id"]]}
         for link in feed.service_at_locations.values()

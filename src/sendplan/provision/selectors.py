@@ -30,7 +30,7 @@ from sendplan.accounts.models import User
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.core.numbers import whole_number
 from sendplan.engine import PHASES
-from sendplan.provision.models import ProvisionStrand, Setting, StrandDesignation
+from sendplan.provision.models import LocalService, ProvisionStrand, Setting, StrandDesignation
 from sendplan.provision.places import VACANT, with_places
 
 NOT_FOR_FAMILIES = "The register of places is for professionals working with the partnership."
@@ -160,3 +160,35 @@ def setting_for_user(user: User, pk: int, *, on: dt.date | None = None) -> Setti
     if setting is None:
         raise Http404("No setting found")
     return setting
+
+
+NOT_AN_EDITOR = "Only council staff can change the register."
+
+
+def can_edit_register(user: User) -> bool:
+    """Who may add and change entries in the register: council staff (the register is the
+    council's, as the Local Offer is)."""
+    return standing_for(user).is_la_staff
+
+
+def check_register_edit(user: User) -> None:
+    """Raise PermissionDenied unless the user may change the register."""
+    if not can_edit_register(user):
+        raise PermissionDenied(NOT_AN_EDITOR)
+
+
+def local_service_list(*, fetched_by: User) -> list[LocalService]:
+    """The local services in the register, active ones first, each with its organisation."""
+    check_register_access(fetched_by)
+    return list(
+        LocalService.objects.select_related("organisation").order_by("-active", "name", "pk")
+    )
+
+
+def local_service_for_user(user: User, pk: int) -> LocalService:
+    """One local service, for a user who may use the register (inactive ones too)."""
+    check_register_access(user)
+    found = LocalService.objects.select_related("organisation").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No local service found")
+    return found

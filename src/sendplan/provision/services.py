@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from sendplan.accounts.models import User
-from sendplan.core.locking import lock_bump
+from sendplan.core.locking import lock_bump, lock_check
 from sendplan.provision.gias import GiasEstablishment, GiasStrand
 from sendplan.provision.models import (
+    NEED_CHOICES,
     PLACE_FUNDING_SPECIAL,
     PLACE_FUNDING_UNIT,
+    LocalService,
     ProvisionStrand,
     Setting,
     StrandDesignation,
@@ -308,3 +311,62 @@ def _assign(obj: Setting | ProvisionStrand, values: dict[str, Any]) -> bool:
             setattr(obj, name, value)
             changed = True
     return changed
+
+
+LOCAL_SERVICE_FIELDS = (
+    "name",
+    "organisation_id",
+    "kind",
+    "description",
+    "min_age",
+    "max_age",
+    "needs",
+    "access",
+    "access_note",
+    "email",
+    "phone",
+    "website",
+    "area_served",
+    "active",
+)
+
+
+@transaction.atomic
+def local_service_save(
+    *,
+    changed_by: User,
+    expected_lock: int,
+    pk: int | None = None,
+    **values: Any,
+) -> LocalService:
+    """Add a local service to the register (``pk`` None) or change one (ADR 0147).
+
+    ``values`` are :data:`LOCAL_SERVICE_FIELDS`. A save built from an older read is refused
+    (``StaleEdit``); a service needs a way to reach it: an email, phone or web page."""
+    from sendplan.provision.selectors import check_register_edit
+
+    check_register_edit(changed_by)
+    unknown = set(values) - set(LOCAL_SERVICE_FIELDS)
+    if unknown:
+        raise ValueError(f"not fields of a local service: {', '.join(sorted(unknown))}")
+    row = LocalService() if pk is None else LocalService.objects.select_for_update().get(pk=pk)
+    lock_check(row, expected=expected_lock)
+    for name, value in values.items():
+        setattr(row, name, value.strip() if isinstance(value, str) else value)
+    errors: dict[str, str] = {}
+    if row.min_age > row.max_age:
+        errors["max_age"] = "The oldest age must be the same as or more than the youngest age"
+    if not (row.email or row.phone or row.website):
+        errors["email"] = "Enter an email address, phone number or web page for the service"
+    unknown_needs = [code for code in row.needs or [] if code not in dict(NEED_CHOICES)]
+    if unknown_needs:
+        errors["needs"] = "Select needs from the list"
+    if errors:
+        raise ValidationError(errors)
+    row.needs = [code for code, _label in NEED_CHOICES if code in (row.needs or [])]
+    if pk is None:
+        row.created_by = changed_by
+    row.modified_by = changed_by
+    row.full_clean()
+    row.save()
+    return row

@@ -5,9 +5,10 @@ The rows read are those of sections F, G, H1 and H2 of each maintained plan's la
 version, for the learners of the user's council(s). A row matches the Local Offer when who
 delivers it is a provider the feed lists:
 
-1. the organisation the row names, when that organisation is a setting the feed lists (or
-   has the same name as one);
-2. otherwise the words in "delivered by", when they name a setting the feed lists;
+1. the organisation the row names, when that organisation is a setting the feed lists or
+   provides a local service it lists (ADR 0147), or has the same name as one;
+2. otherwise the words in "delivered by", when they name a setting, a local service or a
+   local service's provider that the feed lists;
 3. otherwise, for section F only, the setting named in section I, which makes the special
    educational provision when the row names no one else (as the delivery log reads it,
    ADR 0135) — when the feed lists that setting.
@@ -63,13 +64,15 @@ class Report:
 
 
 def _names_a_setting(words: str, feed: Feed) -> bool:
+    """Whether the words name a setting, a local service or a local service's provider."""
     said = normalised(words)
-    if said in feed.setting_names:
+    if said in feed.setting_names or said in feed.local_service_names:
         return True
     padded = f" {said} "
     return any(
         f" {name} " in padded
-        for name in feed.setting_names
+        for names in (feed.setting_names, feed.local_service_names)
+        for name in names
         if len(name) >= SHORTEST_NAME_FOUND_IN_WORDS
     )
 
@@ -80,6 +83,7 @@ def _matches(row: PlanProvision, feed: Feed, placement_setting_id: int | None) -
         return (
             organisation.pk in feed.organisation_ids
             or normalised(organisation.name) in feed.setting_names
+            or normalised(organisation.name) in feed.local_service_names
         )
     if _names_a_setting(row.delivered_by, feed):
         return True
