@@ -116,8 +116,8 @@ def test_record_query_count_does_not_grow_with_learners_or_rows(
     many = _record_queries(client, _record(cast))
     assert few == many
     # session, user, memberships, learner, may-edit, placements, involvements, needs,
-    # consents, sharing notices, audit insert, cases (none here: their deadlines need no more),
-    # documents (with who added each), and saving the session's last-request time (idle
-    # timeout: an UPDATE, in a savepoint in tests)
-    with django_assert_max_num_queries(16):
+    # consents, sharing notices, exclusions, home education, audit insert, cases (none here:
+    # their deadlines need no more), documents (with who added each), and saving the
+    # session's last-request time (idle timeout: an UPDATE, in a savepoint in tests)
+    with django_assert_max_num_queries(18):
         client.get(_record(cast))

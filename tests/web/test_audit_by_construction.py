@@ -219,6 +219,8 @@ ROUTES: dict[str, Route] = {
     "learners:record": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     "learners:change": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     "learners:accesses": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
+    "learners:exclusion-add": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "learners:home-education-add": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     "learners:accesses-csv": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
     "provision:register": Route("caseworker"),
     "provision:setting": Route("caseworker", lambda w: [w.cast.setting.pk]),

@@ -632,6 +632,8 @@ NOT_EDITS: dict[str, str] = {
     "learners:record": "reads",
     "learners:list": "reads (search by POST changes nothing)",
     "learners:accesses": "reads",
+    "learners:exclusion-add": "adds a new suspension or exclusion; none is ever changed",
+    "learners:home-education-add": "adds a new period; an overlapping one is refused",
     "learners:accesses-csv": "reads",
     "provision:register": "reads",
     "provision:setting": "reads",

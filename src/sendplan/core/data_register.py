@@ -192,6 +192,15 @@ PLACEMENT = Purpose(
     SEN_FILE,
     STATUTORY_PURPOSES,
 )
+EXCLUSIONS_AND_HOME_EDUCATION = Purpose(
+    "Exclusions and home education",
+    "Know when a learner is suspended, permanently excluded or educated at home, so the "
+    "council can arrange education (Education Act 1996 s19), review the plan, follow up "
+    "home education (s436A) and answer the area SEND inspection (ADR 0145)",
+    PUBLIC_TASK,
+    SEN_FILE,
+    STATUTORY_PURPOSES,
+)
 SHARING = Purpose(
     "Sharing for the assessment and plan",
     "Record that the family were told the record is shared with health, social care and "
@@ -314,6 +323,18 @@ REGISTER: tuple[Entry, ...] = (
         "agreed_top_up agreed_fee transport_cost health_contribution social_care_contribution",
         S,
         PLACEMENT,
+    ),
+    *fields(
+        "learners.Exclusion",
+        "learner kind started_on school_days setting reason",
+        P,
+        EXCLUSIONS_AND_HOME_EDUCATION,
+    ),
+    *fields(
+        "learners.HomeEducation",
+        "learner started_on ended_on notified_on",
+        P,
+        EXCLUSIONS_AND_HOME_EDUCATION,
     ),
     *fields(
         "learners.AuditEvent",

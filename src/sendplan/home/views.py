@@ -23,7 +23,11 @@ from sendplan.documents.selectors import documents_for
 from sendplan.home.selectors import home_summary
 from sendplan.learners.access import DELIVERING_ROLES, learner_fields_may_change
 from sendplan.learners.audit_queries import may_investigate_learner
-from sendplan.learners.selectors import learner_record_for_user
+from sendplan.learners.selectors import (
+    learner_record_for_user,
+    may_record_exclusions,
+    may_record_home_education,
+)
 
 
 @public
@@ -85,6 +89,10 @@ def learner_record_page(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": cases,
             "documents": documents_for(user, learner=learner),
             "may_investigate": may_investigate_learner(learner=learner, user=user),
+            "may_record_exclusions": may_record_exclusions(
+                learner=learner, user=user, can_edit=can_edit
+            ),
+            "may_record_home_education": may_record_home_education(can_edit=can_edit),
             **record,
         },
     )

@@ -244,6 +244,40 @@ def learner_fields_may_change(
     return frozenset()
 
 
+# Suspensions, exclusions and elective home education (ADR 0145). Who sees them is the
+# field table (``learners.fields``); who records them is here.
+
+
+def exclusion_settings_may_record(
+    *, learner: Learner, user: User, on: dt.date | None = None, can_edit: bool | None = None
+) -> Q | None:
+    """The settings whose suspensions and exclusions of this learner the user may record,
+    as a filter on ``provision.Setting``, or None for none: any setting for the learner's
+    caseworker or an LA administrator; their own setting for its staff (the SENCO), while
+    the learner is at it. The SEND manager and the family read them. ``can_edit``: the
+    answer of :func:`learner_can_edit` for today, if the caller has it already."""
+    on = _today(on)
+    if can_edit is None:
+        can_edit = learner_can_edit(learner=learner, user=user, on=on)
+    if can_edit:
+        return Q()
+    standing = standing_for(user)
+    if Role.SETTING_STAFF not in standing.roles or not standing.setting_org_ids:
+        return None
+    at_setting = Learner.objects.filter(
+        visible_learners(user=user, on=on, roles=[Role.SETTING_STAFF]), pk=learner.pk
+    ).exists()
+    if not at_setting:
+        return None
+    return Q(organisation_id__in=list(standing.setting_org_ids))
+
+
+def home_education_may_record(*, learner: Learner, user: User, on: dt.date | None = None) -> bool:
+    """Whether the user records the learner's elective home education: the caseworker or
+    an LA administrator. The council is the one told, and the one that follows it up."""
+    return learner_can_edit(learner=learner, user=user, on=on)
+
+
 def convenes_reviews(user: User, *, on: dt.date | None = None) -> Q:
     """The learners whose annual review this user convenes on the day, as a filter on
     Learner: setting staff, for the learners at their setting (placed there, or with an
@@ -628,6 +662,8 @@ __all__ = [
     "family_recipients",
     "involvements_giving_access",
     "learner_can_edit",
+    "exclusion_settings_may_record",
+    "home_education_may_record",
     "organisation_ids",
     "organisation_members",
     "rights_are_young_persons",

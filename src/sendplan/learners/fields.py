@@ -17,6 +17,8 @@ Placements          yes         yes      yes     yes     yes yes
 Consent             yes         no       no      no      no  yes
 Ethnicity           yes         no       no      no      no  yes
 Social care status  yes         no       no      yes     no  yes
+Exclusions          yes         yes      no      no      no  yes
+Home education      yes         no       no      no      no  yes
 ==================  ==========  =======  ======  ======  ==  ======
 
 "LA staff" is the EHC coordinator, the SEND manager and the administrator; "Family" is the
@@ -63,6 +65,12 @@ class FieldGroup(enum.StrEnum):
     #: Children's social care status (child in need, protection plan, looked after, care
     #: leaver): for the SEN2 return and the area SEND inspection, and for social care's work.
     SOCIAL_CARE_STATUS = "social_care_status"
+    #: Suspensions and permanent exclusions: the council arranges education after one and
+    #: reviews the plan; a school admitting the learner gets the history anyway in the
+    #: common transfer file (ADR 0145).
+    EXCLUSIONS = "exclusions"
+    #: Periods of elective home education: the council's to know and follow up (ADR 0145).
+    HOME_EDUCATION = "home_education"
 
 
 G = FieldGroup
@@ -76,8 +84,9 @@ ROLE_FIELD_GROUPS: dict[str, frozenset[FieldGroup]] = {
     Role.LA_CASEWORKER: _EVERYTHING,
     Role.LA_MANAGER: _EVERYTHING,
     Role.ADMIN: _EVERYTHING,
-    # Schools match the learner to their own records (and the school census) by UPN/ULN.
-    Role.SETTING_STAFF: _PRACTITIONER | {G.SCHOOL_IDS},
+    # Schools match the learner to their own records (and the school census) by UPN/ULN,
+    # and record the suspensions and exclusions they make.
+    Role.SETTING_STAFF: _PRACTITIONER | {G.SCHOOL_IDS, G.EXCLUSIONS},
     # Health identifies patients by NHS number; its own systems hold the address.
     Role.HEALTH: _PRACTITIONER | {G.NHS_NUMBER},
     # Social workers visit the home and judge it, so they see where it is; the social care
@@ -139,7 +148,7 @@ def groups_for_every_role(roles: Iterable[str]) -> frozenset[FieldGroup]:
     """Groups every one of these roles may see: for lists, which do not check each learner.
 
     >>> sorted(str(g) for g in groups_for_every_role([Role.LA_MANAGER, Role.SETTING_STAFF]))
-    ['identity', 'needs', 'own_involvements', 'placements', 'school_ids']
+    ['exclusions', 'identity', 'needs', 'own_involvements', 'placements', 'school_ids']
     >>> groups_for_every_role([])
     frozenset()
     """

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from sendplan.engine import (
     SEN2_ETHNICITIES,
@@ -20,8 +21,9 @@ from sendplan.engine import (
     uln_problem,
     upn_problem,
 )
-from sendplan.learners.models import Learner
+from sendplan.learners.models import Exclusion, Learner
 from sendplan.learners.selectors import LearnerQuery
+from sendplan.provision.models import Setting
 from sendplan.web.forms import GovukDateField
 
 # The shape of a UK postcode (outward code, then inward code); not a check it exists.
@@ -197,3 +199,69 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(known[0], known[1])
             else:
                 form.add_error(None, message)
+
+
+# Suspensions, exclusions and elective home education (ADR 0145).
+
+
+class ExclusionForm(forms.Form):
+    """A suspension or permanent exclusion, from a setting the user may record for."""
+
+    kind = forms.ChoiceField(
+        choices=Exclusion.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it is a suspension or a permanent exclusion"},
+    )
+    started_on = GovukDateField(label_text="First day", past_only=False)
+    school_days = forms.DecimalField(
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        error_messages={
+            "invalid": "Enter the school days as a number, like 2 or 0.5",
+            "max_digits": "Enter the school days as a whole or half number, from 0.5 to 45",
+            "max_decimal_places": "Enter the school days as a whole or half number, from 0.5 to 45",
+        },
+    )
+    setting = forms.ModelChoiceField(
+        queryset=Setting.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the school or college"},
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Select a reason"), *Exclusion.Reason.choices],
+        error_messages={"required": "Select the reason the school gave"},
+    )
+
+    def __init__(self, *args: Any, settings: QuerySet[Setting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].queryset = settings  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind, days = cleaned.get("kind"), cleaned.get("school_days")
+        if kind == Exclusion.Kind.SUSPENSION and days is None and "school_days" not in self.errors:
+            self.add_error("school_days", "Enter how many school days the suspension is")
+        if kind == Exclusion.Kind.PERMANENT and days is not None:
+            self.add_error(
+                "school_days", "A permanent exclusion has no number of days: leave it blank"
+            )
+        return cleaned
+
+
+class HomeEducationForm(forms.Form):
+    """A period of elective home education, and when the council was told."""
+
+    started_on = GovukDateField(label_text="Date home education started", past_only=False)
+    ended_on = GovukDateField(label_text="Date it ended", past_only=False, required=False)
+    notified_on = GovukDateField(
+        label_text="Date the council was told", past_only=False, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("started_on"), cleaned.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", "The date it ended must be on or after it started")
+        return cleaned

@@ -286,6 +286,99 @@ class Placement(Tracked):
         return f"Placement at {self.setting}"
 
 
+class Exclusion(Tracked):
+    """A suspension or a permanent exclusion of the learner from a school, as the school
+    records it in the census: the day it starts, the school, the kind, the reason category
+    and, for a suspension, how many school days (in halves: a suspension may be for a
+    morning or an afternoon session). Who sees and records these is in ``learners.access``
+    and ``learners.fields`` (ADR 0145)."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", "Suspension"
+        PERMANENT = "permanent", "Permanent exclusion"
+
+    class Reason(models.TextChoices):
+        # The reason categories of the DfE school census (exclusions module).
+        PHYSICAL_ASSAULT_PUPIL = "PP", "Physical assault against a pupil"
+        PHYSICAL_ASSAULT_ADULT = "PA", "Physical assault against an adult"
+        VERBAL_ABUSE_PUPIL = "VP", "Verbal abuse or threatening behaviour against a pupil"
+        VERBAL_ABUSE_ADULT = "VA", "Verbal abuse or threatening behaviour against an adult"
+        WEAPON = "US", "Use or threat of use of an offensive weapon or prohibited item"
+        BULLYING = "BU", "Bullying"
+        RACIST_ABUSE = "RA", "Racist abuse"
+        SEXUAL_ORIENTATION_GENDER = "LG", "Abuse against sexual orientation or gender identity"
+        DISABILITY_ABUSE = "DS", "Abuse relating to disability"
+        SEXUAL_MISCONDUCT = "SM", "Sexual misconduct"
+        DRUGS_ALCOHOL = "DA", "Drug and alcohol related"
+        DAMAGE = "DM", "Damage"
+        THEFT = "TH", "Theft"
+        DISRUPTIVE = "PD", "Persistent or general disruptive behaviour"
+        ONLINE = "MT", "Inappropriate use of social media or online technology"
+        PUBLIC_HEALTH = "WP", "Wilful and repeated breach of public health protective measures"
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="exclusions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    started_on = models.DateField("First day")
+    school_days = models.DecimalField(
+        "School days", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    setting = models.ForeignKey(
+        "provision.Setting", on_delete=models.PROTECT, related_name="exclusions"
+    )
+    reason = models.CharField(max_length=2, choices=Reason.choices)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            # A suspension lasts some school days; a permanent exclusion has no length.
+            models.CheckConstraint(
+                condition=(Q(kind="suspension") & Q(school_days__gt=0))
+                | (Q(kind="permanent") & Q(school_days__isnull=True)),
+                name="exclusion_days_fit_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "started_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.started_on:%Y-%m-%d}"
+
+
+class HomeEducation(Tracked):
+    """A period the learner is educated at home by the parents' choice (elective home
+    education), from a day until it ends, and when the council was told. One open period
+    at a time. A child with a plan stays the council's: the plan is reviewed each year
+    (CoP 10.30-10.38), and a child at a special school needs the council's consent to be
+    taken off its roll (Education (Pupil Registration) Regulations)."""
+
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="home_education_periods"
+    )
+    started_on = models.DateField("From")
+    ended_on = models.DateField("To", null=True, blank=True)
+    #: The day the council was told (by the school that took the child off its roll, or the
+    #: family); blank: not told, the council found out another way.
+    notified_on = models.DateField("Council told on", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["modified_at"])
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner"],
+                condition=Q(ended_on__isnull=True),
+                name="home_education_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="home_education_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Home education from {self.started_on:%Y-%m-%d}"
+
+
 class AuditEvent(models.Model):
     """An append-only record of who read or exported what, and when, from which session and
     address, with the user's name as it was.

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from sendplan.accounts.access import Standing, standing_for
 from sendplan.accounts.models import Role, User
-from sendplan.core.errors import Http404
+from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.core.models import open_on
 from sendplan.learners.access import (
     ROLE_SCOPES,
+    exclusion_settings_may_record,
+    home_education_may_record,
     learner_can_edit,
     roles_relating,
     visible_learners,
@@ -35,6 +37,7 @@ from sendplan.learners.fields import (
 )
 from sendplan.learners.models import Involvement, Learner, Need, Placement
 from sendplan.learners.services import audit_read
+from sendplan.provision.models import Setting
 
 
 def learners_visible_to(*, fetched_by: User, today: dt.date | None = None) -> QuerySet[Learner]:
@@ -244,6 +247,10 @@ def learner_record(
         record["current_involvements"] = [i for i in involvements if not _ended(i, today)]
         record["past_involvements"] = [i for i in involvements if _ended(i, today)]
         record["involvements_own_only"] = FieldGroup.OWN_INVOLVEMENTS in groups
+    if FieldGroup.EXCLUSIONS in groups:
+        record["exclusions"] = list(learner.exclusions.select_related("setting"))
+    if FieldGroup.HOME_EDUCATION in groups:
+        record["home_education"] = list(learner.home_education_periods.all())
     if FieldGroup.CONSENT in groups:
         record["consents"] = list(learner.consents.select_related("organisation"))
         record["sharing_notices"] = list(learner.sharing_notices.order_by("purpose", "-told_on"))
@@ -257,3 +264,44 @@ def learner_record(
 
 def _ended(row: Placement | Involvement, today: dt.date) -> bool:
     return row.ended_on is not None and row.ended_on < today
+
+
+# Recording suspensions, exclusions and elective home education (ADR 0145).
+
+
+def exclusion_settings_for(
+    user: User, pk: int, *, purpose: str
+) -> tuple[Learner, QuerySet[Setting]]:
+    """The learner (read audited, as :func:`learner_for_user`) and the settings whose
+    suspensions and exclusions of them the user may record, of those the learner has been
+    placed at or the user works for (not every school in the register); refused if the
+    user may record none."""
+    learner, _ = learner_for_user(user, pk, purpose=purpose)
+    allowed = exclusion_settings_may_record(learner=learner, user=user)
+    if allowed is None:
+        raise PermissionDenied
+    own = list(standing_for(user).setting_org_ids)
+    known = Q(pk__in=learner.placements.values("setting_id")) | Q(organisation_id__in=own)
+    return learner, Setting.objects.filter(allowed).filter(known).order_by("name", "pk")
+
+
+def home_education_learner_for(user: User, pk: int, *, purpose: str) -> Learner:
+    """The learner whose elective home education the user records (read audited); refused
+    unless they may (:func:`~sendplan.learners.access.home_education_may_record`)."""
+    learner, _ = learner_for_user(user, pk, purpose=purpose)
+    if not home_education_may_record(learner=learner, user=user):
+        raise PermissionDenied
+    return learner
+
+
+def may_record_exclusions(*, learner: Learner, user: User, can_edit: bool) -> bool:
+    """Whether the record page offers the user "Add a suspension or exclusion" (``can_edit``:
+    whether they may edit the record, which the page knows already)."""
+    allowed = exclusion_settings_may_record(learner=learner, user=user, can_edit=can_edit)
+    return allowed is not None
+
+
+def may_record_home_education(*, can_edit: bool) -> bool:
+    """Whether the record page offers the user "Add a period of home education": whoever
+    may edit the record (:func:`~sendplan.learners.access.home_education_may_record`)."""
+    return can_edit

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sendplan.accounts.models import Organisation, User
 from sendplan.core.errors import PermissionDenied
 from sendplan.core.locking import lock_check
 from sendplan.core.request_context import current_request_facts
-from sendplan.learners.access import DETAIL_FIELDS, consent_stands, learner_fields_may_change
-from sendplan.learners.models import AuditEvent, AuditPurge, ConsentToShare, Involvement, Learner
+from sendplan.learners.access import (
+    DETAIL_FIELDS,
+    consent_stands,
+    exclusion_settings_may_record,
+    home_education_may_record,
+    learner_fields_may_change,
+)
+from sendplan.learners.models import (
+    AuditEvent,
+    AuditPurge,
+    ConsentToShare,
+    Exclusion,
+    HomeEducation,
+    Involvement,
+    Learner,
+)
+from sendplan.provision.models import Setting
 
 
 def audit_record(
@@ -106,7 +122,9 @@ def learner_update(
 # Sharing outside the statutory process rests on the family's consent (ADR 0123).
 
 
-def _stamped(row: ConsentToShare | Involvement, *, by: User, created: bool) -> None:
+def _stamped(
+    row: ConsentToShare | Involvement | Exclusion | HomeEducation, *, by: User, created: bool
+) -> None:
     if created:
         row.created_by = by
     row.modified_by = by
@@ -179,3 +197,84 @@ def involvement_add(
     )
     _stamped(involvement, by=by, created=True)
     return involvement
+
+
+# Suspensions, exclusions and elective home education (ADR 0145).
+
+#: A suspension may not be for more than 45 school days in a school year (Education Act
+#: 2002 s51A and the exclusion regulations), so no one suspension is longer.
+MOST_SCHOOL_DAYS = Decimal(45)
+
+
+@transaction.atomic
+def exclusion_record(
+    *,
+    learner: Learner,
+    kind: str,
+    started_on: dt.date,
+    setting: Setting,
+    reason: str,
+    by: User,
+    school_days: Decimal | None = None,
+) -> Exclusion:
+    """Record a suspension (with its school days, in halves) or a permanent exclusion
+    (without), made by a setting the user may record for (``learners.access``)."""
+    allowed = exclusion_settings_may_record(learner=learner, user=by)
+    if allowed is None or not Setting.objects.filter(allowed, pk=setting.pk).exists():
+        raise PermissionDenied
+    if kind == Exclusion.Kind.SUSPENSION:
+        if school_days is None:
+            raise ValidationError({"school_days": "Enter how many school days the suspension is"})
+        if school_days <= 0 or school_days > MOST_SCHOOL_DAYS or (school_days * 2) % 1:
+            raise ValidationError(
+                {"school_days": "Enter the school days as a whole or half number, from 0.5 to 45"}
+            )
+    elif school_days is not None:
+        raise ValidationError(
+            {"school_days": "A permanent exclusion has no number of days: leave it blank"}
+        )
+    exclusion = Exclusion(
+        learner=learner,
+        kind=kind,
+        started_on=started_on,
+        school_days=school_days,
+        setting=setting,
+        reason=reason,
+    )
+    _stamped(exclusion, by=by, created=True)
+    return exclusion
+
+
+@transaction.atomic
+def home_education_record(
+    *,
+    learner: Learner,
+    started_on: dt.date,
+    by: User,
+    ended_on: dt.date | None = None,
+    notified_on: dt.date | None = None,
+) -> HomeEducation:
+    """Record a period of elective home education. Refused if it overlaps another period
+    of the learner's, or ends before it starts."""
+    if not home_education_may_record(learner=learner, user=by):
+        raise PermissionDenied
+    # Lock the learner so two overlapping periods cannot be added at once.
+    Learner.objects.select_for_update().filter(pk=learner.pk).first()
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError({"ended_on": "The date it ended must be on or after it started"})
+    later_than_start = Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+    overlapping = HomeEducation.objects.filter(later_than_start, learner=learner)
+    if ended_on is not None:
+        overlapping = overlapping.filter(started_on__lte=ended_on)
+    if overlapping.exists():
+        raise ValidationError(
+            {
+                "started_on": "This overlaps a period of home education already recorded. "
+                "Check the dates, or end the other period first"
+            }
+        )
+    period = HomeEducation(
+        learner=learner, started_on=started_on, ended_on=ended_on, notified_on=notified_on
+    )
+    _stamped(period, by=by, created=True)
+    return period

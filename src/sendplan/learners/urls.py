@@ -4,12 +4,18 @@ to this namespace."""
 
 from django.urls import path
 
-from sendplan.learners import views, views_accesses
+from sendplan.learners import views, views_accesses, views_events
 
 app_name = "learners"
 urlpatterns = [
     path("", views.learner_search, name="list"),
     path("<int:pk>/change/", views.learner_change, name="change"),
     path("<int:pk>/accesses/", views_accesses.learner_accesses, name="accesses"),
+    path("<int:pk>/exclusions/add/", views_events.exclusion_add, name="exclusion-add"),
+    path(
+        "<int:pk>/home-education/add/",
+        views_events.home_education_add,
+        name="home-education-add",
+    ),
     path("<int:pk>/accesses/csv/", views_accesses.learner_accesses_csv, name="accesses-csv"),
 ]
