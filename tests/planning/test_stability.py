@@ -138,3 +138,58 @@ def test_a_negative_move_cost_is_refused(cast, area):
     assert response.status_code == 200
     assert "Cost of a move must be 0 or more" in response.content.decode()
     assert not PlanningRun.objects.exists()
+
+
+def test_the_area_may_shorten_or_drop_the_new_plan_rule():
+    recent = {"plan_issued_on": dt.date(2026, 6, 1)}
+    assert _point(8, **recent) == stability.NEW_PLAN
+    three = stability.MoveRules(new_plan_months=3)
+    assert _point(8, rules=three, **recent) == stability.SETTLED
+    none = stability.MoveRules(new_plan_months=0)
+    assert _point(8, rules=none, **recent) == stability.SETTLED
+    # Phase transfers and learners with no place may always move, whatever the area says.
+    assert _point(8, rules=none, placed=False) == stability.NEW_PLAN
+    assert _point(11, rules=none) == stability.PHASE_TRANSFER
+
+
+def test_the_area_may_keep_independent_placements_at_review():
+    due = {"independent": True, "review_due_on": PLANNING_DATE}
+    off = stability.MoveRules(independent_review=False)
+    assert _point(13, rules=off, **due) == stability.SETTLED
+    assert not any("independent" in rule for rule in stability.rules_text(off))
+
+
+def _save_rules(client, **rules):
+    data = {"lock": "0", "cost_per_km": "400", "unplaced_cost": "60000", "max_km": "50",
+            "new_plan_months": "12", "independent_review": "on", **rules}  # fmt: skip
+    return client.post(reverse("planning:settings"), {k: v for k, v in data.items() if v})
+
+
+def test_who_may_move_is_the_areas_and_each_run_records_it(cast, area):
+    client = cast.client_for(cast.la_colleague)
+    assert _save_rules(client, new_plan_months="0", independent_review="").status_code == 302
+    page = client.get(reverse("planning:index")).content.decode()
+    assert "Learners with no current placement may move." in page
+    assert "independent placement whose plan is due for review" not in page
+    assert "Change who may move" in page
+    run = planning_run_request(
+        la=cast.la, requested_by=cast.la_colleague, cohort=CohortDefinition(on=PLANNING_DATE)
+    )
+    assert (run.parameters["new_plan_months"], run.parameters["independent_review"]) == (0, False)
+    assert stability.MoveRules.from_parameters(run.parameters) == stability.MoveRules(0, False)
+    # A run stored before areas could change the rules used the defaults.
+    assert stability.MoveRules.from_parameters({}) == stability.DEFAULT_RULES
+
+
+def test_a_new_plan_period_over_three_years_is_refused_and_kept(cast, area):
+    response = _save_rules(cast.client_for(cast.la_colleague), new_plan_months="40")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Months a plan counts as new must be 36 or fewer" in page and 'value="40"' in page
+    assert not area_settings_exists(cast)
+
+
+def area_settings_exists(cast) -> bool:
+    from sendplan.planning.models import AreaPlanningSettings
+
+    return AreaPlanningSettings.objects.filter(la=cast.la).exists()

@@ -218,7 +218,14 @@ def test_what_if_refuses_put(cast, area):
 
 def test_saving_area_figures_keeps_history_and_who(cast):
     client = cast.client_for(cast.la_colleague)
-    data = {"lock": "0", "cost_per_km": "500", "unplaced_cost": "75000", "max_km": "30"}
+    data = {
+        "lock": "0",
+        "cost_per_km": "500",
+        "unplaced_cost": "75000",
+        "max_km": "30",
+        "new_plan_months": "12",
+        "independent_review": "on",
+    }
     assert client.post(reverse("planning:settings"), data).status_code == 302
     saved = AreaPlanningSettings.objects.get(la=cast.la)
     assert (saved.cost_per_km, saved.lock) == (500, 1)
@@ -228,7 +235,14 @@ def test_saving_area_figures_keeps_history_and_who(cast):
 
 def test_saving_area_figures_over_someone_elses_is_refused(cast):
     client = cast.client_for(cast.la_colleague)
-    data = {"lock": "0", "cost_per_km": "500", "unplaced_cost": "75000", "max_km": "30"}
+    data = {
+        "lock": "0",
+        "cost_per_km": "500",
+        "unplaced_cost": "75000",
+        "max_km": "30",
+        "new_plan_months": "12",
+        "independent_review": "on",
+    }
     client.post(reverse("planning:settings"), data)
     response = client.post(reverse("planning:settings"), {**data, "cost_per_km": "1"})
     assert response.status_code == 409
@@ -245,7 +259,14 @@ def test_area_figures_are_for_la_staff_only(cast):
 
 def test_new_runs_use_the_saved_figures(cast, area):
     client = cast.client_for(cast.la_colleague)
-    data = {"lock": "0", "cost_per_km": "0", "unplaced_cost": "90000", "max_km": "50"}
+    data = {
+        "lock": "0",
+        "cost_per_km": "0",
+        "unplaced_cost": "90000",
+        "max_km": "50",
+        "new_plan_months": "12",
+        "independent_review": "on",
+    }
     client.post(reverse("planning:settings"), data)
     run = _done_run(cast)
     assert run.parameters["unplaced_cost"] == 90_000

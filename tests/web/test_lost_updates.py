@@ -245,7 +245,7 @@ EDIT_FORMS: dict[str, EditForm] = {
     "planning:settings": EditForm(
         "caseworker",
         lambda w: reverse("planning:settings"),
-        lambda w: {"cost_per_km": "777", "unplaced_cost": "75000", "max_km": "30"},
+        lambda w: {"cost_per_km": "777", "unplaced_cost": "75000", "max_km": "30", "new_plan_months": "12", "independent_review": "on"},
         lambda w: area_settings_update(
             la=w.cast.la,
             changed_by=w.cast.la_colleague,

@@ -579,7 +579,9 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "pathway.Transition": _names("lock"),
     "casework.Tribunal": _names("lock"),
     "casework.AdviceRequest": _names("lock"),
-    "planning.AreaPlanningSettings": _names("la cost_per_km unplaced_cost max_km lock"),
+    "planning.AreaPlanningSettings": _names(
+        "la cost_per_km unplaced_cost max_km new_plan_months independent_review lock"
+    ),
     # A run's cohort is a definition (ages, needs), its summary and figures are aggregates.
     "planning.PlanningRun": _names(
         "la status progress progress_text message started_at finished_at attempts queued_at "

@@ -192,8 +192,10 @@ def cohort_learners(
     on: dt.date,
     today: dt.date,
     cost_per_km: float,
+    rules: stability.MoveRules = stability.DEFAULT_RULES,
 ) -> tuple[list[CohortLearner], dict[str, int]]:
-    """Engine-ready learners in id order (two queries), and counts of those left out."""
+    """Engine-ready learners in id order (two queries), and counts of those left out; who
+    may move follows the area's ``rules``."""
     primary = Prefetch("needs", queryset=Need.objects.filter(rank=1), to_attr="primary")
     current = Prefetch(
         "placements",
@@ -242,6 +244,7 @@ def cohort_learners(
             review_due_on=review,
             today=today,
             on=on,
+            rules=rules,
         )
         out.append(
             CohortLearner(

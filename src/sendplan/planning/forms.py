@@ -68,10 +68,16 @@ class AreaSettingsForm(forms.ModelForm):
 
     class Meta:
         model = AreaPlanningSettings
-        fields = ["cost_per_km", "unplaced_cost", "max_km"]
+        fields = ["cost_per_km", "unplaced_cost", "max_km", "new_plan_months", "independent_review"]
         error_messages = {
             f: {"invalid": "Enter a whole number", "required": "Enter a whole number"}
             for f in ("cost_per_km", "unplaced_cost", "max_km")
+        } | {
+            "new_plan_months": {
+                "invalid": "Months a plan counts as new must be a whole number",
+                "required": "Enter how many months a plan counts as new",
+                "max_value": "Months a plan counts as new must be 36 or fewer",
+            }
         }
 
 

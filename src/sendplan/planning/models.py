@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
 from sendplan.engine import NEEDS
+from sendplan.planning.stability import MOST_NEW_PLAN_MONTHS, NEW_PLAN_MONTHS, MoveRules
 
 #: Defaults, labelled as such on every page until the LA enters its own figures.
 DEFAULT_COST_PER_KM = 400
@@ -47,6 +48,15 @@ class AreaPlanningSettings(Tracked):
         default=DEFAULT_MAX_KM,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
+    # Who may move (planning/stability.py, ADR 0133): the two rules the area may change.
+    new_plan_months = models.PositiveSmallIntegerField(
+        "A plan counts as new for this many months after it was first issued",
+        default=NEW_PLAN_MONTHS,
+        validators=[MaxValueValidator(MOST_NEW_PLAN_MONTHS)],
+    )
+    independent_review = models.BooleanField(
+        "Learners in an independent placement due for review may move", default=True
+    )
     lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
@@ -55,6 +65,13 @@ class AreaPlanningSettings(Tracked):
 
     def __str__(self) -> str:
         return f"Planning settings for organisation {self.la_id}"
+
+    @property
+    def move_rules(self) -> MoveRules:
+        """Who may move in this area's runs."""
+        return MoveRules(
+            new_plan_months=self.new_plan_months, independent_review=self.independent_review
+        )
 
     @property
     def defaults_in_use(self) -> list[str]:

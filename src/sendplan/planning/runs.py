@@ -41,7 +41,7 @@ from sendplan.planning.models import (
 )
 from sendplan.planning.snapshot import FORMAT as SNAPSHOT_FORMAT
 from sendplan.planning.snapshot import dump_inputs, load_inputs, without_learners
-from sendplan.planning.stability import DEFAULT_MOVE_COST
+from sendplan.planning.stability import DEFAULT_MOVE_COST, MoveRules
 from sendplan.provision.models import ProvisionStrand, Setting
 from sendplan.provision.places import is_specialist, places_on
 
@@ -58,6 +58,7 @@ def run_parameters(area: AreaPlanningSettings) -> dict[str, Any]:
         "cost_per_km": area.cost_per_km,
         "unplaced_cost": area.unplaced_cost,
         "max_km": area.max_km,
+        **area.move_rules.as_parameters(),
         "settings_version": lock_of(area),
         "defaults": area.defaults_in_use,
     }
@@ -187,6 +188,7 @@ def build_run_inputs(run: PlanningRun) -> PlanningInputs:
         on=definition.on,
         today=today,
         cost_per_km=float(run.parameters["cost_per_km"]),
+        rules=MoveRules.from_parameters(run.parameters),
     )
     return planning_inputs(rows, register, excluded=excluded)
 

@@ -37,9 +37,12 @@ def area_settings_update(
     cost_per_km: int,
     unplaced_cost: int,
     max_km: int,
+    new_plan_months: int | None = None,
+    independent_review: bool | None = None,
 ) -> AreaPlanningSettings:
-    """Save the LA's planning figures; ``expected_lock`` is the one the form showed
-    (0 for the unsaved defaults). Every version is kept with who saved it."""
+    """Save the LA's planning figures and who may move in its runs (``None`` keeps a rule as
+    it is); ``expected_lock`` is the one the form showed (0 for the unsaved defaults). Every
+    version is kept with who saved it."""
     current = AreaPlanningSettings.objects.select_for_update().filter(la=la).first()
     if current is None:
         current = AreaPlanningSettings(la=la, created_by=changed_by)
@@ -47,6 +50,10 @@ def area_settings_update(
     current.cost_per_km = cost_per_km
     current.unplaced_cost = unplaced_cost
     current.max_km = max_km
+    if new_plan_months is not None:
+        current.new_plan_months = new_plan_months
+    if independent_review is not None:
+        current.independent_review = independent_review
     current.modified_by = changed_by
     current.full_clean()
     current._history_user = changed_by  # type: ignore[attr-defined]

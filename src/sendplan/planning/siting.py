@@ -52,7 +52,7 @@ from sendplan.planning.cohort import CohortDefinition, cohort_queryset, planning
 from sendplan.planning.geography import lsoa_centroids
 from sendplan.planning.models import CandidateSite
 from sendplan.planning.runs import area_settings_for
-from sendplan.planning.stability import DEFAULT_MOVE_COST
+from sendplan.planning.stability import DEFAULT_MOVE_COST, DEFAULT_RULES, MoveRules
 from sendplan.provision.models import ProvisionStrand
 from sendplan.sufficiency.models import ForecastRun
 
@@ -510,14 +510,22 @@ def siting_cohort(today: dt.date) -> CohortDefinition:
     return CohortDefinition(on=planning_date(today), without_placement=True)
 
 
-def todays_inputs(la: Organisation, *, cost_per_km: float) -> PlanningInputs:
-    """Today's cohort and the register's places, as a planning run builds them."""
+def todays_inputs(
+    la: Organisation, *, cost_per_km: float, rules: MoveRules = DEFAULT_RULES
+) -> PlanningInputs:
+    """Today's cohort and the register's places, as a planning run builds them (who may
+    move by the area's ``rules``)."""
     today = timezone.localdate()
     definition = siting_cohort(today)
     register = register_places(kinds=definition.kinds)
     learners, reasons = cohort_queryset(la_id=la.pk, definition=definition, today=today)
     rows, excluded = cohort_learners(
-        learners, reasons=reasons, on=definition.on, today=today, cost_per_km=cost_per_km
+        learners,
+        reasons=reasons,
+        on=definition.on,
+        today=today,
+        cost_per_km=cost_per_km,
+        rules=rules,
     )
     return planning_inputs(rows, register, excluded=excluded)
 
@@ -557,7 +565,7 @@ def siting_inputs(*, fetched_by: User) -> SitingInputs:
     return SitingInputs(
         la=la,
         options=options,
-        inputs=todays_inputs(la, cost_per_km=options["cost_per_km"]),
+        inputs=todays_inputs(la, cost_per_km=options["cost_per_km"], rules=area.move_rules),
         forecast=latest_forecast(la),
         homes=learner_homes(la),
         sites=sites,

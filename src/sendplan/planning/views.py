@@ -60,13 +60,14 @@ def _index_context(request: HttpRequest, form: CohortForm) -> dict[str, Any]:
     user = signed_in_user(request)
     la = selectors.planning_la(fetched_by=user)
     queue.runs_recover(kind=PLANNING, area=la.pk)
+    area = area_settings_for(la)
     return {
         "form": form,
         "errors": error_summary(form) if form.is_bound else [],
-        "area": area_settings_for(la),
+        "area": area,
         "runs": selectors.recent_runs(fetched_by=user),
         "planning_on": planning_date(timezone.localdate()),
-        "who_may_move": stability.RULES,
+        "who_may_move": stability.rules_text(area.move_rules),
     }
 
 
@@ -310,6 +311,8 @@ def area_settings(request: HttpRequest) -> HttpResponse:
                 cost_per_km=form.cleaned_data["cost_per_km"],
                 unplaced_cost=form.cleaned_data["unplaced_cost"],
                 max_km=form.cleaned_data["max_km"],
+                new_plan_months=form.cleaned_data["new_plan_months"],
+                independent_review=form.cleaned_data["independent_review"],
             )
         except StaleEdit as stale:
             # Keep what was typed, with the new lock; the history below shows their change.
