@@ -273,12 +273,11 @@ def _fix_blocks(
         return lp.status == 2 or (lp.status == 0 and float(lp.fun) > margin)
 
     for j in range(k):
-        most = int(hi[j])
-        if most == 0:
-            continue
-        # The relaxation's own optimum for j is not known per j: scan up from 0 while the
-        # values are worse, then down from the most while they are worse.
-        v = 0
+        v, most = int(lo[j]), int(hi[j])
+        if v == most:
+            continue  # already one count: bounds from earlier passes stay valid
+        # The relaxation's own optimum for j is not known per j: scan up from the lowest
+        # count still open while the values are worse, then down from the highest.
         while v < most and worse(j, float(v)):
             v += 1
         w = most
