@@ -13,7 +13,9 @@ status and a proven lower bound on the network's objective plus annualised capit
   (checked: the dual objective must equal F(b) to the pound). A small master MIP over the
   blocks alone then minimises the best of these planes plus annualised capital within the
   budget; its optimum is a lower bound, and when it picks a b already solved that b is
-  optimal (Kelley's cutting planes, or Benders' decomposition with one subproblem).
+  optimal (Kelley's cutting planes, or Benders' decomposition with one subproblem). The
+  planes are first gathered on the master's linear relaxation (fast), and block counts whose
+  relaxation already costs more than the best found leave the master's bounds.
 - :func:`blocks_by_mip`: one mixed-integer programme over every arc of the network, blocks
   integer and flows continuous (integral anyway once the blocks are fixed). Used when the
   potentials fail their check, and by the tests as a second exact method.
