@@ -13,7 +13,9 @@ status and a proven lower bound on the network's objective plus annualised capit
   (checked: the dual objective must equal F(b) to the pound). A small master MIP over the
   blocks alone then minimises the best of these planes plus annualised capital within the
   budget; its optimum is a lower bound, and when it picks a b already solved that b is
-  optimal (Kelley's cutting planes, or Benders' decomposition with one subproblem).
+  optimal (Kelley's cutting planes, or Benders' decomposition with one subproblem). The
+  planes are first gathered on the master's linear relaxation (fast), and block counts whose
+  relaxation already costs more than the best found leave the master's bounds.
 - :func:`blocks_by_mip`: one mixed-integer programme over every arc of the network, blocks
   integer and flows continuous (integral anyway once the blocks are fixed). Used when the
   potentials fail their check, and by the tests as a second exact method.
@@ -110,57 +112,118 @@ def capacity_prices(net: FlowNetwork, flows: IntArray) -> IntArray | None:
 
 
 def blocks_by_cuts(
-    choice: BlockChoice, *, deadline: float | None, floor: float
+    choice: BlockChoice, *, deadline: float | None, floor: float, lp_rounds: int = 60
 ) -> tuple[str, IntArray, float] | None:
     """Blocks by cutting planes on F (see the module notes); ``None`` if prices fail."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
     k = choice.nodes.size
-    cuts: list[tuple[int, FloatArray, IntArray]] = []  # (F, slope a block, blocks)
-    seen: dict[bytes, float] = {}
+    # Planes theta >= value + slope . (b - b0), kept as theta - slope . b >= value - slope . b0.
+    slopes: list[FloatArray] = []
+    consts: list[float] = []
+    seen: set[bytes] = set()
     best_blocks, best = np.zeros(k, dtype=np.int64), np.inf
     bound = floor
 
-    def trial(blocks: IntArray) -> bool:
+    def trial(places: IntArray) -> float | None:
+        """Solve F at ``places`` places per candidate; add its plane; its value or None."""
         nonlocal best, best_blocks
-        net = replace(choice.net, capacity=_capacity(choice, blocks))
+        cap = choice.net.capacity.astype(np.int64).copy()
+        cap[choice.shut] = 0
+        cap[choice.nodes] = places
+        net = replace(choice.net, capacity=cap)
         status, flows = solve_exact(net)
         price = capacity_prices(net, flows) if status == OPTIMAL else None
         if price is None:
-            return False
+            return None
         value = network_cost(net, flows)
-        cuts.append((value, (price[choice.nodes] * choice.block_places).astype(float), blocks))
-        total = value + float((blocks * choice.per_year).sum())
-        seen[blocks.tobytes()] = total
-        if total < best and float((blocks * choice.capital).sum()) <= choice.budget:
-            best, best_blocks = total, blocks
-        return True
+        slope = (price[choice.nodes] * choice.block_places).astype(float)
+        # In blocks: b0 = places / block_places, so slope . b0 = price . places (exact ints).
+        slopes.append(slope)
+        consts.append(float(value - int((price[choice.nodes] * places).sum())))
+        blocks, rest = np.divmod(places, choice.block_places)
+        if not rest.any():
+            seen.add(blocks.tobytes())
+            total = value + float((blocks * choice.per_year).sum())
+            if total < best and float((blocks * choice.capital).sum()) <= choice.budget:
+                best, best_blocks = total, blocks
+        return float(value)
 
     # Two planes to start: no blocks (always within budget), and every block.
-    if not trial(np.zeros(k, dtype=np.int64)) or not trial(choice.max_blocks.copy()):
+    most = choice.max_blocks * choice.block_places
+    if trial(np.zeros(k, dtype=np.int64)) is None or trial(most.astype(np.int64)) is None:
         return None
     cost = np.concatenate((choice.per_year, [1.0]))
     upper = np.concatenate((choice.max_blocks.astype(float), [np.inf]))
     integrality = np.concatenate((np.ones(k), [0]))
-    budget = LinearConstraint(np.concatenate((choice.capital, [0.0]))[None, :], -np.inf,
-                              choice.budget)  # fmt: skip
+    budget_row = np.concatenate((choice.capital, [0.0]))[None, :]
+    budget = LinearConstraint(budget_row, -np.inf, choice.budget)
     # F never falls below its value with every block open.
-    lower = np.concatenate((np.zeros(k), [float(cuts[1][0])]))
+    lower = np.concatenate((np.zeros(k), [consts[1] + float(slopes[1] @ choice.max_blocks)]))
+
+    def planes() -> tuple[FloatArray, FloatArray]:
+        rows = np.column_stack((-np.array(slopes), np.ones(len(slopes))))
+        return rows, np.array(consts)
+
+    # Warm-up on the linear relaxation: its masters take milliseconds and its planes (at the
+    # relaxation's points, places rounded) are valid for the integer master too, which then
+    # needs far fewer of its own, slower rounds. The relaxation's optimum is a lower bound.
+    last = -np.inf
+    lp_x = None
+    for _ in range(lp_rounds):
+        if deadline is not None and time.perf_counter() >= deadline:
+            return TIME_LIMIT, best_blocks, bound
+        rows, rhs = planes()
+        lp = linprog(cost, A_ub=np.vstack((-rows, budget_row)),
+                     b_ub=np.concatenate((-rhs, [choice.budget])),
+                     bounds=np.column_stack((lower, upper)), method="highs")  # fmt: skip
+        if lp.status != 0:
+            break
+        bound = max(bound, float(lp.fun) - 1e-6 * abs(float(lp.fun)))
+        if best <= bound:
+            return OPTIMAL, best_blocks, best
+        x = np.clip(lp.x[:k], 0, choice.max_blocks)
+        lp_x = x
+        places = np.rint(x * choice.block_places).astype(np.int64)
+        value = trial(places)
+        if value is None:
+            return None
+        # Stop once the relaxation has (nearly) converged: its model meets F where it stands.
+        at_x = value + float(x @ choice.per_year)
+        if at_x - float(lp.fun) <= 1e-5 * abs(at_x) or float(lp.fun) - last <= 1e-7 * abs(at_x):
+            break
+        last = float(lp.fun)
+    # An incumbent from the relaxation's last point, rounded down to whole blocks (within the
+    # budget, since the relaxation's point is).
+    if lp_x is not None:
+        down = np.floor(lp_x + 1e-9).astype(np.int64)
+        if down.tobytes() not in seen and trial(down * choice.block_places) is None:
+            return None
+        lower_b, upper_b = _fix_blocks(choice, lower, upper, planes(), cost, budget_row, best)
+        lower = np.concatenate((lower_b, lower[k:]))
+        upper = np.concatenate((upper_b, upper[k:]))
     # Early masters need only be near their optimum (their dual bound is still a valid lower
     # bound); once one repeats a point, masters are solved exactly.
     master_gap = 1e-4
+    fixed_at = best
     while True:
         if deadline is not None and time.perf_counter() >= deadline:
             return TIME_LIMIT, best_blocks, bound
-        # theta >= F_j + slope_j . (b - b_j)  <=>  theta - slope_j . b >= F_j - slope_j . b_j
-        rows = np.array([np.concatenate((-slope, [1.0])) for _, slope, _ in cuts])
-        rhs = np.array([value - float(slope @ b) for value, slope, b in cuts])
+        rows, rhs = planes()
+        constraints = [budget, LinearConstraint(rows, rhs, np.inf)]
+        if best < fixed_at:
+            lower_b, upper_b = _fix_blocks(choice, lower, upper, (rows, rhs), cost, budget_row,
+                                           best)  # fmt: skip
+            lower = np.concatenate((lower_b, lower[k:]))
+            upper = np.concatenate((upper_b, upper[k:]))
+            fixed_at = best
         options: dict[str, float] = {"mip_rel_gap": master_gap}
         if deadline is not None:
             options["time_limit"] = max(deadline - time.perf_counter(), 0.01)
         res = milp(cost, integrality=integrality, bounds=Bounds(lower, upper),
-                   constraints=[budget, LinearConstraint(rows, rhs, np.inf)],
-                   options=options)  # fmt: skip
+                   constraints=constraints, options=options)  # fmt: skip
+        if res.status == 2 and np.isfinite(best):
+            return OPTIMAL, best_blocks, best
         if res.x is None or res.status != 0:
             return (TIME_LIMIT if res.status == 1 else INFEASIBLE), best_blocks, bound
         dual = getattr(res, "mip_dual_bound", None)
@@ -176,8 +239,54 @@ def blocks_by_cuts(
                 return OPTIMAL, best_blocks, best
             master_gap = 0.0
             continue
-        if not trial(blocks):
+        if trial(blocks * choice.block_places) is None:
             return None
+
+
+def _fix_blocks(
+    choice: BlockChoice,
+    lower: FloatArray,
+    upper: FloatArray,
+    model: tuple[FloatArray, FloatArray],
+    cost: FloatArray,
+    budget_row: FloatArray,
+    best: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Bounds on each candidate's blocks that cannot exclude anything better than ``best``.
+
+    The planes never exceed F, so when the relaxation with candidate j held at v blocks costs
+    more than ``best``, no choice with v blocks there can beat it. The relaxation's value is
+    convex in v, so the values still open form an interval around its optimum."""
+    from scipy.optimize import linprog
+
+    k = choice.nodes.size
+    lo, hi = lower[:k].copy(), upper[:k].copy()
+    if not np.isfinite(best):
+        return lo, hi
+    rows, rhs = model
+    a_ub = np.vstack((-rows, budget_row))
+    b_ub = np.concatenate((-rhs, [choice.budget]))
+    margin = best + 1e-6 * abs(best)
+
+    def worse(j: int, v: float) -> bool:
+        bounds = np.column_stack((lower, upper))
+        bounds[j] = v
+        lp = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        return lp.status == 2 or (lp.status == 0 and float(lp.fun) > margin)
+
+    for j in range(k):
+        v, most = int(lo[j]), int(hi[j])
+        if v == most:
+            continue  # already one count: bounds from earlier passes stay valid
+        # The relaxation's own optimum for j is not known per j: scan up from the lowest
+        # count still open while the values are worse, then down from the highest.
+        while v < most and worse(j, float(v)):
+            v += 1
+        w = most
+        while w > v and worse(j, float(w)):
+            w -= 1
+        lo[j], hi[j] = v, w
+    return lo, hi
 
 
 def blocks_by_mip(
