@@ -151,4 +151,7 @@ def test_a_line_is_removed_unless_changed_since(cast):
         removed = client.post(url, {"lock": str(line.lock)})
     assert removed.status_code == 302
     assert not CentralSpend.objects.exists()
-    assert CentralSpend.history.filter(history_type="-").get().history_user == cast.la_colleague
+    assert (
+        CentralSpend.history.filter(id=line.pk, history_type="-").get().history_user
+        == cast.la_colleague
+    )
