@@ -39,6 +39,10 @@ def test_the_manager_fixes_a_failing_record_from_the_return(site, two_plans):
     assert "1 error to fix" in page.get_by_role("main").inner_text()
     d01 = page.locator("#rule-D01")
     assert "Fails" in d01.inner_text() and "A UPN, a ULN or a UPNunknown reason" in d01.inner_text()
+    # The failing rule narrows the list to its own problems.
+    site.follow(d01.get_by_role("link", name="Show these problems of rule D01"))
+    assert "Showing the problems of rule D01 only." in page.get_by_role("main").inner_text()
+    site.assert_accessible()
 
     site.follow(page.get_by_role("link", name=re.compile(r"^Change the reason for no UPN")))
     assert page.locator("h1").inner_text() == "Change details"

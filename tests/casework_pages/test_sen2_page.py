@@ -137,6 +137,29 @@ def test_the_manager_reaches_the_return_from_home_and_sees_what_to_fix(world) ->
     ).exists()
 
 
+def test_the_problems_to_fix_can_be_narrowed_to_one_rule(world) -> None:
+    # By the 2027 census both learners' plans have had no review (D19, a query each), and
+    # the other learner still has no UPN (D01, an error).
+    client = world.client_for(world.la_colleague)
+    url = reverse("sen2:return", args=[2027])
+    every = client.get(url).context["page_obj"].paginator.count
+    report = sen2_return_for(fetched_by=world.la_colleague, year=2027)
+    rules = {p.problem.rule for p in report.problems}
+    assert {"D01", "D19"} <= rules
+    page = client.get(url, {"rule": "D19"})
+    shown = list(page.context["page_obj"])
+    assert {row.problem.rule for row in shown} == {"D19"}
+    assert len(shown) == sum(p.problem.rule == "D19" for p in report.problems) < every
+    text = page.content.decode()
+    assert "Showing the problems of rule D19 only." in text and "Show every problem" in text
+    assert "?rule=D01#to-fix" in text  # each failing rule links to its own problems
+    # A rule with nothing to fix, or nonsense, shows every problem.
+    for other in ("D15", "<script>"):
+        unfiltered = client.get(url, {"rule": other})
+        assert unfiltered.context["page_obj"].paginator.count == every
+        assert "Showing the problems of rule" not in unfiltered.content.decode()
+
+
 def test_the_xml_and_the_problems_download_and_are_audited_as_exports(world) -> None:
     client = world.client_for(world.la_colleague)
     xml = client.get(reverse("sen2:xml", args=[YEAR]))

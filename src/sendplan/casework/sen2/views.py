@@ -52,7 +52,13 @@ def sen2_return_page(request: HttpRequest, year: int) -> HttpResponse:
     user = signed_in_user(request)
     collection_for(year)  # 404 before any work for a year with no census date
     report = sen2_return_for(fetched_by=user, year=year)
-    page = Paginator(report.problems, PER_PAGE).get_page(request.GET.get("page"))
+    checks = report.checks()
+    # ?rule= narrows "To fix" to one rule's problems; a rule id is no one's personal data.
+    rule = request.GET.get("rule", "")
+    if rule not in {c.rule.id for c in checks if c.errors or c.queries}:
+        rule = ""
+    problems = [p for p in report.problems if p.problem.rule == rule] if rule else report.problems
+    page = Paginator(problems, PER_PAGE).get_page(request.GET.get("page"))
     audit_record(
         user=user,
         action=AuditEvent.Action.LIST,
@@ -67,7 +73,8 @@ def sen2_return_page(request: HttpRequest, year: int) -> HttpResponse:
             "report": report,
             "collection": report.collection,
             "others": [c for c in collections() if c.year != year],
-            "checks": report.checks(),
+            "checks": checks,
+            "rule": rule,
             "heavy_share": SEN2_HEAVY_USE_SHARE,
             # Last year's published figure for the area, beside this return's.
             "published": published_caseload(area=local_area_for(user), census_year=year - 1),
