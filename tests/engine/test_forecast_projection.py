@@ -200,3 +200,88 @@ def test_strand_without_designations_serves_every_need():
 def test_demand_survives_a_round_trip_through_json():
     demand = small_area()
     assert Demand.from_json(demand.to_json()) == demand
+
+
+# Inclusion bases (ADR 0138): each of a scenario's base places takes one learner out of an
+# independent placement by itself, from the start year, up to the independent placements
+# of the need and phase it serves. small_area has 10 % of each cell's plans independent:
+# 11 a cell in 2026 (110 in all), 12.1 in 2027. A move saves 60,000 - 18,000 = 42,000.
+PLENTY = {(n, f): 1_000.0 for n in ("ASD", "SEMH") for f in PHASE_KEYS}
+
+
+def _base(places: float, start: int = 2026, **kw) -> ScenarioSpec:
+    return ScenarioSpec(key="b", name="Bases", resourced_places=places, start_year=start, **kw)
+
+
+def test_a_base_moves_independent_learners_even_where_there_is_no_shortage():
+    demand = small_area()
+    base = project(demand=demand, capacity=PLENTY, costs=COSTS)
+    out = project(
+        demand=demand,
+        capacity=PLENTY,
+        costs=COSTS,
+        scenario=_base(5, 2027, need="ASD", phase="secondary"),
+    )
+    assert out.spend_total[2026].median == pytest.approx(base.spend_total[2026].median)
+    assert out.placements[("independent", 2027)] == pytest.approx(
+        base.placements[("independent", 2027)] - 5
+    )
+    assert out.placements[("resourced", 2027)] == pytest.approx(
+        base.placements[("resourced", 2027)] + 5
+    )
+    # 5 x (18,000 - 60,000) = -210,000; transport is the same (both places specialist).
+    assert out.spend_total[2027].median - base.spend_total[2027].median == pytest.approx(-210_000)
+
+
+def test_a_base_takes_no_more_than_the_independent_placements_of_its_need_and_phase():
+    demand = small_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    out = project(
+        demand=demand, capacity={}, costs=COSTS, scenario=_base(20, need="ASD", phase="secondary")
+    )
+    # ASD secondary has 12.1 independent learners in 2027: 12.1 x -42,000 = -508,200.
+    assert out.placements[("independent", 2027)] == pytest.approx(
+        base.placements[("independent", 2027)] - 12.1
+    )
+    assert out.spend_total[2027].median - base.spend_total[2027].median == pytest.approx(-508_200)
+
+
+def test_a_base_for_every_need_takes_from_all_independent_placements():
+    demand = small_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    out = project(demand=demand, capacity={}, costs=COSTS, scenario=_base(30))
+    # 30 of the 110 in 2026: 30 x -42,000 = -1,260,000.
+    assert out.placements[("independent", 2026)] == pytest.approx(110 - 30)
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(-1_260_000)
+
+
+def test_fewer_independent_placements_applies_only_to_those_a_base_leaves():
+    demand = small_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    scenario = _base(30, independent_reduction_pct=20)
+    out = project(demand=demand, capacity={}, costs=COSTS, scenario=scenario)
+    # 2026: the base takes 30 of 110; 20 % of the 80 left (16) go to special schools.
+    assert out.placements[("independent", 2026)] == pytest.approx(110 - 30 - 16)
+    assert out.placements[("special", 2026)] == pytest.approx(
+        base.placements[("special", 2026)] + 16
+    )
+    # 30 x (18,000 - 60,000) + 16 x (30,000 - 60,000) = -1,260,000 - 480,000.
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(-1_740_000)
+
+
+def test_a_base_takes_only_the_independent_placements_planned_provision_leaves():
+    demand = small_area()
+    planned = [PlaceChange("resourced", 10, 2026, "ASD", "secondary")]
+    base = project(demand=demand, capacity={}, costs=COSTS, new_provision=planned)
+    out = project(
+        demand=demand,
+        capacity={},
+        costs=COSTS,
+        new_provision=planned,
+        scenario=_base(5, need="ASD", phase="secondary"),
+    )
+    # ASD secondary has 11 independent learners in 2026; the planned places take 10, the
+    # base the 1 left: 1 x -42,000.
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(-42_000)
+    # The base's places still count as capacity.
+    assert out.capacity[("ASD", "secondary", 2026)] == pytest.approx(15)

@@ -185,3 +185,34 @@ def test_the_cabinet_summary_has_the_dsg_deficit_line(cast, placed, run_with_sce
     # 10,000 + 87,895 - 80,000 at 31 March 2027, as on the plan's page.
     assert rows[0][:2] == ["Without mitigations", "£17,895 deficit"]
     assert rows[1][0] == "With Fewer independent"
+
+
+def test_a_base_scenario_saves_the_fees_of_the_learners_it_takes(cast, placed, db, demand):  # noqa: F811
+    # Ten inclusion base places from January 2028, for every need and phase: each takes a
+    # learner out of an independent placement by itself (ADR 0138).
+    Scenario.objects.create(la_code=LA, name="A base", resourced_places=10, start_year=2028)
+    run = finish_run(demand)
+    assert run.status == ForecastRun.Status.SUCCEEDED, run.message
+    services.budget_save(
+        changed_by=cast.la_colleague,
+        financial_year=2026,
+        amount=80_000,
+        deficit_brought_forward=None,
+        expected_lock=0,
+    )
+    d = _figures(cast, run)
+    assert d.plan is not None
+    report = report_for(run)
+    per_place = report.costs["per_place"]
+    baseline = report.baseline
+    # Each year the run's placement spend falls by 10 x (independent fee - base cost), and
+    # the plan scales the run's spend to the record: committed / the run's 2026-27 spend.
+    each = 10 * (per_place["independent"] - per_place["resourced"])
+    scale = COMMITTED / projection_high_needs(baseline, 2026)
+    savings = d.plan.savings("A base")
+    # 2026-27's January (2027) is before the base opens; 2027-28's (2028) is the first.
+    assert savings[0] == pytest.approx(0, abs=0.01)
+    for year, saving in zip(d.plan.years[1:], savings[1:], strict=True):
+        assert baseline.placements[("independent", year + 1)] >= 10
+        assert saving == pytest.approx(each * scale, abs=0.05)
+    assert each > 0

@@ -200,6 +200,40 @@ def _spread(
     return {c: change.places * w / total for c, w in zip(chosen, weights, strict=True)}
 
 
+def _absorb(
+    base: PlaceChange,
+    cells: list[tuple[str, str]],
+    placed: dict[tuple[str, str], dict[str, float]],
+) -> float:
+    """Move one learner from an independent placement into each of a base's places.
+
+    Up to the independent placements left in the cells the base serves (its need and
+    phase, all cells when it names none), taken from each cell in proportion to its
+    independent placements. Returns the learners moved.
+
+    >>> placed = {("ASD", "primary"): {"independent": 6.0, "resourced": 0.0},
+    ...           ("ASD", "secondary"): {"independent": 2.0, "resourced": 0.0}}
+    >>> _absorb(PlaceChange("resourced", 4, 2027), list(placed), placed)
+    4.0
+    >>> placed[("ASD", "primary")], placed[("ASD", "secondary")]["independent"]
+    ({'independent': 3.0, 'resourced': 3.0}, 1.0)
+    """
+    served = [
+        c
+        for c in cells
+        if (base.need is None or c[0] == base.need) and (base.phase is None or c[1] == base.phase)
+    ]
+    available = sum(placed[c]["independent"] for c in served)
+    taken = min(float(base.places), available)
+    if taken <= 0:
+        return 0.0
+    for cell in served:
+        moved = taken * placed[cell]["independent"] / available
+        placed[cell]["independent"] -= moved
+        placed[cell][base.kind] += moved
+    return taken
+
+
 def project(
     *,
     demand: Demand,
@@ -213,8 +247,13 @@ def project(
 
     Planned new provision is in every projection; a scenario adds its own places, moves a
     share of independent placements into local special schools, or replaces the growth.
-    A new local place takes a learner from an independent place only while the cell is
-    short of places (a learner placed independently by choice stays there).
+    A planned place or a scenario's special school place takes a learner from an
+    independent place only while the cell is short of places (a learner placed
+    independently by choice stays there). A scenario's inclusion base place takes one
+    learner from an independent place by itself, from the scenario's start year, up to the
+    independent placements of the need and phase it serves (:func:`_absorb`); the
+    scenario's "fewer independent placements" share then applies to those left, so no
+    learner is counted twice (ADR 0138).
 
     Parameters
     ----------
@@ -245,18 +284,29 @@ def project(
     (-2.0, 40.0, 1050000.0)
     """
     changes = list(new_provision)
+    base: PlaceChange | None = None  # the scenario's inclusion base places
     reduction = 0.0
     if scenario is not None:
         if scenario.growth_pct is not None:
             growth_pct = scenario.growth_pct
-        for kind, places in (
-            ("special", scenario.special_places),
-            ("resourced", scenario.resourced_places),
-        ):
-            if places:
-                changes.append(
-                    PlaceChange(kind, places, scenario.start_year, scenario.need, scenario.phase)
+        if scenario.special_places:
+            changes.append(
+                PlaceChange(
+                    "special",
+                    scenario.special_places,
+                    scenario.start_year,
+                    scenario.need,
+                    scenario.phase,
                 )
+            )
+        if scenario.resourced_places:
+            base = PlaceChange(
+                "resourced",
+                scenario.resourced_places,
+                scenario.start_year,
+                scenario.need,
+                scenario.phase,
+            )
         reduction = scenario.independent_reduction_pct / 100
     cells = [(n, f) for n in demand.needs for f in PHASE_KEYS]
     out = Projection(
@@ -295,6 +345,10 @@ def project(
                 if change.cost_per_place is not None:
                     extra = moved * (change.cost_per_place - costs.per_place[change.kind])
                     extra_cost[change.kind] += extra
+        if base is not None and base.from_year <= year:
+            for cell, places in _spread(base, cells, gap, need_place).items():
+                gap[cell] -= places
+            _absorb(base, cells, placed)
         if scenario is not None and reduction and year >= scenario.start_year:
             for cell in cells:
                 moved = placed[cell]["independent"] * reduction
