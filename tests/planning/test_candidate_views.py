@@ -180,3 +180,32 @@ def test_only_la_staff_may_reach_the_candidate_sites(cast, who):
     edit = reverse("planning:candidate-edit", args=[site.pk])
     assert client.post(edit, _typed(expected_lock="1")).status_code == 403
     assert CandidateSite.objects.count() == 1
+
+
+def test_a_change_in_the_admin_moves_the_lock_on(client, cast):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory
+
+    staff = UserFactory(username="admin-person", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client.force_login(staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    site = candidate(cast.la)
+    url = reverse("admin:planning_candidatesite_change", args=[site.pk])
+    form = {
+        "la": cast.la.pk, "name": "Oak annexe (admin)", "kind": site.kind, "latitude": "51.45",
+        "longitude": "-0.115", "lsoa_code": "", "needs": "ASD", "min_age": "11", "max_age": "19",
+        "block_places": "4", "max_blocks": "2", "capital_per_block": "300000",
+        "annual_cost_per_place": "30000", "note": "", "is_active": "on",
+    }  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    site.refresh_from_db()
+    assert (site.name, site.lock, site.modified_by) == ("Oak annexe (admin)", 2, staff)
+    stale = _manager(cast).post(
+        reverse("planning:candidate-edit", args=[site.pk]), _typed(expected_lock="1")
+    )
+    assert stale.status_code == 409
