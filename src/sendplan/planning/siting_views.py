@@ -355,10 +355,9 @@ def _needs_text(needs: str) -> str:
 
 def _where(c: CandidateSite) -> str:
     """Where the page will place the candidate, in words (``candidate_location``'s order)."""
-    if c.host_strand_id:
-        return f"At {c.host_strand.setting.name}"
-    if c.host_setting_id:
-        return f"At {c.host_setting.name}"
+    host = c.host_strand.setting if c.host_strand is not None else c.host_setting
+    if host is not None:
+        return f"At {host.name}"
     if c.latitude is not None and c.longitude is not None:
         return f"{c.latitude:.5f}, {c.longitude:.5f}"
     if c.lsoa_code:
