@@ -57,3 +57,46 @@ def test_the_commissioner_finds_where_to_add_places_and_downloads_them(site, cas
     site.follow(page.get_by_role("link", name="With the central forecast figure"))
     assert page.locator("#comparison").is_visible()
     site.assert_accessible()
+
+
+def test_the_manager_adds_a_named_site_and_it_is_offered(site, cast):
+    learners_without_a_place(cast)
+    page = site.page
+    site.sign_in("manager")
+    site.goto("planning:siting")
+    assert "no candidate sites under consideration" in page.locator("main").inner_text()
+    site.follow(page.get_by_role("link", name="candidate sites"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Candidate sites"
+    site.assert_accessible()
+    site.follow(page.get_by_role("button", name="Add a candidate site"))
+    site.assert_accessible()
+
+    page.get_by_label("Name of the candidate site").fill("Brixton depot")
+    page.get_by_label("Resourced provision in a mainstream school").check()
+    page.get_by_label("Latitude (optional)").fill("51.45")
+    page.get_by_label("Autistic spectrum disorder (ASD)").check()
+    page.get_by_label("Youngest age").fill("11")
+    page.get_by_label("Oldest age").fill("19")
+    page.get_by_label("Places a block adds").fill("4")
+    page.get_by_label("Most blocks").fill("2")
+    page.get_by_label("Capital cost of a block").fill("300000")
+    page.get_by_label("Running cost a place, a year").fill("30000")
+    site.follow(page.get_by_role("button", name="Save the candidate site"))
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_text("Enter the longitude as well, or neither").is_visible()
+    assert page.get_by_label("Latitude (optional)").input_value() == "51.45"
+    assert page.get_by_label("Name of the candidate site").input_value() == "Brixton depot"
+    site.assert_accessible()
+
+    page.get_by_label("Longitude (optional)").fill("-0.115")
+    site.follow(page.get_by_role("button", name="Save the candidate site"))
+    assert "Brixton depot has been added" in page.locator("main").inner_text()
+    assert "Brixton depot" in page.locator("#candidates").inner_text()
+    site.assert_accessible()
+
+    site.follow(page.get_by_role("link", name="Where to add places"))
+    assert "1 candidate site under consideration" in page.locator("main").inner_text()
+    page.get_by_label("Capital budget").fill("1000000")
+    site.follow(page.get_by_role("button", name="Find where to add places"))
+    assert "Brixton depot" in page.locator("#sites").inner_text()
+    site.assert_accessible()

@@ -206,6 +206,29 @@ def _adulthood(w: World) -> int:
     return w.review.pk
 
 
+def _candidate_site(w: World) -> int:
+    """A candidate site of the cast's LA (ADR 0140), at the cast's school."""
+    from sendplan.planning.models import CandidateSite
+
+    found = CandidateSite.objects.filter(la=w.cast.la).order_by("pk").first()
+    return (
+        found
+        or CandidateSite.objects.create(
+            la=w.cast.la,
+            name="Oak annexe",
+            kind=CandidateSite.Kind.RESOURCED_BASE,
+            host_setting=w.cast.setting,
+            needs="ASD",
+            min_age=11,
+            max_age=19,
+            block_places=4,
+            max_blocks=2,
+            capital_per_block=300_000,
+            annual_cost_per_place=30_000,
+        )
+    ).pk
+
+
 #: A question the siting page answers (today's learners, £1m of capital).
 SITING_QUESTION = {"year": "", "figure": "central", "budget": "1000000"}
 PLAN = lambda w: [w.plan.pk]  # noqa: E731
@@ -376,6 +399,9 @@ ROUTES: dict[str, Route] = {
     "planning:siting": Route("la_colleague", shows="list", data=lambda w: SITING_QUESTION),
     "planning:siting-csv": Route("la_colleague", shows="list", data=lambda w: SITING_QUESTION),
     "planning:siting-xlsx": Route("la_colleague", shows="list", data=lambda w: SITING_QUESTION),
+    "planning:candidates": Route("la_colleague"),
+    "planning:candidate-add": Route("la_colleague"),
+    "planning:candidate-edit": Route("la_colleague", lambda w: [_candidate_site(w)]),
     "planning:suitable-places": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     "documents:upload": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     # A file, not a page: it shows no name, but each copy taken is audited (the -pdf rule).

@@ -33,8 +33,8 @@ from sendplan.learners.models import Involvement, Learner
 from sendplan.learners.services import learner_update
 from sendplan.pathway import services as pathway_services
 from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destination, Transition
-from sendplan.planning.models import AreaPlanningSettings
-from sendplan.planning.services import area_settings_update
+from sendplan.planning.models import AreaPlanningSettings, CandidateSite
+from sendplan.planning.services import area_settings_update, candidate_site_save
 from sendplan.provision import services as provision_services
 from sendplan.provision.models import LocalService
 from sendplan.sufficiency import services as sufficiency_services
@@ -45,6 +45,7 @@ from tests.web.test_audit_by_construction import (
     ON,
     World,
     _adulthood,
+    _candidate_site,
     _local_service,
     _world,
 )
@@ -256,6 +257,25 @@ EDIT_FORMS: dict[str, EditForm] = {
         ),
         lambda w: AreaPlanningSettings.objects.get(la=w.cast.la).cost_per_km == 500,
         "777",
+    ),
+    "planning:candidate-edit": EditForm(
+        "la_colleague",
+        lambda w: reverse("planning:candidate-edit", args=[_candidate_site(w)]),
+        lambda w: {
+            "name": "My typed site", "kind": "resourced_base", "host_setting": w.cast.setting.pk,
+            "min_age": "11", "max_age": "19", "block_places": "4", "max_blocks": "2",
+            "capital_per_block": "300000", "annual_cost_per_place": "30000", "is_active": "on",
+        },
+        lambda w: candidate_site_save(
+            la=w.cast.la,
+            changed_by=w.cast.caseworker,
+            expected_lock=CandidateSite.objects.get(pk=_candidate_site(w)).lock,
+            pk=_candidate_site(w),
+            name="The colleague's site",
+        ),
+        lambda w: CandidateSite.objects.get(pk=_candidate_site(w)).name == "The colleague's site",
+        "My typed site",
+        colleague="caseworker",
     ),
     "sufficiency:assumptions": EditForm(
         "caseworker",
@@ -738,6 +758,8 @@ NOT_EDITS: dict[str, str] = {
     "planning:siting": "reads: a question asked in the query string, answered, nothing saved",
     "planning:siting-csv": "reads",
     "planning:siting-xlsx": "reads",
+    "planning:candidates": "reads",
+    "planning:candidate-add": "adds a new candidate site: creates, never overwrites",
 }
 
 #: Case page steps that move the case on or add a row: each refuses a repeat by the case's

@@ -591,7 +591,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     # Where the area could add places: schools, sites and money, not people.
     "planning.CandidateSite": _names(
         "la name kind host_setting host_strand latitude longitude lsoa_code needs min_age "
-        "max_age block_places max_blocks capital_per_block annual_cost_per_place note is_active"
+        "max_age block_places max_blocks capital_per_block annual_cost_per_place note is_active "
+        "lock"
     ),
     "sufficiency.Assumptions": _names(
         "la_code place_funding_special place_funding_unit top_up_mainstream top_up_resourced "

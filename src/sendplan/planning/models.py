@@ -365,6 +365,7 @@ class CandidateSite(Tracked):
     #: Where the figures come from (an estimate, a feasibility study).
     note = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField("Under consideration", default=True)
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

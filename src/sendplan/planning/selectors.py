@@ -16,7 +16,7 @@ from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import Organisation, Role, User
 from sendplan.core.errors import Http404, PermissionDenied
 from sendplan.engine import NEEDS, PHASE_KEYS, PHASE_LABELS
-from sendplan.planning.models import PlanningRun, PlanningRunInputs, Proposal
+from sendplan.planning.models import CandidateSite, PlanningRun, PlanningRunInputs, Proposal
 from sendplan.provision.places import places_on
 
 
@@ -26,6 +26,30 @@ def planning_la(*, fetched_by: User) -> Organisation:
     if not standing.la_ids:
         raise PermissionDenied
     return Organisation.objects.get(pk=min(standing.la_ids))
+
+
+def candidate_sites(*, fetched_by: User) -> list[CandidateSite]:
+    """The candidate sites of the LA the user plans for, in name order (ADR 0140)."""
+    la = planning_la(fetched_by=fetched_by)
+    return list(
+        CandidateSite.objects.filter(la=la)
+        .select_related("host_setting", "host_strand__setting")
+        .order_by("name", "pk")
+    )
+
+
+def candidate_site_for_user(user: User, pk: int) -> CandidateSite:
+    """One candidate site of the user's LA; 404 for another LA's or none."""
+    la = planning_la(fetched_by=user)
+    found = CandidateSite.objects.select_related("host_setting").filter(la=la, pk=pk).first()
+    if found is None:
+        raise Http404("No candidate site found")
+    return found
+
+
+def candidate_site_history(site: CandidateSite, *, most: int = 10) -> list[Any]:
+    """The candidate's last versions, newest first, with who saved each."""
+    return list(site.history.select_related("history_user")[:most])
 
 
 def runs_visible_to(*, fetched_by: User) -> QuerySet[PlanningRun]:

@@ -9,7 +9,7 @@ amended plan, once issued, moves the learner (ADR 0139).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,7 +23,7 @@ from sendplan.core.dates import govuk_date
 from sendplan.core.locking import lock_check
 from sendplan.learners.models import Learner, Placement
 from sendplan.planning.explain import family_words, proposal_explanation
-from sendplan.planning.models import AreaPlanningSettings, PlanningRun, Proposal
+from sendplan.planning.models import AreaPlanningSettings, CandidateSite, PlanningRun, Proposal
 from sendplan.provision.models import ProvisionStrand
 from sendplan.provision.places import places_on
 
@@ -59,6 +59,46 @@ def area_settings_update(
     current._history_user = changed_by  # type: ignore[attr-defined]
     current.save()
     return current
+
+
+#: What a candidate site's form may set (``candidate_site_save``); the LA is the saver's.
+CANDIDATE_SITE_FIELDS = frozenset(
+    {
+        "name", "kind", "host_setting_id", "lsoa_code", "latitude", "longitude", "needs",
+        "min_age", "max_age", "block_places", "max_blocks", "capital_per_block",
+        "annual_cost_per_place", "note", "is_active",
+    }
+)  # fmt: skip
+
+
+@transaction.atomic
+def candidate_site_save(
+    *,
+    la: Organisation,
+    changed_by: User,
+    expected_lock: int,
+    pk: int | None = None,
+    **values: Any,
+) -> CandidateSite:
+    """Add a candidate site to the LA's register (``pk`` None) or change one of its own
+    (ADR 0140). ``values`` are :data:`CANDIDATE_SITE_FIELDS`; a save built from an older read
+    is refused (``StaleEdit``); every version is kept with who saved it. Who may plan for
+    ``la`` is for the caller to check (``selectors.planning_la``)."""
+    unknown = set(values) - CANDIDATE_SITE_FIELDS
+    if unknown:
+        raise ValueError(f"not fields of a candidate site: {', '.join(sorted(unknown))}")
+    if pk is None:
+        row = CandidateSite(la=la, created_by=changed_by)
+    else:
+        row = CandidateSite.objects.select_for_update().get(pk=pk, la=la)
+    lock_check(row, expected=expected_lock)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.modified_by = changed_by
+    row.full_clean()
+    row._history_user = changed_by  # type: ignore[attr-defined]
+    row.save()
+    return row
 
 
 class DecisionRefused(Exception):

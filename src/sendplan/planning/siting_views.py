@@ -5,6 +5,9 @@ can be bookmarked, its downloads are the same question, and a what-if is a link.
 area answers in about a second, so the page solves while it is served. For LA staff, as
 every planning page; each answer is audited as a list of learners (the page reads the
 cohort's homes, and shows none of them on their own).
+
+The candidate sites the page chooses among are listed, added and changed on pages of their
+own (no learner on them), saved through ``services.candidate_site_save`` with a lock.
 """
 
 from __future__ import annotations
@@ -13,18 +16,25 @@ from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sendplan.accounts.guards import la_staff, requires_access, signed_in_user
+from sendplan.core.errors import StaleEdit
+from sendplan.core.locking import lock_of
 from sendplan.engine import OPTIMAL
+from sendplan.learners.forms import add_service_errors
 from sendplan.learners.models import AuditEvent
 from sendplan.learners.services import audit_record
 from sendplan.planning import selectors
 from sendplan.planning.charts import HomeMark, SettingMark, area_map
 from sendplan.planning.geography import lsoas, ward_of_homes, wards
+from sendplan.planning.models import CandidateSite
+from sendplan.planning.services import candidate_site_save
 from sendplan.planning.siting import (
     CAPITAL_YEARS,
     FIGURES,
@@ -35,7 +45,7 @@ from sendplan.planning.siting import (
     siting_inputs,
     siting_solve,
 )
-from sendplan.planning.siting_forms import SitingForm
+from sendplan.planning.siting_forms import CandidateSiteForm, SitingForm, candidate_site_initial
 from sendplan.web.forms import error_summary
 from sendplan.web.spreadsheets import Cell, Table, to_csv, to_xlsx
 
@@ -322,3 +332,90 @@ def siting_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def siting_xlsx(request: HttpRequest) -> HttpResponse:
     return _download(request, "xlsx")
+
+
+# --- Candidate sites ------------------------------------------------------------------------
+
+
+@requires_access(la_staff)
+@require_GET
+def candidates(request: HttpRequest) -> HttpResponse:
+    """The area's candidate sites, with where each is and whether it is offered."""
+    user = signed_in_user(request)
+    rows = [
+        {"site": c, "where": _where(c), "needs": _needs_text(c.needs)}
+        for c in selectors.candidate_sites(fetched_by=user)
+    ]
+    return render(request, "planning/candidates.html", {"rows": rows})
+
+
+def _needs_text(needs: str) -> str:
+    return "Every need" if needs == "ALL" else ", ".join(needs.split(";"))
+
+
+def _where(c: CandidateSite) -> str:
+    """Where the page will place the candidate, in words (``candidate_location``'s order)."""
+    host = c.host_strand.setting if c.host_strand is not None else c.host_setting
+    if host is not None:
+        return f"At {host.name}"
+    if c.latitude is not None and c.longitude is not None:
+        return f"{c.latitude:.5f}, {c.longitude:.5f}"
+    if c.lsoa_code:
+        return f"LSOA {c.lsoa_code}"
+    return "No location: left out"
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def candidate_add(request: HttpRequest) -> HttpResponse:
+    return _candidate_edit(request, None)
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _candidate_edit(request, pk)
+
+
+def _candidate_edit(request: HttpRequest, pk: int | None) -> HttpResponse:
+    """GET shows the form; POST saves through the service, re-showing what was typed with
+    the errors, or with the newer lock when someone else saved first (409)."""
+    user = signed_in_user(request)
+    la = selectors.planning_la(fetched_by=user)
+    row = selectors.candidate_site_for_user(user, pk) if pk is not None else None
+    form = CandidateSiteForm(request.POST or None, initial=candidate_site_initial(row))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = candidate_site_save(
+                    la=la,
+                    changed_by=user,
+                    expected_lock=form.cleaned_data["expected_lock"],
+                    pk=pk,
+                    **form.values(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except StaleEdit as stale:
+                if pk is not None:
+                    row = selectors.candidate_site_for_user(user, pk)
+                data = request.POST.copy()
+                data["expected_lock"] = str(lock_of(row) if row is not None else 0)
+                form = CandidateSiteForm(data)
+                form.is_valid()
+                form.add_error(None, stale.message(what="this candidate site"))
+                status = 409
+            else:
+                verb = "added to" if pk is None else "changed in"
+                messages.success(request, f"{saved.name} has been {verb} the candidate sites")
+                return redirect("planning:candidates")
+    context: dict[str, Any] = {
+        "form": form,
+        "site": row,
+        "errors": error_summary(form) if request.method == "POST" else [],
+        "heading": "Add a candidate site" if row is None else f"Change {row.name}",
+        "history": selectors.candidate_site_history(row) if row is not None else [],
+    }
+    return render(request, "planning/candidate_form.html", context, status=status)

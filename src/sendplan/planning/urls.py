@@ -19,6 +19,13 @@ urlpatterns = [
     path("where-to-add-places/", siting_views.siting, name="siting"),
     path("where-to-add-places/sites.csv", siting_views.siting_csv, name="siting-csv"),
     path("where-to-add-places/sites.xlsx", siting_views.siting_xlsx, name="siting-xlsx"),
+    path("where-to-add-places/candidates/", siting_views.candidates, name="candidates"),
+    path("where-to-add-places/candidates/add/", siting_views.candidate_add, name="candidate-add"),
+    path(
+        "where-to-add-places/candidates/<int:pk>/change/",
+        siting_views.candidate_edit,
+        name="candidate-edit",
+    ),
     path(
         "learners/<int:learner_id>/suitable-places/",
         views.suitable_places,
