@@ -19,7 +19,9 @@ AREA = "Lambeth (demo)"
 
 #: (organisation key in the demo's organisations, name, kind, ages, needs, access, how to
 #: get it, description, phone's last three digits, email's local part).
-SERVICES = (
+SERVICES: tuple[
+    tuple[str, str, str, tuple[int, int], list[str], str, str, str, str, str], ...
+] = (
     ("health", "Children's speech and language therapy (demo)", K.SPEECH_LANGUAGE, (0, 19),
      ["SLCN", "ASD"], A.EITHER, "Schools, nurseries, GPs and health visitors refer; families "
      "of children under 5 can call the advice line.",

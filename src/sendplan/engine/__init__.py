@@ -168,7 +168,18 @@ if TYPE_CHECKING:
         check_problem,
         place,
     )
-    from sendplan.engine.placement_explain import Option, explain, explain_assignment
+    from sendplan.engine.placement_explain import (
+        COSTS_MORE,
+        FULL,
+        MOVE_NOT_WORTH,
+        NOT_DESIGNATED,
+        PREFERENCE,
+        TOO_FAR,
+        WRONG_AGE,
+        Option,
+        explain,
+        explain_assignment,
+    )
     from sendplan.engine.placement_model import ALL_NEEDS, round_pounds
     from sendplan.engine.placement_whatif import Strand, WhatIf, what_if, with_strand
     from sendplan.engine.reform import (
@@ -453,6 +464,13 @@ __all__ = [
     "check_problem",
     "explain",
     "explain_assignment",
+    "COSTS_MORE",
+    "FULL",
+    "MOVE_NOT_WORTH",
+    "NOT_DESIGNATED",
+    "PREFERENCE",
+    "TOO_FAR",
+    "WRONG_AGE",
     "place",
     "round_pounds",
     "what_if",
@@ -698,7 +716,21 @@ _HOME: dict[str, str] = {
         ),
         "delivery",
     ),
-    **dict.fromkeys(("Option", "explain", "explain_assignment"), "placement_explain"),
+    **dict.fromkeys(
+        (
+            "Option",
+            "explain",
+            "explain_assignment",
+            "COSTS_MORE",
+            "FULL",
+            "MOVE_NOT_WORTH",
+            "NOT_DESIGNATED",
+            "PREFERENCE",
+            "TOO_FAR",
+            "WRONG_AGE",
+        ),
+        "placement_explain",
+    ),
     **dict.fromkeys(("ALL_NEEDS", "round_pounds"), "placement_model"),
     **dict.fromkeys(("Strand", "WhatIf", "what_if", "with_strand"), "placement_whatif"),
     **dict.fromkeys(

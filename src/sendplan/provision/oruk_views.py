@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,7 +20,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from sendplan.accounts.guards import public
-from sendplan.api.problems import problem
 from sendplan.provision.local_offer import (
     HSDS_VERSION,
     PROFILE_OPENAPI_URL,
@@ -30,6 +30,15 @@ from sendplan.provision.local_offer import (
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
+
+
+def problem(status: int, detail: str) -> JsonResponse:
+    """An RFC 9457 problem detail, as the API answers (the feed sits below the API's layer,
+    so it does not borrow the API's helper)."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    return JsonResponse(
+        {**body, "detail": detail}, status=status, content_type="application/problem+json"
+    )
 
 
 class BadQuery(ValueError):
@@ -83,7 +92,7 @@ def _page(request: HttpRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _feed_view(build: Callable[[HttpRequest, Feed], dict[str, Any] | None]) -> Callable:
+def _feed_view(build: Callable[..., dict[str, Any] | None]) -> Callable[..., HttpResponse]:
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         try:
             body = build(request, _feed(request), **kwargs)

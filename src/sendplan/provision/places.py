@@ -35,6 +35,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import (
     Count,
     Exists,
@@ -80,8 +81,11 @@ def _placements(**filters: object) -> QuerySet:
 def with_places(strands: QuerySet[ProvisionStrand], on: dt.date) -> QuerySet[ProvisionStrand]:
     """``strands`` with their roll, promised places and vacancies on ``on`` annotated
     (:data:`ROLL`, :data:`PROMISED`, :data:`VACANT`), in the same single query."""
-    from sendplan.casework.models import PlanVersion
     from sendplan.learners.models import Placement
+
+    # Casework sits a layer above the register, which it names in section I: its drafts
+    # are read through the app registry rather than imported.
+    PlanVersion = apps.get_model("casework", "PlanVersion")  # noqa: N806
 
     placed_on = _count(_placements(learner__archived_at__isnull=True).filter(open_on(on)))
     not_ended = _count(_placements(ended_on__isnull=True))

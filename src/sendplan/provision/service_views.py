@@ -88,6 +88,8 @@ def _edit(request: HttpRequest, pk: int | None) -> HttpResponse:
             add_service_errors(form, error)
         except StaleEdit as stale:
             data = request.POST.copy()
+            # Only a change can be stale: an added service has nothing to be stale against.
+            assert pk is not None
             data["expected_lock"] = str(lock_of(LocalService.objects.get(pk=pk)))
             form = LocalServiceForm(data)
             form.is_valid()

