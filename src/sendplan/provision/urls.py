@@ -6,9 +6,9 @@ app_name = "provision"
 urlpatterns = [
     path("", views.register, name="register"),
     path("<int:pk>/", views.setting, name="setting"),
-    path("places/<int:pk>/", strand_views.strand, name="strand"),
+    path("strands/<int:pk>/", strand_views.strand, name="strand"),
     path(
-        "places/<int:pk>/convert-to-inclusion-base/",
+        "strands/<int:pk>/convert-to-inclusion-base/",
         strand_views.strand_convert,
         name="strand-convert",
     ),
