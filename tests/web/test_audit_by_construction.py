@@ -247,6 +247,8 @@ ROUTES: dict[str, Route] = {
     "learners:accesses-csv": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
     "provision:register": Route("caseworker"),
     "provision:setting": Route("caseworker", lambda w: [w.cast.setting.pk]),
+    "provision:strand": Route("caseworker", lambda w: [w.cast.setting.strands.get().pk]),
+    "provision:strand-convert": Route("caseworker", lambda w: [w.cast.setting.strands.get().pk]),
     "provision:local-services": Route("caseworker"),
     "provision:local-service": Route("caseworker", lambda w: [_local_service(w)]),
     "provision:local-service-add": Route("caseworker"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from sendplan.casework.advice import services as advice_services
@@ -36,7 +37,7 @@ from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destinati
 from sendplan.planning.models import AreaPlanningSettings, CandidateSite
 from sendplan.planning.services import area_settings_update, candidate_site_save
 from sendplan.provision import services as provision_services
-from sendplan.provision.models import LocalService
+from sendplan.provision.models import LocalService, ProvisionStrand
 from sendplan.sufficiency import services as sufficiency_services
 from sendplan.sufficiency.models import Assumptions, CentralSpend, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
@@ -182,6 +183,23 @@ def _local_service_form(w: World, **changes: Any) -> dict[str, Any]:
         "active": "on",
         **changes,
     }
+
+
+def _sen_unit(w: World) -> ProvisionStrand:
+    """A SEN unit at the cast's setting, to become an inclusion base (ADR 0148)."""
+    unit, _ = ProvisionStrand.objects.get_or_create(
+        setting=w.cast.setting,
+        kind=ProvisionStrand.Kind.SEN_UNIT,
+        defaults={"min_age": 4, "max_age": 11, "capacity": 10},
+    )
+    return unit
+
+
+def _import_changes_the_unit(w: World) -> None:
+    """What the GIAS import does to a strand: new figures, a new lock, who ran it."""
+    ProvisionStrand.objects.filter(pk=_sen_unit(w).pk).update(
+        capacity=14, lock=F("lock") + 1, modified_by=w.cast.la_colleague
+    )
 
 
 #: Every form that changes shared data, by route name (and step, for the case page).
@@ -489,6 +507,14 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: LocalService.objects.get(pk=_local_service(w)).name == "The colleague's service",
         "My typed service",
     ),
+    "provision:strand-convert": EditForm(
+        "caseworker",
+        lambda w: reverse("provision:strand-convert", args=[_sen_unit(w).pk]),
+        lambda w: {},
+        _import_changes_the_unit,
+        lambda w: _sen_unit(w).capacity == 14,
+        "",
+    ),
     "pathway:destination": EditForm(
         "caseworker",
         lambda w: reverse("pathway:destination", args=[w.cast.learner.pk, "at_16"]),
@@ -662,6 +688,7 @@ NOT_EDITS: dict[str, str] = {
     "provision:local-services": "reads",
     "provision:local-service": "reads",
     "provision:local-service-add": "adds a new local service: creates, never overwrites",
+    "provision:strand": "reads",
     **{
         f"oruk:{name}": "reads: the open data feed takes GET and HEAD only"
         for name in (

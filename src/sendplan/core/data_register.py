@@ -543,7 +543,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     ),
     "provision.ProvisionStrand": _names(
         "setting kind min_age max_age capacity on_roll place_funding top_up annual_fee "
-        "cost_is_default capacity_is_estimate note"
+        "cost_is_default capacity_is_estimate note converted_from converted_at lock"
     ),
     "provision.StrandDesignation": _names("strand need"),
     # Local services (ADR 0147): public facts about a service; its contacts are the

@@ -268,3 +268,10 @@ def local_service_initial(row: LocalService | None) -> dict[str, Any]:
         "active": row.active,
         "expected_lock": lock_of(row),
     }
+
+
+class ConvertStrandForm(forms.Form):
+    """The confirmation that makes a SEN unit or resourced provision an inclusion base: only
+    the lock of the strand as the page showed it (ADR 0148)."""
+
+    expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

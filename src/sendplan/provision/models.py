@@ -142,12 +142,35 @@ class ProvisionStrand(Tracked):
     )
     capacity_is_estimate = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)
+    # An inclusion base converted from a SEN unit or resourced provision keeps the former kind:
+    # SEN2 still asks which of the two a place is (ADR 0148).
+    converted_from = models.CharField(
+        max_length=30,
+        choices=[
+            (Kind.SEN_UNIT.value, Kind.SEN_UNIT.label),
+            (Kind.RESOURCED_PROVISION.value, Kind.RESOURCED_PROVISION.label),
+        ],
+        blank=True,
+        help_text="For an inclusion base converted from a SEN unit or resourced provision, "
+        "the kind it was",
+    )
+    converted_at = models.DateTimeField(null=True, blank=True)
+    lock = lock_field()
 
     class Meta:
         ordering = ["setting__name", "kind"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_age__lte=models.F("max_age")), name="strand_age_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(converted_from="", converted_at__isnull=True)
+                | Q(
+                    kind="inclusion_base",
+                    converted_from__in=["sen_unit", "resourced_provision"],
+                    converted_at__isnull=False,
+                ),
+                name="strand_converted_only_to_inclusion_base",
             ),
         ]
 
@@ -190,6 +213,11 @@ class ProvisionStrand(Tracked):
             roll=roll,
             promised=promised,
         )
+
+    @property
+    def reported_kind(self) -> str:
+        """The kind SEN2 reports: an inclusion base's former kind where it was converted."""
+        return str(self.converted_from or self.kind)
 
     @property
     def annual_cost_per_place(self) -> int:

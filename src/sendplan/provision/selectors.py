@@ -162,6 +162,22 @@ def setting_for_user(user: User, pk: int, *, on: dt.date | None = None) -> Setti
     return setting
 
 
+def strand_for_user(user: User, pk: int, *, on: dt.date | None = None) -> ProvisionStrand:
+    """One provision strand with its setting and designations, and its roll and vacancies on
+    ``on`` (default today), for a user who may use the register."""
+    check_register_access(user)
+    designations = Prefetch("designations", queryset=StrandDesignation.objects.order_by("need"))
+    strand = (
+        with_places(ProvisionStrand.objects.filter(pk=pk), on or timezone.localdate())
+        .select_related("setting", "modified_by")
+        .prefetch_related(designations)
+        .first()
+    )
+    if strand is None:
+        raise Http404("No provision strand found")
+    return strand
+
+
 NOT_AN_EDITOR = "Only council staff can change the register."
 
 

@@ -225,8 +225,7 @@ class _Import:
     def _touch(self, obj: Setting | ProvisionStrand) -> None:
         obj.modified_at = self.now
         obj.modified_by = self.user
-        if isinstance(obj, Setting):
-            lock_bump(obj)
+        lock_bump(obj)
 
     def _strands(self, rows: list[GiasEstablishment], settings: dict[int, Setting]) -> set[int]:
         """Create and update the strands GIAS records; return the URNs whose strands changed."""
@@ -236,7 +235,9 @@ class _Import:
             .prefetch_related("designations")
             .order_by("-pk")
         ):
-            current[(strand.setting_id, strand.kind)] = strand  # the oldest of a kind wins
+            # The oldest of a kind wins; an inclusion base converted from a SEN unit or
+            # resourced provision is still what GIAS records as that (ADR 0148).
+            current[(strand.setting_id, strand.reported_kind)] = strand
         new_strands: list[tuple[ProvisionStrand, tuple[str, ...]]] = []
         changed: list[ProvisionStrand] = []
         add: list[StrandDesignation] = []
@@ -276,7 +277,7 @@ class _Import:
         for start in range(0, len(remove), _BATCH):
             StrandDesignation.objects.filter(pk__in=remove[start : start + _BATCH]).delete()
         ProvisionStrand.objects.bulk_update(
-            changed, [*STRAND_FIELDS, "modified_at", "modified_by"], batch_size=_BATCH
+            changed, [*STRAND_FIELDS, *_TRACKING], batch_size=_BATCH
         )
         self.report.strands_created = len(new_strands)
         self.report.strands_updated = len(changed)
@@ -371,3 +372,47 @@ def local_service_save(
     row.full_clean()
     row.save()
     return row
+
+
+#: The kinds the 2026 Schools White Paper proposes to call inclusion bases (ADR 0148).
+CONVERTIBLE_KINDS = (ProvisionStrand.Kind.SEN_UNIT, ProvisionStrand.Kind.RESOURCED_PROVISION)
+
+
+def not_convertible(strand: ProvisionStrand) -> str:
+    """Why this strand cannot become an inclusion base; empty when it can."""
+    if strand.kind == ProvisionStrand.Kind.INCLUSION_BASE:
+        return "These places are already an inclusion base"
+    if strand.kind not in CONVERTIBLE_KINDS:
+        return (
+            f"{strand.get_kind_display()} cannot become an inclusion base: only a SEN unit or "
+            "resourced provision can"
+        )
+    return ""
+
+
+@transaction.atomic
+def convert_to_inclusion_base(
+    *, converted_by: User, strand_id: int, expected_lock: int
+) -> ProvisionStrand:
+    """Make a SEN unit or resourced provision an inclusion base, keeping the former kind in
+    ``converted_from`` so that SEN2 still reports which it was (ADR 0148).
+
+    A conversion built from an older read of the strand is refused (``StaleEdit``); so is
+    one of any other kind (``ValidationError`` on ``kind``). Places, roll, costs and
+    designations are unchanged: placements keep pointing at the same strand.
+    """
+    from sendplan.provision.selectors import check_register_edit
+
+    check_register_edit(converted_by)
+    strand = ProvisionStrand.objects.select_for_update().get(pk=strand_id)
+    lock_check(strand, expected=expected_lock)
+    refusal = not_convertible(strand)
+    if refusal:
+        raise ValidationError({"kind": refusal})
+    strand.converted_from = strand.kind
+    strand.kind = ProvisionStrand.Kind.INCLUSION_BASE
+    strand.converted_at = timezone.now()
+    strand.modified_by = converted_by
+    strand.full_clean()
+    strand.save()
+    return strand

@@ -423,7 +423,8 @@ class _Exporter:
 
     def placement(self, at: str, placement: Placement) -> Sen2PlacementDetail:
         t = self.trace
-        kind = placement.strand.kind if placement.strand is not None else ""
+        # A converted inclusion base reports the kind it was (ADR 0148).
+        kind = placement.strand.reported_kind if placement.strand is not None else ""
         strand_ref = _ref(placement, "strand")
         item = Sen2PlacementDetail(
             placement_rank=t.item(f"{at}PlacementRank", "1", "default: the setting attended"),

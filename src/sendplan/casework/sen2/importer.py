@@ -328,6 +328,14 @@ class _Importer:
         ]
         for flag, kind in kinds:
             if flag == "1":
+                # An inclusion base converted from this kind is the same places (ADR 0148).
+                converted = (
+                    ProvisionStrand.objects.filter(setting=setting, converted_from=kind)
+                    .order_by("pk")
+                    .first()
+                )
+                if converted is not None:
+                    return converted
                 create: dict[str, Any] = {"min_age": 0, "max_age": 25, "capacity": 0}
                 return self.save(ProvisionStrand, {"setting": setting, "kind": kind}, {}, create)
         return None
