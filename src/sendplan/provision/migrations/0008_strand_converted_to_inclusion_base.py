@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provision', '0006_local_service'),
+        ('provision', '0007_local_service_based_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
