@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sendplan.delivery.models import Commitment
-from tests.web.test_audit_by_construction import _commitment
+from tests.web.test_audit_by_construction import _commitment, _exclusion, _home_education
 
 
 def _delivered_by_school(w: Any) -> int:
@@ -39,6 +39,18 @@ API_ROUTES: dict[str, ApiRoute] = {
     ),
     "learner_placements": ApiRoute(
         "/learners/{pk}/placements", "caseworker", lambda w: {"pk": w.cast.learner.pk}, "learner"
+    ),
+    "learner_exclusions": ApiRoute(
+        "/learners/{pk}/exclusions",
+        "caseworker",
+        lambda w: {"pk": w.cast.learner.pk, "row": _exclusion(w)},
+        "learner",
+    ),
+    "learner_home_education": ApiRoute(
+        "/learners/{pk}/home-education",
+        "caseworker",
+        lambda w: {"pk": w.cast.learner.pk, "row": _home_education(w)},
+        "learner",
     ),
     "learner_search": ApiRoute("/learners/search", "caseworker", shows="list", method="post"),
     "setting_search": ApiRoute("/settings", "caseworker"),

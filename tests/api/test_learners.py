@@ -137,3 +137,36 @@ def test_placements_of_a_learner(cast):
     body = TokenClient(cast.parent).get(f"/learners/{cast.learner.pk}/placements").json()
     assert body["count"] == 1
     assert body["items"][0]["setting_name"] == cast.setting.name
+
+
+def test_exclusions_and_home_education_by_the_field_rules_and_audited(cast):
+    from decimal import Decimal
+
+    from sendplan.learners.models import Exclusion
+    from sendplan.learners.services import exclusion_record, home_education_record
+
+    exclusion_record(
+        learner=cast.learner,
+        kind=Exclusion.Kind.SUSPENSION,
+        started_on=dt.date(2025, 3, 3),
+        school_days=Decimal("1.5"),
+        setting=cast.setting,
+        reason=Exclusion.Reason.DAMAGE,
+        by=cast.caseworker,
+    )
+    home_education_record(learner=cast.learner, started_on=dt.date(2024, 9, 2), by=cast.caseworker)
+    exclusions = f"/learners/{cast.learner.pk}/exclusions"
+    home = f"/learners/{cast.learner.pk}/home-education"
+    body = TokenClient(cast.senco).get(exclusions).json()
+    assert body["count"] == 1
+    row = body["items"][0]
+    assert (row["kind"], row["school_days"], row["reason"]) == ("suspension", 1.5, "DM")
+    assert row["setting_name"] == "Test Special School"
+    assert AuditEvent.objects.filter(user=cast.senco, learner=cast.learner).exists()
+    # The school sees exclusions but not home education; health sees neither.
+    assert TokenClient(cast.senco).get(home).status_code == 403
+    assert TokenClient(cast.health).get(exclusions).status_code == 403
+    periods = TokenClient(cast.parent).get(home).json()["items"]
+    assert periods == [
+        {"id": periods[0]["id"], "started_on": "2024-09-02", "ended_on": None, "notified_on": None}
+    ]

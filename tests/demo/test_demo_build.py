@@ -448,3 +448,24 @@ def test_the_demo_local_offer_feed_keeps_to_the_profile_and_names_no_one(demo, u
     assert "Lambeth children's community health services (demo)" not in {
         u.provider for u in report.unmatched
     }
+
+
+def test_the_demo_caseworker_sees_suspensions_an_exclusion_and_home_education(demo, users):
+    from sendplan.learners.models import Exclusion, HomeEducation
+    from sendplan.learners.selectors import learner_record
+
+    as_at = demo[0].as_at  # the demo's own day, not the clock's
+    suspensions = Exclusion.objects.filter(kind=Exclusion.Kind.SUSPENSION)
+    assert suspensions.count() == 5
+    assert suspensions.values("learner").distinct().count() == 4
+    permanent = Exclusion.objects.get(kind=Exclusion.Kind.PERMANENT)
+    assert permanent.setting.kind == Setting.Kind.MAINSTREAM
+    periods = HomeEducation.objects.order_by("started_on")
+    assert 1 <= periods.count() <= 2 and periods[0].ended_on is not None
+    rows = [*Exclusion.objects.all(), *periods]
+    assert all(r.started_on < as_at and r.started_on.weekday() < 5 for r in rows)
+    assert all(r.history.count() == 1 for r in rows)
+    # On the caseworker's record of the learner, as the page shows it.
+    caseworker = users["demo.caseworker"]
+    record = learner_record(learner=permanent.learner, viewer=caseworker, today=as_at)
+    assert permanent in record["exclusions"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -174,6 +175,40 @@ def _commitment(w: World) -> int:
     return w.issued_plan.commitments.order_by("pk").values_list("pk", flat=True)[0]
 
 
+def _exclusion(w: World) -> int:
+    """A suspension of the cast learner from the cast's school (ADR 0145)."""
+    from sendplan.learners.models import Exclusion
+    from sendplan.learners.services import exclusion_record
+
+    found = Exclusion.objects.filter(learner=w.cast.learner).order_by("pk").first()
+    return (
+        found
+        or exclusion_record(
+            learner=w.cast.learner,
+            kind=Exclusion.Kind.SUSPENSION,
+            started_on=ON - dt.timedelta(days=20),
+            school_days=Decimal(2),
+            setting=w.cast.setting,
+            reason=Exclusion.Reason.DISRUPTIVE,
+            by=w.cast.caseworker,
+        )
+    ).pk
+
+
+def _home_education(w: World) -> int:
+    """A period of elective home education of the cast learner, still open (ADR 0145)."""
+    from sendplan.learners.models import HomeEducation
+    from sendplan.learners.services import home_education_record
+
+    found = HomeEducation.objects.filter(learner=w.cast.learner).order_by("pk").first()
+    return (
+        found
+        or home_education_record(
+            learner=w.cast.learner, started_on=ON - dt.timedelta(days=10), by=w.cast.caseworker
+        )
+    ).pk
+
+
 LEARNER, OTHER = "learner", "other"
 
 
@@ -244,6 +279,18 @@ ROUTES: dict[str, Route] = {
     "learners:accesses": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
     "learners:exclusion-add": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
     "learners:home-education-add": Route("caseworker", lambda w: [w.cast.learner.pk], LEARNER),
+    "learners:exclusion-change": Route(
+        "caseworker", lambda w: [w.cast.learner.pk, _exclusion(w)], LEARNER
+    ),
+    "learners:exclusion-remove": Route(
+        "caseworker", lambda w: [w.cast.learner.pk, _exclusion(w)], LEARNER
+    ),
+    "learners:home-education-change": Route(
+        "caseworker", lambda w: [w.cast.learner.pk, _home_education(w)], LEARNER
+    ),
+    "learners:home-education-remove": Route(
+        "caseworker", lambda w: [w.cast.learner.pk, _home_education(w)], LEARNER
+    ),
     "learners:accesses-csv": Route("la_colleague", lambda w: [w.cast.learner.pk], LEARNER),
     "provision:register": Route("caseworker"),
     "provision:setting": Route("caseworker", lambda w: [w.cast.setting.pk]),

@@ -19,6 +19,7 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
+from sendplan.accounts.models import Role
 from sendplan.casework.advice import services as advice_services
 from sendplan.casework.disputes import services as dispute_services
 from sendplan.casework.disputes.models import Mediation, Tribunal
@@ -30,8 +31,8 @@ from sendplan.casework.reviews.models import Review
 from sendplan.casework.steps import CASE_PAGE_STEPS
 from sendplan.delivery.models import Commitment, DeliveryEntry
 from sendplan.delivery.services import WeekInput, commitment_quantify, delivery_record
-from sendplan.learners.models import Involvement, Learner
-from sendplan.learners.services import learner_update
+from sendplan.learners.models import Exclusion, HomeEducation, Involvement, Learner
+from sendplan.learners.services import exclusion_change, home_education_change, learner_update
 from sendplan.pathway import services as pathway_services
 from sendplan.pathway.models import OUTCOME_FIELDS, AdulthoodProgress, Destination, Transition
 from sendplan.planning.models import AreaPlanningSettings, CandidateSite
@@ -41,12 +42,14 @@ from sendplan.provision.models import LocalService, ProvisionStrand
 from sendplan.sufficiency import services as sufficiency_services
 from sendplan.sufficiency.models import Assumptions, CentralSpend, HighNeedsBudget, Scenario
 from tests.casework.conftest import at
-from tests.factories import InvolvementFactory
+from tests.factories import InvolvementFactory, MembershipFactory, UserFactory
 from tests.web.test_audit_by_construction import (
     ON,
     World,
     _adulthood,
     _candidate_site,
+    _exclusion,
+    _home_education,
     _local_service,
     _world,
 )
@@ -98,6 +101,36 @@ def _scenario(w: World) -> Scenario:
         changed_by=w.cast.la_colleague,
         data={"name": "More ASD places", "special_places": 20, "start_year": 2027},
         expected_lock=0,
+    )
+
+
+def _senco_corrects_the_exclusion(w: World) -> None:
+    """The school's SENCO puts the reason right (ADR 0145)."""
+    row = Exclusion.objects.get(pk=_exclusion(w))
+    exclusion_change(
+        exclusion_id=row.pk,
+        expected_lock=row.lock,
+        kind=row.kind,
+        started_on=row.started_on,
+        school_days=row.school_days,
+        setting=row.setting,
+        reason=Exclusion.Reason.THEFT,
+        by=w.cast.senco,
+    )
+
+
+def _admin_ends_home_education(w: World) -> None:
+    """An LA administrator records that the period has ended (ADR 0145)."""
+    w.cast.la_admin = MembershipFactory(
+        user=UserFactory(username="la-admin"), organisation=w.cast.la, role=Role.ADMIN
+    ).user
+    row = HomeEducation.objects.get(pk=_home_education(w))
+    home_education_change(
+        period_id=row.pk,
+        expected_lock=row.lock,
+        started_on=row.started_on,
+        ended_on=ON,
+        by=w.cast.la_admin,
     )
 
 
@@ -623,6 +656,55 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: Commitment.objects.get(pk=_recorded_by_senco(w).pk).period == "term",
         "777",
         colleague="caseworker",
+    ),
+    "learners:exclusion-change": EditForm(
+        "caseworker",
+        lambda w: reverse("learners:exclusion-change", args=[w.cast.learner.pk, _exclusion(w)]),
+        lambda w: {
+            "kind": "suspension",
+            **_date("started_on", ON - dt.timedelta(days=20)),
+            "school_days": "7",
+            "setting": w.cast.setting.pk,
+            "reason": "DM",
+        },
+        _senco_corrects_the_exclusion,
+        lambda w: Exclusion.objects.get(pk=_exclusion(w)).reason == "TH",
+        'value="7"',
+        colleague="senco",
+    ),
+    "learners:exclusion-remove": EditForm(
+        "caseworker",
+        lambda w: reverse("learners:exclusion-remove", args=[w.cast.learner.pk, _exclusion(w)]),
+        lambda w: {},
+        _senco_corrects_the_exclusion,
+        lambda w: Exclusion.objects.filter(pk=_exclusion(w), reason="TH").exists(),
+        "",
+        colleague="senco",
+    ),
+    "learners:home-education-change": EditForm(
+        "caseworker",
+        lambda w: reverse(
+            "learners:home-education-change", args=[w.cast.learner.pk, _home_education(w)]
+        ),
+        lambda w: {
+            **_date("started_on", ON - dt.timedelta(days=10)),
+            **_date("notified_on", dt.date(2024, 12, 27)),
+        },
+        _admin_ends_home_education,
+        lambda w: HomeEducation.objects.get(pk=_home_education(w)).ended_on == ON,
+        'value="27"',
+        colleague="la_admin",
+    ),
+    "learners:home-education-remove": EditForm(
+        "caseworker",
+        lambda w: reverse(
+            "learners:home-education-remove", args=[w.cast.learner.pk, _home_education(w)]
+        ),
+        lambda w: {},
+        _admin_ends_home_education,
+        lambda w: HomeEducation.objects.filter(pk=_home_education(w), ended_on=ON).exists(),
+        "",
+        colleague="la_admin",
     ),
 }  # fmt: skip
 

@@ -529,6 +529,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     TRACKED: _names("created_at modified_at"),  # when a row changed; who is registered
     HISTORY: _names("history_type"),  # +, ~ or -
     "learners.Learner": _names("lock"),
+    "learners.Exclusion": _names("lock"),
+    "learners.HomeEducation": _names("lock"),
     # Only ever present inside a deliberate deletion of audit events: why, and when.
     "learners.AuditPurge": _names("reason at"),
     "accounts.User": _names("is_superuser is_staff is_active"),

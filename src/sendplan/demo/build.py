@@ -33,6 +33,7 @@ from sendplan.demo.calibration import LA_CODE, joint_counts
 from sendplan.demo.case_story import reset_documents
 from sendplan.demo.casework_write import Cast, build_casework, reset_casework
 from sendplan.demo.delivery import build_delivery, reset_delivery
+from sendplan.demo.exclusions import build_exclusions, reset_exclusions
 from sendplan.demo.front_door import build_front_door
 from sendplan.demo.learners_data import (
     CENSUS_DATE,
@@ -152,6 +153,7 @@ def reset_demo() -> dict[str, int]:
         # proposal points at the amendment it started: they go before the plans.
         removed["planning runs"] = PlanningRun.objects.filter(la=la).delete()[0]
     removed["cases"] = reset_casework(demo_learners)
+    removed["exclusions and home education"] = reset_exclusions(demo_learners)
     removed["budgets"] = reset_money(la)
     removed["candidate sites"] = reset_candidates(la)
     for name, model in (
@@ -298,6 +300,9 @@ def build_demo(
         )
     )  # fmt: skip
     summary.counts.update(build_reviews(cast, as_at=as_at))
+    summary.counts.update(
+        build_exclusions(la=la, caseworker=users.get("demo.caseworker"), as_at=as_at, seed=seed)
+    )
     summary.counts.update(
         build_planning(la=la, commissioner=users["demo.commissioner"], as_at=as_at)
     )

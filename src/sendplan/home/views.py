@@ -24,6 +24,7 @@ from sendplan.home.selectors import home_summary
 from sendplan.learners.access import DELIVERING_ROLES, learner_fields_may_change
 from sendplan.learners.audit_queries import may_investigate_learner
 from sendplan.learners.selectors import (
+    exclusions_may_change,
     learner_record_for_user,
     may_record_exclusions,
     may_record_home_education,
@@ -93,6 +94,12 @@ def learner_record_page(request: HttpRequest, pk: int) -> HttpResponse:
                 learner=learner, user=user, can_edit=can_edit
             ),
             "may_record_home_education": may_record_home_education(can_edit=can_edit),
+            "exclusions_changeable": exclusions_may_change(
+                learner=learner,
+                user=user,
+                exclusions=record.get("exclusions", []),
+                can_edit=can_edit,
+            ),
             **record,
         },
     )

@@ -21,7 +21,7 @@ from sendplan.engine import (
     uln_problem,
     upn_problem,
 )
-from sendplan.learners.models import Exclusion, Learner
+from sendplan.learners.models import Exclusion, HomeEducation, Learner
 from sendplan.learners.selectors import LearnerQuery
 from sendplan.provision.models import Setting
 from sendplan.web.forms import GovukDateField
@@ -265,3 +265,48 @@ class HomeEducationForm(forms.Form):
         if start and end and end < start:
             self.add_error("ended_on", "The date it ended must be on or after it started")
         return cleaned
+
+
+# Correcting and removing them: each form carries the lock it was read at.
+
+
+class ExclusionChangeForm(ExclusionForm):
+    """A correction of a recorded suspension or exclusion."""
+
+    # The lock the user read: the save is refused if someone has saved since.
+    lock = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(exclusion: Exclusion) -> dict[str, Any]:
+        return {
+            "kind": exclusion.kind,
+            "started_on": exclusion.started_on,
+            # As typed: "2", not "2.0" (and "10", not "1E+1").
+            "school_days": (
+                None if exclusion.school_days is None else f"{exclusion.school_days.normalize():f}"
+            ),
+            "setting": exclusion.setting_id,
+            "reason": exclusion.reason,
+            "lock": exclusion.lock,
+        }
+
+
+class HomeEducationChangeForm(HomeEducationForm):
+    """A correction of a period of elective home education (ending it, most often)."""
+
+    lock = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(period: HomeEducation) -> dict[str, Any]:
+        return {
+            "started_on": period.started_on,
+            "ended_on": period.ended_on,
+            "notified_on": period.notified_on,
+            "lock": period.lock,
+        }
+
+
+class RemoveForm(forms.Form):
+    """The confirmation of a removal: only the lock the row was read at."""
+
+    lock = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -326,6 +326,8 @@ class Exclusion(Tracked):
         "provision.Setting", on_delete=models.PROTECT, related_name="exclusions"
     )
     reason = models.CharField(max_length=2, choices=Reason.choices)
+    # Optimistic locking: a correction must name the lock it read (ADR 0145).
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
@@ -359,6 +361,8 @@ class HomeEducation(Tracked):
     #: The day the council was told (by the school that took the child off its roll, or the
     #: family); blank: not told, the council found out another way.
     notified_on = models.DateField("Council told on", null=True, blank=True)
+    # Optimistic locking: a correction must name the lock it read (ADR 0145).
+    lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:

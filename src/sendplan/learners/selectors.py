@@ -35,7 +35,14 @@ from sendplan.learners.fields import (
     groups_for_roles,
     roles_with,
 )
-from sendplan.learners.models import Involvement, Learner, Need, Placement
+from sendplan.learners.models import (
+    Exclusion,
+    HomeEducation,
+    Involvement,
+    Learner,
+    Need,
+    Placement,
+)
 from sendplan.learners.services import audit_read
 from sendplan.provision.models import Setting
 
@@ -280,9 +287,17 @@ def exclusion_settings_for(
     allowed = exclusion_settings_may_record(learner=learner, user=user)
     if allowed is None:
         raise PermissionDenied
+    return learner, _settings_offered(learner, user, allowed)
+
+
+def _settings_offered(
+    learner: Learner, user: User, allowed: Q, *, also: int | None = None
+) -> QuerySet[Setting]:
     own = list(standing_for(user).setting_org_ids)
     known = Q(pk__in=learner.placements.values("setting_id")) | Q(organisation_id__in=own)
-    return learner, Setting.objects.filter(allowed).filter(known).order_by("name", "pk")
+    if also is not None:
+        known |= Q(pk=also)
+    return Setting.objects.filter(allowed).filter(known).order_by("name", "pk")
 
 
 def home_education_learner_for(user: User, pk: int, *, purpose: str) -> Learner:
@@ -299,6 +314,55 @@ def may_record_exclusions(*, learner: Learner, user: User, can_edit: bool) -> bo
     whether they may edit the record, which the page knows already)."""
     allowed = exclusion_settings_may_record(learner=learner, user=user, can_edit=can_edit)
     return allowed is not None
+
+
+def exclusion_for(
+    user: User, pk: int, exclusion_id: int, *, purpose: str
+) -> tuple[Learner, Exclusion, QuerySet[Setting]]:
+    """A suspension or exclusion of the learner to correct or remove (the read audited, as
+    :func:`learner_for_user`), and the settings the correction may name: those offered when
+    adding, and the one it was recorded against. Refused unless the user records for that
+    setting; not found if it is not this learner's (or was removed)."""
+    learner, _ = learner_for_user(user, pk, purpose=purpose)
+    allowed = exclusion_settings_may_record(learner=learner, user=user)
+    if allowed is None:
+        raise PermissionDenied
+    exclusion = learner.exclusions.select_related("setting").filter(pk=exclusion_id).first()
+    if exclusion is None:
+        raise Http404("No such suspension or exclusion")
+    if not Setting.objects.filter(allowed, pk=exclusion.setting_id).exists():
+        raise PermissionDenied
+    return learner, exclusion, _settings_offered(learner, user, allowed, also=exclusion.setting_id)
+
+
+def exclusions_may_change(
+    *, learner: Learner, user: User, exclusions: list[Exclusion], can_edit: bool
+) -> frozenset[int]:
+    """Which of the learner's suspensions and exclusions (as the record page shows them)
+    the user may correct or remove: those of the settings they record for."""
+    if not exclusions:
+        return frozenset()
+    allowed = exclusion_settings_may_record(learner=learner, user=user, can_edit=can_edit)
+    if allowed is None:
+        return frozenset()
+    settings = {e.setting_id for e in exclusions}
+    if can_edit:  # the caseworker or an LA administrator: every setting
+        mine = settings
+    else:
+        mine = set(Setting.objects.filter(allowed, pk__in=settings).values_list("pk", flat=True))
+    return frozenset(e.pk for e in exclusions if e.setting_id in mine)
+
+
+def home_education_for(
+    user: User, pk: int, period_id: int, *, purpose: str
+) -> tuple[Learner, HomeEducation]:
+    """A period of the learner's elective home education to correct or remove (the read
+    audited); refused unless the user records them, not found if it is not this learner's."""
+    learner = home_education_learner_for(user, pk, purpose=purpose)
+    period = learner.home_education_periods.filter(pk=period_id).first()
+    if period is None:
+        raise Http404("No such period of home education")
+    return learner, period
 
 
 def may_record_home_education(*, can_edit: bool) -> bool:

@@ -219,20 +219,8 @@ def exclusion_record(
 ) -> Exclusion:
     """Record a suspension (with its school days, in halves) or a permanent exclusion
     (without), made by a setting the user may record for (``learners.access``)."""
-    allowed = exclusion_settings_may_record(learner=learner, user=by)
-    if allowed is None or not Setting.objects.filter(allowed, pk=setting.pk).exists():
-        raise PermissionDenied
-    if kind == Exclusion.Kind.SUSPENSION:
-        if school_days is None:
-            raise ValidationError({"school_days": "Enter how many school days the suspension is"})
-        if school_days <= 0 or school_days > MOST_SCHOOL_DAYS or (school_days * 2) % 1:
-            raise ValidationError(
-                {"school_days": "Enter the school days as a whole or half number, from 0.5 to 45"}
-            )
-    elif school_days is not None:
-        raise ValidationError(
-            {"school_days": "A permanent exclusion has no number of days: leave it blank"}
-        )
+    _may_record_exclusion_for(learner=learner, user=by, setting_ids={setting.pk})
+    _school_days_check(kind, school_days)
     exclusion = Exclusion(
         learner=learner,
         kind=kind,
@@ -260,12 +248,55 @@ def home_education_record(
         raise PermissionDenied
     # Lock the learner so two overlapping periods cannot be added at once.
     Learner.objects.select_for_update().filter(pk=learner.pk).first()
+    _home_education_dates_check(learner, started_on, ended_on)
+    period = HomeEducation(
+        learner=learner, started_on=started_on, ended_on=ended_on, notified_on=notified_on
+    )
+    _stamped(period, by=by, created=True)
+    return period
+
+
+def _may_record_exclusion_for(*, learner: Learner, user: User, setting_ids: set[int]) -> None:
+    """Refuse unless the user records this learner's suspensions for every one of the
+    settings (``learners.access``)."""
+    allowed = exclusion_settings_may_record(learner=learner, user=user)
+    if allowed is None or Setting.objects.filter(allowed, pk__in=setting_ids).count() != len(
+        setting_ids
+    ):
+        raise PermissionDenied
+
+
+def _school_days_check(kind: str, school_days: Decimal | None) -> None:
+    if kind == Exclusion.Kind.SUSPENSION:
+        if school_days is None:
+            raise ValidationError({"school_days": "Enter how many school days the suspension is"})
+        if school_days <= 0 or school_days > MOST_SCHOOL_DAYS or (school_days * 2) % 1:
+            raise ValidationError(
+                {"school_days": "Enter the school days as a whole or half number, from 0.5 to 45"}
+            )
+    elif school_days is not None:
+        raise ValidationError(
+            {"school_days": "A permanent exclusion has no number of days: leave it blank"}
+        )
+
+
+def _home_education_dates_check(
+    learner: Learner,
+    started_on: dt.date,
+    ended_on: dt.date | None,
+    *,
+    besides: int | None = None,
+) -> None:
+    """Refuse a period that ends before it starts or overlaps another of the learner's
+    (``besides``: the period being corrected). The caller holds the lock on the learner."""
     if ended_on is not None and ended_on < started_on:
         raise ValidationError({"ended_on": "The date it ended must be on or after it started"})
     later_than_start = Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
     overlapping = HomeEducation.objects.filter(later_than_start, learner=learner)
     if ended_on is not None:
         overlapping = overlapping.filter(started_on__lte=ended_on)
+    if besides is not None:
+        overlapping = overlapping.exclude(pk=besides)
     if overlapping.exists():
         raise ValidationError(
             {
@@ -273,8 +304,91 @@ def home_education_record(
                 "Check the dates, or end the other period first"
             }
         )
-    period = HomeEducation(
-        learner=learner, started_on=started_on, ended_on=ended_on, notified_on=notified_on
+
+
+# Correcting and removing them (ADR 0145): from the lock the form was read at, so a
+# colleague's newer change is never overwritten; the history keeps every version and who
+# removed a row.
+
+
+@transaction.atomic
+def exclusion_change(
+    *,
+    exclusion_id: int,
+    expected_lock: int,
+    kind: str,
+    started_on: dt.date,
+    setting: Setting,
+    reason: str,
+    by: User,
+    school_days: Decimal | None = None,
+) -> Exclusion:
+    """Correct a recorded suspension or exclusion. The user must record for both the
+    setting it was recorded against and the one it now names; refused with ``StaleEdit``
+    if anyone changed it since ``expected_lock`` was read."""
+    exclusion = Exclusion.objects.select_for_update().get(pk=exclusion_id)
+    _may_record_exclusion_for(
+        learner=exclusion.learner, user=by, setting_ids={exclusion.setting_id, setting.pk}
     )
-    _stamped(period, by=by, created=True)
+    lock_check(exclusion, expected=expected_lock)
+    _school_days_check(kind, school_days)
+    exclusion.kind = kind
+    exclusion.started_on = started_on
+    exclusion.school_days = school_days
+    exclusion.setting = setting
+    exclusion.reason = reason
+    _stamped(exclusion, by=by, created=False)
+    return exclusion
+
+
+@transaction.atomic
+def exclusion_remove(*, exclusion_id: int, expected_lock: int, by: User) -> None:
+    """Remove a suspension or exclusion recorded in error, as read at ``expected_lock``;
+    its history (every version, and who removed it) stays."""
+    exclusion = Exclusion.objects.select_for_update().get(pk=exclusion_id)
+    _may_record_exclusion_for(
+        learner=exclusion.learner, user=by, setting_ids={exclusion.setting_id}
+    )
+    lock_check(exclusion, expected=expected_lock)
+    exclusion._history_user = by  # type: ignore[attr-defined]
+    exclusion.delete()
+
+
+@transaction.atomic
+def home_education_change(
+    *,
+    period_id: int,
+    expected_lock: int,
+    started_on: dt.date,
+    by: User,
+    ended_on: dt.date | None = None,
+    notified_on: dt.date | None = None,
+) -> HomeEducation:
+    """Correct a period of elective home education (end it, or put its dates right).
+    Refused if it would overlap another period, or if anyone changed it since
+    ``expected_lock`` was read (``StaleEdit``)."""
+    learner_id = HomeEducation.objects.values_list("learner_id", flat=True).get(pk=period_id)
+    # The learner first, as when adding, so two corrections cannot make an overlap.
+    learner = Learner.objects.select_for_update().get(pk=learner_id)
+    if not home_education_may_record(learner=learner, user=by):
+        raise PermissionDenied
+    period = HomeEducation.objects.select_for_update().get(pk=period_id)
+    lock_check(period, expected=expected_lock)
+    _home_education_dates_check(learner, started_on, ended_on, besides=period.pk)
+    period.started_on = started_on
+    period.ended_on = ended_on
+    period.notified_on = notified_on
+    _stamped(period, by=by, created=False)
     return period
+
+
+@transaction.atomic
+def home_education_remove(*, period_id: int, expected_lock: int, by: User) -> None:
+    """Remove a period of home education recorded in error, as read at ``expected_lock``;
+    its history stays."""
+    period = HomeEducation.objects.select_for_update().get(pk=period_id)
+    if not home_education_may_record(learner=period.learner, user=by):
+        raise PermissionDenied
+    lock_check(period, expected=expected_lock)
+    period._history_user = by  # type: ignore[attr-defined]
+    period.delete()

@@ -17,5 +17,25 @@ urlpatterns = [
         views_events.home_education_add,
         name="home-education-add",
     ),
+    path(
+        "<int:pk>/exclusions/<int:exclusion_id>/change/",
+        views_events.exclusion_edit,
+        name="exclusion-change",
+    ),
+    path(
+        "<int:pk>/exclusions/<int:exclusion_id>/remove/",
+        views_events.exclusion_delete,
+        name="exclusion-remove",
+    ),
+    path(
+        "<int:pk>/home-education/<int:period_id>/change/",
+        views_events.home_education_edit,
+        name="home-education-change",
+    ),
+    path(
+        "<int:pk>/home-education/<int:period_id>/remove/",
+        views_events.home_education_delete,
+        name="home-education-remove",
+    ),
     path("<int:pk>/accesses/csv/", views_accesses.learner_accesses_csv, name="accesses-csv"),
 ]

@@ -1,6 +1,9 @@
 """Adding a suspension or exclusion, and a period of elective home education, to a
-learner's record (ADR 0145). The record page shows them; who may add which is
-``learners.access``. Each view parses, calls a selector or a service, and renders."""
+learner's record, and correcting or removing one (ADR 0145). The record page shows them
+and links to each; who may add or correct which is ``learners.access``. Each view parses,
+calls a selector or a service, and renders. A correction or removal names the lock it was
+read at: over a colleague's newer change it is refused (409), showing who and when, with
+what was typed kept and the new lock taken."""
 
 from __future__ import annotations
 
@@ -14,10 +17,30 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from sendplan.accounts.guards import has_a_role, requires_access, signed_in_user
-from sendplan.learners.forms import ExclusionForm, HomeEducationForm, add_service_errors
-from sendplan.learners.selectors import exclusion_settings_for, home_education_learner_for
-from sendplan.learners.services import exclusion_record, home_education_record
-from sendplan.web.forms import error_summary
+from sendplan.core.errors import StaleEdit
+from sendplan.learners.forms import (
+    ExclusionChangeForm,
+    ExclusionForm,
+    HomeEducationChangeForm,
+    HomeEducationForm,
+    RemoveForm,
+    add_service_errors,
+)
+from sendplan.learners.selectors import (
+    exclusion_for,
+    exclusion_settings_for,
+    home_education_for,
+    home_education_learner_for,
+)
+from sendplan.learners.services import (
+    exclusion_change,
+    exclusion_record,
+    exclusion_remove,
+    home_education_change,
+    home_education_record,
+    home_education_remove,
+)
+from sendplan.web.forms import error_summary, first_error_anchor
 
 
 @requires_access(has_a_role)
@@ -80,6 +103,184 @@ def _record(pk: int) -> str:
     return reverse("learners:record", args=[pk])
 
 
-def _page(request: HttpRequest, name: str, **context: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    name: str,
+    *,
+    stale: StaleEdit | None = None,
+    what: str = "",
+    anchor: str = "",
+    **context: Any,
+) -> HttpResponse:
     form = context["form"]
-    return render(request, name, {**context, "errors": error_summary(form)})
+    errors = error_summary(form)
+    if stale is not None:
+        then = "Check what is saved now, then save again if your changes are still needed"
+        if isinstance(form, RemoveForm):
+            then = "Check what is saved now, then remove it again if it is still wrong"
+        errors.insert(0, {"href": f"#{anchor}", "text": stale.message(what=what, then=then)})
+    return render(
+        request,
+        name,
+        {**context, "errors": errors, "stale": stale},
+        status=409 if stale is not None else 200,
+    )
+
+
+def _retry(form_class: Any, request: HttpRequest, lock: int, **kwargs: Any) -> Any:
+    """What the user typed, with the lock saved now: saving again is a deliberate choice
+    to replace the colleague's change."""
+    data = request.POST.copy()
+    data["lock"] = str(lock)
+    retry = form_class(data, **kwargs)
+    retry.is_valid()
+    return retry
+
+
+# Correcting and removing a suspension or exclusion.
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def exclusion_edit(request: HttpRequest, pk: int, exclusion_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    purpose = "change a suspension or exclusion"
+    learner, exclusion, settings = exclusion_for(user, pk, exclusion_id, purpose=purpose)
+    if request.method == "GET":
+        initial = ExclusionChangeForm.initial_for(exclusion)
+        form = ExclusionChangeForm(initial=initial, settings=settings)
+    else:
+        form = ExclusionChangeForm(request.POST, settings=settings)
+    context: dict[str, Any] = {"learner": learner, "exclusion": exclusion, "has_settings": True}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exclusion_change(
+                exclusion_id=exclusion.pk,
+                expected_lock=data["lock"],
+                kind=data["kind"],
+                started_on=data["started_on"],
+                school_days=data["school_days"],
+                setting=data["setting"],
+                reason=data["reason"],
+                by=user,
+            )
+        except StaleEdit as stale:
+            # Read at the start of this request, so after the colleague's save.
+            retry = _retry(ExclusionChangeForm, request, exclusion.lock, settings=settings)
+            return _page(
+                request,
+                "learners/exclusion_add.html",
+                form=retry,
+                stale=stale,
+                what="this suspension or exclusion",
+                anchor=first_error_anchor(retry, "kind"),
+                **context,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The suspension or exclusion has been changed")
+            return redirect(f"{_record(learner.pk)}#exclusions")
+    return _page(request, "learners/exclusion_add.html", form=form, **context)
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def exclusion_delete(request: HttpRequest, pk: int, exclusion_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    purpose = "remove a suspension or exclusion"
+    learner, exclusion, _ = exclusion_for(user, pk, exclusion_id, purpose=purpose)
+    form = RemoveForm(request.POST or None, initial={"lock": exclusion.lock})
+    context: dict[str, Any] = {"learner": learner, "row": exclusion, "event": "exclusion"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            exclusion_remove(
+                exclusion_id=exclusion.pk, expected_lock=form.cleaned_data["lock"], by=user
+            )
+        except StaleEdit as stale:
+            retry = _retry(RemoveForm, request, exclusion.lock)
+            return _page(
+                request,
+                "learners/event_remove.html",
+                form=retry,
+                stale=stale,
+                what="this suspension or exclusion",
+                anchor="saved-now",
+                **context,
+            )
+        messages.success(request, "The suspension or exclusion has been removed")
+        return redirect(f"{_record(learner.pk)}#exclusions")
+    return _page(request, "learners/event_remove.html", form=form, **context)
+
+
+# Correcting and removing a period of elective home education.
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def home_education_edit(request: HttpRequest, pk: int, period_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    purpose = "change elective home education"
+    learner, period = home_education_for(user, pk, period_id, purpose=purpose)
+    if request.method == "GET":
+        form = HomeEducationChangeForm(initial=HomeEducationChangeForm.initial_for(period))
+    else:
+        form = HomeEducationChangeForm(request.POST)
+    context: dict[str, Any] = {"learner": learner, "period": period}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            home_education_change(
+                period_id=period.pk,
+                expected_lock=data["lock"],
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+                notified_on=data["notified_on"],
+                by=user,
+            )
+        except StaleEdit as stale:
+            retry = _retry(HomeEducationChangeForm, request, period.lock)
+            return _page(
+                request,
+                "learners/home_education_add.html",
+                form=retry,
+                stale=stale,
+                what="this period of home education",
+                anchor=first_error_anchor(retry, "started_on"),
+                **context,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The period of home education has been changed")
+            return redirect(f"{_record(learner.pk)}#home-education")
+    return _page(request, "learners/home_education_add.html", form=form, **context)
+
+
+@requires_access(has_a_role)
+@require_http_methods(["GET", "POST"])
+def home_education_delete(request: HttpRequest, pk: int, period_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    purpose = "remove elective home education"
+    learner, period = home_education_for(user, pk, period_id, purpose=purpose)
+    form = RemoveForm(request.POST or None, initial={"lock": period.lock})
+    context: dict[str, Any] = {"learner": learner, "row": period, "event": "home_education"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            home_education_remove(
+                period_id=period.pk, expected_lock=form.cleaned_data["lock"], by=user
+            )
+        except StaleEdit as stale:
+            return _page(
+                request,
+                "learners/event_remove.html",
+                form=_retry(RemoveForm, request, period.lock),
+                stale=stale,
+                what="this period of home education",
+                anchor="saved-now",
+                **context,
+            )
+        messages.success(request, "The period of home education has been removed")
+        return redirect(f"{_record(learner.pk)}#home-education")
+    return _page(request, "learners/event_remove.html", form=form, **context)

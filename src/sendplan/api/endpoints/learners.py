@@ -45,6 +45,30 @@ class PlacementOut(Schema):
     ended_on: dt.date | None
 
 
+class ExclusionOut(Schema):
+    """A suspension (with its school days, in halves) or a permanent exclusion (ADR 0145)."""
+
+    id: int
+    kind: str = Field(description="suspension or permanent")
+    started_on: dt.date = Field(description="the first day")
+    school_days: float | None = Field(
+        description="a suspension's school days; none for a permanent exclusion"
+    )
+    setting_id: int
+    setting_name: str
+    reason: str = Field(description="the school census reason code")
+    reason_label: str
+
+
+class HomeEducationOut(Schema):
+    """A period of elective home education (ADR 0145)."""
+
+    id: int
+    started_on: dt.date
+    ended_on: dt.date | None = Field(description="none while it lasts")
+    notified_on: dt.date | None = Field(description="the day the council was told; none: not told")
+
+
 class LearnerOut(Schema):
     """A learner's record as the caller may see it. Groups the caller's roles may not see
     (``shown`` lists those given) are left out."""
@@ -144,6 +168,54 @@ def learner_placements(
     if "placements" not in record:
         raise PermissionDenied("Your role does not show this learner's placements")
     items, figures = page_of(record["placements"], paging)
+    return {**figures, "items": items}
+
+
+@router.get("/learners/{int:learner_id}/exclusions", response=responses(Page[ExclusionOut]))
+def learner_exclusions(
+    request: HttpRequest, learner_id: int, paging: Query[PageQuery]
+) -> dict[str, Any]:
+    """A learner's suspensions and permanent exclusions, latest first (403 if the caller's
+    roles do not show them: ``learners.fields``)."""
+    record, _, _ = learner_record_for_user(_user(request), learner_id)
+    if "exclusions" not in record:
+        raise PermissionDenied("Your role does not show this learner's exclusions")
+    rows = [
+        {
+            "id": e.pk,
+            "kind": e.kind,
+            "started_on": e.started_on,
+            "school_days": None if e.school_days is None else float(e.school_days),
+            "setting_id": e.setting_id,
+            "setting_name": e.setting.name,
+            "reason": e.reason,
+            "reason_label": e.get_reason_display(),
+        }
+        for e in record["exclusions"]
+    ]
+    items, figures = page_of(rows, paging)
+    return {**figures, "items": items}
+
+
+@router.get("/learners/{int:learner_id}/home-education", response=responses(Page[HomeEducationOut]))
+def learner_home_education(
+    request: HttpRequest, learner_id: int, paging: Query[PageQuery]
+) -> dict[str, Any]:
+    """A learner's periods of elective home education, latest first (403 if the caller's
+    roles do not show them: LA staff and the family only)."""
+    record, _, _ = learner_record_for_user(_user(request), learner_id)
+    if "home_education" not in record:
+        raise PermissionDenied("Your role does not show this learner's home education")
+    rows = [
+        {
+            "id": p.pk,
+            "started_on": p.started_on,
+            "ended_on": p.ended_on,
+            "notified_on": p.notified_on,
+        }
+        for p in record["home_education"]
+    ]
+    items, figures = page_of(rows, paging)
     return {**figures, "items": items}
 
 
