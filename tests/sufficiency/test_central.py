@@ -129,8 +129,10 @@ def test_the_budget_and_outturn_count_central_spend(cast, placed):  # noqa: F811
     rows = _cells(html.decode(), "High-needs block: budget, committed spend and the forecast")
     # 2026-27: 87,895 on placements + 6,000 + 1,500 + 500 = 95,895; 100,000 leaves 4,105.
     assert rows[0][:5] == ["2026-27", "£100,000", "£87,895", "£8,000", "£4,105"]
-    # 2027-28 has its own line: £7,000, not this year's held flat.
-    assert rows[1][:4] == ["2027-28", "Not set", "£96,500", "£7,000"]
+    # 2027-28: AP's own £7,000 stands; hospital and post-16 have no line, so each grows from
+    # 2026-27 (no forecast run here, so post-16 too takes the 2 % uplift): 1,530 + 510 =
+    # 2,040 projected, 9,040 in all, marked as projected.
+    assert rows[1][:4] == ["2027-28", "Not set", "£96,500", "£9,040 (£2,040 projected)"]
 
 
 def test_a_line_is_removed_unless_changed_since(cast):

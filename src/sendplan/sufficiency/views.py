@@ -20,6 +20,7 @@ from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
 from sendplan.core.numbers import whole_number
 from sendplan.engine import (
+    CENTRAL_UPLIFT,
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
     REFORM_LABELS,
@@ -33,7 +34,14 @@ from sendplan.engine import (
     nowcast,
 )
 from sendplan.sufficiency import selectors, services
-from sendplan.sufficiency.dsg import DsgFigures, dsg_figures, dsg_tables, summary_rows, year_rows
+from sendplan.sufficiency.dsg import (
+    DsgFigures,
+    central_line_rows,
+    dsg_figures,
+    dsg_tables,
+    summary_rows,
+    year_rows,
+)
 from sendplan.sufficiency.forms import (
     BASE,
     MOVE,
@@ -510,6 +518,7 @@ def _positions(figures: Money) -> list[dict[str, Any]]:
             "budget": None if p.budget is None else money(p.budget),
             "committed": money(p.committed),
             "central": money(p.central),
+            "central_projected": money(p.central_projected) if p.central_projected > 0.5 else None,
             "headroom": None if p.headroom is None else money(abs(p.headroom)),
             "over": p.headroom is not None and p.headroom < 0,
             "forecast": None if p.outturn is None else money(p.outturn),
@@ -531,6 +540,7 @@ def money_page(request: HttpRequest) -> HttpResponse:
         chart=spend_by_kind_chart(figures),
         positions=_positions(figures),
         central_rows=central_rows(context["central"]),
+        central_uplift=f"{CENTRAL_UPLIFT:.0%}",
     )
     return render(request, "sufficiency/money.html", context)
 
@@ -688,6 +698,8 @@ def dsg_plan_page(request: HttpRequest) -> HttpResponse:
                 for name, rows in plan.mitigated.items()
             ],
             any_assumed=any(r.income_assumed for r in plan.without),
+            central_line_rows=central_line_rows(plan),
+            central_uplift=f"{CENTRAL_UPLIFT:.0%}",
         )
     return render(request, "sufficiency/dsg_plan.html", context)
 
