@@ -126,9 +126,10 @@ class CentralLine:
 #: forecast (its central figure) does (ADR 0146). Codes as ``CentralLineKind``.
 CASELOAD_LINES: frozenset[str] = frozenset({"post16", "sensory"})
 
-#: The annual uplift for the other central lines (alternative provision, hospital education,
-#: SEN support and inclusion services, other): contracts and service budgets that rise with
-#: pay and prices, not with plans. A constant for now, not a setting (ADR 0146).
+#: The default annual uplift for the other central lines (alternative provision, hospital
+#: education, SEN support and inclusion services, other): contracts and service budgets that
+#: rise with pay and prices, not with plans. Each area sets its own with its assumptions
+#: (ADR 0146); this is the default there too.
 CENTRAL_UPLIFT = 0.02
 
 RECORDED = "recorded"

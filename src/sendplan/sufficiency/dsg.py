@@ -45,6 +45,7 @@ class DsgFigures:
     missing: list[str] = field(default_factory=list)
     deficit_set: bool = False
     names: dict[str, str] = field(default_factory=dict)  # mitigation name -> scenario key
+    uplift: float = CENTRAL_UPLIFT  # the area's uplift for central lines not driven by plans
 
 
 def dsg_figures(
@@ -54,6 +55,7 @@ def dsg_figures(
     budgets: dict[int, int],
     deficits: dict[int, int | None],
     central: list[CentralLine] | None = None,
+    uplift: float = CENTRAL_UPLIFT,
 ) -> DsgFigures:
     """The plan from this year's committed spend (``figures``), the latest forecast run
     (``report``), the budgets by year, the deficits brought forward by year and the lines
@@ -94,8 +96,9 @@ def dsg_figures(
         opening_deficit=float(opening or 0),
         central=central or [],
         caseload=caseload_by_year(report),
+        uplift=uplift,
     )
-    return DsgFigures(plan=plan, deficit_set=opening is not None, names=names)
+    return DsgFigures(plan=plan, deficit_set=opening is not None, names=names, uplift=uplift)
 
 
 def deficit_text(value: float) -> str:
@@ -176,7 +179,12 @@ def _table(name: str, title: str, rows: list[DsgYear], savings: list[float]) -> 
 _LINE_LABELS: dict[str, str] = dict(CentralLineKind.choices)
 
 
-def basis_text(f: CentralFigure) -> str:
+def uplift_text(uplift: float) -> str:
+    """An uplift as the pages say it: '2% a year', '2.5% a year'."""
+    return f"{uplift * 100:.1f}".removesuffix(".0") + "% a year"
+
+
+def basis_text(f: CentralFigure, uplift: float) -> str:
     """How a central figure was reached, as the page and downloads say it."""
     if f.basis == "recorded":
         return "recorded"
@@ -186,20 +194,19 @@ def basis_text(f: CentralFigure) -> str:
         )
     if f.basis == "uplift":
         return (
-            f"projected from {financial_year_label(f.base_year or f.year)} "
-            f"at {CENTRAL_UPLIFT:.0%} a year"
+            f"projected from {financial_year_label(f.base_year or f.year)} at {uplift_text(uplift)}"
         )
     return "none recorded yet"
 
 
-def central_line_rows(plan: DsgPlan) -> list[dict[str, Any]]:
+def central_line_rows(plan: DsgPlan, uplift: float) -> list[dict[str, Any]]:
     """Central spend line by line, each year's figure with "(projected)" where it is."""
     if not plan.central:
         return []
     return [
         {
             "label": _LINE_LABELS.get(line, line),
-            "rule": "plans forecast" if line in CASELOAD_LINES else f"{CENTRAL_UPLIFT:.0%} a year",
+            "rule": "plans forecast" if line in CASELOAD_LINES else uplift_text(uplift),
             "cells": [
                 {"amount": money(f.amount), "projected": f.projected}
                 for f in (year.figures[i] for year in plan.central)
@@ -209,7 +216,7 @@ def central_line_rows(plan: DsgPlan) -> list[dict[str, Any]]:
     ]
 
 
-def central_line_table(plan: DsgPlan) -> Table:
+def central_line_table(plan: DsgPlan, uplift: float) -> Table:
     """Central spend line by line and year, each figure marked recorded or projected."""
     return Table(
         name="central-by-line",
@@ -221,7 +228,7 @@ def central_line_table(plan: DsgPlan) -> Table:
                 _LINE_LABELS.get(f.line, f.line),
                 round(f.amount),
                 "projected" if f.projected else "recorded" if f.basis == "recorded" else "none",
-                basis_text(f),
+                basis_text(f, uplift),
             ]
             for year in plan.central
             for f in year.figures
@@ -270,5 +277,5 @@ def dsg_tables(d: DsgFigures) -> list[Table]:
             )
         )
     if plan.central:
-        tables.append(central_line_table(plan))
+        tables.append(central_line_table(plan, d.uplift))
     return tables

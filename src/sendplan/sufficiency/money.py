@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from sendplan.core.charts import bar_chart
 from sendplan.engine import (
+    CENTRAL_UPLIFT,
     HIGH_NEEDS,
     PARTNERS,
     PLACEMENT_KEYS,
@@ -107,11 +108,14 @@ def money_figures(
     places: list[PlacesUsed],
     report: Report | None,
     central: list[CentralLine] | None = None,
+    uplift: float = CENTRAL_UPLIFT,
 ) -> Money:
     this_year = financial_year(today)
     years = [this_year, this_year + 1]
     result = committed_spend(placements, years)
-    centre = central_projection(central or [], years, caseload=caseload_by_year(report))
+    centre = central_projection(
+        central or [], years, caseload=caseload_by_year(report), uplift=uplift
+    )
     positions = [
         Position(
             year=y,

@@ -20,7 +20,6 @@ from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
 from sendplan.core.numbers import whole_number
 from sendplan.engine import (
-    CENTRAL_UPLIFT,
     PLACEMENT_KEYS,
     PLACEMENT_LABELS,
     REFORM_LABELS,
@@ -40,6 +39,7 @@ from sendplan.sufficiency.dsg import (
     dsg_figures,
     dsg_tables,
     summary_rows,
+    uplift_text,
     year_rows,
 )
 from sendplan.sufficiency.forms import (
@@ -499,6 +499,9 @@ def _money(
     # Kept for the DSG management plan, which also reads the deficits brought forward.
     context["budgets"] = selectors.budgets_for(fetched_by=user)
     context["central"] = selectors.central_spend_for(fetched_by=user)
+    # The area's uplift for central lines not driven by plans (ADR 0146), a fraction a year.
+    context["uplift"] = float(selectors.assumptions_for(fetched_by=user).central_uplift_pct) / 100
+    context["central_uplift"] = uplift_text(context["uplift"])
     figures = money_figures(
         today=today,
         placements=selectors.committed_placements(fetched_by=user, years=years),
@@ -506,6 +509,7 @@ def _money(
         places=selectors.places_used(fetched_by=user, on=today) if places else [],
         report=context["report"],
         central=central_lines(context["central"]),
+        uplift=context["uplift"],
     )
     return figures, context
 
@@ -540,7 +544,6 @@ def money_page(request: HttpRequest) -> HttpResponse:
         chart=spend_by_kind_chart(figures),
         positions=_positions(figures),
         central_rows=central_rows(context["central"]),
-        central_uplift=f"{CENTRAL_UPLIFT:.0%}",
     )
     return render(request, "sufficiency/money.html", context)
 
@@ -673,6 +676,7 @@ def _dsg(
         report=context["report"],
         budgets={y: b.amount for y, b in budgets.items()},
         deficits={y: b.deficit_brought_forward for y, b in budgets.items()},
+        uplift=context["uplift"],
     )
     return found, figures, context
 
@@ -698,8 +702,7 @@ def dsg_plan_page(request: HttpRequest) -> HttpResponse:
                 for name, rows in plan.mitigated.items()
             ],
             any_assumed=any(r.income_assumed for r in plan.without),
-            central_line_rows=central_line_rows(plan),
-            central_uplift=f"{CENTRAL_UPLIFT:.0%}",
+            central_line_rows=central_line_rows(plan, found.uplift),
         )
     return render(request, "sufficiency/dsg_plan.html", context)
 
