@@ -7,7 +7,12 @@ import polars as pl
 
 from sendplan.engine.forecast import forecast_caseload
 from sendplan.engine.forecast_data import AGE_CELLS, Area, CaseloadHistory
-from sendplan.engine.forecast_flows import FlowSeries, fit_flows, simulate_flows
+from sendplan.engine.forecast_flows import (
+    FlowSeries,
+    first_year_flows,
+    fit_flows,
+    simulate_flows,
+)
 
 YEARS = np.arange(2014, 2025)  # census years; the origin is January 2024
 
@@ -163,3 +168,32 @@ def test_the_default_forecast_uses_the_flows_and_adds_up() -> None:
     councils = first.filter(pl.col("area_code") != "E92000001")["ehcplans"]
     assert abs(england - councils.sum()) <= len(councils)
     np.testing.assert_allclose(np.sort(councils.to_numpy()), np.sort(np.rint(stock[:, -1])), atol=1)
+
+
+def test_the_first_year_flows_add_up_to_next_january_for_every_council() -> None:
+    rng = np.random.default_rng(3)
+    stock, flows, _, _ = _exact()
+    # Noisy flows, so the regressions do not fit exactly and each council's rates differ.
+    noisy = FlowSeries(
+        YEARS,
+        flows.new_plans * rng.lognormal(0.0, 0.1, flows.new_plans.shape),
+        flows.requests * rng.lognormal(0.0, 0.1, flows.requests.shape),
+    )
+    fit = fit_flows(totals=stock[:, :-1], flows=noisy.until(2024), census_years=YEARS)
+    assert fit is not None
+    now, new, out = first_year_flows(fit)
+    np.testing.assert_allclose(now, stock[:, -2])
+    np.testing.assert_allclose(now + new - out, fit.point(1)[:, 0], rtol=1e-12)
+    assert np.all(new > 0) and np.all(out > 0)
+    # Each council's own flows, not a pooled split of its total.
+    assert np.unique(np.round(new / now, 6)).size == now.size
+
+
+def test_the_exact_councils_flows_are_their_new_plans_and_net_outflow() -> None:
+    stock, flows, rates, _ = _exact()
+    n, e = rates
+    fit = fit_flows(totals=stock[:, :-1], flows=flows.until(2024), census_years=YEARS)
+    assert fit is not None
+    now, new, out = first_year_flows(fit)
+    np.testing.assert_allclose(new, stock[:, -2] * n, rtol=1e-6)
+    np.testing.assert_allclose(out, stock[:, -2] * e, rtol=1e-6)

@@ -121,15 +121,21 @@ def test_extra_special_places_move_independent_learners_and_save_the_fee_differe
     )
 
 
-def test_new_places_take_no_independent_learner_where_there_is_no_shortage():
+def test_new_special_places_take_independent_learners_even_where_there_is_no_shortage():
+    # One rule for every new local place (ADR 0138): 50 special places for every need and
+    # phase take 50 of the 110 independent learners although no group is short of places.
     demand = small_area()
     plenty = {(n, f): 1_000.0 for n in ("ASD", "SEMH") for f in PHASE_KEYS}
     base = project(demand=demand, capacity=plenty, costs=COSTS)
     scenario = ScenarioSpec(key="s", name="More", special_places=50, start_year=2026)
     out = project(demand=demand, capacity=plenty, costs=COSTS, scenario=scenario)
-    assert out.placements[("independent", 2026)] == pytest.approx(
-        base.placements[("independent", 2026)]
+    assert base.placements[("independent", 2026)] == pytest.approx(110)
+    assert out.placements[("independent", 2026)] == pytest.approx(110 - 50)
+    assert out.placements[("special", 2026)] == pytest.approx(
+        base.placements[("special", 2026)] + 50
     )
+    # 50 x (30,000 - 60,000); transport is the same (both places specialist).
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(-1_500_000)
 
 
 def test_fewer_independent_placements_moves_that_share_to_special_schools():
@@ -168,7 +174,8 @@ def test_planned_provision_opens_in_its_year_with_its_own_cost():
     out = project(demand=demand, capacity={}, costs=COSTS, new_provision=planned)
     assert out.capacity[("SEMH", "primary", 2026)] == 0
     assert out.capacity[("SEMH", "primary", 2027)] == pytest.approx(10)
-    # 10 learners leave independent places (60k) for places costing 20k.
+    # 10 of SEMH primary's 12.1 independent learners leave places costing 60k for places
+    # costing 20k.
     assert out.spend_total[2027].median - base.spend_total[2027].median == pytest.approx(
         10 * (20_000 - 60_000)
     )
@@ -285,3 +292,170 @@ def test_a_base_takes_only_the_independent_placements_planned_provision_leaves()
     assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(-42_000)
     # The base's places still count as capacity.
     assert out.capacity[("ASD", "secondary", 2026)] == pytest.approx(15)
+
+
+# One rule for every new local specialist place (ADR 0138): planned provision, a
+# scenario's special school places and its inclusion base places each take one learner
+# out of an independent placement of the need and phase they serve, up to those there.
+# one_year_area has 60 plans a cell in 2026, 10 % of them (6) placed independently.
+def one_year_area() -> Demand:
+    """Two needs x five phases, 60 plans a cell, 2026 only."""
+    plans = {(n, f, 2026): Band(60.0, 50.0, 70.0) for n in ("ASD", "SEMH") for f in PHASE_KEYS}
+    return Demand(
+        la_code="E09000022",
+        la_name="Test",
+        origin_year=2025,
+        actuals=((2025, 600.0),),
+        years=(2026,),
+        total={2026: Band(600.0, 500.0, 700.0)},
+        plans=plans,
+        shares={(n, f): dict(SHARES) for n in ("ASD", "SEMH") for f in PHASE_KEYS},
+    )
+
+
+def _moved(out, base, year: int = 2026) -> float:
+    return base.placements[("independent", year)] - out.placements[("independent", year)]
+
+
+@pytest.mark.parametrize("capacity", [{}, PLENTY], ids=["short", "not short"])
+def test_ten_planned_special_places_move_exactly_the_six_independent_learners(capacity):
+    demand = one_year_area()
+    base = project(demand=demand, capacity=capacity, costs=COSTS)
+    planned = [PlaceChange("special", 10, 2026, "ASD", "primary", cost_per_place=25_000)]
+    out = project(demand=demand, capacity=capacity, costs=COSTS, new_provision=planned)
+    assert _moved(out, base) == pytest.approx(6)
+    assert out.placements[("special", 2026)] == pytest.approx(
+        base.placements[("special", 2026)] + 6
+    )
+    # 6 x (25,000 - 60,000) = -210,000, whether or not the group is short of places.
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(-210_000)
+    # All ten count as capacity.
+    assert out.capacity[("ASD", "primary", 2026)] == pytest.approx(
+        base.capacity[("ASD", "primary", 2026)] + 10
+    )
+
+
+def test_planned_places_and_a_scenarios_places_move_the_money_the_same_way():
+    demand = one_year_area()
+    base = project(demand=demand, capacity=PLENTY, costs=COSTS)
+    for kind, spec in (
+        ("special", {"special_places": 4}),
+        ("resourced", {"resourced_places": 4}),
+    ):
+        planned = project(
+            demand=demand,
+            capacity=PLENTY,
+            costs=COSTS,
+            new_provision=[PlaceChange(kind, 4, 2026, "SEMH", "secondary")],
+        )
+        scenario = project(
+            demand=demand,
+            capacity=PLENTY,
+            costs=COSTS,
+            scenario=ScenarioSpec(
+                key="s", name="S", start_year=2026, need="SEMH", phase="secondary", **spec
+            ),
+        )
+        # 4 x (unit cost - 60,000) either way.
+        saving = 4 * (COSTS.per_place[kind] - 60_000)
+        for out in (planned, scenario):
+            assert _moved(out, base) == pytest.approx(4)
+            assert out.spend_total[2026].median - base.spend_total[2026].median == (
+                pytest.approx(saving)
+            )
+
+
+def test_a_base_and_special_places_together_move_no_more_than_the_independent_learners():
+    demand = one_year_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    scenario = ScenarioSpec(
+        key="s",
+        name="Both",
+        special_places=5,
+        resourced_places=5,
+        start_year=2026,
+        need="ASD",
+        phase="primary",
+    )
+    out = project(demand=demand, capacity={}, costs=COSTS, scenario=scenario)
+    # 10 places, 6 learners: the cheaper base (18,000) fills its 5, a special school place
+    # (30,000) takes the 1 left: 5 x -42,000 + 1 x -30,000.
+    assert _moved(out, base) == pytest.approx(6)
+    assert out.placements[("resourced", 2026)] - base.placements[("resourced", 2026)] == (
+        pytest.approx(5)
+    )
+    assert out.placements[("special", 2026)] - base.placements[("special", 2026)] == (
+        pytest.approx(1)
+    )
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(-240_000)
+
+
+@pytest.mark.parametrize("planned", [0, 3, 20])
+@pytest.mark.parametrize("special", [0, 4, 50])
+@pytest.mark.parametrize("bases", [0, 2, 70])
+def test_new_places_of_every_kind_never_move_more_than_there_are(planned, special, bases):
+    demand = one_year_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    out = project(
+        demand=demand,
+        capacity={},
+        costs=COSTS,
+        new_provision=[PlaceChange("special", planned, 2026, "ASD")] if planned else [],
+        scenario=ScenarioSpec(
+            key="s", name="S", special_places=special, resourced_places=bases, start_year=2026
+        ),
+    )
+    # 60 independent learners in all, 30 of them ASD.
+    moved = _moved(out, base)
+    assert moved == pytest.approx(min(60, min(planned, 30) + special + bases))
+    assert out.placements[("independent", 2026)] >= -1e-9
+    gained = sum(
+        out.placements[(p, 2026)] - base.placements[(p, 2026)] for p in ("special", "resourced")
+    )
+    assert gained == pytest.approx(moved)
+    placed = sum(out.placements[(p, 2026)] for p in PLACEMENT_KEYS)
+    assert placed == pytest.approx(out.total[2026].median)
+
+
+def test_earlier_places_take_first_then_the_cheapest():
+    demand = small_area()
+    base = project(demand=demand, capacity={}, costs=COSTS)
+    # ASD post-16 has 11 independent learners in 2026 and 12.1 in 2027. Special places
+    # from 2026 take 8 in both years; cheaper base places from 2027 take what is left,
+    # 4.1 in 2027 (not 10, though they cost less).
+    planned = [PlaceChange("special", 8, 2026, "ASD", "post16")]
+    scenario = ScenarioSpec(
+        key="s", name="S", resourced_places=10, start_year=2027, need="ASD", phase="post16"
+    )
+    out = project(demand=demand, capacity={}, costs=COSTS, new_provision=planned, scenario=scenario)
+    assert out.placements[("special", 2027)] - base.placements[("special", 2027)] == (
+        pytest.approx(8)
+    )
+    assert out.placements[("resourced", 2027)] - base.placements[("resourced", 2027)] == (
+        pytest.approx(4.1)
+    )
+    assert out.spend_total[2027].median - base.spend_total[2027].median == pytest.approx(
+        8 * (30_000 - 60_000) + 4.1 * (18_000 - 60_000)
+    )
+    # The same year: the cheapest first, whichever is listed first.
+    same_year = [
+        PlaceChange("special", 8, 2026, "ASD", "post16", cost_per_place=40_000),
+        PlaceChange("special", 8, 2026, "ASD", "post16", cost_per_place=35_000),
+    ]
+    out = project(demand=demand, capacity={}, costs=COSTS, new_provision=same_year)
+    # 8 at 35,000, then the 3 left at 40,000.
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(
+        8 * (35_000 - 60_000) + 3 * (40_000 - 60_000)
+    )
+
+
+def test_places_for_one_need_take_only_that_needs_independent_learners():
+    demand = one_year_area()
+    base = project(demand=demand, capacity=PLENTY, costs=COSTS)
+    planned = [PlaceChange("special", 40, 2026, "SEMH")]
+    out = project(demand=demand, capacity=PLENTY, costs=COSTS, new_provision=planned)
+    # 30 SEMH learners placed independently, 6 in each phase: all 30 move, no ASD learner.
+    assert _moved(out, base) == pytest.approx(30)
+    assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(
+        30 * (30_000 - 60_000)
+    )

@@ -180,6 +180,13 @@ def test_accepting_freezes_the_family_words_on_the_amendment(cast, area, room_at
         .content.decode()
     )
     assert "We know that changing school is a big step" in page
+    printed = (
+        cast.client_for(cast.caseworker)
+        .get(reverse("casework:plan-print", args=[amendment.plan_id, amendment.number]))
+        .content.decode()
+    )
+    assert "Why the council proposes this school" in printed
+    assert expected.split("\n\n")[0].strip()[:60] in printed
 
 
 def test_without_inputs_or_a_strand_on_record_the_page_does_not_guess_why(cast, area, room_at_oak):

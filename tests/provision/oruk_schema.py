@@ -112,8 +112,12 @@ _SERVICE_FIELDS: dict[str, Any] = {
     "last_modified": {"type": "string", "format": "date-time"},
     "organization": ORGANIZATION,
 }
-#: A service in a list: one-to-one fields (the profile's list requires a url too).
-SERVICE_IN_LIST = _entity(["id", "name", "status", "url"], _SERVICE_FIELDS)
+#: A service in a list: one-to-one fields (the profile's list requires a url too), and with
+#: a proximity search its distance in whole metres (as ORUK version 1 listed it).
+SERVICE_IN_LIST = _entity(
+    ["id", "name", "status", "url"],
+    {**_SERVICE_FIELDS, "distance": {"type": "integer", "minimum": 0}},
+)
 PHONE = _entity(
     ["id", "number"],
     {

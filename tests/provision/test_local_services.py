@@ -19,7 +19,7 @@ from sendplan.provision.local_offer import feed_id
 from sendplan.provision.models import LocalService
 from sendplan.provision.services import local_service_save
 from sendplan.provision.unmatched import unmatched_provision
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, SettingFactory
 from tests.provision.local_service_factory import LocalServiceFactory
 from tests.provision.oruk_schema import SCHEMAS
 from tests.provision.test_unmatched import plans  # noqa: F401  (a fixture)
@@ -231,6 +231,45 @@ def test_a_service_of_a_setting_is_listed_under_the_setting(cast):
     )
     body = Client().get(reverse("oruk:service", args=[feed_id("local_service", service.pk)]))
     assert body.json()["organization_id"] == feed_id("setting", cast.setting.pk)
+
+
+def test_a_service_based_at_a_setting_is_there_and_found_near_it(cast):
+    centre = SettingFactory(
+        name="Greenway Short Breaks Centre", postcode="M1 1AA", latitude=53.48, longitude=-2.24
+    )
+    health = Organisation.objects.get(name="Test NHS Trust")
+    client = cast.client_for(cast.caseworker)
+    assert "Greenway Short Breaks Centre" in client.get(ADD).content.decode()
+    response = client.post(ADD, _form(health, based_at=centre.pk))
+    assert response.status_code == 302
+    added = LocalService.objects.get()
+    assert added.based_at == centre
+    assert "Greenway Short Breaks Centre" in client.get(response["Location"]).content.decode()
+    roaming = LocalServiceFactory(name="Portage visits", organisation=health)
+
+    feed = Client()
+    body = feed.get(reverse("oruk:service", args=[feed_id("local_service", added.pk)])).json()
+    _valid("oruk:service", body)
+    (at,) = body["service_at_locations"]
+    assert at["location"]["id"] == feed_id("location", centre.pk)
+    near = feed.get(reverse("oruk:services"), {"postcode": "M1 1AA", "proximity": 100}).json()
+    assert {(s["name"], s["distance"]) for s in near["contents"]} == {
+        ("Special school (maintained, academy or free) places: Greenway Short Breaks Centre", 0),
+        ("Children's occupational therapy", 0),
+    }
+    assert roaming.name not in json.dumps(near)
+    alone = feed.get(reverse("oruk:service", args=[feed_id("local_service", roaming.pk)]))
+    assert alone.json()["service_at_locations"] == []
+
+
+def test_the_form_refuses_a_base_that_is_not_a_setting_in_the_offer(cast):
+    health = Organisation.objects.get(name="Test NHS Trust")
+    closed = SettingFactory(name="Closed Centre", is_open=False)
+    client = cast.client_for(cast.caseworker)
+    response = client.post(ADD, _form(health, based_at=closed.pk))
+    assert response.status_code == 200
+    assert "Choose a setting from the list" in response.content.decode()
+    assert not LocalService.objects.exists()
 
 
 # The report of provision not listed ----------------------------------------------------

@@ -4,6 +4,7 @@ its pagination and filters, and that it carries no personal data (ADR 0143)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -201,13 +202,34 @@ def test_pages_of_the_feed(offer):
 
 @pytest.mark.parametrize(
     "query",
-    [{"page": "0"}, {"page": "two"}, {"per_page": "0"}, {"per_page": "501"}, {"minimum_age": "-1"}],
+    [
+        ({"page": "0"}, "page"),
+        ({"page": "two"}, "page"),
+        ({"per_page": "0"}, "per_page"),
+        ({"per_page": "501"}, "per_page"),
+        ({"minimum_age": "-1"}, "minimum_age"),
+        ({"modified_after": "yesterday"}, "modified_after"),
+        ({"modified_after": "2026-13-01T00:00:00Z"}, "modified_after"),
+        ({"lat": "91", "lng": "0"}, "lat"),
+        ({"lat": "51.5", "lng": "east"}, "lng"),
+        ({"lat": "51.5"}, "lng"),
+        ({"postcode": "not a postcode"}, "not a postcode"),
+        ({"postcode": "ZZ9 9ZZ", "proximity": "1000"}, "ZZ9 9ZZ"),
+        ({"postcode": "SW9 0AA", "lat": "51.5", "lng": "0"}, "postcode"),
+        ({"proximity": "1000"}, "proximity"),
+        ({"lat": "51.5", "lng": "0", "proximity": "0"}, "proximity"),
+        ({"lat": "51.5", "lng": "0", "proximity": "a mile"}, "proximity"),
+    ],
 )
-def test_a_query_the_feed_cannot_read_is_a_400_problem(offer, query):
-    response = _get("oruk:services", **query)
+def test_a_query_the_feed_cannot_read_is_a_400_problem_naming_it(offer, query):
+    params, named = query
+    response = _get("oruk:services", **params)
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["status"] == 400
+    body = response.json()
+    assert body["status"] == 400
+    assert named in body["detail"]
+    assert "ETag" not in response
 
 
 def test_an_unknown_identifier_is_a_404_problem(offer):
@@ -242,3 +264,98 @@ def test_the_feed_reads_the_register_in_a_few_queries(offer):
     with CaptureQueriesContext(connection) as queries:
         assert _get("oruk:services", per_page=100).json()["total_items"] == 24
     assert len(queries) <= 4
+
+
+def _when(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_modified_after_keeps_services_changed_since(offer):
+    Setting.objects.update(modified_at=_when(2026, 1, 10, 9))
+    ProvisionStrand.objects.update(modified_at=_when(2026, 1, 10, 9))
+    offer.strands.filter(kind="sen_unit").update(modified_at=_when(2026, 6, 1, 12))
+    for since in ("2026-03-01T00:00:00Z", "2026-03-01", "2026-06-01T12:30:00+01:00"):
+        found = _get("oruk:services", modified_after=since).json()["contents"]
+        assert [s["name"] for s in found] == ["SEN unit: Northside Primary"], since
+    assert _get("oruk:services", modified_after="2026-06-01T12:00:00Z").json()["empty"]
+    assert _get("oruk:services", modified_after="2026-01-10").json()["total_items"] == 4
+
+
+def test_text_is_read_as_search(offer):
+    for name in ("text", "search"):
+        found = _get("oruk:services", **{name: "sen UNIT"}).json()["contents"]
+        assert [s["name"] for s in found] == ["SEN unit: Northside Primary"], name
+
+
+@pytest.fixture
+def far_north(offer):
+    """Three settings far from the cast's (which are in Lambeth): at a postcode, 556 metres
+    north of it and about 11 km north."""
+    here = SettingFactory(name="Here School", postcode="M1 1AA", latitude=53.48, longitude=-2.24)
+    near = SettingFactory(name="Near School", latitude=53.485, longitude=-2.24)
+    far = SettingFactory(name="Far School", latitude=53.58, longitude=-2.24)
+    return here, near, far
+
+
+def test_proximity_search_from_a_postcode_nearest_first(far_north):
+    body = _get("oruk:services", postcode="m11aa", proximity=2000).json()
+    _valid("oruk:services", body)
+    found = [(s["organization"]["name"], s["distance"]) for s in body["contents"]]
+    assert found == [("Here School", 0), ("Near School", 556)]
+    wider = _get("oruk:services", postcode="M1 1AA", proximity=20_000).json()["contents"]
+    assert [(s["organization"]["name"], s["distance"]) for s in wider] == [
+        ("Here School", 0),
+        ("Near School", 556),
+        ("Far School", 11120),
+    ]
+    links = _get("oruk:service-at-locations", postcode="M1 1AA", proximity=2000).json()
+    _valid("oruk:service-at-locations", links)
+    assert [link["location"]["name"] for link in links["contents"]] == [
+        "Here School",
+        "Near School",
+    ]
+
+
+def test_proximity_search_from_coordinates(far_north):
+    body = _get("oruk:services", lat="53.58", lng="-2.24", proximity=1000).json()
+    assert [(s["organization"]["name"], s["distance"]) for s in body["contents"]] == [
+        ("Far School", 0)
+    ]
+    # With no distance given, every located service, nearest first; no distance otherwise.
+    everything = _get("oruk:services", lat="53.58", lng="-2.24").json()["contents"]
+    assert [s["organization"]["name"] for s in everything[:3]] == [
+        "Far School",
+        "Near School",
+        "Here School",
+    ]
+    assert len(everything) == 7
+    distances = [s["distance"] for s in everything]
+    assert distances == sorted(distances)
+    assert all("distance" not in s for s in _get("oruk:services").json()["contents"])
+
+
+def test_feed_answers_carry_a_strong_etag_and_a_short_public_cache(offer):
+    first = _get("oruk:services", per_page=2)
+    etag = first["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert first["Cache-Control"] == "public, max-age=300"
+    assert _get("oruk:services", per_page=2)["ETag"] == etag  # the data's, not the clock's
+    assert _get("oruk:services", per_page=3)["ETag"] != etag
+
+    client = Client(headers={"If-None-Match": etag})
+    again = client.get(reverse("oruk:services"), {"per_page": 2})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert again["Cache-Control"] == "public, max-age=300"
+    assert again["Access-Control-Allow-Origin"] == "*"
+    weak = Client(headers={"If-None-Match": f'"other", W/{etag}'})
+    assert weak.get(reverse("oruk:services"), {"per_page": 2}).status_code == 304
+
+    offer.name = "Northside Primary and Nursery"
+    offer.save()
+    changed = client.get(reverse("oruk:services"), {"per_page": 2})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    one = _get("oruk:service", changed.json()["contents"][0]["id"])
+    assert one["ETag"] and one["Cache-Control"] == "public, max-age=300"

@@ -12,10 +12,11 @@ from openpyxl import load_workbook
 
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.dsg import dsg_figures, projection_high_needs
-from sendplan.sufficiency.models import ForecastRun, Scenario
+from sendplan.sufficiency.models import ForecastRun, NewProvision, Scenario
 from sendplan.sufficiency.money import central_lines, money_figures
 from sendplan.sufficiency.report import report_for
 from tests.casework.conftest import at
+from tests.factories import SettingFactory, StrandFactory
 from tests.sufficiency.conftest import LA, finish_run
 from tests.sufficiency.test_money import TODAY, _cells, placed  # noqa: F401 (a fixture)
 
@@ -265,3 +266,136 @@ def test_caseload_lines_grow_with_the_plans_forecast_and_others_by_the_uplift(
     assert third.central == pytest.approx(expected, abs=0.01)
     assert third.central_projected == pytest.approx(expected, abs=0.01)
     assert d.plan.without[0].central == 14_000 and d.plan.without[0].central_projected == 0
+
+
+def _independent(report, need: str, phase: str, year: int) -> float:
+    """Learners the run's demand places independently in one group in one January."""
+    band = report.demand.plans[(need, phase, year)]
+    return band.median * report.demand.shares[(need, phase)].get("independent", 0.0)
+
+
+def _busiest_group(report) -> tuple[str, str]:
+    first = report.demand.years[0]
+    cells = [(n, f) for (n, f, y) in report.demand.plans if y == first]
+    return max(cells, key=lambda c: _independent(report, *c, first))
+
+
+def _plenty_of_places(need: str) -> None:
+    """A special school in the register with more places for ``need`` than it has
+    learners: no group of that need is short of places in any January."""
+    StrandFactory(
+        setting=SettingFactory(name="Plenty Special", min_age=0, max_age=25),
+        min_age=0,
+        max_age=25,
+        capacity=1_000_000,
+        on_roll=0,
+        needs=[need],
+    )
+
+
+def _not_short(report, need: str, phase: str) -> None:
+    for year in report.years:
+        assert report.baseline.gap(need, phase, year) < 0
+
+
+def test_special_places_beyond_a_groups_independent_learners_save_only_their_fees(
+    cast,
+    placed,  # noqa: F811
+    db,
+    demand,
+):
+    # More special places for one need and phase than it has independent learners: each
+    # January every one of them moves, and no more (one rule for every new place, ADR 0138),
+    # though the group is not short of places.
+    need, phase = _busiest_group(report_for(finish_run(demand)))
+    _plenty_of_places(need)
+    Scenario.objects.create(
+        la_code=LA,
+        name="Special",
+        special_places=10_000,
+        start_year=2028,
+        need=need,
+        phase=phase,
+    )
+    run = finish_run(demand)
+    assert run.status == ForecastRun.Status.SUCCEEDED, run.message
+    services.budget_save(
+        changed_by=cast.la_colleague,
+        financial_year=2026,
+        amount=80_000,
+        deficit_brought_forward=None,
+        expected_lock=0,
+    )
+    d = _figures(cast, run)
+    assert d.plan is not None
+    report = report_for(run)
+    _not_short(report, need, phase)
+    per_place = report.costs["per_place"]
+    baseline = report.baseline
+    scale = COMMITTED / projection_high_needs(baseline, 2026)
+    savings = d.plan.savings("Special")
+    assert savings[0] == pytest.approx(0, abs=0.01)
+    for year, saving in zip(d.plan.years[1:], savings[1:], strict=True):
+        moved = _independent(report, need, phase, year + 1)
+        assert moved > 0
+        each = moved * (per_place["independent"] - per_place["special"])
+        assert saving == pytest.approx(each * scale, abs=0.05)
+
+
+def test_bases_and_special_places_together_move_no_more_than_every_independent_learner(db, demand):
+    Scenario.objects.create(
+        la_code=LA, name="Both", special_places=5_000, resourced_places=5_000, start_year=2027
+    )
+    run = finish_run(demand)
+    assert run.status == ForecastRun.Status.SUCCEEDED, run.message
+    report = report_for(run)
+    baseline = report.baseline
+    (both,) = report.projections[1:]
+    per_place = report.costs["per_place"]
+    cheaper = min(per_place["resourced"], per_place["special"])
+    fee = per_place["independent"]
+    for year in report.years[1:]:
+        independent = baseline.placements[("independent", year)]
+        assert independent > 0
+        # Every independent learner moves, once, to the cheaper kind of new place (5,000
+        # of either is more than there are).
+        assert both.placements[("independent", year)] == pytest.approx(0, abs=0.01)
+        local = sum(
+            both.placements[(p, year)] - baseline.placements[(p, year)]
+            for p in ("resourced", "special")
+        )
+        # The run keeps learners to two decimals.
+        assert local == pytest.approx(independent, abs=0.03)
+        assert projection_high_needs(both, year - 1) - projection_high_needs(
+            baseline, year - 1
+        ) == pytest.approx(baseline.spend[("independent", year)] * (cheaper / fee - 1), abs=0.1)
+
+
+def test_planned_provision_moves_the_runs_spend_by_its_own_cost(db, demand):
+    # Planned special places, at a cost of their own, for one need and phase from 2027:
+    # more than the group's independent learners, so each of those moves, and no more,
+    # though the group is not short of places.
+    need, phase = _busiest_group(report_for(finish_run(demand)))
+    _plenty_of_places(need)
+    before = report_for(finish_run(demand))
+    _not_short(before, need, phase)
+    NewProvision.objects.create(
+        la_code=LA,
+        name="New special school",
+        kind="special",
+        need=need,
+        phase=phase,
+        places=10_000,
+        opens_year=2027,
+        cost_per_place=25_000,
+    )
+    after = report_for(finish_run(demand))
+    fee = after.costs["per_place"]["independent"]
+    for year in after.years:
+        moved = _independent(after, need, phase, year) if year >= 2027 else 0.0
+        change = sum(
+            after.baseline.spend[(p, year)] - before.baseline.spend[(p, year)]
+            for p in ("independent", "special", "resourced")
+        )
+        # The run keeps pounds to the penny.
+        assert change == pytest.approx(moved * (25_000 - fee), abs=0.1)

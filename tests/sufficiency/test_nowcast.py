@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 
 from sendplan.casework.case.models import Stage
 from sendplan.casework.models import Case, Plan
 from sendplan.casework.plans.models import CeaseReason
+from sendplan.engine import Band, Demand, ModelFlows, Nowcast, Projection
 from sendplan.sufficiency import selectors
+from sendplan.sufficiency.models import ForecastRun
+from sendplan.sufficiency.report import Report, nowcast_rows
 from tests.casework.conftest import at
 from tests.factories import LearnerFactory
 from tests.sufficiency.test_money import _cells
@@ -114,6 +118,9 @@ def test_the_page_shows_the_live_record_against_the_model(cast, finished_run):
     ]
     assert rows[0][1].endswith("on 1 October 2026")
     assert "in January" in rows[0][2] and "80% interval" in rows[3][2]
+    # The published-data model's own flows for its first year, beside the record's.
+    assert re.fullmatch(r"[\d,]+ in 2025 \(January to December.*", rows[1][2])
+    assert rows[2][2].startswith("Net outflow of ")
     assert rows[4][2].endswith("%")
 
 
@@ -126,3 +133,77 @@ def test_the_live_record_takes_four_queries_however_large(cast, django_assert_nu
         _plan(cast.la, dt.date(2010, 1, 1 + i))
     with django_assert_num_queries(4):
         selectors.live_record(fetched_by=cast.la_colleague, on=ON)
+
+
+def _hand_made(flows: ModelFlows | None, *, stored: bool = True) -> Report:
+    """A run of one need forecast from January 2025 to January 2026 at 1,090 plans."""
+    demand = Demand(
+        la_code="E09000022",
+        la_name="Lambeth",
+        origin_year=2025,
+        actuals=((2025, 1000.0),),
+        years=(2026,),
+        total={2026: Band(1090.0, 1040.0, 1150.0)},
+        plans={},
+        shares={},
+        flows=flows,
+    )
+    stored_demand = demand.to_json()
+    if not stored:
+        del stored_demand["flows"]  # as runs made before the flows were kept
+    run = ForecastRun(la_code="E09000022", outputs={"demand": stored_demand})
+    baseline = Projection("baseline", "Baseline", demand.total, {}, {}, {}, {}, {}, demand.total)
+    return Report(run=run, demand=Demand.from_json(stored_demand), costs={}, projections=[baseline])
+
+
+NOWCAST = Nowcast(
+    on=ON,
+    until=ON + dt.timedelta(days=365),
+    plans=1010,
+    conversion={"requested": 0.6, "assessing": 0.9, "drafting": 1.0},
+    from_record={"requested": False, "assessing": False, "drafting": False},
+    new_from_open=80.0,
+    new_from_requests=120.0,
+    ceasing_age=30,
+    ceasing_other=20.0,
+)
+
+
+def test_the_model_column_shows_the_models_new_plans_and_net_outflow():
+    rows = nowcast_rows(NOWCAST, _hand_made(ModelFlows(2025, 1000.0, 150.4, 60.4)))
+    assert rows[1]["model"].startswith("150 in 2025 (January to December")
+    assert rows[2]["model"].startswith("Net outflow of 60 in 2025: plans ceased plus plans moving")
+    # 1,000 + 150 - 60 is the 1,090 the page shows for January 2026: no further note.
+    assert "flows alone" not in rows[2]["model"]
+    assert rows[3]["model"].startswith("1,090 in January 2026")
+    assert rows[1]["live"].startswith("200: ") and rows[2]["live"].startswith("50: ")
+
+
+def test_a_total_moved_by_the_population_says_what_the_flows_alone_give():
+    rows = nowcast_rows(NOWCAST, _hand_made(ModelFlows(2025, 1000.0, 150.0, 80.0)))
+    assert rows[2]["model"].endswith(
+        "The flows alone give 1,070 next January; the population projection and the "
+        "assumptions move the forecast to 1,090"
+    )
+
+
+def test_an_old_run_without_flows_shows_a_dash_and_how_to_fill_it():
+    rows = nowcast_rows(NOWCAST, _hand_made(None, stored=False))
+    for row in rows[1:3]:
+        assert row["model"].startswith("– (this run was made before the model's flows were kept")
+    assert rows[3]["model"].startswith("1,090 in January 2026")
+    other_method = nowcast_rows(NOWCAST, _hand_made(None))
+    assert "did not come from the stock-and-flow model" in other_method[1]["model"]
+
+
+def test_the_page_renders_an_old_run_without_flows(cast, finished_run):
+    assert finished_run.outputs["demand"]["flows"] is not None  # the default method kept them
+    outputs = finished_run.outputs
+    del outputs["demand"]["flows"]
+    ForecastRun.objects.filter(pk=finished_run.pk).update(outputs=outputs)
+    with at(ON):
+        response = cast.client_for(cast.la_colleague).get(reverse("sufficiency:overview"))
+    assert response.status_code == 200
+    rows = _cells(response.content.decode(), "The live record against the published-data model")
+    assert "re-running fills it" in rows[1][2] and "re-running fills it" in rows[2][2]
+    assert "80% interval" in rows[3][2]

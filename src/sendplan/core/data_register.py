@@ -550,7 +550,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     # service's own (a team inbox, a switchboard), never a person's.
     "provision.LocalService": _names(
         "name organisation kind description min_age max_age needs access access_note email "
-        "phone website area_served active lock"
+        "phone website area_served based_at active lock"
     ),
     "casework.Case": _names("lock"),
     "casework.AssessmentRequest": _names("reference"),  # random, says nothing of anyone

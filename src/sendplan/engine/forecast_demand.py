@@ -11,7 +11,7 @@ setting columns (ADR 0107). What comes out, :class:`Demand`, is what
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -27,6 +27,7 @@ from sendplan.engine.forecast_data import (
     Release,
     TextTable,
 )
+from sendplan.engine.forecast_flows import first_year_flows
 
 #: The kinds of place a commissioner plans and pays for, in the order every table shows them.
 PLACEMENT_LABELS: Final[dict[str, str]] = {
@@ -112,12 +113,36 @@ class Band:
 
 
 @dataclass(frozen=True)
+class ModelFlows:
+    """The stock-and-flow model's first forecast year for one area: ``plans`` in January of
+    ``year``, the ``new_plans`` issued and the ``net_outflow`` in calendar year ``year``
+    (plans ceased and plans moving between councils, net: the published figures do not
+    separate them), and so the plans the next January. Point figures: the model's 80 %
+    intervals are on the totals only."""
+
+    year: int
+    plans: float
+    new_plans: float
+    net_outflow: float
+
+    @property
+    def plans_after(self) -> float:
+        """The flows' next January.
+
+        >>> ModelFlows(2025, 1000.0, 150.0, 60.0).plans_after
+        1090.0
+        """
+        return self.plans + self.new_plans - self.net_outflow
+
+
+@dataclass(frozen=True)
 class Demand:
     """One area's forecast, as the engine and the release give it.
 
     ``actuals`` are the published totals (census year, plans); ``total[year]`` the forecast
     total; ``plans[(need, phase, year)]`` the plans by primary need and phase;
-    ``shares[(need, phase)]`` the share of those plans in each placement type at the origin.
+    ``shares[(need, phase)]`` the share of those plans in each placement type at the origin;
+    ``flows`` the stock-and-flow model's first year (None when another method made the totals).
     """
 
     la_code: str
@@ -128,6 +153,7 @@ class Demand:
     total: dict[int, Band]
     plans: dict[tuple[str, str, int], Band]
     shares: PlacementMix
+    flows: ModelFlows | None = None
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -145,6 +171,7 @@ class Demand:
             "total": {str(y): [b.median, b.lower, b.upper] for y, b in self.total.items()},
             "plans": [[n, f, y, b.median, b.lower, b.upper] for (n, f, y), b in self.plans.items()],
             "shares": [[n, f, s] for (n, f), s in self.shares.items()],
+            "flows": None if self.flows is None else asdict(self.flows),
         }
 
     @classmethod
@@ -159,6 +186,8 @@ class Demand:
             total={int(y): Band(*v) for y, v in data["total"].items()},
             plans={(n, f, int(y)): Band(m, lo, up) for n, f, y, m, lo, up in data["plans"]},
             shares={(n, f): dict(s) for n, f, s in data["shares"]},
+            # Runs stored before the flows were kept have no "flows": None, as for another method.
+            flows=ModelFlows(**data["flows"]) if data.get("flows") else None,
         )
 
 
@@ -364,6 +393,10 @@ def area_demand(
             for j, phase in enumerate(PHASE_KEYS):
                 m = float(table[i, j])
                 plans[(need, phase, year)] = Band(m, m * lo, m * up)
+    flows = None
+    if forecast.flows is not None:
+        now, new, out = first_year_flows(forecast.flows)
+        flows = ModelFlows(int(history.years[-1]), float(now[la]), float(new[la]), float(out[la]))
     totals = history.totals[la]
     actuals = tuple(
         (int(y), float(t)) for y, t in zip(history.years, totals, strict=True) if not np.isnan(t)
@@ -379,4 +412,5 @@ def area_demand(
         shares=placement_mix(
             caseload=release.caseload, needs=release.needs, la_code=la_code, need_codes=needs
         ),
+        flows=flows,
     )

@@ -203,10 +203,40 @@ def _fit_point(
 
 def _project(fit: FlowFit, horizon: int) -> np.ndarray:
     """Step the stock forward: S(t+1) = S(t) * (1 + n(t) - e(t))."""
+    return _stepped(fit, horizon)[0]
+
+
+def first_year_flows(fit: FlowFit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each LA's plans at the origin, new plans and net outflow in the first forecast year.
+
+    The first year of :meth:`FlowFit.point`, in parts: the origin's plans plus the new plans
+    less the net outflow (ceased plans and plans moving between councils, which the model
+    cannot tell apart) is the point forecast of the next January. The model's intervals are
+    on the totals only: it gives none for the flows.
+
+    Examples
+    --------
+    >>> years = np.arange(2016, 2024)
+    >>> totals = np.array([[1000.0 * 1.08**k for k in range(8)], [500 * 1.1**k for k in range(8)]])
+    >>> flows = FlowSeries(years, totals * 0.15, totals * 0.2)
+    >>> fit = fit_flows(totals=totals, flows=flows, census_years=years)
+    >>> now, new, out = first_year_flows(fit)
+    >>> np.round((now + new - out) / fit.point(1)[:, 0], 6).tolist()
+    [1.0, 1.0]
+    """
+    _, n_rates, e_rates = _stepped(fit, 1)
+    size = np.maximum(fit.size, 1.0)
+    return size.copy(), n_rates[:, 0] * size, e_rates[:, 0] * size
+
+
+def _stepped(fit: FlowFit, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The projected stock and the new-plan and outflow rates of each year, (LAs, horizon)."""
     size = np.maximum(fit.size, 1.0)
     new_prev, req_prev, e_lags = fit.start
     stock = size.copy()
     out = np.empty((size.size, horizon))
+    n_rates = np.empty((size.size, horizon))
+    e_rates = np.empty((size.size, horizon))
     e_hist = [e_lags[:, k] for k in range(e_lags.shape[1])]
     for h in range(horizon):
         x_new = _filled(np.column_stack([np.ones(size.size), new_prev / stock, req_prev / stock]))
@@ -225,7 +255,9 @@ def _project(fit: FlowFit, horizon: int) -> np.ndarray:
         e_hist.append(e_rate)
         stock = following
         out[:, h] = stock
-    return out
+        n_rates[:, h] = n_rate
+        e_rates[:, h] = e_rate
+    return out, n_rates, e_rates
 
 
 def _cv_errors(

@@ -9,7 +9,8 @@ placements x unit cost, gap = demand - capacity (ADR 0107).
 The gap counts every learner whose placement is specialist (resourced provision or an SEN
 unit, a special school, an independent or non-maintained special school) as needing a
 local specialist place. Learners in independent places today are there, in the main,
-because the area has too few places of its own, so new local places take them first.
+because the area has too few places of its own, so every new local place takes one of them
+while there are any (:func:`open_places`).
 """
 
 from __future__ import annotations
@@ -200,15 +201,89 @@ def _spread(
     return {c: change.places * w / total for c, w in zip(chosen, weights, strict=True)}
 
 
+def _place_cost(change: PlaceChange, costs: UnitCosts) -> float:
+    """A new place's yearly cost: its own, else the unit cost of its kind."""
+    if change.cost_per_place is not None:
+        return float(change.cost_per_place)
+    return float(costs.per_place[change.kind])
+
+
+def open_places(
+    changes: Iterable[PlaceChange],
+    year: int,
+    costs: UnitCosts,
+    placed: dict[tuple[str, str], dict[str, float]],
+    gap: dict[tuple[str, str], float],
+    need_place: Mapping[tuple[str, str], float],
+) -> dict[str, float]:
+    """Open the new local specialist places of one year: the one rule for every kind.
+
+    Planned provision, a scenario's special school places and its inclusion base places
+    all follow it (ADR 0138). Each change open by ``year`` counts as capacity, spread over
+    the (need, phase) groups it serves that are short of places (``gap`` falls). And each
+    of its places takes one learner out of an independent placement of the need and phase
+    it serves, whether or not the group is short, up to the independent placements left
+    there, from each group in proportion to its independent placements; the learner is
+    then costed at the place's cost (its own ``cost_per_place``, else its kind's unit
+    cost).
+
+    When changes compete for the same independent placements, the earliest ``from_year``
+    takes first, then the cheapest place, then the order given (planned provision before a
+    scenario's places), so a learner moved into a place in one year stays there when more
+    places open later, and the learners go to the cheaper places.
+
+    ``placed`` and ``gap`` are changed in place. Returns, by placement type, the cost the
+    moved learners add beyond their kind's unit cost (places with a cost of their own).
+
+    Examples
+    --------
+    Ten special places for ASD primary where 6 learners are placed independently, and
+    the group is not short of places: exactly 6 move, each costed at the place's 25,000
+    instead of the special school unit cost of 30,000.
+
+    >>> costs = UnitCosts(per_place={"special": 30_000.0, "resourced": 18_000.0,
+    ...                              "independent": 60_000.0}, transport=0.0)
+    >>> placed = {("ASD", "primary"): {"independent": 6.0, "special": 0.0, "resourced": 0.0}}
+    >>> gap = {("ASD", "primary"): -5.0}
+    >>> planned = PlaceChange("special", 10, 2026, "ASD", "primary", cost_per_place=25_000)
+    >>> extra = open_places([planned], 2026, costs, placed, gap, {("ASD", "primary"): 20.0})
+    >>> placed[("ASD", "primary")], gap[("ASD", "primary")], extra["special"]
+    ({'independent': 0.0, 'special': 6.0, 'resourced': 0.0}, -15.0, -30000.0)
+
+    A base and special places together take no more than there are: the earlier opening
+    first, then the cheaper.
+
+    >>> placed = {("ASD", "primary"): {"independent": 6.0, "special": 0.0, "resourced": 0.0}}
+    >>> both = [PlaceChange("special", 4, 2026, "ASD", "primary"),
+    ...         PlaceChange("resourced", 4, 2026, "ASD", "primary")]
+    >>> gap, need = {("ASD", "primary"): 0.0}, {("ASD", "primary"): 20.0}
+    >>> _ = open_places(both, 2026, costs, placed, gap, need)
+    >>> placed[("ASD", "primary")]
+    {'independent': 0.0, 'special': 2.0, 'resourced': 4.0}
+    """
+    cells = list(placed)
+    extra_cost: dict[str, float] = {}
+    indexed = [(i, c) for i, c in enumerate(changes) if c.from_year <= year]
+    indexed.sort(key=lambda ic: (ic[1].from_year, _place_cost(ic[1], costs), ic[0]))
+    for _, change in indexed:
+        for cell, places in _spread(change, cells, gap, need_place).items():
+            gap[cell] -= places
+        moved = _absorb(change, cells, placed)
+        if change.cost_per_place is not None:
+            extra = moved * (change.cost_per_place - costs.per_place[change.kind])
+            extra_cost[change.kind] = extra_cost.get(change.kind, 0.0) + extra
+    return extra_cost
+
+
 def _absorb(
-    base: PlaceChange,
+    change: PlaceChange,
     cells: list[tuple[str, str]],
     placed: dict[tuple[str, str], dict[str, float]],
 ) -> float:
-    """Move one learner from an independent placement into each of a base's places.
+    """Move one learner from an independent placement into each of a change's places.
 
-    Up to the independent placements left in the cells the base serves (its need and
-    phase, all cells when it names none), taken from each cell in proportion to its
+    Up to the independent placements left in the cells the places serve (their need and
+    phase, all cells when they name none), taken from each cell in proportion to its
     independent placements. Returns the learners moved.
 
     >>> placed = {("ASD", "primary"): {"independent": 6.0, "resourced": 0.0},
@@ -221,16 +296,17 @@ def _absorb(
     served = [
         c
         for c in cells
-        if (base.need is None or c[0] == base.need) and (base.phase is None or c[1] == base.phase)
+        if (change.need is None or c[0] == change.need)
+        and (change.phase is None or c[1] == change.phase)
     ]
     available = sum(placed[c]["independent"] for c in served)
-    taken = min(float(base.places), available)
+    taken = min(float(change.places), available)
     if taken <= 0:
         return 0.0
     for cell in served:
         moved = taken * placed[cell]["independent"] / available
         placed[cell]["independent"] -= moved
-        placed[cell][base.kind] += moved
+        placed[cell][change.kind] = placed[cell].get(change.kind, 0.0) + moved
     return taken
 
 
@@ -247,11 +323,9 @@ def project(
 
     Planned new provision is in every projection; a scenario adds its own places, moves a
     share of independent placements into local special schools, or replaces the growth.
-    A planned place or a scenario's special school place takes a learner from an
-    independent place only while the cell is short of places (a learner placed
-    independently by choice stays there). A scenario's inclusion base place takes one
-    learner from an independent place by itself, from the scenario's start year, up to the
-    independent placements of the need and phase it serves (:func:`_absorb`); the
+    Every new local specialist place, planned or a scenario's special school or inclusion
+    base place, takes one learner out of an independent placement of the need and phase it
+    serves from its year, up to those there, by one rule (:func:`open_places`); the
     scenario's "fewer independent placements" share then applies to those left, so no
     learner is counted twice (ADR 0138).
 
@@ -284,29 +358,18 @@ def project(
     (-2.0, 40.0, 1050000.0)
     """
     changes = list(new_provision)
-    base: PlaceChange | None = None  # the scenario's inclusion base places
     reduction = 0.0
     if scenario is not None:
         if scenario.growth_pct is not None:
             growth_pct = scenario.growth_pct
-        if scenario.special_places:
-            changes.append(
-                PlaceChange(
-                    "special",
-                    scenario.special_places,
-                    scenario.start_year,
-                    scenario.need,
-                    scenario.phase,
+        for kind, places in (
+            ("special", scenario.special_places),
+            ("resourced", scenario.resourced_places),  # inclusion base places
+        ):
+            if places:
+                changes.append(
+                    PlaceChange(kind, places, scenario.start_year, scenario.need, scenario.phase)
                 )
-            )
-        if scenario.resourced_places:
-            base = PlaceChange(
-                "resourced",
-                scenario.resourced_places,
-                scenario.start_year,
-                scenario.need,
-                scenario.phase,
-            )
         reduction = scenario.independent_reduction_pct / 100
     cells = [(n, f) for n in demand.needs for f in PHASE_KEYS]
     out = Projection(
@@ -333,22 +396,7 @@ def project(
             placed[cell] = {p: band.median * shares.get(p, 0.0) for p in PLACEMENT_KEYS}
             need_place[cell] = _specialist(band.median, shares)
             gap[cell] = need_place[cell] - capacity.get(cell, 0.0)
-        extra_cost = dict.fromkeys(PLACEMENT_KEYS, 0.0)
-        for change in changes:
-            if change.from_year > year:
-                continue
-            for cell, places in _spread(change, cells, gap, need_place).items():
-                moved = min(places, placed[cell]["independent"], max(gap[cell], 0.0))
-                placed[cell]["independent"] -= moved
-                placed[cell][change.kind] += moved
-                gap[cell] -= places
-                if change.cost_per_place is not None:
-                    extra = moved * (change.cost_per_place - costs.per_place[change.kind])
-                    extra_cost[change.kind] += extra
-        if base is not None and base.from_year <= year:
-            for cell, places in _spread(base, cells, gap, need_place).items():
-                gap[cell] -= places
-            _absorb(base, cells, placed)
+        extra_cost = open_places(changes, year, costs, placed, gap, need_place)
         if scenario is not None and reduction and year >= scenario.start_year:
             for cell in cells:
                 moved = placed[cell]["independent"] * reduction
@@ -362,7 +410,7 @@ def project(
             out.placements[(p, year)] = count
             # Planned provision with its own cost per place adds the difference from the
             # unit cost of its kind to that kind's line.
-            out.spend[(p, year)] = count * costs.per_place[p] + extra_cost[p]
+            out.spend[(p, year)] = count * costs.per_place[p] + extra_cost.get(p, 0.0)
         specialist = sum(out.placements[(p, year)] for p in SPECIALIST)
         out.spend[("transport", year)] = specialist * costs.transport
         spent = sum(v for (_, y), v in out.spend.items() if y == year)

@@ -72,6 +72,12 @@ def _organisation_choices() -> list[tuple[str, str]]:
     return [("", "Choose an organisation")] + [(str(o.pk), o.name) for o in rows]
 
 
+def _base_choices() -> list[tuple[str, str]]:
+    """The settings a local service may be based at: open providers, as the feed lists."""
+    rows = Setting.objects.filter(is_open=True, sen2_code="").order_by("name", "pk")
+    return [("", "Not based at a setting")] + [(str(s.pk), s.name) for s in rows]
+
+
 def _required(what: str) -> dict[str, str]:
     return {"required": what}
 
@@ -191,6 +197,17 @@ class LocalServiceForm(forms.Form):
         max_length=200,
         error_messages={"max_length": "Area served must be 200 characters or fewer"},
     )
+    based_at = forms.TypedChoiceField(
+        label="Setting where the service is based (optional)",
+        help_text="Its address is published with the service, so families can find it "
+        "near them. Leave empty for a service that visits families or schools.",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=_base_choices,
+        widget=chooser(),
+        error_messages={"invalid_choice": "Choose a setting from the list"},
+    )
     active = forms.BooleanField(label="The service is running and taking referrals", required=False)
     expected_lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -224,6 +241,7 @@ class LocalServiceForm(forms.Form):
             "phone": data["phone"],
             "website": data["website"],
             "area_served": data["area_served"],
+            "based_at_id": data.get("based_at"),
             "active": bool(data.get("active")),
         }
 
@@ -246,6 +264,7 @@ def local_service_initial(row: LocalService | None) -> dict[str, Any]:
         "phone": row.phone,
         "website": row.website,
         "area_served": row.area_served,
+        "based_at": row.based_at_id,
         "active": row.active,
         "expected_lock": lock_of(row),
     }

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sendplan.engine import NEEDS
+from sendplan.engine import NEEDS, haversine_km
 from sendplan.provision.models import LocalService, ProvisionStrand, Setting
 
 #: The version of HSDS the feed follows, and where the UK profile of it is described.
@@ -397,9 +397,62 @@ def _local_services(feed: Feed, base_url: str) -> None:
     for service in published_local_services():
         published = _local_service(feed, service, base_url)
         feed.services[published["id"]] = published
+        # Based at a setting the feed lists: that setting's location is the service's too.
+        location_id = feed_id("location", service.based_at_id)
+        if service.based_at_id in feed.setting_ids and location_id in feed.locations:
+            sal_id = feed_id("service_at_location", published["id"])
+            feed.service_at_locations[sal_id] = {
+                "id": sal_id,
+                "service_id": published["id"],
+                "location_id": location_id,
+            }
         feed.organisation_ids.add(service.organisation_id)
         feed.local_service_names.setdefault(normalised(service.name), service.pk)
         feed.local_service_names.setdefault(normalised(service.organisation.name), service.pk)
+
+
+_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}")
+
+
+def postcode_key(value: str) -> str | None:
+    """A full UK postcode in capitals with one space before its last three characters, or
+    None when ``value`` does not look like one."""
+    squeezed = "".join(value.upper().split())
+    if not _POSTCODE.fullmatch(squeezed):
+        return None
+    return f"{squeezed[:-3]} {squeezed[-3:]}"
+
+
+def postcode_point(feed: Feed, postcode: str) -> tuple[float, float] | None:
+    """Where a postcode is, from the feed's own published locations: the coordinates the
+    register records for a setting at that postcode (the mean, if several). The project
+    holds no national postcode lookup, so a postcode no published setting has is unknown."""
+    wanted = postcode_key(postcode)
+    points = [
+        (location["latitude"], location["longitude"])
+        for location in feed.locations.values()
+        if "latitude" in location
+        and any(postcode_key(address["postal_code"]) == wanted for address in location["addresses"])
+    ]
+    if wanted is None or not points:
+        return None
+    return (
+        sum(lat for lat, _ in points) / len(points),
+        sum(lng for _, lng in points) / len(points),
+    )
+
+
+def service_distances(feed: Feed, lat: float, lng: float) -> dict[str, float]:
+    """Each located service's distance in metres from a point: to its nearest location."""
+    distances: dict[str, float] = {}
+    for link in feed.service_at_locations.values():
+        location = feed.locations[link["location_id"]]
+        if "latitude" not in location:
+            continue
+        metres = 1000 * float(haversine_km(lat, lng, location["latitude"], location["longitude"]))
+        service_id = link["service_id"]
+        distances[service_id] = min(metres, distances.get(service_id, metres))
+    return distances
 
 
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")

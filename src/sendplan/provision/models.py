@@ -264,6 +264,17 @@ class LocalService(Tracked):
     phone = models.CharField("Service phone number", max_length=30, blank=True)
     website = models.URLField("Service web page", blank=True)
     area_served = models.CharField(max_length=200, blank=True)
+    #: Where the service is based, when it is at a setting in the register (a therapy team
+    #: at a special school, a short-breaks centre): the feed gives it that setting's location
+    #: and so it can be found by proximity (ADR 0143). Empty for services that go to families.
+    based_at = models.ForeignKey(
+        "provision.Setting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="based_local_services",
+        help_text="The setting in the register where the service is based, if any",
+    )
     active = models.BooleanField(default=True)
     lock = lock_field()
 

@@ -10,13 +10,16 @@ profile of HSDS 3.0: ``/``, ``/services``, ``/services/{id}``, ``/organizations`
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, time
 from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
 from sendplan.accounts.guards import public
@@ -26,10 +29,18 @@ from sendplan.provision.local_offer import (
     PROFILE_URL,
     Feed,
     local_offer_feed,
+    postcode_key,
+    postcode_point,
+    service_distances,
 )
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
+#: How far a proximity search may reach, in metres (a council's area and its neighbours').
+MAX_PROXIMITY = 100_000
+#: Open data that changes a few times a day: a cache or aggregator may keep a copy for five
+#: minutes, then asks again with the ETag and gets a 304 while nothing has changed.
+CACHE_CONTROL = "public, max-age=300"
 
 
 def problem(status: int, detail: str) -> JsonResponse:
@@ -49,6 +60,31 @@ def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
     response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     # Open data: any web page may read it.
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _etag(content: bytes) -> str:
+    """A strong entity tag: a digest of the exact bytes sent, so it changes when the data
+    (or the query, or the feed's own address) does and never because time passed."""
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110's weak comparison, which If-None-Match uses: ``W/`` is ignored, ``*``
+    matches anything."""
+    tags = [tag.strip() for tag in if_none_match.split(",")]
+    return "*" in tags or etag in {tag.removeprefix("W/") for tag in tags}
+
+
+def _cached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The feed's caching headers, and a 304 with no body when the client's copy is
+    current."""
+    etag = _etag(response.content)
+    if _matches(request.headers.get("If-None-Match", ""), etag):
+        response = HttpResponse(status=304)
+        response["Access-Control-Allow-Origin"] = "*"
+    response["ETag"] = etag
+    response["Cache-Control"] = CACHE_CONTROL
     return response
 
 
@@ -100,7 +136,7 @@ def _feed_view(build: Callable[..., dict[str, Any] | None]) -> Callable[..., Htt
             return problem(400, str(exc))
         if body is None:
             return problem(404, "The feed holds nothing with that identifier")
-        return _json(body)
+        return _cached(request, _json(body))
 
     view.__name__ = build.__name__
     view.__qualname__ = build.__qualname__
@@ -144,21 +180,94 @@ def _service_full(feed: Feed, service: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
-def _services_matching(request: HttpRequest, feed: Feed) -> list[dict[str, Any]]:
-    """The services the query asks for: ``search`` (words in the name or description),
-    ``taxonomy_term_id``, ``taxonomy_id``, ``organization_id``, and an age range that the
-    service's ages must overlap (``minimum_age``, ``maximum_age``)."""
-    words = request.GET.get("search", "").casefold().split()
+def _number(request: HttpRequest, name: str, low: float, high: float) -> float | None:
+    raw = request.GET.get(name, "").strip()
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadQuery(f"{name} must be a number") from None
+    if not low <= value <= high:  # also refuses nan and inf
+        raise BadQuery(f"{name} must be from {low:g} to {high:g}")
+    return value
+
+
+def _modified_after(request: HttpRequest) -> datetime | None:
+    """``modified_after`` as an ISO 8601 date-time (or a date, meaning its midnight), UTC
+    when no offset is given."""
+    raw = request.GET.get("modified_after", "").strip()
+    if raw == "":
+        return None
+    problem_text = (
+        f"modified_after must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z, not {raw!r}"
+    )
+    try:
+        when = parse_datetime(raw)
+        if when is None:
+            day = parse_date(raw)
+            when = datetime.combine(day, time()) if day else None
+    except ValueError:
+        raise BadQuery(problem_text) from None
+    if when is None:
+        raise BadQuery(problem_text)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _point(request: HttpRequest, feed: Feed) -> tuple[float, float] | None:
+    """Where a proximity search is from: ``postcode``, or ``lat`` and ``lng``."""
+    postcode = request.GET.get("postcode", "").strip()
+    lat = _number(request, "lat", -90, 90)
+    lng = _number(request, "lng", -180, 180)
+    if (lat is None) != (lng is None):
+        missing = "lng" if lng is None else "lat"
+        raise BadQuery(f"{missing} is needed too: give lat and lng together")
+    if postcode and lat is not None:
+        raise BadQuery("Give postcode or lat and lng, not both")
+    if postcode:
+        if postcode_key(postcode) is None:
+            raise BadQuery(f"postcode {postcode!r} is not a full UK postcode")
+        found = postcode_point(feed, postcode)
+        if found is None:
+            raise BadQuery(
+                f"postcode {postcode!r} is not one the feed can place (only the postcodes "
+                "of its own locations are known): give lat and lng instead"
+            )
+        return found
+    if lat is not None and lng is not None:
+        return lat, lng
+    return None
+
+
+def _services_matching(
+    request: HttpRequest, feed: Feed
+) -> list[tuple[dict[str, Any], float | None]]:
+    """The services the query asks for, each with its distance in metres when the query
+    gives a point: ``search`` (or ``text``, as ORUK version 1 named it: words in the name
+    or description), ``taxonomy_term_id``, ``taxonomy_id``, ``organization_id``, an age
+    range that the service's ages must overlap (``minimum_age``, ``maximum_age``),
+    ``modified_after``, and ``postcode`` or ``lat`` and ``lng`` with ``proximity`` (metres):
+    located services within that distance, nearest first."""
+    words = (request.GET.get("search", "") + " " + request.GET.get("text", "")).casefold()
+    words_wanted = words.split()
     term = request.GET.get("taxonomy_term_id", "")
     taxonomy = request.GET.get("taxonomy_id", "")
     organisation = request.GET.get("organization_id", "")
     low = _whole_number(request, "minimum_age", None)
     high = _whole_number(request, "maximum_age", None)
-    found = []
+    since = _modified_after(request)
+    point = _point(request, feed)
+    proximity = _whole_number(request, "proximity", None)
+    if proximity is not None and not 1 <= proximity <= MAX_PROXIMITY:
+        raise BadQuery(f"proximity must be from 1 to {MAX_PROXIMITY} metres")
+    if proximity is not None and point is None:
+        raise BadQuery("proximity needs a postcode, or lat and lng, to measure from")
+    distances = service_distances(feed, *point) if point else {}
+    found: list[tuple[dict[str, Any], float | None]] = []
     for service in feed.services.values():
         text = f"{service['name']} {service['description']}".casefold()
         terms = [a["taxonomy_term"] for a in service["attributes"]]
-        if words and not all(word in text for word in words):
+        if words_wanted and not all(word in text for word in words_wanted):
             continue
         if term and term not in {t["id"] for t in terms}:
             continue
@@ -170,7 +279,15 @@ def _services_matching(request: HttpRequest, feed: Feed) -> list[dict[str, Any]]
             continue
         if high is not None and service["minimum_age"] > high:
             continue
-        found.append(service)
+        if since is not None and datetime.fromisoformat(service["last_modified"]) <= since:
+            continue
+        distance = distances.get(service["id"])
+        too_far = distance is None or (proximity is not None and distance > proximity)
+        if point is not None and too_far:
+            continue
+        found.append((service, distance))
+    if point is not None:
+        found.sort(key=lambda pair: pair[1] or 0.0)
     return found
 
 
@@ -180,8 +297,15 @@ def index(request: HttpRequest, feed: Feed) -> dict[str, Any]:
 
 
 def services(request: HttpRequest, feed: Feed) -> dict[str, Any]:
-    """A page of services, one-to-one fields and their organisation."""
-    return _page(request, [_service_summary(feed, s) for s in _services_matching(request, feed)])
+    """A page of services, one-to-one fields and their organisation; with a proximity
+    search, each one's ``distance`` in whole metres from the point, nearest first."""
+    summaries = []
+    for found, distance in _services_matching(request, feed):
+        summary = _service_summary(feed, found)
+        if distance is not None:
+            summary["distance"] = round(distance)
+        summaries.append(summary)
+    return _page(request, summaries)
 
 
 def service(request: HttpRequest, feed: Feed, pk: str) -> dict[str, Any] | None:
@@ -210,8 +334,11 @@ def _with_location(feed: Feed, links: Iterable[dict[str, Any]]) -> list[dict[str
 
 def service_at_locations(request: HttpRequest, feed: Feed) -> dict[str, Any]:
     """A page of services at locations; the same filters as the services."""
-    wanted = {s["id"] for s in _services_matching(request, feed)}
-    links = [link for link in feed.service_at_locations.values() if link["service_id"] in wanted]
+    order = {found["id"]: n for n, (found, _) in enumerate(_services_matching(request, feed))}
+    links = sorted(
+        (link for link in feed.service_at_locations.values() if link["service_id"] in order),
+        key=lambda link: order[link["service_id"]],
+    )
     return _page(request, _with_location(feed, links))
 
 

@@ -188,7 +188,7 @@ def local_service_list(*, fetched_by: User) -> list[LocalService]:
 def local_service_for_user(user: User, pk: int) -> LocalService:
     """One local service, for a user who may use the register (inactive ones too)."""
     check_register_access(user)
-    found = LocalService.objects.select_related("organisation").filter(pk=pk).first()
+    found = LocalService.objects.select_related("organisation", "based_at").filter(pk=pk).first()
     if found is None:
         raise Http404("No local service found")
     return found

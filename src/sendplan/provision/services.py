@@ -316,6 +316,7 @@ def _assign(obj: Setting | ProvisionStrand, values: dict[str, Any]) -> bool:
 LOCAL_SERVICE_FIELDS = (
     "name",
     "organisation_id",
+    "based_at_id",
     "kind",
     "description",
     "min_age",

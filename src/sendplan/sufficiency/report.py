@@ -391,14 +391,42 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:+.1f}%".replace("-", "−")
 
 
+def _model_flows(report: Report, shown_next: float | None) -> tuple[str, str]:
+    """The model's new plans and net outflow in its first forecast year, or why there are
+    none. ``shown_next`` is the forecast's next January as the page shows it."""
+    flows = report.demand.flows
+    if flows is None:
+        if "flows" not in report.run.outputs.get("demand", {}):
+            why = "– (this run was made before the model's flows were kept: re-running fills it)"
+        else:
+            why = "– (this run's totals did not come from the stock-and-flow model)"
+        return why, why
+    new = (
+        f"{count(flows.new_plans)} in {flows.year} (January to December; the model's 80% "
+        "interval is for the total only)"
+    )
+    out = (
+        f"Net outflow of {count(flows.net_outflow)} in {flows.year}: plans ceased plus plans "
+        "moving to other councils, less plans moving in (the published figures do not "
+        "separate them)"
+    )
+    if shown_next is not None and abs(round(flows.plans_after) - round(shown_next)) >= 1:
+        out += (
+            f". The flows alone give {count(flows.plans_after)} next January; the population "
+            f"projection and the assumptions move the forecast to {count(shown_next)}"
+        )
+    return new, out
+
+
 def nowcast_rows(n: Nowcast, report: Report | None) -> list[dict[str, str]]:
     """The live record's nowcast beside the published-data model, row by row: plans now,
     new plans and plans ceasing over the 12 months, plans then and the year's growth."""
-    model_now = model_next = model_growth = "–"
+    model_now = model_next = model_growth = model_new = model_out = "–"
     if report is not None and report.demand.actuals:
         year, actual = report.demand.actuals[-1]
         first = report.years[0]
         band = report.baseline.total[first]
+        model_new, model_out = _model_flows(report, band.median if first == year + 1 else None)
         model_now = f"{count(actual)} in January {year}"
         model_next = (
             f"{count(band.median)} in January {first} (80% interval {count(band.lower)} to "
@@ -421,14 +449,14 @@ def nowcast_rows(n: Nowcast, report: Report | None) -> list[dict[str, str]]:
             "live": f"{count(n.new_plans)}: {count(n.new_from_open)} from the open requests and "
             f"assessments, {count(n.new_from_requests)} from requests still to come "
             f"(share ending in a plan: {rates})",
-            "model": "–",
+            "model": model_new,
         },
         {
             "label": "Plans ceasing in the next 12 months",
             "live": f"{count(n.ceasing)}: {count(n.ceasing_age)} reaching the end of the "
             f"academic year in which the young person is 25, {count(n.ceasing_other)} for other "
             "reasons (leaving education, needs met, moving away)",
-            "model": "–",
+            "model": model_out,
         },
         {
             "label": "EHC plans in 12 months",
