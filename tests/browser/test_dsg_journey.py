@@ -50,6 +50,11 @@ def test_manager_reaches_the_dsg_plan_and_tries_a_decision(site, cast):
         deficit_brought_forward=25_000,
         expected_lock=0,
     )
+    # Hospital education recorded for this year only: later years are projected.
+    services.central_spend_save(
+        changed_by=cast.la_colleague,
+        data={"financial_year": this_year, "line": "hospital", "amount": 5_000},
+    )
     releases, population = default_paths(Path(django_settings.SHARED_DATA_DIR))
     demand = forecast_demand(
         releases=releases,
@@ -73,9 +78,14 @@ def test_manager_reaches_the_dsg_plan_and_tries_a_decision(site, cast):
         "Dedicated Schools Grant management plan"
     )
     first = page.locator("#dsg-without tbody tr").first
-    # 25,000 brought forward + 60,000 spend - 50,000 income = 35,000 deficit at 31 March.
+    # 25,000 brought forward + 60,000 on placements + 5,000 central - 50,000 income = 40,000
+    # deficit at 31 March.
     assert financial_year_label(this_year) in first.inner_text()
-    assert "£60,000" in first.inner_text() and "£35,000 deficit" in first.inner_text()
+    assert "£60,000" in first.inner_text() and "£40,000 deficit" in first.inner_text()
+    # Next year hospital education has no line: £5,100 (2 % uplift), marked projected.
+    assert "£5,100 (£5,100 projected)" in page.locator("#dsg-without tbody tr").nth(1).inner_text()
+    central = page.locator("#dsg-central tbody tr").first.inner_text()
+    assert "£5,000" in central and "£5,100 (projected)" in central
     with page.expect_download() as download_info:
         page.get_by_role("link", name="The whole plan, a sheet for each mitigation").click()
     with open(download_info.value.path(), "rb") as saved:
@@ -83,7 +93,11 @@ def test_manager_reaches_the_dsg_plan_and_tries_a_decision(site, cast):
     sheet = book["without-mitigations"]
     header = [c.value for c in sheet[1]]
     carried = header.index("Cumulative deficit carried forward")
-    assert sheet[2][carried].value == 35_000
+    assert sheet[2][carried].value == 40_000
+    projected = header.index("Of which projected (no line recorded for the year)")
+    assert (sheet[2][projected].value, sheet[3][projected].value) == (0, 5_100)
+    lines = book["central-by-line"]
+    assert [c.value for c in lines[3]][2:4] == [5_100, "projected"]
 
     site.follow(page.get_by_role("link", name="Money: committed spend and budget"))
     site.follow(page.get_by_role("link", name="Try what a decision does to the budget"))

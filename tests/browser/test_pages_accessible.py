@@ -80,6 +80,7 @@ def test_money_pages_have_no_accessibility_violations(site, cast):
     visit(site, "sufficiency:reform-plan")  # no forecast yet
     visit(site, "sufficiency:budget", financial_year(dt.date.today()))
     visit(site, "sufficiency:overview")  # the live record against the model, with no run
+    visit(site, "sufficiency:assumptions")  # unit costs, growth and the central uplift
 
 
 def test_the_manager_adds_a_central_line_from_their_home_page(site, cast):

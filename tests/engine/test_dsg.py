@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from sendplan.engine import (
+    CASELOAD_LINES,
+    CENTRAL_UPLIFT,
     CentralLine,
     Decision,
-    central_by_year,
+    central_projection,
     dsg_plan,
     income_by_year,
     move_back,
@@ -141,24 +143,72 @@ def test_decisions_refuse_impossible_figures():
         new_placement(cost=-1, starts=dt.date(2027, 1, 1))
 
 
-def test_central_lines_add_up_by_hand_and_are_held_flat():
+def _amounts(years):
+    return [[(f.line, round(f.amount, 6), f.basis) for f in y.figures] for y in years]
+
+
+def test_central_lines_add_up_by_hand_and_are_projected_line_by_line():
     lines = [
         CentralLine(2026, "ap", 30.0, actual=True),
-        CentralLine(2026, "hospital", 12.0),
         CentralLine(2026, "ap", 3.0),  # a second AP partner in the same year
-        CentralLine(2028, "support", 50.0),
+        CentralLine(2026, "post16", 100.0),
+        CentralLine(2028, "ap", 50.0),  # recorded again later
     ]
-    # 2026: 30 + 12 + 3 = 45; 2027 has none: 2026's 45, assumed; 2028: 50; 2029: 50, assumed.
-    assert central_by_year(lines, [2026, 2027, 2028, 2029]) == [
-        (45.0, False),
-        (45.0, True),
-        (50.0, False),
-        (50.0, True),
+    # Plans by financial year: 1,000 in 2026, 1,100 in 2027, 1,210 in 2028.
+    caseload = {2026: 1000.0, 2027: 1100.0, 2028: 1210.0}
+    years = central_projection(lines, [2026, 2027, 2028], caseload=caseload, uplift=0.05)
+    assert _amounts(years) == [
+        # 2026: AP 30 + 3 = 33 and post-16 100, both recorded.
+        [("ap", 33.0, "recorded"), ("post16", 100.0, "recorded")],
+        # 2027: AP 33 x 1.05 = 34.65 (uplift); post-16 100 x 1,100 / 1,000 = 110 (caseload).
+        [("ap", 34.65, "uplift"), ("post16", 110.0, "caseload")],
+        # 2028: AP's recorded 50 stands; post-16 100 x 1,210 / 1,000 = 121 from 2026.
+        [("ap", 50.0, "recorded"), ("post16", 121.0, "caseload")],
     ]
-    # Before any line: nothing, and nothing assumed.
-    assert central_by_year(lines, [2025]) == [(0.0, False)]
+    assert [round(y.total, 6) for y in years] == [133.0, 144.65, 171.0]
+    assert [round(y.projected, 6) for y in years] == [0.0, 144.65, 121.0]
+    assert [f.base_year for f in years[2].figures] == [2028, 2026]
+    # Before any line: nothing, and nothing projected.
+    (before,) = central_projection(lines, [2025], caseload=caseload)
+    assert (before.total, before.projected) == (0.0, 0.0)
+    assert not any(f.projected for f in before.figures)
     with pytest.raises(ValueError, match="not negative"):
-        central_by_year([CentralLine(2026, "ap", -1.0)], [2026])
+        central_projection([CentralLine(2026, "ap", -1.0)], [2026])
+
+
+def test_the_uplift_compounds_and_a_caseload_line_without_a_forecast_takes_it():
+    lines = [CentralLine(2026, "hospital", 200.0), CentralLine(2026, "sensory", 40.0)]
+    # No caseload for 2028: both lines grow by 10 % a year, compounded over two years.
+    _, _, third = central_projection(lines, [2026, 2027, 2028], caseload={2026: 500.0}, uplift=0.10)
+    assert _amounts([third]) == [[("hospital", 242.0, "uplift"), ("sensory", 48.4, "uplift")]]
+    assert "post16" in CASELOAD_LINES and "sensory" in CASELOAD_LINES
+    assert "ap" not in CASELOAD_LINES and 0 < CENTRAL_UPLIFT < 0.1
+
+
+def test_recorded_figures_are_never_overwritten_by_projections():
+    # Recorded figures that run against the rule (a fall while plans rise, a jump, zero)
+    # are kept exactly, whatever the caseload or uplift says.
+    lines = [
+        CentralLine(2026, "post16", 100.0),
+        CentralLine(2027, "post16", 60.0),
+        CentralLine(2026, "ap", 10.0),
+        CentralLine(2027, "ap", 0.0),
+        CentralLine(2028, "ap", 999.0),
+    ]
+    caseload = {2026: 1000.0, 2027: 2000.0, 2028: 4000.0}
+    years = central_projection(lines, [2026, 2027, 2028], caseload=caseload, uplift=0.5)
+    recorded = {(f.line, f.year): f.amount for y in years for f in y.figures if not f.projected}
+    assert recorded == {
+        ("ap", 2026): 10.0,
+        ("ap", 2027): 0.0,
+        ("ap", 2028): 999.0,
+        ("post16", 2026): 100.0,
+        ("post16", 2027): 60.0,
+    }
+    # Only post-16 in 2028 is projected, from 2027's recorded 60: 60 x 4,000 / 2,000 = 120.
+    assert [(f.line, f.amount) for y in years for f in y.figures if f.projected] == [
+        ("post16", 120.0)
+    ]
 
 
 def test_central_spend_counts_in_the_deficit_with_and_without_mitigations():
@@ -169,19 +219,40 @@ def test_central_spend_counts_in_the_deficit_with_and_without_mitigations():
         mitigations={"Bases": {2026: 90.0, 2027: 85.0}},
         opening_deficit=5.0,
         central=[CentralLine(2026, "ap", 20.0), CentralLine(2026, "hospital", 4.0)],
+        uplift=0.5,
     )
     first, second = plan.without
     # 2026: placements 90 + central 24 = 114 against 100: 14 in the year; 5 + 14 = 19.
-    assert (first.central, first.central_assumed, first.total_spend) == (24.0, False, 114.0)
+    assert (first.central, first.central_projected, first.total_spend) == (24.0, 0.0, 114.0)
     assert (first.in_year, first.carried_forward) == (14.0, 19.0)
-    # 2027: 95 + 24 (held flat) = 119 against 100 (held flat): 19 + 19 = 38.
-    assert (second.central, second.central_assumed) == (24.0, True)
-    assert (second.in_year, second.carried_forward) == (19.0, 38.0)
-    # The mitigation moves placements only: 85 + 24 - 100 = 9; 19 + 9 = 28.
+    # 2027: AP and hospital have no line: 24 x 1.5 = 36 projected (uplift 50 %, for round
+    # figures); 95 + 36 = 131 against 100 (held flat): 19 + 31 = 50.
+    assert (second.central, second.central_projected) == (36.0, 36.0)
+    assert (second.in_year, second.carried_forward) == (31.0, 50.0)
+    # The mitigation moves placements only: 85 + 36 - 100 = 21; 19 + 21 = 40.
     mitigated = plan.mitigated["Bases"]
-    assert [r.central for r in mitigated] == [24.0, 24.0]
-    assert mitigated[1].carried_forward == 28.0
+    assert [r.central for r in mitigated] == [24.0, 36.0]
+    assert mitigated[1].carried_forward == 40.0
+    assert [y.total for y in plan.central] == [24.0, 36.0]
     assert plan.savings("Bases") == [0.0, 10.0]
     # Without central lines the plan is as before: 5 + (90 - 100) = -5, a surplus.
     bare = dsg_plan(years=[2026], budgets={2026: 100.0}, spend={2026: 90.0}, opening_deficit=5.0)
     assert bare.without[0].carried_forward == -5.0
+
+
+def test_the_plan_adds_two_lines_over_three_years_by_hand():
+    # AP (uplift 10 %) and post-16 (caseload 400 -> 500 -> 600) recorded in 2026 only.
+    plan = dsg_plan(
+        years=[2026, 2027, 2028],
+        budgets={2026: 1000.0},
+        spend={2026: 800.0, 2027: 800.0, 2028: 800.0},
+        central=[CentralLine(2026, "ap", 100.0), CentralLine(2026, "post16", 80.0)],
+        caseload={2026: 400.0, 2027: 500.0, 2028: 600.0},
+        uplift=0.10,
+    )
+    # 2026: 100 + 80 = 180, recorded.  2027: 110 + 80 x 500/400 = 110 + 100 = 210.
+    # 2028: 121 + 80 x 600/400 = 121 + 120 = 241.
+    assert [round(r.central, 6) for r in plan.without] == [180.0, 210.0, 241.0]
+    assert [round(r.central_projected, 6) for r in plan.without] == [0.0, 210.0, 241.0]
+    # Deficit: 800 + central - 1,000 each year: -20, +10, +41; cumulative -20, -10, 31.
+    assert [round(r.carried_forward, 6) for r in plan.without] == [-20.0, -10.0, 31.0]

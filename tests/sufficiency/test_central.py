@@ -129,8 +129,10 @@ def test_the_budget_and_outturn_count_central_spend(cast, placed):  # noqa: F811
     rows = _cells(html.decode(), "High-needs block: budget, committed spend and the forecast")
     # 2026-27: 87,895 on placements + 6,000 + 1,500 + 500 = 95,895; 100,000 leaves 4,105.
     assert rows[0][:5] == ["2026-27", "£100,000", "£87,895", "£8,000", "£4,105"]
-    # 2027-28 has its own line: £7,000, not this year's held flat.
-    assert rows[1][:4] == ["2027-28", "Not set", "£96,500", "£7,000"]
+    # 2027-28: AP's own £7,000 stands; hospital and post-16 have no line, so each grows from
+    # 2026-27 (no forecast run here, so post-16 too takes the 2 % uplift): 1,530 + 510 =
+    # 2,040 projected, 9,040 in all, marked as projected.
+    assert rows[1][:4] == ["2027-28", "Not set", "£96,500", "£9,040 (£2,040 projected)"]
 
 
 def test_a_line_is_removed_unless_changed_since(cast):
@@ -155,3 +157,32 @@ def test_a_line_is_removed_unless_changed_since(cast):
         CentralSpend.history.filter(id=line.pk, history_type="-").get().history_user
         == cast.la_colleague
     )
+
+
+def test_the_areas_uplift_setting_moves_the_projection_not_the_recorded_figures(
+    cast,
+    placed,  # noqa: F811
+):
+    services.budget_save(
+        changed_by=cast.la_colleague, financial_year=2026, amount=100_000, expected_lock=0
+    )
+    services.central_spend_save(
+        changed_by=cast.la_colleague,
+        data={"financial_year": 2026, "line": "hospital", "amount": 4_000},
+    )
+    client = cast.client_for(cast.la_colleague)
+    with at(TODAY):
+        form = client.get(reverse("sufficiency:assumptions")).context["form"]
+        data = {name: form[name].value() for name in form.fields if name != "use_register_costs"}
+        data.update(growth_override_pct="", central_uplift_pct="25")
+        refused = client.post(reverse("sufficiency:assumptions"), data)
+        assert "The uplift for central spend must be 20 or less" in refused.content.decode()
+        assert 'value="25"' in refused.content.decode()
+        data.update(central_uplift_pct="5")
+        assert client.post(reverse("sufficiency:assumptions"), data).status_code == 302
+        html = client.get(reverse("sufficiency:money")).content.decode()
+    rows = _cells(html, "High-needs block: budget, committed spend and the forecast")
+    # 2026-27's £4,000 is recorded and stays; 2027-28 is 4,000 x 1.05 = 4,200, projected.
+    assert rows[0][3] == "£4,000"
+    assert rows[1][3] == "£4,200 (£4,200 projected)"
+    assert "by 5% a year" in html

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.dsg import dsg_figures, projection_high_needs
 from sendplan.sufficiency.models import ForecastRun, NewProvision, Scenario
-from sendplan.sufficiency.money import money_figures
+from sendplan.sufficiency.money import central_lines, money_figures
 from sendplan.sufficiency.report import report_for
 from tests.casework.conftest import at
 from tests.factories import SettingFactory, StrandFactory
@@ -50,6 +50,7 @@ def _figures(cast, run):
         report=report_for(run),
         budgets={y: b.amount for y, b in budgets.items()},
         deficits={y: b.deficit_brought_forward for y, b in budgets.items()},
+        central=central_lines(selectors.central_spend_for(fetched_by=user)),
     )
 
 
@@ -113,8 +114,16 @@ def test_the_page_and_downloads_show_the_plan(cast, placed, run_with_scenario): 
         "£12,895 deficit",
         "£12,895 deficit",
     ]
-    # Next year has no line: the £5,000 is held flat and marked as assumed.
-    assert rows[1][3].startswith("£5,000") and "no line for the year" in rows[1][3]
+    # Next year has no line: hospital education grows by the 2 % uplift, marked projected.
+    assert rows[1][3] == "£5,100 (£5,100 projected)"
+    by_line = _cells(html, "Central high-needs spend by line, recorded or projected")
+    assert by_line[0][:5] == [
+        "Hospital education",
+        "2% a year",
+        "£5,000",
+        "£5,100 (projected)",
+        "£5,202 (projected)",
+    ]
     assert "No deficit brought forward into 2026-27 is recorded" in html
     assert "With Fewer independent" in html
     lines = list(csv.reader(io.StringIO(summary.content.decode("utf-8-sig"))))
@@ -124,6 +133,7 @@ def test_the_page_and_downloads_show_the_plan(cast, placed, run_with_scenario): 
     workbook = load_workbook(io.BytesIO(book.content))
     assert workbook.sheetnames[:2] == ["summary", "without-mitigations"]
     assert workbook.sheetnames[2].startswith("scenario-")
+    assert workbook.sheetnames[-1] == "central-by-line"
     sheet = workbook["without-mitigations"]
     assert [c.value for c in sheet[2]][:7] == [
         "2026-27",
@@ -131,8 +141,17 @@ def test_the_page_and_downloads_show_the_plan(cast, placed, run_with_scenario): 
         "no",
         round(COMMITTED),
         5_000,
-        "no",
+        0,
         round(COMMITTED) + 5_000,
+    ]
+    assert [c.value for c in sheet[3]][4:6] == [5_100, 5_100]
+    lines_sheet = workbook["central-by-line"]
+    assert [c.value for c in lines_sheet[3]] == [
+        "2027-28",
+        "Hospital education",
+        5_100,
+        "projected",
+        "projected from 2026-27 at 2% a year",
     ]
 
 
@@ -217,6 +236,36 @@ def test_a_base_scenario_saves_the_fees_of_the_learners_it_takes(cast, placed, d
         assert baseline.placements[("independent", year + 1)] >= 10
         assert saving == pytest.approx(each * scale, abs=0.05)
     assert each > 0
+
+
+def test_caseload_lines_grow_with_the_plans_forecast_and_others_by_the_uplift(
+    cast,
+    placed,  # noqa: F811
+    run_with_scenario,
+):
+    services.budget_save(
+        changed_by=cast.la_colleague, financial_year=2026, amount=80_000, expected_lock=0
+    )
+    for line, amount in (("post16", 10_000), ("ap", 4_000)):
+        services.central_spend_save(
+            changed_by=cast.la_colleague,
+            data={"financial_year": 2026, "line": line, "amount": amount},
+        )
+    d = _figures(cast, run_with_scenario)
+    assert d.plan is not None
+    report = report_for(run_with_scenario)
+    published = dict(report.demand.actuals)
+    # Plans in the January inside each financial year: published if known, else forecast.
+    plans = {y: published.get(y + 1) for y in (2026, 2028)}
+    plans = {
+        y: float(v) if v is not None else report.baseline.total[y + 1].median
+        for y, v in plans.items()
+    }
+    third = d.plan.without[2]  # 2028-29: two years on from the recorded year
+    expected = 10_000 * plans[2028] / plans[2026] + 4_000 * 1.02**2
+    assert third.central == pytest.approx(expected, abs=0.01)
+    assert third.central_projected == pytest.approx(expected, abs=0.01)
+    assert d.plan.without[0].central == 14_000 and d.plan.without[0].central_projected == 0
 
 
 def _independent(report, need: str, phase: str, year: int) -> float:

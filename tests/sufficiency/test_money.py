@@ -19,6 +19,7 @@ from sendplan.provision.models import ProvisionStrand, Setting
 from sendplan.sufficiency import selectors, services
 from sendplan.sufficiency.models import HighNeedsBudget
 from sendplan.sufficiency.money import money_figures
+from sendplan.sufficiency.report import report_for
 from tests.casework.conftest import at
 from tests.factories import LearnerFactory, PlacementFactory, SettingFactory, StrandFactory
 
@@ -146,9 +147,10 @@ def test_the_page_shows_the_same_figures(cast, placed):
     assert "Park PRU" in html and "Alternative provision and pupil referral units" in html
     assert "Council: high-needs block" in html and "Health" in html
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[1][:6] == ["2026-27", "80000", "87895", "2000", "no", "-9895"]
-    # Next year has no line of its own: this year's £2,000 is held flat and marked assumed.
-    assert rows[2][3:5] == ["2000", "yes"]
+    assert rows[0][4] == "Of which projected (no line recorded for the year)"
+    assert rows[1][:6] == ["2026-27", "80000", "87895", "2000", "0", "-9895"]
+    # Next year has no line of its own: this year's £2,000 plus the 2 % uplift, all projected.
+    assert rows[2][3:5] == ["2040", "2040"]
     assert workbook.status_code == 200
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
 
@@ -266,7 +268,14 @@ def test_the_cabinet_summary_has_the_budget_line(cast, finished_run, placed):
     rows = _cells(html.decode(), "High-needs budget and committed spend")
     # 87,895 on placements + 3,000 central - 80,000 budget = 10,895 deficit.
     assert rows[0] == ["2026-27", "£80,000", "£87,895", "£3,000", "Deficit £10,895"]
-    assert rows[1] == ["2027-28", "Not set", "£96,500", "£3,000", "–"]
+    # 2027-28 has no line: sensory services grow as the plans forecast does, from the plans
+    # in January 2027 to those in January 2028 (published where the run has them).
+    report = report_for(finished_run)
+    jan = {y: b.median for y, b in report.baseline.total.items()} | {
+        y: float(v) for y, v in report.demand.actuals
+    }
+    grown = f"£{3_000 * jan[2028] / jan[2027]:,.0f}"
+    assert rows[1] == ["2027-28", "Not set", "£96,500", f"{grown} ({grown} projected)", "–"]
 
 
 def test_the_money_page_uses_a_fixed_number_of_queries(cast, placed, django_assert_num_queries):

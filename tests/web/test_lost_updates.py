@@ -345,7 +345,7 @@ EDIT_FORMS: dict[str, EditForm] = {
                     "transport_per_learner",
                 ]
             }
-            | {"other_cost": "4321", "growth_override_pct": ""}
+            | {"other_cost": "4321", "growth_override_pct": "", "central_uplift_pct": "2.0"}
         ),
         lambda w: sufficiency_services.assumptions_update(
             changed_by=w.cast.la_colleague, expected_lock=0, data={"other_cost": 9_100}

@@ -599,7 +599,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "sufficiency.Assumptions": _names(
         "la_code place_funding_special place_funding_unit top_up_mainstream top_up_resourced "
         "top_up_special top_up_fe independent_fee other_cost transport_per_learner "
-        "growth_override_pct use_register_costs lock"
+        "growth_override_pct use_register_costs central_uplift_pct lock"
     ),
     "sufficiency.NewProvision": _names(
         "la_code name kind need phase places opens_year cost_per_place"

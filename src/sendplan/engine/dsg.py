@@ -15,8 +15,10 @@ financial year (April to March), with and without the area's mitigations:
   keeps the latest earlier year's (cash flat), and is marked as assumed.
 - **Central spend** is what the high-needs block pays outside placements (alternative
   provision, hospital education, SEN support and sensory services): the lines the council
-  recorded for each year, summed; a year without any keeps the latest earlier year's total
-  (cash flat), marked as assumed. Mitigations do not move it.
+  recorded for each year, summed. A line without a recorded figure for a year is projected
+  from its last recorded year (:func:`central_projection`): with the EHCP caseload forecast
+  for the lines that follow plans, by an annual uplift for the rest; recorded figures are
+  never replaced. Mitigations do not move it.
 - **The cumulative deficit** carried forward at 31 March is the deficit brought forward
   plus spend minus income; negative is a surplus.
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sendplan.engine.ledger import financial_year_label, share_of_year
 
@@ -44,7 +46,7 @@ class DsgYear:
     spend: float  # on placements
     brought_forward: float  # cumulative deficit at 1 April (negative: a surplus)
     central: float = 0.0  # central high-needs spend outside placements
-    central_assumed: bool = False  # no central line for this year: the latest earlier total
+    central_projected: float = 0.0  # the part of ``central`` projected, not recorded
 
     @property
     def total_spend(self) -> float:
@@ -74,6 +76,7 @@ class DsgPlan:
     opening_deficit: float
     without: list[DsgYear]
     mitigated: dict[str, list[DsgYear]]
+    central: list[CentralYear] = field(default_factory=list)  # line by line, each year
 
     @property
     def years(self) -> list[int]:
@@ -116,26 +119,108 @@ class CentralLine:
     actual: bool = False
 
 
-def central_by_year(lines: Sequence[CentralLine], years: Sequence[int]) -> list[tuple[float, bool]]:
-    """Each year's central spend and whether it was assumed: the sum of its lines, or, for a
-    year without any, the latest earlier year's sum (0.0, not assumed, with none before).
+#: Central lines whose cost follows the number of learners with plans: top-ups for post-16
+#: and post-19 learners outside placements are paid per learner with a plan, and sensory,
+#: outreach and specialist teaching services are sized to the plans they support. A year
+#: without a recorded figure grows from the last recorded one as the area's EHCP caseload
+#: forecast (its central figure) does (ADR 0146). Codes as ``CentralLineKind``.
+CASELOAD_LINES: frozenset[str] = frozenset({"post16", "sensory"})
 
-    >>> central_by_year([CentralLine(2026, "AP", 3.0), CentralLine(2026, "Hospital", 2.0),
-    ...                  CentralLine(2028, "AP", 4.0)], [2026, 2027, 2028, 2029])
-    [(5.0, False), (5.0, True), (4.0, False), (4.0, True)]
+#: The default annual uplift for the other central lines (alternative provision, hospital
+#: education, SEN support and inclusion services, other): contracts and service budgets that
+#: rise with pay and prices, not with plans. Each area sets its own with its assumptions
+#: (ADR 0146); this is the default there too.
+CENTRAL_UPLIFT = 0.02
+
+RECORDED = "recorded"
+CASELOAD = "caseload"
+UPLIFT = "uplift"
+
+
+@dataclass(frozen=True)
+class CentralFigure:
+    """One central line's spend in one financial year, in pounds: the sum of its recorded
+    rows (``basis`` "recorded"), or projected from ``base_year``, the last year with a
+    recorded figure, by ``basis`` "caseload" or "uplift". Before any recorded figure the line
+    is £0, basis "none"."""
+
+    line: str
+    year: int
+    amount: float
+    basis: str
+    base_year: int | None = None
+
+    @property
+    def projected(self) -> bool:
+        return self.basis in (CASELOAD, UPLIFT)
+
+
+@dataclass(frozen=True)
+class CentralYear:
+    """A financial year's central spend: one figure per line that has ever been recorded."""
+
+    year: int
+    figures: tuple[CentralFigure, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(f.amount for f in self.figures)
+
+    @property
+    def projected(self) -> float:
+        """The part of the total projected, not recorded (0.0: all recorded)."""
+        return sum(f.amount for f in self.figures if f.projected)
+
+
+def central_projection(
+    lines: Sequence[CentralLine],
+    years: Sequence[int],
+    *,
+    caseload: Mapping[int, float] | None = None,
+    uplift: float = CENTRAL_UPLIFT,
+    caseload_lines: frozenset[str] = CASELOAD_LINES,
+) -> list[CentralYear]:
+    """Each year's central spend, line by line: a recorded figure (the sum of the line's rows
+    that year) is kept as it is; a year without one is projected from the line's last
+    recorded year before it. Lines in ``caseload_lines`` grow as ``caseload`` (plans by
+    financial year) does between the two years; the others, and a caseload line when the
+    caseload lacks either year, by ``uplift`` a year, compounded.
+
+    >>> years = central_projection(
+    ...     [CentralLine(2026, "ap", 100.0), CentralLine(2026, "post16", 50.0)],
+    ...     [2026, 2027], caseload={2026: 1000.0, 2027: 1100.0}, uplift=0.02)
+    >>> [(f.line, round(f.amount, 2), f.basis) for f in years[1].figures]
+    [('ap', 102.0, 'uplift'), ('post16', 55.0, 'caseload')]
     """
-    totals: dict[int, float] = {}
+    if uplift <= -1:
+        raise ValueError("uplift: a fraction a year above -1 (0.02 for 2 %)")
+    recorded: dict[str, dict[int, float]] = {}
     for entry in lines:
         if entry.amount < 0:
             raise ValueError(f"{entry.line}: pounds, not negative")
-        totals[entry.year] = totals.get(entry.year, 0.0) + float(entry.amount)
-    out: list[tuple[float, bool]] = []
+        by_year = recorded.setdefault(entry.line, {})
+        by_year[entry.year] = by_year.get(entry.year, 0.0) + float(entry.amount)
+    growth = caseload or {}
+    out: list[CentralYear] = []
     for year in years:
-        if year in totals:
-            out.append((totals[year], False))
-            continue
-        earlier = [y for y in totals if y < year]
-        out.append((totals[max(earlier)], True) if earlier else (0.0, False))
+        figures: list[CentralFigure] = []
+        for line in sorted(recorded):
+            by_year = recorded[line]
+            if year in by_year:
+                figures.append(CentralFigure(line, year, by_year[year], RECORDED, year))
+                continue
+            earlier = [y for y in by_year if y < year]
+            if not earlier:
+                figures.append(CentralFigure(line, year, 0.0, "none"))
+                continue
+            base = max(earlier)
+            if line in caseload_lines and growth.get(base, 0) > 0 and year in growth:
+                amount = by_year[base] * growth[year] / growth[base]
+                figures.append(CentralFigure(line, year, amount, CASELOAD, base))
+            else:
+                amount = by_year[base] * (1 + uplift) ** (year - base)
+                figures.append(CentralFigure(line, year, amount, UPLIFT, base))
+        out.append(CentralYear(year, tuple(figures)))
     return out
 
 
@@ -160,21 +245,19 @@ def _years(
     spend: Sequence[float],
     years: Sequence[int],
     opening: float,
-    central: list[tuple[float, bool]],
+    central: list[CentralYear],
 ) -> list[DsgYear]:
     rows: list[DsgYear] = []
     balance = opening
-    for year, (amount, assumed), cost, (centre, centre_assumed) in zip(
-        years, income, spend, central, strict=True
-    ):
+    for year, (amount, assumed), cost, centre in zip(years, income, spend, central, strict=True):
         row = DsgYear(
             year=year,
             income=amount,
             income_assumed=assumed,
             spend=cost,
             brought_forward=balance,
-            central=centre,
-            central_assumed=centre_assumed,
+            central=centre.total,
+            central_projected=centre.projected,
         )
         rows.append(row)
         balance = row.carried_forward
@@ -189,13 +272,17 @@ def dsg_plan(
     mitigations: Mapping[str, Mapping[int, float]] | None = None,
     opening_deficit: float = 0.0,
     central: Sequence[CentralLine] = (),
+    caseload: Mapping[int, float] | None = None,
+    uplift: float = CENTRAL_UPLIFT,
 ) -> DsgPlan:
     """The management plan over ``years`` (consecutive financial years, the first this one).
 
     ``spend`` is the high-needs spend by year without mitigations, ``mitigations`` the spend
     with each mitigation by its name; ``opening_deficit`` the cumulative deficit brought
     forward at 1 April of the first year (negative: a surplus); ``central`` the lines of
-    central high-needs spend, the same with and without mitigations.
+    central high-needs spend, the same with and without mitigations, projected for years
+    without a recorded figure by :func:`central_projection` from ``caseload`` (plans by
+    financial year) and ``uplift``.
     """
     chosen = list(years)
     if not chosen:
@@ -207,9 +294,10 @@ def dsg_plan(
         if missing:
             raise ValueError(f"{name}: no spend for {financial_year_label(missing[0])}")
     income = income_by_year(budgets, chosen)
-    centre = central_by_year(central, chosen)
+    centre = central_projection(central, chosen, caseload=caseload, uplift=uplift)
     return DsgPlan(
         opening_deficit=opening_deficit,
+        central=centre,
         without=_years(income, [spend[y] for y in chosen], chosen, opening_deficit, centre),
         mitigated={
             name: _years(income, [path[y] for y in chosen], chosen, opening_deficit, centre)

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sendplan.engine import (
+    CASELOAD_LINES,
+    CENTRAL_UPLIFT,
     PLACEMENT_KEYS,
+    CentralFigure,
     CentralLine,
     DsgPlan,
     DsgYear,
@@ -17,7 +20,8 @@ from sendplan.engine import (
     financial_year_label,
     rolled_spend,
 )
-from sendplan.sufficiency.money import Money
+from sendplan.sufficiency.models import CentralLineKind
+from sendplan.sufficiency.money import Money, caseload_by_year
 from sendplan.sufficiency.report import Report, money
 from sendplan.web.spreadsheets import Cell, Table
 
@@ -41,6 +45,7 @@ class DsgFigures:
     missing: list[str] = field(default_factory=list)
     deficit_set: bool = False
     names: dict[str, str] = field(default_factory=dict)  # mitigation name -> scenario key
+    uplift: float = CENTRAL_UPLIFT  # the area's uplift for central lines not driven by plans
 
 
 def dsg_figures(
@@ -50,6 +55,7 @@ def dsg_figures(
     budgets: dict[int, int],
     deficits: dict[int, int | None],
     central: list[CentralLine] | None = None,
+    uplift: float = CENTRAL_UPLIFT,
 ) -> DsgFigures:
     """The plan from this year's committed spend (``figures``), the latest forecast run
     (``report``), the budgets by year, the deficits brought forward by year and the lines
@@ -89,8 +95,10 @@ def dsg_figures(
         mitigations=mitigations,
         opening_deficit=float(opening or 0),
         central=central or [],
+        caseload=caseload_by_year(report),
+        uplift=uplift,
     )
-    return DsgFigures(plan=plan, deficit_set=opening is not None, names=names)
+    return DsgFigures(plan=plan, deficit_set=opening is not None, names=names, uplift=uplift)
 
 
 def deficit_text(value: float) -> str:
@@ -108,7 +116,7 @@ def year_rows(rows: list[DsgYear], savings: list[float] | None = None) -> list[d
             "assumed": r.income_assumed,
             "spend": money(r.spend),
             "central": money(r.central),
-            "central_assumed": r.central_assumed,
+            "central_projected": money(r.central_projected) if r.central_projected > 0.5 else None,
             "total_spend": money(r.total_spend),
             "saving": None if savings is None else money(savings[i]),
             "in_year": deficit_text(r.in_year),
@@ -139,7 +147,7 @@ _HEADER = [
     "Income assumed (no budget set)",
     "Spend on placements",
     "Central spend",
-    "Central spend assumed (no line for the year)",
+    "Of which projected (no line recorded for the year)",
     "Total spend",
     "Saving from the mitigation",
     "In-year deficit (negative: surplus)",
@@ -156,7 +164,7 @@ def _table(name: str, title: str, rows: list[DsgYear], savings: list[float]) -> 
             "yes" if r.income_assumed else "no",
             round(r.spend),
             round(r.central),
-            "yes" if r.central_assumed else "no",
+            round(r.central_projected),
             round(r.total_spend),
             round(s),
             round(r.in_year),
@@ -166,6 +174,66 @@ def _table(name: str, title: str, rows: list[DsgYear], savings: list[float]) -> 
         for r, s in zip(rows, savings, strict=True)
     ]
     return Table(name=name, title=title, header=_HEADER, rows=body)
+
+
+_LINE_LABELS: dict[str, str] = dict(CentralLineKind.choices)
+
+
+def uplift_text(uplift: float) -> str:
+    """An uplift as the pages say it: '2% a year', '2.5% a year'."""
+    return f"{uplift * 100:.1f}".removesuffix(".0") + "% a year"
+
+
+def basis_text(f: CentralFigure, uplift: float) -> str:
+    """How a central figure was reached, as the page and downloads say it."""
+    if f.basis == "recorded":
+        return "recorded"
+    if f.basis == "caseload":
+        return (
+            f"projected from {financial_year_label(f.base_year or f.year)} with the plans forecast"
+        )
+    if f.basis == "uplift":
+        return (
+            f"projected from {financial_year_label(f.base_year or f.year)} at {uplift_text(uplift)}"
+        )
+    return "none recorded yet"
+
+
+def central_line_rows(plan: DsgPlan, uplift: float) -> list[dict[str, Any]]:
+    """Central spend line by line, each year's figure with "(projected)" where it is."""
+    if not plan.central:
+        return []
+    return [
+        {
+            "label": _LINE_LABELS.get(line, line),
+            "rule": "plans forecast" if line in CASELOAD_LINES else uplift_text(uplift),
+            "cells": [
+                {"amount": money(f.amount), "projected": f.projected}
+                for f in (year.figures[i] for year in plan.central)
+            ],
+        }
+        for i, line in enumerate(f.line for f in plan.central[0].figures)
+    ]
+
+
+def central_line_table(plan: DsgPlan, uplift: float) -> Table:
+    """Central spend line by line and year, each figure marked recorded or projected."""
+    return Table(
+        name="central-by-line",
+        title="Central high-needs spend by line, recorded or projected",
+        header=["Financial year", "Line", "Amount", "Recorded or projected", "How"],
+        rows=[
+            [
+                financial_year_label(f.year),
+                _LINE_LABELS.get(f.line, f.line),
+                round(f.amount),
+                "projected" if f.projected else "recorded" if f.basis == "recorded" else "none",
+                basis_text(f, uplift),
+            ]
+            for year in plan.central
+            for f in year.figures
+        ],
+    )
 
 
 def dsg_tables(d: DsgFigures) -> list[Table]:
@@ -208,4 +276,6 @@ def dsg_tables(d: DsgFigures) -> list[Table]:
                 plan.savings(name),
             )
         )
+    if plan.central:
+        tables.append(central_line_table(plan, d.uplift))
     return tables

@@ -47,7 +47,7 @@ class AssumptionsForm(_Govuk, forms.ModelForm):
 
     class Meta:
         model = Assumptions
-        fields = [*COST_FIELDS, "growth_override_pct", "use_register_costs"]
+        fields = [*COST_FIELDS, "growth_override_pct", "use_register_costs", "central_uplift_pct"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +59,16 @@ class AssumptionsForm(_Govuk, forms.ModelForm):
                 "min_value": "Growth must be -20 or more",
                 "max_value": "Growth must be 40 or less",
                 "max_decimal_places": "Growth can have 1 decimal place",
+            }
+        )
+        self.fields["central_uplift_pct"].error_messages.update(
+            {
+                "required": "Enter the uplift for central spend, like 2",
+                "invalid": "Enter the uplift for central spend as a number, like 2.5",
+                "min_value": "The uplift for central spend must be -10 or more",
+                "max_value": "The uplift for central spend must be 20 or less",
+                "max_decimal_places": "The uplift for central spend can have 1 decimal place",
+                "max_digits": "The uplift for central spend must be 20 or less",
             }
         )
         if not self.is_bound:

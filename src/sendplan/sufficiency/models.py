@@ -7,6 +7,8 @@ can be traced to the files, settings and code that made them, and made again.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -71,6 +73,15 @@ class Assumptions(Tracked):
     )
     use_register_costs = models.BooleanField(
         "Use the register's costs where the LA has entered them", default=True
+    )
+    central_uplift_pct = models.DecimalField(
+        "Uplift for central high-needs spend, per cent a year",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[MinValueValidator(-10), MaxValueValidator(20)],
+        help_text="For central lines not driven by plans, in years with no figure recorded "
+        "(ADR 0146)",
     )
     lock = lock_field()
     history = HistoricalRecords(excluded_fields=["modified_at"])

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from sendplan.core.charts import bar_chart
 from sendplan.engine import (
+    CENTRAL_UPLIFT,
     HIGH_NEEDS,
     PARTNERS,
     PLACEMENT_KEYS,
@@ -21,7 +22,7 @@ from sendplan.engine import (
     Decision,
     Ledger,
     PlacesUsed,
-    central_by_year,
+    central_projection,
     committed_spend,
     financial_year,
     financial_year_label,
@@ -43,8 +44,8 @@ class Position:
     budget: int | None
     committed: float  # the high-needs block's share of the ledger
     forecast: float | None  # the sufficiency forecast's spend on placements, if a run has it
-    central: float = 0.0  # central high-needs spend recorded (or held flat) for the year
-    central_assumed: bool = False  # no central line for the year: the latest earlier total
+    central: float = 0.0  # central high-needs spend, recorded or projected, for the year
+    central_projected: float = 0.0  # the part of ``central`` projected, not recorded
 
     @property
     def label(self) -> str:
@@ -88,6 +89,17 @@ def forecast_high_needs(report: Report | None, year: int) -> float | None:
     return sum(report.baseline.spend[(k, year + 1)] for k in PLACEMENT_KEYS)
 
 
+def caseload_by_year(report: Report | None) -> dict[int, float]:
+    """Plans by financial year, as central spend grows with them: the January inside the
+    year, published where the run has it, else the forecast's central figure. Empty without
+    a run."""
+    if report is None:
+        return {}
+    january = {y: b.median for y, b in report.baseline.total.items()}
+    january.update({y: float(v) for y, v in report.demand.actuals})
+    return {y - 1: v for y, v in january.items()}
+
+
 def money_figures(
     *,
     today: dt.date,
@@ -96,21 +108,24 @@ def money_figures(
     places: list[PlacesUsed],
     report: Report | None,
     central: list[CentralLine] | None = None,
+    uplift: float = CENTRAL_UPLIFT,
 ) -> Money:
     this_year = financial_year(today)
     years = [this_year, this_year + 1]
     result = committed_spend(placements, years)
-    centre = central_by_year(central or [], years)
+    centre = central_projection(
+        central or [], years, caseload=caseload_by_year(report), uplift=uplift
+    )
     positions = [
         Position(
             year=y,
             budget=budgets.get(y),
             committed=result.partner(HIGH_NEEDS, y),
             forecast=forecast_high_needs(report, y),
-            central=amount,
-            central_assumed=assumed,
+            central=c.total,
+            central_projected=c.projected,
         )
-        for y, (amount, assumed) in zip(years, centre, strict=True)
+        for y, c in zip(years, centre, strict=True)
     ]
     return Money(today=today, years=years, ledger=result, positions=positions, places=places)
 
@@ -230,7 +245,7 @@ def money_tables(m: Money, central: Iterable[CentralSpend] = ()) -> list[Table]:
             "High-needs budget",
             "Committed high-needs spend on placements",
             "Central high-needs spend",
-            "Central spend assumed (no line for the year)",
+            "Of which projected (no line recorded for the year)",
             "Budget left (negative: over)",
             "Forecast high-needs spend on placements",
             "Forecast outturn (placements and central)",
@@ -241,7 +256,7 @@ def money_tables(m: Money, central: Iterable[CentralSpend] = ()) -> list[Table]:
                 p.budget,
                 round(p.committed),
                 round(p.central),
-                "yes" if p.central_assumed else "no",
+                round(p.central_projected),
                 p.headroom,
                 None if p.forecast is None else round(p.forecast),
                 None if p.outturn is None else round(p.outturn),

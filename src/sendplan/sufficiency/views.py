@@ -33,7 +33,15 @@ from sendplan.engine import (
     nowcast,
 )
 from sendplan.sufficiency import selectors, services
-from sendplan.sufficiency.dsg import DsgFigures, dsg_figures, dsg_tables, summary_rows, year_rows
+from sendplan.sufficiency.dsg import (
+    DsgFigures,
+    central_line_rows,
+    dsg_figures,
+    dsg_tables,
+    summary_rows,
+    uplift_text,
+    year_rows,
+)
 from sendplan.sufficiency.forms import (
     BASE,
     MOVE,
@@ -491,6 +499,9 @@ def _money(
     # Kept for the DSG management plan, which also reads the deficits brought forward.
     context["budgets"] = selectors.budgets_for(fetched_by=user)
     context["central"] = selectors.central_spend_for(fetched_by=user)
+    # The area's uplift for central lines not driven by plans (ADR 0146), a fraction a year.
+    context["uplift"] = float(selectors.assumptions_for(fetched_by=user).central_uplift_pct) / 100
+    context["central_uplift"] = uplift_text(context["uplift"])
     figures = money_figures(
         today=today,
         placements=selectors.committed_placements(fetched_by=user, years=years),
@@ -498,6 +509,7 @@ def _money(
         places=selectors.places_used(fetched_by=user, on=today) if places else [],
         report=context["report"],
         central=central_lines(context["central"]),
+        uplift=context["uplift"],
     )
     return figures, context
 
@@ -510,6 +522,7 @@ def _positions(figures: Money) -> list[dict[str, Any]]:
             "budget": None if p.budget is None else money(p.budget),
             "committed": money(p.committed),
             "central": money(p.central),
+            "central_projected": money(p.central_projected) if p.central_projected > 0.5 else None,
             "headroom": None if p.headroom is None else money(abs(p.headroom)),
             "over": p.headroom is not None and p.headroom < 0,
             "forecast": None if p.outturn is None else money(p.outturn),
@@ -663,6 +676,7 @@ def _dsg(
         report=context["report"],
         budgets={y: b.amount for y, b in budgets.items()},
         deficits={y: b.deficit_brought_forward for y, b in budgets.items()},
+        uplift=context["uplift"],
     )
     return found, figures, context
 
@@ -688,6 +702,7 @@ def dsg_plan_page(request: HttpRequest) -> HttpResponse:
                 for name, rows in plan.mitigated.items()
             ],
             any_assumed=any(r.income_assumed for r in plan.without),
+            central_line_rows=central_line_rows(plan, found.uplift),
         )
     return render(request, "sufficiency/dsg_plan.html", context)
 
