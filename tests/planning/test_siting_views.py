@@ -217,6 +217,12 @@ def test_the_move_cost_and_capital_years_reach_the_answer_and_the_downloads(cast
     assert "£7,500:" in body and "(the default)" not in body
     assert "a year of capital over 12 years" in body
     assert "move_cost=7500" in body and "capital_years=12" in body  # downloads and what-ifs
+    response = _get(cast, "planning:siting-csv", **params)
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (row["Cost of moving a learner (£)"], row["Capital spread over (years)"]) == (
+        "7500",
+        "12",
+    )
     response = _get(cast, "planning:siting-xlsx", **params)
     summary = dict(load_workbook(io.BytesIO(response.content))["Summary"].values)
     assert summary["Cost of moving a learner (£)"] == 7500

@@ -297,11 +297,14 @@ SITES_HEADER = (
     "Annual saving (£)",
     "Payback (years)",
     "Independent placements avoided",
+    "Cost of moving a learner (£)",
+    "Capital spread over (years)",
 )
 
 
 def site_rows(answer: SitingAnswer) -> list[list[Cell]]:
-    """One row per candidate, those chosen first (the page's table, and more)."""
+    """One row per candidate, those chosen first (the page's table, and more), each with the
+    move cost and capital years asked (the CSV has no summary sheet)."""
     rows: list[list[Cell]] = []
     for r in sorted(answer.rows, key=lambda r: (not r.blocks, r.option.name)):
         o = r.option
@@ -312,6 +315,7 @@ def site_rows(answer: SitingAnswer) -> list[list[Cell]]:
                 o.max_blocks, r.blocks, r.places, r.places_used, r.capital,
                 o.annual_cost_per_place, r.annual_saving,
                 None if payback is None else round(payback, 1), r.independent_avoided,
+                answer.question.move_cost, answer.question.capital_years,
             ]
         )  # fmt: skip
     return rows
