@@ -1,6 +1,7 @@
 """A commissioner finds where the next places should go from their home page: Placement
 planning, then Where to add places; a wrong budget is shown again with its error; the answer's
-table and its CSV download. axe on every page."""
+table and its CSV download; a wrong number of years shown again; the lower, central and upper
+answers together. axe on every page."""
 
 from __future__ import annotations
 
@@ -41,7 +42,21 @@ def test_the_commissioner_finds_where_to_add_places_and_downloads_them(site, cas
     site.assert_accessible()
 
     page.get_by_label("Capital budget").fill("£1,000,000")
+    page.get_by_label("Cost of moving a learner").fill("6000")
+    page.get_by_label("Years to spread capital over").fill("0")
     site.follow(page.get_by_role("button", name="Find where to add places"))
+    assert (
+        page.locator(".govuk-error-summary")
+        .get_by_text("Years to spread capital over must be 1 or more")
+        .is_visible()
+    )
+    assert page.get_by_label("Years to spread capital over").input_value() == "0"
+    assert page.get_by_label("Cost of moving a learner").input_value() == "6000"
+    site.assert_accessible()
+
+    page.get_by_label("Years to spread capital over").fill("30")
+    site.follow(page.get_by_role("button", name="Find where to add places"))
+    assert "£6,000" in page.locator("#siting-summary").inner_text()
     table = page.locator("#sites")
     assert "Oak annexe" in table.inner_text()
     assert "£600,000" in table.inner_text()  # both blocks, for the upper figure's growth
@@ -56,6 +71,12 @@ def test_the_commissioner_finds_where_to_add_places_and_downloads_them(site, cas
 
     site.follow(page.get_by_role("link", name="With the central forecast figure"))
     assert page.locator("#comparison").is_visible()
+    site.assert_accessible()
+
+    site.follow(page.get_by_role("link", name="Lower, central and upper forecast together"))
+    together = page.locator("#together")
+    assert "Oak annexe: places" in together.inner_text()
+    assert "Chosen in all three" in page.locator("#robust").inner_text()
     site.assert_accessible()
 
 

@@ -159,3 +159,107 @@ def test_an_administrator_adds_and_lists_candidates_in_the_admin(client, cast):
         client.get(reverse("admin:planning_candidatesite_change", args=[site.pk])).status_code
         == 200
     )
+
+
+# --- The move cost, the capital years and the three forecast figures together ---------------
+
+
+@pytest.mark.parametrize(
+    ("params", "message", "typed"),
+    [
+        ({"move_cost": "a lot"},
+         "Cost of moving a learner must be a whole number of pounds, like 5000", 'value="a lot"'),
+        ({"move_cost": "-5"},
+         "Cost of moving a learner must be a whole number of pounds, like 5000", 'value="-5"'),
+        ({"move_cost": "2500.50"},
+         "Cost of moving a learner must be a whole number of pounds, like 5000",
+         'value="2500.50"'),
+        ({"capital_years": "0"}, "Years to spread capital over must be 1 or more", 'value="0"'),
+        ({"capital_years": "61"}, "Years to spread capital over must be 60 or less",
+         'value="61"'),
+        ({"capital_years": "thirty"},
+         "Years to spread capital over must be a whole number, like 30", 'value="thirty"'),
+    ],
+)  # fmt: skip
+def test_a_bad_move_cost_or_capital_years_is_named_and_shown_again(
+    cast, area, params, message, typed
+):
+    response = _get(cast, figure="central", budget="1000000", **params)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count(message) == 2  # in the summary and by the field
+    assert typed in body
+    assert 'value="1000000"' in body
+    assert 'id="answer"' not in body
+
+
+def test_the_form_hints_give_the_defaults(cast, area):
+    body = _get(cast).content.decode()
+    assert "Cost of moving a learner (£)" in body
+    assert "Leave blank for the default, £5,000." in body
+    assert "Years to spread capital over" in body
+    assert "Leave blank for the default, 30 years." in body
+
+
+def test_blank_parameters_use_the_defaults_and_are_shown_in_the_summary(cast, area):
+    candidate(cast.la)
+    body = _get(cast, year="", figure="central", budget="1000000", move_cost="",
+                capital_years="").content.decode()  # fmt: skip
+    assert "£5,000 (the default)" in body
+    assert "30 years (the default)" in body
+
+
+def test_the_move_cost_and_capital_years_reach_the_answer_and_the_downloads(cast, area):
+    candidate(cast.la)
+    params = {"year": "", "figure": "central", "budget": "1000000", "move_cost": "£7,500",
+              "capital_years": "12"}  # fmt: skip
+    body = _get(cast, **params).content.decode()
+    assert "£7,500:" in body and "(the default)" not in body
+    assert "a year of capital over 12 years" in body
+    assert "move_cost=7500" in body and "capital_years=12" in body  # downloads and what-ifs
+    response = _get(cast, "planning:siting-csv", **params)
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (row["Cost of moving a learner (£)"], row["Capital spread over (years)"]) == (
+        "7500",
+        "12",
+    )
+    response = _get(cast, "planning:siting-xlsx", **params)
+    summary = dict(load_workbook(io.BytesIO(response.content))["Summary"].values)
+    assert summary["Cost of moving a learner (£)"] == 7500
+    assert summary["Capital spread over (years)"] == 12
+
+
+def test_a_what_if_keeps_the_move_cost_and_compares_it(cast, area):
+    candidate(cast.la)
+    body = _get(cast, year="", figure="central", budget="1000000", move_cost="9000",
+                capital_years="20", **{"was-year": "", "was-figure": "central",
+                "was-budget": "1000000"})  # fmt: skip
+    body = body.content.decode()
+    assert 'Cost of moving a learner</th><td class="govuk-table__cell">£5,000</td>' in body
+    assert "£9,000</td>" in body
+    assert "20 years</td>" in body
+    assert "budget=2000000&amp;move_cost=9000&amp;capital_years=20" in body
+
+
+def test_the_three_forecast_figures_together_in_one_table(cast, area):
+    candidate(cast.la)
+    forecast()
+    body = _get(cast, year="2027", figure="central", budget="1000000").content.decode()
+    assert "Lower, central and upper forecast together" in body
+    assert 'id="together"' not in body
+    response = _get(cast, year="2027", figure="central", budget="1000000", together="1")
+    body = response.content.decode()
+    table = body[body.index('id="together"') : body.index("</table>", body.index('id="together"'))]
+    for label in ("Central", "Lower", "Upper", "Oak annexe: places", "Capital spent",
+                  "Annual saving", "Payback", "Independent placements avoided"):  # fmt: skip
+        assert label in table
+    assert table.index("Lower") < table.index("Central") < table.index("Upper")
+    assert "Chosen in all three: Oak annexe." in body
+    assert AuditEvent.objects.count() == 2  # one for each answer page
+
+
+def test_today_only_offers_no_three_figures(cast, area):
+    candidate(cast.la)
+    body = _get(cast, year="", figure="central", budget="1000000", together="1").content.decode()
+    assert "forecast together" not in body.split('id="what-ifs"')[1].split("</ul>")[0]
+    assert 'id="together"' not in body

@@ -77,11 +77,14 @@ YOUNGEST = 2
 @dataclass(frozen=True)
 class SitingQuestion:
     """What the commissioner asked: the demand of a forecast year (or none: today's learners
-    only), which figure of the forecast, and the capital budget in pounds."""
+    only), which figure of the forecast, the capital budget in pounds, what a move of a
+    settled learner costs in pounds and the years capital is spread over."""
 
     year: int | None
     figure: str
     budget: int
+    move_cost: int = DEFAULT_MOVE_COST
+    capital_years: int = CAPITAL_YEARS
 
     def describe(self) -> str:
         demand = (
@@ -435,6 +438,8 @@ class SitingAnswer:
     unplaced_without: int
     unplaced_with: int
     homes: list[dict[str, Any]] = field(default_factory=list)  # by LSOA, for the map
+    moves: int = 0  # settled-enough learners moved from their current place, with new places
+    move_costs: int = 0  # what those moves cost, pounds (once, counted in ``cost_with``)
 
     @property
     def chosen(self) -> list[SiteRow]:
@@ -583,14 +588,16 @@ def siting_solve(given: SitingInputs, question: SitingQuestion) -> SitingAnswer:
             raise ValueError("There is no finished forecast to take the extra demand from.")
         extra = extra_demand(given.forecast, question.year, question.figure)
     extra_learners = home_extra_learners(extra, given.homes) if extra else []
-    inputs, sites, options = given.inputs, given.sites, given.options
+    inputs, sites = given.inputs, given.sites
+    options = {**given.options, "move_cost": question.move_cost}
+    years = question.capital_years
     problem = with_extra_learners(inputs.problem, extra_learners)
     candidates = engine_candidates(sites)
     result = site(
         problem,
         candidates,
         budget=float(question.budget),
-        capital_years=CAPITAL_YEARS,
+        capital_years=years,
         time_limit=TIME_LIMIT,
         **options,
     )
@@ -600,7 +607,7 @@ def siting_solve(given: SitingInputs, question: SitingQuestion) -> SitingAnswer:
         dtype=bool,
     )
     m = problem.n_settings
-    annualised = float((result.blocks * candidates.capital_per_block).sum()) / CAPITAL_YEARS
+    annualised = float((result.blocks * candidates.capital_per_block).sum()) / years
     return SitingAnswer(
         question=question,
         forecast=given.forecast if question.year else None,
@@ -624,7 +631,45 @@ def siting_solve(given: SitingInputs, question: SitingQuestion) -> SitingAnswer:
         unplaced_without=result.baseline.unplaced,
         unplaced_with=result.placement.unplaced,
         homes=_homes(inputs, extra_learners, result.placement),
+        moves=int(result.placement.moved),
+        move_costs=int(result.placement.total_move_cost),
     )
+
+
+@dataclass(frozen=True)
+class Together:
+    """The lower, central and upper answers to one question, side by side."""
+
+    answers: tuple[SitingAnswer, SitingAnswer, SitingAnswer]
+
+    @property
+    def robust(self) -> list[str]:
+        """The names of the sites chosen in all three answers, in name order."""
+        chosen = [{r.option.candidate_id for r in a.chosen} for a in self.answers]
+        common = set.intersection(*chosen)
+        return [r.option.name for r in self.answers[0].rows if r.option.candidate_id in common]
+
+    @property
+    def site_rows(self) -> list[dict[str, Any]]:
+        """Each site chosen in any answer, with its places in each (0 where not chosen)."""
+        rows = []
+        for i, row in enumerate(self.answers[0].rows):
+            places = [a.rows[i].places for a in self.answers]
+            if any(places):
+                rows.append({"name": row.option.name, "places": places})
+        return rows
+
+
+def siting_together(given: SitingInputs, question: SitingQuestion) -> Together:
+    """The question answered for the forecast's lower, central and upper figures (the
+    question's own figure is one of them)."""
+    if not question.year:
+        raise ValueError("Only a forecast year has lower, central and upper figures.")
+    lower, central, upper = (
+        siting_solve(given, dataclasses.replace(question, figure=f))
+        for f in (LOWER, CENTRAL, UPPER)
+    )
+    return Together((lower, central, upper))
 
 
 def siting_answer(*, fetched_by: User, question: SitingQuestion) -> SitingAnswer:

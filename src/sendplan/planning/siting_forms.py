@@ -11,7 +11,14 @@ from django import forms
 from sendplan.core.locking import lock_of
 from sendplan.engine import MAX_CAPITAL, NEEDS
 from sendplan.planning.models import CandidateSite
-from sendplan.planning.siting import CENTRAL, FIGURES, ForecastFigures, SitingQuestion
+from sendplan.planning.siting import (
+    CAPITAL_YEARS,
+    CENTRAL,
+    FIGURES,
+    ForecastFigures,
+    SitingQuestion,
+)
+from sendplan.planning.stability import DEFAULT_MOVE_COST
 from sendplan.provision.models import Setting
 from sendplan.web.forms import chooser
 
@@ -41,6 +48,18 @@ class PoundsField(forms.CharField):
         return pounds
 
 
+class MoveCostField(PoundsField):
+    """The cost of moving a learner, whole pounds; left blank for the default."""
+
+    default_error_messages = {
+        "invalid": "Cost of moving a learner must be a whole number of pounds, like 5000",
+        "max_value": f"Cost of moving a learner must be £{MOST_BUDGET:,} or less",
+    }
+
+
+#: The most years capital may be spread over.
+MOST_CAPITAL_YEARS = 60
+
 TODAY_ONLY = ""
 
 
@@ -61,6 +80,18 @@ class SitingForm(forms.Form):
         },
     )
     budget = PoundsField(label="Capital budget")
+    move_cost = MoveCostField(label="Cost of moving a learner (£)", required=False)
+    capital_years = forms.IntegerField(
+        label="Years to spread capital over",
+        required=False,
+        min_value=1,
+        max_value=MOST_CAPITAL_YEARS,
+        error_messages={
+            "invalid": "Years to spread capital over must be a whole number, like 30",
+            "min_value": "Years to spread capital over must be 1 or more",
+            "max_value": f"Years to spread capital over must be {MOST_CAPITAL_YEARS} or less",
+        },
+    )
 
     def __init__(self, *args: Any, forecast: ForecastFigures | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,6 +109,8 @@ class SitingForm(forms.Form):
             year=int(d["year"]) if d.get("year") else None,
             figure=d["figure"],
             budget=int(d["budget"]),
+            move_cost=DEFAULT_MOVE_COST if d.get("move_cost") is None else int(d["move_cost"]),
+            capital_years=d.get("capital_years") or CAPITAL_YEARS,
         )
 
     @staticmethod
@@ -87,6 +120,8 @@ class SitingForm(forms.Form):
             "year": str(question.year or ""),
             "figure": question.figure,
             "budget": str(question.budget),
+            "move_cost": str(question.move_cost),
+            "capital_years": str(question.capital_years),
         }
 
 

@@ -12,6 +12,7 @@ own (no learner on them), saved through ``services.candidate_site_save`` with a 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,20 +38,30 @@ from sendplan.planning.models import CandidateSite
 from sendplan.planning.services import candidate_site_save
 from sendplan.planning.siting import (
     CAPITAL_YEARS,
+    CENTRAL,
     FIGURES,
+    LOWER,
+    UPPER,
     SitingAnswer,
     SitingQuestion,
+    Together,
     latest_forecast,
     site_options,
     siting_inputs,
     siting_solve,
+    siting_together,
 )
 from sendplan.planning.siting_forms import CandidateSiteForm, SitingForm, candidate_site_initial
+from sendplan.planning.stability import DEFAULT_MOVE_COST
 from sendplan.web.forms import error_summary
 from sendplan.web.spreadsheets import Cell, Table, to_csv, to_xlsx
 
 #: The prefix of the question a what-if is compared with (``was-budget`` and so on).
 WAS = "was"
+#: The query parameter asking for the lower, central and upper answers side by side.
+TOGETHER = "together"
+#: The order of the answers side by side (``siting_together``'s).
+FIGURES_TOGETHER = (LOWER, CENTRAL, UPPER)
 
 
 def _forms(request: HttpRequest, user: Any) -> tuple[SitingForm, SitingForm | None, Any, Any]:
@@ -65,10 +76,15 @@ def _forms(request: HttpRequest, user: Any) -> tuple[SitingForm, SitingForm | No
 
 
 def _answers(
-    user: Any, form: SitingForm, was: SitingForm | None
-) -> tuple[SitingAnswer, SitingAnswer | None]:
+    user: Any, form: SitingForm, was: SitingForm | None, *, together: bool = False
+) -> tuple[SitingAnswer, SitingAnswer | None, Together | None]:
     given = siting_inputs(fetched_by=user)
-    answer = siting_solve(given, form.question())
+    question = form.question()
+    three = siting_together(given, question) if together and question.year else None
+    if three is not None:
+        answer = three.answers[list(FIGURES_TOGETHER).index(question.figure)]
+    else:
+        answer = siting_solve(given, question)
     base = None
     if was is not None and was.is_valid() and was.question() != form.question():
         base = siting_solve(given, was.question())
@@ -78,7 +94,7 @@ def _answers(
         action=AuditEvent.Action.LIST,
         detail=f"siting: {learners} learners' homes and needs, with forecast demand",
     )
-    return answer, base
+    return answer, base, three
 
 
 @requires_access(la_staff)
@@ -92,10 +108,13 @@ def siting(request: HttpRequest) -> HttpResponse:
         "errors": error_summary(form) if form.is_bound else [],
         "forecast": forecast,
         "capital_years": CAPITAL_YEARS,
+        "default_move_cost": DEFAULT_MOVE_COST,
     }
     if form.is_bound and form.is_valid():
-        answer, base = _answers(user, form, was)
+        together = request.GET.get(TOGETHER) == "1"
+        answer, base, three = _answers(user, form, was, together=together)
         context.update(_result_context(answer, base, form))
+        context["together"] = _together(three) if three is not None else None
     else:
         sites, left_out = site_options(la)
         context.update(candidates=len(sites), left_out=left_out)
@@ -118,14 +137,47 @@ def _what_ifs(answer: SitingAnswer) -> list[dict[str, str]]:
         for figure in FIGURES:
             if figure == q.figure:
                 continue
-            other = SitingQuestion(q.year, figure, q.budget)
+            other = dataclasses.replace(q, figure=figure)
             label = FIGURES[figure].split(" (")[0].lower()
             out.append({"text": f"With the {label} forecast figure",
                         "href": f"{url}?{_query(other, q)}"})  # fmt: skip
     for factor, text in ((0.5, "With half the budget"), (2, "With twice the budget")):
-        other = SitingQuestion(q.year, q.figure, int(q.budget * factor))
+        other = dataclasses.replace(q, budget=int(q.budget * factor))
         out.append({"text": f"{text} (£{other.budget:,})", "href": f"{url}?{_query(other, q)}"})
+    if q.year:
+        out.append({"text": "Lower, central and upper forecast together",
+                    "href": f"{url}?{_query(q)}&{TOGETHER}=1"})  # fmt: skip
     return out
+
+
+def _together(three: Together) -> dict[str, Any]:
+    """The three answers' rows side by side, and the sites chosen in all three."""
+
+    def money(v: int) -> str:
+        return f"£{v:,}"
+
+    def payback(a: SitingAnswer) -> str:
+        return "Never" if a.payback_years is None else f"{a.payback_years:.1f} years"
+
+    answers = three.answers
+    rows: list[tuple[str, list[str]]] = [
+        (f"{name}: places", [f"{n:,}" for n in places])
+        for name, places in ((r["name"], r["places"]) for r in three.site_rows)
+    ]
+    rows += [
+        ("Learners planned", [f"{a.learners:,}" for a in answers]),
+        ("Places added", [f"{a.places_added:,}" for a in answers]),
+        ("Capital spent", [money(a.capital) for a in answers]),
+        ("Annual saving", [money(a.annual_saving) for a in answers]),
+        ("Payback", [payback(a) for a in answers]),
+        ("Independent placements avoided", [f"{a.independent_avoided:,}" for a in answers]),
+    ]
+    return {
+        "headings": [FIGURES[f].split(" (")[0] for f in FIGURES_TOGETHER],
+        "rows": [{"label": label, "values": values} for label, values in rows],
+        "robust": three.robust,
+        "year": answers[0].question.year,
+    }
 
 
 def _comparison(answer: SitingAnswer, base: SitingAnswer) -> list[dict[str, Any]]:
@@ -138,6 +190,10 @@ def _comparison(answer: SitingAnswer, base: SitingAnswer) -> list[dict[str, Any]
         ("Demand", base.question.describe().split(", capital")[0],
          answer.question.describe().split(", capital")[0]),
         ("Capital budget", money(base.question.budget), money(answer.question.budget)),
+        ("Cost of moving a learner", money(base.question.move_cost),
+         money(answer.question.move_cost)),
+        ("Capital spread over", f"{base.question.capital_years} years",
+         f"{answer.question.capital_years} years"),
         ("Learners planned", f"{base.learners:,}", f"{answer.learners:,}"),
         ("Places added", f"{base.places_added:,}", f"{answer.places_added:,}"),
         ("Capital spent", money(base.capital), money(answer.capital)),
@@ -241,11 +297,14 @@ SITES_HEADER = (
     "Annual saving (£)",
     "Payback (years)",
     "Independent placements avoided",
+    "Cost of moving a learner (£)",
+    "Capital spread over (years)",
 )
 
 
 def site_rows(answer: SitingAnswer) -> list[list[Cell]]:
-    """One row per candidate, those chosen first (the page's table, and more)."""
+    """One row per candidate, those chosen first (the page's table, and more), each with the
+    move cost and capital years asked (the CSV has no summary sheet)."""
     rows: list[list[Cell]] = []
     for r in sorted(answer.rows, key=lambda r: (not r.blocks, r.option.name)):
         o = r.option
@@ -256,6 +315,7 @@ def site_rows(answer: SitingAnswer) -> list[list[Cell]]:
                 o.max_blocks, r.blocks, r.places, r.places_used, r.capital,
                 o.annual_cost_per_place, r.annual_saving,
                 None if payback is None else round(payback, 1), r.independent_avoided,
+                answer.question.move_cost, answer.question.capital_years,
             ]
         )  # fmt: skip
     return rows
@@ -266,7 +326,9 @@ def summary_rows(answer: SitingAnswer) -> list[list[Cell]]:
     return [
         ["Demand", q.describe().split(", capital")[0]],
         ["Capital budget (£)", q.budget],
-        ["Capital spread over (years)", CAPITAL_YEARS],
+        ["Cost of moving a learner (£)", q.move_cost],
+        ["Capital spread over (years)", q.capital_years],
+        ["Learners moved from their current place", answer.moves],
         ["Learners planned today", answer.learners_today],
         ["Extra learners from the forecast", len(answer.extra_learners)],
         ["Places added", answer.places_added],
