@@ -136,6 +136,7 @@ if TYPE_CHECKING:
         StrandPlaces,
         UnitCosts,
         allocate_capacity,
+        combined_growth,
         project,
     )
     from sendplan.engine.geo import EARTH_RADIUS_KM, haversine_km
@@ -551,6 +552,7 @@ __all__ = [
     "UnitCosts",
     "allocate_capacity",
     "area_demand",
+    "combined_growth",
     "placement_mix",
     "project",
 ]
@@ -841,6 +843,7 @@ _HOME: dict[str, str] = {
             "StrandPlaces",
             "UnitCosts",
             "allocate_capacity",
+            "combined_growth",
             "project",
         ),
         "forecast_projection",
