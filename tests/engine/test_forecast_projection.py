@@ -459,3 +459,96 @@ def test_places_for_one_need_take_only_that_needs_independent_learners():
     assert out.spend_total[2026].median - base.spend_total[2026].median == pytest.approx(
         30 * (30_000 - 60_000)
     )
+
+
+# Combined scenarios (ADR 0149)
+
+
+def _spend(out, year: int = 2028) -> float:
+    return out.spend_total[year].median
+
+
+def test_a_combination_of_scenarios_on_different_groups_adds_their_effects():
+    area = small_area()
+    asd_special = ScenarioSpec(
+        "a", "ASD special", special_places=8, start_year=2026, need="ASD", phase="primary"
+    )
+    semh_bases = ScenarioSpec(
+        "b", "SEMH bases", resourced_places=9, start_year=2027, need="SEMH", phase="secondary"
+    )
+    both = ScenarioSpec("ab", "Both", start_year=2026, parts=(asd_special, semh_bases))
+    base = project(demand=area, capacity={}, costs=COSTS)
+    a = project(demand=area, capacity={}, costs=COSTS, scenario=asd_special)
+    b = project(demand=area, capacity={}, costs=COSTS, scenario=semh_bases)
+    ab = project(demand=area, capacity={}, costs=COSTS, scenario=both)
+    for year in YEARS:
+        by_hand = _spend(a, year) - _spend(base, year) + _spend(b, year) - _spend(base, year)
+        assert _spend(ab, year) - _spend(base, year) == pytest.approx(by_hand)
+        assert by_hand != 0
+    # 8 ASD primary learners at 30,000 instead of 60,000 from 2026: 240,000 saved a year.
+    assert _spend(a, 2026) - _spend(base, 2026) == pytest.approx(-8 * 30_000)
+
+
+def test_competing_scenarios_combined_move_no_more_learners_than_there_are():
+    area = small_area()
+    parts = (
+        ScenarioSpec("a", "ASD special", special_places=40, start_year=2026, need="ASD"),
+        ScenarioSpec("b", "ASD bases", resourced_places=40, start_year=2026, need="ASD"),
+        ScenarioSpec("c", "Fewer independent", independent_reduction_pct=50, start_year=2026),
+    )
+    ab = project(
+        demand=area, capacity={}, costs=COSTS, scenario=ScenarioSpec("x", "All", parts=parts)
+    )
+    base = project(demand=area, capacity={}, costs=COSTS)
+    for year in YEARS:
+        independent = base.placements[("independent", year)]
+        asd = independent / 2  # two needs, the same shares
+        left = ab.placements[("independent", year)]
+        # The 80 places take every ASD learner (55 in 2026), then half of the SEMH ones go.
+        assert left == pytest.approx((independent - min(80, asd)) * 0.5)
+        assert left >= 0
+        moved = independent - left
+        assert moved <= independent
+        assert sum(ab.placements[(p, year)] for p in PLACEMENT_KEYS) == pytest.approx(
+            ab.total[year].median
+        )
+
+
+def test_shares_of_fewer_independent_placements_apply_to_those_left():
+    area = small_area()
+    parts = (
+        ScenarioSpec("a", "10 %", independent_reduction_pct=10, start_year=2026),
+        ScenarioSpec("b", "20 %", independent_reduction_pct=20, start_year=2027),
+    )
+    out = project(
+        demand=area, capacity={}, costs=COSTS, scenario=ScenarioSpec("x", "Both", parts=parts)
+    )
+    base = project(demand=area, capacity={}, costs=COSTS)
+    assert out.placements[("independent", 2026)] == pytest.approx(
+        base.placements[("independent", 2026)] * 0.9
+    )
+    assert out.placements[("independent", 2027)] == pytest.approx(
+        base.placements[("independent", 2027)] * 0.9 * 0.8
+    )
+
+
+def test_a_combination_keeps_its_one_growth_rate_and_refuses_two():
+    area = small_area()
+    grows = ScenarioSpec("a", "Grows", growth_pct=5.0, start_year=2026)
+    places = ScenarioSpec("b", "Places", special_places=5, start_year=2026)
+    alone = project(demand=area, capacity={}, costs=COSTS, scenario=grows)
+    both = project(
+        demand=area,
+        capacity={},
+        costs=COSTS,
+        scenario=ScenarioSpec("x", "Both", parts=(grows, places)),
+    )
+    assert both.total[2028].median == pytest.approx(alone.total[2028].median)
+    other = ScenarioSpec("c", "Shrinks", growth_pct=-1.0, start_year=2026)
+    with pytest.raises(ValueError, match="different growth rates"):
+        project(
+            demand=area,
+            capacity={},
+            costs=COSTS,
+            scenario=ScenarioSpec("y", "Clash", parts=(grows, other)),
+        )

@@ -304,6 +304,7 @@ ROUTES: dict[str, Route] = {
     "sufficiency:spend": Route("caseworker"),
     "sufficiency:scenarios": Route("caseworker"),
     "sufficiency:scenario-new": Route("caseworker"),
+    "sufficiency:scenario-combine": Route("caseworker"),
     "sufficiency:scenario-edit": Route("caseworker", lambda w: [0]),
     "sufficiency:scenario-remove": Route("caseworker", lambda w: [0]),
     "sufficiency:assumptions": Route("caseworker"),

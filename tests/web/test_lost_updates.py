@@ -791,6 +791,7 @@ NOT_EDITS: dict[str, str] = {
     "sufficiency:spend": "reads",
     "sufficiency:scenarios": "reads",
     "sufficiency:scenario-new": "adds a new scenario",
+    "sufficiency:scenario-combine": "adds a new scenario combining others; parts are only read",
     "sufficiency:central-new": "adds a new line of central spend",
     "sufficiency:scenario-remove": "removes; history keeps who",
     "sufficiency:provision-new": "adds new planned provision",

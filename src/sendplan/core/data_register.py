@@ -606,7 +606,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     ),
     "sufficiency.Scenario": _names(
         "la_code name description special_places resourced_places independent_reduction_pct "
-        "growth_pct start_year need phase lock"
+        "growth_pct start_year need phase combines lock"
     ),
     "sufficiency.HighNeedsBudget": _names(
         "la_code financial_year amount deficit_brought_forward lock"
@@ -644,7 +644,10 @@ def base_model(model: type[models.Model]) -> type[models.Model]:
 
 
 def is_history(model: type[models.Model]) -> bool:
-    return base_model(model) is not model
+    """A history table with the history columns (who, when, what kind of change); the
+    history of a many-to-many field records only links to rows registered elsewhere."""
+    base = base_model(model)
+    return base is not model and not base._meta.auto_created
 
 
 def keys_for(model: type[models.Model]) -> list[str]:
@@ -665,7 +668,7 @@ def _by_key() -> dict[tuple[str, str], Entry]:
 def _recognised(model: type[models.Model], field: models.Field) -> str | None:  # type: ignore[type-arg]
     if field.primary_key and isinstance(field, models.AutoField):
         return "automatic primary key"
-    if is_history(model) and field.name == base_model(model)._meta.pk.name:
+    if base_model(model) is not model and field.name == base_model(model)._meta.pk.name:
         return "copy of the recorded row's primary key"
     if field.is_relation and field.related_model is not None:
         target = field.related_model._meta.label  # type: ignore[union-attr]

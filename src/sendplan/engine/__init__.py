@@ -140,6 +140,7 @@ if TYPE_CHECKING:
         StrandPlaces,
         UnitCosts,
         allocate_capacity,
+        combined_growth,
         project,
     )
     from sendplan.engine.geo import EARTH_RADIUS_KM, haversine_km
@@ -559,6 +560,7 @@ __all__ = [
     "UnitCosts",
     "allocate_capacity",
     "area_demand",
+    "combined_growth",
     "placement_mix",
     "project",
 ]
@@ -853,6 +855,7 @@ _HOME: dict[str, str] = {
             "StrandPlaces",
             "UnitCosts",
             "allocate_capacity",
+            "combined_growth",
             "project",
         ),
         "forecast_projection",

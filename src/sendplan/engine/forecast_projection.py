@@ -64,7 +64,10 @@ class ScenarioSpec:
     """A what-if the LA asks about: extra special or resourced places (for one need or
     phase, or spread over the cells short of places), a share of independent placements moved
     into local special schools, or a fixed yearly growth instead of the forecast's, from
-    ``start_year``."""
+    ``start_year``.
+
+    ``parts`` makes it a combination: its own levers and every part's are projected
+    together (:func:`scenario_levers`, ADR 0149)."""
 
     key: str
     name: str
@@ -75,6 +78,43 @@ class ScenarioSpec:
     start_year: int = 0
     need: str | None = None
     phase: str | None = None
+    parts: tuple[ScenarioSpec, ...] = ()
+
+
+def scenario_levers(scenario: ScenarioSpec) -> list[ScenarioSpec]:
+    """A scenario and its parts (and theirs), each once, the scenario first.
+
+    Raises ``ValueError`` when they ask for different growth rates: growth replaces the
+    forecast's path, so two rates cannot both hold (ADR 0149).
+
+    >>> a = ScenarioSpec("a", "A", special_places=5, growth_pct=3.0)
+    >>> both = ScenarioSpec("ab", "A and B", parts=(a, ScenarioSpec("b", "B", growth_pct=3.0)))
+    >>> [s.key for s in scenario_levers(both)], combined_growth(scenario_levers(both))
+    (['ab', 'a', 'b'], 3.0)
+    >>> combined_growth([a, ScenarioSpec("c", "C", growth_pct=1.0)])
+    Traceback (most recent call last):
+    ...
+    ValueError: combined scenarios ask for different growth rates: 1% and 3%
+    """
+    out: list[ScenarioSpec] = []
+    todo = [scenario]
+    while todo:
+        spec = todo.pop(0)
+        if any(spec is seen for seen in out):
+            continue
+        out.append(spec)
+        todo.extend(spec.parts)
+    combined_growth(out)
+    return out
+
+
+def combined_growth(levers: Iterable[ScenarioSpec]) -> float | None:
+    """The one growth rate the levers ask for (None: none asks), or ``ValueError``."""
+    rates = sorted({float(s.growth_pct) for s in levers if s.growth_pct is not None})
+    if len(rates) > 1:
+        shown = " and ".join(f"{r:g}%" for r in rates)
+        raise ValueError(f"combined scenarios ask for different growth rates: {shown}")
+    return rates[0] if rates else None
 
 
 @dataclass
@@ -358,19 +398,23 @@ def project(
     (-2.0, 40.0, 1050000.0)
     """
     changes = list(new_provision)
-    reduction = 0.0
-    if scenario is not None:
-        if scenario.growth_pct is not None:
-            growth_pct = scenario.growth_pct
+    # (from year, share) of the independent placements left, one per lever that has one.
+    reductions: list[tuple[int, float]] = []
+    levers = scenario_levers(scenario) if scenario is not None else []
+    wanted = combined_growth(levers)
+    if wanted is not None:
+        growth_pct = wanted
+    # A combination's places all go to open_places together, so they compete by its one
+    # rule (earliest, cheapest, then this order) and no learner is moved twice.
+    for lever in levers:
         for kind, places in (
-            ("special", scenario.special_places),
-            ("resourced", scenario.resourced_places),  # inclusion base places
+            ("special", lever.special_places),
+            ("resourced", lever.resourced_places),  # inclusion base places
         ):
             if places:
-                changes.append(
-                    PlaceChange(kind, places, scenario.start_year, scenario.need, scenario.phase)
-                )
-        reduction = scenario.independent_reduction_pct / 100
+                changes.append(PlaceChange(kind, places, lever.start_year, lever.need, lever.phase))
+        if lever.independent_reduction_pct:
+            reductions.append((lever.start_year, lever.independent_reduction_pct / 100))
     cells = [(n, f) for n in demand.needs for f in PHASE_KEYS]
     out = Projection(
         key=scenario.key if scenario else "baseline",
@@ -397,7 +441,11 @@ def project(
             need_place[cell] = _specialist(band.median, shares)
             gap[cell] = need_place[cell] - capacity.get(cell, 0.0)
         extra_cost = open_places(changes, year, costs, placed, gap, need_place)
-        if scenario is not None and reduction and year >= scenario.start_year:
+        # Each share applies to the independent placements the places and any earlier
+        # share left: 10 % and 20 % fewer together is 28 % fewer, never more than there are.
+        for start, reduction in reductions:
+            if year < start:
+                continue
             for cell in cells:
                 moved = placed[cell]["independent"] * reduction
                 placed[cell]["independent"] -= moved

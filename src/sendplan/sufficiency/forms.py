@@ -97,6 +97,41 @@ class NewProvisionForm(_Govuk, forms.ModelForm):
         }
 
 
+class CombineForm(_Govuk, forms.Form):
+    """Two or more of the LA's scenarios to project together, and the combination's name.
+    Scenarios that are combinations themselves are not offered (ADR 0149)."""
+
+    parts = forms.MultipleChoiceField(
+        label="Scenarios to combine",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select 2 or more scenarios to combine",
+            "invalid_choice": "Select scenarios from the list",
+        },
+    )
+    name = forms.CharField(
+        label="Name of the combined scenario",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name for the combined scenario",
+            "max_length": "Name must be 100 characters or fewer",
+        },
+    )
+    description = forms.CharField(label="Description (optional)", max_length=500, required=False)
+
+    def __init__(self, *args: Any, scenarios: list[Scenario], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parts"].choices = [  # type: ignore[attr-defined]
+            (str(s.pk), s.name) for s in scenarios
+        ]
+
+    def clean_parts(self) -> list[int]:
+        chosen = [int(v) for v in self.cleaned_data["parts"]]
+        if len(chosen) < 2:
+            raise forms.ValidationError("Select 2 or more scenarios to combine")
+        return chosen
+
+
 class ScenarioForm(_Govuk, forms.ModelForm):
     # The lock of the scenario the user read (0 for a new one).
     lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -150,7 +185,9 @@ class ScenarioForm(_Govuk, forms.ModelForm):
             cleaned.get("independent_reduction_pct"),
             cleaned.get("growth_pct"),
         )
-        if not self.errors and not any(v not in (None, 0) for v in levers):
+        # A combination's changes are its parts' (ADR 0149): its own may all be none.
+        combines = self.instance.pk is not None and self.instance.combines.exists()
+        if not self.errors and not combines and not any(v not in (None, 0) for v in levers):
             self.add_error(
                 "special_places",
                 "Enter at least one change: extra places, fewer independent placements or growth",

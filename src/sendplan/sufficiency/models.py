@@ -140,7 +140,11 @@ class NewProvision(Tracked):
 
 
 class Scenario(Tracked):
-    """A what-if: more local places, fewer independent placements, or different growth."""
+    """A what-if: more local places, fewer independent placements, or different growth.
+
+    A scenario that ``combines`` others is projected with its own levers and all of theirs
+    at once (ADR 0149); the scenarios it combines do not combine others themselves.
+    """
 
     la_code = models.CharField(max_length=20)
     name = models.CharField(max_length=100)
@@ -168,8 +172,15 @@ class Scenario(Tracked):
     )
     need = models.CharField(max_length=8, choices=NEED_CHOICES, blank=True)
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    combines = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="combined_in",
+        verbose_name="Scenarios combined",
+    )
     lock = lock_field()
-    history = HistoricalRecords(excluded_fields=["modified_at"])
+    history = HistoricalRecords(excluded_fields=["modified_at"], m2m_fields=[combines])
 
     class Meta:
         ordering = ["name"]

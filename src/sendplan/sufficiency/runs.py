@@ -155,22 +155,40 @@ def build_inputs(
             for p in NewProvision.objects.filter(la_code=la_code).order_by("pk")
         ],
         "scenarios": [
-            {
-                "key": f"scenario-{s.pk}",
-                "name": s.name,
-                "special_places": s.special_places,
-                "resourced_places": s.resourced_places,
-                "independent_reduction_pct": s.independent_reduction_pct,
-                "growth_pct": None if s.growth_pct is None else float(s.growth_pct),
-                "start_year": s.start_year,
-                "need": s.need or None,
-                "phase": s.phase or None,
-            }
-            for s in Scenario.objects.filter(la_code=la_code).order_by("pk")
+            _scenario_inputs(s)
+            for s in Scenario.objects.filter(la_code=la_code)
+            .prefetch_related("combines")
+            .order_by("pk")
         ],
         "register": _register_snapshot(),
         "code_version": code_version(),
     }
+
+
+def _scenario_inputs(s: Scenario, *, with_parts: bool = True) -> dict[str, Any]:
+    """A scenario as the run records it; a combination's parts go with it (ADR 0149), and
+    a scenario that combines none has no ``parts`` key, so older runs' inputs read alike."""
+    out: dict[str, Any] = {
+        "key": f"scenario-{s.pk}",
+        "name": s.name,
+        "special_places": s.special_places,
+        "resourced_places": s.resourced_places,
+        "independent_reduction_pct": s.independent_reduction_pct,
+        "growth_pct": None if s.growth_pct is None else float(s.growth_pct),
+        "start_year": s.start_year,
+        "need": s.need or None,
+        "phase": s.phase or None,
+    }
+    # Parts do not combine others (the service refuses it), so this goes one level.
+    parts = sorted(s.combines.all(), key=lambda p: p.pk) if with_parts else []
+    if parts:
+        out["parts"] = [_scenario_inputs(p, with_parts=False) for p in parts]
+    return out
+
+
+def _scenario_spec(recorded: dict[str, Any]) -> ScenarioSpec:
+    parts = tuple(_scenario_spec(p) for p in recorded.get("parts", ()))
+    return ScenarioSpec(**{**recorded, "parts": parts})
 
 
 def fingerprint(inputs: dict[str, Any]) -> str:
@@ -262,7 +280,7 @@ def compute_outputs(inputs: dict[str, Any], demand: Demand) -> dict[str, Any]:
             growth_pct=growth,
             scenario=spec,
         )
-        for spec in [None, *(ScenarioSpec(**s) for s in inputs["scenarios"])]
+        for spec in [None, *(_scenario_spec(s) for s in inputs["scenarios"])]
     ]
     return {
         "demand": demand.to_json(),

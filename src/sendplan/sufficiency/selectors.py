@@ -89,7 +89,19 @@ def new_provision_history(*, fetched_by: User, limit: int = 50) -> list[object]:
 
 
 def scenario_list(*, fetched_by: User) -> list[Scenario]:
-    return list(Scenario.objects.filter(la_code=la_code_for(fetched_by)))
+    return list(
+        Scenario.objects.filter(la_code=la_code_for(fetched_by)).prefetch_related(
+            "combines", "combined_in"
+        )
+    )
+
+
+def scenarios_to_combine(*, fetched_by: User) -> list[Scenario]:
+    """The LA's scenarios a combination may take: those that combine none (ADR 0149)."""
+    combinations = Scenario.combines.through.objects.values("from_scenario_id")
+    return list(
+        Scenario.objects.filter(la_code=la_code_for(fetched_by)).exclude(pk__in=combinations)
+    )
 
 
 def scenario_for_user(user: User, pk: int) -> Scenario:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sendplan.accounts.models import User
 from sendplan.core.locking import lock_bump, lock_check
+from sendplan.engine import ScenarioSpec, combined_growth
 from sendplan.sufficiency.models import (
     Assumptions,
     CentralSpend,
@@ -85,13 +87,79 @@ def scenario_save(
         lock_check(scenario, expected=expected_lock)
     for name, value in data.items():
         setattr(scenario, name, value)
+    if scenario.pk is not None:
+        # A new growth rate must still agree with every scenario combined with this one.
+        for combination in [scenario, *scenario.combined_in.all()]:
+            others = [p for p in combination.combines.all() if p.pk != scenario.pk]
+            if combination.pk != scenario.pk:
+                others.append(combination)
+            _check_growth([scenario, *others])
     _save(scenario, changed_by)
     return scenario
 
 
+def _check_growth(scenarios: list[Scenario], field: str = "growth_pct") -> None:
+    """Refuse scenarios projected together that ask for different growth (ADR 0149)."""
+    specs = [
+        ScenarioSpec(
+            key=str(s.pk),
+            name=s.name,
+            growth_pct=None if s.growth_pct is None else float(s.growth_pct),
+        )
+        for s in scenarios
+    ]
+    try:
+        combined_growth(specs)
+    except ValueError:
+        rates = sorted({f"{s.growth_pct}%" for s in scenarios if s.growth_pct is not None})
+        raise ValidationError(
+            {
+                field: "Scenarios combined together must grow at the same rate, "
+                f"or only one may set growth: these ask for {' and '.join(rates)}"
+            }
+        ) from None
+
+
+@transaction.atomic
+def scenario_combine(
+    *, changed_by: User, name: str, description: str = "", part_pks: list[int]
+) -> Scenario:
+    """Add a scenario that combines two or more of the LA's scenarios (not combinations
+    themselves): the forecast projects all their levers at once (ADR 0149)."""
+    la_code = la_code_for(changed_by)
+    combinations = Scenario.combines.through.objects.values("from_scenario_id")
+    parts = list(
+        Scenario.objects.select_for_update()
+        .filter(la_code=la_code, pk__in=part_pks)
+        .exclude(pk__in=combinations)
+        .order_by("pk")
+    )
+    if len(parts) < 2 or len(parts) != len(set(part_pks)):
+        raise ValidationError({"parts": "Select 2 or more scenarios to combine"})
+    _check_growth(parts, field="parts")
+    combination = Scenario(
+        la_code=la_code,
+        name=name,
+        description=description,
+        start_year=min(p.start_year for p in parts),
+    )
+    lock_bump(combination)
+    _save(combination, changed_by)
+    combination.combines.set(parts)
+    return combination
+
+
 @transaction.atomic
 def scenario_remove(*, changed_by: User, pk: int) -> None:
+    """Remove a scenario; its history (with who removed it) stays. A scenario another
+    combines is refused: the combination would change without anyone saying so."""
     scenario = Scenario.objects.get(pk=pk, la_code=la_code_for(changed_by))
+    used_by = list(scenario.combined_in.order_by("name").values_list("name", flat=True))
+    if used_by:
+        raise ValidationError(
+            f"“{scenario.name}” is combined in {', '.join(f'“{n}”' for n in used_by)}: "
+            "remove the combination first"
+        )
     scenario._history_user = changed_by  # type: ignore[attr-defined]
     scenario.delete()
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("spend/", views.spend, name="spend"),
     path("scenarios/", views.scenarios, name="scenarios"),
     path("scenarios/new/", views.scenario_new, name="scenario-new"),
+    path("scenarios/combine/", views.scenario_combine, name="scenario-combine"),
     path("scenarios/<int:pk>/", views.scenario_edit, name="scenario-edit"),
     path("scenarios/<int:pk>/remove/", views.scenario_remove, name="scenario-remove"),
     path("assumptions/", views.assumptions, name="assumptions"),

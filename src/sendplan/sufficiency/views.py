@@ -49,6 +49,7 @@ from sendplan.sufficiency.forms import (
     AssumptionsForm,
     BudgetForm,
     CentralSpendForm,
+    CombineForm,
     DecisionForm,
     NewProvisionForm,
     ScenarioForm,
@@ -227,8 +228,11 @@ def _scenario_form(request: HttpRequest, pk: int | None) -> HttpResponse:
                 changed_by=user, data=data, pk=pk, expected_lock=form.cleaned_data["lock"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error("name", message)
+            if hasattr(error, "error_dict") and "growth_pct" in error.error_dict:
+                form.add_error("growth_pct", error.error_dict["growth_pct"])
+            else:
+                for message in error.messages:
+                    form.add_error("name", message)
         except StaleEdit as stale:
             # Keep what was typed, with the new lock: saving again is a deliberate choice.
             assert pk is not None  # only a saved scenario can be changed by someone else
@@ -267,11 +271,47 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def scenario_combine(request: HttpRequest) -> HttpResponse:
+    """A new scenario that projects two or more of the LA's scenarios together (ADR 0149).
+    It only adds a row, so there is no lock to check."""
+    user = signed_in_user(request)
+    form = CombineForm(
+        request.POST or None, scenarios=selectors.scenarios_to_combine(fetched_by=user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_combine(
+                changed_by=user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                part_pks=form.cleaned_data["parts"],
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                for message in errors:
+                    # A clash of names (the unique constraint) belongs to the name.
+                    form.add_error(key if key in form.fields else "name", message)
+        else:
+            messages.success(
+                request, "Combined scenario saved. Run the forecast again to see its effect."
+            )
+            return redirect("sufficiency:scenarios")
+    return render(
+        request, "sufficiency/scenario_combine.html", {"form": form, "errors": form.error_list()}
+    )
+
+
+@requires_access(la_staff)
 @require_POST
 def scenario_remove(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = selectors.scenario_for_user(signed_in_user(request), pk)
-    services.scenario_remove(changed_by=signed_in_user(request), pk=scenario.pk)
-    messages.success(request, f"Scenario “{scenario.name}” removed.")
+    try:
+        services.scenario_remove(changed_by=signed_in_user(request), pk=scenario.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Scenario “{scenario.name}” removed.")
     return redirect("sufficiency:scenarios")
 
 
