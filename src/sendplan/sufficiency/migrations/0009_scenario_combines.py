@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sufficiency', '0007_central_spend'),
+        ('sufficiency', '0008_central_uplift'),
     ]
 
     operations = [
