@@ -199,6 +199,47 @@ def test_a_year_with_no_census_date_is_not_found(world) -> None:
     assert client.post(reverse("sen2:return", args=[YEAR])).status_code == 405
 
 
+def test_the_annex_a_list_counts_this_academic_years_suspensions_and_exclusions(world) -> None:
+    import datetime as dt
+
+    from sendplan.casework.sen2.selectors import ANNEX_A_COLUMNS, annex_a_list
+    from sendplan.learners.models import Exclusion, HomeEducation
+    from sendplan.provision.models import Setting
+
+    school = Setting.objects.order_by("pk").first()
+    for started, kind, days in [
+        (dt.date(2025, 8, 29), "suspension", 1),  # the academic year before: not counted
+        (dt.date(2025, 9, 15), "suspension", 2),
+        (dt.date(2025, 11, 3), "suspension", 1),
+        (dt.date(2026, 1, 12), "permanent", None),
+        (dt.date(2026, 2, 2), "suspension", 1),  # after the list's date: not counted
+    ]:
+        Exclusion.objects.create(
+            learner=world.learner,
+            kind=kind,
+            started_on=started,
+            school_days=days,
+            setting=school,
+            reason="PD",
+        )
+    HomeEducation.objects.create(
+        learner=world.other_learner, started_on=dt.date(2025, 10, 1), ended_on=None
+    )
+    found = annex_a_list(fetched_by=world.la_colleague, on=dt.date(2026, 1, 15))
+    by_id = {row[0]: dict(zip(ANNEX_A_COLUMNS, row, strict=True)) for row in found.rows}
+    jamie, sam = by_id[str(world.learner.pk)], by_id[str(world.other_learner.pk)]
+    assert (jamie["Suspensions"], jamie["Permanent exclusions"]) == ("2", "1")
+    assert (jamie["Elective home education"], sam["Elective home education"]) == ("No", "Yes")
+    assert (sam["Suspensions"], sam["Permanent exclusions"]) == ("0", "0")
+    before = annex_a_list(fetched_by=world.la_colleague, on=dt.date(2025, 9, 1)).rows
+    assert [
+        dict(zip(ANNEX_A_COLUMNS, r, strict=True))["Elective home education"] for r in before
+    ] == [
+        "No",
+        "No",
+    ]
+
+
 def test_the_annex_a_list_has_everyone_with_a_plan_in_force_once(world) -> None:
     import datetime as dt
 

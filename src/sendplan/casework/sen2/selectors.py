@@ -39,7 +39,7 @@ from sendplan.engine import (
     sen2_parse_date,
     sen2_write,
 )
-from sendplan.learners.models import Learner, Placement
+from sendplan.learners.models import Exclusion, Learner, Placement
 from sendplan.provision.models import Setting
 
 #: The person's own items and the learner field each comes from.
@@ -326,8 +326,10 @@ def learners_named(ids: Iterable[int]) -> list[Learner]:
 
 #: The columns of the Annex A list of children and young people with an EHC plan, as this
 #: service reads the area SEND inspection's request (Ofsted and CQC): the person, their
-#: identifiers, needs, plan, setting and social care status. The inspectorate's own column
-#: list and codes are not checked here: confirm them before sending.
+#: identifiers, needs, plan, setting, elective home education, suspensions and permanent
+#: exclusions, and social care status. The last four carry the names the inspection's List 1
+#: gives them; the period counted is this service's reading (the academic year to the list's
+#: date), and the inspectorate's codes are not checked here: confirm them before sending.
 ANNEX_A_COLUMNS = (
     "Person ID",
     "Surname",
@@ -345,6 +347,9 @@ ANNEX_A_COLUMNS = (
     "Last annual review meeting",
     "Setting URN",
     "Setting",
+    "Elective home education",
+    "Suspensions",
+    "Permanent exclusions",
     "Children's social care status",
 )
 
@@ -373,10 +378,14 @@ def annex_a_list(*, fetched_by: User, on: date) -> AnnexA:
         .prefetch_related(
             "reviews",
             "learner__needs",
+            "learner__exclusions",
+            "learner__home_education_periods",
             Prefetch("learner__placements", queryset=Placement.objects.select_related("setting")),
         )
         .order_by("learner__family_name", "learner__given_name", "learner_id", "pk")
     )
+    # Suspensions and exclusions count from 1 September of the academic year holding ``on``.
+    year_from = date(on.year if on.month >= 9 else on.year - 1, 9, 1)
     rows: list[list[str]] = []
     ids: list[int] = []
     for plan in plans:
@@ -387,6 +396,8 @@ def annex_a_list(*, fetched_by: User, on: date) -> AnnexA:
         meetings = [r.meeting_on for r in plan.reviews.all() if r.meeting_on and r.meeting_on <= on]
         placed = [p for p in learner.placements.all() if is_open_on(p, on)]
         setting = placed[0].setting if placed else None
+        this_year = [e for e in learner.exclusions.all() if year_from <= e.started_on <= on]
+        at_home = any(is_open_on(h, on) for h in learner.home_education_periods.all())
         rows.append(
             [
                 str(learner.pk),
@@ -405,6 +416,9 @@ def annex_a_list(*, fetched_by: User, on: date) -> AnnexA:
                 max(meetings).isoformat() if meetings else "",
                 f"{setting.urn:06d}" if setting is not None and setting.urn else "",
                 setting.name if setting is not None else "",
+                "Yes" if at_home else "No",
+                str(sum(1 for e in this_year if e.kind == Exclusion.Kind.SUSPENSION)),
+                str(sum(1 for e in this_year if e.kind == Exclusion.Kind.PERMANENT)),
                 learner.get_social_care_display() if learner.social_care else "",
             ]
         )
