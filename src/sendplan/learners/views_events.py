@@ -7,6 +7,7 @@ what was typed kept and the new lock taken."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from sendplan.learners.forms import (
     RemoveForm,
     add_service_errors,
 )
+from sendplan.learners.models import Exclusion, HomeEducation, Learner
 from sendplan.learners.selectors import (
     exclusion_for,
     exclusion_settings_for,
@@ -191,26 +193,50 @@ def exclusion_delete(request: HttpRequest, pk: int, exclusion_id: int) -> HttpRe
     user = signed_in_user(request)
     purpose = "remove a suspension or exclusion"
     learner, exclusion, _ = exclusion_for(user, pk, exclusion_id, purpose=purpose)
-    form = RemoveForm(request.POST or None, initial={"lock": exclusion.lock})
-    context: dict[str, Any] = {"learner": learner, "row": exclusion, "event": "exclusion"}
+    return _remove_page(
+        request,
+        learner=learner,
+        row=exclusion,
+        event="exclusion",
+        what="this suspension or exclusion",
+        remove=lambda lock: exclusion_remove(
+            exclusion_id=exclusion.pk, expected_lock=lock, by=user
+        ),
+        done="The suspension or exclusion has been removed",
+        fragment="exclusions",
+    )
+
+
+def _remove_page(
+    request: HttpRequest,
+    *,
+    learner: Learner,
+    row: Exclusion | HomeEducation,
+    event: str,
+    what: str,
+    remove: Callable[[int], object],
+    done: str,
+    fragment: str,
+) -> HttpResponse:
+    """Ask before removing a row of the record; remove it with the lock the page was read
+    at, or show the page again when a colleague has changed the row since."""
+    form = RemoveForm(request.POST or None, initial={"lock": row.lock})
+    context: dict[str, Any] = {"learner": learner, "row": row, "event": event}
     if request.method == "POST" and form.is_valid():
         try:
-            exclusion_remove(
-                exclusion_id=exclusion.pk, expected_lock=form.cleaned_data["lock"], by=user
-            )
+            remove(form.cleaned_data["lock"])
         except StaleEdit as stale:
-            retry = _retry(RemoveForm, request, exclusion.lock)
             return _page(
                 request,
                 "learners/event_remove.html",
-                form=retry,
+                form=_retry(RemoveForm, request, row.lock),
                 stale=stale,
-                what="this suspension or exclusion",
+                what=what,
                 anchor="saved-now",
                 **context,
             )
-        messages.success(request, "The suspension or exclusion has been removed")
-        return redirect(f"{_record(learner.pk)}#exclusions")
+        messages.success(request, done)
+        return redirect(f"{_record(learner.pk)}#{fragment}")
     return _page(request, "learners/event_remove.html", form=form, **context)
 
 
@@ -264,23 +290,13 @@ def home_education_delete(request: HttpRequest, pk: int, period_id: int) -> Http
     user = signed_in_user(request)
     purpose = "remove elective home education"
     learner, period = home_education_for(user, pk, period_id, purpose=purpose)
-    form = RemoveForm(request.POST or None, initial={"lock": period.lock})
-    context: dict[str, Any] = {"learner": learner, "row": period, "event": "home_education"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            home_education_remove(
-                period_id=period.pk, expected_lock=form.cleaned_data["lock"], by=user
-            )
-        except StaleEdit as stale:
-            return _page(
-                request,
-                "learners/event_remove.html",
-                form=_retry(RemoveForm, request, period.lock),
-                stale=stale,
-                what="this period of home education",
-                anchor="saved-now",
-                **context,
-            )
-        messages.success(request, "The period of home education has been removed")
-        return redirect(f"{_record(learner.pk)}#home-education")
-    return _page(request, "learners/event_remove.html", form=form, **context)
+    return _remove_page(
+        request,
+        learner=learner,
+        row=period,
+        event="home_education",
+        what="this period of home education",
+        remove=lambda lock: home_education_remove(period_id=period.pk, expected_lock=lock, by=user),
+        done="The period of home education has been removed",
+        fragment="home-education",
+    )
