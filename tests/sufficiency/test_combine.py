@@ -114,6 +114,10 @@ def test_a_combined_scenario_keeps_its_parts_and_is_not_offered_again(cast, thre
     client = cast.client_for(cast.la_colleague)
     client.post(reverse("sufficiency:scenario-remove", args=[three[0].pk]))
     assert Scenario.objects.filter(pk=three[0].pk).exists()
+    listing = client.get(reverse("sufficiency:scenarios")).content.decode()
+    # The refusal is an error, not a success: GOV.UK's "Important" banner, as a region.
+    assert 'role="region"' in listing and ">Important</h2>" in listing
+    assert "govuk-notification-banner--success" not in listing
     page = client.get(reverse(URL)).content.decode()
     assert f'value="{combined.pk}"' not in page
     response = client.post(
