@@ -14,7 +14,6 @@ from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
 from sendplan.provision import services
 from sendplan.provision.forms import ConvertStrandForm
-from sendplan.provision.models import ProvisionStrand
 from sendplan.provision.selectors import can_edit_register, check_register_edit, strand_for_user
 
 
@@ -55,7 +54,6 @@ def strand_convert(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             errors = [{"href": "#convert", "text": " ".join(error.messages)}]
         except StaleEdit as stale:
-            found = strand_for_user(user, pk)
             errors = [
                 {
                     "href": "#convert",
@@ -69,9 +67,9 @@ def strand_convert(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{found.setting.name}: the places are now an inclusion base")
             return redirect("provision:strand", pk=found.pk)
-        form = ConvertStrandForm(
-            initial={"expected_lock": lock_of(ProvisionStrand.objects.get(pk=pk))}
-        )
+        # Refused: show the strand as it now is, with the lock to confirm against.
+        found = strand_for_user(user, pk)
+        form = ConvertStrandForm(initial={"expected_lock": lock_of(found)})
     elif request.method == "POST":
         errors = [{"href": "#convert", "text": "Open the page again, then confirm"}]
     return render(
