@@ -83,11 +83,16 @@ serve: port-free install ## Serve the existing database (and its worker) without
 	$(BIN)/sendplan migrate --no-input
 	$(SERVE_WITH_WORKER)
 
+# The suite runs on every core, one test database each (ADR 0150); `make test WORKERS=0` runs
+# it in one process, as a debugger needs.
+WORKERS ?= auto
+PYTEST := SENDPLAN_ENV=test $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+
 test: install ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	SENDPLAN_ENV=test $(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: install ## The suite without the browser tests
-	SENDPLAN_ENV=test $(BIN)/python -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 bench: install ## Print the benchmark figures (not pass/fail)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
