@@ -190,6 +190,19 @@ def _match_learners(
         case.learner = int(index)
 
 
+def _one_decision_due_this_week(cases: list[CaseSim], cast: Cast, as_at: dt.date) -> None:
+    """The demo caseworker's tray has something due this week, whatever day the demo is built:
+    her first request still awaiting the decision to assess is taken to have arrived so that
+    its six weeks end in three days (on most days the simulation gives one anyway)."""
+    involved = _by_learner(cast.involvements)
+    six_weeks = clock.due(clock.DECISION_TO_ASSESS, as_at) - as_at
+    for case in cases:
+        p = involved.get((case.learner, "caseworker"))
+        if case.stage == "requested" and p is not None and p.username == DEMO_CASEWORKER:
+            case.received_on = as_at + dt.timedelta(days=3) - six_weeks
+            return
+
+
 def _showcase_case(as_at: dt.date) -> CaseSim:
     """The demo parent's child: a draft out for comments, sent four days ago."""
     received = as_at - dt.timedelta(weeks=17)
@@ -241,6 +254,7 @@ def build_casework(cast: Cast, *, as_at: dt.date, seed: int, data_dir: Any) -> d
     published = read_published_casework(data_dir)
     cases = simulate(published, as_at=as_at, rng=rng)
     _match_learners(cases, cast, published, rng, as_at)
+    _one_decision_due_this_week(cases, cast, as_at)
     child = _showcase_case(as_at)
     child.learner = cast.showcase.child
     cases.append(child)
