@@ -11,6 +11,8 @@ from sendplan.engine.forecast_flows import (
     FlowSeries,
     first_year_flows,
     fit_flows,
+    flow_bands,
+    simulate_flow_paths,
     simulate_flows,
 )
 
@@ -197,3 +199,92 @@ def test_the_exact_councils_flows_are_their_new_plans_and_net_outflow() -> None:
     now, new, out = first_year_flows(fit)
     np.testing.assert_allclose(new, stock[:, -2] * n, rtol=1e-6)
     np.testing.assert_allclose(out, stock[:, -2] * e, rtol=1e-6)
+
+
+def _noisy(seed: int = 11, n_la: int = 150) -> tuple[np.ndarray, FlowSeries, np.ndarray]:
+    """Councils with Poisson new plans and binomial outflow, as the coverage test above:
+    totals to January 2025, the flows, and the census years (2012-2025)."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(2012, 2026)
+    n = rng.uniform(0.10, 0.20, n_la)
+    e = rng.uniform(0.03, 0.09, n_la)
+    stock = np.empty((n_la, years.size))
+    stock[:, 0] = rng.uniform(200, 5000, n_la)
+    new = np.empty_like(stock)
+    for t in range(years.size):
+        new[:, t] = rng.poisson(stock[:, t] * n * rng.lognormal(0, 0.08, n_la))
+        out = rng.binomial(stock[:, t].astype(int), e)
+        if t + 1 < years.size:
+            stock[:, t + 1] = stock[:, t] + new[:, t] - out
+    requests = new / 0.7 * rng.lognormal(0, 0.05, new.shape)
+    return stock, FlowSeries(years.copy(), new, requests), years
+
+
+def test_the_first_year_flows_get_80_percent_intervals_from_the_totals_paths() -> None:
+    stock, flows, years = _noisy()
+    fit = fit_flows(totals=stock[:, :-1], flows=flows.until(2025), census_years=years[:-1])
+    assert fit is not None and fit.flow_spread is not None
+    totals, flow_paths = simulate_flow_paths(
+        fit, horizon=1, simulations=1000, rng=np.random.default_rng(2)
+    )
+    # The same draws as the totals alone: carrying the flows changes no total.
+    np.testing.assert_array_equal(
+        totals, simulate_flows(fit, horizon=1, simulations=1000, rng=np.random.default_rng(2))
+    )
+    assert flow_paths is not None and flow_paths.shape == (1001, stock.shape[0], 2)
+    now, new, out = first_year_flows(fit)
+    bands = flow_bands(flow_paths)
+    # Path 0 is the point: the figures the page already shows, unchanged.
+    np.testing.assert_array_equal(bands.new_plans, new)
+    np.testing.assert_array_equal(bands.net_outflow, out)
+    assert np.all(bands.new_lower <= bands.new_plans) and np.all(bands.new_plans <= bands.new_upper)
+    assert np.all(bands.out_lower <= bands.net_outflow)
+    assert np.all(bands.net_outflow <= bands.out_upper)
+    assert np.all(bands.new_upper > bands.new_lower) and np.all(bands.out_upper > bands.out_lower)
+    # About 80 % of the councils' published flows of 2024 fall inside their intervals.
+    published_new = flows.new_plans[:, years == 2024][:, 0]
+    published_out = stock[:, -2] + published_new - stock[:, -1]
+    for low, high, actual in (
+        (bands.new_lower, bands.new_upper, published_new),
+        (bands.out_lower, bands.out_upper, published_out),
+    ):
+        inside = np.mean((actual >= low) & (actual <= high))
+        assert 0.65 <= inside <= 0.95
+
+
+def _history(stock: np.ndarray, flows: FlowSeries, years: np.ndarray) -> CaseloadHistory:
+    n_la = stock.shape[0]
+    las = tuple(Area(f"E0900{i:04d}", str(100 + i), f"LA{i}", "la", "R") for i in range(n_la))
+    return CaseloadHistory(
+        years,
+        las,
+        (),
+        stock,
+        np.full((n_la, years.size, len(AGE_CELLS)), np.nan),
+        None,
+        None,
+        (),
+        flows=flows.until(int(years[-1])),
+    )
+
+
+def test_the_forecasts_flow_intervals_hold_the_point_and_repeat_for_a_seed() -> None:
+    stock, flows, years = _noisy(seed=5, n_la=40)
+    history = _history(stock[:, :-1], flows, years[:-1])
+    first = forecast_caseload(history=history, horizon=2, simulations=300, seed=7)
+    again = forecast_caseload(history=history, horizon=2, simulations=300, seed=7)
+    other = forecast_caseload(history=history, horizon=2, simulations=300, seed=8)
+    assert first.flows is not None and first.flow_bands is not None
+    b = first.flow_bands
+    now, new, out = first_year_flows(first.flows)
+    np.testing.assert_array_equal(b.new_plans, new)
+    np.testing.assert_array_equal(b.net_outflow, out)
+    assert np.all(b.new_lower <= new) and np.all(new <= b.new_upper)
+    assert np.all(b.out_lower <= out) and np.all(out <= b.out_upper)
+    # The same seed gives the same intervals; another seed moves them a little, not the point.
+    assert again.flow_bands is not None and other.flow_bands is not None
+    for name in ("new_lower", "new_upper", "out_lower", "out_upper"):
+        np.testing.assert_array_equal(getattr(b, name), getattr(again.flow_bands, name))
+    assert not np.array_equal(b.new_lower, other.flow_bands.new_lower)
+    np.testing.assert_array_equal(other.flow_bands.new_plans, new)
+    assert first.table.equals(again.table)

@@ -124,6 +124,33 @@ def test_the_page_shows_the_live_record_against_the_model(cast, finished_run):
     assert rows[4][2].endswith("%")
 
 
+def _number(text: str) -> int:
+    return int(text.replace(",", "").replace("−", "-"))
+
+
+def test_the_page_shows_the_models_flows_with_their_80_percent_intervals(cast, finished_run):
+    flows = finished_run.outputs["demand"]["flows"]
+    assert flows["new_plans_lower80"] is not None  # the run kept the intervals
+    with at(ON):
+        html = cast.client_for(cast.la_colleague).get(reverse("sufficiency:overview")).content
+    rows = _cells(html.decode(), "The live record against the published-data model")
+    new = re.fullmatch(
+        r"([\d,]+) in 2025 \(January to December; 80% interval ([\d,]+) to ([\d,]+)\)",
+        rows[1][2],
+    )
+    assert new is not None, rows[1][2]
+    low, point, high = _number(new[2]), _number(new[1]), _number(new[3])
+    assert low <= point <= high and low < high
+    assert point == round(flows["new_plans"])
+    out = re.match(
+        r"Net outflow of (-?[\d,]+) in 2025 \(80% interval (-?[\d,]+) to (-?[\d,]+)\): ", rows[2][2]
+    )
+    assert out is not None, rows[2][2]
+    low, point, high = _number(out[2]), _number(out[1]), _number(out[3])
+    assert low <= point <= high and low < high
+    assert point == round(flows["net_outflow"])
+
+
 def test_the_live_record_takes_four_queries_however_large(cast, django_assert_num_queries):
     selectors.live_record(fetched_by=cast.la_colleague, on=ON)  # the user's standing settles
     with django_assert_num_queries(4):
@@ -177,6 +204,43 @@ def test_the_model_column_shows_the_models_new_plans_and_net_outflow():
     assert "flows alone" not in rows[2]["model"]
     assert rows[3]["model"].startswith("1,090 in January 2026")
     assert rows[1]["live"].startswith("200: ") and rows[2]["live"].startswith("50: ")
+
+
+def test_the_model_column_gives_each_flows_80_percent_interval():
+    flows = ModelFlows(2025, 1000.0, 150.4, 60.4, 120.2, 184.6, 35.0, 90.5)
+    rows = nowcast_rows(NOWCAST, _hand_made(flows))
+    assert rows[1]["model"] == "150 in 2025 (January to December; 80% interval 120 to 185)"
+    assert rows[2]["model"].startswith(
+        "Net outflow of 60 in 2025 (80% interval 35 to 90): plans ceased plus plans moving"
+    )
+    # The point figures are the flows': 1,000 + 150 - 60 is still the 1,090 shown.
+    assert "flows alone" not in rows[2]["model"]
+
+
+def test_a_run_stored_before_the_flows_intervals_shows_the_points_and_how_to_fill_them():
+    report = _hand_made(ModelFlows(2025, 1000.0, 150.4, 60.4, 120.0, 185.0, 35.0, 90.0))
+    stored = report.run.outputs["demand"]
+    for key in (
+        "new_plans_lower80",
+        "new_plans_upper80",
+        "net_outflow_lower80",
+        "net_outflow_upper80",
+    ):
+        del stored["flows"][key]  # as runs made before the intervals were kept
+    rows = nowcast_rows(
+        NOWCAST,
+        Report(
+            run=report.run,
+            demand=Demand.from_json(stored),
+            costs={},
+            projections=report.projections,
+        ),
+    )
+    assert rows[1]["model"] == (
+        "150 in 2025 (January to December; no 80% interval: this run was made before the "
+        "flows' intervals were kept, re-running fills it)"
+    )
+    assert rows[2]["model"].startswith("Net outflow of 60 in 2025: plans ceased")
 
 
 def test_a_total_moved_by_the_population_says_what_the_flows_alone_give():

@@ -33,7 +33,13 @@ from sendplan.engine.forecast_data import (
     ForecastInputError,
     TextTable,
 )
-from sendplan.engine.forecast_flows import FlowFit, fit_flows, simulate_flows
+from sendplan.engine.forecast_flows import (
+    FlowBands,
+    FlowFit,
+    fit_flows,
+    flow_bands,
+    simulate_flow_paths,
+)
 from sendplan.engine.forecast_model import GrowthFit, fit_growth, simulate_totals
 from sendplan.engine.forecast_placement import (
     PLACEMENTS,
@@ -74,7 +80,9 @@ class ForecastResult:
     columns, else None; ``cohort`` is the band model when ``method`` was ``cohort`` or
     ``combined``. ``method`` is the method used: ``flows`` falls back to ``growth`` when the
     history has no flow tables (or too few years of them), and ``note`` then says so;
-    ``flows`` is the stock-and-flow model when it was used.
+    ``flows`` is the stock-and-flow model when it was used, and ``flow_bands`` its LAs'
+    first-year new plans and net outflow with their 80 % intervals, from the same simulated
+    paths as the totals' (None when the model has no past errors of the flows to size them).
     """
 
     status: str
@@ -86,6 +94,7 @@ class ForecastResult:
     method: str = "growth"
     note: str = ""
     flows: FlowFit | None = None
+    flow_bands: FlowBands | None = None
 
     @property
     def success(self) -> bool:
@@ -352,8 +361,12 @@ def forecast_caseload(
     if method == "flows" and flow_fit is None:
         method = "growth"
     fit = None
+    first_year_bands = None
     if flow_fit is not None:
-        totals = simulate_flows(flow_fit, horizon=horizon, simulations=simulations, rng=rng)
+        totals, flow_paths = simulate_flow_paths(
+            flow_fit, horizon=horizon, simulations=simulations, rng=rng
+        )
+        first_year_bands = None if flow_paths is None else flow_bands(flow_paths)
     else:
         fit = fit_growth(history.totals)
         totals = simulate_totals(fit, horizon=horizon, simulations=simulations, rng=rng)
@@ -476,6 +489,7 @@ def forecast_caseload(
         method=method,
         note=note,
         flows=flow_fit,
+        flow_bands=first_year_bands,
     )
 
 

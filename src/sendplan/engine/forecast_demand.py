@@ -11,7 +11,7 @@ setting columns (ADR 0107). What comes out, :class:`Demand`, is what
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Final
 
 import numpy as np
@@ -117,13 +117,20 @@ class ModelFlows:
     """The stock-and-flow model's first forecast year for one area: ``plans`` in January of
     ``year``, the ``new_plans`` issued and the ``net_outflow`` in calendar year ``year``
     (plans ceased and plans moving between councils, net: the published figures do not
-    separate them), and so the plans the next January. Point figures: the model's 80 %
-    intervals are on the totals only."""
+    separate them), and so the plans the next January. ``new_plans_lower80`` to
+    ``new_plans_upper80`` and ``net_outflow_lower80`` to ``net_outflow_upper80`` are their
+    80 % intervals, from the simulated paths behind the totals' intervals (None for a run
+    stored before they were kept). Each interval is the flow's own: the lower new plans and
+    the lower net outflow need not come together."""
 
     year: int
     plans: float
     new_plans: float
     net_outflow: float
+    new_plans_lower80: float | None = None
+    new_plans_upper80: float | None = None
+    net_outflow_lower80: float | None = None
+    net_outflow_upper80: float | None = None
 
     @property
     def plans_after(self) -> float:
@@ -133,6 +140,28 @@ class ModelFlows:
         1090.0
         """
         return self.plans + self.new_plans - self.net_outflow
+
+    @property
+    def new_plans_band(self) -> Band | None:
+        """The new plans and their 80 % interval, or None when the run has no interval.
+
+        >>> ModelFlows(2025, 1000.0, 150.0, 60.0, 120.0, 185.0, 40.0, 90.0).new_plans_band
+        Band(median=150.0, lower=120.0, upper=185.0)
+        """
+        if self.new_plans_lower80 is None or self.new_plans_upper80 is None:
+            return None
+        return Band(self.new_plans, self.new_plans_lower80, self.new_plans_upper80)
+
+    @property
+    def net_outflow_band(self) -> Band | None:
+        """The net outflow and its 80 % interval, or None when the run has no interval.
+
+        >>> ModelFlows(2025, 1000.0, 150.0, 60.0, 120.0, 185.0, 40.0, 90.0).net_outflow_band
+        Band(median=60.0, lower=40.0, upper=90.0)
+        """
+        if self.net_outflow_lower80 is None or self.net_outflow_upper80 is None:
+            return None
+        return Band(self.net_outflow, self.net_outflow_lower80, self.net_outflow_upper80)
 
 
 @dataclass(frozen=True)
@@ -397,6 +426,15 @@ def area_demand(
     if forecast.flows is not None:
         now, new, out = first_year_flows(forecast.flows)
         flows = ModelFlows(int(history.years[-1]), float(now[la]), float(new[la]), float(out[la]))
+        if forecast.flow_bands is not None:
+            b = forecast.flow_bands
+            flows = replace(
+                flows,
+                new_plans_lower80=float(b.new_lower[la]),
+                new_plans_upper80=float(b.new_upper[la]),
+                net_outflow_lower80=float(b.out_lower[la]),
+                net_outflow_upper80=float(b.out_upper[la]),
+            )
     totals = history.totals[la]
     actuals = tuple(
         (int(y), float(t)) for y, t in zip(history.years, totals, strict=True) if not np.isnan(t)

@@ -29,6 +29,13 @@ part of each error (the log error of the sum) sets a Student-t spread per horizo
 left per LA, divided by a size-dependent scale ``sqrt(a + c / S)``, gives an empirical
 quantile function per horizon. A simulated path draws one England shock and one quantile
 level per LA, held across horizons, so the areas' sums (regions, England) are coherent.
+
+The first year's new plans and net outflow get intervals the same way: at every earlier
+origin the model's first-year new-plan and outflow rates are compared with the published
+ones (errors in plans per plan at the origin, since a net outflow can be nil or negative),
+England's part and each LA's part are sized as the totals' are, and every path applies them
+with the path's own England shock and LA quantile level. No further random numbers are
+drawn, so the totals of a seed are what they were without them.
 """
 
 from __future__ import annotations
@@ -80,6 +87,18 @@ class FlowSeries:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """The spread of one forecast error at one horizon, from the model's past errors:
+    England's part (Student-t, ``nat_sd`` with ``nat_df`` degrees of freedom) and each LA's
+    part (``la_quantiles`` at levels ``_LEVELS``, scaled by ``sqrt(a + c / S)``)."""
+
+    nat_sd: float
+    nat_df: float
+    la_var: tuple[float, float]  # (a, c)
+    la_quantiles: np.ndarray
+
+
+@dataclass(frozen=True)
 class FlowFit:
     """A fitted stock-and-flow model at one origin (the history's last census year)."""
 
@@ -94,6 +113,9 @@ class FlowFit:
     la_var: tuple[tuple[float, float], ...] = ()  # (a, c): LA variance a + c / S
     la_quantiles: tuple[np.ndarray, ...] = ()  # standardised LA errors at levels _LEVELS
     cv_errors: int = 0
+    # The first year's new-plan and outflow rates (new plans, net outflow), or None when
+    # the earlier origins give no errors to size them from.
+    flow_spread: tuple[Spread, Spread] | None = None
 
     def point(self, horizon: int) -> np.ndarray:
         """Point forecast of the LA totals, shape (LAs, horizon)."""
@@ -211,8 +233,8 @@ def first_year_flows(fit: FlowFit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     The first year of :meth:`FlowFit.point`, in parts: the origin's plans plus the new plans
     less the net outflow (ceased plans and plans moving between councils, which the model
-    cannot tell apart) is the point forecast of the next January. The model's intervals are
-    on the totals only: it gives none for the flows.
+    cannot tell apart) is the point forecast of the next January. Their intervals come from
+    the simulated paths (:func:`simulate_flow_paths`, :func:`flow_bands`).
 
     Examples
     --------
@@ -260,12 +282,20 @@ def _stepped(fit: FlowFit, horizon: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return out, n_rates, e_rates
 
 
+_Errors = tuple[int, np.ndarray, np.ndarray, float]  # target index, LA errors, sizes, England
+
+
 def _cv_errors(
     totals: np.ndarray, flows: FlowSeries, census_years: np.ndarray, backcast: np.ndarray
-) -> list[tuple[int, int, np.ndarray, np.ndarray, float]]:
-    """(h, target index, LA log errors, LA sizes, England log error) at earlier origins."""
+) -> tuple[list[tuple[int, int, np.ndarray, np.ndarray, float]], list[_Errors], list[_Errors]]:
+    """(h, target index, LA log errors, LA sizes, England log error) at earlier origins, and
+    the first-year errors of the new-plan and the outflow rate at each (forecast less
+    published, per plan at the origin; England's is the plan-weighted mean)."""
     out = []
+    new_errors: list[_Errors] = []
+    out_errors: list[_Errors] = []
     last = totals.shape[1] - 1
+    n_actual, _, _, e_actual = _rates(totals, *flows.aligned(census_years))
     for o in range(2, last):
         fit = _fit_point(
             totals[:, : o + 1],
@@ -276,7 +306,22 @@ def _cv_errors(
         if fit is None:
             continue
         h_max = min(_CV_HORIZONS, last - o)
-        point = fit.point(h_max)
+        point, n_rates, e_rates = _stepped(fit, h_max)
+        for rate, actual_rate, kept in (
+            (n_rates, n_actual, new_errors),
+            (e_rates, e_actual, out_errors),
+        ):
+            ok = (
+                np.isfinite(actual_rate[:, o])
+                & (totals[:, o] > 0)
+                & ~backcast[:, o]
+                & ~backcast[:, o + 1]
+            )
+            if ok.sum() < 2:
+                continue
+            err = rate[ok, 0] - actual_rate[ok, o]
+            size = totals[ok, o]
+            kept.append((o + 1, err, size, float(np.sum(size * err) / np.sum(size))))
         for h in range(h_max):
             actual = totals[:, o + 1 + h]
             ok = (
@@ -291,7 +336,27 @@ def _cv_errors(
             err = np.log(point[ok, h] / actual[ok])
             nat = float(np.log(point[ok, h].sum() / actual[ok].sum()))
             out.append((h + 1, o + 1 + h, err, totals[ok, o], nat))
-    return out
+    return out, new_errors, out_errors
+
+
+def _spread(errors: list[_Errors], last: int) -> Spread:
+    """England's and the LAs' parts of one horizon's errors; recent errors weigh more."""
+    age = np.array([last - e[0] for e in errors], dtype=float)
+    w = _ERROR_DECAY**age
+    nat = np.array([e[3] for e in errors])
+    n_eff = w.sum() ** 2 / (w**2).sum()
+    resid = np.concatenate([e[1] - e[3] for e in errors])
+    size = np.maximum(np.concatenate([e[2] for e in errors]), 1.0)
+    wl = np.concatenate([np.full(e[1].size, wi) for e, wi in zip(errors, w, strict=True)])
+    design = np.column_stack([np.ones(size.size), 1.0 / size]) * np.sqrt(wl)[:, None]
+    coef, _ = nnls(design, resid**2 * np.sqrt(wl))
+    a, c = max(float(coef[0]), 1e-8), float(coef[1])
+    return Spread(
+        nat_sd=float(np.sqrt(np.sum(w * nat**2) / w.sum())),
+        nat_df=float(np.clip(n_eff, 3.0, 30.0)),
+        la_var=(a, c),
+        la_quantiles=_weighted_quantiles(resid / np.sqrt(a + c / size), wl),
+    )
 
 
 def _weighted_quantiles(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -342,40 +407,31 @@ def fit_flows(
     fit = _fit_point(totals, flows, census_years, mask)
     if fit is None:
         return None
-    errors = _cv_errors(totals, flows, census_years, mask)
+    errors, new_errors, out_errors = _cv_errors(totals, flows, census_years, mask)
     if not any(e[0] == 1 for e in errors):
         return None
     last = totals.shape[1] - 1
-    nat_sd, nat_df, la_var, la_q = [], [], [], []
+    spreads = []
     for h in range(1, _CV_HORIZONS + 1):
-        at_h = [e for e in errors if e[0] == h]
+        at_h = [(e[1], e[2], e[3], e[4]) for e in errors if e[0] == h]
         if not at_h:
             break
-        age = np.array([last - e[1] for e in at_h], dtype=float)
-        w = _ERROR_DECAY**age
-        nat = np.array([e[4] for e in at_h])
-        n_eff = w.sum() ** 2 / (w**2).sum()
-        nat_sd.append(float(np.sqrt(np.sum(w * nat**2) / w.sum())))
-        nat_df.append(float(np.clip(n_eff, 3.0, 30.0)))
-        resid = np.concatenate([e[2] - e[4] for e in at_h])
-        size = np.maximum(np.concatenate([e[3] for e in at_h]), 1.0)
-        wl = np.concatenate([np.full(e[2].size, wi) for e, wi in zip(at_h, w, strict=True)])
-        design = np.column_stack([np.ones(size.size), 1.0 / size]) * np.sqrt(wl)[:, None]
-        coef, _ = nnls(design, resid**2 * np.sqrt(wl))
-        a, c = max(float(coef[0]), 1e-8), float(coef[1])
-        la_var.append((a, c))
-        la_q.append(_weighted_quantiles(resid / np.sqrt(a + c / size), wl))
+        spreads.append(_spread(at_h, last))
+    flow_spread = None
+    if new_errors and out_errors:
+        flow_spread = (_spread(new_errors, last), _spread(out_errors, last))
     return FlowFit(
         size=fit.size,
         new_coef=fit.new_coef,
         out_coef=fit.out_coef,
         start=fit.start,
         training_years=fit.training_years,
-        nat_sd=tuple(nat_sd),
-        nat_df=tuple(nat_df),
-        la_var=tuple(la_var),
-        la_quantiles=tuple(la_q),
+        nat_sd=tuple(s.nat_sd for s in spreads),
+        nat_df=tuple(s.nat_df for s in spreads),
+        la_var=tuple(s.la_var for s in spreads),
+        la_quantiles=tuple(s.la_quantiles for s in spreads),
         cv_errors=len(errors),
+        flow_spread=flow_spread,
     )
 
 
@@ -396,6 +452,36 @@ def simulate_flows(
     >>> simulate_flows(fit, horizon=4, simulations=9, rng=np.random.default_rng(0)).shape
     (10, 2, 4)
     """
+    return simulate_flow_paths(fit, horizon=horizon, simulations=simulations, rng=rng)[0]
+
+
+def _student_t(t_draw: np.ndarray, chi: np.ndarray, df: float) -> np.ndarray:
+    """Student-t from a path's normal and uniform draws (the same draws at every horizon)."""
+    return t_draw * np.sqrt(df / chi2.ppf(np.clip(chi, 1e-6, 1 - 1e-6), df))
+
+
+def simulate_flow_paths(
+    fit: FlowFit, *, horizon: int, simulations: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Simulated LA totals as :func:`simulate_flows` gives them (the same draws, so the same
+    paths), and the first year's new plans and net outflow on those paths, shape
+    (simulations + 1, LAs, 2), path 0 the point of :func:`first_year_flows`; None when
+    the fit has no spread for the flows.
+
+    A path's flows take its England shock and its LAs' quantile levels, applied to the
+    spread of the flows' own past errors; no further random numbers are drawn.
+
+    Examples
+    --------
+    >>> years = np.arange(2016, 2024)
+    >>> totals = np.array([[1000.0 * 1.08**k for k in range(8)], [500 * 1.1**k for k in range(8)]])
+    >>> flows = FlowSeries(years, totals * 0.15, totals * 0.2)
+    >>> fit = fit_flows(totals=totals, flows=flows, census_years=years)
+    >>> paths, flow_paths = simulate_flow_paths(fit, horizon=4, simulations=9,
+    ...                                         rng=np.random.default_rng(0))
+    >>> paths.shape, flow_paths.shape
+    ((10, 2, 4), (10, 2, 2))
+    """
     point = fit.point(horizon)
     size = np.maximum(fit.size, 1.0)
     n_la = size.size
@@ -407,12 +493,66 @@ def simulate_flows(
     for h in range(horizon):
         k = min(h, known - 1)
         widen = (h + 1) / (k + 1)
-        df = fit.nat_df[k]
-        # Student-t from the same normal and uniform draws at every horizon.
-        t = t_draw * np.sqrt(df / chi2.ppf(np.clip(chi, 1e-6, 1 - 1e-6), df))
+        t = _student_t(t_draw, chi, fit.nat_df[k])
         a, c = fit.la_var[k]
         local = fit.la_quantiles[k][u] * np.sqrt(a + c / size)[None, :]
         noise[:, :, h] = widen * (t[:, None] * fit.nat_sd[k] + local)
     # Errors were log(forecast / actual): the actual is the forecast divided by exp(error).
     paths = point[None] * np.exp(-noise)
-    return np.concatenate([point[None], paths], axis=0)
+    totals = np.concatenate([point[None], paths], axis=0)
+    if fit.flow_spread is None:
+        return totals, None
+    _, n_rates, e_rates = _stepped(fit, 1)
+    flow_paths = np.empty((simulations + 1, n_la, 2))
+    for j, (rate, spread, low) in enumerate(
+        zip(
+            (n_rates[:, 0], e_rates[:, 0]),
+            fit.flow_spread,
+            (0.0, -_MAX_RATE),
+            strict=True,
+        )
+    ):
+        t = _student_t(t_draw, chi, spread.nat_df)
+        a, c = spread.la_var
+        error = t[:, None] * spread.nat_sd + spread.la_quantiles[u] * np.sqrt(a + c / size)
+        # Errors were forecast less published: the published is the forecast less the error.
+        flow_paths[0, :, j] = rate * size
+        flow_paths[1:, :, j] = np.clip(rate[None, :] - error, low, _MAX_RATE) * size
+    return totals, flow_paths
+
+
+@dataclass(frozen=True)
+class FlowBands:
+    """Each LA's first-year new plans and net outflow with their 80 % intervals (10th and
+    90th percentiles of the simulated paths, widened where needed to hold the point)."""
+
+    new_plans: np.ndarray
+    new_lower: np.ndarray
+    new_upper: np.ndarray
+    net_outflow: np.ndarray
+    out_lower: np.ndarray
+    out_upper: np.ndarray
+
+
+def flow_bands(flow_paths: np.ndarray) -> FlowBands:
+    """The 80 % intervals of :func:`simulate_flow_paths`' flows, per LA.
+
+    Examples
+    --------
+    >>> paths = np.stack([np.full((2, 2), 10.0), *[np.full((2, 2), float(k)) for k in range(11)]])
+    >>> b = flow_bands(paths)
+    >>> b.new_lower.tolist(), b.new_plans.tolist(), b.new_upper.tolist()
+    ([1.0, 1.0], [10.0, 10.0], [10.0, 10.0])
+    """
+    lower, upper = np.quantile(flow_paths[1:], [0.1, 0.9], axis=0)
+    point = flow_paths[0]
+    lower = np.minimum(lower, point)
+    upper = np.maximum(upper, point)
+    return FlowBands(
+        new_plans=point[:, 0],
+        new_lower=lower[:, 0],
+        new_upper=upper[:, 0],
+        net_outflow=point[:, 1],
+        out_lower=lower[:, 1],
+        out_upper=upper[:, 1],
+    )

@@ -392,8 +392,9 @@ def percent(value: float | None) -> str:
 
 
 def _model_flows(report: Report, shown_next: float | None) -> tuple[str, str]:
-    """The model's new plans and net outflow in its first forecast year, or why there are
-    none. ``shown_next`` is the forecast's next January as the page shows it."""
+    """The model's new plans and net outflow in its first forecast year, each with its 80%
+    interval where the run kept one, or why there are none. ``shown_next`` is the
+    forecast's next January as the page shows it."""
     flows = report.demand.flows
     if flows is None:
         if "flows" not in report.run.outputs.get("demand", {}):
@@ -401,14 +402,24 @@ def _model_flows(report: Report, shown_next: float | None) -> tuple[str, str]:
         else:
             why = "– (this run's totals did not come from the stock-and-flow model)"
         return why, why
-    new = (
-        f"{count(flows.new_plans)} in {flows.year} (January to December; the model's 80% "
-        "interval is for the total only)"
+    new_band, out_band = flows.new_plans_band, flows.net_outflow_band
+    if new_band is None:
+        new_interval = (
+            "no 80% interval: this run was made before the flows' intervals were kept, "
+            "re-running fills it"
+        )
+    else:
+        new_interval = f"80% interval {count(new_band.lower)} to {count(new_band.upper)}"
+    new = f"{count(flows.new_plans)} in {flows.year} (January to December; {new_interval})"
+    out_interval = (
+        ""
+        if out_band is None
+        else f" (80% interval {count(out_band.lower)} to {count(out_band.upper)})"
     )
     out = (
-        f"Net outflow of {count(flows.net_outflow)} in {flows.year}: plans ceased plus plans "
-        "moving to other councils, less plans moving in (the published figures do not "
-        "separate them)"
+        f"Net outflow of {count(flows.net_outflow)} in {flows.year}{out_interval}: plans "
+        "ceased plus plans moving to other councils, less plans moving in (the published "
+        "figures do not separate them)"
     )
     if shown_next is not None and abs(round(flows.plans_after) - round(shown_next)) >= 1:
         out += (
