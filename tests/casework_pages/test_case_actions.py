@@ -4,6 +4,7 @@ keeps what was typed; access is caseworker-only."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from sendplan.accounts.models import Role
 from sendplan.casework.advice.models import AdviceRequest
 from sendplan.casework.case.models import CaseException, Stage
 from sendplan.casework.disputes.models import Mediation, Tribunal
-from sendplan.casework.plans.models import Consultation
+from sendplan.casework.plans.models import Consultation, PlanVersion
 from tests.casework_pages.tray_builders import TODAY, at, make_case
 from tests.factories import MembershipFactory, UserFactory
 
@@ -35,6 +36,10 @@ def _date(name: str, day: dt.date) -> dict[str, str]:
         f"{name}_month": str(day.month),
         f"{name}_year": str(day.year),
     }
+
+
+def _issue_url(case):
+    return reverse("casework:plan-issue", args=[case.plan.pk])
 
 
 def _post(cast, case, slug, data, *, who="caseworker", item=None):
@@ -161,33 +166,75 @@ def test_issue_draft_consult_answer_comments_and_final_plan(cast, frozen):
     _done(_post(cast, case, "setting-answer", answer), case)
     assert Consultation.objects.get(case=case).responded_on == dt.date(2025, 5, 9)
     _done(_post(cast, case, "family-comments", _date("received_on", dt.date(2025, 5, 12))), case)
-    form = cast.client_for(cast.caseworker).get(_url(case, "issue-final")).content.decode()
-    assert "starts the family’s right to appeal" in form
-    lock = case.plan.versions.get().lock
-    final = {"expected_lock": lock, **_date("issued_on", dt.date(2025, 5, 20))}
-    _done(_post(cast, case, "issue-final", final), case)
+    # The final plan is issued through the plan's check-your-answers journey: the case's
+    # one-page address for the step only sends the caseworker there.
+    client = cast.client_for(cast.caseworker)
+    step = client.get(_url(case, "issue-final"))
+    assert step.status_code == 302 and step["Location"] == _issue_url(case)
+    answers = {"lock": case.plan.versions.get().lock, **_date("issued_on", dt.date(2025, 5, 20))}
+    check = client.post(step["Location"], answers)
+    assert check.status_code == 200
+    assert "starts the family’s right to appeal" in check.content.decode()
+    assert _refresh(case).stage == Stage.CONSULTING  # nothing issued before the confirm
+    issued = client.post(step["Location"], {**answers, "confirm": "yes"})
+    assert issued.status_code == 302
+    assert issued["Location"] == reverse("casework:plan-version", args=[case.plan.pk, 1])
     assert _refresh(case).stage == Stage.FINAL_ISSUED
+    assert case.final_issued_on == dt.date(2025, 5, 20)
+
+
+def test_the_one_page_final_plan_form_issues_nothing_and_sends_to_the_check_page(cast, frozen):
+    case = make_case(cast, Stage.CONSULTING)
+    draft = case.plan.versions.get()
+    # What the one-page form used to post, and the same answers the journey accepts.
+    final = {"expected_lock": draft.lock, **_date("issued_on", TODAY)}
+    response = _post(cast, case, "issue-final", final)
+    assert response.status_code == 302
+    assert response["Location"] == _issue_url(case)
+    draft.refresh_from_db()
+    assert draft.status == PlanVersion.Status.DRAFT and draft.issued_on is None
+    assert _refresh(case).stage == Stage.CONSULTING and case.final_issued_on is None
+    journey = {"lock": draft.lock, **_date("issued_on", TODAY)}
+    check = cast.client_for(cast.caseworker).post(response["Location"], journey)
+    assert "Check the plan before you issue it" in check.content.decode()
+
+
+def test_the_one_page_final_plan_address_is_404_while_the_case_has_no_plan(cast, frozen):
+    case = make_case(cast, Stage.ASSESSING)
+    assert cast.client_for(cast.caseworker).get(_url(case, "issue-final")).status_code == 404
+    final = {"expected_lock": 1, **_date("issued_on", TODAY)}
+    assert _post(cast, case, "issue-final", final).status_code == 404
+    assert _refresh(case).stage == Stage.ASSESSING
+
+
+def test_the_one_page_final_plan_address_keeps_its_access_rules(cast, frozen):
+    case = make_case(cast, Stage.CONSULTING)
+    assert _post(cast, case, "issue-final", {}, who="la_colleague").status_code == 403
+    assert _post(cast, case, "issue-final", {}, who="parent").status_code == 403
+    client = cast.client_for(cast.caseworker)
+    assert client.put(_url(case, "issue-final")).status_code == 405
 
 
 def test_issuing_a_draft_changed_since_it_was_read_is_refused_with_who_and_when(cast, frozen):
     case = make_case(cast, Stage.CONSULTING)
     draft = case.plan.versions.get()
-    final = {"expected_lock": draft.lock - 1, **_date("issued_on", TODAY)}
-    response = _post(cast, case, "issue-final", final)
+    answers = {"lock": draft.lock - 1, **_date("issued_on", TODAY)}
+    response = cast.client_for(cast.caseworker).post(_issue_url(case), answers)
     html = response.content.decode()
     assert response.status_code == 409
-    assert "changed the draft plan at" in html
-    assert f'name="expected_lock" value="{draft.lock}"' in html  # saving again is deliberate
+    assert re.search(r"changed this plan at \d+:\d\d[ap]m on ", html)
+    assert re.search(rf'name="lock"[^>]*value="{draft.lock}"', html)  # saving again is deliberate
     assert _refresh(case).stage == Stage.CONSULTING
 
 
 def test_family_comment_period_must_close_before_the_final_plan(cast, frozen):
     case = make_case(cast, Stage.DRAFTING)
     _post(cast, case, "issue-draft", _date("issued_on", dt.date(2025, 5, 30)))
-    final = {"expected_lock": case.plan.versions.get().lock, **_date("issued_on", TODAY)}
-    html = _post(cast, case, "issue-final", final).content.decode()
+    answers = {"lock": case.plan.versions.get().lock, **_date("issued_on", TODAY)}
+    html = cast.client_for(cast.caseworker).post(_issue_url(case), answers).content.decode()
     assert "to comment on the draft (Reg 13(1))" in html
     assert 'href="#issued_on_day"' in html
+    assert _refresh(case).stage == Stage.CONSULTING
 
 
 def test_record_a_reg_10_4_exception_with_reason_and_evidence(cast, frozen):

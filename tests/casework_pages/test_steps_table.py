@@ -26,13 +26,15 @@ from tests.casework.conftest import DECISION, DRAFT, REQUEST, at, make_case
 pytestmark = pytest.mark.django_db
 
 
-def test_every_step_has_a_unique_slug_and_every_case_page_step_a_service():
+def test_every_step_has_a_unique_slug_and_every_case_page_step_a_service_or_a_plan_page():
     slugs = [step.slug for step in STEPS]
     assert len(slugs) == len(set(slugs))
     assert CASE_PAGE_STEPS
     for step in CASE_PAGE_STEPS.values():
-        assert step.run is not None, step.slug
+        # One or the other: a step taken on the plan's pages is never run by the case's route.
+        assert (step.run is None) == bool(step.plan_page), step.slug
         assert step.stages <= set(Stage.values), step.slug
+    assert {s.slug for s in CASE_PAGE_STEPS.values() if s.plan_page} == {"issue-final"}
 
 
 def test_every_stage_has_the_familys_words_in_a_template_that_exists():

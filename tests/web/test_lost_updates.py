@@ -153,14 +153,12 @@ class EditForm:
     colleague: str = "la_colleague"
 
 
-def _case_step(slug: str, item: str = "") -> Callable[[World], str]:
+def _case_step(slug: str, *, item: str) -> Callable[[World], str]:
     def url(w: World) -> str:
         if item == "mediation":
             return reverse("casework:action-item", args=[w.issued_case.pk, slug, w.mediation.pk])
-        if item == "appeal":
-            appeal = Tribunal.objects.get(case=w.issued_case)
-            return reverse("casework:action-item", args=[w.issued_case.pk, slug, appeal.pk])
-        return reverse("casework:action", args=[w.case.pk, slug])
+        appeal = Tribunal.objects.get(case=w.issued_case)
+        return reverse("casework:action-item", args=[w.issued_case.pk, slug, appeal.pk])
 
     return url
 
@@ -451,14 +449,6 @@ EDIT_FORMS: dict[str, EditForm] = {
         lambda w: _date("proposed_on", ON),
         lambda w: _colleague_writes_section_a(w, w.issued_plan),
         lambda w: _draft(w.issued_plan).views == "A colleague's words.",
-        "",
-    ),
-    "casework:action:issue-final": EditForm(
-        "caseworker",
-        _case_step("issue-final"),
-        lambda w: _date("issued_on", ON),
-        lambda w: _colleague_writes_section_a(w, w.plan),
-        lambda w: _draft(w.plan).views == "A colleague's words.",
         "",
     ),
     "casework:action-item:mediation": EditForm(
@@ -891,7 +881,10 @@ STEPS_ONE_WAY = {
     "order-complied",
 }
 #: Case page steps that change a record another person may be changing too.
-STEPS_EDIT = {"issue-final", "mediation", "tribunal"}
+STEPS_EDIT = {"mediation", "tribunal"}
+#: Case page steps taken on the plan's pages, whose edit form is listed under that page: the
+#: case's route for them only sends the user there and saves nothing.
+STEPS_ON_PLAN_PAGES = {"issue-final"}
 
 
 def test_every_page_is_an_edit_form_or_says_why_not():
@@ -902,11 +895,14 @@ def test_every_page_is_an_edit_form_or_says_why_not():
     assert sorted(set(NOT_EDITS) - routes) == [], "NOT_EDITS names no such page"
 
 
-def test_every_case_step_is_an_edit_or_one_way():
-    assert set(CASE_PAGE_STEPS) == STEPS_EDIT | STEPS_ONE_WAY
+def test_every_case_step_is_an_edit_or_one_way_or_on_the_plans_pages():
+    assert set(CASE_PAGE_STEPS) == STEPS_EDIT | STEPS_ONE_WAY | STEPS_ON_PLAN_PAGES
     assert not STEPS_EDIT & STEPS_ONE_WAY
+    assert not (STEPS_EDIT | STEPS_ONE_WAY) & STEPS_ON_PLAN_PAGES
     step_forms = {key.rsplit(":", 1)[1] for key in EDIT_FORMS if key.startswith("casework:action")}
     assert step_forms == STEPS_EDIT
+    for slug in STEPS_ON_PLAN_PAGES:
+        assert CASE_PAGE_STEPS[slug].plan_page in EDIT_FORMS, slug
 
 
 def _read_lock(html: str, url: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from sendplan.accounts.models import User
@@ -33,10 +34,9 @@ from sendplan.casework.case.models import Case, Stage
 from sendplan.casework.disputes import forms as dispute_forms
 from sendplan.casework.disputes import services as dispute_services
 from sendplan.casework.disputes.models import Appealable, Mediation
-from sendplan.casework.errors import TransitionRefused
 from sendplan.casework.plans import forms as plan_forms
 from sendplan.casework.plans import services as plan_services
-from sendplan.casework.plans.models import Plan, PlanVersion
+from sendplan.casework.plans.models import Plan
 
 S = Stage
 APPEALABLE_STAGES = frozenset({S.NOT_ASSESSING, S.NOT_ISSUING, S.FINAL_ISSUED, S.CLOSED})
@@ -70,10 +70,6 @@ def _always(case: Case) -> bool:
     return True
 
 
-def _no_initial(case: Case) -> dict[str, Any]:
-    return {}
-
-
 @dataclass(frozen=True)
 class Step:
     """One step of the EHC process.
@@ -82,7 +78,9 @@ class Step:
     ``run`` calls the service with the form's answers, ``done`` is the confirmation, and
     ``timeline`` reads what the step recorded back as events. A step with no stages and no
     ``run`` is taken on its own page (the request, from the learner's record), which calls
-    its service itself.
+    its service itself. A step with a ``plan_page`` has no ``run`` either: it is taken on the
+    plan's pages, a check-your-answers journey there, and the case's one-page route for the
+    step only sends the user to it (:meth:`plan_page_url`).
     """
 
     slug: str
@@ -94,16 +92,24 @@ class Step:
     done: str
     timeline: Readings = _nothing
     offered_if: Callable[[Case], bool] = _always
-    initial: Callable[[Case], dict[str, Any]] = _no_initial
     form_takes_case: bool = False
     rights: bool = False  # show the family's appeal and mediation rights beside the form
     # A step with its own check-your-answers journey on the plan's pages: the case page
-    # links there (the route, taking the plan's id) rather than to the one-page form.
+    # links there (the route, taking the plan's id) rather than to a one-page form.
     plan_page: str = ""
     item: str = ""  # a related row the step may update ("mediation", "appeal")
 
     def offered_for(self, case: Case) -> bool:
         return case.stage in self.stages and self.offered_if(case)
+
+    def plan_page_url(self, case: Case) -> str | None:
+        """Where a step with a ``plan_page`` is taken for ``case``: that page of the case's
+        plan, as the case page links it; None while the case has no plan."""
+        try:
+            plan = case.plan
+        except Plan.DoesNotExist:
+            return None
+        return reverse(self.plan_page, args=[plan.pk])
 
     def make_form(self, case: Case, data: Any = None, initial: Any = None) -> forms.Form:
         kwargs: dict[str, Any] = {"data": data, "initial": initial}
@@ -127,32 +133,6 @@ def _end(service: Callable[..., object], day: str) -> Run:
         return service(case_id=case.pk, reason=data["reason"], changed_by=user, **{day: data["on"]})
 
     return run
-
-
-def current_draft(case: Case) -> PlanVersion | None:
-    """The draft version of the case's plan, if one is being written."""
-    try:
-        plan = case.plan
-    except Plan.DoesNotExist:
-        return None
-    return plan.versions.filter(status=PlanVersion.Status.DRAFT).first()
-
-
-def _issue_final(case: Case, data: dict[str, Any], user: User) -> object:
-    draft = current_draft(case)
-    if draft is None:
-        raise TransitionRefused("There is no draft plan on this case.")
-    return plan_services.plan_issue(
-        version_id=draft.pk,
-        expected_lock=data["expected_lock"],
-        issued_on=data["issued_on"],
-        changed_by=user,
-    )
-
-
-def _draft_lock(case: Case) -> dict[str, Any]:
-    draft = current_draft(case)
-    return {"expected_lock": draft.lock if draft else 0}
 
 
 # How each step reads in the timeline.
@@ -487,12 +467,11 @@ STEPS: tuple[Step, ...] = (
         "issue-final",
         "Issue the final plan",
         "Issue the final plan",
-        plan_forms.FinalPlanForm,
+        plan_forms.IssueForm,  # on the plan's issue page, which calls ``plan_issue``
         frozenset({S.CONSULTING}),
-        _issue_final,
+        None,
         "The final plan has been issued",
         timeline=_final_read,
-        initial=_draft_lock,
         offered_if=_final_issue_lawful,
         plan_page="casework:plan-issue",
     ),

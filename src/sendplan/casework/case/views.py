@@ -36,7 +36,6 @@ from sendplan.casework.steps import (
     RECORD_REQUEST,
     Step,
     case_timeline,
-    current_draft,
     offered_steps,
 )
 from sendplan.core.dates import govuk_date
@@ -89,13 +88,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _initial(step: Step, case: Case, item: Any) -> dict[str, Any]:
-    if item is not None:
-        names = step.form.base_fields
-        return {n: getattr(item, n) for n in names if hasattr(item, n)} | {
-            "expected_lock": item.lock
-        }
-    return step.initial(case)
+def _initial(step: Step, item: Any) -> dict[str, Any]:
+    if item is None:
+        return {}
+    names = step.form.base_fields
+    return {n: getattr(item, n) for n in names if hasattr(item, n)} | {"expected_lock": item.lock}
 
 
 def _item_for(step: Step, case: Case, item_pk: int | None) -> Any:
@@ -123,8 +120,15 @@ def case_action(
     if not can_edit:
         raise PermissionDenied
     item = _item_for(step, case, item_pk)
+    if step.plan_page:
+        # Taken on the plan's pages, where the answers are checked first: this route never
+        # runs it, and a form posted here is not read.
+        url = step.plan_page_url(case)
+        if url is None:
+            raise Http404("This case has no plan yet")
+        return redirect(url)
     if request.method == "GET":
-        form = step.make_form(case, initial=_initial(step, case, item))
+        form = step.make_form(case, initial=_initial(step, item))
         return _action_page(request, case, step, form, item)
 
     form = step.make_form(case, data=request.POST)
@@ -136,7 +140,7 @@ def case_action(
             # A change posted without the lock it was read at is refused as stale (0 never is).
             data["expected_lock"] = data.get("expected_lock") or 0
         try:
-            assert step.run is not None  # every step on the case page has a service to run
+            assert step.run is not None  # every other step on the case page has a service
             step.run(case, data, user)
         except ValidationError as error:
             case_forms.add_service_errors(form, error)
@@ -153,20 +157,16 @@ def case_action(
 
 
 def _stale_message(step: Step, stale: StaleEdit) -> str:
-    if step.item:
-        return stale.message(what=f"this {step.item}")
-    return stale.message(what="the draft plan", then="Check the draft, then issue it again")
+    # Only a change to a related row (a mediation or appeal) carries a lock on this route.
+    return stale.message(what=f"this {step.item}")
 
 
 def _refresh_lock(step: Step, case: Case, form: forms.Form, item: Any) -> forms.Form:
-    # Keep what was typed and take the new lock (of the draft, or of the mediation or appeal
-    # being changed), so saving again is a deliberate choice.
+    # Keep what was typed and take the new lock of the mediation or appeal being changed, so
+    # saving again is a deliberate choice.
     data = form.data.copy()  # type: ignore[attr-defined]
-    if item is not None:
-        item.refresh_from_db()
-        data["expected_lock"] = str(item.lock)
-    else:
-        data["expected_lock"] = str(step.initial(case)["expected_lock"])
+    item.refresh_from_db()
+    data["expected_lock"] = str(item.lock)
     errors = form.errors.copy()
     fresh = step.make_form(case, data=data)
     fresh.is_valid()
@@ -193,7 +193,6 @@ def _action_page(
             "form": form,
             "item": item,
             "errors": error_summary(form, non_field_anchor="step-form"),
-            "draft": current_draft(case) if step.slug == "issue-final" else None,
         },
         status=status,
     )

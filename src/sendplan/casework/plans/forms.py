@@ -101,12 +101,6 @@ class FamilyCommentsForm(forms.Form):
     received_on = date_field("Date the family's comments arrived")
 
 
-class FinalPlanForm(forms.Form):
-    issued_on = date_field("Date the final plan was issued")
-    # The lock of the draft the user read: issuing a draft changed since is refused.
-    expected_lock = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class LockedForm(forms.Form):
     lock = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
