@@ -103,20 +103,7 @@ def test_a_council_with_an_outlying_last_year_is_pulled_toward_the_pool() -> Non
 
 
 def test_intervals_cover_about_80_percent_of_a_noisy_flow_process() -> None:
-    rng = np.random.default_rng(11)
-    n_la, years = 150, np.arange(2012, 2026)
-    n = rng.uniform(0.10, 0.20, n_la)
-    e = rng.uniform(0.03, 0.09, n_la)
-    stock = np.empty((n_la, years.size))
-    stock[:, 0] = rng.uniform(200, 5000, n_la)
-    new = np.empty_like(stock)
-    for t in range(years.size):
-        new[:, t] = rng.poisson(stock[:, t] * n * rng.lognormal(0, 0.08, n_la))
-        out = rng.binomial(stock[:, t].astype(int), e)
-        if t + 1 < years.size:
-            stock[:, t + 1] = stock[:, t] + new[:, t] - out
-    requests = new / 0.7 * rng.lognormal(0, 0.05, new.shape)
-    flows = FlowSeries(years.copy(), new, requests)
+    stock, flows, years = _noisy()
     fit = fit_flows(totals=stock[:, :-1], flows=flows.until(2025), census_years=years[:-1])
     assert fit is not None
     paths = simulate_flows(fit, horizon=1, simulations=1000, rng=np.random.default_rng(2))
@@ -202,8 +189,7 @@ def test_the_exact_councils_flows_are_their_new_plans_and_net_outflow() -> None:
 
 
 def _noisy(seed: int = 11, n_la: int = 150) -> tuple[np.ndarray, FlowSeries, np.ndarray]:
-    """Councils with Poisson new plans and binomial outflow, as the coverage test above:
-    totals to January 2025, the flows, and the census years (2012-2025)."""
+    """Councils with Poisson new plans and binomial outflow: totals to January 2025, the flows, and the census years (2012-2025)."""
     rng = np.random.default_rng(seed)
     years = np.arange(2012, 2026)
     n = rng.uniform(0.10, 0.20, n_la)
