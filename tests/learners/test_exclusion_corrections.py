@@ -274,3 +274,106 @@ def test_others_cannot_open_the_change_or_remove_pages(cast, who):
         ("learners:home-education-remove", period.pk),
     ):
         assert client.get(reverse(name, args=[cast.learner.pk, pk])).status_code in (403, 404)
+
+
+# A row a colleague removed already: a page saying so (410) for those who could have
+# changed it, the plain 404 for anyone else.
+
+
+def _change_form(row: Exclusion) -> dict[str, str]:
+    return {
+        "kind": "suspension",
+        "started_on_day": "4",
+        "started_on_month": "3",
+        "started_on_year": "2025",
+        "school_days": "1",
+        "setting": str(row.setting_id),
+        "reason": "TH",
+        "lock": str(row.lock),
+    }
+
+
+def test_a_change_to_a_row_a_colleague_removed_says_who_removed_it(cast):
+    row = _suspend(cast)
+    exclusion_remove(exclusion_id=row.pk, expected_lock=row.lock, by=cast.senco)
+    client = cast.client_for(cast.caseworker)
+    response = client.post(_change_url(cast, row), _change_form(row))
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert "This suspension or exclusion has already been removed" in text
+    assert f"{cast.senco.display_name} removed it at" in text
+    assert "Your changes have not been saved" in text
+    record = reverse("learners:record", args=[cast.learner.pk])
+    assert f'href="{record}#exclusions"' in text
+    assert not Exclusion.objects.exists()
+    # Opening the change page from an old link says the same.
+    assert client.get(_change_url(cast, row)).status_code == 410
+
+
+def test_removing_a_row_a_colleague_removed_says_who_removed_it(cast):
+    row = _suspend(cast)
+    exclusion_remove(exclusion_id=row.pk, expected_lock=row.lock, by=cast.senco)
+    url = reverse("learners:exclusion-remove", args=[cast.learner.pk, row.pk])
+    response = cast.client_for(cast.caseworker).post(url, {"lock": str(row.lock)})
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert f"{cast.senco.display_name} removed it at" in text
+    assert "There is nothing left to remove" in text
+
+
+def test_home_education_removed_already_says_so_on_change_and_removal(cast):
+    period = home_education_record(learner=cast.learner, started_on=DAY, by=cast.caseworker)
+    home_education_remove(period_id=period.pk, expected_lock=period.lock, by=cast.caseworker)
+    client = cast.client_for(cast.caseworker)
+    change = reverse("learners:home-education-change", args=[cast.learner.pk, period.pk])
+    remove = reverse("learners:home-education-remove", args=[cast.learner.pk, period.pk])
+    changed = client.post(
+        change,
+        {
+            "started_on_day": "3",
+            "started_on_month": "3",
+            "started_on_year": "2025",
+            "lock": str(period.lock),
+        },
+    )
+    removed = client.post(remove, {"lock": str(period.lock)})
+    for response in (changed, removed):
+        assert response.status_code == 410
+        text = response.content.decode()
+        assert "This period of home education has already been removed" in text
+        assert f"{cast.caseworker.display_name} removed it at" in text
+        assert "#home-education" in text
+
+
+@pytest.mark.parametrize("who", ["other_senco", "other_health", "other_parent"])
+def test_outsiders_still_get_the_plain_404_for_a_removed_row(cast, who):
+    row = _suspend(cast)
+    period = home_education_record(learner=cast.learner, started_on=DAY, by=cast.caseworker)
+    exclusion_remove(exclusion_id=row.pk, expected_lock=row.lock, by=cast.senco)
+    home_education_remove(period_id=period.pk, expected_lock=period.lock, by=cast.caseworker)
+    client = cast.client_for(getattr(cast, who))
+    for name, pk in (
+        ("learners:exclusion-change", row.pk),
+        ("learners:exclusion-remove", row.pk),
+        ("learners:home-education-change", period.pk),
+        ("learners:home-education-remove", period.pk),
+    ):
+        url = reverse(name, args=[cast.learner.pk, pk])
+        for response in (client.get(url), client.post(url, {"lock": "1"})):
+            assert response.status_code == 404
+            text = response.content.decode()
+            assert "removed" not in text and cast.senco.display_name not in text
+
+
+def test_a_row_removed_from_another_learner_is_not_found_through_this_learner(cast):
+    others = Exclusion.objects.create(
+        learner=cast.other_learner,
+        kind=Exclusion.Kind.PERMANENT,
+        started_on=DAY,
+        setting=cast.setting,
+        reason=Exclusion.Reason.THEFT,
+    )
+    removed_id = others.pk
+    others.delete()  # removed from the other learner's record, with its history
+    url = reverse("learners:exclusion-change", args=[cast.learner.pk, removed_id])
+    assert cast.client_for(cast.caseworker).get(url).status_code == 404

@@ -329,7 +329,12 @@ def exclusion_for(
         raise PermissionDenied
     exclusion = learner.exclusions.select_related("setting").filter(pk=exclusion_id).first()
     if exclusion is None:
-        raise Http404("No such suspension or exclusion")
+        removal = _removal(Exclusion, learner=learner, row_id=exclusion_id)
+        if removal is None:
+            raise Http404("No such suspension or exclusion")
+        if not Setting.objects.filter(allowed, pk=removal.setting_id).exists():
+            raise PermissionDenied  # as it would have been before it was removed
+        raise RowRemoved.of(removal, learner=learner, event="exclusion")
     if not Setting.objects.filter(allowed, pk=exclusion.setting_id).exists():
         raise PermissionDenied
     return learner, exclusion, _settings_offered(learner, user, allowed, also=exclusion.setting_id)
@@ -361,8 +366,48 @@ def home_education_for(
     learner = home_education_learner_for(user, pk, purpose=purpose)
     period = learner.home_education_periods.filter(pk=period_id).first()
     if period is None:
-        raise Http404("No such period of home education")
+        removal = _removal(HomeEducation, learner=learner, row_id=period_id)
+        if removal is None:
+            raise Http404("No such period of home education")
+        raise RowRemoved.of(removal, learner=learner, event="home_education")
     return learner, period
+
+
+class RowRemoved(Exception):
+    """A row of the learner's record that a user meant to change or remove has been
+    removed already (by a colleague, or in another tab): who removed it and when, as its
+    history says. Raised only after the same access checks as for the row itself, so only
+    someone who could have changed the row learns this; anyone else gets the plain 404."""
+
+    def __init__(
+        self, *, learner: Learner, event: str, removed_by: str, removed_at: dt.datetime
+    ) -> None:
+        self.learner = learner
+        self.event = event  # "exclusion" or "home_education", as the removal page's
+        self.removed_by = removed_by  # empty when history has no user (an import, say)
+        self.removed_at = removed_at
+        super().__init__(f"{event} already removed")
+
+    @classmethod
+    def of(cls, removal: Any, *, learner: Learner, event: str) -> RowRemoved:
+        who = removal.history_user
+        return cls(
+            learner=learner,
+            event=event,
+            removed_by=who.display_name if who is not None else "",
+            removed_at=removal.history_date,
+        )
+
+
+def _removal(model: type[Exclusion] | type[HomeEducation], *, learner: Learner, row_id: int) -> Any:
+    """The history record of the row's removal from this learner's record, if it was one of
+    theirs and was removed; None otherwise."""
+    return (
+        model.history.filter(id=row_id, learner_id=learner.pk, history_type="-")  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
 
 
 def may_record_home_education(*, can_edit: bool) -> bool:

@@ -8,6 +8,7 @@ what was typed kept and the new lock taken."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from sendplan.learners.forms import (
 )
 from sendplan.learners.models import Exclusion, HomeEducation, Learner
 from sendplan.learners.selectors import (
+    RowRemoved,
     exclusion_for,
     exclusion_settings_for,
     home_education_for,
@@ -139,11 +141,48 @@ def _retry(form_class: Any, request: HttpRequest, lock: int, **kwargs: Any) -> A
     return retry
 
 
+def _says_if_removed(
+    *, removing: bool
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Answer a change (or with ``removing``, a removal) of a row a colleague has removed
+    already with a page saying so, by whom and when, instead of a bare "Page not found".
+
+    The status is 410 Gone, not 404: the row did exist and its removal is deliberate and
+    final (there is no way back in the application), so the address will not work again;
+    404 would suggest a wrong link. Only people who could have changed the row see it: the
+    selector raises :class:`RowRemoved` after the same access checks as for the row, so an
+    outsider still gets the plain 404 and learns nothing, not even that it existed."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except RowRemoved as removed:
+                return render(
+                    request,
+                    "learners/event_removed.html",
+                    {
+                        "learner": removed.learner,
+                        "event": removed.event,
+                        "removed_by": removed.removed_by,
+                        "removed_at": removed.removed_at,
+                        "removing": removing,
+                    },
+                    status=410,
+                )
+
+        return wrapped
+
+    return decorate
+
+
 # Correcting and removing a suspension or exclusion.
 
 
 @requires_access(has_a_role)
 @require_http_methods(["GET", "POST"])
+@_says_if_removed(removing=False)
 def exclusion_edit(request: HttpRequest, pk: int, exclusion_id: int) -> HttpResponse:
     user = signed_in_user(request)
     purpose = "change a suspension or exclusion"
@@ -189,6 +228,7 @@ def exclusion_edit(request: HttpRequest, pk: int, exclusion_id: int) -> HttpResp
 
 @requires_access(has_a_role)
 @require_http_methods(["GET", "POST"])
+@_says_if_removed(removing=True)
 def exclusion_delete(request: HttpRequest, pk: int, exclusion_id: int) -> HttpResponse:
     user = signed_in_user(request)
     purpose = "remove a suspension or exclusion"
@@ -245,6 +285,7 @@ def _remove_page(
 
 @requires_access(has_a_role)
 @require_http_methods(["GET", "POST"])
+@_says_if_removed(removing=False)
 def home_education_edit(request: HttpRequest, pk: int, period_id: int) -> HttpResponse:
     user = signed_in_user(request)
     purpose = "change elective home education"
@@ -286,6 +327,7 @@ def home_education_edit(request: HttpRequest, pk: int, period_id: int) -> HttpRe
 
 @requires_access(has_a_role)
 @require_http_methods(["GET", "POST"])
+@_says_if_removed(removing=True)
 def home_education_delete(request: HttpRequest, pk: int, period_id: int) -> HttpResponse:
     user = signed_in_user(request)
     purpose = "remove elective home education"

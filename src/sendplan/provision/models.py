@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from sendplan.core.locking import lock_field
 from sendplan.core.models import Tracked
@@ -156,6 +157,8 @@ class ProvisionStrand(Tracked):
     )
     converted_at = models.DateTimeField(null=True, blank=True)
     lock = lock_field()
+    # Who changed the places, costs or kind and when, shown on the strand's page (ADR 0148).
+    history = HistoricalRecords(excluded_fields=["modified_at"])
 
     class Meta:
         ordering = ["setting__name", "kind"]

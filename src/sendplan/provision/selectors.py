@@ -9,7 +9,9 @@ in a fixed number of queries whatever the number of settings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -208,3 +210,78 @@ def local_service_for_user(user: User, pk: int) -> LocalService:
     if found is None:
         raise Http404("No local service found")
     return found
+
+
+@dataclass(frozen=True)
+class StrandChange:
+    """One entry of a strand's history: when, by whom, and what changed, in words."""
+
+    when: dt.datetime
+    who: str
+    what: tuple[str, ...]
+
+
+def _pounds(value: int | None) -> str:
+    return "none" if value is None else f"£{value:,}"
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+#: What the history says about each field, and how it shows a value. Not ``on_roll``: issuing
+#: a plan moves it with a bulk update that leaves no version, so a difference there would be
+#: put down to whoever saved the strand next (the page's roll comes from placements anyway).
+_SHOWN: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+    ("capacity", "Places", lambda v: f"{v:,}"),
+    ("capacity_is_estimate", "Places are an estimate", _yes_no),
+    ("min_age", "Youngest age", str),
+    ("max_age", "Oldest age", str),
+    ("place_funding", "Place funding", _pounds),
+    ("top_up", "Top-up", _pounds),
+    ("annual_fee", "Independent fee", _pounds),
+    ("cost_is_default", "Cost is a default", _yes_no),
+    ("note", "Note", lambda v: f"“{v}”" if v else "none"),
+)
+
+
+def _kind_label(kind: str) -> str:
+    return str(ProvisionStrand.Kind(kind).label) if kind in ProvisionStrand.Kind.values else kind
+
+
+def _changes(new: Any, old: Any) -> list[str]:
+    what: list[str] = []
+    if new.converted_from and not old.converted_from:
+        what.append(f"Converted to an inclusion base (was {_kind_label(new.converted_from)})")
+    elif new.kind != old.kind:
+        what.append(f"Kind of places: {_kind_label(old.kind)} to {_kind_label(new.kind)}")
+    for name, label, show in _SHOWN:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            what.append(f"{label}: {show(before)} to {show(after)}")
+    return what
+
+
+def strand_history(*, fetched_by: User, strand_id: int, limit: int = 20) -> list[StrandChange]:
+    """The strand's recorded changes, newest first, for a user who may use the register: the
+    kind (and its conversion to an inclusion base, ADR 0148), places, ages and costs. Saves
+    that changed none of these (a lock moved on, say) are left out. One query."""
+    check_register_access(fetched_by)
+    records = list(
+        ProvisionStrand.history.filter(id=strand_id)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries: list[StrandChange] = []
+    for index, record in enumerate(records[:limit]):
+        who = record.history_user.display_name if record.history_user else "Not recorded"
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if record.history_type == "+" or previous is None:
+            what = [record.history_change_reason or "Added to the register"]
+        elif record.history_type == "-":
+            what = ["Removed from the register"]
+        else:
+            what = _changes(record, previous)
+        if what:
+            entries.append(StrandChange(when=record.history_date, who=who, what=tuple(what)))
+    return entries

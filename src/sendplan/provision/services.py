@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sendplan.accounts.models import User
 from sendplan.core.locking import lock_bump, lock_check
@@ -271,13 +272,26 @@ class _Import:
                     changed.append(strand)
                 if fields_changed or gone or len(have) - len(gone) != len(row.needs):
                     touched.add(row.urn)
-        ProvisionStrand.objects.bulk_create([s for s, _ in new_strands], batch_size=_BATCH)
+        # With history rows in the same batches, saying who imported (a bulk write sends no
+        # signals, so simple-history would otherwise record nothing).
+        bulk_create_with_history(
+            [s for s, _ in new_strands],
+            ProvisionStrand,
+            batch_size=_BATCH,
+            default_user=self.user,
+            default_date=self.now,
+        )
         add += [StrandDesignation(strand=s, need=n) for s, needs in new_strands for n in needs]
         StrandDesignation.objects.bulk_create(add, batch_size=_BATCH)
         for start in range(0, len(remove), _BATCH):
             StrandDesignation.objects.filter(pk__in=remove[start : start + _BATCH]).delete()
-        ProvisionStrand.objects.bulk_update(
-            changed, [*STRAND_FIELDS, *_TRACKING], batch_size=_BATCH
+        bulk_update_with_history(
+            changed,
+            ProvisionStrand,
+            [*STRAND_FIELDS, *_TRACKING],
+            batch_size=_BATCH,
+            default_user=self.user,
+            default_date=self.now,
         )
         self.report.strands_created = len(new_strands)
         self.report.strands_updated = len(changed)
@@ -413,6 +427,7 @@ def convert_to_inclusion_base(
     strand.kind = ProvisionStrand.Kind.INCLUSION_BASE
     strand.converted_at = timezone.now()
     strand.modified_by = converted_by
+    strand._history_user = converted_by  # type: ignore[attr-defined]
     strand.full_clean()
     strand.save()
     return strand

@@ -14,7 +14,12 @@ from sendplan.core.errors import StaleEdit
 from sendplan.core.locking import lock_of
 from sendplan.provision import services
 from sendplan.provision.forms import ConvertStrandForm
-from sendplan.provision.selectors import can_edit_register, check_register_edit, strand_for_user
+from sendplan.provision.selectors import (
+    can_edit_register,
+    check_register_edit,
+    strand_for_user,
+    strand_history,
+)
 
 
 @requires_access(professional)
@@ -29,6 +34,7 @@ def strand(request: HttpRequest, pk: int) -> HttpResponse:
             "strand": found,
             "setting": found.setting,
             "can_convert": can_edit_register(user) and not services.not_convertible(found),
+            "history": strand_history(fetched_by=user, strand_id=found.pk),
         },
     )
 
