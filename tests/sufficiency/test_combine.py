@@ -155,3 +155,93 @@ def test_people_outside_the_la_are_refused(cast, who):
 
 def test_wrong_method_is_refused(cast):
     assert cast.client_for(cast.la_colleague).delete(reverse(URL)).status_code == 405
+
+
+PARTS = "sufficiency:scenario-parts"
+
+
+def _combined(cast, parts: list[Scenario]) -> Scenario:
+    return services.scenario_combine(
+        changed_by=cast.la_colleague, name="Combined", part_pks=[p.pk for p in parts]
+    )
+
+
+def test_a_manager_changes_the_scenarios_a_combination_projects(cast, three):
+    combined = _combined(cast, three[:2])
+    client = cast.client_for(cast.la_colleague)
+    edit = client.get(reverse("sufficiency:scenario-edit", args=[combined.pk])).content.decode()
+    assert reverse(PARTS, args=[combined.pk]) in edit
+    page = client.get(reverse(PARTS, args=[combined.pk])).content.decode()
+    assert f'value="{three[0].pk}" checked' in page
+    assert f'value="{three[2].pk}" checked' not in page
+    assert f'value="{combined.pk}"' not in page  # a combination is never a part
+    response = client.post(
+        reverse(PARTS, args=[combined.pk]),
+        {"lock": str(combined.lock), "parts": [str(three[0].pk), str(three[2].pk)]},
+    )
+    assert response.status_code == 302
+    combined.refresh_from_db()
+    assert sorted(p.pk for p in combined.combines.all()) == [three[0].pk, three[2].pk]
+    assert (combined.name, combined.start_year) == ("Combined", 2027)
+    latest = combined.history.first()
+    assert latest.history_user == cast.la_colleague
+    assert sorted(p.to_scenario_id for p in latest.combines.all()) == [three[0].pk, three[2].pk]
+    listing = client.get(reverse("sufficiency:scenarios")).content.decode()
+    assert "Combines “Fewer independent” and “Primary ASD base”" in listing
+
+
+def test_changing_the_parts_to_fewer_than_two_keeps_what_was_ticked(cast, three):
+    combined = _combined(cast, three[:2])
+    response = cast.client_for(cast.la_colleague).post(
+        reverse(PARTS, args=[combined.pk]),
+        {"lock": str(combined.lock), "parts": [str(three[2].pk)]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#parts">Select 2 or more scenarios to combine' in page
+    assert f'value="{three[2].pk}" checked' in page
+    assert f'value="{three[0].pk}" checked' not in page
+    assert sorted(p.pk for p in combined.combines.all()) == [three[0].pk, three[1].pk]
+
+
+def test_changing_the_parts_to_a_growth_clash_is_refused(cast, three):
+    grows = _scenario(cast, "Grows 5", growth_pct=Decimal("5.0"))
+    shrinks = _scenario(cast, "Shrinks", growth_pct=Decimal("-1.0"))
+    combined = _combined(cast, [grows, three[0]])
+    response = cast.client_for(cast.la_colleague).post(
+        reverse(PARTS, args=[combined.pk]),
+        {"lock": str(combined.lock), "parts": [str(grows.pk), str(shrinks.pk)]},
+    )
+    assert 'href="#parts">Scenarios combined together must grow' in response.content.decode()
+    assert sorted(p.pk for p in combined.combines.all()) == sorted([grows.pk, three[0].pk])
+
+
+def test_a_change_over_a_colleagues_newer_one_is_refused_and_keeps_what_was_ticked(cast, three):
+    combined = _combined(cast, three[:2])
+    read_at = combined.lock
+    services.scenario_parts_change(
+        changed_by=cast.la_colleague,
+        pk=combined.pk,
+        part_pks=[three[1].pk, three[2].pk],
+        expected_lock=read_at,
+    )
+    response = cast.client_for(cast.la_colleague).post(
+        reverse(PARTS, args=[combined.pk]),
+        {"lock": str(read_at), "parts": [str(three[0].pk), str(three[2].pk)]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "changed" in page.lower()
+    assert f'value="{three[0].pk}" checked' in page
+    assert f'name="lock" value="{read_at + 1}"' in page
+    assert sorted(p.pk for p in combined.combines.all()) == [three[1].pk, three[2].pk]
+
+
+def test_a_scenario_that_combines_none_or_another_las_has_no_parts_page(cast, three):
+    combined = _combined(cast, three[:2])
+    client = cast.client_for(cast.la_colleague)
+    assert client.get(reverse(PARTS, args=[three[0].pk])).status_code == 404
+    other = UserFactory(username="other-la-manager")
+    MembershipFactory(user=other, organisation=cast.other_la, role="la_manager")
+    assert cast.client_for(other).get(reverse(PARTS, args=[combined.pk])).status_code == 404
+    assert cast.client_for(cast.parent).get(reverse(PARTS, args=[combined.pk])).status_code == 403

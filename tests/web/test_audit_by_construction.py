@@ -307,6 +307,7 @@ ROUTES: dict[str, Route] = {
     "sufficiency:scenario-combine": Route("caseworker"),
     "sufficiency:scenario-edit": Route("caseworker", lambda w: [0]),
     "sufficiency:scenario-remove": Route("caseworker", lambda w: [0]),
+    "sufficiency:scenario-parts": Route("caseworker", lambda w: [0]),
     "sufficiency:assumptions": Route("caseworker"),
     "sufficiency:provision-new": Route("caseworker"),
     "sufficiency:provision-remove": Route("caseworker", lambda w: [0]),

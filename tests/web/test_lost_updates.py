@@ -104,6 +104,32 @@ def _scenario(w: World) -> Scenario:
     )
 
 
+def _parts(w: World) -> list[Scenario]:
+    """Three scenarios; a combination takes the first two."""
+    found = list(Scenario.objects.filter(name__startswith="Part ").order_by("name"))
+    return found or [
+        sufficiency_services.scenario_save(
+            changed_by=w.cast.la_colleague,
+            data={"name": f"Part {n}", "special_places": n, "start_year": 2027},
+            expected_lock=0,
+        )
+        for n in (1, 2, 3)
+    ]
+
+
+def _combination(w: World) -> Scenario:
+    found = Scenario.objects.filter(name="Parts 1 and 2").first()
+    return found or sufficiency_services.scenario_combine(
+        changed_by=w.cast.la_colleague,
+        name="Parts 1 and 2",
+        part_pks=[p.pk for p in _parts(w)[:2]],
+    )
+
+
+def _combines(w: World) -> set[str]:
+    return {p.name for p in _combination(w).combines.all()}
+
+
 def _senco_corrects_the_exclusion(w: World) -> None:
     """The school's SENCO puts the reason right (ADR 0145)."""
     row = Exclusion.objects.get(pk=_exclusion(w))
@@ -381,6 +407,19 @@ EDIT_FORMS: dict[str, EditForm] = {
         ),
         lambda w: CentralSpend.objects.get().amount == 9_100,
         "4321",
+    ),
+    "sufficiency:scenario-parts": EditForm(
+        "caseworker",
+        lambda w: reverse("sufficiency:scenario-parts", args=[_combination(w).pk]),
+        lambda w: {"parts": [str(_parts(w)[0].pk), str(_parts(w)[2].pk)]},
+        lambda w: sufficiency_services.scenario_parts_change(
+            changed_by=w.cast.la_colleague,
+            pk=_combination(w).pk,
+            part_pks=[p.pk for p in _parts(w)[1:]],
+            expected_lock=_combination(w).lock,
+        ),
+        lambda w: _combines(w) == {"Part 2", "Part 3"},
+        "",
     ),
     "sufficiency:scenario-edit": EditForm(
         "caseworker",

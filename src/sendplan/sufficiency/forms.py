@@ -97,9 +97,9 @@ class NewProvisionForm(_Govuk, forms.ModelForm):
         }
 
 
-class CombineForm(_Govuk, forms.Form):
-    """Two or more of the LA's scenarios to project together, and the combination's name.
-    Scenarios that are combinations themselves are not offered (ADR 0149)."""
+class PartsForm(_Govuk, forms.Form):
+    """Two or more of the LA's scenarios to project together. Scenarios that are
+    combinations themselves are not offered (ADR 0149)."""
 
     parts = forms.MultipleChoiceField(
         label="Scenarios to combine",
@@ -109,15 +109,6 @@ class CombineForm(_Govuk, forms.Form):
             "invalid_choice": "Select scenarios from the list",
         },
     )
-    name = forms.CharField(
-        label="Name of the combined scenario",
-        max_length=100,
-        error_messages={
-            "required": "Enter a name for the combined scenario",
-            "max_length": "Name must be 100 characters or fewer",
-        },
-    )
-    description = forms.CharField(label="Description (optional)", max_length=500, required=False)
 
     def __init__(self, *args: Any, scenarios: list[Scenario], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,6 +121,26 @@ class CombineForm(_Govuk, forms.Form):
         if len(chosen) < 2:
             raise forms.ValidationError("Select 2 or more scenarios to combine")
         return chosen
+
+
+class CombineForm(PartsForm):
+    """A new combination: its scenarios and its name."""
+
+    name = forms.CharField(
+        label="Name of the combined scenario",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name for the combined scenario",
+            "max_length": "Name must be 100 characters or fewer",
+        },
+    )
+    description = forms.CharField(label="Description (optional)", max_length=500, required=False)
+
+
+class CombinationPartsForm(PartsForm):
+    """A combination's scenarios, changed from the version the page was read at."""
+
+    lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class ScenarioForm(_Govuk, forms.ModelForm):

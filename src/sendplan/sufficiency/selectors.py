@@ -109,6 +109,16 @@ def scenario_for_user(user: User, pk: int) -> Scenario:
     return get_object_or_404(Scenario, pk=pk, la_code=la_code_for(user))
 
 
+def combination_for_user(user: User, pk: int) -> Scenario:
+    """One of the LA's combined scenarios; a scenario that combines none is not one: 404."""
+    combinations = Scenario.combines.through.objects.values("from_scenario_id")
+    return get_object_or_404(
+        Scenario.objects.filter(pk__in=combinations).prefetch_related("combines"),
+        pk=pk,
+        la_code=la_code_for(user),
+    )
+
+
 def latest_run(*, fetched_by: User) -> ForecastRun | None:
     """The newest run that finished with figures: the one the pages show."""
     return (

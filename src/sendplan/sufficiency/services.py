@@ -127,6 +127,22 @@ def scenario_combine(
     """Add a scenario that combines two or more of the LA's scenarios (not combinations
     themselves): the forecast projects all their levers at once (ADR 0149)."""
     la_code = la_code_for(changed_by)
+    parts = _parts(la_code, part_pks)
+    _check_growth(parts, field="parts")
+    combination = Scenario(
+        la_code=la_code,
+        name=name,
+        description=description,
+        start_year=min(p.start_year for p in parts),
+    )
+    lock_bump(combination)
+    _save(combination, changed_by)
+    combination.combines.set(parts)
+    return combination
+
+
+def _parts(la_code: str, part_pks: list[int]) -> list[Scenario]:
+    """The LA's scenarios a combination may take (none a combination itself), locked."""
     combinations = Scenario.combines.through.objects.values("from_scenario_id")
     parts = list(
         Scenario.objects.select_for_update()
@@ -136,14 +152,23 @@ def scenario_combine(
     )
     if len(parts) < 2 or len(parts) != len(set(part_pks)):
         raise ValidationError({"parts": "Select 2 or more scenarios to combine"})
-    _check_growth(parts, field="parts")
-    combination = Scenario(
-        la_code=la_code,
-        name=name,
-        description=description,
-        start_year=min(p.start_year for p in parts),
-    )
-    lock_bump(combination)
+    return parts
+
+
+@transaction.atomic
+def scenario_parts_change(
+    *, changed_by: User, pk: int, part_pks: list[int], expected_lock: int
+) -> Scenario:
+    """Change which scenarios a combination projects together, from the ``expected_lock``
+    the page was read at (ADR 0149). Its own changes, name and start year stay as they are,
+    and its growth must still agree with every part's."""
+    la_code = la_code_for(changed_by)
+    combination = Scenario.objects.select_for_update().get(pk=pk, la_code=la_code)
+    if not combination.combines.exists():
+        raise ValidationError({"parts": f"“{combination.name}” does not combine scenarios"})
+    lock_check(combination, expected=expected_lock)
+    parts = _parts(la_code, part_pks)
+    _check_growth([combination, *parts], field="parts")
     _save(combination, changed_by)
     combination.combines.set(parts)
     return combination

@@ -12,6 +12,7 @@ urlpatterns = [
     path("scenarios/combine/", views.scenario_combine, name="scenario-combine"),
     path("scenarios/<int:pk>/", views.scenario_edit, name="scenario-edit"),
     path("scenarios/<int:pk>/remove/", views.scenario_remove, name="scenario-remove"),
+    path("scenarios/<int:pk>/parts/", views.scenario_parts, name="scenario-parts"),
     path("assumptions/", views.assumptions, name="assumptions"),
     path("assumptions/provision/new/", views.provision_new, name="provision-new"),
     path(

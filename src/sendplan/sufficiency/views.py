@@ -49,6 +49,7 @@ from sendplan.sufficiency.forms import (
     AssumptionsForm,
     BudgetForm,
     CentralSpendForm,
+    CombinationPartsForm,
     CombineForm,
     DecisionForm,
     NewProvisionForm,
@@ -299,6 +300,52 @@ def scenario_combine(request: HttpRequest) -> HttpResponse:
             return redirect("sufficiency:scenarios")
     return render(
         request, "sufficiency/scenario_combine.html", {"form": form, "errors": form.error_list()}
+    )
+
+
+@requires_access(la_staff)
+@require_http_methods(["GET", "POST"])
+def scenario_parts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change which scenarios a combination projects together (ADR 0149)."""
+    user = signed_in_user(request)
+    combination = selectors.combination_for_user(user, pk)
+    scenarios = selectors.scenarios_to_combine(fetched_by=user)
+    initial = {
+        "parts": [str(p.pk) for p in combination.combines.all()],
+        "lock": lock_of(combination),
+    }
+    form = CombinationPartsForm(request.POST or None, scenarios=scenarios, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_parts_change(
+                changed_by=user,
+                pk=combination.pk,
+                part_pks=form.cleaned_data["parts"],
+                expected_lock=form.cleaned_data["lock"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("parts", message)
+        except StaleEdit as stale:
+            # Keep what was ticked, with the new lock: saving again is a deliberate choice.
+            status = 409
+            combination = selectors.combination_for_user(user, pk)
+            retry = request.POST.copy()
+            retry["lock"] = str(lock_of(combination))
+            form = CombinationPartsForm(retry, scenarios=scenarios)
+            form.is_valid()
+            form.add_error(None, stale.message(what="this combined scenario"))
+        else:
+            messages.success(
+                request, "Combined scenario saved. Run the forecast again to see its effect."
+            )
+            return redirect("sufficiency:scenarios")
+    return render(
+        request,
+        "sufficiency/scenario_parts.html",
+        {"form": form, "errors": form.error_list(), "combination": combination},
+        status=status,
     )
 
 
