@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sendplan.learners.models import Exclusion
-from sendplan.learners.services import exclusion_record
+from sendplan.learners.services import exclusion_record, exclusion_remove
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +89,22 @@ def test_caseworker_corrects_a_suspension_and_removes_one_from_the_record(site, 
     site.assert_accessible()
     assert list(Exclusion.objects.values_list("pk", flat=True)) == [kept.pk]
     assert Exclusion.history.filter(id=wrong.pk, history_type="-").exists()
+
+
+def test_a_suspension_a_colleague_removed_meanwhile_says_who_and_leads_back(site, cast):
+    gone = _suspend(cast, dt.date(2025, 2, 10), Exclusion.Reason.DISRUPTIVE)
+    page = site.page
+    site.sign_in("caseworker")
+    _open_the_record(site)
+    site.follow(page.get_by_role("link", name="Change the suspension from 10 February 2025"))
+    # The school's SENCO removes it while the caseworker has the change page open.
+    exclusion_remove(exclusion_id=gone.pk, expected_lock=gone.lock, by=cast.senco)
+    page.get_by_label(re.compile("How many school days")).fill("1")
+    site.follow(page.get_by_role("button", name="Save changes"))
+    expect(page.locator("h1")).to_have_text("This suspension or exclusion has already been removed")
+    expect(page.locator("#removed-by")).to_contain_text(cast.senco.display_name)
+    site.assert_accessible()
+    site.follow(page.get_by_role("link", name=re.compile("Go back to .+ record")))
+    expect(page.locator("main")).to_contain_text("Exclusions and suspensions")
+    expect(page.locator("main")).not_to_contain_text("10 February 2025")
+    assert not Exclusion.objects.filter(pk=gone.pk).exists()

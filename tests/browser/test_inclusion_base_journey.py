@@ -35,6 +35,11 @@ def test_a_register_editor_converts_a_sen_unit_to_an_inclusion_base(site, cast):
     site.assert_accessible()
     assert page.locator("h1").inner_text() == "Inclusion base in a mainstream school"
     assert "Converted from SEN unit" in page.locator("main").inner_text()
+    # The strand's history says who converted it.
+    history = page.get_by_role("table", name="Changes to these places, newest first")
+    latest = history.get_by_role("row").nth(1).inner_text()
+    assert "Converted to an inclusion base (was SEN unit)" in latest
+    assert cast.caseworker.display_name in latest
     unit.refresh_from_db()
     assert (unit.kind, unit.converted_from) == (
         ProvisionStrand.Kind.INCLUSION_BASE,
