@@ -190,17 +190,42 @@ def _match_learners(
         case.learner = int(index)
 
 
-def _one_decision_due_this_week(cases: list[CaseSim], cast: Cast, as_at: dt.date) -> None:
-    """The demo caseworker's tray has something due this week, whatever day the demo is built:
-    her first request still awaiting the decision to assess is taken to have arrived so that
-    its six weeks end in three days (on most days the simulation gives one anyway)."""
+def _a_full_tray(cases: list[CaseSim], cast: Cast, as_at: dt.date) -> None:
+    """Whatever day the demo is built, the demo caseworker's tray shows every kind of open
+    deadline (the simulation gives them on most days, not all): of her requests awaiting the
+    decision to assess, one is due in three days and one two days overdue; and the first of
+    her assessments with no draft yet, whose final plan is due in ten days or later, moves
+    earlier so that the plan is due in ten days, too soon for a draft and 15 days of
+    comments: at risk."""
     involved = _by_learner(cast.involvements)
+    mine = [
+        case
+        for case in cases
+        if (p := involved.get((case.learner, "caseworker"))) and p.username == DEMO_CASEWORKER
+    ]
     six_weeks = clock.due(clock.DECISION_TO_ASSESS, as_at) - as_at
-    for case in cases:
-        p = involved.get((case.learner, "caseworker"))
-        if case.stage == "requested" and p is not None and p.username == DEMO_CASEWORKER:
-            case.received_on = as_at + dt.timedelta(days=3) - six_weeks
-            return
+    requested = [case for case in mine if case.stage == "requested"]
+    for case, days in zip(requested, (3, -2), strict=False):
+        case.received_on = as_at + dt.timedelta(days=days) - six_weeks
+    target = as_at + dt.timedelta(days=10)
+    for case in mine:
+        if case.stage in ("assessing", "drafting") and case.draft_issued_on is None:
+            due = clock.due(clock.FINAL_PLAN, case.received_on)
+            if due >= target:
+                _earlier(case, due - target)
+                return
+
+
+def _earlier(case: CaseSim, by: dt.timedelta) -> None:
+    """Move every date of an open case earlier, keeping their order (none passes as_at)."""
+    for name in ("received_on", "decision_on", "draft_started_on"):
+        if (day := getattr(case, name)) is not None:
+            setattr(case, name, day - by)
+    for advice in case.advice:
+        advice.requested_on -= by
+        advice.due_on -= by
+        if advice.received_on is not None:
+            advice.received_on -= by
 
 
 def _showcase_case(as_at: dt.date) -> CaseSim:
@@ -254,7 +279,7 @@ def build_casework(cast: Cast, *, as_at: dt.date, seed: int, data_dir: Any) -> d
     published = read_published_casework(data_dir)
     cases = simulate(published, as_at=as_at, rng=rng)
     _match_learners(cases, cast, published, rng, as_at)
-    _one_decision_due_this_week(cases, cast, as_at)
+    _a_full_tray(cases, cast, as_at)
     child = _showcase_case(as_at)
     child.learner = cast.showcase.child
     cases.append(child)
