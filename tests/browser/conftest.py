@@ -85,6 +85,14 @@ def site(live_server, page) -> Iterator[Site]:
     yield Site(live_server.url, page)
 
 
+# A chooser is enhanced after its script is fetched, which can be after the page's load event;
+# until then the plain select stands where the box will be. Enhancing gives the select the
+# suffix "-select" on its id, and the box takes the id.
+CHOOSERS_READY = (
+    '() => !document.querySelector(\'select[data-module="sp-autocomplete"]:not([id$="-select"])\')'
+)
+
+
 class Site:
     """The live server seen through one browser tab, with an accessibility check per page."""
 
@@ -98,17 +106,24 @@ class Site:
     def goto(self, name: str, *args: object) -> Any:
         response = self.page.goto(self.url(name, *args))
         self.page.wait_for_load_state("load")
+        self.wait_until_ready()
         return response
+
+    def wait_until_ready(self) -> None:
+        """Wait until the page's scripts have enhanced what they enhance (its choosers)."""
+        self.page.wait_for_function(CHOOSERS_READY)
 
     def follow(self, locator: Any) -> None:
         """Click something that loads a new page, and wait until that page has loaded."""
         with self.page.expect_navigation(wait_until="load"):
             locator.click()
+        self.wait_until_ready()
 
     def press_and_wait(self, key: str) -> None:
         """Press a key that submits a form, and wait until the next page has loaded."""
         with self.page.expect_navigation(wait_until="load"):
             self.page.keyboard.press(key)
+        self.wait_until_ready()
 
     def assert_accessible(self) -> None:
         """axe-core on the page as it stands: no violations at all, report in the message."""

@@ -111,3 +111,16 @@ def test_without_javascript_the_chooser_is_a_plain_select_that_works(browser, li
         context.close()
     draft = PlanVersion.objects.get(plan=plan, status=PlanVersion.Status.DRAFT)
     assert draft.placement_setting == cast.setting
+
+
+def test_on_a_slow_connection_the_chooser_arrives_late_and_still_works(site, cast, health_org):
+    """The chooser's script is fetched after the page has loaded; on a slow line the plain
+    select stands there first. The harness waits for it (``Site.wait_until_ready``), as a
+    person waits for the box, so no step acts on the select the chooser replaces."""
+    cdp = site.page.context.new_cdp_session(site.page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 800, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    test_a_name_typed_that_matches_nothing_is_refused_with_the_error_summary(site, cast, health_org)

@@ -345,6 +345,69 @@ def test_home_education_removed_already_says_so_on_change_and_removal(cast):
         assert "#home-education" in text
 
 
+def _removed_first_by(colleague, service, remove, row_id: str):
+    """The service as it would run if ``colleague`` removed the row after the request had
+    read it and before the save locked it."""
+
+    def racing(**kwargs):
+        remove(kwargs[row_id], colleague)
+        return service(**kwargs)
+
+    return racing
+
+
+def test_a_row_removed_while_the_change_is_being_saved_says_who_removed_it(cast, monkeypatch):
+    from sendplan.learners import views_events
+
+    def remove(pk, by):
+        exclusion_remove(exclusion_id=pk, expected_lock=Exclusion.objects.get(pk=pk).lock, by=by)
+
+    for name, service in (
+        ("exclusion_change", exclusion_change),
+        ("exclusion_remove", exclusion_remove),
+    ):
+        row = _suspend(cast)
+        monkeypatch.setattr(
+            views_events, name, _removed_first_by(cast.senco, service, remove, "exclusion_id")
+        )
+        client = cast.client_for(cast.caseworker)
+        if name == "exclusion_change":
+            response = client.post(_change_url(cast, row), _change_form(row))
+        else:
+            url = reverse("learners:exclusion-remove", args=[cast.learner.pk, row.pk])
+            response = client.post(url, {"lock": str(row.lock)})
+        assert response.status_code == 410, name
+        assert f"{cast.senco.display_name} removed it at" in response.content.decode()
+        assert not Exclusion.objects.filter(pk=row.pk).exists()
+
+
+def test_home_education_removed_while_being_saved_says_who_removed_it(cast, monkeypatch):
+    from sendplan.learners import views_events
+
+    def remove(pk, by):
+        period = HomeEducation.objects.get(pk=pk)
+        home_education_remove(period_id=pk, expected_lock=period.lock, by=by)
+
+    for name, service in (
+        ("home_education_change", home_education_change),
+        ("home_education_remove", home_education_remove),
+    ):
+        period = home_education_record(learner=cast.learner, started_on=DAY, by=cast.caseworker)
+        monkeypatch.setattr(
+            views_events, name, _removed_first_by(cast.caseworker, service, remove, "period_id")
+        )
+        client = cast.client_for(cast.caseworker)
+        url_name = "change" if name == "home_education_change" else "remove"
+        url = reverse(f"learners:home-education-{url_name}", args=[cast.learner.pk, period.pk])
+        form = {"lock": str(period.lock)}
+        if url_name == "change":
+            form |= {"started_on_day": "3", "started_on_month": "3", "started_on_year": "2025"}
+        response = client.post(url, form)
+        assert response.status_code == 410, name
+        assert f"{cast.caseworker.display_name} removed it at" in response.content.decode()
+        assert not HomeEducation.objects.filter(pk=period.pk).exists()
+
+
 @pytest.mark.parametrize("who", ["other_senco", "other_health", "other_parent"])
 def test_outsiders_still_get_the_plain_404_for_a_removed_row(cast, who):
     row = _suspend(cast)

@@ -111,6 +111,14 @@ class Step:
             return None
         return reverse(self.plan_page, args=[plan.pk])
 
+    def url_for(self, case: Case) -> str:
+        """Where the case page's link to this step goes: its plan page, or its own form."""
+        if self.plan_page:
+            url = self.plan_page_url(case)
+            if url is not None:
+                return url
+        return reverse("casework:action", args=[case.pk, self.slug])
+
     def make_form(self, case: Case, data: Any = None, initial: Any = None) -> forms.Form:
         kwargs: dict[str, Any] = {"data": data, "initial": initial}
         if self.form_takes_case:

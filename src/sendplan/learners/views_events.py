@@ -151,26 +151,32 @@ def _says_if_removed(
     final (there is no way back in the application), so the address will not work again;
     404 would suggest a wrong link. Only people who could have changed the row see it: the
     selector raises :class:`RowRemoved` after the same access checks as for the row, so an
-    outsider still gets the plain 404 and learns nothing, not even that it existed."""
+    outsider still gets the plain 404 and learns nothing, not even that it existed.
+
+    A colleague may remove the row after this request has read it and before the save
+    locks it; the service then finds no row. The view is read once more, and its selector
+    says who removed it, with the same checks."""
+
+    def removed_page(request: HttpRequest, removed: RowRemoved) -> HttpResponse:
+        context = {
+            "learner": removed.learner,
+            "event": removed.event,
+            "removed_by": removed.removed_by,
+            "removed_at": removed.removed_at,
+            "removing": removing,
+        }
+        return render(request, "learners/event_removed.html", context, status=410)
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                return view(request, *args, **kwargs)
+                try:
+                    return view(request, *args, **kwargs)
+                except (Exclusion.DoesNotExist, HomeEducation.DoesNotExist):
+                    return view(request, *args, **kwargs)
             except RowRemoved as removed:
-                return render(
-                    request,
-                    "learners/event_removed.html",
-                    {
-                        "learner": removed.learner,
-                        "event": removed.event,
-                        "removed_by": removed.removed_by,
-                        "removed_at": removed.removed_at,
-                        "removing": removing,
-                    },
-                    status=410,
-                )
+                return removed_page(request, removed)
 
         return wrapped
 

@@ -80,7 +80,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_add_documents": may_add_document(user=user, learner=case.learner),
             "mediations": list(case.mediations.all()),
             "appeals": list(case.appeals.all()),
-            "actions": offered_steps(case) if can_edit else [],
+            "actions": [(s.title, s.url_for(case)) for s in offered_steps(case)]
+            if can_edit
+            else [],
             "family_comments": family_comments_of(case),
             "preference": preference,
             "consult_preferred": can_edit and preference_to_consult(case, preference),
