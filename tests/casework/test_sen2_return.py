@@ -13,8 +13,11 @@ from django.core.management import call_command
 from sendplan.casework.models import Case, Plan, Review
 from sendplan.casework.sen2.export import build_return
 from sendplan.casework.sen2.importer import import_return
+from sendplan.core.models import SEN2_IMPORT
 from sendplan.engine import sen2_check, sen2_person_xml, sen2_read, sen2_write
 from sendplan.learners.models import Learner, Placement
+from sendplan.provision.models import ProvisionStrand
+from sendplan.provision.selectors import strand_history
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +109,20 @@ def test_an_update_changes_only_what_differs() -> None:
     assert problems == []
     report = import_return(document)
     assert report.lines == ["Person 8: update learners.Learner (ethnicity)"]
+
+
+def test_the_history_of_what_an_import_writes_names_the_import(cast) -> None:
+    """The command line imports with no signed-in person: each version it writes says it
+    came from the return, and a strand's history names the import as who changed it."""
+    load()
+    learner = Learner.objects.exclude(pk__in=[cast.learner.pk, cast.other_learner.pk]).first()
+    assert learner is not None
+    assert learner.history.latest("history_id").history_change_reason == SEN2_IMPORT
+    units = ProvisionStrand.objects.filter(kind=ProvisionStrand.Kind.SEN_UNIT)
+    strand = units.exclude(setting=cast.setting).first()
+    assert strand is not None, "the hand-made return places someone in a SEN unit"
+    entries = strand_history(fetched_by=cast.caseworker, strand_id=strand.pk)
+    assert [(e.who, e.what) for e in entries] == [("The SEN2 import", ("Added to the register",))]
 
 
 def test_the_scope_follows_the_census_date() -> None:

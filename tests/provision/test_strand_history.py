@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sendplan.core.errors import PermissionDenied
+from sendplan.core.models import GIAS_IMPORT
 from sendplan.provision.gias import parse_gias
 from sendplan.provision.models import ProvisionStrand
 from sendplan.provision.selectors import strand_history
@@ -70,6 +71,18 @@ def test_an_import_that_changes_the_places_leaves_a_history_row_with_the_user(ca
     assert [(e.who, e.what) for e in entries] == [
         (cast.caseworker.display_name, ("Places: 8 to 10",)),
         (cast.la_colleague.display_name, ("Added to the register",)),
+    ]
+
+
+def test_an_import_from_the_command_line_is_named_where_no_one_is(cast):
+    settings_import_gias(rows=_school_with_unit("8"))
+    settings_import_gias(rows=_school_with_unit("10"))
+    strand = ProvisionStrand.objects.get(setting__urn=100601, kind=Kind.SEN_UNIT)
+    assert {h.history_change_reason for h in strand.history.all()} == {GIAS_IMPORT}
+    entries = strand_history(fetched_by=cast.caseworker, strand_id=strand.pk)
+    assert [(e.who, e.what) for e in entries] == [
+        ("The GIAS import", ("Places: 8 to 10",)),
+        ("The GIAS import", ("Added to the register",)),
     ]
 
 

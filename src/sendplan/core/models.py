@@ -7,6 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# The change reason an import gives the history rows it writes (simple-history's
+# ``history_change_reason``): an import may run with no signed-in person, and a history then
+# names the import where it would name who made the change.
+GIAS_IMPORT = "Imported from GIAS"
+SEN2_IMPORT = "Imported from the SEN2 return"
+IMPORTED_BY = {GIAS_IMPORT: "The GIAS import", SEN2_IMPORT: "The SEN2 import"}
+
 
 class Dated(Protocol):
     started_on: dt.date

@@ -30,6 +30,7 @@ from django.utils import timezone
 from sendplan.accounts.access import standing_for
 from sendplan.accounts.models import User
 from sendplan.core.errors import Http404, PermissionDenied
+from sendplan.core.models import IMPORTED_BY
 from sendplan.core.numbers import whole_number
 from sendplan.engine import PHASES
 from sendplan.provision.models import LocalService, ProvisionStrand, Setting, StrandDesignation
@@ -274,10 +275,14 @@ def strand_history(*, fetched_by: User, strand_id: int, limit: int = 20) -> list
     )
     entries: list[StrandChange] = []
     for index, record in enumerate(records[:limit]):
-        who = record.history_user.display_name if record.history_user else "Not recorded"
+        reason = record.history_change_reason or ""
+        if record.history_user:
+            who = record.history_user.display_name
+        else:
+            who = IMPORTED_BY.get(reason, "Not recorded")
         previous = records[index + 1] if index + 1 < len(records) else None
         if record.history_type == "+" or previous is None:
-            what = [record.history_change_reason or "Added to the register"]
+            what = [reason if reason and reason not in IMPORTED_BY else "Added to the register"]
         elif record.history_type == "-":
             what = ["Removed from the register"]
         else:

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from sendplan.accounts.models import User
 from sendplan.core.locking import lock_bump, lock_check
+from sendplan.core.models import GIAS_IMPORT
 from sendplan.provision.gias import GiasEstablishment, GiasStrand
 from sendplan.provision.models import (
     NEED_CHOICES,
@@ -280,6 +281,7 @@ class _Import:
             batch_size=_BATCH,
             default_user=self.user,
             default_date=self.now,
+            default_change_reason=GIAS_IMPORT,
         )
         add += [StrandDesignation(strand=s, need=n) for s, needs in new_strands for n in needs]
         StrandDesignation.objects.bulk_create(add, batch_size=_BATCH)
@@ -292,6 +294,7 @@ class _Import:
             batch_size=_BATCH,
             default_user=self.user,
             default_date=self.now,
+            default_change_reason=GIAS_IMPORT,
         )
         self.report.strands_created = len(new_strands)
         self.report.strands_updated = len(changed)

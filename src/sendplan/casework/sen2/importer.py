@@ -30,6 +30,7 @@ from sendplan.casework.disputes.models import Appealable, Mediation, Tribunal
 from sendplan.casework.plans.models import Plan, PlanVersion
 from sendplan.casework.reviews.models import Review
 from sendplan.core.locking import lock_bump
+from sendplan.core.models import SEN2_IMPORT
 from sendplan.engine import (
     SEN2_SETTINGS,
     Sen2ActivePlans,
@@ -111,6 +112,7 @@ class _Importer:
         if row is None:
             row = model(**lookup, **values, **(create or {}))
             row.full_clean(validate_unique=False, validate_constraints=False)
+            row._change_reason = SEN2_IMPORT  # its history names the import (no user)
             row.save()
             self.report.add("create", row, self.person_number)
             return row
@@ -120,6 +122,7 @@ class _Importer:
                 setattr(row, name, values[name])
             if hasattr(row, "lock"):
                 lock_bump(row)
+            row._change_reason = SEN2_IMPORT
             row.save()
             self.report.add("update", row, self.person_number, ", ".join(changed))
         return row
