@@ -124,3 +124,13 @@ def test_manager_reaches_the_dsg_plan_and_tries_a_decision(site, cast):
     site.assert_accessible()
     assert page.locator("#reform tbody tr").count() == HORIZON
     assert special.pk  # the strand stays as it was: nothing is saved
+    # Each of these pages is also one step from the manager's home page.
+    for link, heading in (
+        ("local SEND reform plan figures", "Local SEND reform plan figures"),
+        ("Dedicated Schools Grant management plan", "Dedicated Schools Grant management plan"),
+        ("Places and gaps", "Places and gaps"),
+    ):
+        site.follow(page.get_by_role("link", name="Home", exact=True))
+        site.follow(page.locator("main").get_by_role("link", name=link, exact=True))
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+    site.assert_accessible()

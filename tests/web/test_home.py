@@ -26,6 +26,29 @@ def test_home_page_shows_what_each_role_comes_for(cast, who, heading, link):
         assert f'href="{link}"' in html
 
 
+def test_the_commissioners_home_leads_to_every_planning_and_money_page_and_each_opens(cast):
+    """The manager's home names the places and gaps, placement planning, the money, the DSG
+    management plan and the reform plan: each link is there and opens for them."""
+    client = cast.client_for(cast.la_colleague)
+    html = client.get(HOME).content.decode()
+    for name in (
+        "sufficiency:overview",
+        "planning:index",
+        "sufficiency:money",
+        "sufficiency:dsg-plan",
+        "sufficiency:reform-plan",
+    ):
+        url = reverse(name)
+        assert f'href="{url}"' in html, name
+        assert client.get(url).status_code == 200, name
+
+
+def test_a_practitioner_with_no_advice_waiting_still_has_a_way_to_the_advice_they_sent(cast):
+    html = cast.client_for(cast.other_health).get(HOME).content.decode()
+    assert "Advice requests for you" not in html
+    assert f'href="{reverse("casework:advice-list")}"' in html
+
+
 def test_caseworker_home_counts_their_caseload(cast):
     html = cast.client_for(cast.caseworker).get(HOME).content.decode()
     assert "named coordinator for 1 learner." in html
